@@ -1,0 +1,16 @@
+DROP TABLE notifications;
+DROP TABLE citations;
+DROP TABLE tag_follows;
+DROP TABLE content_tags;
+DROP TABLE tags;
+DROP TABLE comments;
+DROP TABLE slug_redirects;
+DROP TABLE posts;
+DROP TABLE contents;
+DROP TABLE blogroll_links;
+DROP TABLE blog_authors;
+DROP TABLE blogs;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE site_settings;

@@ -1,0 +1,187 @@
+//! Parse, don't validate: form input becomes these values or a named problem (a catalog key).
+
+/// A username: 3–32 letters (any script), digits, `_` or `-`, starting with a letter or digit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Username(String);
+
+/// Names that would collide with site paths or mislead readers.
+const RESERVED: &[&str] = &[
+    "admin",
+    "administrator",
+    "company",
+    "plaza",
+    "root",
+    "setup",
+    "staff",
+    "static",
+    "support",
+    "system",
+    "moderator",
+    "official",
+];
+
+impl Username {
+    pub fn parse(input: &str) -> Result<Username, &'static str> {
+        let s = input.trim();
+        let len = s.chars().count();
+        if len == 0 {
+            return Err("err-username-empty");
+        }
+        if len < 3 {
+            return Err("err-username-short");
+        }
+        if len > 32 {
+            return Err("err-username-long");
+        }
+        if !s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+            return Err("err-username-chars");
+        }
+        if !s.chars().next().is_some_and(char::is_alphanumeric) {
+            return Err("err-username-chars");
+        }
+        if RESERVED.contains(&s.to_lowercase().as_str()) {
+            return Err("err-username-reserved");
+        }
+        Ok(Username(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-insensitive key that must be unique.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, &'static str> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err("err-email-empty");
+        }
+        let valid = s.len() <= 254
+            && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+            && match s.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                }
+                None => false,
+            };
+        if valid { Ok(Email(s.to_string())) } else { Err("err-email-invalid") }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A new password that passes the policy: 10–256 characters, not a common password,
+/// not the username or e-mail.
+pub struct NewPassword(String);
+
+const COMMON: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "qwertyuiop",
+    "1q2w3e4r5t",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "admin12345",
+    "abcdefghij",
+    "0123456789",
+    "1111111111",
+    "qwerty1234",
+    "passw0rd12",
+    "changeme12",
+];
+
+impl NewPassword {
+    pub fn parse(input: &str, username: &str, email: &str) -> Result<NewPassword, &'static str> {
+        let len = input.chars().count();
+        if len == 0 {
+            return Err("err-password-empty");
+        }
+        if len < 10 {
+            return Err("err-password-short");
+        }
+        if len > 256 {
+            return Err("err-password-long");
+        }
+        let lower = input.to_lowercase();
+        let distinct = {
+            let mut c: Vec<char> = lower.chars().collect();
+            c.sort_unstable();
+            c.dedup();
+            c.len()
+        };
+        if COMMON.contains(&lower.as_str())
+            || distinct < 4
+            || (!username.is_empty() && lower.contains(&username.to_lowercase()))
+            || (!email.is_empty() && lower == email.to_lowercase())
+        {
+            return Err("err-password-weak");
+        }
+        Ok(NewPassword(input.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(Username::parse("alice").is_ok());
+        assert!(Username::parse("李小龙").is_ok());
+        assert!(Username::parse("dev_ops-2").is_ok());
+        assert_eq!(Username::parse(""), Err("err-username-empty"));
+        assert_eq!(Username::parse("ab"), Err("err-username-short"));
+        assert_eq!(Username::parse(&"a".repeat(33)), Err("err-username-long"));
+        assert_eq!(Username::parse("a b c"), Err("err-username-chars"));
+        assert_eq!(Username::parse("<script>"), Err("err-username-chars"));
+        assert_eq!(Username::parse("_abc"), Err("err-username-chars"));
+        assert_eq!(Username::parse("Admin"), Err("err-username-reserved"));
+        assert_eq!(Username::parse("Alice").map(|u| u.key()), Ok("alice".to_string()));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(Email::parse("a@example.com").is_ok());
+        assert_eq!(Email::parse(" "), Err("err-email-empty"));
+        for bad in ["a", "a@b", "@b.com", "a@.com", "a b@c.com", "a@b@c.com", "a@b.com."] {
+            assert_eq!(Email::parse(bad), Err("err-email-invalid"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(NewPassword::parse("correct horse battery", "alice", "a@b.c").is_ok());
+        assert_eq!(NewPassword::parse("short", "alice", "").err(), Some("err-password-short"));
+        assert_eq!(NewPassword::parse("password123", "x", "").err(), Some("err-password-weak"));
+        assert_eq!(NewPassword::parse("aaaaaaaaaaaa", "x", "").err(), Some("err-password-weak"));
+        assert_eq!(NewPassword::parse("alice-is-great", "alice", "").err(), Some("err-password-weak"));
+        assert_eq!(NewPassword::parse(&"x1".repeat(200), "a", "").err(), Some("err-password-long"));
+    }
+}

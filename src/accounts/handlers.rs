@@ -1,0 +1,538 @@
+//! Account pages: first-run setup, register, login, logout, settings, profiles.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::domain::{Email, NewPassword, Username};
+use super::queries::{self, CreateUser, ProfileChanges, UserWriteError};
+use super::{AuthorView, Role, password, ratelimit, sessions};
+use crate::blogs::{Blog, PostCard, queries as blog_queries};
+use crate::content::SafeHtml;
+use crate::error::{AppError, AppResult};
+use crate::web::context::{expired_session_cookie, session_cookie};
+use crate::web::{
+    AppState, CsrfForm, Ctx, FieldErrors, Lang, Meta, PageCtx, PageQuery, Pager, redirect, render, render_invalid,
+    safe_next,
+};
+
+pub const DISPLAY_NAME_MAX: usize = 50;
+pub const BIO_MAX: usize = 2000;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccountForm {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/setup.html")]
+struct SetupPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    form: AccountForm,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/register.html")]
+struct RegisterPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    form: AccountForm,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    pub login: String,
+    pub password: String,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    login: String,
+    next: String,
+    error: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+fn user_agent(req: &HttpRequest) -> String {
+    req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
+/// Check the fields shared by setup and registration; returns the parsed values or the errors.
+fn check_account(form: &AccountForm) -> Result<(Username, Email, NewPassword), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let username = Username::parse(&form.username).map_err(|k| errors.add("username", k)).ok();
+    let email = Email::parse(&form.email).map_err(|k| errors.add("email", k)).ok();
+    let password = NewPassword::parse(&form.password, form.username.trim(), form.email.trim())
+        .map_err(|k| errors.add("password", k))
+        .ok();
+    match (username, email, password) {
+        (Some(u), Some(e), Some(p)) if errors.is_empty() => Ok((u, e, p)),
+        _ => Err(errors),
+    }
+}
+
+/// Create an account and log it in. Field errors come back for the form.
+async fn create_account(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    form: &AccountForm,
+    role: Role,
+    only_if_first: bool,
+) -> AppResult<Result<String, FieldErrors>> {
+    let (username, email, new_password) = match check_account(form) {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let pw = new_password.as_str().to_string();
+    let hash =
+        web::block(move || password::hash(&pw)).await.map_err(AppError::internal)?.map_err(AppError::Internal)?;
+    let days = state.settings.session_days;
+    let agent = user_agent(req);
+    let site_name = state.settings.site_name.clone();
+    crate::db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        let result = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            if only_if_first && queries::count(conn)? > 0 {
+                return Ok(Err(None));
+            }
+            let user = match queries::create(
+                conn,
+                CreateUser { username: &username, email: &email, password_hash: &hash, role, locale: None },
+            ) {
+                Ok(u) => u,
+                Err(UserWriteError::Field(f, k)) => return Ok(Err(Some((f, k)))),
+                Err(UserWriteError::Db(e)) => return Err(e),
+            };
+            if only_if_first {
+                // The first admin can write on the enterprise blog straight away.
+                let blog = blog_queries::ensure_enterprise_blog(conn, &site_name)?;
+                blog_queries::add_author(conn, blog.id, user.id)?;
+            }
+            Ok(Ok(sessions::create(conn, user.id, days, &agent)?))
+        })?;
+        match result {
+            Ok(token) => Ok(Ok(token)),
+            Err(Some((f, k))) => {
+                let mut errors = FieldErrors::default();
+                errors.add(f, k);
+                Ok(Err(errors))
+            }
+            Err(None) => Err(AppError::NotFound),
+        }
+    })
+    .await
+}
+
+async fn has_users(state: &web::Data<AppState>) -> AppResult<bool> {
+    crate::db::run(&state.pool, |conn| Ok(queries::count(conn)? > 0)).await
+}
+
+pub async fn setup_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    if has_users(&state).await? {
+        return Err(AppError::NotFound);
+    }
+    render(&SetupPage {
+        meta: Meta::new(ctx.t("setup-title"), "/setup").noindex(),
+        ctx: &ctx,
+        form: AccountForm::default(),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn setup(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(form): CsrfForm<AccountForm>,
+) -> AppResult<HttpResponse> {
+    if has_users(&state).await? {
+        return Err(AppError::NotFound);
+    }
+    match create_account(&state, &req, &form, Role::Admin, true).await? {
+        Ok(token) => Ok(logged_in(&state, token, "/admin/users")),
+        Err(errors) => render_invalid(&SetupPage {
+            meta: Meta::new(ctx.t("setup-title"), "/setup").noindex(),
+            ctx: &ctx,
+            form: AccountForm { password: String::new(), ..form },
+            errors,
+        }),
+    }
+}
+
+fn logged_in(state: &AppState, token: String, to: &str) -> HttpResponse {
+    let mut res = redirect(to);
+    let _ = res.add_cookie(&session_cookie(state, token));
+    res
+}
+
+pub async fn register_form(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    if ctx.user.is_some() {
+        return Ok(redirect("/"));
+    }
+    let form = AccountForm { next: q.next.clone().unwrap_or_default(), ..Default::default() };
+    render(&RegisterPage {
+        meta: Meta::new(ctx.t("register-title"), "/register"),
+        ctx: &ctx,
+        form,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn register(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(form): CsrfForm<AccountForm>,
+) -> AppResult<HttpResponse> {
+    match create_account(&state, &req, &form, Role::Member, false).await? {
+        Ok(token) => Ok(logged_in(&state, token, &safe_next(Some(&form.next)))),
+        Err(errors) => render_invalid(&RegisterPage {
+            meta: Meta::new(ctx.t("register-title"), "/register"),
+            ctx: &ctx,
+            form: AccountForm { password: String::new(), ..form },
+            errors,
+        }),
+    }
+}
+
+pub async fn login_form(ctx: Ctx, state: web::Data<AppState>, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    if !has_users(&state).await? {
+        return Ok(redirect("/setup"));
+    }
+    if ctx.user.is_some() {
+        return Ok(redirect(&safe_next(q.next.as_deref())));
+    }
+    render(&LoginPage {
+        meta: Meta::new(ctx.t("login-title"), "/login"),
+        ctx: &ctx,
+        login: String::new(),
+        next: q.next.clone().unwrap_or_default(),
+        error: String::new(),
+    })
+}
+
+enum LoginOutcome {
+    Ok(String),
+    Locked(chrono::NaiveDateTime),
+    Wrong,
+    Suspended,
+}
+
+pub async fn login(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let ip = client_ip(&req);
+    let agent = user_agent(&req);
+    let days = state.settings.session_days;
+    let login = form.login.trim().to_string();
+    let pw = form.password.clone();
+    let pool = state.pool.clone();
+    // All of it (queries and argon2) on the blocking pool.
+    let outcome = web::block(move || -> Result<LoginOutcome, AppError> {
+        let mut conn = pool.get().map_err(AppError::internal)?;
+        let key = login.to_lowercase();
+        if let Some(until) = ratelimit::locked_until(&mut conn, &key, &ip)? {
+            return Ok(LoginOutcome::Locked(until));
+        }
+        let user = if login.is_empty() { None } else { queries::find_for_login(&mut conn, &login)? };
+        let ok = password::verify(&pw, user.as_ref().map(|u| u.password_hash.as_str()));
+        match user {
+            Some(u) if ok => {
+                ratelimit::clear_account(&mut conn, &key)?;
+                if u.suspended_at.is_some() {
+                    return Ok(LoginOutcome::Suspended);
+                }
+                Ok(LoginOutcome::Ok(sessions::create(&mut conn, u.id, days, &agent)?))
+            }
+            _ => {
+                ratelimit::record_failure(&mut conn, &key, &ip)?;
+                Ok(LoginOutcome::Wrong)
+            }
+        }
+    })
+    .await
+    .map_err(AppError::internal)??;
+    let (error, status) = match outcome {
+        LoginOutcome::Ok(token) => return Ok(logged_in(&state, token, &safe_next(Some(&form.next)))),
+        LoginOutcome::Wrong => (ctx.t("err-login-wrong"), StatusCode::UNPROCESSABLE_ENTITY),
+        LoginOutcome::Suspended => (ctx.t("err-login-suspended"), StatusCode::FORBIDDEN),
+        LoginOutcome::Locked(until) => {
+            let minutes = ((until - crate::now()).num_seconds() + 59) / 60;
+            (ctx.ta("err-login-locked", &[("minutes", minutes.max(1).to_string())]), StatusCode::TOO_MANY_REQUESTS)
+        }
+    };
+    let page = LoginPage {
+        meta: Meta::new(ctx.t("login-title"), "/login"),
+        ctx: &ctx,
+        login: form.login,
+        next: form.next,
+        error,
+    };
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmptyForm {}
+
+pub async fn logout(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
+    if let Some(token) = ctx.session_token.clone() {
+        crate::db::run(&state.pool, move |conn| Ok(sessions::revoke(conn, &token)?)).await?;
+    }
+    let mut res = redirect("/");
+    let _ = res.add_cookie(&expired_session_cookie(&state));
+    Ok(res)
+}
+
+pub async fn logout_all(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    crate::db::run(&state.pool, move |conn| Ok(sessions::revoke_all(conn, user_id)?)).await?;
+    let mut res = redirect("/");
+    let _ = res.add_cookie(&expired_session_cookie(&state));
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProfileForm {
+    pub display_name: String,
+    pub bio: String,
+    pub locale: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    pub old_password: String,
+    pub new_password: String,
+    pub confirm_password: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/settings.html")]
+struct SettingsPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    profile: ProfileForm,
+    errors: FieldErrors,
+    notice: String,
+    session_count: i64,
+    langs: [Lang; 2],
+}
+
+async fn settings_page<'a>(
+    ctx: &'a PageCtx,
+    state: &web::Data<AppState>,
+    profile: Option<ProfileForm>,
+    errors: FieldErrors,
+    notice: String,
+) -> AppResult<SettingsPage<'a>> {
+    let user_id = ctx.require_user()?.id;
+    let (user, session_count) = crate::db::run(&state.pool, move |conn| {
+        let user = queries::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+        Ok((user, sessions::count_for_user(conn, user_id)?))
+    })
+    .await?;
+    let profile = profile.unwrap_or(ProfileForm {
+        display_name: user.display_name,
+        bio: user.bio_md,
+        locale: user.locale.unwrap_or_default(),
+    });
+    Ok(SettingsPage {
+        meta: Meta::new(ctx.t("settings-title"), "/settings").noindex(),
+        ctx,
+        profile,
+        errors,
+        notice,
+        session_count,
+        langs: Lang::ALL,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    saved: Option<String>,
+}
+
+pub async fn settings_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<NoticeQuery>,
+) -> AppResult<HttpResponse> {
+    let notice = match q.saved.as_deref() {
+        Some("profile") => ctx.t("settings-saved"),
+        Some("password") => ctx.t("password-changed"),
+        _ => String::new(),
+    };
+    render(&settings_page(&ctx, &state, None, FieldErrors::default(), notice).await?)
+}
+
+pub async fn save_settings(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    let mut errors = FieldErrors::default();
+    let display_name = form.display_name.trim().to_string();
+    if display_name.chars().count() > DISPLAY_NAME_MAX {
+        errors.add("display_name", "err-display-name-long");
+    }
+    if display_name.chars().any(char::is_control) {
+        errors.add("display_name", "err-display-name-chars");
+    }
+    if form.bio.chars().count() > BIO_MAX {
+        errors.add("bio", "err-bio-long");
+    }
+    let locale = match form.locale.as_str() {
+        "" => None,
+        code => match Lang::from_code(code) {
+            Some(l) => Some(l.code()),
+            None => {
+                errors.add("locale", "err-locale");
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return render_invalid(&settings_page(&ctx, &state, Some(form), errors, String::new()).await?);
+    }
+    let bio_html = crate::content::markdown::render(&form.bio);
+    let bio = form.bio.clone();
+    crate::db::run(&state.pool, move |conn| {
+        Ok(queries::update_profile(
+            conn,
+            user_id,
+            ProfileChanges { display_name: &display_name, bio_md: &bio, bio_html: bio_html.as_str(), locale },
+        )?)
+    })
+    .await?;
+    Ok(redirect("/settings?saved=profile"))
+}
+
+pub async fn change_password(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    let token = ctx.session_token.clone().unwrap_or_default();
+    let pool = state.pool.clone();
+    let errors = web::block(move || -> Result<FieldErrors, AppError> {
+        let mut conn = pool.get().map_err(AppError::internal)?;
+        let mut errors = FieldErrors::default();
+        let stored = queries::find(&mut conn, user.id)?.ok_or(AppError::NotFound)?;
+        if !password::verify(&form.old_password, Some(&stored.password_hash)) {
+            errors.add("old_password", "err-old-password");
+        }
+        match NewPassword::parse(&form.new_password, &stored.username, &stored.email) {
+            Err(k) => errors.add("new_password", k),
+            Ok(_) if form.new_password != form.confirm_password => {
+                errors.add("confirm_password", "err-password-mismatch")
+            }
+            Ok(p) if errors.is_empty() => {
+                let hash = password::hash(p.as_str()).map_err(AppError::Internal)?;
+                queries::set_password_hash(&mut conn, user.id, &hash)?;
+                // Everyone else holding this account's sessions is logged out.
+                sessions::revoke_others(&mut conn, user.id, &token)?;
+            }
+            Ok(_) => {}
+        }
+        Ok(errors)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    if errors.is_empty() {
+        Ok(redirect("/settings?saved=password"))
+    } else {
+        render_invalid(&settings_page(&ctx, &state, None, errors, String::new()).await?)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/profile.html")]
+struct ProfilePage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    person: AuthorView,
+    bio_html: SafeHtml,
+    joined: chrono::NaiveDateTime,
+    suspended: bool,
+    blog: Option<Blog>,
+    posts: Vec<PostCard>,
+    comments: Vec<(String, String, chrono::NaiveDateTime)>,
+    pager: Pager,
+}
+
+pub const PROFILE_POSTS: i64 = 10;
+
+pub async fn profile(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let key = path.into_inner().to_lowercase();
+    let page = q.number();
+    let (user, blog, (posts, total), comments) = crate::db::run(&state.pool, move |conn| {
+        let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
+        let blog = blog_queries::owned_blog(conn, user.id)?;
+        let filter = blog_queries::PostFilter { author_id: Some(user.id), ..Default::default() };
+        let posts = blog_queries::list_posts(conn, &filter, page, PROFILE_POSTS)?;
+        let recent = crate::content::comments::recent_by(conn, user.id, 10)?;
+        let paths = crate::content::paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
+        let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
+            .into_iter()
+            .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
+            .collect();
+        Ok((user, blog, posts, comments))
+    })
+    .await?;
+    let person = AuthorView::from(&user);
+    let path = person.url();
+    let mut meta = Meta::new(person.name().to_string(), path.clone())
+        .description(crate::content::markdown::excerpt(&crate::content::markdown::plain_text(&user.bio_md), 160));
+    meta.og_type = "profile";
+    if user.suspended_at.is_some() || (posts.is_empty() && comments.is_empty()) {
+        meta = meta.noindex();
+    }
+    if let Some(b) = &blog {
+        meta = meta.feed(b.title.clone(), &b.feed_base());
+    }
+    render(&ProfilePage {
+        ctx: &ctx,
+        meta,
+        pager: Pager::new(&format!("{path}?"), page, total, PROFILE_POSTS),
+        person,
+        bio_html: SafeHtml::from_stored(user.bio_html.clone()),
+        joined: user.created_at,
+        suspended: user.suspended_at.is_some(),
+        blog,
+        posts,
+        comments,
+    })
+}

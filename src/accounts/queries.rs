@@ -1,0 +1,201 @@
+//! SQL about users. Every function takes `&mut DbConn` so callers can compose them in one transaction.
+
+use diesel::prelude::*;
+
+use super::{NewUser, Role, User};
+use crate::db::schema::users;
+use crate::db::{DbConn, is_unique_violation, lower};
+
+/// Why a user could not be created or renamed.
+#[derive(Debug)]
+pub enum UserWriteError {
+    /// A field-level problem: (field, catalog key).
+    Field(&'static str, &'static str),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for UserWriteError {
+    fn from(e: diesel::result::Error) -> Self {
+        UserWriteError::Db(e)
+    }
+}
+
+/// Map a unique violation to the field it concerns. PostgreSQL names the constraint;
+/// SQLite only names the column in its message.
+fn unique_field(e: &diesel::result::Error) -> Option<(&'static str, &'static str)> {
+    if let diesel::result::Error::DatabaseError(_, info) = e
+        && is_unique_violation(e)
+    {
+        let text = format!("{} {}", info.message(), info.constraint_name().unwrap_or(""));
+        if text.contains("email") {
+            return Some(("email", "err-email-taken"));
+        }
+        if text.contains("username") {
+            return Some(("username", "err-username-taken"));
+        }
+    }
+    None
+}
+
+pub struct CreateUser<'a> {
+    pub username: &'a super::domain::Username,
+    pub email: &'a super::domain::Email,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub locale: Option<&'a str>,
+}
+
+pub fn create(conn: &mut DbConn, input: CreateUser<'_>) -> Result<User, UserWriteError> {
+    let now = crate::now();
+    let username_key = input.username.key();
+    let email_key = input.email.key();
+    // Check first for a friendly answer; the unique index still guards against races.
+    if find_by_key(conn, &username_key)?.is_some() {
+        return Err(UserWriteError::Field("username", "err-username-taken"));
+    }
+    if users::table.filter(users::email_key.eq(&email_key)).count().get_result::<i64>(conn)? > 0 {
+        return Err(UserWriteError::Field("email", "err-email-taken"));
+    }
+    let row = NewUser {
+        username: input.username.as_str(),
+        username_key: &username_key,
+        email: input.email.as_str(),
+        email_key: &email_key,
+        password_hash: input.password_hash,
+        display_name: "",
+        role: input.role.as_str(),
+        locale: input.locale,
+        created_at: now,
+        updated_at: now,
+    };
+    let id: i64 =
+        diesel::insert_into(users::table).values(&row).returning(users::id).get_result(conn).map_err(|e| {
+            match unique_field(&e) {
+                Some((f, k)) => UserWriteError::Field(f, k),
+                None => UserWriteError::Db(e),
+            }
+        })?;
+    let user = users::table.find(id).first::<User>(conn)?;
+    if input.role.is_staff() {
+        crate::blogs::queries::ensure_staff_blog(conn, &user)?;
+    }
+    Ok(user)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {
+    users::table.find(id).first(conn).optional()
+}
+
+pub fn find_by_key(conn: &mut DbConn, username_key: &str) -> QueryResult<Option<User>> {
+    users::table.filter(users::username_key.eq(username_key)).first(conn).optional()
+}
+
+/// Find by username or e-mail, as typed on the login form.
+pub fn find_for_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>> {
+    let key = login.trim().to_lowercase();
+    users::table.filter(users::username_key.eq(&key).or(users::email_key.eq(&key))).first(conn).optional()
+}
+
+pub struct ProfileChanges<'a> {
+    pub display_name: &'a str,
+    pub bio_md: &'a str,
+    pub bio_html: &'a str,
+    pub locale: Option<&'a str>,
+}
+
+pub fn update_profile(conn: &mut DbConn, user_id: i64, c: ProfileChanges<'_>) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::display_name.eq(c.display_name),
+            users::bio_md.eq(c.bio_md),
+            users::bio_html.eq(c.bio_html),
+            users::locale.eq(c.locale),
+            users::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::locale.eq(locale)).execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &mut DbConn, user_id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(crate::now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Change a role. Granting employee (or admin) gives the person their own staff blog.
+pub fn set_role(conn: &mut DbConn, user_id: i64, role: Role) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::update(users::table.find(user_id))
+            .set((users::role.eq(role.as_str()), users::updated_at.eq(crate::now())))
+            .execute(conn)?;
+        let user = users::table.find(user_id).first::<User>(conn)?;
+        if role.is_staff() {
+            crate::blogs::queries::ensure_staff_blog(conn, &user)?;
+        }
+        Ok(())
+    })
+}
+
+/// Suspend (ending every session at once) or reinstate.
+pub fn set_suspended(conn: &mut DbConn, user_id: i64, suspended: bool) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let at = if suspended { Some(crate::now()) } else { None };
+        diesel::update(users::table.find(user_id)).set(users::suspended_at.eq(at)).execute(conn)?;
+        if suspended {
+            super::sessions::revoke_all(conn, user_id)?;
+        }
+        Ok(())
+    })
+}
+
+pub const ADMIN_PAGE_SIZE: i64 = 25;
+
+/// Users for the admin list: optional search over username, display name and e-mail, newest first.
+pub fn search(conn: &mut DbConn, q: &str, role: Option<Role>, page: i64) -> QueryResult<(Vec<User>, i64)> {
+    let pattern = format!("%{}%", escape_like(&q.trim().to_lowercase()));
+    let build = || {
+        let mut query = users::table.into_boxed();
+        if !q.trim().is_empty() {
+            query = query.filter(
+                users::username_key
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(users::email_key.like(pattern.clone()).escape('\\'))
+                    .or(lower(users::display_name).like(pattern.clone()).escape('\\')),
+            );
+        }
+        if let Some(r) = role {
+            query = query.filter(users::role.eq(r.as_str()));
+        }
+        query
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let rows = build()
+        .order(users::id.desc())
+        .limit(ADMIN_PAGE_SIZE)
+        .offset((page.max(1) - 1) * ADMIN_PAGE_SIZE)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Escape `%`, `_` and `\` for a LIKE pattern (with ESCAPE '\').
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

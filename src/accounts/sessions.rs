@@ -1,0 +1,92 @@
+//! Server-side sessions. The cookie holds a random token; the table holds its SHA-256, so
+//! sessions can be listed and revoked, and a leaked table reveals no live cookie.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::{CurrentUser, Role};
+use crate::db::DbConn;
+use crate::db::schema::{sessions, users};
+
+pub const COOKIE: &str = "plaza_session";
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Create a session and return the token for the cookie.
+pub fn create(conn: &mut DbConn, user_id: i64, days: i64, user_agent: &str) -> QueryResult<String> {
+    let token = crate::web::random_token();
+    let now = crate::now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token_hash(&token)),
+            sessions::user_id.eq(user_id),
+            sessions::created_at.eq(now),
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(now + Duration::days(days)),
+            sessions::user_agent.eq(user_agent.chars().take(200).collect::<String>()),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+type SessionRow = (i64, NaiveDateTime, i64, String, String, String, Option<NaiveDateTime>);
+
+/// The user behind a session token, if the session is live and the user not suspended.
+/// Extends the session (at most every ten minutes, to spare writes).
+pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<CurrentUser>> {
+    let now = crate::now();
+    let row: Option<SessionRow> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash(token)))
+        .filter(sessions::expires_at.gt(now))
+        .select((
+            sessions::id,
+            sessions::last_seen_at,
+            users::id,
+            users::username,
+            users::display_name,
+            users::role,
+            users::suspended_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((session_id, last_seen, user_id, username, display_name, role, suspended)) = row else {
+        return Ok(None);
+    };
+    if suspended.is_some() {
+        return Ok(None);
+    }
+    if now - last_seen > Duration::minutes(10) {
+        diesel::update(sessions::table.find(session_id))
+            .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(now + Duration::days(days))))
+            .execute(conn)?;
+    }
+    Ok(Some(CurrentUser { id: user_id, username, display_name, role: Role::parse(&role).unwrap_or(Role::Member) }))
+}
+
+pub fn revoke(conn: &mut DbConn, token: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(conn)
+}
+
+pub fn revoke_all(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+}
+
+/// End every session of a user except the one given (after a password change).
+pub fn revoke_others(conn: &mut DbConn, user_id: i64, keep_token: &str) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::token_hash.ne(token_hash(keep_token))),
+    )
+    .execute(conn)
+}
+
+pub fn count_for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(crate::now()))
+        .count()
+        .get_result(conn)
+}

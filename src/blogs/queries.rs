@@ -1,0 +1,637 @@
+//! SQL for blogs and posts.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{Blog, ENTERPRISE_SLUG, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard, PostPage};
+use crate::accounts::{AuthorView, Role, User};
+use crate::content::{self, NewContent, STATUS_DRAFT, STATUS_PUBLISHED, SafeHtml, tags::TagName};
+use crate::db::schema::{
+    blog_authors, blogroll_links, blogs, content_tags, contents, posts, slug_redirects, tag_follows, users,
+};
+use crate::db::{DbConn, ignore_duplicate};
+
+pub fn ensure_enterprise_blog(conn: &mut DbConn, site_name: &str) -> QueryResult<Blog> {
+    if let Some(b) = blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first::<Blog>(conn).optional()? {
+        return Ok(b);
+    }
+    let now = crate::now();
+    ignore_duplicate(
+        diesel::insert_into(blogs::table)
+            .values((
+                blogs::kind.eq(KIND_ENTERPRISE),
+                blogs::slug.eq(ENTERPRISE_SLUG),
+                blogs::title.eq(site_name),
+                blogs::description.eq(""),
+                blogs::created_at.eq(now),
+                blogs::updated_at.eq(now),
+            ))
+            .execute(conn),
+    )?;
+    blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first(conn)
+}
+
+pub fn enterprise_blog(conn: &mut DbConn) -> QueryResult<Blog> {
+    blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first(conn)
+}
+
+/// A free blog slug based on `base` (a username key), adding -2, -3… when taken.
+fn free_slug(conn: &mut DbConn, base: &str) -> QueryResult<String> {
+    let base = content::slug::slugify(base);
+    let base = if base.is_empty() { "blog".to_string() } else { base };
+    for n in 1..1000 {
+        let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let taken: i64 = blogs::table.filter(blogs::slug.eq(&candidate)).count().get_result(conn)?;
+        if taken == 0 {
+            return Ok(candidate);
+        }
+    }
+    Err(diesel::result::Error::NotFound)
+}
+
+fn create_owned_blog(conn: &mut DbConn, user: &User, kind: &str) -> QueryResult<Blog> {
+    let now = crate::now();
+    let slug = free_slug(conn, &user.username_key)?;
+    let id: i64 = diesel::insert_into(blogs::table)
+        .values((
+            blogs::kind.eq(kind),
+            blogs::slug.eq(&slug),
+            blogs::title.eq(user.name()),
+            blogs::description.eq(""),
+            blogs::owner_id.eq(Some(user.id)),
+            blogs::created_at.eq(now),
+            blogs::updated_at.eq(now),
+        ))
+        .returning(blogs::id)
+        .get_result(conn)?;
+    ignore_duplicate(
+        diesel::insert_into(blog_authors::table)
+            .values((blog_authors::blog_id.eq(id), blog_authors::user_id.eq(user.id)))
+            .execute(conn),
+    )?;
+    blogs::table.find(id).first(conn)
+}
+
+/// Every employee has a personal blog, created when the role is granted. A member who had a
+/// community blog keeps it, now shown as a staff blog.
+pub fn ensure_staff_blog(conn: &mut DbConn, user: &User) -> QueryResult<Blog> {
+    if let Some(b) = owned_blog(conn, user.id)? {
+        if b.kind != KIND_STAFF {
+            diesel::update(blogs::table.find(b.id)).set(blogs::kind.eq(KIND_STAFF)).execute(conn)?;
+        }
+        return blogs::table.find(b.id).first(conn);
+    }
+    create_owned_blog(conn, user, KIND_STAFF)
+}
+
+/// An admin grants a community ("opinion leader") blog to a member.
+pub fn grant_community_blog(conn: &mut DbConn, user: &User) -> QueryResult<Blog> {
+    if let Some(b) = owned_blog(conn, user.id)? {
+        return Ok(b);
+    }
+    create_owned_blog(conn, user, KIND_COMMUNITY)
+}
+
+pub fn owned_blog(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Blog>> {
+    blogs::table.filter(blogs::owner_id.eq(user_id)).filter(blogs::kind.ne(KIND_ENTERPRISE)).first(conn).optional()
+}
+
+/// The personal blogs of many users, by owner id, in one query.
+pub fn owned_blogs(conn: &mut DbConn, user_ids: &[i64]) -> QueryResult<HashMap<i64, Blog>> {
+    let rows: Vec<Blog> =
+        blogs::table.filter(blogs::owner_id.eq_any(user_ids)).filter(blogs::kind.ne(KIND_ENTERPRISE)).load(conn)?;
+    Ok(rows.into_iter().filter_map(|b| b.owner_id.map(|o| (o, b))).collect())
+}
+
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Blog>> {
+    blogs::table.filter(blogs::slug.eq(slug)).first(conn).optional()
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Blog>> {
+    blogs::table.find(id).first(conn).optional()
+}
+
+pub fn is_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        blog_authors::table.filter(blog_authors::blog_id.eq(blog_id)).filter(blog_authors::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn authors(conn: &mut DbConn, blog_id: i64) -> QueryResult<Vec<AuthorView>> {
+    let rows: Vec<User> = blog_authors::table
+        .inner_join(users::table)
+        .filter(blog_authors::blog_id.eq(blog_id))
+        .select(users::all_columns)
+        .order(users::username_key.asc())
+        .load(conn)?;
+    Ok(rows.iter().map(AuthorView::from).collect())
+}
+
+pub fn add_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<()> {
+    ignore_duplicate(
+        diesel::insert_into(blog_authors::table)
+            .values((blog_authors::blog_id.eq(blog_id), blog_authors::user_id.eq(user_id)))
+            .execute(conn),
+    )?;
+    Ok(())
+}
+
+pub fn remove_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<()> {
+    diesel::delete(
+        blog_authors::table.filter(blog_authors::blog_id.eq(blog_id)).filter(blog_authors::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_blog(conn: &mut DbConn, blog_id: i64, title: &str, description: &str) -> QueryResult<()> {
+    diesel::update(blogs::table.find(blog_id))
+        .set((blogs::title.eq(title), blogs::description.eq(description), blogs::updated_at.eq(crate::now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, Queryable)]
+pub struct BlogrollLink {
+    pub id: i64,
+    pub blog_id: i64,
+    pub title: String,
+    pub url: String,
+    pub position: i32,
+}
+
+pub fn blogroll(conn: &mut DbConn, blog_id: i64) -> QueryResult<Vec<BlogrollLink>> {
+    blogroll_links::table
+        .filter(blogroll_links::blog_id.eq(blog_id))
+        .order((blogroll_links::position.asc(), blogroll_links::id.asc()))
+        .load(conn)
+}
+
+pub fn set_blogroll(conn: &mut DbConn, blog_id: i64, links: &[(String, String)]) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::delete(blogroll_links::table.filter(blogroll_links::blog_id.eq(blog_id))).execute(conn)?;
+        for (i, (title, url)) in links.iter().enumerate() {
+            diesel::insert_into(blogroll_links::table)
+                .values((
+                    blogroll_links::blog_id.eq(blog_id),
+                    blogroll_links::title.eq(title),
+                    blogroll_links::url.eq(url),
+                    blogroll_links::position.eq(i as i32),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Clone, Debug)]
+pub struct BlogSummary {
+    pub blog: Blog,
+    pub owner: Option<AuthorView>,
+    pub post_count: i64,
+    pub last_post_at: Option<NaiveDateTime>,
+}
+
+/// All blogs of a kind with their owners and published post counts, in two queries.
+pub fn directory(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<BlogSummary>> {
+    let rows: Vec<(Blog, Option<User>)> = blogs::table
+        .left_join(users::table.on(blogs::owner_id.eq(users::id.nullable())))
+        .filter(blogs::kind.eq(kind))
+        .select((blogs::all_columns, users::all_columns.nullable()))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|(b, _)| b.id).collect();
+    let counts: Vec<(i64, i64, Option<NaiveDateTime>)> = posts::table
+        .inner_join(contents::table)
+        .filter(posts::blog_id.eq_any(&ids))
+        .filter(contents::status.eq(STATUS_PUBLISHED))
+        .filter(contents::deleted_at.is_null())
+        .group_by(posts::blog_id)
+        .select((posts::blog_id, diesel::dsl::count(posts::content_id), diesel::dsl::max(contents::published_at)))
+        .load(conn)?;
+    let counts: HashMap<i64, (i64, Option<NaiveDateTime>)> = counts.into_iter().map(|(b, n, l)| (b, (n, l))).collect();
+    let mut out: Vec<BlogSummary> = rows
+        .into_iter()
+        .map(|(blog, owner)| {
+            let (post_count, last_post_at) = counts.get(&blog.id).cloned().unwrap_or((0, None));
+            BlogSummary { owner: owner.as_ref().map(AuthorView::from), blog, post_count, last_post_at }
+        })
+        .collect();
+    // Active blogs first, then by title.
+    out.sort_by(|a, b| b.last_post_at.cmp(&a.last_post_at).then_with(|| a.blog.title.cmp(&b.blog.title)));
+    Ok(out)
+}
+
+/// Which posts a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct PostFilter {
+    pub blog_id: Option<i64>,
+    pub blog_kind: Option<&'static str>,
+    pub author_id: Option<i64>,
+    pub tag_id: Option<i64>,
+    /// Posts carrying any tag this user follows.
+    pub followed_by: Option<i64>,
+    /// Include this user's own drafts (their blog page).
+    pub drafts_of: Option<i64>,
+    /// Only these posts (e.g. those citing a post).
+    pub ids: Option<Vec<i64>>,
+}
+
+type CardRow = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<NaiveDateTime>,
+    NaiveDateTime,
+    String,
+    String,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// A page of post cards, newest first, in three queries (posts, tags, total).
+pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -> QueryResult<(Vec<PostCard>, i64)> {
+    let build = || {
+        let mut q = posts::table
+            .inner_join(contents::table)
+            .inner_join(blogs::table)
+            .inner_join(users::table.on(users::id.eq(contents::author_id)))
+            .filter(contents::deleted_at.is_null())
+            .into_boxed();
+        q = match f.drafts_of {
+            Some(uid) => q.filter(contents::status.eq(STATUS_PUBLISHED).or(contents::author_id.eq(uid))),
+            None => q.filter(contents::status.eq(STATUS_PUBLISHED)),
+        };
+        if let Some(b) = f.blog_id {
+            q = q.filter(posts::blog_id.eq(b));
+        }
+        if let Some(k) = f.blog_kind {
+            q = q.filter(blogs::kind.eq(k));
+        }
+        if let Some(ids) = &f.ids {
+            q = q.filter(posts::content_id.eq_any(ids.clone()));
+        }
+        if let Some(a) = f.author_id {
+            q = q.filter(contents::author_id.eq(a));
+        }
+        if let Some(t) = f.tag_id {
+            q = q.filter(
+                posts::content_id
+                    .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
+            );
+        }
+        if let Some(u) = f.followed_by {
+            q =
+                q.filter(
+                    posts::content_id.eq_any(
+                        content_tags::table
+                            .filter(content_tags::tag_id.eq_any(
+                                tag_follows::table.filter(tag_follows::user_id.eq(u)).select(tag_follows::tag_id),
+                            ))
+                            .select(content_tags::content_id),
+                    ),
+                );
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let rows: Vec<CardRow> = build()
+        .order((contents::published_at.desc(), contents::id.desc()))
+        .limit(per_page)
+        .offset((page.max(1) - 1) * per_page)
+        .select((
+            contents::id,
+            contents::title,
+            contents::excerpt,
+            contents::author_id,
+            contents::published_at,
+            contents::updated_at,
+            contents::status,
+            posts::slug,
+            posts::comment_count,
+            posts::cover_url,
+            blogs::kind,
+            blogs::slug,
+            blogs::title,
+            users::username,
+            users::display_name,
+        ))
+        .load(conn)?;
+    let roles = author_roles(conn, &rows.iter().map(|r| r.3).collect::<Vec<_>>())?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut tags = content::tags::for_contents(conn, &ids)?;
+    let cards = rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                title,
+                excerpt,
+                author_id,
+                published_at,
+                updated_at,
+                status,
+                slug,
+                comment_count,
+                cover_url,
+                blog_kind,
+                blog_slug,
+                blog_title,
+                username,
+                display_name,
+            )| PostCard {
+                id,
+                title,
+                path: content::post_path(&blog_kind, &blog_slug, &slug),
+                excerpt,
+                author: AuthorView {
+                    username,
+                    display_name,
+                    role: roles.get(&author_id).copied().unwrap_or(Role::Member),
+                },
+                blog_path: super::blog_path(&blog_kind, &blog_slug),
+                blog_title,
+                blog_kind,
+                published_at,
+                updated_at,
+                is_draft: status == STATUS_DRAFT,
+                comment_count,
+                cover_url,
+                tags: tags.remove(&id).unwrap_or_default(),
+            },
+        )
+        .collect();
+    Ok((cards, total))
+}
+
+fn author_roles(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Role>> {
+    let rows: Vec<(i64, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::role)).load(conn)?;
+    Ok(rows.into_iter().map(|(id, r)| (id, Role::parse(&r).unwrap_or(Role::Member))).collect())
+}
+
+type PageRow = (content::Content, (i64, i64, String, String, String, bool, i32), Blog, User);
+
+/// A post by its id (any status; callers check visibility).
+pub fn post_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostPage>> {
+    let row: Option<PageRow> = posts::table
+        .inner_join(contents::table)
+        .inner_join(blogs::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .filter(posts::content_id.eq(id))
+        .filter(contents::deleted_at.is_null())
+        .select((contents::all_columns, posts::all_columns, blogs::all_columns, users::all_columns))
+        .first(conn)
+        .optional()?;
+    let Some((c, (_, _, slug, excerpt_md, cover_url, comments_enabled, comment_count), blog, author)) = row else {
+        return Ok(None);
+    };
+    let tags = content::tags::for_contents(conn, &[c.id])?.remove(&c.id).unwrap_or_default();
+    Ok(Some(PostPage {
+        card: PostCard {
+            id: c.id,
+            title: c.title.clone(),
+            path: content::post_path(&blog.kind, &blog.slug, &slug),
+            excerpt: c.excerpt.clone(),
+            author: AuthorView::from(&author),
+            blog_title: blog.title.clone(),
+            blog_path: blog.path(),
+            blog_kind: blog.kind.clone(),
+            published_at: c.published_at,
+            updated_at: c.updated_at,
+            is_draft: c.status == STATUS_DRAFT,
+            comment_count,
+            cover_url,
+            tags,
+        },
+        author_id: c.author_id,
+        slug,
+        body_html: SafeHtml::from_stored(c.body_html),
+        body_md: c.body_md,
+        excerpt_md,
+        edited_at: c.edited_at,
+        comments_enabled,
+        blog,
+    }))
+}
+
+/// Where a slug of a blog leads: the post, or the post that used to have this slug.
+pub enum SlugLookup {
+    Found(Box<PostPage>),
+    Moved(String),
+    Missing,
+}
+
+pub fn post_by_slug(conn: &mut DbConn, blog_id: i64, slug: &str) -> QueryResult<SlugLookup> {
+    let id: Option<i64> = posts::table
+        .filter(posts::blog_id.eq(blog_id))
+        .filter(posts::slug.eq(slug))
+        .select(posts::content_id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = id {
+        return Ok(match post_by_id(conn, id)? {
+            Some(p) => SlugLookup::Found(Box::new(p)),
+            None => SlugLookup::Missing,
+        });
+    }
+    let moved: Option<i64> = slug_redirects::table
+        .filter(slug_redirects::blog_id.eq(blog_id))
+        .filter(slug_redirects::old_slug.eq(slug))
+        .select(slug_redirects::content_id)
+        .first(conn)
+        .optional()?;
+    Ok(match moved.map(|id| post_by_id(conn, id)).transpose()?.flatten() {
+        Some(p) => SlugLookup::Moved(p.card.path),
+        None => SlugLookup::Missing,
+    })
+}
+
+/// A post as submitted by the editor, already checked.
+pub struct PostInput {
+    pub title: String,
+    pub slug: Option<String>,
+    pub body_md: String,
+    pub excerpt_md: String,
+    pub cover_url: String,
+    pub tags: Vec<TagName>,
+    pub publish: bool,
+    pub comments_enabled: bool,
+}
+
+/// A slug free in the blog (other than for `except` itself), based on `wanted`.
+fn unique_post_slug(conn: &mut DbConn, blog_id: i64, wanted: &str, except: Option<i64>) -> QueryResult<String> {
+    let base = if wanted.is_empty() { "post".to_string() } else { wanted.to_string() };
+    for n in 1..10_000 {
+        let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let owner: Option<i64> = posts::table
+            .filter(posts::blog_id.eq(blog_id))
+            .filter(posts::slug.eq(&candidate))
+            .select(posts::content_id)
+            .first(conn)
+            .optional()?;
+        let redirect_owner: Option<i64> = slug_redirects::table
+            .filter(slug_redirects::blog_id.eq(blog_id))
+            .filter(slug_redirects::old_slug.eq(&candidate))
+            .select(slug_redirects::content_id)
+            .first(conn)
+            .optional()?;
+        let free = owner.is_none_or(|o| Some(o) == except) && redirect_owner.is_none_or(|o| Some(o) == except);
+        if free {
+            return Ok(candidate);
+        }
+    }
+    Err(diesel::result::Error::NotFound)
+}
+
+fn derived_excerpt(input: &PostInput) -> String {
+    let source = if input.excerpt_md.trim().is_empty() { &input.body_md } else { &input.excerpt_md };
+    content::markdown::excerpt(&content::markdown::plain_text(source), content::EXCERPT_CHARS)
+}
+
+pub fn create_post(
+    conn: &mut DbConn,
+    blog: &Blog,
+    author_id: i64,
+    input: &PostInput,
+    base_url: &str,
+) -> QueryResult<i64> {
+    conn.transaction(|conn| {
+        let now = crate::now();
+        let html = content::markdown::render(&input.body_md);
+        let excerpt = derived_excerpt(input);
+        let id = content::insert(
+            conn,
+            &NewContent {
+                kind: content::KIND_POST,
+                author_id,
+                title: &input.title,
+                body_md: &input.body_md,
+                body_html: html.as_str(),
+                excerpt: &excerpt,
+                status: if input.publish { STATUS_PUBLISHED } else { STATUS_DRAFT },
+                created_at: now,
+                updated_at: now,
+                published_at: input.publish.then_some(now),
+            },
+        )?;
+        let wanted = input.slug.clone().unwrap_or_else(|| content::slug::slugify(&input.title));
+        let slug = unique_post_slug(conn, blog.id, &wanted, None)?;
+        diesel::insert_into(posts::table)
+            .values((
+                posts::content_id.eq(id),
+                posts::blog_id.eq(blog.id),
+                posts::slug.eq(&slug),
+                posts::excerpt_md.eq(&input.excerpt_md),
+                posts::cover_url.eq(&input.cover_url),
+                posts::comments_enabled.eq(input.comments_enabled),
+            ))
+            .execute(conn)?;
+        content::tags::set_for(conn, id, &input.tags)?;
+        let cited = content::citations::resolve_links(conn, base_url, &content::markdown::links(&input.body_md))?;
+        content::citations::set_for(conn, id, &cited)?;
+        Ok(id)
+    })
+}
+
+/// Save an edit. A changed title (or slug) gives a new slug; the old one keeps redirecting.
+pub fn update_post(conn: &mut DbConn, post: &PostPage, input: &PostInput, base_url: &str) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let now = crate::now();
+        let html = content::markdown::render(&input.body_md);
+        let excerpt = derived_excerpt(input);
+        let was_published = !post.card.is_draft;
+        let published_at = if input.publish { post.card.published_at.or(Some(now)) } else { None };
+        diesel::update(contents::table.find(post.card.id))
+            .set((
+                contents::title.eq(&input.title),
+                contents::body_md.eq(&input.body_md),
+                contents::body_html.eq(html.as_str()),
+                contents::excerpt.eq(&excerpt),
+                contents::status.eq(if input.publish { STATUS_PUBLISHED } else { STATUS_DRAFT }),
+                contents::updated_at.eq(now),
+                contents::published_at.eq(published_at),
+                // "Updated" is shown only for edits after publication.
+                contents::edited_at.eq(if was_published && input.publish { Some(now) } else { post.edited_at }),
+            ))
+            .execute(conn)?;
+        let wanted = match &input.slug {
+            Some(s) => s.clone(),
+            None if input.title != post.card.title => content::slug::slugify(&input.title),
+            None => post.slug.clone(),
+        };
+        let slug = if wanted == post.slug {
+            wanted
+        } else {
+            unique_post_slug(conn, post.blog.id, &wanted, Some(post.card.id))?
+        };
+        if slug != post.slug {
+            // The new slug may be one this post had before: it is no longer a redirect.
+            diesel::delete(
+                slug_redirects::table
+                    .filter(slug_redirects::blog_id.eq(post.blog.id))
+                    .filter(slug_redirects::old_slug.eq(&slug)),
+            )
+            .execute(conn)?;
+            ignore_duplicate(
+                diesel::insert_into(slug_redirects::table)
+                    .values((
+                        slug_redirects::blog_id.eq(post.blog.id),
+                        slug_redirects::old_slug.eq(&post.slug),
+                        slug_redirects::content_id.eq(post.card.id),
+                    ))
+                    .execute(conn),
+            )?;
+        }
+        diesel::update(posts::table.find(post.card.id))
+            .set((
+                posts::slug.eq(&slug),
+                posts::excerpt_md.eq(&input.excerpt_md),
+                posts::cover_url.eq(&input.cover_url),
+                posts::comments_enabled.eq(input.comments_enabled),
+            ))
+            .execute(conn)?;
+        content::tags::set_for(conn, post.card.id, &input.tags)?;
+        let cited = content::citations::resolve_links(conn, base_url, &content::markdown::links(&input.body_md))?;
+        content::citations::set_for(conn, post.card.id, &cited)?;
+        Ok(())
+    })
+}
+
+pub fn delete_post(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(contents::table.find(id)).set(contents::deleted_at.eq(Some(crate::now()))).execute(conn)?;
+    Ok(())
+}
+
+/// Published posts for the sitemap: (path, last change).
+pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    let rows: Vec<(String, String, String, NaiveDateTime)> = posts::table
+        .inner_join(contents::table)
+        .inner_join(blogs::table)
+        .filter(contents::status.eq(STATUS_PUBLISHED))
+        .filter(contents::deleted_at.is_null())
+        .order(contents::published_at.desc())
+        .limit(limit)
+        .select((posts::slug, blogs::kind, blogs::slug, contents::updated_at))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(s, k, b, u)| (content::post_path(&k, &b, &s), u)).collect())
+}
+
+pub fn all_blogs(conn: &mut DbConn) -> QueryResult<Vec<Blog>> {
+    blogs::table.order(blogs::id.asc()).load(conn)
+}
+
+/// Bodies of many posts in one query, for full-content feeds.
+pub fn bodies(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> =
+        contents::table.filter(contents::id.eq_any(ids)).select((contents::id, contents::body_html)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}

@@ -1,0 +1,199 @@
+//! Atom and RSS 2.0 from one list of items (built with the `atom_syndication` and `rss` crates),
+//! served with ETag and Last-Modified so feed readers can poll cheaply.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sha2::{Digest, Sha256};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Atom,
+    Rss,
+}
+
+impl Format {
+    pub fn from_ext(ext: &str) -> Option<Format> {
+        match ext {
+            "atom" => Some(Format::Atom),
+            "rss" => Some(Format::Rss),
+            _ => None,
+        }
+    }
+}
+
+pub struct FeedMeta {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the HTML page the feed follows.
+    pub page_url: String,
+    /// Absolute URL of this feed (without extension; `.atom` / `.rss` is added).
+    pub self_base: String,
+    pub lang: &'static str,
+}
+
+pub struct FeedItem {
+    /// A stable id that survives slug changes (an absolute `/posts/{id}`-style permalink).
+    pub id: String,
+    /// Absolute URL of the item's page.
+    pub url: String,
+    pub title: String,
+    pub author: String,
+    pub published: NaiveDateTime,
+    pub updated: NaiveDateTime,
+    pub content_html: String,
+    pub summary: String,
+    pub categories: Vec<String>,
+}
+
+fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
+    use atom_syndication::{Category, Content, Entry, FeedBuilder, Link, Person, Text};
+    let updated = items.iter().map(|i| i.updated).max().unwrap_or_else(crate::now);
+    let entries: Vec<Entry> = items
+        .iter()
+        .map(|i| {
+            let mut e = Entry::default();
+            e.set_id(i.id.clone());
+            e.set_title(Text::plain(i.title.clone()));
+            e.set_updated(utc(i.updated));
+            e.set_published(Some(utc(i.published).fixed_offset()));
+            e.set_authors(vec![Person { name: i.author.clone(), ..Default::default() }]);
+            e.set_links(vec![Link {
+                href: i.url.clone(),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            }]);
+            if !i.summary.is_empty() {
+                e.set_summary(Some(Text::plain(i.summary.clone())));
+            }
+            e.set_content(Some(Content {
+                value: Some(i.content_html.clone()),
+                content_type: Some("html".into()),
+                ..Default::default()
+            }));
+            e.set_categories(
+                i.categories.iter().map(|c| Category { term: c.clone(), ..Default::default() }).collect::<Vec<_>>(),
+            );
+            e
+        })
+        .collect();
+    FeedBuilder::default()
+        .id(format!("{}.atom", meta.self_base))
+        .title(Text::plain(meta.title.clone()))
+        .subtitle(Some(Text::plain(meta.description.clone())))
+        .updated(utc(updated))
+        .lang(Some(meta.lang.to_string()))
+        .links(vec![
+            Link {
+                href: format!("{}.atom", meta.self_base),
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Default::default()
+            },
+            Link {
+                href: meta.page_url.clone(),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            },
+        ])
+        .entries(entries)
+        .build()
+        .to_string()
+}
+
+pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
+    use rss::extension::atom::{AtomExtensionBuilder, Link as AtomLink};
+    use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ItemBuilder};
+    let updated = items.iter().map(|i| i.updated).max().unwrap_or_else(crate::now);
+    let rss_items: Vec<rss::Item> = items
+        .iter()
+        .map(|i| {
+            ItemBuilder::default()
+                .title(Some(i.title.clone()))
+                .link(Some(i.url.clone()))
+                .guid(Some(GuidBuilder::default().value(i.id.clone()).permalink(true).build()))
+                .pub_date(Some(utc(i.published).to_rfc2822()))
+                .author(None)
+                .dublin_core_ext(Some(rss::extension::dublincore::DublinCoreExtension {
+                    creators: vec![i.author.clone()],
+                    ..Default::default()
+                }))
+                .description(Some(if i.summary.is_empty() { i.title.clone() } else { i.summary.clone() }))
+                .content(Some(i.content_html.clone()))
+                .categories(
+                    i.categories.iter().map(|c| CategoryBuilder::default().name(c.clone()).build()).collect::<Vec<_>>(),
+                )
+                .build()
+        })
+        .collect();
+    let mut self_link = AtomLink::default();
+    self_link.set_href(format!("{}.rss", meta.self_base));
+    self_link.set_rel("self");
+    self_link.set_mime_type(Some("application/rss+xml".to_string()));
+    ChannelBuilder::default()
+        .title(meta.title.clone())
+        .link(meta.page_url.clone())
+        .description(if meta.description.is_empty() { meta.title.clone() } else { meta.description.clone() })
+        .language(Some(meta.lang.to_string()))
+        .last_build_date(Some(utc(updated).to_rfc2822()))
+        .atom_ext(Some(AtomExtensionBuilder::default().links(vec![self_link]).build()))
+        .items(rss_items)
+        .build()
+        .to_string()
+}
+
+/// Render the feed and answer with 304 when the reader already has this version.
+pub fn respond(req: &HttpRequest, format: Format, meta: &FeedMeta, items: &[FeedItem]) -> HttpResponse {
+    let (body, content_type) = match format {
+        Format::Atom => (atom(meta, items), "application/atom+xml; charset=utf-8"),
+        Format::Rss => (rss(meta, items), "application/rss+xml; charset=utf-8"),
+    };
+    let last_modified = items.iter().map(|i| i.updated).max();
+    conditional(req, body, content_type, last_modified)
+}
+
+/// Serve `body` with a strong ETag (and Last-Modified when known), or 304 Not Modified.
+pub fn conditional(
+    req: &HttpRequest,
+    body: String,
+    content_type: &str,
+    last_modified: Option<NaiveDateTime>,
+) -> HttpResponse {
+    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
+    let last_modified = last_modified.map(|t| utc(t).format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    let headers = req.headers();
+    let not_modified = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        Some(inm) => {
+            inm.split(',').any(|t| t.trim() == etag || t.trim() == "*" || t.trim().trim_start_matches("W/") == etag)
+        }
+        None => match (&last_modified, headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok())) {
+            (Some(lm), Some(ims)) => match (DateTime::parse_from_rfc2822(lm), DateTime::parse_from_rfc2822(ims)) {
+                (Ok(lm), Ok(ims)) => lm <= ims,
+                _ => false,
+            },
+            _ => false,
+        },
+    };
+    let mut res = if not_modified {
+        HttpResponse::NotModified().finish()
+    } else {
+        HttpResponse::Ok().content_type(content_type.to_string()).body(body)
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    if let Some(lm) = last_modified
+        && let Ok(v) = HeaderValue::from_str(&lm)
+    {
+        res.headers_mut().insert(header::LAST_MODIFIED, v);
+    }
+    // Feeds are the same for everyone: caches may keep them, but must ask again.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=0, must-revalidate"));
+    res
+}

@@ -1,0 +1,122 @@
+//! What every kind of content shares: the `contents` row, Markdown, slugs, tags, feeds,
+//! citations and comments. Blog posts use it now; forum topics, replies and magazine articles
+//! plug into the same row and the same helpers.
+
+pub mod citations;
+pub mod comments;
+pub mod feeds;
+pub mod markdown;
+pub mod slug;
+pub mod tag_pages;
+pub mod tags;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::{blogs, comments as comments_t, contents, posts};
+
+pub use markdown::SafeHtml;
+
+pub const KIND_POST: &str = "post";
+pub const KIND_COMMENT: &str = "comment";
+
+pub const STATUS_DRAFT: &str = "draft";
+pub const STATUS_PUBLISHED: &str = "published";
+
+pub const TITLE_MAX: usize = 200;
+pub const BODY_MAX: usize = 100_000;
+pub const EXCERPT_CHARS: usize = 200;
+
+#[derive(Queryable, Identifiable, Clone, Debug)]
+#[diesel(table_name = contents)]
+pub struct Content {
+    pub id: i64,
+    pub kind: String,
+    pub author_id: i64,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub excerpt: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+    pub edited_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+impl Content {
+    pub fn is_published(&self) -> bool {
+        self.status == STATUS_PUBLISHED && self.deleted_at.is_none()
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = contents)]
+pub struct NewContent<'a> {
+    pub kind: &'a str,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+    pub excerpt: &'a str,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewContent<'_>) -> QueryResult<i64> {
+    diesel::insert_into(contents::table).values(new).returning(contents::id).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Content>> {
+    contents::table.find(id).first(conn).optional()
+}
+
+/// "zh-CN" when a text is written in Chinese (any Han character), else "en".
+pub fn text_lang(text: &str) -> &'static str {
+    let han = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}');
+    if text.chars().any(han) { "zh-CN" } else { "en" }
+}
+
+/// Path of a post, given its blog's kind and slug and its own slug.
+pub fn post_path(blog_kind: &str, blog_slug: &str, post_slug: &str) -> String {
+    if blog_kind == crate::blogs::KIND_ENTERPRISE {
+        format!("/blog/{}", crate::web::path_segment(post_slug))
+    } else {
+        format!("/blogs/{}/{}", crate::web::path_segment(blog_slug), crate::web::path_segment(post_slug))
+    }
+}
+
+/// Site paths of many pieces of content at once (comments point into their subject's page),
+/// in a bounded number of queries.
+pub fn paths_for(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let comment_rows: Vec<(i64, i64)> = comments_t::table
+        .filter(comments_t::content_id.eq_any(ids))
+        .select((comments_t::content_id, comments_t::subject_id))
+        .load(conn)?;
+    let mut subject_ids: Vec<i64> = ids.to_vec();
+    subject_ids.extend(comment_rows.iter().map(|(_, s)| *s));
+    let post_rows: Vec<(i64, String, String, String)> = posts::table
+        .inner_join(blogs::table)
+        .filter(posts::content_id.eq_any(&subject_ids))
+        .select((posts::content_id, posts::slug, blogs::kind, blogs::slug))
+        .load(conn)?;
+    for (id, slug, blog_kind, blog_slug) in post_rows {
+        out.insert(id, post_path(&blog_kind, &blog_slug, &slug));
+    }
+    for (comment_id, subject_id) in comment_rows {
+        if let Some(p) = out.get(&subject_id).cloned() {
+            out.insert(comment_id, format!("{p}#c{comment_id}"));
+        }
+    }
+    Ok(out)
+}

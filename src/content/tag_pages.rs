@@ -1,0 +1,141 @@
+//! `/tags`, `/tags/{tag}`, following tags and the "following" page.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::tags::{self, TagCount, TagView};
+use crate::blogs::PostCard;
+use crate::blogs::queries::{self as blog_queries, PostFilter};
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, PageQuery, Pager, path_segment, redirect, render};
+
+const PER_PAGE: i64 = 15;
+
+#[derive(Template)]
+#[template(path = "tags/index.html")]
+struct TagsPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    tags: Vec<TagCount>,
+}
+
+pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let tags = crate::db::run(&state.pool, |conn| Ok(tags::with_counts(conn, 1000)?)).await?;
+    render(&TagsPage {
+        meta: Meta::new(ctx.t("tags-title"), "/tags").description(ctx.t("tags-intro")),
+        ctx: &ctx,
+        tags,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "tags/show.html")]
+struct TagPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    tag: TagView,
+    posts: Vec<PostCard>,
+    total: i64,
+    pager: Pager,
+    following: bool,
+}
+
+pub async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let slug = path.into_inner();
+    let page = q.number();
+    let viewer = ctx.user_id();
+    let (tag, (posts, total), following) = crate::db::run(&state.pool, move |conn| {
+        let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        let posts =
+            blog_queries::list_posts(conn, &PostFilter { tag_id: Some(tag.id), ..Default::default() }, page, PER_PAGE)?;
+        let following = match viewer {
+            Some(u) => tags::is_following(conn, u, tag.id)?,
+            None => false,
+        };
+        Ok((tag, posts, following))
+    })
+    .await?;
+    let view = TagView { name: tag.name.clone(), slug: tag.slug.clone() };
+    let base = view.url();
+    let title = ctx.ta("tag-title", &[("tag", tag.name.clone())]);
+    let meta = Meta::new(title.clone(), if page > 1 { format!("{base}?page={page}") } else { base.clone() })
+        .description(ctx.tn("tag-count", total))
+        .feed(title, &format!("{base}/feed"));
+    render(&TagPage {
+        pager: Pager::new(&format!("{base}?"), page, total, PER_PAGE),
+        meta,
+        ctx: &ctx,
+        tag: view,
+        posts,
+        total,
+        following,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct FollowForm {
+    pub follow: String,
+}
+
+pub async fn follow(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<FollowForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    let slug = path.into_inner();
+    let follow = form.follow != "0";
+    let s = slug.clone();
+    crate::db::run(&state.pool, move |conn| {
+        let tag = tags::find_by_slug(conn, &s)?.ok_or(AppError::NotFound)?;
+        if follow {
+            tags::follow(conn, user_id, tag.id)?
+        } else {
+            tags::unfollow(conn, user_id, tag.id)?
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(redirect(&format!("/tags/{}", path_segment(&slug))))
+}
+
+#[derive(Template)]
+#[template(path = "tags/following.html")]
+struct FollowingPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    tags: Vec<TagView>,
+    posts: Vec<PostCard>,
+    pager: Pager,
+}
+
+pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    let page = q.number();
+    let (tags, (posts, total)) = crate::db::run(&state.pool, move |conn| {
+        Ok((
+            tags::followed(conn, user_id)?,
+            blog_queries::list_posts(
+                conn,
+                &PostFilter { followed_by: Some(user_id), ..Default::default() },
+                page,
+                PER_PAGE,
+            )?,
+        ))
+    })
+    .await?;
+    render(&FollowingPage {
+        meta: Meta::new(ctx.t("following-title"), "/following").noindex(),
+        pager: Pager::new("/following?", page, total, PER_PAGE),
+        ctx: &ctx,
+        tags,
+        posts,
+    })
+}

@@ -1,0 +1,206 @@
+//! Tags shared by every kind of content, and tag follows.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{content_tags, contents, tag_follows, tags};
+use crate::db::{DbConn, ignore_duplicate};
+
+pub const MAX_TAGS: usize = 10;
+pub const MAX_TAG_CHARS: usize = 32;
+
+#[derive(Queryable, Clone, Debug)]
+pub struct Tag {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug)]
+pub struct TagView {
+    pub name: String,
+    pub slug: String,
+}
+
+impl TagView {
+    pub fn url(&self) -> String {
+        format!("/tags/{}", crate::web::path_segment(&self.slug))
+    }
+}
+
+/// A tag name as typed: letters of any script, digits, spaces and `- + # .`, at most 32 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagName {
+    pub name: String,
+    pub slug: String,
+}
+
+impl TagName {
+    pub fn parse(input: &str) -> Result<TagName, &'static str> {
+        let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.chars().count() > MAX_TAG_CHARS {
+            return Err("err-tag-long");
+        }
+        if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '+' | '#' | '.')) {
+            return Err("err-tag-chars");
+        }
+        // "c++" and "c#" must not collapse into "c": spell the symbols out in the slug.
+        let spelled = name.replace('+', " plus ").replace('#', " sharp ");
+        let slug = super::slug::slugify(&spelled);
+        if slug.is_empty() {
+            return Err("err-tag-chars");
+        }
+        Ok(TagName { name, slug })
+    }
+}
+
+/// Parse a comma-separated list (ASCII or Chinese commas), dropping duplicates.
+pub fn parse_list(input: &str) -> Result<Vec<TagName>, &'static str> {
+    let mut out: Vec<TagName> = Vec::new();
+    for part in input.split([',', '，', '、']) {
+        if part.trim().is_empty() {
+            continue;
+        }
+        let tag = TagName::parse(part)?;
+        if !out.iter().any(|t| t.slug == tag.slug) {
+            out.push(tag);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err("err-tags-many");
+    }
+    Ok(out)
+}
+
+fn find_or_create(conn: &mut DbConn, tag: &TagName) -> QueryResult<i64> {
+    if let Some(id) = tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(conn).optional()? {
+        return Ok(id);
+    }
+    ignore_duplicate(
+        diesel::insert_into(tags::table)
+            .values((tags::name.eq(&tag.name), tags::slug.eq(&tag.slug), tags::created_at.eq(crate::now())))
+            .execute(conn),
+    )?;
+    tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(conn)
+}
+
+/// Replace the tags of a piece of content.
+pub fn set_for(conn: &mut DbConn, content_id: i64, names: &[TagName]) -> QueryResult<()> {
+    diesel::delete(content_tags::table.filter(content_tags::content_id.eq(content_id))).execute(conn)?;
+    for tag in names {
+        let tag_id = find_or_create(conn, tag)?;
+        ignore_duplicate(
+            diesel::insert_into(content_tags::table)
+                .values((content_tags::content_id.eq(content_id), content_tags::tag_id.eq(tag_id)))
+                .execute(conn),
+        )?;
+    }
+    Ok(())
+}
+
+/// Tags of many pieces of content in one query.
+pub fn for_contents(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<TagView>>> {
+    let rows: Vec<(i64, String, String)> = content_tags::table
+        .inner_join(tags::table)
+        .filter(content_tags::content_id.eq_any(ids))
+        .select((content_tags::content_id, tags::name, tags::slug))
+        .order(tags::name.asc())
+        .load(conn)?;
+    let mut out: HashMap<i64, Vec<TagView>> = HashMap::new();
+    for (id, name, slug) in rows {
+        out.entry(id).or_default().push(TagView { name, slug });
+    }
+    Ok(out)
+}
+
+/// The names of a content's tags joined for the editor field.
+pub fn field_value(conn: &mut DbConn, content_id: i64) -> QueryResult<String> {
+    let names: Vec<String> = content_tags::table
+        .inner_join(tags::table)
+        .filter(content_tags::content_id.eq(content_id))
+        .select(tags::name)
+        .order(tags::name.asc())
+        .load(conn)?;
+    Ok(names.join(", "))
+}
+
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Tag>> {
+    tags::table.filter(tags::slug.eq(slug)).first(conn).optional()
+}
+
+#[derive(Clone, Debug)]
+pub struct TagCount {
+    pub tag: TagView,
+    pub count: i64,
+}
+
+/// Tags with how much published, visible content carries them, most used first.
+pub fn with_counts(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<TagCount>> {
+    let rows: Vec<(String, String, i64)> = content_tags::table
+        .inner_join(tags::table)
+        .inner_join(contents::table)
+        .filter(contents::status.eq(super::STATUS_PUBLISHED))
+        .filter(contents::deleted_at.is_null())
+        .group_by((tags::id, tags::name, tags::slug))
+        .select((tags::name, tags::slug, diesel::dsl::count(content_tags::content_id)))
+        .order((diesel::dsl::count(content_tags::content_id).desc(), tags::name.asc()))
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(name, slug, count)| TagCount { tag: TagView { name, slug }, count }).collect())
+}
+
+pub fn follow(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<()> {
+    ignore_duplicate(
+        diesel::insert_into(tag_follows::table)
+            .values((
+                tag_follows::user_id.eq(user_id),
+                tag_follows::tag_id.eq(tag_id),
+                tag_follows::created_at.eq(crate::now()),
+            ))
+            .execute(conn),
+    )?;
+    Ok(())
+}
+
+pub fn unfollow(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<()> {
+    diesel::delete(tag_follows::table.filter(tag_follows::user_id.eq(user_id)).filter(tag_follows::tag_id.eq(tag_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn is_following(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        tag_follows::table.filter(tag_follows::user_id.eq(user_id)).filter(tag_follows::tag_id.eq(tag_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn followed(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<TagView>> {
+    let rows: Vec<(String, String)> = tag_follows::table
+        .inner_join(tags::table)
+        .filter(tag_follows::user_id.eq(user_id))
+        .select((tags::name, tags::slug))
+        .order(tags::name.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(name, slug)| TagView { name, slug }).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lists() {
+        let tags = parse_list("Rust, 技术支持，rust, C++ , C#").unwrap_or_default();
+        let slugs: Vec<_> = tags.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(slugs, ["rust", "技术支持", "c-plus-plus", "c-sharp"]);
+        assert_eq!(parse_list("<script>"), Err("err-tag-chars"));
+        assert_eq!(parse_list("a\"b"), Err("err-tag-chars"));
+        assert_eq!(parse_list(&"x".repeat(40)), Err("err-tag-long"));
+        assert_eq!(parse_list("a,b,c,d,e,f,g,h,i,j,k"), Err("err-tags-many"));
+        assert_eq!(parse_list(" , ,"), Ok(vec![]));
+    }
+}

@@ -1,0 +1,182 @@
+//! Plaza: a company's blogs, forums and magazine in one server-rendered binary.
+//! `lib.rs` builds the application so that `main.rs` and the tests run the same thing.
+
+pub mod accounts;
+pub mod blogs;
+pub mod config;
+pub mod content;
+pub mod db;
+pub mod error;
+pub mod notifications;
+pub mod seed;
+pub mod web;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web as aweb};
+use diesel::prelude::*;
+
+use crate::config::Settings;
+use crate::db::schema::site_settings;
+use crate::web::AppState;
+
+/// The current time, truncated to microseconds so both backends store the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(t, chrono::Duration::microseconds(1)).unwrap_or(t)
+}
+
+/// A running application: its port (0 in tests means "pick one") and the server future.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connect, migrate, make sure the enterprise blog exists, and bind.
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+        let csrf_secret = {
+            let mut conn = pool.get()?;
+            db::migrate(&mut conn)?;
+            blogs::queries::ensure_enterprise_blog(&mut conn, &settings.site_name)?;
+            load_secret(&mut conn, "csrf_secret")?
+        };
+        accounts::password::warm_up();
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = aweb::Data::new(AppState { pool, settings, csrf_secret });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(aweb::PayloadConfig::new(web::form::MAX_FORM_BYTES))
+                .app_data(
+                    aweb::QueryConfig::default()
+                        .error_handler(|_, _| error::AppError::BadRequest("error-bad-request").into()),
+                )
+                .app_data(aweb::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
+                .configure(routes)
+                .default_service(aweb::to(not_found))
+                .wrap(from_fn(web::context::middleware))
+                .wrap(security_headers())
+                .wrap(Compress::default())
+                .wrap(tracing_actix_web::TracingLogger::default())
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, error::AppError> {
+    Err(error::AppError::NotFound)
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+}
+
+/// A random secret kept in the database so every app process signs with the same key.
+fn load_secret(conn: &mut db::DbConn, key: &str) -> anyhow::Result<Vec<u8>> {
+    let existing: Option<String> =
+        site_settings::table.find(key).select(site_settings::value).first(conn).optional()?;
+    if let Some(v) = existing {
+        return Ok(hex::decode(v)?);
+    }
+    db::ignore_duplicate(
+        diesel::insert_into(site_settings::table)
+            .values((site_settings::key.eq(key), site_settings::value.eq(web::random_token())))
+            .execute(conn),
+    )?;
+    let v: String = site_settings::table.find(key).select(site_settings::value).first(conn)?;
+    Ok(hex::decode(v)?)
+}
+
+/// Every route. Feed routes come before the slug routes they would otherwise match.
+fn routes(cfg: &mut aweb::ServiceConfig) {
+    use accounts::{admin, handlers as acc};
+    use blogs::handlers as b;
+    use content::tag_pages as tg;
+    use notifications::handlers as n;
+    cfg.route("/static/{name}", aweb::get().to(web::assets::serve))
+        .route("/", aweb::get().to(web::pages::home))
+        .route("/robots.txt", aweb::get().to(web::pages::robots))
+        .route("/sitemap.xml", aweb::get().to(web::pages::sitemap))
+        .route(
+            "/favicon.ico",
+            aweb::get().to(|| async {
+                actix_web::HttpResponse::MovedPermanently().insert_header(("Location", "/static/favicon.svg")).finish()
+            }),
+        )
+        .route("/lang", aweb::post().to(web::pages::switch_lang))
+        .route("/feed.{ext}", aweb::get().to(b::site_feed))
+        // accounts
+        .route("/setup", aweb::get().to(acc::setup_form))
+        .route("/setup", aweb::post().to(acc::setup))
+        .route("/register", aweb::get().to(acc::register_form))
+        .route("/register", aweb::post().to(acc::register))
+        .route("/login", aweb::get().to(acc::login_form))
+        .route("/login", aweb::post().to(acc::login))
+        .route("/logout", aweb::post().to(acc::logout))
+        .route("/logout/all", aweb::post().to(acc::logout_all))
+        .route("/settings", aweb::get().to(acc::settings_form))
+        .route("/settings", aweb::post().to(acc::save_settings))
+        .route("/settings/password", aweb::post().to(acc::change_password))
+        .route("/u/{username}", aweb::get().to(acc::profile))
+        .route("/admin/users", aweb::get().to(admin::users))
+        .route("/admin/users/{id}/role", aweb::post().to(admin::set_role))
+        .route("/admin/users/{id}/suspend", aweb::post().to(admin::suspend))
+        .route("/admin/users/{id}/community-blog", aweb::post().to(admin::grant_blog))
+        // notifications
+        .route("/notifications", aweb::get().to(n::index))
+        .route("/notifications/read-all", aweb::post().to(n::read_all))
+        .route("/notifications/{id}/open", aweb::post().to(n::open))
+        // tags
+        .route("/tags", aweb::get().to(tg::index))
+        .route("/tags/{slug}/feed.{ext}", aweb::get().to(b::tag_feed))
+        .route("/tags/{slug}/follow", aweb::post().to(tg::follow))
+        .route("/tags/{slug}", aweb::get().to(tg::show))
+        .route("/following", aweb::get().to(tg::following))
+        // blogs
+        .route("/blogs", aweb::get().to(b::directory))
+        .route("/blog", aweb::get().to(b::enterprise_blog))
+        .route("/blog/feed.{ext}", aweb::get().to(b::enterprise_feed))
+        .route("/blog/{slug}", aweb::get().to(b::enterprise_post))
+        .route("/blogs/{blog}/feed.{ext}", aweb::get().to(b::blog_feed_route))
+        .route("/blogs/{blog}", aweb::get().to(b::blog))
+        .route("/blogs/{blog}/{slug}", aweb::get().to(b::post))
+        .route("/manage/blogs/{blog}", aweb::get().to(b::blog_settings_form))
+        .route("/manage/blogs/{blog}", aweb::post().to(b::save_blog_settings))
+        .route("/manage/blogs/{blog}/authors", aweb::post().to(b::add_author))
+        .route("/manage/blogs/{blog}/authors/remove", aweb::post().to(b::remove_author))
+        .route("/write", aweb::get().to(b::new_post_form))
+        .route("/write", aweb::post().to(b::create_post))
+        .route("/posts/{id}", aweb::get().to(b::permalink))
+        .route("/posts/{id}/edit", aweb::get().to(b::edit_post_form))
+        .route("/posts/{id}/edit", aweb::post().to(b::update_post))
+        .route("/posts/{id}/delete", aweb::post().to(b::delete_post))
+        .route("/posts/{id}/comments", aweb::post().to(b::add_comment))
+        .route("/posts/{id}/comments.{ext}", aweb::get().to(b::comments_feed))
+        .route("/comments/{id}/edit", aweb::get().to(b::edit_comment_form))
+        .route("/comments/{id}/edit", aweb::post().to(b::edit_comment))
+        .route("/comments/{id}/delete", aweb::post().to(b::delete_comment));
+}

@@ -1,0 +1,163 @@
+//! The `plaza` command: serve the site (the default) and the operator's tasks.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Parser, Subcommand};
+use plaza::accounts::domain::{Email, NewPassword, Username};
+use plaza::accounts::{Role, password, queries};
+use plaza::config::Settings;
+use plaza::db;
+
+#[derive(Parser)]
+#[command(name = "plaza", version, about = "Plaza: a company's community site in one binary")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default when no command is given).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fill an empty site with demo content in English and Chinese.
+    SeedDemo,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "member", value_parser = ["admin", "moderator", "employee", "member"])]
+        role: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change an account's role.
+    SetRole {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "moderator", "employee", "member"])]
+        role: String,
+    },
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("plaza: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn")))
+        .with_span_events(FmtSpan::CLOSE)
+        .init();
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            init_tracing();
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let bind = settings.bind.clone();
+            let base = settings.base_url.clone();
+            actix_web::rt::System::new().block_on(async move {
+                let app = plaza::Application::build(settings)?;
+                tracing::info!("Plaza is serving {base} (listening on {bind})");
+                app.run_until_stopped().await?;
+                Ok(())
+            })
+        }
+        Command::Migrate => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User { command } => user_command(&settings, command),
+        Command::SeedDemo => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let summary = plaza::seed::seed_demo(&mut conn, &settings)?;
+            println!("{summary}");
+            Ok(())
+        }
+    }
+}
+
+fn connect(settings: &Settings) -> anyhow::Result<db::PooledConn> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let pool = db::connect(&settings.database_url, 1)?;
+    Ok(pool.get()?)
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Repeat password: ")?;
+    if first != second {
+        anyhow::bail!("the passwords do not match");
+    }
+    Ok(first)
+}
+
+/// Catalog keys become English sentences on the command line.
+fn problem(key: &str) -> String {
+    plaza::web::Lang::En.t(key)
+}
+
+fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
+    let mut conn = connect(settings)?;
+    db::migrate(&mut conn)?;
+    match command {
+        UserCommand::Create { username, email, role, password_stdin } => {
+            let username = Username::parse(&username).map_err(|k| anyhow::anyhow!("username: {}", problem(k)))?;
+            let email = Email::parse(&email).map_err(|k| anyhow::anyhow!("e-mail: {}", problem(k)))?;
+            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role"))?;
+            let pw = read_password(password_stdin)?;
+            let pw = NewPassword::parse(&pw, username.as_str(), email.as_str())
+                .map_err(|k| anyhow::anyhow!("password: {}", problem(k)))?;
+            let hash = password::hash(pw.as_str())?;
+            plaza::blogs::queries::ensure_enterprise_blog(&mut conn, &settings.site_name)?;
+            let user = queries::create(
+                &mut conn,
+                queries::CreateUser { username: &username, email: &email, password_hash: &hash, role, locale: None },
+            )
+            .map_err(|e| match e {
+                queries::UserWriteError::Field(f, k) => anyhow::anyhow!("{f}: {}", problem(k)),
+                queries::UserWriteError::Db(e) => anyhow::anyhow!(e),
+            })?;
+            println!("created {} ({}) as {}", user.username, user.email, role.as_str());
+            Ok(())
+        }
+        UserCommand::SetRole { username, role } => {
+            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role"))?;
+            let user = queries::find_by_key(&mut conn, &username.to_lowercase())?
+                .ok_or_else(|| anyhow::anyhow!("no user named {username}"))?;
+            queries::set_role(&mut conn, user.id, role)?;
+            println!("{} is now {}", user.username, role.as_str());
+            Ok(())
+        }
+    }
+}

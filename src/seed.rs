@@ -1,0 +1,238 @@
+//! `plaza seed-demo`: a living site at once — the enterprise blog, three staff blogs, two
+//! community blogs, posts in English and Chinese with tags, citations and comments.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use crate::accounts::domain::{Email, Username};
+use crate::accounts::{Role, User, password, queries as users};
+use crate::blogs::queries::{self as blogs, PostInput};
+use crate::config::Settings;
+use crate::content::{comments, tags};
+use crate::db::DbConn;
+use crate::db::schema::{blogs as blogs_t, contents};
+
+/// Every demo account's password (printed by the command; change or delete these accounts on a real site).
+pub const DEMO_PASSWORD: &str = "plaza-demo-2026";
+
+struct Person {
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    bio: &'static str,
+    locale: Option<&'static str>,
+}
+
+const PEOPLE: &[Person] = &[
+    Person { username: "siteadmin", name: "Site Admin", role: Role::Admin, bio: "Keeps the lights on.", locale: None },
+    Person {
+        username: "alice",
+        name: "Alice Chen",
+        role: Role::Employee,
+        bio: "Support engineer. I answer the hard tickets and write down the answers.",
+        locale: Some("en"),
+    },
+    Person {
+        username: "wangwei",
+        name: "王伟",
+        role: Role::Employee,
+        bio: "产品经理，负责同步与协作功能。",
+        locale: Some("zh-CN"),
+    },
+    Person {
+        username: "maria",
+        name: "Maria Lopez",
+        role: Role::Employee,
+        bio: "Developer advocate. Rust, APIs and good documentation.",
+        locale: Some("en"),
+    },
+    Person {
+        username: "zhangmin",
+        name: "张敏",
+        role: Role::Member,
+        bio: "十年 IT 运维经验，喜欢深度评测各类协作工具。",
+        locale: Some("zh-CN"),
+    },
+    Person {
+        username: "tom_becker",
+        name: "Tom Becker",
+        role: Role::Member,
+        bio: "IT lead at a 40-person architecture firm. I write trial reports.",
+        locale: Some("en"),
+    },
+    Person { username: "lina", name: "李娜", role: Role::Member, bio: "", locale: Some("zh-CN") },
+    Person { username: "jsmith", name: "John Smith", role: Role::Member, bio: "", locale: None },
+];
+
+struct DemoPost {
+    blog: &'static str,
+    author: &'static str,
+    title: &'static str,
+    tags: &'static str,
+    days_ago: i64,
+    body: &'static str,
+}
+
+const POSTS: &[DemoPost] = &[
+    DemoPost {
+        blog: crate::blogs::ENTERPRISE_SLUG,
+        author: "alice",
+        title: "Introducing Plaza Cloud 3.0",
+        tags: "release, product",
+        days_ago: 12,
+        body: "Today we are releasing **Plaza Cloud 3.0**, the biggest update since launch.\n\n## What is new\n\n- Offline sync that resumes where it stopped\n- Shared workspaces with per-folder permissions\n- A new admin console\n\n| Plan | Storage | Price |\n|---|---:|---:|\n| Team | 1 TB | $8 |\n| Business | 5 TB | $15 |\n\nEvery customer is upgraded automatically over the next two weeks. Tell us what you think in the comments.",
+    },
+    DemoPost {
+        blog: crate::blogs::ENTERPRISE_SLUG,
+        author: "wangwei",
+        title: "企业博客上线了：与客户更近一步",
+        tags: "公告, product",
+        days_ago: 9,
+        body: "欢迎来到我们的企业博客！\n\n在这里，我们的员工会分享产品动态、**技术支持**经验和行业观察；客户也可以在社区博客里发表评测和使用心得。\n\n1. 员工博客：由我们的工程师和产品经理撰写\n2. 社区博客：由受邀的意见领袖撰写\n3. 评论区：欢迎直接提问\n\n期待与大家交流。",
+    },
+    DemoPost {
+        blog: crate::blogs::ENTERPRISE_SLUG,
+        author: "alice",
+        title: "Incident report: sync delays on 12 November",
+        tags: "incident, status",
+        days_ago: 3,
+        body: "On 12 November between 09:10 and 10:45 UTC some customers saw sync delays of up to 40 minutes.\n\n**Cause:** a configuration change doubled the load on one queue cluster.\n\n**What we changed:**\n\n- [x] Rolled back the change\n- [x] Added an alert on queue depth\n- [ ] Automate the capacity check (in progress)\n\nWe are sorry for the disruption. No data was lost.",
+    },
+    DemoPost {
+        blog: "alice",
+        author: "alice",
+        title: "Five ways to speed up your sync",
+        tags: "tutorials, 技术支持, performance",
+        days_ago: 10,
+        body: "Most slow-sync tickets we see have the same few causes. Here is what to check first.\n\n1. **Exclude build folders.** `node_modules` and `target` churn thousands of files.\n2. **Check the bandwidth limit** in *Settings → Network*.\n3. **Pause, then resume** after a large move.\n4. **Update the client**: 3.0 resumes interrupted uploads.\n5. **Look at the log**: `plaza-sync --verbose` tells you which file is slow.\n\nStill slow? Leave a comment and I will take a look.[^1]\n\n[^1]: Please do not post your access token in a comment.",
+    },
+    DemoPost {
+        blog: "wangwei",
+        author: "wangwei",
+        title: "产品路线图：2027 年第一季度",
+        tags: "roadmap, 产品",
+        days_ago: 6,
+        body: "感谢大家在论坛和评论里提出的建议。下个季度我们计划：\n\n- 共享空间支持**只读链接**\n- 移动端离线编辑\n- 更细的管理员审计日志\n\n这些功能中，有两项直接来自客户的提议。欢迎继续留言告诉我们您最需要什么。",
+    },
+    DemoPost {
+        blog: "maria",
+        author: "maria",
+        title: "Getting started with the Plaza API in Rust",
+        tags: "tutorials, rust, api",
+        days_ago: 5,
+        body: "The Plaza API is plain HTTPS and JSON, so any HTTP client works. Here is a minimal example with `reqwest`:\n\n```rust\nlet files: Vec<File> = client\n    .get(\"https://api.example.com/v3/files\")\n    .bearer_auth(token)\n    .send()?\n    .json()?;\n```\n\n~~Version 2 endpoints~~ are deprecated; use `/v3/` everywhere.\n\nNext time: webhooks.",
+    },
+    DemoPost {
+        blog: "zhangmin",
+        author: "zhangmin",
+        title: "深度评测：Plaza Cloud 3.0 使用一个月",
+        tags: "评测, review, 技术支持",
+        days_ago: 4,
+        body: "我在团队里试用了一个月 Plaza Cloud 3.0，说说真实感受。\n\n**优点**\n\n- 离线同步确实稳定，断网后恢复很快\n- 管理后台清晰，权限设置一目了然\n\n**不足**\n\n- 移动端还不能离线编辑（路线图里已经有了）\n- 大文件上传偶尔需要重试\n\n总体评分：⭐⭐⭐⭐ 四星。官方的同步加速建议也很实用：[五个提速技巧](/blogs/alice/five-ways-to-speed-up-your-sync)。",
+    },
+    DemoPost {
+        blog: "tom-becker",
+        author: "tom_becker",
+        title: "Trial report: migrating 40 users in a weekend",
+        tags: "review, migration",
+        days_ago: 2,
+        body: "We moved our whole office from network shares to Plaza Cloud over one weekend.\n\n> The hardest part was not the software, it was agreeing on a folder structure.\n\nWhat worked: the admin console's bulk invite, and the 3.0 release's per-folder permissions (see the [announcement](/blog/introducing-plaza-cloud-3-0)).\n\nWhat did not: our old VPN throttled the first sync. Excluding archive folders fixed it.",
+    },
+];
+
+const COMMENTS: &[(usize, &str, Option<usize>, &str)] = &[
+    (0, "tom_becker", None, "Per-folder permissions were the one thing we were waiting for. Thanks!"),
+    (0, "alice", Some(0), "Glad to hear it, Tom. Let us know how the roll-out goes."),
+    (0, "lina", None, "请问升级需要手动操作吗？"),
+    (0, "wangwei", Some(2), "不需要，两周内会自动升级。"),
+    (3, "jsmith", None, "Tip 1 alone cut my sync time in half."),
+    (4, "zhangmin", None, "只读链接太需要了，期待！"),
+    (6, "maria", None, "Thanks for the thorough review — the large-file retry is on our list."),
+    (7, "alice", None, "Great write-up. Excluding archives is exactly what we recommend."),
+];
+
+pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<String> {
+    if users::count(conn)? > 0 {
+        anyhow::bail!("this site already has accounts; seed-demo only fills an empty site");
+    }
+    let hash = password::hash(DEMO_PASSWORD)?;
+    conn.transaction(|conn| -> anyhow::Result<String> {
+        let enterprise = blogs::ensure_enterprise_blog(conn, &settings.site_name)?;
+        diesel::update(blogs_t::table.find(enterprise.id))
+            .set(blogs_t::description.eq("Official news, product stories and status updates from the team. 官方新闻、产品故事与服务状态。"))
+            .execute(conn)?;
+        let mut made: Vec<User> = Vec::new();
+        for p in PEOPLE {
+            let username = Username::parse(p.username).map_err(|k| anyhow::anyhow!("{k}"))?;
+            let email = Email::parse(&format!("{}@demo.plaza.example", p.username)).map_err(|k| anyhow::anyhow!("{k}"))?;
+            let user = users::create(conn, users::CreateUser { username: &username, email: &email, password_hash: &hash, role: p.role, locale: p.locale })
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let bio_html = crate::content::markdown::render(p.bio);
+            users::update_profile(conn, user.id, users::ProfileChanges { display_name: p.name, bio_md: p.bio, bio_html: bio_html.as_str(), locale: p.locale })?;
+            made.push(user);
+        }
+        let id_of = |name: &str| made.iter().find(|u| u.username == name).map(|u| u.id).unwrap_or_default();
+        for author in ["alice", "wangwei"] {
+            blogs::add_author(conn, enterprise.id, id_of(author))?;
+        }
+        for member in ["zhangmin", "tom_becker"] {
+            if let Some(u) = made.iter().find(|u| u.username == member) {
+                blogs::grant_community_blog(conn, u)?;
+            }
+        }
+        let staff_blog = |conn: &mut DbConn, slug: &str, title: &str, description: &str| -> anyhow::Result<()> {
+            let blog = blogs::find_by_slug(conn, slug)?.ok_or_else(|| anyhow::anyhow!("blog {slug} missing"))?;
+            blogs::update_blog(conn, blog.id, title, description)?;
+            Ok(())
+        };
+        staff_blog(conn, "alice", "Alice on Support", "Answers to the questions support hears most.")?;
+        staff_blog(conn, "wangwei", "王伟的产品笔记", "产品规划、路线图与用户反馈。")?;
+        staff_blog(conn, "maria", "Maria's Developer Notes", "APIs, SDKs and code samples.")?;
+        staff_blog(conn, "zhangmin", "敏看工具", "协作工具深度评测。")?;
+        staff_blog(conn, "tom-becker", "Tom's Trial Reports", "An IT lead tries things so you don't have to.")?;
+        if let Some(b) = blogs::find_by_slug(conn, "alice")? {
+            blogs::set_blogroll(conn, b.id, &[
+                ("Maria's Developer Notes".into(), "/blogs/maria".into()),
+                ("The Rust Blog".into(), "https://blog.rust-lang.org/".into()),
+            ])?;
+        }
+
+        let now = crate::now();
+        let mut post_ids = Vec::new();
+        for p in POSTS {
+            let blog = blogs::find_by_slug(conn, p.blog)?.ok_or_else(|| anyhow::anyhow!("blog {} missing", p.blog))?;
+            let input = PostInput {
+                title: p.title.to_string(),
+                slug: None,
+                body_md: p.body.to_string(),
+                excerpt_md: String::new(),
+                cover_url: String::new(),
+                tags: tags::parse_list(p.tags).map_err(|k| anyhow::anyhow!("{k}"))?,
+                publish: true,
+                comments_enabled: true,
+            };
+            let id = blogs::create_post(conn, &blog, id_of(p.author), &input, &settings.base_url)?;
+            let at = now - Duration::days(p.days_ago) - Duration::hours(3);
+            diesel::update(contents::table.find(id))
+                .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
+                .execute(conn)?;
+            post_ids.push(id);
+        }
+        let mut comment_ids: Vec<i64> = Vec::new();
+        for (i, (post, author, parent, body)) in COMMENTS.iter().enumerate() {
+            let parent_id = parent.and_then(|p| comment_ids.get(p).copied());
+            let created = comments::create(conn, post_ids[*post], parent_id, id_of(author), body)?;
+            let at = now - Duration::days(1) + Duration::minutes(i as i64 * 17);
+            diesel::update(contents::table.find(created.id))
+                .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
+                .execute(conn)?;
+            comment_ids.push(created.id);
+        }
+        Ok(format!(
+            "demo content created: {} accounts, {} posts, {} comments.\nEvery demo account's password is {DEMO_PASSWORD} (admin: siteadmin). Change them before going live.",
+            PEOPLE.len(),
+            POSTS.len(),
+            COMMENTS.len()
+        ))
+    })
+}

@@ -1,0 +1,410 @@
+//! The request context: who is asking, in which language, and the CSRF token for their forms.
+//! A middleware loads it once per request (before the handler) and afterwards turns error
+//! responses into full pages in the site's layout.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::{AppState, Lang, Meta};
+use crate::accounts::{CurrentUser, Role, sessions};
+use crate::error::{AppError, ErrorMessage};
+
+pub const CSRF_COOKIE: &str = "plaza_csrf";
+pub const LANG_COOKIE: &str = "plaza_lang";
+
+/// Everything the layout and handlers need about the current request.
+#[derive(Clone, Debug)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    /// The value forms put in their hidden `csrf_token` field.
+    pub csrf_token: String,
+    pub unread: i64,
+    pub site_name: String,
+    pub base_url: String,
+    /// Path and query of this request, for "come back here" links.
+    pub path: String,
+    /// The raw session token, when logged in (to end this session on logout).
+    pub session_token: Option<String>,
+}
+
+impl PageCtx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn ta(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.lang.ta(key, args)
+    }
+
+    /// Translate with a count (templates pass numbers by value or by reference).
+    pub fn tn(&self, key: &str, count: impl Number) -> String {
+        self.lang.tn(key, count.number())
+    }
+
+    pub fn date(&self, at: impl Moment) -> String {
+        self.lang.date(at.moment())
+    }
+
+    pub fn datetime(&self, at: impl Moment) -> String {
+        self.lang.datetime(at.moment())
+    }
+
+    pub fn iso(&self, at: impl Moment) -> String {
+        at.moment().and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    /// "Page 2 of 7".
+    pub fn page_of(&self, page: impl Number, pages: impl Number) -> String {
+        self.lang.ta("pager-position", &[("page", page.number().to_string()), ("pages", pages.number().to_string())])
+    }
+
+    /// A one-argument translation, for templates.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        self.lang.ta(key, &[(name, value.to_string())])
+    }
+
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// Versioned URL of a static asset.
+    pub fn asset(&self, name: &str) -> String {
+        super::assets::url(name)
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|u| u.id)
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role().is_some_and(Role::is_admin)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role().is_some_and(Role::is_staff)
+    }
+
+    /// The current user, or a redirect to the login page that comes back here.
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or_else(|| AppError::LoginRequired(self.path.clone()))
+    }
+
+    pub fn require_admin(&self) -> Result<&CurrentUser, AppError> {
+        let user = self.require_user()?;
+        if user.role.is_admin() { Ok(user) } else { Err(AppError::Forbidden) }
+    }
+}
+
+/// A timestamp however a template holds it (by value or through references).
+pub trait Moment {
+    fn moment(&self) -> NaiveDateTime;
+}
+
+impl Moment for NaiveDateTime {
+    fn moment(&self) -> NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: Moment + ?Sized> Moment for &T {
+    fn moment(&self) -> NaiveDateTime {
+        (**self).moment()
+    }
+}
+
+/// A count however a template holds it.
+pub trait Number {
+    fn number(&self) -> i64;
+}
+
+impl Number for i64 {
+    fn number(&self) -> i64 {
+        *self
+    }
+}
+
+impl Number for i32 {
+    fn number(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
+impl<T: Number + ?Sized> Number for &T {
+    fn number(&self) -> i64 {
+        (**self).number()
+    }
+}
+
+/// Extractor for the context the middleware stored.
+pub struct Ctx(pub Arc<PageCtx>);
+
+impl std::ops::Deref for Ctx {
+    type Target = PageCtx;
+    fn deref(&self) -> &PageCtx {
+        &self.0
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Ready<Result<Ctx, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Arc<PageCtx>>()
+                .cloned()
+                .map(Ctx)
+                .ok_or_else(|| AppError::internal("request context missing")),
+        )
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The form token for a CSRF cookie nonce: HMAC(secret, nonce). Forging one needs the secret,
+/// so planting a cookie is not enough (signed double-submit).
+pub fn csrf_token_for(secret: &[u8], nonce: &str) -> String {
+    let Ok(mut mac) = HmacSha256::new_from_slice(secret) else { return String::new() };
+    mac.update(nonce.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+pub fn csrf_valid(secret: &[u8], nonce: &str, token: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    if nonce.is_empty() || token.is_empty() {
+        return false;
+    }
+    let expected = csrf_token_for(secret, nonce);
+    expected.as_bytes().ct_eq(token.as_bytes()).into()
+}
+
+fn cookie<'a>(name: &'a str, value: String, secure: bool, max_age_days: i64) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(actix_web::cookie::time::Duration::days(max_age_days))
+        .finish()
+}
+
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    cookie(sessions::COOKIE, token, state.settings.secure_cookies(), state.settings.session_days)
+}
+
+pub fn expired_session_cookie(state: &AppState) -> Cookie<'static> {
+    let mut c = cookie(sessions::COOKIE, String::new(), state.settings.secure_cookies(), 0);
+    c.make_removal();
+    c
+}
+
+pub fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
+    cookie(LANG_COOKIE, lang.code().to_string(), state.settings.secure_cookies(), 365)
+}
+
+/// Build the context for a request: one query for the session and user, one for the unread count.
+async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx, Option<String>), AppError> {
+    let session_token = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
+    let (user, unread) = match session_token.clone() {
+        Some(token) => {
+            let days = state.settings.session_days;
+            crate::db::run(&state.pool, move |conn| {
+                let user = sessions::lookup(conn, &token, days)?;
+                let unread = match &user {
+                    Some(u) => crate::notifications::unread_count(conn, u.id)?,
+                    None => 0,
+                };
+                Ok((user, unread))
+            })
+            .await?
+        }
+        None => (None, 0),
+    };
+    let lang = req
+        .cookie(LANG_COOKIE)
+        .and_then(|c| Lang::from_code(c.value()))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    // A logged-in user's own setting wins over cookie and browser.
+    let lang = match &user {
+        Some(u) => user_locale(state, u.id).await.unwrap_or(lang),
+        None => lang,
+    };
+    let (nonce, new_nonce) = match req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()) {
+        Some(n) if n.len() == 64 => (n, None),
+        _ => {
+            let n = super::random_token();
+            (n.clone(), Some(n))
+        }
+    };
+    let path = match req.uri().path_and_query() {
+        Some(pq) => pq.as_str().to_string(),
+        None => req.path().to_string(),
+    };
+    Ok((
+        PageCtx {
+            lang,
+            session_token: if user.is_some() { session_token } else { None },
+            user,
+            csrf_token: csrf_token_for(&state.csrf_secret, &nonce),
+            unread,
+            site_name: state.settings.site_name.clone(),
+            base_url: state.settings.base_url.clone(),
+            path,
+        },
+        new_nonce,
+    ))
+}
+
+async fn user_locale(state: &web::Data<AppState>, user_id: i64) -> Option<Lang> {
+    crate::db::run(&state.pool, move |conn| Ok(crate::accounts::queries::find(conn, user_id)?))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|u| u.locale)
+        .and_then(|l| Lang::from_code(&l))
+}
+
+/// A context for requests whose own could not be loaded (e.g. the database is down).
+fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
+    PageCtx {
+        lang: req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default(),
+        user: None,
+        csrf_token: String::new(),
+        unread: 0,
+        site_name: state.settings.site_name.clone(),
+        base_url: state.settings.base_url.clone(),
+        path: req.path().to_string(),
+        session_token: None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    status: u16,
+    message: String,
+}
+
+fn error_page(ctx: &PageCtx, status: StatusCode, message_key: &str) -> HttpResponse {
+    let title_key = match status.as_u16() {
+        404 => "error-title-404",
+        403 => "error-title-403",
+        413 => "error-title-413",
+        429 => "error-title-429",
+        400..=499 => "error-title-400",
+        _ => "error-title-500",
+    };
+    let page = ErrorPage {
+        ctx,
+        meta: Meta::new(ctx.t(title_key), ctx.path.clone()).noindex(),
+        status: status.as_u16(),
+        message: ctx.t(message_key),
+    };
+    let body = page.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "error page failed to render");
+        "Error".to_string()
+    });
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+}
+
+/// Is this an error response that has no page of its own (ours carry an `ErrorMessage`; actix's
+/// own 404/405/400 come with an empty or plain-text body)?
+fn needs_error_page(res: &HttpResponse) -> Option<&'static str> {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    if let Some(ErrorMessage(key)) = res.extensions().get::<ErrorMessage>() {
+        return Some(key);
+    }
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return None;
+    }
+    Some(match status.as_u16() {
+        404 | 405 => "error-not-found",
+        413 => "error-too-large",
+        400..=499 => "error-bad-request",
+        _ => "error-internal",
+    })
+}
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if req.path().starts_with("/static/") {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let (ctx, new_nonce) = match load(&state, req.request()).await {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            tracing::error!(error = %e, "could not load request context");
+            let ctx = fallback_ctx(&state, req.request());
+            let res = error_page(&ctx, StatusCode::SERVICE_UNAVAILABLE, "error-unavailable");
+            return Ok(req.into_response(res));
+        }
+    };
+    let ctx = Arc::new(ctx);
+    req.extensions_mut().insert(ctx.clone());
+
+    let res = next.call(req).await?.map_into_boxed_body();
+    let mut res = match needs_error_page(res.response()) {
+        Some(key) => {
+            let status = res.status();
+            let page = error_page(&ctx, status, key);
+            res.into_response(page)
+        }
+        None => res,
+    };
+    if let Some(nonce) = new_nonce {
+        let c = cookie(CSRF_COOKIE, nonce, state.settings.secure_cookies(), 365);
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    // Pages differ per user and language: never let a shared cache keep them.
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    Ok(res)
+}

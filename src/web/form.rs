@@ -1,0 +1,54 @@
+//! `CsrfForm<T>`: an urlencoded form whose `csrf_token` field must match the visitor's CSRF
+//! cookie. Every state-changing handler takes its input through this extractor.
+
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::context::{CSRF_COOKIE, csrf_valid};
+use crate::error::AppError;
+
+/// Largest form body accepted (a long post is well under this).
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let content_type = req.content_type().to_string();
+            if !content_type.is_empty() && content_type != "application/x-www-form-urlencoded" {
+                return Err(AppError::BadRequest("error-bad-request"));
+            }
+            let body = body.await.map_err(|e| {
+                let too_large = e.to_string().contains("overflow") || e.to_string().contains("larger");
+                if too_large { AppError::PayloadTooLarge } else { AppError::BadRequest("error-bad-request") }
+            })?;
+            if body.len() > MAX_FORM_BYTES {
+                return Err(AppError::PayloadTooLarge);
+            }
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-bad-request"))?;
+            let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
+            let nonce = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+            let secret = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.csrf_secret.clone())
+                .ok_or_else(|| AppError::internal("app state missing"))?;
+            if !csrf_valid(&secret, &nonce, token) {
+                return Err(AppError::Csrf);
+            }
+            serde_urlencoded::from_bytes::<T>(&body)
+                .map(CsrfForm)
+                .map_err(|_| AppError::BadRequest("error-bad-request"))
+        })
+    }
+}

@@ -1,0 +1,189 @@
+//! What every page shares: application state, the request context (user, language, CSRF),
+//! page metadata, rendering helpers and the site-wide pages (home, sitemap, robots, errors).
+
+pub mod assets;
+pub mod context;
+pub mod form;
+pub mod i18n;
+pub mod pages;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use rand::RngCore;
+
+pub use context::{Ctx, PageCtx};
+pub use form::CsrfForm;
+pub use i18n::Lang;
+
+use crate::config::Settings;
+use crate::db::Pool;
+use crate::error::AppResult;
+
+/// Shared by every worker: the pool, the settings and the CSRF signing key.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Settings,
+    pub csrf_secret: Vec<u8>,
+}
+
+/// A random 256-bit token, hex-encoded (sessions, CSRF nonces).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Percent-encode a path segment or query value (keeps unreserved characters readable).
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+/// Encode one path segment, keeping non-ASCII letters (Chinese slugs stay readable in
+/// browsers, which show the decoded form) but escaping everything that has a meaning in URLs.
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// What the layout needs to know about a page besides its body.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    /// Site path of the canonical URL, e.g. `/blog/hello`.
+    pub canonical: String,
+    /// `website` or `article`.
+    pub og_type: &'static str,
+    pub og_image: String,
+    /// Feeds to advertise with `<link rel="alternate">`: (title, path of Atom, path of RSS).
+    pub feeds: Vec<Feed>,
+    pub noindex: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Feed {
+    pub title: String,
+    pub atom: String,
+    pub rss: String,
+}
+
+impl Meta {
+    pub fn new(title: impl Into<String>, canonical: impl Into<String>) -> Self {
+        Meta { title: title.into(), canonical: canonical.into(), og_type: "website", ..Default::default() }
+    }
+
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+
+    pub fn feed(mut self, title: impl Into<String>, base: &str) -> Self {
+        self.feeds.push(Feed { title: title.into(), atom: format!("{base}.atom"), rss: format!("{base}.rss") });
+        self
+    }
+
+    pub fn noindex(mut self) -> Self {
+        self.noindex = true;
+        self
+    }
+}
+
+pub fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body)
+}
+
+/// Render a page with status 200.
+pub fn render<T: askama::Template>(page: &T) -> AppResult<HttpResponse> {
+    Ok(html(page.render()?))
+}
+
+/// Render a form again with its problems named (422, so nothing caches it as a success).
+pub fn render_invalid<T: askama::Template>(page: &T) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// 303 See Other: where a successful form post sends the browser.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", to.to_string())).finish()
+}
+
+/// Only same-site paths are followed after login or a language switch.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// Field errors of a form: (field name, catalog key).
+#[derive(Clone, Debug, Default)]
+pub struct FieldErrors(pub Vec<(&'static str, &'static str)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push((field, key));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The catalog key of the first problem with `field`, or "" (templates test `!= ""`).
+    pub fn get(&self, field: &str) -> &'static str {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, k)| *k).unwrap_or("")
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+}
+
+/// Page number from a query string: at least 1.
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    pub page: Option<String>,
+}
+
+impl PageQuery {
+    pub fn number(&self) -> i64 {
+        self.page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| *p >= 1).unwrap_or(1).min(100_000)
+    }
+}
+
+/// Links to the previous and next page of a list.
+#[derive(Clone, Debug, Default)]
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl Pager {
+    /// `base` is the list's path with any other query parameters, ending in `?` or `&`.
+    pub fn new(base: &str, page: i64, total: i64, per_page: i64) -> Self {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        Pager {
+            prev: (page > 1).then(|| format!("{base}page={}", page - 1)),
+            next: (page < pages).then(|| format!("{base}page={}", page + 1)),
+            page,
+            pages,
+        }
+    }
+
+    pub fn is_needed(&self) -> bool {
+        self.prev.is_some() || self.next.is_some()
+    }
+}

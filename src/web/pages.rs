@@ -1,0 +1,133 @@
+//! Site-wide pages: home, language switch, sitemap, robots.txt.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::context::lang_cookie;
+use super::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, redirect, render, safe_next};
+use crate::blogs::queries::{self as blog_queries, PostFilter};
+use crate::blogs::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard};
+use crate::content::tags::{self, TagCount};
+use crate::error::AppResult;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    enterprise: Blog,
+    company: Vec<PostCard>,
+    staff: Vec<PostCard>,
+    community: Vec<PostCard>,
+    tags: Vec<TagCount>,
+}
+
+pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let loaded = crate::db::run(&state.pool, |conn| {
+        if crate::accounts::queries::count(conn)? == 0 {
+            return Ok(None);
+        }
+        let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
+            blog_queries::list_posts(conn, &PostFilter { blog_kind: Some(kind), ..Default::default() }, 1, n)
+                .map(|(p, _)| p)
+        };
+        Ok(Some((
+            blog_queries::enterprise_blog(conn)?,
+            by_kind(conn, KIND_ENTERPRISE, 4)?,
+            by_kind(conn, KIND_STAFF, 6)?,
+            by_kind(conn, KIND_COMMUNITY, 6)?,
+            tags::with_counts(conn, 24)?,
+        )))
+    })
+    .await?;
+    let Some((enterprise, company, staff, community, tags)) = loaded else {
+        // A brand-new site: create the first admin.
+        return Ok(redirect("/setup"));
+    };
+    let meta = Meta::new(String::new(), "/")
+        .description(if enterprise.description.is_empty() {
+            ctx.t("home-tagline")
+        } else {
+            enterprise.description.clone()
+        })
+        .feed(ctx.t("feed-all-posts"), "/feed")
+        .feed(enterprise.title.clone(), &enterprise.feed_base());
+    render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LangForm {
+    pub lang: String,
+    pub next: String,
+}
+
+/// The footer's language switcher: a cookie for everyone, and the setting for a logged-in user.
+pub async fn switch_lang(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<LangForm>,
+) -> AppResult<HttpResponse> {
+    let lang = Lang::from_code(&form.lang).unwrap_or_default();
+    if let Some(user_id) = ctx.user_id() {
+        crate::db::run(&state.pool, move |conn| Ok(crate::accounts::queries::set_locale(conn, user_id, lang.code())?))
+            .await?;
+    }
+    let mut res = redirect(&safe_next(Some(&form.next)));
+    let _ = res.add_cookie(&lang_cookie(&state, lang));
+    Ok(res)
+}
+
+pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
+    let body = format!(
+        "User-agent: *\nDisallow: /admin/\nDisallow: /settings\nDisallow: /write\nDisallow: /manage/\nDisallow: /notifications\nDisallow: /login\nDisallow: /register\n\nSitemap: {}\n",
+        state.settings.absolute("/sitemap.xml")
+    );
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(body)
+}
+
+/// The sitemap protocol's limit per file.
+const SITEMAP_MAX: i64 = 50_000;
+
+pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let (posts, blogs, tags) = crate::db::run(&state.pool, |conn| {
+        Ok((
+            blog_queries::sitemap_entries(conn, SITEMAP_MAX - 2000)?,
+            blog_queries::all_blogs(conn)?,
+            tags::with_counts(conn, 1000)?,
+        ))
+    })
+    .await?;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut add = |path: &str, lastmod: Option<chrono::NaiveDateTime>| {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&xml_escape(&state.settings.absolute(path)));
+        xml.push_str("</loc>");
+        if let Some(t) = lastmod {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", t.format("%Y-%m-%d")));
+        }
+        xml.push_str("</url>\n");
+    };
+    let newest = posts.iter().map(|p| p.1).max();
+    add("/", newest);
+    add("/blogs", None);
+    add("/tags", None);
+    for b in &blogs {
+        add(&b.path(), None);
+    }
+    for t in &tags {
+        add(&t.tag.url(), None);
+    }
+    for (path, at) in &posts {
+        add(path, Some(*at));
+    }
+    xml.push_str("</urlset>\n");
+    Ok(crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", newest))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}

@@ -1,0 +1,306 @@
+# Plaza UI strings: English. Every key here must also exist in zh-CN/plaza.ftl (a test checks).
+
+## Layout
+skip-to-content = Skip to content
+nav-label = Main
+nav-account-label = Your account
+nav-company-blog = Company blog
+nav-blogs = Blogs
+nav-tags = Tags
+nav-notifications = Notifications
+nav-following = Following
+nav-admin = Admin
+nav-settings = Settings
+nav-logout = Log out
+nav-login = Log in
+nav-register = Sign up
+unread-count = { $count ->
+    [one] { $count } unread notification
+   *[other] { $count } unread notifications
+}
+footer-language = Language:
+footer-feed = Atom feed
+footer-sitemap = Sitemap
+footer-powered = Powered by Plaza
+pager-label = Pages
+pager-newer = Newer
+pager-older = Older
+pager-position = Page { $page } of { $pages }
+form-has-errors = Please correct the problems marked below. Nothing you typed has been lost.
+form-cancel = Cancel
+
+## Badges and roles
+badge-staff = Staff
+badge-staff-title = Works for the company
+badge-moderator = Moderator
+role-member = Member
+role-employee = Employee
+role-moderator = Moderator
+role-admin = Admin
+
+## Errors
+error-title-400 = Bad request
+error-title-403 = Not allowed
+error-title-404 = Page not found
+error-title-413 = Too large
+error-title-429 = Too many requests
+error-title-500 = Something went wrong
+error-not-found = There is nothing at this address. It may have been moved or deleted.
+error-forbidden = You do not have permission to do that.
+error-csrf = This form has expired or did not come from this site. Go back, reload the page and try again.
+error-bad-request = The request could not be understood.
+error-too-large = What you sent is larger than this site accepts.
+error-internal = An unexpected error happened on our side. It has been logged; please try again in a moment.
+error-unavailable = The site is temporarily unavailable. Please try again in a moment.
+error-home-link = Go to the home page
+
+## Home
+home-tagline = News, tips and conversations between the company and its customers.
+home-company-news = Company news
+home-from-staff = From our staff
+home-from-community = From the community
+home-no-posts = Nothing here yet.
+home-popular-tags = Popular tags
+home-all-tags = All tags
+home-subscribe = Subscribe
+home-all-blogs = All blogs
+
+## Accounts
+setup-title = Set up your site
+setup-intro = Create the first administrator account. You can invite employees and grant blogs afterwards.
+setup-submit = Create administrator
+register-title = Create an account
+register-submit = Sign up
+register-have-account = Already have an account?
+login-title = Log in
+login-submit = Log in
+login-no-account = New here?
+field-username = Username
+field-email = E-mail
+field-password = Password
+field-login = Username or e-mail
+field-display-name = Display name
+field-bio = About you
+field-language = Language
+field-old-password = Current password
+field-new-password = New password
+field-confirm-password = Repeat new password
+hint-username = 3 to 32 letters, digits, _ or -. Chinese characters are fine.
+hint-password = At least 10 characters. Avoid common passwords and your username.
+hint-markdown = Markdown is supported.
+language-auto = Automatic (from your browser)
+settings-title = Settings
+settings-profile = Profile
+settings-save = Save
+settings-saved = Saved.
+settings-password = Password
+settings-change-password = Change password
+password-changed = Your password has been changed. Other sessions have been logged out.
+settings-sessions = Sessions
+settings-session-count = { $count ->
+    [one] You are logged in on { $count } device or browser.
+   *[other] You are logged in on { $count } devices or browsers.
+}
+settings-logout-all = Log out everywhere
+profile-joined = Joined { $date }
+profile-suspended = This account is suspended.
+profile-blog = Read { $title }
+profile-posts = Posts
+profile-comments = Recent comments
+profile-no-posts = No posts yet.
+profile-no-comments = No comments yet.
+err-username-empty = Choose a username.
+err-username-short = The username must have at least 3 characters.
+err-username-long = The username can have at most 32 characters.
+err-username-chars = Use only letters, digits, _ and -, starting with a letter or digit.
+err-username-reserved = That username is reserved. Please choose another.
+err-username-taken = That username is taken.
+err-email-empty = Enter your e-mail address.
+err-email-invalid = That does not look like an e-mail address.
+err-email-taken = An account with this e-mail address already exists.
+err-password-empty = Choose a password.
+err-password-short = The password must have at least 10 characters.
+err-password-long = The password can have at most 256 characters.
+err-password-weak = That password is too easy to guess. Avoid common passwords, repeated characters and your username.
+err-password-mismatch = The two new passwords do not match.
+err-old-password = The current password is not correct.
+err-login-wrong = The username or password is not correct.
+err-login-suspended = This account is suspended. Contact the site's administrators.
+err-login-locked = Too many failed attempts. Try again in { $minutes } minutes.
+err-display-name-long = The display name can have at most 50 characters.
+err-display-name-chars = The display name cannot contain control characters.
+err-bio-long = The text about you can have at most 2000 characters.
+err-locale = Choose one of the listed languages.
+
+## Admin
+admin-users-title = People
+admin-search-label = Search people
+admin-search-placeholder = Username, name or e-mail
+admin-role-filter = Role
+admin-all-roles = All roles
+admin-search = Search
+admin-user-count = { $count ->
+    [one] { $count } person
+   *[other] { $count } people
+}
+admin-role = Role
+admin-blog = Blog
+admin-status = Status
+admin-change-role = Change
+admin-view-blog = View blog
+admin-grant-blog = Grant community blog
+admin-suspend = Suspend
+admin-suspend-confirm = Suspend this account? All of its sessions end at once.
+admin-suspended-label = Suspended
+admin-reinstate = Reinstate
+admin-no-users = Nobody matches this search.
+admin-role-changed = The role has been changed.
+admin-suspended = The account has been suspended and logged out everywhere.
+admin-reinstated = The account has been reinstated.
+admin-blog-granted = The community blog has been created.
+admin-not-self = You cannot demote or suspend your own account.
+err-role = Unknown role.
+
+## Blogs
+nav-directory = Blogs
+directory-title = Blogs
+directory-intro = The company blog, our employees' blogs and the community's opinion leaders.
+directory-staff = Staff blogs
+directory-community = Community blogs
+directory-none = No blogs yet.
+directory-last-post = last post { $date }
+blog-kind-enterprise = Company blog
+blog-kind-staff = Staff blog
+blog-kind-community = Community blog
+post-count = { $count ->
+    [one] { $count } post
+   *[other] { $count } posts
+}
+blog-new-post = Write a post
+blog-settings = Blog settings
+blog-settings-title = Settings of { $title }
+blog-posts = Posts
+blog-no-posts = No posts yet.
+blog-authors = Authors
+blog-no-authors = No authors yet.
+blog-publisher = Published by { $site }
+blog-blogroll = Blogroll
+blog-blogroll-empty = No links yet.
+blog-authors-intro = Employees listed here may publish on the company blog.
+blog-add-author = Add author
+blog-remove-author = Remove
+field-blog-title = Title
+field-description = Description
+field-blogroll = Blogroll
+hint-blogroll = One link per line: Title | https://example.com (or a path on this site such as /blogs/alice).
+err-description-long = The description can have at most 500 characters.
+err-blogroll-line = Each blogroll line needs a title, a "|" and a link.
+err-blogroll-url = Blogroll links must start with http://, https:// or /.
+err-blogroll-many = A blogroll can have at most 50 links.
+err-author-unknown = There is no user with that username.
+err-author-not-staff = Only employees can write on the company blog. Change their role first.
+
+## Posts
+post-draft = Draft
+post-by = By
+post-updated = Updated
+post-edit = Edit
+post-delete = Delete
+post-delete-confirm = Delete this post? Readers will no longer find it.
+post-cited-by = Cited by
+post-comments-feed = Follow the comments (Atom)
+editor-new-title = New post
+editor-edit-title = Edit “{ $title }”
+editor-edit-heading = Edit post
+editor-preview-heading = Preview
+editor-more = Slug, excerpt and cover image
+editor-save = Save
+editor-preview = Preview
+field-title = Title
+field-body = Text
+field-tags = Tags
+field-slug = Address (slug)
+field-excerpt = Excerpt
+field-cover-url = Cover image URL
+field-status = Status
+field-comments-enabled = Allow comments
+status-published = Published
+status-draft = Draft (only you can see it)
+hint-markdown-full = Markdown: **bold**, *italic*, [links](https://…), tables, task lists (- [ ]), ~~strikethrough~~, footnotes ([^1]) and ``` code blocks.
+hint-tags = Separate tags with commas, e.g. support, 技术支持.
+hint-slug = Leave empty to make it from the title. Old addresses keep working after a change.
+hint-excerpt = Shown in lists and feeds. Leave empty to use the start of the text.
+err-title-empty = Give the post a title.
+err-title-long = The title can have at most 200 characters.
+err-title-chars = The title cannot contain control characters.
+err-body-empty = The post needs some text.
+err-body-long = The text can have at most 100,000 characters.
+err-slug-invalid = Use lowercase letters, digits and single hyphens (Chinese characters are fine), at most 80 characters.
+err-excerpt-long = The excerpt can have at most 500 characters.
+err-url-invalid = Enter a full http:// or https:// address.
+err-status = Choose published or draft.
+
+## Comments
+comment-count = { $count ->
+    [0] No comments yet
+    [one] { $count } comment
+   *[other] { $count } comments
+}
+comment-add = Add a comment
+comment-submit = Post comment
+comment-reply = Reply
+comment-your-reply = Your reply
+comment-your-comment = Your comment
+comment-submit-reply = Post reply
+comment-login = Log in to comment
+comment-edit = Edit
+comment-edit-title = Edit comment
+comment-save = Save comment
+comment-edited = edited
+comment-delete = Delete
+comment-delete-confirm = Delete this comment?
+comment-deleted = This comment was deleted.
+comments-closed = Comments are closed for this post.
+err-comment-empty = The comment is empty.
+err-comment-long = A comment can have at most 20,000 characters.
+err-comments-closed = Comments are closed for this post. Your text is kept below so you can copy it.
+err-comment-edit-closed = This comment can no longer be edited. Your text is kept below so you can copy it.
+
+## Tags
+tags-title = Tags
+tags-intro = Every topic on the site, from blog posts today to forums and the magazine tomorrow.
+tags-none = No tags yet.
+tag-title = Tagged “{ $tag }”
+tag-count = { $count ->
+    [one] { $count } post
+   *[other] { $count } posts
+}
+tag-follow = Follow this tag
+tag-unfollow = Unfollow
+tag-login-to-follow = Log in to follow this tag
+tag-empty = Nothing carries this tag yet.
+err-tag-chars = Tags can use letters, digits, spaces and - + # . only.
+err-tag-long = A tag can have at most 32 characters.
+err-tags-many = Use at most 10 tags.
+following-title = Following
+following-none = You do not follow any tags yet.
+following-browse = Browse tags
+following-tags = New posts from the tags you follow:
+following-no-posts = Nothing new in the tags you follow.
+
+## Feeds
+feed-all-posts = All posts
+feed-atom = Atom feed
+feed-rss = RSS feed
+feed-comments-on = Comments on “{ $title }”
+feed-comment-by = Comment by { $author }
+
+## Notifications
+notifications-title = Notifications
+notifications-mark-all = Mark all as read
+notifications-none = No notifications yet.
+notifications-new = New
+notifications-view = View
+notif-comment = { $actor } commented on your post
+notif-reply = { $actor } replied to your comment
+notif-other = { $actor } did something

@@ -1,0 +1,290 @@
+# Plaza 界面文字：简体中文。这里的每个键也必须出现在 en-US/plaza.ftl 中（有测试检查）。
+
+## Layout
+skip-to-content = 跳到正文
+nav-label = 主导航
+nav-account-label = 你的账户
+nav-company-blog = 企业博客
+nav-blogs = 博客
+nav-tags = 标签
+nav-notifications = 通知
+nav-following = 关注
+nav-admin = 管理
+nav-settings = 设置
+nav-logout = 退出
+nav-login = 登录
+nav-register = 注册
+unread-count = { $count } 条未读通知
+footer-language = 语言：
+footer-feed = Atom 订阅
+footer-sitemap = 网站地图
+footer-powered = 由 Plaza 驱动
+pager-label = 分页
+pager-newer = 较新
+pager-older = 较早
+pager-position = 第 { $page } 页，共 { $pages } 页
+form-has-errors = 请更正下面标出的问题。你输入的内容都还在。
+form-cancel = 取消
+
+## Badges and roles
+badge-staff = 员工
+badge-staff-title = 公司员工
+badge-moderator = 版主
+role-member = 会员
+role-employee = 员工
+role-moderator = 版主
+role-admin = 管理员
+
+## Errors
+error-title-400 = 请求有误
+error-title-403 = 无权访问
+error-title-404 = 页面不存在
+error-title-413 = 内容过大
+error-title-429 = 请求过多
+error-title-500 = 出错了
+error-not-found = 这个地址没有内容，可能已被移动或删除。
+error-forbidden = 你没有权限执行此操作。
+error-csrf = 此表单已过期或并非来自本站。请返回、刷新页面后重试。
+error-bad-request = 无法理解此请求。
+error-too-large = 你提交的内容超过了本站允许的大小。
+error-internal = 服务器发生了意外错误，已记录在案，请稍后重试。
+error-unavailable = 网站暂时无法访问，请稍后重试。
+error-home-link = 返回首页
+
+## Home
+home-tagline = 公司与客户之间的新闻、技巧与交流。
+home-company-news = 公司新闻
+home-from-staff = 员工博客
+home-from-community = 社区博客
+home-no-posts = 暂时还没有内容。
+home-popular-tags = 热门标签
+home-all-tags = 全部标签
+home-subscribe = 订阅
+home-all-blogs = 全部博客
+
+## Accounts
+setup-title = 初始化网站
+setup-intro = 创建第一个管理员账户。之后可以邀请员工并开通博客。
+setup-submit = 创建管理员
+register-title = 创建账户
+register-submit = 注册
+register-have-account = 已有账户？
+login-title = 登录
+login-submit = 登录
+login-no-account = 第一次来？
+field-username = 用户名
+field-email = 电子邮箱
+field-password = 密码
+field-login = 用户名或电子邮箱
+field-display-name = 显示名称
+field-bio = 个人简介
+field-language = 语言
+field-old-password = 当前密码
+field-new-password = 新密码
+field-confirm-password = 再次输入新密码
+hint-username = 3 到 32 个字母、数字、_ 或 -，可以使用汉字。
+hint-password = 至少 10 个字符，避免常见密码和你的用户名。
+hint-markdown = 支持 Markdown。
+language-auto = 自动（跟随浏览器）
+settings-title = 设置
+settings-profile = 个人资料
+settings-save = 保存
+settings-saved = 已保存。
+settings-password = 密码
+settings-change-password = 修改密码
+password-changed = 密码已修改，其他设备上的登录已退出。
+settings-sessions = 登录会话
+settings-session-count = 你当前在 { $count } 个设备或浏览器上登录。
+settings-logout-all = 退出所有设备
+profile-joined = { $date } 加入
+profile-suspended = 此账户已被停用。
+profile-blog = 阅读《{ $title }》
+profile-posts = 文章
+profile-comments = 最近的评论
+profile-no-posts = 还没有文章。
+profile-no-comments = 还没有评论。
+err-username-empty = 请填写用户名。
+err-username-short = 用户名至少需要 3 个字符。
+err-username-long = 用户名最多 32 个字符。
+err-username-chars = 只能使用字母、数字、_ 和 -，并以字母或数字开头。
+err-username-reserved = 该用户名为保留名称，请换一个。
+err-username-taken = 该用户名已被使用。
+err-email-empty = 请填写电子邮箱。
+err-email-invalid = 这不像是一个电子邮箱地址。
+err-email-taken = 该电子邮箱已注册过账户。
+err-password-empty = 请设置密码。
+err-password-short = 密码至少需要 10 个字符。
+err-password-long = 密码最多 256 个字符。
+err-password-weak = 这个密码太容易被猜到。请避免常见密码、重复字符和你的用户名。
+err-password-mismatch = 两次输入的新密码不一致。
+err-old-password = 当前密码不正确。
+err-login-wrong = 用户名或密码不正确。
+err-login-suspended = 此账户已被停用，请联系网站管理员。
+err-login-locked = 失败次数过多，请在 { $minutes } 分钟后重试。
+err-display-name-long = 显示名称最多 50 个字符。
+err-display-name-chars = 显示名称不能包含控制字符。
+err-bio-long = 个人简介最多 2000 个字符。
+err-locale = 请选择列表中的语言。
+
+## Admin
+admin-users-title = 用户管理
+admin-search-label = 搜索用户
+admin-search-placeholder = 用户名、名称或电子邮箱
+admin-role-filter = 角色
+admin-all-roles = 全部角色
+admin-search = 搜索
+admin-user-count = 共 { $count } 人
+admin-role = 角色
+admin-blog = 博客
+admin-status = 状态
+admin-change-role = 修改
+admin-view-blog = 查看博客
+admin-grant-blog = 开通社区博客
+admin-suspend = 停用
+admin-suspend-confirm = 确定停用此账户吗？它的所有登录会立即失效。
+admin-suspended-label = 已停用
+admin-reinstate = 恢复
+admin-no-users = 没有符合条件的用户。
+admin-role-changed = 角色已修改。
+admin-suspended = 账户已停用，所有登录均已退出。
+admin-reinstated = 账户已恢复。
+admin-blog-granted = 社区博客已开通。
+admin-not-self = 不能降级或停用你自己的账户。
+err-role = 未知的角色。
+
+## Blogs
+nav-directory = 博客
+directory-title = 博客
+directory-intro = 企业博客、员工博客以及社区意见领袖的博客。
+directory-staff = 员工博客
+directory-community = 社区博客
+directory-none = 还没有博客。
+directory-last-post = 最近更新 { $date }
+blog-kind-enterprise = 企业博客
+blog-kind-staff = 员工博客
+blog-kind-community = 社区博客
+post-count = { $count } 篇文章
+blog-new-post = 写文章
+blog-settings = 博客设置
+blog-settings-title = 《{ $title }》的设置
+blog-posts = 文章
+blog-no-posts = 还没有文章。
+blog-authors = 作者
+blog-no-authors = 还没有作者。
+blog-publisher = 由 { $site } 发布
+blog-blogroll = 友情链接
+blog-blogroll-empty = 还没有链接。
+blog-authors-intro = 这里列出的员工可以在企业博客上发布文章。
+blog-add-author = 添加作者
+blog-remove-author = 移除
+field-blog-title = 标题
+field-description = 简介
+field-blogroll = 友情链接
+hint-blogroll = 每行一个链接：标题 | https://example.com（或本站路径，例如 /blogs/alice）。
+err-description-long = 简介最多 500 个字符。
+err-blogroll-line = 每行友情链接需要标题、“|”和链接。
+err-blogroll-url = 链接必须以 http://、https:// 或 / 开头。
+err-blogroll-many = 友情链接最多 50 个。
+err-author-unknown = 没有这个用户名的用户。
+err-author-not-staff = 只有员工可以在企业博客上发文，请先修改其角色。
+
+## Posts
+post-draft = 草稿
+post-by = 作者
+post-updated = 更新于
+post-edit = 编辑
+post-delete = 删除
+post-delete-confirm = 确定删除这篇文章吗？读者将无法再看到它。
+post-cited-by = 引用了本文的文章
+post-comments-feed = 订阅评论（Atom）
+editor-new-title = 新文章
+editor-edit-title = 编辑《{ $title }》
+editor-edit-heading = 编辑文章
+editor-preview-heading = 预览
+editor-more = 网址、摘要与封面图
+editor-save = 保存
+editor-preview = 预览
+field-title = 标题
+field-body = 正文
+field-tags = 标签
+field-slug = 网址（slug）
+field-excerpt = 摘要
+field-cover-url = 封面图片网址
+field-status = 状态
+field-comments-enabled = 允许评论
+status-published = 发布
+status-draft = 草稿（只有你能看到）
+hint-markdown-full = Markdown：**粗体**、*斜体*、[链接](https://…)、表格、任务列表（- [ ]）、~~删除线~~、脚注（[^1]）和 ``` 代码块。
+hint-tags = 用逗号分隔标签，例如：技术支持, support。
+hint-slug = 留空则根据标题生成。修改后旧网址仍然有效。
+hint-excerpt = 显示在列表和订阅中。留空则使用正文开头。
+err-title-empty = 请填写标题。
+err-title-long = 标题最多 200 个字符。
+err-title-chars = 标题不能包含控制字符。
+err-body-empty = 正文不能为空。
+err-body-long = 正文最多 100,000 个字符。
+err-slug-invalid = 请使用小写字母、数字、汉字和单个连字符，最多 80 个字符。
+err-excerpt-long = 摘要最多 500 个字符。
+err-url-invalid = 请填写完整的 http:// 或 https:// 网址。
+err-status = 请选择发布或草稿。
+
+## Comments
+comment-count = { $count ->
+    [0] 还没有评论
+   *[other] { $count } 条评论
+}
+comment-add = 发表评论
+comment-submit = 发表评论
+comment-reply = 回复
+comment-your-reply = 你的回复
+comment-your-comment = 你的评论
+comment-submit-reply = 发表回复
+comment-login = 登录后评论
+comment-edit = 编辑
+comment-edit-title = 编辑评论
+comment-save = 保存评论
+comment-edited = 已编辑
+comment-delete = 删除
+comment-delete-confirm = 确定删除这条评论吗？
+comment-deleted = 这条评论已被删除。
+comments-closed = 这篇文章已关闭评论。
+err-comment-empty = 评论内容为空。
+err-comment-long = 评论最多 20,000 个字符。
+err-comments-closed = 这篇文章已关闭评论。你的内容保留在下方，方便复制。
+err-comment-edit-closed = 这条评论已不能再编辑。你的内容保留在下方，方便复制。
+
+## Tags
+tags-title = 标签
+tags-intro = 本站的所有话题：现在是博客文章，将来还有论坛和电子杂志。
+tags-none = 还没有标签。
+tag-title = 标签“{ $tag }”
+tag-count = { $count } 篇内容
+tag-follow = 关注此标签
+tag-unfollow = 取消关注
+tag-login-to-follow = 登录后关注此标签
+tag-empty = 还没有内容使用这个标签。
+err-tag-chars = 标签只能使用字母、汉字、数字、空格和 - + # .。
+err-tag-long = 每个标签最多 32 个字符。
+err-tags-many = 最多使用 10 个标签。
+following-title = 关注
+following-none = 你还没有关注任何标签。
+following-browse = 浏览标签
+following-tags = 你关注的标签下的新文章：
+following-no-posts = 你关注的标签下暂无新内容。
+
+## Feeds
+feed-all-posts = 全部文章
+feed-atom = Atom 订阅
+feed-rss = RSS 订阅
+feed-comments-on = 《{ $title }》的评论
+feed-comment-by = { $author } 的评论
+
+## Notifications
+notifications-title = 通知
+notifications-mark-all = 全部标为已读
+notifications-none = 还没有通知。
+notifications-new = 新
+notifications-view = 查看
+notif-comment = { $actor } 评论了你的文章
+notif-reply = { $actor } 回复了你的评论
+notif-other = { $actor } 有新动态
