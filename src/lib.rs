@@ -14,7 +14,7 @@ pub mod web;
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, Logger, from_fn};
 use actix_web::{App, HttpServer, web as aweb};
 use diesel::prelude::*;
 
@@ -63,7 +63,7 @@ impl Application {
                 .wrap(from_fn(web::context::middleware))
                 .wrap(security_headers())
                 .wrap(Compress::default())
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })
         .listen(listener)?
         .run();

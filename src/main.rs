@@ -62,10 +62,9 @@ fn main() {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    use tracing_subscriber::fmt::format::FmtSpan;
+    // actix's request log goes through the `log` crate; tracing-subscriber picks it up.
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn")))
-        .with_span_events(FmtSpan::CLOSE)
         .init();
 }
 

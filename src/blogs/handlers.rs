@@ -785,9 +785,9 @@ pub async fn save_blog_settings(
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
-        errors.add("title", "err-title-empty");
+        errors.add("title", "err-blog-title-empty");
     } else if title.chars().count() > BLOG_TITLE_MAX {
-        errors.add("title", "err-title-long");
+        errors.add("title", "err-blog-title-long");
     }
     if form.description.chars().count() > BLOG_DESCRIPTION_MAX {
         errors.add("description", "err-description-long");

@@ -374,6 +374,8 @@ pub async fn middleware(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    // No page has a NUL byte in its address (and PostgreSQL would refuse to look one up).
+    let has_nul = req.uri().to_string().to_ascii_lowercase().contains("%00");
     let (ctx, new_nonce) = match load(&state, req.request()).await {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -384,6 +386,10 @@ pub async fn middleware(
         }
     };
     let ctx = Arc::new(ctx);
+    if has_nul {
+        let page = error_page(&ctx, StatusCode::NOT_FOUND, "error-not-found");
+        return Ok(req.into_response(page));
+    }
     req.extensions_mut().insert(ctx.clone());
 
     let res = next.call(req).await?.map_into_boxed_body();

@@ -29,13 +29,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 return Err(AppError::BadRequest("error-bad-request"));
             }
             let body = body.await.map_err(|e| {
-                let too_large = e.to_string().contains("overflow") || e.to_string().contains("larger");
-                if too_large { AppError::PayloadTooLarge } else { AppError::BadRequest("error-bad-request") }
+                use actix_web::error::PayloadError;
+                match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => AppError::PayloadTooLarge,
+                    _ => AppError::BadRequest("error-bad-request"),
+                }
             })?;
             if body.len() > MAX_FORM_BYTES {
                 return Err(AppError::PayloadTooLarge);
             }
-            let pairs: Vec<(String, String)> =
+            let mut pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-bad-request"))?;
             let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
             let nonce = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
@@ -45,6 +48,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .ok_or_else(|| AppError::internal("app state missing"))?;
             if !csrf_valid(&secret, &nonce, token) {
                 return Err(AppError::Csrf);
+            }
+            // NUL is never meaningful in text, and PostgreSQL refuses it: drop it, keep the rest.
+            if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+                for (k, v) in &mut pairs {
+                    k.retain(|c| c != '\0');
+                    v.retain(|c| c != '\0');
+                }
+                let cleaned =
+                    serde_urlencoded::to_string(&pairs).map_err(|_| AppError::BadRequest("error-bad-request"))?;
+                return serde_urlencoded::from_str::<T>(&cleaned)
+                    .map(CsrfForm)
+                    .map_err(|_| AppError::BadRequest("error-bad-request"));
             }
             serde_urlencoded::from_bytes::<T>(&body)
                 .map(CsrfForm)

@@ -1,0 +1,321 @@
+//! The test harness: a real Plaza server on a random port with a fresh database per test
+//! (a temporary SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set),
+//! and a cookie-keeping client that does not follow redirects.
+
+#![allow(dead_code)]
+
+use std::sync::Mutex;
+
+use diesel::prelude::*;
+use plaza::accounts::Role;
+use plaza::accounts::domain::{Email, Username};
+use plaza::config::Settings;
+use plaza::db::{self, Backend};
+use reqwest::StatusCode;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const BASE_URL: &str = "http://plaza.test";
+
+pub struct TestApp {
+    pub addr: String,
+    pub settings: Settings,
+    pub pool: db::Pool,
+    /// The default browser.
+    pub browser: Browser,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+/// One browser: its own cookie jar and CSRF token.
+pub struct Browser {
+    pub addr: String,
+    pub client: reqwest::Client,
+    token: Mutex<Option<String>>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> String {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    pub fn header(&self, name: &str) -> String {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) -> &Self {
+        assert!(self.body.contains(text), "expected {text:?} in page (status {}):\n{}", self.status, self.body);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_lacks(&self, text: &str) -> &Self {
+        assert!(!self.body.contains(text), "did not expect {text:?} in page:\n{}", self.body);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "body:\n{}", self.body);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_redirect(&self, to: &str) -> &Self {
+        assert!(self.status.is_redirection(), "expected a redirect, got {}:\n{}", self.status, self.body);
+        assert_eq!(self.location(), to);
+        self
+    }
+}
+
+impl Browser {
+    fn new(addr: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser { addr: addr.to_string(), client, token: Mutex::new(None) }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = self.client.get(format!("{}{}", self.addr, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
+    }
+
+    /// The CSRF token of this browser's forms (loaded from a page once).
+    pub async fn token(&self) -> String {
+        if let Some(t) = self.token.lock().expect("lock").clone() {
+            return t;
+        }
+        let page = self.get("/register").await;
+        let t = extract_token(&page.body).expect("csrf token on /register");
+        *self.token.lock().expect("lock") = Some(t.clone());
+        t
+    }
+
+    /// Post a form with this browser's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.token().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        self.post_raw(path, &form).await
+    }
+
+    /// Post exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self.client.post(format!("{}{}", self.addr, path)).form(fields).send().await.expect("request");
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Page {
+        self.post("/login", &[("login", login), ("password", password)]).await
+    }
+
+    pub async fn login_ok(&self, login: &str) {
+        let page = self.login(login, PASSWORD).await;
+        assert_eq!(page.status.as_u16(), 303, "login as {login} failed:\n{}", page.body);
+    }
+}
+
+pub fn extract_token(body: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')?;
+    Some(body[start..start + end].to_string())
+}
+
+/// Which backend this run uses.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| Backend::from_url(u) == Backend::Postgres)
+}
+
+fn unique_name() -> String {
+    use rand::Rng;
+    format!("plaza_t_{}", rand::thread_rng().gen_range(0..u64::MAX))
+}
+
+/// Replace the database name at the end of a PostgreSQL URL (keeping any `?query`).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let cut = base.rfind('/').map(|i| &base[..i]).unwrap_or(base);
+    format!("{cut}/{name}{query}")
+}
+
+pub async fn spawn() -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = Settings::with_data_dir(dir.path());
+    settings.bind = "127.0.0.1:0".into();
+    settings.base_url = BASE_URL.into();
+    settings.db_pool_size = 4;
+    let mut pg = None;
+    if let Some(admin_url) = test_database_url() {
+        let name = unique_name();
+        let mut conn = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+        settings.database_url = with_database(&admin_url, &name);
+        pg = Some((admin_url, name));
+    }
+    let app = plaza::Application::build(settings.clone()).expect("build app");
+    let addr = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let pool = db::connect(&settings.database_url, 2).expect("pool");
+    TestApp { browser: Browser::new(&addr), addr, settings, pool, _dir: dir, pg }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg.take()
+            && let Ok(mut conn) = PgConnection::establish(&admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+        }
+    }
+}
+
+impl TestApp {
+    /// Another browser, with its own cookies.
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(&self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.browser.get(path).await
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.browser.post(path, fields).await
+    }
+
+    pub fn conn(&self) -> db::PooledConn {
+        self.pool.get().expect("connection")
+    }
+
+    /// Create an account directly (fast), with the test password.
+    pub fn create_user(&self, username: &str, role: Role) -> i64 {
+        let mut conn = self.conn();
+        let hash = plaza::accounts::password::hash(PASSWORD).expect("hash");
+        let u = Username::parse(username).expect("username");
+        let e = Email::parse(&format!("{username}@example.com")).expect("email");
+        plaza::accounts::queries::create(
+            &mut conn,
+            plaza::accounts::queries::CreateUser { username: &u, email: &e, password_hash: &hash, role, locale: None },
+        )
+        .map(|u| u.id)
+        .map_err(|e| format!("{e:?}"))
+        .expect("create user")
+    }
+
+    /// A user with a role, logged in in a new browser.
+    pub async fn user_browser(&self, username: &str, role: Role) -> Browser {
+        self.create_user(username, role);
+        let b = self.new_browser();
+        b.login_ok(username).await;
+        b
+    }
+
+    /// Add a user as an author of the enterprise blog.
+    pub fn make_enterprise_author(&self, user_id: i64) {
+        let mut conn = self.conn();
+        let blog = plaza::blogs::queries::enterprise_blog(&mut conn).expect("enterprise blog");
+        plaza::blogs::queries::add_author(&mut conn, blog.id, user_id).expect("add author");
+    }
+
+    /// The ids in one column of a table, in ascending order.
+    pub fn ids(&self, table: &str, column: &str) -> Vec<i64> {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let mut conn = self.conn();
+        diesel::sql_query(format!("SELECT {column} AS id FROM {table} ORDER BY {column}"))
+            .load::<Id>(&mut conn)
+            .expect("ids")
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// Count rows of a table.
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.conn();
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<N>(&mut conn).expect("count").n
+    }
+}
+
+/// Publish a post through the editor; returns the post's path.
+pub async fn publish(b: &Browser, blog: &str, title: &str, body: &str, tags: &str) -> String {
+    let page = b
+        .post(
+            "/write",
+            &[
+                ("blog", blog),
+                ("title", title),
+                ("body", body),
+                ("tags", tags),
+                ("status", "published"),
+                ("comments_enabled", "on"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "publishing failed:\n{}", page.body);
+    page.location()
+}
+
+/// Submit the editor at `action` with defaults (blog alice, published, save) that `fields` override.
+pub async fn editor(b: &Browser, action: &str, fields: &[(&str, &str)]) -> Page {
+    let mut form: Vec<(&str, &str)> =
+        vec![("blog", "alice"), ("title", "A post"), ("body", "Body"), ("status", "published"), ("action", "save")];
+    for (k, v) in fields {
+        match form.iter_mut().find(|(fk, _)| fk == k) {
+            Some(entry) => entry.1 = v,
+            None => form.push((k, v)),
+        }
+    }
+    b.post(action, &form).await
+}
+
+/// Publish a post and return its path and id.
+pub async fn publish_id(b: &Browser, blog: &str, title: &str, body: &str, tags: &str) -> (String, String) {
+    let path = publish(b, blog, title, body, tags).await;
+    let id = post_id(&b.get(&path).await.body);
+    (path, id)
+}
+
+/// The numeric id in `/posts/{id}/edit` links on a post page.
+pub fn post_id(body: &str) -> String {
+    let marker = "/posts/";
+    let mut rest = body;
+    while let Some(i) = rest.find(marker) {
+        rest = &rest[i + marker.len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() {
+            return digits;
+        }
+    }
+    panic!("no post id in page")
+}

@@ -1,0 +1,17 @@
+//! HTTP-level tests: each starts the real app on a random port with its own database.
+//! On PostgreSQL when TEST_DATABASE_URL is set (a superuser URL; each test creates its own
+//! database), on SQLite otherwise.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod admin;
+mod blogs;
+mod comments;
+mod feeds;
+mod helpers;
+mod i18n;
+mod migrations;
+mod pages;
+mod security;
+mod tags;

@@ -1,0 +1,43 @@
+use plaza::accounts::Role;
+
+use crate::helpers::{publish, spawn};
+
+#[tokio::test]
+async fn tags_in_english_and_chinese_with_counts() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Sync tips", "Body", "Support, 技术支持").await;
+    publish(&alice, "alice", "More tips", "Body", "support").await;
+    let tags = app.get("/tags").await;
+    tags.assert_status(200)
+        .assert_contains("Support")
+        .assert_contains("技术支持")
+        .assert_contains("href=\"/tags/support\"");
+    let page = app.get("/tags/support").await;
+    page.assert_status(200).assert_contains("Sync tips").assert_contains("More tips").assert_contains("2 posts");
+    let zh = app.get("/tags/%E6%8A%80%E6%9C%AF%E6%94%AF%E6%8C%81").await;
+    zh.assert_status(200).assert_contains("Sync tips").assert_lacks("More tips");
+    app.get("/tags/nope").await.assert_status(404);
+    // Tags on the post page link to the tag.
+    app.get("/blogs/alice/sync-tips").await.assert_contains("href=\"/tags/support\"");
+}
+
+#[tokio::test]
+async fn members_follow_tags_and_see_new_posts_on_their_following_page() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let reader = app.user_browser("reader", Role::Member).await;
+    publish(&alice, "alice", "Rust tip", "Body", "rust").await;
+    publish(&alice, "alice", "Cooking", "Body", "food").await;
+    reader.get("/following").await.assert_contains("You do not follow any tags yet.");
+    reader.post("/tags/rust/follow", &[("follow", "1")]).await.assert_redirect("/tags/rust");
+    reader.get("/tags/rust").await.assert_contains("Unfollow");
+    let following = reader.get("/following").await;
+    following.assert_contains("Rust tip").assert_lacks("Cooking");
+    publish(&alice, "alice", "Another Rust tip", "Body", "rust").await;
+    reader.get("/following").await.assert_contains("Another Rust tip");
+    reader.post("/tags/rust/follow", &[("follow", "0")]).await.assert_status(303);
+    reader.get("/following").await.assert_lacks("Rust tip");
+    app.get("/following").await.assert_redirect("/login?next=%2Ffollowing");
+    reader.post("/tags/unknown/follow", &[("follow", "1")]).await.assert_status(404);
+}
