@@ -902,7 +902,7 @@ async fn post_feed(
             author: c.author.name().to_string(),
             published: c.date(),
             updated: c.updated_at,
-            content_html: bodies.get(&c.id).cloned().unwrap_or_default(),
+            content_html: feeds::absolutize(bodies.get(&c.id).map(String::as_str).unwrap_or(""), &ctx.base_url),
             summary: c.excerpt.clone(),
             categories: c.tags.iter().map(|t| t.name.clone()).collect(),
             title: c.title,
@@ -1021,7 +1021,7 @@ pub async fn comments_feed(
                 author,
                 published: created,
                 updated: edited.unwrap_or(created),
-                content_html: html,
+                content_html: feeds::absolutize(&html, &ctx.base_url),
                 summary: String::new(),
                 categories: Vec::new(),
             }

@@ -148,6 +148,24 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
         .to_string()
 }
 
+/// Feed readers show content away from the site: make site-relative links and images absolute.
+pub fn absolutize(html: &str, base_url: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.find("=\"/") {
+        let attr_start = rest[..i].rfind(' ').map_or(0, |s| s + 1);
+        let attr = &rest[attr_start..i];
+        let after = &rest[i + 2..];
+        out.push_str(&rest[..i + 2]);
+        if (attr == "href" || attr == "src") && !after.starts_with("//") {
+            out.push_str(base_url);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Render the feed and answer with 304 when the reader already has this version.
 pub fn respond(req: &HttpRequest, format: Format, meta: &FeedMeta, items: &[FeedItem]) -> HttpResponse {
     let (body, content_type) = match format {
@@ -196,4 +214,16 @@ pub fn conditional(
     // Feeds are the same for everyone: caches may keep them, but must ask again.
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=0, must-revalidate"));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn absolutizes_site_links_only() {
+        let html = r#"<a href="/blog/x">x</a> <img src="/a.png"> <a href="//cdn.example/y">y</a> <a href="https://e.com/">e</a> <p title="/not">t</p>"#;
+        assert_eq!(
+            super::absolutize(html, "https://s.example"),
+            r#"<a href="https://s.example/blog/x">x</a> <img src="https://s.example/a.png"> <a href="//cdn.example/y">y</a> <a href="https://e.com/">e</a> <p title="/not">t</p>"#
+        );
+    }
 }

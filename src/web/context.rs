@@ -385,6 +385,8 @@ pub async fn middleware(
             return Ok(req.into_response(res));
         }
     };
+    let is_get = req.method() == actix_web::http::Method::GET;
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     let ctx = Arc::new(ctx);
     if has_nul {
         let page = error_page(&ctx, StatusCode::NOT_FOUND, "error-not-found");
@@ -412,5 +414,61 @@ pub async fn middleware(
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
     res.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    if is_get && if_none_match.is_some() {
+        return conditional_page(res, if_none_match.as_deref().unwrap_or("")).await;
+    }
+    if is_get && res.status() == StatusCode::OK && is_html(res.response()) {
+        return with_etag(res).await;
+    }
     Ok(res)
+}
+
+fn is_html(res: &HttpResponse) -> bool {
+    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// A weak ETag over the rendered page (the page is already one string in memory).
+fn page_etag(body: &[u8]) -> String {
+    use sha2::Digest;
+    format!("W/\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+}
+
+async fn with_etag(res: ServiceResponse<BoxBody>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let (req, res) = res.into_parts();
+    let (mut head, body) = res.into_parts();
+    let bytes =
+        actix_web::body::to_bytes(body).await.map_err(|_| actix_web::error::ErrorInternalServerError("body"))?;
+    if let Ok(v) = HeaderValue::from_str(&page_etag(&bytes)) {
+        head.headers_mut().insert(header::ETAG, v);
+    }
+    Ok(ServiceResponse::new(req, head.set_body(bytes).map_into_boxed_body()))
+}
+
+/// Answer 304 when the browser already holds this exact page (conditional GET on pages).
+async fn conditional_page(
+    res: ServiceResponse<BoxBody>,
+    if_none_match: &str,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if res.status() != StatusCode::OK || !is_html(res.response()) {
+        return Ok(res);
+    }
+    let (req, res) = res.into_parts();
+    let (mut head, body) = res.into_parts();
+    let bytes =
+        actix_web::body::to_bytes(body).await.map_err(|_| actix_web::error::ErrorInternalServerError("body"))?;
+    let etag = page_etag(&bytes);
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        head.headers_mut().insert(header::ETAG, v);
+    }
+    let matches = if_none_match.split(',').any(|t| t.trim() == etag || t.trim() == "*");
+    if matches {
+        let mut not_modified = HttpResponse::NotModified().finish();
+        for (k, v) in head.headers().iter() {
+            if k == header::ETAG || k == header::CACHE_CONTROL || k == header::VARY || k == header::SET_COOKIE {
+                not_modified.headers_mut().append(k.clone(), v.clone());
+            }
+        }
+        return Ok(ServiceResponse::new(req, not_modified));
+    }
+    Ok(ServiceResponse::new(req, head.set_body(bytes).map_into_boxed_body()))
 }

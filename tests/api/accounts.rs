@@ -147,6 +147,16 @@ async fn session_cookie_is_http_only_and_same_site() {
 }
 
 #[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let app = crate::helpers::spawn_with(|s| s.base_url = "https://community.example.com".into()).await;
+    app.create_user("gina", Role::Member);
+    let page = app.browser.login("gina", PASSWORD).await;
+    let cookies: Vec<String> =
+        page.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap_or("").to_string()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("plaza_session=") && c.contains("Secure")), "{cookies:?}");
+}
+
+#[tokio::test]
 async fn log_out_everywhere_ends_every_session() {
     let app = spawn().await;
     app.create_user("hana", Role::Member);

@@ -6,7 +6,9 @@ use crate::helpers::{BASE_URL, publish, publish_id, spawn};
 async fn site_blog_tag_and_comment_feeds_in_atom_and_rss() {
     let app = spawn().await;
     let alice = app.user_browser("alice", Role::Employee).await;
-    let (path, id) = publish_id(&alice, "alice", "Feed me <now>", "Full **content** here.", "rust, 技术支持").await;
+    let (path, id) =
+        publish_id(&alice, "alice", "Feed me <now>", "Full **content** here, see [the tags](/tags).", "rust, 技术支持")
+            .await;
     let carl = app.user_browser("carl", Role::Member).await;
     carl.post(&format!("/posts/{id}/comments"), &[("body", "Nice feed")]).await;
 
@@ -21,6 +23,7 @@ async fn site_blog_tag_and_comment_feeds_in_atom_and_rss() {
             .assert_contains("&lt;strong&gt;content&lt;/strong&gt;")
             .assert_contains("rel=\"self\"")
             .assert_contains("<updated>");
+        assert!(!atom.body.contains("href=&quot;/"), "site-relative links in feed content: {feed}");
         let rss = app.get(&format!("{feed}.rss")).await;
         rss.assert_status(200);
         assert!(rss.header("content-type").starts_with("application/rss+xml"), "{feed}");
@@ -54,6 +57,22 @@ async fn feeds_answer_conditional_requests_with_304() {
     // A new post changes the feed.
     publish(&alice, "alice", "Fresh", "Body", "").await;
     app.browser.get_with("/feed.atom", &[("If-None-Match", &etag)]).await.assert_status(200).assert_contains("Fresh");
+}
+
+#[tokio::test]
+async fn pages_answer_conditional_requests_too() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let path = publish(&alice, "alice", "Cacheable page", "Body", "").await;
+    let first = app.get(&path).await;
+    let etag = first.header("etag");
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert!(first.header("cache-control").contains("private"));
+    app.browser.get_with(&path, &[("If-None-Match", &etag)]).await.assert_status(304);
+    // A new comment changes the page.
+    let id = crate::helpers::post_id(&alice.get(&path).await.body);
+    alice.post(&format!("/posts/{id}/comments"), &[("body", "New!")]).await;
+    app.browser.get_with(&path, &[("If-None-Match", &etag)]).await.assert_status(200).assert_contains("New!");
 }
 
 #[tokio::test]

@@ -127,7 +127,11 @@ impl Browser {
     }
 
     pub async fn login_ok(&self, login: &str) {
-        let page = self.login(login, PASSWORD).await;
+        self.login_ok_with(login, PASSWORD).await;
+    }
+
+    pub async fn login_ok_with(&self, login: &str, password: &str) {
+        let page = self.login(login, password).await;
         assert_eq!(page.status.as_u16(), 303, "login as {login} failed:\n{}", page.body);
     }
 }
@@ -160,11 +164,17 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// Spawn with settings adjusted by the test.
+pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = Settings::with_data_dir(dir.path());
     settings.bind = "127.0.0.1:0".into();
     settings.base_url = BASE_URL.into();
     settings.db_pool_size = 4;
+    adjust(&mut settings);
     let mut pg = None;
     if let Some(admin_url) = test_database_url() {
         let name = unique_name();

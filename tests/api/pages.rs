@@ -28,6 +28,26 @@ async fn home_shows_company_staff_community_and_popular_tags() {
 }
 
 #[tokio::test]
+async fn demo_content_fills_an_empty_site() {
+    let app = spawn().await;
+    let summary = plaza::seed::seed_demo(&mut app.conn(), &app.settings).unwrap();
+    assert!(summary.contains("8 posts"), "{summary}");
+    let home = app.get("/").await;
+    home.assert_contains("Introducing Plaza Cloud 3.0")
+        .assert_contains("企业博客上线了")
+        .assert_contains("Trial report")
+        .assert_contains("深度评测");
+    let dir = app.get("/blogs").await;
+    for blog in ["/blogs/alice", "/blogs/wangwei", "/blogs/maria", "/blogs/zhangmin", "/blogs/tom-becker"] {
+        dir.assert_contains(blog);
+    }
+    app.get("/blog/introducing-plaza-cloud-3-0").await.assert_contains("Cited by").assert_contains("4 comments");
+    app.new_browser().login_ok_with("siteadmin", plaza::seed::DEMO_PASSWORD).await;
+    // Only an empty site is filled.
+    assert!(plaza::seed::seed_demo(&mut app.conn(), &app.settings).is_err());
+}
+
+#[tokio::test]
 async fn pages_have_title_canonical_and_open_graph() {
     let app = spawn().await;
     let alice = app.user_browser("alice", Role::Employee).await;
