@@ -57,14 +57,27 @@ impl Settings {
     /// Load from `plaza.toml` (or the file named by `PLAZA_CONFIG`) and the environment.
     pub fn load() -> anyhow::Result<Self> {
         let path = std::env::var("PLAZA_CONFIG").unwrap_or_else(|_| "plaza.toml".to_string());
-        let file = match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                toml::from_str::<FileSettings>(&text).map_err(|e| anyhow::anyhow!("{path} is not valid: {e}"))?
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileSettings::default(),
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(anyhow::anyhow!("cannot read {path}: {e}")),
         };
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Settings::from_sources(&path, text.as_deref(), |k| std::env::var(k).ok())
+    }
+
+    /// Build settings from a config file's text (if any) and an environment lookup.
+    pub fn from_sources(
+        path: &str,
+        file_text: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let file = match file_text {
+            Some(text) => {
+                toml::from_str::<FileSettings>(text).map_err(|e| anyhow::anyhow!("{path} is not valid: {e}"))?
+            }
+            None => FileSettings::default(),
+        };
+        let env = |k: &str| env(k).filter(|v| !v.trim().is_empty());
 
         let data_dir =
             env("PLAZA_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data"));
@@ -83,14 +96,14 @@ impl Settings {
         if let Some(name) = env("PLAZA_SITE_NAME").or(file.site_name) {
             s.site_name = name;
         }
-        if let Some(m) = parse_env("PLAZA_COMMENT_EDIT_MINUTES")?.or(file.comment_edit_minutes) {
+        if let Some(m) = parse_env(&env, "PLAZA_COMMENT_EDIT_MINUTES")?.or(file.comment_edit_minutes) {
             s.comment_edit_minutes = m;
         }
-        if let Some(d) = parse_env("PLAZA_SESSION_DAYS")?.or(file.session_days) {
+        if let Some(d) = parse_env(&env, "PLAZA_SESSION_DAYS")?.or(file.session_days) {
             s.session_days = d;
         }
-        if let Some(n) = parse_env("PLAZA_DB_POOL_SIZE")?.or(file.db_pool_size) {
-            s.db_pool_size = n;
+        if let Some(n) = parse_env(&env, "PLAZA_DB_POOL_SIZE")?.or(file.db_pool_size) {
+            s.db_pool_size = n.max(1);
         }
         Ok(s)
     }
@@ -110,11 +123,65 @@ fn default_database_url(data_dir: &Path) -> String {
     data_dir.join("plaza.sqlite3").to_string_lossy().into_owned()
 }
 
-fn parse_env<T: std::str::FromStr>(key: &str) -> anyhow::Result<Option<T>> {
-    match std::env::var(key) {
-        Ok(v) if !v.trim().is_empty() => {
-            v.trim().parse().map(Some).map_err(|_| anyhow::anyhow!("{key}={v:?} is not a valid number"))
-        }
-        _ => Ok(None),
+fn parse_env<T: std::str::FromStr>(env: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<T>> {
+    match env(key) {
+        Some(v) => v.trim().parse().map(Some).map_err(|_| anyhow::anyhow!("{key}={v:?} is not a valid number")),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    fn error(r: anyhow::Result<Settings>) -> String {
+        r.err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn defaults() {
+        let s = Settings::from_sources("plaza.toml", None, env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert!(s.database_url.ends_with("plaza.sqlite3"));
+        assert_eq!(s.site_name, "Plaza");
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn file_then_environment() {
+        let file = "site_name = \"Example Corp\"\nbind = \"0.0.0.0:9000\"\ncomment_edit_minutes = 5\n";
+        let vars = [
+            ("PLAZA_SITE_NAME", "Env Corp"),
+            ("PLAZA_BASE_URL", "https://c.example.com/"),
+            ("DATABASE_URL", "postgres:///x"),
+        ];
+        let s = Settings::from_sources("plaza.toml", Some(file), env(&vars)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.site_name, "Env Corp");
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(s.base_url, "https://c.example.com");
+        assert_eq!(s.comment_edit_minutes, 5);
+        assert_eq!(s.database_url, "postgres:///x");
+        assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert!(
+            error(Settings::from_sources("plaza.toml", Some("nonsense = 1"), env(&[])))
+                .contains("plaza.toml is not valid")
+        );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_SESSION_DAYS", "soon")])))
+                .contains("PLAZA_SESSION_DAYS")
+        );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_BASE_URL", "not a url")])))
+                .contains("PLAZA_BASE_URL")
+        );
     }
 }

@@ -139,6 +139,23 @@ async fn unknown_pages_get_a_real_404_in_the_layout() {
 }
 
 #[tokio::test]
+async fn internal_errors_get_a_500_page_without_details() {
+    let app = spawn().await;
+    app.create_user("someone", Role::Member);
+    // Break the database under the running app.
+    {
+        use diesel::prelude::*;
+        diesel::sql_query("DROP TABLE content_tags").execute(&mut app.conn()).unwrap();
+    }
+    let page = app.get("/tags").await;
+    page.assert_status(500)
+        .assert_contains("Something went wrong")
+        .assert_contains("class=\"site-header\"")
+        .assert_lacks("content_tags")
+        .assert_lacks("no such table");
+}
+
+#[tokio::test]
 async fn static_assets_are_cached_and_the_css_has_dark_mode() {
     let app = spawn().await;
     let home = app.get("/register").await;
