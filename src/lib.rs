@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod error;
+pub mod forums;
 pub mod notifications;
 pub mod seed;
 pub mod web;
@@ -102,11 +103,11 @@ fn load_secret(conn: &mut db::DbConn, key: &str) -> anyhow::Result<Vec<u8>> {
     if let Some(v) = existing {
         return Ok(hex::decode(v)?);
     }
-    db::ignore_duplicate(
+    db::ignore_duplicate(conn, |conn| {
         diesel::insert_into(site_settings::table)
             .values((site_settings::key.eq(key), site_settings::value.eq(web::random_token())))
-            .execute(conn),
-    )?;
+            .execute(conn)
+    })?;
     let v: String = site_settings::table.find(key).select(site_settings::value).first(conn)?;
     Ok(hex::decode(v)?)
 }
@@ -116,6 +117,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
     use accounts::{admin, handlers as acc};
     use blogs::handlers as b;
     use content::tag_pages as tg;
+    use forums::{admin as fa, handlers as f};
     use notifications::handlers as n;
     cfg.route("/static/{name}", aweb::get().to(web::assets::serve))
         .route("/", aweb::get().to(web::pages::home))
@@ -178,5 +180,35 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/posts/{id}/comments.{ext}", aweb::get().to(b::comments_feed))
         .route("/comments/{id}/edit", aweb::get().to(b::edit_comment_form))
         .route("/comments/{id}/edit", aweb::post().to(b::edit_comment))
-        .route("/comments/{id}/delete", aweb::post().to(b::delete_comment));
+        .route("/comments/{id}/delete", aweb::post().to(b::delete_comment))
+        // forums
+        .route("/forums", aweb::get().to(f::index))
+        .route("/forums/{board}/feed.{ext}", aweb::get().to(f::board_feed))
+        .route("/forums/{board}/new", aweb::get().to(f::new_topic_form))
+        .route("/forums/{board}/new", aweb::post().to(f::create_topic))
+        .route("/forums/{board}/follow", aweb::post().to(f::follow_board))
+        .route("/forums/{board}", aweb::get().to(f::board))
+        .route("/forums/{board}/{topic}", aweb::get().to(f::topic))
+        .route("/topics/{id}", aweb::get().to(f::topic_permalink))
+        .route("/topics/{id}/feed.{ext}", aweb::get().to(f::topic_feed))
+        .route("/topics/{id}/replies", aweb::post().to(f::add_reply))
+        .route("/topics/{id}/edit", aweb::get().to(f::edit_topic_form))
+        .route("/topics/{id}/edit", aweb::post().to(f::edit_topic))
+        .route("/topics/{id}/delete", aweb::post().to(f::delete_topic))
+        .route("/topics/{id}/pin", aweb::post().to(f::pin))
+        .route("/topics/{id}/lock", aweb::post().to(f::lock))
+        .route("/topics/{id}/accept", aweb::post().to(f::accept))
+        .route("/topics/{id}/follow", aweb::post().to(f::follow_topic))
+        .route("/replies/{id}", aweb::get().to(f::reply_permalink))
+        .route("/replies/{id}/edit", aweb::get().to(f::edit_reply_form))
+        .route("/replies/{id}/edit", aweb::post().to(f::edit_reply))
+        .route("/replies/{id}/delete", aweb::post().to(f::delete_reply))
+        .route("/likes/{id}", aweb::post().to(f::like))
+        .route("/history/{id}", aweb::get().to(f::history))
+        .route("/admin/forums", aweb::get().to(fa::index))
+        .route("/admin/forums/boards", aweb::post().to(fa::create_board))
+        .route("/admin/forums/boards/{id}", aweb::get().to(fa::edit_board_form))
+        .route("/admin/forums/boards/{id}", aweb::post().to(fa::update_board))
+        .route("/admin/forums/groups", aweb::post().to(fa::create_group))
+        .route("/admin/forums/groups/{id}", aweb::post().to(fa::update_group));
 }

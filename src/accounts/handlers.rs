@@ -486,6 +486,17 @@ struct ProfilePage<'a> {
     posts: Vec<PostCard>,
     comments: Vec<(String, String, chrono::NaiveDateTime)>,
     pager: Pager,
+    forum: ForumActivity,
+}
+
+/// What a person did in the forums, limited to boards the viewer may read.
+#[derive(Default)]
+pub struct ForumActivity {
+    pub topics: Vec<crate::forums::TopicCard>,
+    /// (path, excerpt, when, accepted as the answer)
+    pub replies: Vec<(String, String, chrono::NaiveDateTime, bool)>,
+    pub accepted: i64,
+    pub likes_received: i64,
 }
 
 pub const PROFILE_POSTS: i64 = 10;
@@ -498,7 +509,8 @@ pub async fn profile(
 ) -> AppResult<HttpResponse> {
     let key = path.into_inner().to_lowercase();
     let page = q.number();
-    let (user, blog, (posts, total), comments) = crate::db::run(&state.pool, move |conn| {
+    let viewer = ctx.user.clone();
+    let (user, blog, (posts, total), comments, forum) = crate::db::run(&state.pool, move |conn| {
         let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
         let blog = blog_queries::owned_blog(conn, user.id)?;
         let filter = blog_queries::PostFilter { author_id: Some(user.id), ..Default::default() };
@@ -509,7 +521,19 @@ pub async fn profile(
             .into_iter()
             .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
             .collect();
-        Ok((user, blog, posts, comments))
+        let boards = crate::forums::handlers::readable_boards(conn, viewer.as_ref())?;
+        let reply_rows = crate::forums::queries::replies_by(conn, user.id, &boards, 10)?;
+        let reply_paths = crate::content::paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
+        let forum = ForumActivity {
+            topics: crate::forums::queries::topics_by(conn, user.id, &boards, 10)?,
+            replies: reply_rows
+                .into_iter()
+                .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))
+                .collect(),
+            accepted: crate::forums::queries::accepted_count(conn, user.id, &boards)?,
+            likes_received: crate::forums::queries::likes_received(conn, user.id)?,
+        };
+        Ok((user, blog, posts, comments, forum))
     })
     .await?;
     let person = AuthorView::from(&user);
@@ -517,7 +541,7 @@ pub async fn profile(
     let mut meta = Meta::new(person.name().to_string(), path.clone())
         .description(crate::content::markdown::excerpt(&crate::content::markdown::plain_text(&user.bio_md), 160));
     meta.og_type = "profile";
-    if user.suspended_at.is_some() || (posts.is_empty() && comments.is_empty()) {
+    if user.suspended_at.is_some() || (posts.is_empty() && comments.is_empty() && forum.topics.is_empty()) {
         meta = meta.noindex();
     }
     if let Some(b) = &blog {
@@ -534,5 +558,6 @@ pub async fn profile(
         blog,
         posts,
         comments,
+        forum,
     })
 }

@@ -78,6 +78,7 @@ pub struct User {
     pub suspended_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email_notifications: bool,
 }
 
 impl User {

@@ -18,7 +18,7 @@ pub fn ensure_enterprise_blog(conn: &mut DbConn, site_name: &str) -> QueryResult
         return Ok(b);
     }
     let now = crate::now();
-    ignore_duplicate(
+    ignore_duplicate(conn, |conn| {
         diesel::insert_into(blogs::table)
             .values((
                 blogs::kind.eq(KIND_ENTERPRISE),
@@ -28,8 +28,8 @@ pub fn ensure_enterprise_blog(conn: &mut DbConn, site_name: &str) -> QueryResult
                 blogs::created_at.eq(now),
                 blogs::updated_at.eq(now),
             ))
-            .execute(conn),
-    )?;
+            .execute(conn)
+    })?;
     blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first(conn)
 }
 
@@ -66,11 +66,11 @@ fn create_owned_blog(conn: &mut DbConn, user: &User, kind: &str) -> QueryResult<
         ))
         .returning(blogs::id)
         .get_result(conn)?;
-    ignore_duplicate(
+    ignore_duplicate(conn, |conn| {
         diesel::insert_into(blog_authors::table)
             .values((blog_authors::blog_id.eq(id), blog_authors::user_id.eq(user.id)))
-            .execute(conn),
-    )?;
+            .execute(conn)
+    })?;
     blogs::table.find(id).first(conn)
 }
 
@@ -131,11 +131,11 @@ pub fn authors(conn: &mut DbConn, blog_id: i64) -> QueryResult<Vec<AuthorView>> 
 }
 
 pub fn add_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<()> {
-    ignore_duplicate(
+    ignore_duplicate(conn, |conn| {
         diesel::insert_into(blog_authors::table)
             .values((blog_authors::blog_id.eq(blog_id), blog_authors::user_id.eq(user_id)))
-            .execute(conn),
-    )?;
+            .execute(conn)
+    })?;
     Ok(())
 }
 
@@ -581,15 +581,15 @@ pub fn update_post(conn: &mut DbConn, post: &PostPage, input: &PostInput, base_u
                     .filter(slug_redirects::old_slug.eq(&slug)),
             )
             .execute(conn)?;
-            ignore_duplicate(
+            ignore_duplicate(conn, |conn| {
                 diesel::insert_into(slug_redirects::table)
                     .values((
                         slug_redirects::blog_id.eq(post.blog.id),
                         slug_redirects::old_slug.eq(&post.slug),
                         slug_redirects::content_id.eq(post.card.id),
                     ))
-                    .execute(conn),
-            )?;
+                    .execute(conn)
+            })?;
         }
         diesel::update(posts::table.find(post.card.id))
             .set((

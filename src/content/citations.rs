@@ -54,11 +54,11 @@ pub fn resolve_links(conn: &mut DbConn, base_url: &str, links: &[String]) -> Que
 pub fn set_for(conn: &mut DbConn, citing_id: i64, cited: &[i64]) -> QueryResult<()> {
     diesel::delete(citations::table.filter(citations::citing_id.eq(citing_id))).execute(conn)?;
     for &cited_id in cited.iter().filter(|&&c| c != citing_id) {
-        ignore_duplicate(
+        ignore_duplicate(conn, |conn| {
             diesel::insert_into(citations::table)
                 .values((citations::citing_id.eq(citing_id), citations::cited_id.eq(cited_id)))
-                .execute(conn),
-        )?;
+                .execute(conn)
+        })?;
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::schema::{blogs, comments as comments_t, contents, posts};
+use crate::db::schema::{blogs, boards, comments as comments_t, contents, posts, replies, topics};
 
 pub use markdown::SafeHtml;
 
@@ -46,6 +46,7 @@ pub struct Content {
     pub published_at: Option<NaiveDateTime>,
     pub edited_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
+    pub like_count: i32,
 }
 
 impl Content {
@@ -116,6 +117,26 @@ pub fn paths_for(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Str
     for (comment_id, subject_id) in comment_rows {
         if let Some(p) = out.get(&subject_id).cloned() {
             out.insert(comment_id, format!("{p}#c{comment_id}"));
+        }
+    }
+    // Forum replies point into their topic's page; topics to themselves.
+    let reply_rows: Vec<(i64, i64, i32)> = replies::table
+        .filter(replies::content_id.eq_any(ids))
+        .select((replies::content_id, replies::topic_id, replies::position))
+        .load(conn)?;
+    let mut topic_ids: Vec<i64> = ids.to_vec();
+    topic_ids.extend(reply_rows.iter().map(|r| r.1));
+    let topic_rows: Vec<(i64, String, String)> = topics::table
+        .inner_join(boards::table)
+        .filter(topics::content_id.eq_any(&topic_ids))
+        .select((topics::content_id, topics::slug, boards::slug))
+        .load(conn)?;
+    for (id, slug, board_slug) in topic_rows {
+        out.insert(id, crate::forums::topic_path(&board_slug, id, &slug));
+    }
+    for (reply_id, topic_id, position) in reply_rows {
+        if let Some(p) = out.get(&topic_id).cloned() {
+            out.insert(reply_id, crate::forums::reply_path(&p, reply_id, position));
         }
     }
     Ok(out)

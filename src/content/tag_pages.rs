@@ -35,6 +35,7 @@ struct TagPage<'a> {
     meta: Meta,
     tag: TagView,
     posts: Vec<PostCard>,
+    topics: Vec<crate::forums::TopicCard>,
     total: i64,
     pager: Pager,
     following: bool,
@@ -49,15 +50,19 @@ pub async fn show(
     let slug = path.into_inner();
     let page = q.number();
     let viewer = ctx.user_id();
-    let (tag, (posts, total), following) = crate::db::run(&state.pool, move |conn| {
+    let viewer_user = ctx.user.clone();
+    let (tag, (posts, total), following, topics) = crate::db::run(&state.pool, move |conn| {
         let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        let boards = crate::forums::handlers::readable_boards(conn, viewer_user.as_ref())?;
+        let topics =
+            if page == 1 { crate::forums::queries::topics_tagged(conn, tag.id, &boards, 20)? } else { Vec::new() };
         let posts =
             blog_queries::list_posts(conn, &PostFilter { tag_id: Some(tag.id), ..Default::default() }, page, PER_PAGE)?;
         let following = match viewer {
             Some(u) => tags::is_following(conn, u, tag.id)?,
             None => false,
         };
-        Ok((tag, posts, following))
+        Ok((tag, posts, following, topics))
     })
     .await?;
     let view = TagView { name: tag.name.clone(), slug: tag.slug.clone() };
@@ -72,6 +77,7 @@ pub async fn show(
         ctx: &ctx,
         tag: view,
         posts,
+        topics,
         total,
         following,
     })

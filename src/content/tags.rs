@@ -79,11 +79,11 @@ fn find_or_create(conn: &mut DbConn, tag: &TagName) -> QueryResult<i64> {
     if let Some(id) = tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(conn).optional()? {
         return Ok(id);
     }
-    ignore_duplicate(
+    ignore_duplicate(conn, |conn| {
         diesel::insert_into(tags::table)
             .values((tags::name.eq(&tag.name), tags::slug.eq(&tag.slug), tags::created_at.eq(crate::now())))
-            .execute(conn),
-    )?;
+            .execute(conn)
+    })?;
     tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(conn)
 }
 
@@ -92,11 +92,11 @@ pub fn set_for(conn: &mut DbConn, content_id: i64, names: &[TagName]) -> QueryRe
     diesel::delete(content_tags::table.filter(content_tags::content_id.eq(content_id))).execute(conn)?;
     for tag in names {
         let tag_id = find_or_create(conn, tag)?;
-        ignore_duplicate(
+        ignore_duplicate(conn, |conn| {
             diesel::insert_into(content_tags::table)
                 .values((content_tags::content_id.eq(content_id), content_tags::tag_id.eq(tag_id)))
-                .execute(conn),
-        )?;
+                .execute(conn)
+        })?;
     }
     Ok(())
 }
@@ -153,15 +153,15 @@ pub fn with_counts(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<TagCount>> 
 }
 
 pub fn follow(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<()> {
-    ignore_duplicate(
+    ignore_duplicate(conn, |conn| {
         diesel::insert_into(tag_follows::table)
             .values((
                 tag_follows::user_id.eq(user_id),
                 tag_follows::tag_id.eq(tag_id),
                 tag_follows::created_at.eq(crate::now()),
             ))
-            .execute(conn),
-    )?;
+            .execute(conn)
+    })?;
     Ok(())
 }
 

@@ -144,9 +144,14 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
-/// Insert, treating "already there" as success (the portable stand-in for ON CONFLICT DO NOTHING).
-pub fn ignore_duplicate(r: QueryResult<usize>) -> QueryResult<usize> {
-    match r {
+/// Run an insert, treating "already there" as success (the portable stand-in for
+/// ON CONFLICT DO NOTHING). It runs inside a savepoint: on PostgreSQL a failed statement
+/// would otherwise abort the whole surrounding transaction.
+pub fn ignore_duplicate<F>(conn: &mut DbConn, insert: F) -> QueryResult<usize>
+where
+    F: FnOnce(&mut DbConn) -> QueryResult<usize>,
+{
+    match conn.transaction(insert) {
         Err(e) if is_unique_violation(&e) => Ok(0),
         other => other,
     }

@@ -23,6 +23,7 @@ diesel::table! {
         suspended_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_notifications -> Bool,
     }
 }
 
@@ -92,6 +93,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         edited_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
+        like_count -> Integer,
     }
 }
 
@@ -167,7 +169,184 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    board_groups (id) {
+        id -> BigInt,
+        name -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    boards (id) {
+        id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        kind -> Text,
+        view_access -> Text,
+        post_access -> Text,
+        position -> Integer,
+        topic_count -> Integer,
+        post_count -> Integer,
+        last_activity_at -> Nullable<Timestamp>,
+        last_topic_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topics (content_id) {
+        content_id -> BigInt,
+        board_id -> BigInt,
+        slug -> Text,
+        pinned -> Bool,
+        locked -> Bool,
+        reply_count -> Integer,
+        view_count -> BigInt,
+        last_activity_at -> Timestamp,
+        last_reply_id -> Nullable<BigInt>,
+        accepted_reply_id -> Nullable<BigInt>,
+        first_staff_reply_at -> Nullable<Timestamp>,
+        visible -> Bool,
+    }
+}
+
+diesel::table! {
+    replies (content_id) {
+        content_id -> BigInt,
+        topic_id -> BigInt,
+        position -> Integer,
+        is_staff -> Bool,
+    }
+}
+
+diesel::table! {
+    revisions (id) {
+        id -> BigInt,
+        content_id -> BigInt,
+        editor_id -> Nullable<BigInt>,
+        title -> Text,
+        body_md -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    likes (content_id, user_id) {
+        content_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (user_id, target_kind, target_id) {
+        user_id -> BigInt,
+        target_kind -> Text,
+        target_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        board_id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        review_count -> Integer,
+        rating_sum -> Integer,
+        stars_1 -> Integer,
+        stars_2 -> Integer,
+        stars_3 -> Integer,
+        stars_4 -> Integer,
+        stars_5 -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviews (topic_id) {
+        topic_id -> BigInt,
+        product_id -> BigInt,
+        author_id -> BigInt,
+        rating -> Integer,
+        response_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    idea_statuses (id) {
+        id -> BigInt,
+        slug -> Text,
+        name_en -> Text,
+        name_zh -> Text,
+        position -> Integer,
+        is_default -> Bool,
+        is_closed -> Bool,
+    }
+}
+
+diesel::table! {
+    ideas (topic_id) {
+        topic_id -> BigInt,
+        status_id -> BigInt,
+        vote_count -> Integer,
+        merged_into_id -> Nullable<BigInt>,
+        status_changed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idea_votes (topic_id, user_id) {
+        topic_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_status_changes (id) {
+        id -> BigInt,
+        topic_id -> BigInt,
+        status_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        note_md -> Text,
+        note_html -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(boards -> board_groups (group_id));
+diesel::joinable!(topics -> boards (board_id));
+diesel::joinable!(topics -> contents (content_id));
+diesel::joinable!(replies -> contents (content_id));
+diesel::joinable!(replies -> topics (topic_id));
+diesel::joinable!(products -> boards (board_id));
+diesel::joinable!(reviews -> products (product_id));
+diesel::joinable!(reviews -> topics (topic_id));
+diesel::joinable!(ideas -> idea_statuses (status_id));
+diesel::joinable!(idea_status_changes -> idea_statuses (status_id));
 diesel::joinable!(blog_authors -> blogs (blog_id));
 diesel::joinable!(blog_authors -> users (user_id));
 diesel::joinable!(blogroll_links -> blogs (blog_id));
@@ -198,4 +377,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     tag_follows,
     citations,
     notifications,
+    board_groups,
+    boards,
+    topics,
+    replies,
+    revisions,
+    likes,
+    subscriptions,
+    products,
+    reviews,
+    idea_statuses,
+    ideas,
+    idea_votes,
+    idea_status_changes,
+    mail_outbox,
 );

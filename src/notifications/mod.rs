@@ -11,6 +11,14 @@ use crate::db::schema::{contents, notifications, users};
 
 pub const KIND_COMMENT: &str = "comment";
 pub const KIND_REPLY: &str = "reply";
+pub const KIND_TOPIC_REPLY: &str = "topic_reply";
+pub const KIND_FOLLOWED_REPLY: &str = "followed_reply";
+pub const KIND_NEW_TOPIC: &str = "new_topic";
+pub const KIND_QUOTE: &str = "quote";
+pub const KIND_MENTION: &str = "mention";
+pub const KIND_ACCEPTED: &str = "accepted";
+pub const KIND_IDEA_STATUS: &str = "idea_status";
+pub const KIND_RESPONSE: &str = "response";
 
 pub fn create(
     conn: &mut DbConn,
@@ -56,6 +64,14 @@ impl NotificationView {
         match self.kind.as_str() {
             KIND_COMMENT => "notif-comment",
             KIND_REPLY => "notif-reply",
+            KIND_TOPIC_REPLY => "notif-topic-reply",
+            KIND_FOLLOWED_REPLY => "notif-followed-reply",
+            KIND_NEW_TOPIC => "notif-new-topic",
+            KIND_QUOTE => "notif-quote",
+            KIND_MENTION => "notif-mention",
+            KIND_ACCEPTED => "notif-accepted",
+            KIND_IDEA_STATUS => "notif-idea-status",
+            KIND_RESPONSE => "notif-response",
             _ => "notif-other",
         }
     }

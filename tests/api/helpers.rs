@@ -264,6 +264,25 @@ impl TestApp {
             .collect()
     }
 
+    /// Create a forum board directly; returns its id.
+    pub fn create_board(&self, slug: &str, kind: &str, view_access: &str, post_access: &str) -> i64 {
+        let mut conn = self.conn();
+        plaza::forums::queries::create_board(
+            &mut conn,
+            &plaza::forums::queries::BoardInput {
+                group_id: None,
+                slug: slug.into(),
+                name: format!("Board {slug}"),
+                description: format!("About {slug}"),
+                kind: kind.into(),
+                view_access: view_access.into(),
+                post_access: post_access.into(),
+                position: 0,
+            },
+        )
+        .expect("create board")
+    }
+
     /// Count rows of a table.
     pub fn count(&self, table: &str) -> i64 {
         #[derive(QueryableByName)]
@@ -314,6 +333,26 @@ pub async fn publish_id(b: &Browser, blog: &str, title: &str, body: &str, tags: 
     let path = publish(b, blog, title, body, tags).await;
     let id = post_id(&b.get(&path).await.body);
     (path, id)
+}
+
+/// Start a topic through the form; returns its path and id.
+pub async fn start_topic(b: &Browser, board: &str, title: &str, body: &str) -> (String, String) {
+    let page = b
+        .post(&format!("/forums/{board}/new"), &[("title", title), ("body", body), ("tags", ""), ("action", "save")])
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "starting a topic failed:\n{}", page.body);
+    let path = page.location();
+    let id = path.rsplit('/').next().unwrap_or("").split('-').next().unwrap_or("").to_string();
+    (path, id)
+}
+
+/// Reply to a topic; returns the redirect target (`…#r{id}`) and the reply id.
+pub async fn reply(b: &Browser, topic_id: &str, body: &str) -> (String, String) {
+    let page = b.post(&format!("/topics/{topic_id}/replies"), &[("body", body)]).await;
+    assert_eq!(page.status.as_u16(), 303, "replying failed:\n{}", page.body);
+    let to = page.location();
+    let id = to.rsplit("#r").next().unwrap_or("").to_string();
+    (to, id)
 }
 
 /// The numeric id in `/posts/{id}/edit` links on a post page.

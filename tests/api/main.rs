@@ -9,6 +9,7 @@ mod admin;
 mod blogs;
 mod comments;
 mod feeds;
+mod forums;
 mod helpers;
 mod i18n;
 mod migrations;

@@ -306,3 +306,147 @@ notifications-view = View
 notif-comment = { $actor } commented on your post
 notif-reply = { $actor } replied to your comment
 notif-other = { $actor } did something
+
+## Forums
+nav-forums = Forums
+nav-admin-forums = Boards
+forums-title = Forums
+forums-intro = Ask questions, share reviews and ideas, and talk with other customers and our staff.
+forums-none = No boards yet.
+forums-other = Other boards
+forums-board = Board
+forums-topics = Topics
+forums-posts = Posts
+forums-latest = Latest
+board-kind-discussion = Discussion
+board-kind-questions = Questions
+board-kind-reviews = Reviews
+board-kind-ideas = Ideas
+access-everyone = Everyone
+access-members = Members
+access-employees = Employees only
+board-follow = Follow this board
+board-unfollow = Unfollow board
+board-filters = Filter topics
+board-empty = No topics yet. Start the first one!
+board-no-more = No older topics.
+board-staff-only-posting = Only employees start topics here; everyone can reply.
+board-median-response = Median time to the first staff answer (last 30 days): { $duration }
+board-median-none = No staff answers in the last 30 days yet.
+board-waiting = { $count ->
+    [one] { $count } question waiting for staff
+   *[other] { $count } questions waiting for staff
+}
+filter-all = All
+filter-unanswered = Unanswered
+filter-answered = Answered
+filter-tag = Tag: { $tag }
+filter-clear = Show all
+pager-newest = Newest
+duration-minutes = { $minutes } min
+duration-hours-minutes = { $hours } h { $minutes } min
+duration-days-hours = { $days } d { $hours } h
+topic-start = Start a topic
+topic-login-to-start = Log in to start a topic
+topic-new-title = New topic
+topic-edit-title = Edit topic
+topic-submit = Post topic
+topic-pinned = Pinned
+topic-locked = Locked
+topic-answered = Answered
+topic-unanswered = Unanswered
+topic-active = active
+topic-follow = Follow
+topic-unfollow = Unfollow
+topic-pin = Pin
+topic-unpin = Unpin
+topic-lock = Lock
+topic-unlock = Unlock
+topic-delete-confirm = Delete this topic and hide its replies?
+topic-locked-notice = This topic is locked: it accepts no new replies.
+topic-feed = Follow the replies (Atom)
+reply-count = { $count ->
+    [0] No replies
+    [one] { $count } reply
+   *[other] { $count } replies
+}
+view-count = { $count ->
+    [one] { $count } view
+   *[other] { $count } views
+}
+like-count = { $count ->
+    [one] { $count } like
+   *[other] { $count } likes
+}
+like = Like
+unlike = Unlike
+reply-quote = Quote
+reply-your-reply = Your reply
+reply-submit = Post reply
+reply-login = Log in to reply
+reply-deleted = This reply was deleted.
+reply-delete-confirm = Delete this reply?
+reply-edit-title = Edit reply
+post-edited = edited
+staff-answer = Staff answer
+accepted-answer = Accepted answer
+accepted-jump = see it in the discussion
+accept-mark = Mark as the answer
+accept-clear = Unmark as the answer
+hint-reply = Markdown is supported. Mention someone with @username.
+hint-mentions = Mention someone with @username.
+hint-history = Earlier versions stay visible in the edit history.
+history-title = Edit history of “{ $title }”
+history-back = Back to the discussion
+history-current = Current version
+history-version = Earlier version
+history-replaced-by = replaced by { $user }
+history-none = This has not been edited.
+feed-replies-to = Replies to “{ $title }”
+feed-reply-by = Reply by { $author }
+err-topic-locked = This topic is locked: it accepts no new replies. Your text is kept below so you can copy it.
+err-forum-body-long = The text can have at most 50,000 characters.
+err-like-own = You cannot like what you wrote yourself.
+forums-admin-title = Boards
+board-new-heading = New board
+board-edit-heading = Edit board “{ $name }”
+field-board-name = Name
+field-board-kind = Kind
+field-board-group = Group
+field-view-access = Who can read
+field-post-access = Who can start topics
+field-position = Order
+field-group-name = Group name
+hint-board-slug = The address: /forums/… Leave empty to make it from the name.
+hint-board-kind-fixed = The kind of a board cannot change once it exists.
+group-heading = Groups
+group-add = Add group
+err-board-name-empty = Give the board a name.
+err-board-name-long = A name can have at most 80 characters.
+err-board-kind = Choose one of the kinds.
+err-board-access = Choose one of the listed options.
+err-board-group = Choose one of the groups.
+err-board-slug-taken = Another board already has this address.
+err-position = The order must be a whole number.
+err-group-name-empty = Give the group a name.
+notif-topic-reply = { $actor } replied to your topic
+notif-followed-reply = { $actor } replied in a topic you follow
+notif-new-topic = { $actor } started a topic in a board you follow
+notif-quote = { $actor } quoted you
+notif-mention = { $actor } mentioned you
+notif-accepted = { $actor } accepted your answer
+notif-idea-status = { $actor } changed the status of an idea you follow
+notif-response = { $actor } responded officially to your review
+profile-topics = Forum topics
+profile-replies = Forum replies
+profile-no-topics = No forum topics yet.
+profile-no-replies = No forum replies yet.
+profile-accepted = { $count ->
+    [one] { $count } accepted answer
+   *[other] { $count } accepted answers
+}
+profile-likes = { $count ->
+    [one] { $count } like received
+   *[other] { $count } likes received
+}
+tag-topics = Forum topics

@@ -1,0 +1,16 @@
+DROP TABLE mail_outbox;
+DROP TABLE idea_status_changes;
+DROP TABLE idea_votes;
+DROP TABLE ideas;
+DROP TABLE idea_statuses;
+DROP TABLE reviews;
+DROP TABLE products;
+DROP TABLE subscriptions;
+DROP TABLE likes;
+DROP TABLE revisions;
+DROP TABLE replies;
+DROP TABLE topics;
+DROP TABLE boards;
+DROP TABLE board_groups;
+ALTER TABLE users DROP COLUMN email_notifications;
+ALTER TABLE contents DROP COLUMN like_count;
