@@ -184,6 +184,9 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         // forums
         .route("/forums", aweb::get().to(f::index))
         .route("/forums/{board}/feed.{ext}", aweb::get().to(f::board_feed))
+        .route("/forums/{board}/status.{ext}", aweb::get().to(forums::ideas::status_feed))
+        .route("/forums/{board}/adopted", aweb::get().to(forums::ideas::adopted))
+        .route("/forums/{board}/products/{product}", aweb::get().to(forums::reviews::product))
         .route("/forums/{board}/new", aweb::get().to(f::new_topic_form))
         .route("/forums/{board}/new", aweb::post().to(f::create_topic))
         .route("/forums/{board}/follow", aweb::post().to(f::follow_board))
@@ -199,6 +202,9 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/topics/{id}/lock", aweb::post().to(f::lock))
         .route("/topics/{id}/accept", aweb::post().to(f::accept))
         .route("/topics/{id}/follow", aweb::post().to(f::follow_topic))
+        .route("/topics/{id}/vote", aweb::post().to(forums::ideas::vote_handler))
+        .route("/topics/{id}/status", aweb::post().to(forums::ideas::status_handler))
+        .route("/topics/{id}/response", aweb::post().to(forums::reviews::post_response))
         .route("/replies/{id}", aweb::get().to(f::reply_permalink))
         .route("/replies/{id}/edit", aweb::get().to(f::edit_reply_form))
         .route("/replies/{id}/edit", aweb::post().to(f::edit_reply))
@@ -209,6 +215,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/admin/forums/boards", aweb::post().to(fa::create_board))
         .route("/admin/forums/boards/{id}", aweb::get().to(fa::edit_board_form))
         .route("/admin/forums/boards/{id}", aweb::post().to(fa::update_board))
+        .route("/admin/forums/boards/{id}/products", aweb::post().to(forums::reviews::add_product))
         .route("/admin/forums/groups", aweb::post().to(fa::create_group))
         .route("/admin/forums/groups/{id}", aweb::post().to(fa::update_group));
 }

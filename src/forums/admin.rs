@@ -63,6 +63,9 @@ struct AdminPage<'a> {
     notice: String,
     /// Set when editing one board.
     editing: Option<Board>,
+    products: Vec<super::reviews::Product>,
+    product_form: super::reviews::ProductForm,
+    product_errors: FieldErrors,
 }
 
 impl AdminPage<'_> {
@@ -81,10 +84,20 @@ struct PageState {
     group_errors: FieldErrors,
     notice: String,
     editing: Option<Board>,
+    product_form: super::reviews::ProductForm,
+    product_errors: FieldErrors,
 }
 
 async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) -> AppResult<AdminPage<'a>> {
-    let (groups, boards) = crate::db::run(&state.pool, |conn| Ok((q::groups(conn)?, q::all_boards(conn)?))).await?;
+    let editing_id = st.editing.as_ref().filter(|b| b.is_reviews()).map(|b| b.id);
+    let (groups, boards, products) = crate::db::run(&state.pool, move |conn| {
+        let products = match editing_id {
+            Some(id) => super::reviews::products_of(conn, id)?,
+            None => Vec::new(),
+        };
+        Ok((q::groups(conn)?, q::all_boards(conn)?, products))
+    })
+    .await?;
     let canonical = match &st.editing {
         Some(b) => format!("/admin/forums/boards/{}", b.id),
         None => "/admin/forums".to_string(),
@@ -103,6 +116,9 @@ async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) 
         post_levels: POST_LEVELS,
         notice: st.notice,
         editing: st.editing,
+        products,
+        product_form: st.product_form,
+        product_errors: st.product_errors,
     })
 }
 
@@ -119,7 +135,27 @@ fn blank() -> PageState {
         group_errors: FieldErrors::default(),
         notice: String::new(),
         editing: None,
+        product_form: super::reviews::ProductForm::default(),
+        product_errors: FieldErrors::default(),
     }
+}
+
+/// The board's edit page again, with the problems of a product form.
+pub async fn render_board_with_product_errors(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    board: Board,
+    product_form: super::reviews::ProductForm,
+    product_errors: FieldErrors,
+) -> AppResult<HttpResponse> {
+    let st = PageState {
+        form: BoardForm::from_board(&board),
+        editing: Some(board),
+        product_form,
+        product_errors,
+        ..blank()
+    };
+    render_invalid(&page(ctx, state, st).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -246,10 +282,16 @@ async fn load_board(state: &web::Data<AppState>, id: i64) -> AppResult<Board> {
     crate::db::run(&state.pool, move |conn| q::board(conn, id)?.ok_or(AppError::NotFound)).await
 }
 
-pub async fn edit_board_form(ctx: Ctx, state: web::Data<AppState>, path: web::Path<i64>) -> AppResult<HttpResponse> {
+pub async fn edit_board_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
+) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
     let board = load_board(&state, path.into_inner()).await?;
-    let st = PageState { form: BoardForm::from_board(&board), editing: Some(board), ..blank() };
+    let notice = if query.saved.is_empty() { String::new() } else { ctx.t("settings-saved") };
+    let st = PageState { form: BoardForm::from_board(&board), editing: Some(board), notice, ..blank() };
     render(&page(&ctx, &state, st).await?)
 }
 

@@ -21,7 +21,7 @@ const BODY_MAX: usize = 50_000;
 
 /// The board at a slug, if the viewer may see it. Members-only boards ask visitors to log in;
 /// staff-only boards do not reveal themselves to others.
-async fn visible_board(ctx: &PageCtx, state: &web::Data<AppState>, slug: String) -> AppResult<Board> {
+pub async fn visible_board(ctx: &PageCtx, state: &web::Data<AppState>, slug: String) -> AppResult<Board> {
     let board =
         crate::db::run(&state.pool, move |conn| q::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await?;
     check_view(ctx, &board)?;
@@ -38,7 +38,7 @@ fn check_view(ctx: &PageCtx, board: &Board) -> AppResult<()> {
     }
 }
 
-async fn visible_topic(ctx: &PageCtx, state: &web::Data<AppState>, id: i64) -> AppResult<TopicFull> {
+pub async fn visible_topic(ctx: &PageCtx, state: &web::Data<AppState>, id: i64) -> AppResult<TopicFull> {
     let t = crate::db::run(&state.pool, move |conn| q::topic(conn, id)?.ok_or(AppError::NotFound)).await?;
     check_view(ctx, &t.board)?;
     Ok(t)
@@ -101,6 +101,9 @@ pub struct BoardQuery {
     pub filter: String,
     pub tag: String,
     pub after: String,
+    /// Ideas boards: "votes" (the default) or "newest"; a status slug to filter on.
+    pub sort: String,
+    pub status: String,
 }
 
 #[derive(Template)]
@@ -119,6 +122,11 @@ struct BoardPage<'a> {
     median_response: Option<String>,
     waiting: i64,
     is_first_page: bool,
+    products: Vec<super::reviews::Product>,
+    ideas: Vec<super::ideas::IdeaCard>,
+    statuses: Vec<super::ideas::IdeaStatus>,
+    sort: String,
+    status: String,
 }
 
 fn parse_filter(s: &str) -> TopicFilter {
@@ -149,6 +157,10 @@ pub async fn board(
     query: web::Query<BoardQuery>,
 ) -> AppResult<HttpResponse> {
     let board = visible_board(&ctx, &state, path.into_inner()).await?;
+    if board.is_ideas() {
+        return ideas_board(&ctx, &state, board, &query).await;
+    }
+    let products = board_products(&state, &board).await?;
     let filter = parse_filter(&query.filter);
     let after = Cursor::decode(&query.after);
     let tag_slug = query.tag.trim().to_string();
@@ -211,6 +223,76 @@ pub async fn board(
         median_response,
         waiting,
         is_first_page: after.is_none(),
+        products,
+        ideas: Vec::new(),
+        statuses: Vec::new(),
+        sort: String::new(),
+        status: String::new(),
+    })
+}
+
+/// An ideas board: ideas by votes (or newest), filterable by status, keyset-paged.
+async fn ideas_board(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    board: Board,
+    query: &BoardQuery,
+) -> AppResult<HttpResponse> {
+    use super::ideas::{self, IdeaSort};
+    let sort = if query.sort == "newest" { IdeaSort::Newest } else { IdeaSort::Votes };
+    let after = query.after.split_once('_').and_then(|(v, id)| Some((v.parse::<i32>().ok()?, id.parse::<i64>().ok()?)));
+    let (b, status_slug, viewer) = (board.clone(), query.status.clone(), ctx.user_id());
+    let (list, statuses, following) = crate::db::run(&state.pool, move |conn| {
+        let statuses = ideas::statuses(conn)?;
+        let status_id = statuses.iter().find(|s| s.slug == status_slug).map(|s| s.id);
+        let list = ideas::list(conn, &b, sort, status_id, after, super::TOPICS_PER_PAGE + 1)?;
+        let following = match viewer {
+            Some(u) => q::is_subscribed(conn, u, q::TARGET_BOARD, b.id)?,
+            None => false,
+        };
+        Ok((list, statuses, following))
+    })
+    .await?;
+    let mut list = list;
+    let sort_name = if sort == IdeaSort::Newest { "newest" } else { "votes" };
+    let next = if list.len() as i64 > super::TOPICS_PER_PAGE {
+        list.truncate(super::TOPICS_PER_PAGE as usize);
+        list.last().map(|c| {
+            let mut url = format!("{}?sort={sort_name}&after={}_{}", board.path(), c.votes, c.card.id);
+            if !query.status.is_empty() {
+                url.push_str(&format!("&status={}", urlencode(&query.status)));
+            }
+            url
+        })
+    } else {
+        None
+    };
+    let mut meta = Meta::new(board.name.clone(), board.path())
+        .description(if board.description.is_empty() { ctx.t(board.kind_key()) } else { board.description.clone() })
+        .feed(board.name.clone(), &format!("{}/feed", board.path()))
+        .feed(ctx.ta("feed-idea-status", &[("board", board.name.clone())]), &format!("{}/status", board.path()));
+    if !query.after.is_empty() || !query.status.is_empty() || !query.sort.is_empty() || board.is_internal() {
+        meta = meta.noindex();
+    }
+    render(&BoardPage {
+        can_start: board.can_start_topic(ctx.user.as_ref()),
+        meta,
+        ctx,
+        board,
+        pinned: Vec::new(),
+        topics: Vec::new(),
+        next,
+        filter: String::new(),
+        tag: String::new(),
+        following,
+        median_response: None,
+        waiting: 0,
+        is_first_page: query.after.is_empty(),
+        products: Vec::new(),
+        ideas: list,
+        statuses,
+        sort: sort_name.to_string(),
+        status: query.status.clone(),
     })
 }
 
@@ -223,6 +305,9 @@ pub struct TopicForm {
     pub body: String,
     pub tags: String,
     pub action: String,
+    /// Reviews: the product's slug and the 1–5 rating.
+    pub product: String,
+    pub rating: String,
 }
 
 #[derive(Template)]
@@ -237,6 +322,9 @@ struct TopicEditorPage<'a> {
     action_url: String,
     is_new: bool,
     back: String,
+    products: Vec<super::reviews::Product>,
+    /// A second review of the same product: where the first one is.
+    existing_review: Option<String>,
 }
 
 fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, FieldErrors> {
@@ -275,18 +363,40 @@ async fn startable_board(ctx: &PageCtx, state: &web::Data<AppState>, slug: Strin
     if board.can_start_topic(ctx.user.as_ref()) { Ok(board) } else { Err(AppError::Forbidden) }
 }
 
-pub async fn new_topic_form(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+async fn board_products(state: &web::Data<AppState>, board: &Board) -> AppResult<Vec<super::reviews::Product>> {
+    if !board.is_reviews() {
+        return Ok(Vec::new());
+    }
+    let id = board.id;
+    crate::db::run(&state.pool, move |conn| Ok(super::reviews::products_of(conn, id)?)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewTopicQuery {
+    pub product: String,
+}
+
+pub async fn new_topic_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<NewTopicQuery>,
+) -> AppResult<HttpResponse> {
     let board = startable_board(&ctx, &state, path.into_inner()).await?;
+    let products = board_products(&state, &board).await?;
     render(&TopicEditorPage {
         meta: Meta::new(ctx.t("topic-new-title"), format!("{}/new", board.path())).noindex(),
         action_url: format!("{}/new", board.path()),
         back: board.path(),
         ctx: &ctx,
         board,
-        form: TopicForm::default(),
+        form: TopicForm { product: query.product.clone(), ..Default::default() },
         errors: FieldErrors::default(),
         preview: None,
         is_new: true,
+        products,
+        existing_review: None,
     })
 }
 
@@ -297,7 +407,10 @@ pub async fn create_topic(
     CsrfForm(form): CsrfForm<TopicForm>,
 ) -> AppResult<HttpResponse> {
     let board = startable_board(&ctx, &state, path.into_inner()).await?;
+    let products = board_products(&state, &board).await?;
     let page = |form: TopicForm, errors: FieldErrors, preview: Option<SafeHtml>| TopicEditorPage {
+        products: products.clone(),
+        existing_review: None,
         meta: Meta::new(ctx.t("topic-new-title"), format!("{}/new", board.path())).noindex(),
         action_url: format!("{}/new", board.path()),
         back: board.path(),
@@ -312,18 +425,58 @@ pub async fn create_topic(
         let preview = markdown::render(&form.body);
         return render(&page(form, FieldErrors::default(), Some(preview)));
     }
-    let input = match check_topic(&form, true) {
-        Ok(i) => i,
-        Err(errors) => return render_invalid(&page(form, errors, None)),
+    let checked = check_topic(&form, true);
+    // Reviews also need a product of this board and a rating from 1 to 5.
+    let mut review: Option<(i64, i32)> = None;
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    if board.is_reviews() {
+        let product = products.iter().find(|p| p.slug == form.product);
+        let rating = form.rating.trim().parse::<i32>().ok().filter(|r| (1..=5).contains(r));
+        if product.is_none() {
+            errors.add("product", "err-review-product");
+        }
+        if rating.is_none() {
+            errors.add("rating", "err-review-rating");
+        }
+        if let (Some(p), Some(r)) = (product, rating) {
+            review = Some((p.id, r));
+        }
+    }
+    let input = match checked {
+        Ok(i) if errors.is_empty() => i,
+        _ => return render_invalid(&page(form, errors, None)),
     };
     let (b, user_id) = (board.clone(), ctx.require_user()?.id);
-    let path = crate::db::run(&state.pool, move |conn| {
+    let outcome = crate::db::run(&state.pool, move |conn| {
         let author = crate::accounts::queries::find(conn, user_id)?.ok_or(AppError::Forbidden)?;
-        let id = q::create_topic(conn, &b, &author, &input)?;
-        Ok(q::topic(conn, id)?.ok_or(AppError::NotFound)?.path())
+        if let Some((product_id, _)) = review
+            && let Some(existing) = super::reviews::existing_review(conn, product_id, user_id)?
+        {
+            return Ok(Err(q::topic(conn, existing)?.ok_or(AppError::NotFound)?.path()));
+        }
+        let id = if let Some((product_id, rating)) = review {
+            q::create_topic_with(conn, &b, &author, &input, |conn, id| {
+                super::reviews::attach_review(conn, id, product_id, user_id, rating)
+            })?
+        } else if b.is_ideas() {
+            q::create_topic_with(conn, &b, &author, &input, super::ideas::attach_idea)?
+        } else {
+            q::create_topic(conn, &b, &author, &input)?
+        };
+        Ok(Ok(q::topic(conn, id)?.ok_or(AppError::NotFound)?.path()))
     })
     .await?;
-    Ok(redirect(&path))
+    match outcome {
+        Ok(path) => Ok(redirect(&path)),
+        Err(existing) => {
+            // One review per member per product: offer to edit the first one; keep the text.
+            let mut errors = FieldErrors::default();
+            errors.add("product", "err-review-exists");
+            let mut view = page(form, errors, None);
+            view.existing_review = Some(existing);
+            render_invalid(&view)
+        }
+    }
 }
 
 // ---------------------------------------------------------------- a topic
@@ -355,6 +508,48 @@ struct TopicPage<'a> {
     following: bool,
     reply_body: String,
     reply_error: String,
+    review: Option<ReviewInfo>,
+    idea: Option<IdeaInfo>,
+    forms: TopicForms,
+}
+
+/// What a review's page shows besides the topic.
+pub struct ReviewInfo {
+    pub product_name: String,
+    pub product_path: String,
+    pub rating: i32,
+    pub response: Option<(SafeHtml, crate::accounts::AuthorView, chrono::NaiveDateTime)>,
+}
+
+impl ReviewInfo {
+    pub fn stars(&self) -> String {
+        super::reviews::stars(self.rating)
+    }
+}
+
+/// What an idea's page shows besides the topic.
+pub struct IdeaInfo {
+    pub status: super::ideas::IdeaStatus,
+    pub votes: i32,
+    pub voted: bool,
+    pub merged_into: Option<(String, String)>,
+    pub history: Vec<super::ideas::StatusChange>,
+    pub statuses: Vec<super::ideas::IdeaStatus>,
+}
+
+impl IdeaInfo {
+    pub fn votes(&self) -> i64 {
+        i64::from(self.votes)
+    }
+}
+
+/// Text typed into the topic page's secondary forms, kept when they are shown again with a problem.
+#[derive(Default)]
+pub struct TopicForms {
+    pub response_body: String,
+    pub response_error: String,
+    pub status_note: String,
+    pub status_error: String,
 }
 
 impl TopicPage<'_> {
@@ -376,6 +571,30 @@ fn topic_id(segment: &str) -> AppResult<i64> {
     segment.split('-').next().and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)
 }
 
+/// Show a review's topic again with a problem in the official-response form.
+pub async fn render_topic_with_error(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    t: TopicFull,
+    body: String,
+    error: String,
+) -> AppResult<HttpResponse> {
+    let forms = TopicForms { response_body: body, response_error: error, ..Default::default() };
+    render_topic_full(ctx, state, t, 1, (String::new(), String::new()), forms).await
+}
+
+/// Show an idea's topic again with a problem in the status form.
+pub async fn render_topic_with_status_error(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    t: TopicFull,
+    note: String,
+    error: String,
+) -> AppResult<HttpResponse> {
+    let forms = TopicForms { status_note: note, status_error: error, ..Default::default() };
+    render_topic_full(ctx, state, t, 1, (String::new(), String::new()), forms).await
+}
+
 async fn render_topic(
     ctx: &PageCtx,
     state: &web::Data<AppState>,
@@ -384,9 +603,20 @@ async fn render_topic(
     reply_body: String,
     reply_error: String,
 ) -> AppResult<HttpResponse> {
+    render_topic_full(ctx, state, t, page, (reply_body, reply_error), TopicForms::default()).await
+}
+
+async fn render_topic_full(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    t: TopicFull,
+    page: i64,
+    (reply_body, reply_error): (String, String),
+    forms: TopicForms,
+) -> AppResult<HttpResponse> {
     let viewer = ctx.user.clone();
     let t2 = t.clone();
-    let (replies, accepted, tags_, liked_topic, following) = crate::db::run(&state.pool, move |conn| {
+    let (replies, accepted, tags_, liked_topic, following, review, idea) = crate::db::run(&state.pool, move |conn| {
         let replies = q::replies_page(conn, &t2, page, viewer.as_ref().map(|u| u.id))?;
         let accepted = q::accepted_reply(conn, &t2)?;
         let tags_ = tags::for_contents(conn, &[t2.topic.content_id])?.remove(&t2.topic.content_id).unwrap_or_default();
@@ -400,7 +630,45 @@ async fn render_topic(
         if viewer.as_ref().is_none_or(|u| u.id != t2.content.author_id) {
             q::count_view(conn, t2.topic.content_id)?;
         }
-        Ok((replies, accepted, tags_, liked, following))
+        let review = match super::reviews::review_of(conn, t2.topic.content_id)? {
+            Some(r) => {
+                let products = super::reviews::products_of(conn, t2.board.id)?;
+                let product = products.into_iter().find(|p| p.id == r.product_id);
+                let response = match r.response_id {
+                    Some(id) => super::reviews::response(conn, id)?,
+                    None => None,
+                };
+                product.map(|p| ReviewInfo {
+                    product_path: p.path(&t2.board),
+                    product_name: p.name,
+                    rating: r.rating,
+                    response,
+                })
+            }
+            None => None,
+        };
+        let idea = match super::ideas::idea_of(conn, t2.topic.content_id)? {
+            Some((row, status)) => {
+                let voted = match &viewer {
+                    Some(u) => super::ideas::has_voted(conn, t2.topic.content_id, u.id)?,
+                    None => false,
+                };
+                let merged_into = match row.merged_into_id {
+                    Some(id) => q::topic(conn, id)?.map(|m| (m.content.title.clone(), m.path())),
+                    None => None,
+                };
+                Some(IdeaInfo {
+                    status,
+                    votes: row.vote_count,
+                    voted,
+                    merged_into,
+                    history: super::ideas::history(conn, t2.topic.content_id)?,
+                    statuses: super::ideas::statuses(conn)?,
+                })
+            }
+            None => None,
+        };
+        Ok((replies, accepted, tags_, liked, following, review, idea))
     })
     .await?;
     let path = t.path();
@@ -434,8 +702,14 @@ async fn render_topic(
         following,
         reply_body,
         reply_error: reply_error.clone(),
+        review,
+        idea,
+        forms,
     };
-    if reply_error.is_empty() { render(&page_view) } else { render_invalid(&page_view) }
+    let invalid = !page_view.reply_error.is_empty()
+        || !page_view.forms.response_error.is_empty()
+        || !page_view.forms.status_error.is_empty();
+    if invalid { render_invalid(&page_view) } else { render(&page_view) }
 }
 
 pub async fn topic(
@@ -562,12 +836,7 @@ pub async fn edit_topic_form(ctx: Ctx, state: web::Data<AppState>, path: web::Pa
     if t.content.author_id != user_id {
         return Err(AppError::Forbidden);
     }
-    let form = TopicForm {
-        title: t.content.title.clone(),
-        body: t.content.body_md.clone(),
-        tags: String::new(),
-        action: String::new(),
-    };
+    let form = TopicForm { title: t.content.title.clone(), body: t.content.body_md.clone(), ..Default::default() };
     render(&TopicEditorPage {
         meta: Meta::new(ctx.t("topic-edit-title"), format!("/topics/{}/edit", t.topic.content_id)).noindex(),
         action_url: format!("/topics/{}/edit", t.topic.content_id),
@@ -578,6 +847,8 @@ pub async fn edit_topic_form(ctx: Ctx, state: web::Data<AppState>, path: web::Pa
         errors: FieldErrors::default(),
         preview: None,
         is_new: false,
+        products: Vec::new(),
+        existing_review: None,
     })
 }
 
@@ -603,6 +874,8 @@ pub async fn edit_topic(
         errors,
         preview,
         is_new: false,
+        products: Vec::new(),
+        existing_review: None,
     };
     if form.action == "preview" {
         let preview = markdown::render(&form.body);

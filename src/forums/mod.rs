@@ -4,7 +4,9 @@
 
 pub mod admin;
 pub mod handlers;
+pub mod ideas;
 pub mod queries;
+pub mod reviews;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

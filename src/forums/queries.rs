@@ -304,6 +304,19 @@ fn cards(
         .collect())
 }
 
+/// Cards for topics of one board, in the order of `ids`.
+pub fn cards_for_ids(conn: &mut DbConn, board: &Board, ids: &[i64]) -> QueryResult<Vec<TopicCard>> {
+    let rows: Vec<CardRow> = topics::table
+        .inner_join(contents::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .filter(topics::content_id.eq_any(ids))
+        .select(card_columns())
+        .load(conn)?;
+    let mut out = cards(conn, rows, &[(board.id, board.slug.clone(), board.name.clone(), board.kind.clone())])?;
+    out.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
+    Ok(out)
+}
+
 /// Recent topics by an author across the boards the viewer may see (profiles).
 pub fn topics_by(
     conn: &mut DbConn,
@@ -532,6 +545,21 @@ pub struct TopicInput {
 /// Start a topic: the content row, the topic row, tags, the board's counters, the author's
 /// subscription, and notifications to the board's followers and to people @mentioned.
 pub fn create_topic(conn: &mut DbConn, board: &Board, author: &User, input: &TopicInput) -> QueryResult<i64> {
+    create_topic_with(conn, board, author, input, |_, _| Ok(()))
+}
+
+/// Start a topic and, in the same transaction, whatever its kind of board adds (a review's
+/// rating, an idea's status).
+pub fn create_topic_with<F>(
+    conn: &mut DbConn,
+    board: &Board,
+    author: &User,
+    input: &TopicInput,
+    extra: F,
+) -> QueryResult<i64>
+where
+    F: FnOnce(&mut DbConn, i64) -> QueryResult<()>,
+{
     conn.transaction(|conn| {
         let now = crate::now();
         let html = content::markdown::render(&input.body_md);
@@ -578,6 +606,7 @@ pub fn create_topic(conn: &mut DbConn, board: &Board, author: &User, input: &Top
             }
         }
         notify_mentions(conn, board, &input.body_md, author.id, id, &mut notified)?;
+        extra(conn, id)?;
         Ok(id)
     })
 }
@@ -812,6 +841,7 @@ pub fn delete_topic(conn: &mut DbConn, t: &TopicFull) -> QueryResult<()> {
             .set(contents::deleted_at.eq(Some(crate::now())))
             .execute(conn)?;
         diesel::update(topics::table.find(t.topic.content_id)).set(topics::visible.eq(false)).execute(conn)?;
+        super::reviews::forget_review(conn, t.topic.content_id)?;
         let posts = 1 + t.topic.reply_count;
         diesel::update(boards::table.find(t.board.id))
             .set((boards::topic_count.eq(boards::topic_count - 1), boards::post_count.eq(boards::post_count - posts)))

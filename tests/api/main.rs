@@ -14,5 +14,6 @@ mod helpers;
 mod i18n;
 mod migrations;
 mod pages;
+mod reviews_ideas;
 mod security;
 mod tags;

@@ -450,3 +450,75 @@ profile-likes = { $count ->
    *[other] { $count } likes received
 }
 tag-topics = Forum topics
+
+## Reviews and ideas
+products-title = Products
+products-none = No products yet.
+product-title = Reviews of { $name }
+product-summary = Average rating { $average } out of 5 from { $count } reviews.
+product-add = Add product
+field-product-name = Product name
+field-product = Product
+choose-product = Choose a product…
+field-rating = Your rating
+stars-n = { $stars ->
+    [one] { $stars } star
+   *[other] { $stars } stars
+}
+rating-label = Rated { $rating } out of 5
+rating-summary = Rating
+rating-distribution = How many reviews gave each number of stars
+review-count = { $count ->
+    [one] { $count } review
+   *[other] { $count } reviews
+}
+review-sort = Sort reviews
+sort-newest = Newest
+sort-highest = Highest rated
+sort-lowest = Lowest rated
+sort-votes = Most votes
+review-none = No reviews yet.
+review-write = Write a review
+review-yours = Your review
+review-login = Log in to write a review
+review-of = a review of
+review-has-response = Official response
+review-edit-first = Edit your review instead
+response-title = Official response
+response-write = Respond for the company
+response-body = Response
+response-submit = Publish response
+err-review-product = Choose the product you are reviewing.
+err-review-rating = Choose a rating from 1 to 5 stars.
+err-review-exists = You have already reviewed this product; each member reviews a product once.
+err-response-exists = This review already has an official response.
+err-product-name-empty = Give the product a name.
+err-product-slug-taken = Another product of this board already has this address.
+ideas-title = Ideas
+vote = Vote for this idea
+vote-withdraw = Withdraw my vote
+vote-login = Log in to vote
+votes-short = votes
+vote-count = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+idea-by = by { $author }
+idea-history = Status updates
+idea-merged = This idea was merged into:
+idea-change-status = Change status
+field-idea-status = Status
+field-status-note = Public note
+field-duplicate-of = Duplicate of (for Duplicate)
+hint-duplicate-of = The other idea's number or address. Votes and followers move to it.
+err-idea-status = Choose one of the statuses.
+err-note-long = The note can have at most 5,000 characters.
+err-duplicate-target = Give the number or address of another idea on this board.
+err-vote-own = You cannot vote for your own idea.
+err-vote-closed = This idea is closed for voting.
+adopted-title = Adopted ideas: { $board }
+adopted-intro = Ideas from customers that we adopted, and what became of them.
+adopted-none = No adopted ideas yet.
+adopted-note = What we did
+adopted-link = Adopted ideas
+feed-idea-status = Idea status changes: { $board }

@@ -1,0 +1,505 @@
+//! Ideas boards: votes (one per member, never on one's own idea), statuses that are data,
+//! status changes with a public note, duplicates merged into another idea, adopted ideas.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::queries::{self as q, TopicFull};
+use super::{Board, TopicCard};
+use crate::accounts::{AuthorView, Role};
+use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
+use crate::content::{SafeHtml, markdown};
+use crate::db::schema::{
+    contents, idea_status_changes, idea_statuses, idea_votes, ideas, subscriptions, topics, users,
+};
+use crate::db::{DbConn, ignore_duplicate};
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, redirect, render};
+
+#[derive(Queryable, Clone, Debug)]
+pub struct IdeaStatus {
+    pub id: i64,
+    pub slug: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub position: i32,
+    pub is_default: bool,
+    pub is_closed: bool,
+}
+
+impl IdeaStatus {
+    pub fn name(&self, lang: &Lang) -> String {
+        match lang {
+            Lang::Zh if !self.name_zh.is_empty() => self.name_zh.clone(),
+            _ => self.name_en.clone(),
+        }
+    }
+}
+
+pub const ADOPTED: &str = "adopted";
+pub const DUPLICATE: &str = "duplicate";
+
+pub fn statuses(conn: &mut DbConn) -> QueryResult<Vec<IdeaStatus>> {
+    idea_statuses::table.order((idea_statuses::position.asc(), idea_statuses::id.asc())).load(conn)
+}
+
+/// Give a new idea the default status (inside the topic's transaction).
+pub fn attach_idea(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
+    let default: i64 = idea_statuses::table
+        .order((idea_statuses::is_default.desc(), idea_statuses::position.asc()))
+        .select(idea_statuses::id)
+        .first(conn)?;
+    diesel::insert_into(ideas::table)
+        .values((ideas::topic_id.eq(topic_id), ideas::status_id.eq(default)))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Queryable, Clone, Debug)]
+pub struct IdeaRow {
+    pub topic_id: i64,
+    pub status_id: i64,
+    pub vote_count: i32,
+    pub merged_into_id: Option<i64>,
+    pub status_changed_at: Option<NaiveDateTime>,
+}
+
+pub fn idea_of(conn: &mut DbConn, topic_id: i64) -> QueryResult<Option<(IdeaRow, IdeaStatus)>> {
+    ideas::table
+        .inner_join(idea_statuses::table)
+        .filter(ideas::topic_id.eq(topic_id))
+        .select((ideas::all_columns, idea_statuses::all_columns))
+        .first(conn)
+        .optional()
+}
+
+fn recount(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
+    let n: i64 = idea_votes::table.filter(idea_votes::topic_id.eq(topic_id)).count().get_result(conn)?;
+    diesel::update(ideas::table.find(topic_id))
+        .set(ideas::vote_count.eq(i32::try_from(n).unwrap_or(i32::MAX)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Vote for an idea or withdraw the vote.
+pub fn vote(conn: &mut DbConn, topic_id: i64, user_id: i64, on: bool) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        if on {
+            ignore_duplicate(conn, |conn| {
+                diesel::insert_into(idea_votes::table)
+                    .values((
+                        idea_votes::topic_id.eq(topic_id),
+                        idea_votes::user_id.eq(user_id),
+                        idea_votes::created_at.eq(crate::now()),
+                    ))
+                    .execute(conn)
+            })?;
+        } else {
+            diesel::delete(
+                idea_votes::table.filter(idea_votes::topic_id.eq(topic_id)).filter(idea_votes::user_id.eq(user_id)),
+            )
+            .execute(conn)?;
+        }
+        recount(conn, topic_id)
+    })
+}
+
+pub fn has_voted(conn: &mut DbConn, topic_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        idea_votes::table.filter(idea_votes::topic_id.eq(topic_id)).filter(idea_votes::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Change an idea's status with a public note; a duplicate is merged into `into`: its votes
+/// are carried over (once per person) and its followers follow the other idea.
+pub fn change_status(
+    conn: &mut DbConn,
+    t: &TopicFull,
+    status: &IdeaStatus,
+    note_md: &str,
+    actor: i64,
+    into: Option<i64>,
+) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let now = crate::now();
+        let html = markdown::render(note_md);
+        diesel::insert_into(idea_status_changes::table)
+            .values((
+                idea_status_changes::topic_id.eq(t.topic.content_id),
+                idea_status_changes::status_id.eq(status.id),
+                idea_status_changes::author_id.eq(Some(actor)),
+                idea_status_changes::note_md.eq(note_md),
+                idea_status_changes::note_html.eq(html.as_str()),
+                idea_status_changes::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(ideas::table.find(t.topic.content_id))
+            .set((
+                ideas::status_id.eq(status.id),
+                ideas::status_changed_at.eq(Some(now)),
+                ideas::merged_into_id.eq(into),
+            ))
+            .execute(conn)?;
+        // Tell the author and the followers before followers move.
+        let mut told = vec![actor];
+        let followers: Vec<i64> = subscriptions::table
+            .filter(subscriptions::target_kind.eq(q::TARGET_TOPIC))
+            .filter(subscriptions::target_id.eq(t.topic.content_id))
+            .select(subscriptions::user_id)
+            .load(conn)?;
+        for user_id in std::iter::once(t.content.author_id).chain(followers.iter().copied()) {
+            if !told.contains(&user_id) {
+                crate::notifications::create(
+                    conn,
+                    user_id,
+                    crate::notifications::KIND_IDEA_STATUS,
+                    Some(actor),
+                    Some(t.topic.content_id),
+                )?;
+                told.push(user_id);
+            }
+        }
+        if let Some(target) = into {
+            let voters: Vec<i64> = idea_votes::table
+                .filter(idea_votes::topic_id.eq(t.topic.content_id))
+                .select(idea_votes::user_id)
+                .load(conn)?;
+            let target_author: i64 = contents::table.find(target).select(contents::author_id).first(conn)?;
+            for v in voters.into_iter().filter(|v| *v != target_author) {
+                ignore_duplicate(conn, |conn| {
+                    diesel::insert_into(idea_votes::table)
+                        .values((
+                            idea_votes::topic_id.eq(target),
+                            idea_votes::user_id.eq(v),
+                            idea_votes::created_at.eq(now),
+                        ))
+                        .execute(conn)
+                })?;
+            }
+            recount(conn, target)?;
+            for f in followers {
+                q::subscribe(conn, f, q::TARGET_TOPIC, target)?;
+            }
+            q::set_locked(conn, t.topic.content_id, true)?;
+        }
+        Ok(())
+    })
+}
+
+/// A status change as the topic page, the adopted page and the feed show it.
+#[derive(Clone, Debug)]
+pub struct StatusChange {
+    pub topic_id: i64,
+    pub status: IdeaStatus,
+    pub note_html: SafeHtml,
+    pub author: Option<AuthorView>,
+    pub created_at: NaiveDateTime,
+}
+
+type ChangeRow = (i64, IdeaStatus, String, NaiveDateTime, Option<String>, Option<String>, Option<String>);
+
+fn changes(conn: &mut DbConn, topic: Option<i64>, board: Option<i64>, limit: i64) -> QueryResult<Vec<StatusChange>> {
+    let mut query = idea_status_changes::table
+        .inner_join(idea_statuses::table)
+        .inner_join(topics::table.on(topics::content_id.eq(idea_status_changes::topic_id)))
+        .left_join(users::table.on(idea_status_changes::author_id.eq(users::id.nullable())))
+        .filter(topics::visible.eq(true))
+        .select((
+            idea_status_changes::topic_id,
+            idea_statuses::all_columns,
+            idea_status_changes::note_html,
+            idea_status_changes::created_at,
+            users::username.nullable(),
+            users::display_name.nullable(),
+            users::role.nullable(),
+        ))
+        .order(idea_status_changes::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(t) = topic {
+        query = query.filter(idea_status_changes::topic_id.eq(t));
+    }
+    if let Some(b) = board {
+        query = query.filter(topics::board_id.eq(b));
+    }
+    let rows: Vec<ChangeRow> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(topic_id, status, html, created_at, username, display_name, role)| StatusChange {
+            topic_id,
+            status,
+            note_html: SafeHtml::from_stored(html),
+            author: username.map(|username| AuthorView {
+                username,
+                display_name: display_name.unwrap_or_default(),
+                role: role.as_deref().and_then(Role::parse).unwrap_or(Role::Member),
+            }),
+            created_at,
+        })
+        .collect())
+}
+
+pub fn history(conn: &mut DbConn, topic_id: i64) -> QueryResult<Vec<StatusChange>> {
+    changes(conn, Some(topic_id), None, 100)
+}
+
+/// An idea in a list: its card, votes and status.
+#[derive(Clone, Debug)]
+pub struct IdeaCard {
+    pub card: TopicCard,
+    pub votes: i32,
+    pub status: IdeaStatus,
+}
+
+impl IdeaCard {
+    pub fn votes(&self) -> i64 {
+        i64::from(self.votes)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdeaSort {
+    Votes,
+    Newest,
+}
+
+/// Ideas of a board, by votes or newest, keyset-paged on (votes, id) or id.
+pub fn list(
+    conn: &mut DbConn,
+    board: &Board,
+    sort: IdeaSort,
+    status: Option<i64>,
+    after: Option<(i32, i64)>,
+    limit: i64,
+) -> QueryResult<Vec<IdeaCard>> {
+    let mut query = ideas::table
+        .inner_join(topics::table.on(topics::content_id.eq(ideas::topic_id)))
+        .filter(topics::board_id.eq(board.id))
+        .filter(topics::visible.eq(true))
+        .select((ideas::topic_id, ideas::vote_count, ideas::status_id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = status {
+        query = query.filter(ideas::status_id.eq(s));
+    }
+    query = match (sort, after) {
+        (IdeaSort::Votes, Some((v, id))) => {
+            query.filter(ideas::vote_count.lt(v).or(ideas::vote_count.eq(v).and(ideas::topic_id.lt(id))))
+        }
+        (IdeaSort::Newest, Some((_, id))) => query.filter(ideas::topic_id.lt(id)),
+        (_, None) => query,
+    };
+    query = match sort {
+        IdeaSort::Votes => query.order((ideas::vote_count.desc(), ideas::topic_id.desc())),
+        IdeaSort::Newest => query.order(ideas::topic_id.desc()),
+    };
+    let rows: Vec<(i64, i32, i64)> = query.load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let cards: HashMap<i64, TopicCard> = q::cards_for_ids(conn, board, &ids)?.into_iter().map(|c| (c.id, c)).collect();
+    let all_statuses: HashMap<i64, IdeaStatus> = statuses(conn)?.into_iter().map(|s| (s.id, s)).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, votes, status_id)| {
+            Some(IdeaCard { card: cards.get(&id)?.clone(), votes, status: all_statuses.get(&status_id)?.clone() })
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- handlers
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VoteForm {
+    pub value: String,
+}
+
+pub async fn vote_handler(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<VoteForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    let t = super::handlers::visible_topic(&ctx, &state, path.into_inner()).await?;
+    if !t.board.is_ideas() {
+        return Err(AppError::NotFound);
+    }
+    if t.content.author_id == user_id {
+        return Err(AppError::BadRequest("err-vote-own"));
+    }
+    let (id, on, path) = (t.topic.content_id, form.value != "0", t.path());
+    crate::db::run(&state.pool, move |conn| {
+        let (idea, status) = idea_of(conn, id)?.ok_or(AppError::NotFound)?;
+        if on && (status.is_closed || idea.merged_into_id.is_some()) {
+            return Err(AppError::BadRequest("err-vote-closed"));
+        }
+        Ok(vote(conn, id, user_id, on)?)
+    })
+    .await?;
+    Ok(redirect(&path))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    pub status: String,
+    pub note: String,
+    pub duplicate_of: String,
+}
+
+pub async fn status_handler(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    if !user.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let t = super::handlers::visible_topic(&ctx, &state, path.into_inner()).await?;
+    if !t.board.is_ideas() {
+        return Err(AppError::NotFound);
+    }
+    let all = crate::db::run(&state.pool, |conn| Ok(statuses(conn)?)).await?;
+    let Some(status) = all.into_iter().find(|s| s.slug == form.status) else {
+        return super::handlers::render_topic_with_status_error(&ctx, &state, t, form.note, ctx.t("err-idea-status"))
+            .await;
+    };
+    if form.note.chars().count() > 5000 {
+        return super::handlers::render_topic_with_status_error(&ctx, &state, t, form.note, ctx.t("err-note-long"))
+            .await;
+    }
+    let into = if status.slug == DUPLICATE {
+        let raw = form.duplicate_of.trim();
+        // Accept an idea's id or its address.
+        let id = raw.rsplit('/').next().unwrap_or("").split('-').next().unwrap_or("").parse::<i64>().ok();
+        let target = match id {
+            Some(i) if i != t.topic.content_id => {
+                crate::db::run(&state.pool, move |conn| Ok(q::topic(conn, i)?)).await?
+            }
+            _ => None,
+        };
+        match target {
+            Some(target) if target.board.id == t.board.id => Some(target.topic.content_id),
+            _ => {
+                return super::handlers::render_topic_with_status_error(
+                    &ctx,
+                    &state,
+                    t,
+                    form.note,
+                    ctx.t("err-duplicate-target"),
+                )
+                .await;
+            }
+        }
+    } else {
+        None
+    };
+    let path = t.path();
+    crate::db::run(&state.pool, move |conn| Ok(change_status(conn, &t, &status, &form.note, user.id, into)?)).await?;
+    Ok(redirect(&format!("{path}#status")))
+}
+
+#[derive(Template)]
+#[template(path = "forums/adopted.html")]
+struct AdoptedPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    board: Board,
+    items: Vec<(IdeaCard, Option<StatusChange>)>,
+}
+
+/// What customers' ideas became.
+pub async fn adopted(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let board = super::handlers::visible_board(&ctx, &state, path.into_inner()).await?;
+    if !board.is_ideas() {
+        return Err(AppError::NotFound);
+    }
+    let b = board.clone();
+    let items = crate::db::run(&state.pool, move |conn| {
+        let adopted = idea_statuses::table
+            .filter(idea_statuses::slug.eq(ADOPTED))
+            .select(idea_statuses::id)
+            .first::<i64>(conn)
+            .optional()?;
+        let Some(adopted) = adopted else { return Ok(Vec::new()) };
+        let cards = list(conn, &b, IdeaSort::Newest, Some(adopted), None, 200)?;
+        let mut out = Vec::new();
+        for c in cards {
+            let note = changes(conn, Some(c.card.id), None, 1)?.into_iter().next();
+            out.push((c, note));
+        }
+        Ok(out)
+    })
+    .await?;
+    render(&AdoptedPage {
+        meta: Meta::new(ctx.ta("adopted-title", &[("board", board.name.clone())]), format!("{}/adopted", board.path()))
+            .feed(ctx.ta("feed-idea-status", &[("board", board.name.clone())]), &format!("{}/status", board.path())),
+        ctx: &ctx,
+        board,
+        items,
+    })
+}
+
+/// Ideas whose status changed, newest first.
+pub async fn status_feed(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (slug, ext) = path.into_inner();
+    let format = Format::from_ext(&ext).ok_or(AppError::NotFound)?;
+    let board = super::handlers::visible_board(&ctx, &state, slug).await?;
+    if !board.is_ideas() {
+        return Err(AppError::NotFound);
+    }
+    let b = board.clone();
+    let (list_, titles) = crate::db::run(&state.pool, move |conn| {
+        let list_ = changes(conn, None, Some(b.id), 30)?;
+        let ids: Vec<i64> = list_.iter().map(|c| c.topic_id).collect();
+        let titles: HashMap<i64, (String, String)> = topics::table
+            .inner_join(contents::table)
+            .filter(topics::content_id.eq_any(&ids))
+            .select((topics::content_id, contents::title, topics::slug))
+            .load::<(i64, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, t, s)| (id, (t, super::topic_path(&b.slug, id, &s))))
+            .collect();
+        Ok((list_, titles))
+    })
+    .await?;
+    let title = ctx.ta("feed-idea-status", &[("board", board.name.clone())]);
+    let meta = FeedMeta {
+        title: title.clone(),
+        description: title,
+        page_url: ctx.absolute(&format!("{}/adopted", board.path())),
+        self_base: ctx.absolute(&format!("{}/status", board.path())),
+        lang: ctx.lang.code(),
+    };
+    let items: Vec<FeedItem> = list_
+        .into_iter()
+        .filter_map(|c| {
+            let (idea_title, path) = titles.get(&c.topic_id)?.clone();
+            Some(FeedItem {
+                id: ctx.absolute(&format!("/topics/{}#status-{}", c.topic_id, c.created_at.and_utc().timestamp())),
+                url: ctx.absolute(&format!("{path}#status")),
+                title: format!("{} — {}", idea_title, c.status.name(&ctx.lang)),
+                author: c.author.as_ref().map(|a| a.name().to_string()).unwrap_or_default(),
+                published: c.created_at,
+                updated: c.created_at,
+                content_html: feeds::absolutize(c.note_html.as_str(), &ctx.base_url),
+                summary: String::new(),
+                categories: vec![c.status.name(&ctx.lang)],
+            })
+        })
+        .collect();
+    Ok(feeds::respond(&req, format, &meta, &items))
+}
