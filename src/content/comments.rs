@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{KIND_COMMENT, NewContent, STATUS_PUBLISHED, SafeHtml};
+use super::{KIND_COMMENT, SafeHtml};
 use crate::accounts::{AuthorView, CurrentUser, Role};
 use crate::db::DbConn;
 use crate::db::schema::{comments, contents, posts, users};
@@ -135,24 +135,7 @@ pub fn create(
             None => None,
         };
         let parent_top = parent.map(|(id, pp, _)| pp.unwrap_or(id));
-        let now = crate::now();
-        let html = super::markdown::render(body_md);
-        let excerpt = super::markdown::excerpt(&super::markdown::plain_text(body_md), super::EXCERPT_CHARS);
-        let id = super::insert(
-            conn,
-            &NewContent {
-                kind: KIND_COMMENT,
-                author_id,
-                title: "",
-                body_md,
-                body_html: html.as_str(),
-                excerpt: &excerpt,
-                status: STATUS_PUBLISHED,
-                created_at: now,
-                updated_at: now,
-                published_at: Some(now),
-            },
-        )?;
+        let id = super::create_published(conn, KIND_COMMENT, author_id, "", body_md)?;
         diesel::insert_into(comments::table)
             .values((
                 comments::content_id.eq(id),

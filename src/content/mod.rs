@@ -74,6 +74,29 @@ pub fn insert(conn: &mut DbConn, new: &NewContent<'_>) -> QueryResult<i64> {
     diesel::insert_into(contents::table).values(new).returning(contents::id).get_result(conn)
 }
 
+/// Render a Markdown body once, derive its excerpt, and insert it as published content of
+/// `kind` (comments, forum topics and replies, official responses).
+pub fn create_published(conn: &mut DbConn, kind: &str, author_id: i64, title: &str, body_md: &str) -> QueryResult<i64> {
+    let now = crate::now();
+    let html = markdown::render(body_md);
+    let excerpt = markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS);
+    insert(
+        conn,
+        &NewContent {
+            kind,
+            author_id,
+            title,
+            body_md,
+            body_html: html.as_str(),
+            excerpt: &excerpt,
+            status: STATUS_PUBLISHED,
+            created_at: now,
+            updated_at: now,
+            published_at: Some(now),
+        },
+    )
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Content>> {
     contents::table.find(id).first(conn).optional()
 }

@@ -1001,7 +1001,7 @@ pub struct FlagForm {
 }
 
 impl FlagForm {
-    fn on(&self) -> bool {
+    pub fn on(&self) -> bool {
         self.value != "0"
     }
 }

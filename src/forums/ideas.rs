@@ -313,17 +313,11 @@ pub fn list(
 
 // ---------------------------------------------------------------- handlers
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct VoteForm {
-    pub value: String,
-}
-
 pub async fn vote_handler(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<VoteForm>,
+    CsrfForm(form): CsrfForm<super::handlers::FlagForm>,
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let t = super::handlers::visible_topic(&ctx, &state, path.into_inner()).await?;
@@ -333,7 +327,7 @@ pub async fn vote_handler(
     if t.content.author_id == user_id {
         return Err(AppError::BadRequest("err-vote-own"));
     }
-    let (id, on, path) = (t.topic.content_id, form.value != "0", t.path());
+    let (id, on, path) = (t.topic.content_id, form.on(), t.path());
     crate::db::run(&state.pool, move |conn| {
         let (idea, status) = idea_of(conn, id)?.ok_or(AppError::NotFound)?;
         if on && (status.is_closed || idea.merged_into_id.is_some()) {

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::{Board, BoardGroup, KIND_REPLY, KIND_TOPIC, ReplyView, TopicCard, topic_path};
 use crate::accounts::{AuthorView, Role, User};
-use crate::content::{self, NewContent, STATUS_PUBLISHED, SafeHtml, tags::TagName};
+use crate::content::{self, SafeHtml, tags::TagName};
 use crate::db::schema::{
     board_groups, boards, content_tags, contents, likes, replies, revisions, subscriptions, topics, users,
 };
@@ -561,25 +561,8 @@ where
     F: FnOnce(&mut DbConn, i64) -> QueryResult<()>,
 {
     conn.transaction(|conn| {
+        let id = content::create_published(conn, KIND_TOPIC, author.id, &input.title, &input.body_md)?;
         let now = crate::now();
-        let html = content::markdown::render(&input.body_md);
-        let excerpt =
-            content::markdown::excerpt(&content::markdown::plain_text(&input.body_md), content::EXCERPT_CHARS);
-        let id = content::insert(
-            conn,
-            &NewContent {
-                kind: KIND_TOPIC,
-                author_id: author.id,
-                title: &input.title,
-                body_md: &input.body_md,
-                body_html: html.as_str(),
-                excerpt: &excerpt,
-                status: STATUS_PUBLISHED,
-                created_at: now,
-                updated_at: now,
-                published_at: Some(now),
-            },
-        )?;
         diesel::insert_into(topics::table)
             .values((
                 topics::content_id.eq(id),
@@ -643,24 +626,8 @@ fn insert_reply(conn: &mut DbConn, topic_id: i64, author: &User, body_md: &str) 
     if t.topic.locked {
         return Err(ReplyError::Locked);
     }
+    let id = content::create_published(conn, KIND_REPLY, author.id, "", body_md)?;
     let now = crate::now();
-    let html = content::markdown::render(body_md);
-    let excerpt = content::markdown::excerpt(&content::markdown::plain_text(body_md), content::EXCERPT_CHARS);
-    let id = content::insert(
-        conn,
-        &NewContent {
-            kind: KIND_REPLY,
-            author_id: author.id,
-            title: "",
-            body_md,
-            body_html: html.as_str(),
-            excerpt: &excerpt,
-            status: STATUS_PUBLISHED,
-            created_at: now,
-            updated_at: now,
-            published_at: Some(now),
-        },
-    )?;
     let last: Option<i32> = replies::table
         .filter(replies::topic_id.eq(topic_id))
         .select(diesel::dsl::max(replies::position))

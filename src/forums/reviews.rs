@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::queries::{self as q, TopicFull};
 use super::{Board, topic_path};
 use crate::accounts::{AuthorView, Role};
-use crate::content::{self, NewContent, STATUS_PUBLISHED, SafeHtml};
+use crate::content::{self, SafeHtml};
 use crate::db::DbConn;
 use crate::db::schema::{contents, products, reviews, topics, users};
 use crate::error::{AppError, AppResult};
@@ -280,24 +280,7 @@ pub fn response(conn: &mut DbConn, response_id: i64) -> QueryResult<Option<(Safe
 /// Post the company's one official response and tell the reviewer.
 pub fn respond(conn: &mut DbConn, r: &ReviewRow, author_id: i64, body_md: &str) -> QueryResult<i64> {
     conn.transaction(|conn| {
-        let now = crate::now();
-        let html = content::markdown::render(body_md);
-        let excerpt = content::markdown::excerpt(&content::markdown::plain_text(body_md), content::EXCERPT_CHARS);
-        let id = content::insert(
-            conn,
-            &NewContent {
-                kind: KIND_RESPONSE,
-                author_id,
-                title: "",
-                body_md,
-                body_html: html.as_str(),
-                excerpt: &excerpt,
-                status: STATUS_PUBLISHED,
-                created_at: now,
-                updated_at: now,
-                published_at: Some(now),
-            },
-        )?;
+        let id = content::create_published(conn, KIND_RESPONSE, author_id, "", body_md)?;
         diesel::update(reviews::table.find(r.topic_id)).set(reviews::response_id.eq(Some(id))).execute(conn)?;
         crate::notifications::create(
             conn,
