@@ -21,6 +21,29 @@ pub struct Settings {
     /// How long a login lasts without activity.
     pub session_days: i64,
     pub db_pool_size: u32,
+    /// `smtp://…` or `smtps://user:password@host` to send e-mail; without it, messages are
+    /// written as .eml files under `<data dir>/mail/`.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    /// Run background workers (the mail outbox) in this process. Tests turn it off and run
+    /// the work themselves.
+    pub background_jobs: bool,
+}
+
+/// A value that never prints (passwords inside URLs).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// The keys `plaza.toml` may hold; each is optional and overridden by its environment variable.
@@ -35,6 +58,8 @@ struct FileSettings {
     comment_edit_minutes: Option<i64>,
     session_days: Option<i64>,
     db_pool_size: Option<u32>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 impl Settings {
@@ -51,6 +76,9 @@ impl Settings {
             comment_edit_minutes: 30,
             session_days: 30,
             db_pool_size: 8,
+            smtp_url: None,
+            mail_from: "Plaza <noreply@localhost>".to_string(),
+            background_jobs: true,
         }
     }
 
@@ -104,6 +132,12 @@ impl Settings {
         }
         if let Some(n) = parse_env(&env, "PLAZA_DB_POOL_SIZE")?.or(file.db_pool_size) {
             s.db_pool_size = n.max(1);
+        }
+        if let Some(url) = env("PLAZA_SMTP_URL").or(file.smtp_url) {
+            s.smtp_url = Some(Secret(url));
+        }
+        if let Some(from) = env("PLAZA_MAIL_FROM").or(file.mail_from) {
+            s.mail_from = from;
         }
         Ok(s)
     }
@@ -167,6 +201,14 @@ mod tests {
         assert_eq!(s.comment_edit_minutes, 5);
         assert_eq!(s.database_url, "postgres:///x");
         assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn smtp_passwords_do_not_print() {
+        let s = Settings::from_sources("p", None, env(&[("PLAZA_SMTP_URL", "smtps://me:hunter2@mail.example.com")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert_eq!(s.smtp_url.as_ref().map(|u| u.expose()), Some("smtps://me:hunter2@mail.example.com"));
     }
 
     #[test]

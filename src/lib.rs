@@ -8,6 +8,7 @@ pub mod content;
 pub mod db;
 pub mod error;
 pub mod forums;
+pub mod jobs;
 pub mod notifications;
 pub mod seed;
 pub mod web;
@@ -49,6 +50,9 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        if settings.background_jobs {
+            jobs::spawn_mailer(pool.clone(), settings.clone());
+        }
         let state = aweb::Data::new(AppState { pool, settings, csrf_secret });
         let server = HttpServer::new(move || {
             App::new()

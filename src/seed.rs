@@ -168,7 +168,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             let user = users::create(conn, users::CreateUser { username: &username, email: &email, password_hash: &hash, role: p.role, locale: p.locale })
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let bio_html = crate::content::markdown::render(p.bio);
-            users::update_profile(conn, user.id, users::ProfileChanges { display_name: p.name, bio_md: p.bio, bio_html: bio_html.as_str(), locale: p.locale })?;
+            users::update_profile(conn, user.id, users::ProfileChanges { display_name: p.name, bio_md: p.bio, bio_html: bio_html.as_str(), locale: p.locale, email_notifications: false })?;
             made.push(user);
         }
         let id_of = |name: &str| made.iter().find(|u| u.username == name).map(|u| u.id).unwrap_or_default();

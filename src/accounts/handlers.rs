@@ -322,6 +322,8 @@ pub struct ProfileForm {
     pub display_name: String,
     pub bio: String,
     pub locale: String,
+    /// "on" when the box "e-mail me my notifications" is ticked.
+    pub email_notifications: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -361,6 +363,7 @@ async fn settings_page<'a>(
         display_name: user.display_name,
         bio: user.bio_md,
         locale: user.locale.unwrap_or_default(),
+        email_notifications: user.email_notifications.then(|| "on".to_string()),
     });
     Ok(SettingsPage {
         meta: Meta::new(ctx.t("settings-title"), "/settings").noindex(),
@@ -423,11 +426,18 @@ pub async fn save_settings(
     }
     let bio_html = crate::content::markdown::render(&form.bio);
     let bio = form.bio.clone();
+    let email_notifications = form.email_notifications.is_some();
     crate::db::run(&state.pool, move |conn| {
         Ok(queries::update_profile(
             conn,
             user_id,
-            ProfileChanges { display_name: &display_name, bio_md: &bio, bio_html: bio_html.as_str(), locale },
+            ProfileChanges {
+                display_name: &display_name,
+                bio_md: &bio,
+                bio_html: bio_html.as_str(),
+                locale,
+                email_notifications,
+            },
         )?)
     })
     .await?;

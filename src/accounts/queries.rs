@@ -105,6 +105,7 @@ pub struct ProfileChanges<'a> {
     pub bio_md: &'a str,
     pub bio_html: &'a str,
     pub locale: Option<&'a str>,
+    pub email_notifications: bool,
 }
 
 pub fn update_profile(conn: &mut DbConn, user_id: i64, c: ProfileChanges<'_>) -> QueryResult<()> {
@@ -114,6 +115,7 @@ pub fn update_profile(conn: &mut DbConn, user_id: i64, c: ProfileChanges<'_>) ->
             users::bio_md.eq(c.bio_md),
             users::bio_html.eq(c.bio_html),
             users::locale.eq(c.locale),
+            users::email_notifications.eq(c.email_notifications),
             users::updated_at.eq(crate::now()),
         ))
         .execute(conn)?;

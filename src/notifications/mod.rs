@@ -20,6 +20,8 @@ pub const KIND_ACCEPTED: &str = "accepted";
 pub const KIND_IDEA_STATUS: &str = "idea_status";
 pub const KIND_RESPONSE: &str = "response";
 
+/// Record a notification and, for people who asked for e-mail, queue its copy in the outbox
+/// (same transaction: a notification is never e-mailed twice or lost).
 pub fn create(
     conn: &mut DbConn,
     user_id: i64,
@@ -36,7 +38,47 @@ pub fn create(
             notifications::created_at.eq(crate::now()),
         ))
         .execute(conn)?;
+    let (email, locale, wants_mail, suspended): (String, Option<String>, bool, Option<NaiveDateTime>) = users::table
+        .find(user_id)
+        .select((users::email, users::locale, users::email_notifications, users::suspended_at))
+        .first(conn)?;
+    if wants_mail && suspended.is_none() {
+        queue_mail(conn, &email, locale.as_deref(), kind, actor_id, content_id)?;
+    }
     Ok(())
+}
+
+/// The e-mail copy of a notification, in the recipient's language.
+fn queue_mail(
+    conn: &mut DbConn,
+    email: &str,
+    locale: Option<&str>,
+    kind: &str,
+    actor_id: Option<i64>,
+    content_id: Option<i64>,
+) -> QueryResult<()> {
+    let lang = locale.and_then(crate::web::Lang::from_code).unwrap_or_default();
+    let actor = match actor_id {
+        Some(a) => users::table
+            .find(a)
+            .select((users::username, users::display_name))
+            .first::<(String, String)>(conn)
+            .optional()?,
+        None => None,
+    };
+    let actor = actor.map(|(u, d)| if d.is_empty() { u } else { d }).unwrap_or_default();
+    let message = lang.ta(message_key(kind), &[("actor", actor)]);
+    let (excerpt, path) = match content_id {
+        Some(c) => {
+            let excerpt: String = contents::table.find(c).select(contents::excerpt).first(conn)?;
+            (excerpt, crate::content::paths_for(conn, &[c])?.remove(&c).unwrap_or_else(|| "/notifications".into()))
+        }
+        None => (String::new(), "/notifications".into()),
+    };
+    let base = crate::jobs::BASE_URL_TOKEN;
+    let footer = lang.t("mail-footer");
+    let body = format!("{message}\n\n{excerpt}\n\n{base}{path}\n\n-- \n{footer}\n{base}/settings\n");
+    crate::jobs::enqueue(conn, email, &message, &body)
 }
 
 pub fn unread_count(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
@@ -61,19 +103,24 @@ pub struct NotificationView {
 impl NotificationView {
     /// Catalog key describing the event.
     pub fn message_key(&self) -> &'static str {
-        match self.kind.as_str() {
-            KIND_COMMENT => "notif-comment",
-            KIND_REPLY => "notif-reply",
-            KIND_TOPIC_REPLY => "notif-topic-reply",
-            KIND_FOLLOWED_REPLY => "notif-followed-reply",
-            KIND_NEW_TOPIC => "notif-new-topic",
-            KIND_QUOTE => "notif-quote",
-            KIND_MENTION => "notif-mention",
-            KIND_ACCEPTED => "notif-accepted",
-            KIND_IDEA_STATUS => "notif-idea-status",
-            KIND_RESPONSE => "notif-response",
-            _ => "notif-other",
-        }
+        message_key(&self.kind)
+    }
+}
+
+/// Catalog key describing an event of a kind.
+pub fn message_key(kind: &str) -> &'static str {
+    match kind {
+        KIND_COMMENT => "notif-comment",
+        KIND_REPLY => "notif-reply",
+        KIND_TOPIC_REPLY => "notif-topic-reply",
+        KIND_FOLLOWED_REPLY => "notif-followed-reply",
+        KIND_NEW_TOPIC => "notif-new-topic",
+        KIND_QUOTE => "notif-quote",
+        KIND_MENTION => "notif-mention",
+        KIND_ACCEPTED => "notif-accepted",
+        KIND_IDEA_STATUS => "notif-idea-status",
+        KIND_RESPONSE => "notif-response",
+        _ => "notif-other",
     }
 }
 

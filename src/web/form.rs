@@ -16,28 +16,42 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 pub struct CsrfForm<T>(pub T);
 
+/// How much of an oversized body is still read (and thrown away) so that the browser receives
+/// the 413 page instead of a connection reset; beyond this the connection is simply dropped.
+const DRAIN_BYTES: usize = 16 * 1024 * 1024;
+
+async fn read_body(payload: &mut Payload) -> Result<web::Bytes, AppError> {
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest("error-bad-request"))?;
+        seen += chunk.len();
+        if seen <= MAX_FORM_BYTES {
+            body.extend_from_slice(&chunk);
+        } else if seen > DRAIN_BYTES {
+            break;
+        }
+    }
+    if seen > MAX_FORM_BYTES {
+        return Err(AppError::PayloadTooLarge);
+    }
+    Ok(body.freeze())
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let body = web::Bytes::from_request(&req, payload);
+        let mut payload = payload.take();
         Box::pin(async move {
             let content_type = req.content_type().to_string();
             if !content_type.is_empty() && content_type != "application/x-www-form-urlencoded" {
                 return Err(AppError::BadRequest("error-bad-request"));
             }
-            let body = body.await.map_err(|e| {
-                use actix_web::error::PayloadError;
-                match e.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => AppError::PayloadTooLarge,
-                    _ => AppError::BadRequest("error-bad-request"),
-                }
-            })?;
-            if body.len() > MAX_FORM_BYTES {
-                return Err(AppError::PayloadTooLarge);
-            }
+            let body = read_body(&mut payload).await?;
             let mut pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-bad-request"))?;
             let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");

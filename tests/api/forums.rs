@@ -461,3 +461,33 @@ async fn board_and_topic_feeds() {
         .await
         .assert_contains(&format!("href=\"{}/forums/general/feed.atom\"", crate::helpers::BASE_URL));
 }
+
+#[tokio::test]
+async fn notifications_are_emailed_to_those_who_opted_in() {
+    let app = spawn().await;
+    app.create_board("general", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    mia.post("/settings", &[("display_name", ""), ("bio", ""), ("locale", "en"), ("email_notifications", "on")])
+        .await
+        .assert_status(303);
+    mia.get("/settings").await.assert_contains("name=\"email_notifications\" value=\"on\" checked");
+    let (path, id) = start_topic(&mia, "general", "Mail me", "Please").await;
+    let (_, bob_topic) = start_topic(&bob, "general", "Do not mail me", "Quiet").await;
+    reply(&bob, &id, "A reply worth an e-mail").await;
+    reply(&mia, &bob_topic, "Bob did not opt in").await;
+    assert_eq!(app.count("mail_outbox"), 1, "only the person who opted in gets mail");
+
+    // The worker delivers it (no SMTP configured: a .eml file under the data directory).
+    let sent = plaza::jobs::deliver_due(&mut app.conn(), &app.settings).unwrap();
+    assert_eq!(sent, 1);
+    let dir = app.settings.data_dir.join("mail");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1);
+    let raw = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(raw.contains("To: mia@example.com"), "{raw}");
+    assert!(raw.contains("Subject: bob replied to your topic"), "{raw}");
+    assert!(raw.contains(&format!("{}{path}#r", crate::helpers::BASE_URL)), "{raw}");
+    // Nothing is sent twice.
+    assert_eq!(plaza::jobs::deliver_due(&mut app.conn(), &app.settings).unwrap(), 0);
+}

@@ -174,6 +174,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     settings.bind = "127.0.0.1:0".into();
     settings.base_url = BASE_URL.into();
     settings.db_pool_size = 4;
+    settings.background_jobs = false;
     adjust(&mut settings);
     let mut pg = None;
     if let Some(admin_url) = test_database_url() {

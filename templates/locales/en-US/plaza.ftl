@@ -522,3 +522,5 @@ adopted-none = No adopted ideas yet.
 adopted-note = What we did
 adopted-link = Adopted ideas
 feed-idea-status = Idea status changes: { $board }
+field-email-notifications = E-mail me a copy of my notifications
+mail-footer = You receive this because you asked for e-mail notifications. Change it in your settings:

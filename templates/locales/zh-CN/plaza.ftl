@@ -481,3 +481,5 @@ adopted-none = 还没有已采纳的建议。
 adopted-note = 我们的落实
 adopted-link = 已采纳的建议
 feed-idea-status = 建议状态变化：{ $board }
+field-email-notifications = 通过电子邮件接收我的通知
+mail-footer = 你收到这封邮件是因为你开启了邮件通知。可在设置中更改：
