@@ -28,6 +28,12 @@ enum Command {
     },
     /// Fill an empty site with demo content in English and Chinese.
     SeedDemo,
+    /// Add a large generated board (`/forums/bench`) for benchmarks.
+    SeedBench {
+        /// How many topics to add.
+        #[arg(long, default_value_t = 10_000)]
+        topics: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -91,6 +97,13 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => user_command(&settings, command),
+        Command::SeedBench { topics } => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let (path, count) = plaza::seed::seed_bench(&mut conn, topics)?;
+            println!("{path} now has {count} topics");
+            Ok(())
+        }
         Command::SeedDemo => {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;

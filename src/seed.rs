@@ -228,11 +228,281 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                 .execute(conn)?;
             comment_ids.push(created.id);
         }
+        let forum_summary = seed_forums(conn, &made)?;
         Ok(format!(
-            "demo content created: {} accounts, {} posts, {} comments.\nEvery demo account's password is {DEMO_PASSWORD} (admin: siteadmin). Change them before going live.",
+            "demo content created: {} accounts, {} posts, {} comments, {forum_summary}.\nEvery demo account's password is {DEMO_PASSWORD} (admin: siteadmin). Change them before going live.",
             PEOPLE.len(),
             POSTS.len(),
             COMMENTS.len()
         ))
     })
+}
+
+/// Boards in a group per product line, with questions, reviews and ideas in both languages.
+fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
+    use crate::forums::queries::{self as fq, BoardInput, TopicInput};
+    use crate::forums::{ideas, reviews};
+    let user = |name: &str| {
+        people.iter().find(|u| u.username == name).cloned().ok_or_else(|| anyhow::anyhow!("{name} missing"))
+    };
+    let group = fq::create_group(conn, "Plaza Cloud", 1)?;
+    let board = |conn: &mut DbConn,
+                 slug: &str,
+                 name: &str,
+                 description: &str,
+                 kind: &str,
+                 view: &str,
+                 post: &str,
+                 position: i32|
+     -> anyhow::Result<crate::forums::Board> {
+        let id = fq::create_board(
+            conn,
+            &BoardInput {
+                group_id: Some(group),
+                slug: slug.into(),
+                name: name.into(),
+                description: description.into(),
+                kind: kind.into(),
+                view_access: view.into(),
+                post_access: post.into(),
+                position,
+            },
+        )?;
+        fq::board(conn, id)?.ok_or_else(|| anyhow::anyhow!("board {slug} missing"))
+    };
+    let topic = |title: &str, body: &str, tags_: &str| -> anyhow::Result<TopicInput> {
+        Ok(TopicInput {
+            title: title.into(),
+            body_md: body.into(),
+            tags: tags::parse_list(tags_).map_err(|k| anyhow::anyhow!("{k}"))?,
+        })
+    };
+    let announcements = board(
+        conn,
+        "announcements",
+        "Announcements 公告",
+        "Release notes and maintenance windows.",
+        "discussion",
+        "everyone",
+        "employees",
+        1,
+    )?;
+    let help = board(
+        conn,
+        "help",
+        "Questions & answers 问答",
+        "Ask the community and our support team.",
+        "questions",
+        "everyone",
+        "members",
+        2,
+    )?;
+    let reviews_board = board(
+        conn,
+        "reviews",
+        "Product reviews 产品评测",
+        "Rate the products you use.",
+        "reviews",
+        "everyone",
+        "members",
+        3,
+    )?;
+    let ideas_board = board(
+        conn,
+        "ideas",
+        "Ideas 建议",
+        "Suggest what we should build next, and vote.",
+        "ideas",
+        "everyone",
+        "members",
+        4,
+    )?;
+    board(
+        conn,
+        "staff-room",
+        "Staff room",
+        "Internal: only employees see this board.",
+        "discussion",
+        "employees",
+        "employees",
+        5,
+    )?;
+
+    fq::create_topic(
+        conn,
+        &announcements,
+        &user("alice")?,
+        &topic(
+            "Maintenance on Sunday 02:00–04:00 UTC",
+            "Sync will pause for up to two hours. No action is needed.",
+            "status",
+        )?,
+    )?;
+    let q1 = fq::create_topic(
+        conn,
+        &help,
+        &user("lina")?,
+        &topic(
+            "同步文件夹时提示“权限不足”怎么办？",
+            "在公司电脑上同步共享文件夹时总是提示权限不足。",
+            "技术支持, sync",
+        )?,
+    )?;
+    fq::create_reply(conn, q1, &user("zhangmin")?, "我遇到过，检查一下文件夹的管理员设置。")
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let (answer, _) = fq::create_reply(
+        conn,
+        q1,
+        &user("wangwei")?,
+        "请在 **设置 → 权限** 中确认你有“编辑”权限；如果是共享空间，请联系空间管理员。",
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if let Some(t) = fq::topic(conn, q1)? {
+        fq::accept(conn, &t, Some(answer), user("lina")?.id)?;
+    }
+    fq::create_topic(
+        conn,
+        &help,
+        &user("jsmith")?,
+        &topic(
+            "Can I limit upload bandwidth during office hours?",
+            "Our office line is slow between 9 and 5.",
+            "sync, network",
+        )?,
+    )?;
+
+    let cloud = reviews::create_product(
+        conn,
+        reviews_board.id,
+        "Plaza Cloud 3.0",
+        "plaza-cloud-3",
+        "Sync and share for teams",
+    )?;
+    reviews::create_product(conn, reviews_board.id, "Plaza Desktop", "plaza-desktop", "The desktop client")?;
+    for (who, rating, title, body) in [
+        ("tom_becker", 4, "Solid for a 40-person office", "Setup took an afternoon; per-folder permissions are great."),
+        ("zhangmin", 5, "离线同步非常稳定", "断网恢复后自动续传，体验很好。"),
+        ("jsmith", 3, "Good, but the mobile app lags behind", "Desktop is great, mobile needs offline editing."),
+    ] {
+        let author = user(who)?;
+        let id = fq::create_topic_with(conn, &reviews_board, &author, &topic(title, body, "")?, |conn, id| {
+            reviews::attach_review(conn, id, cloud, author.id, rating)
+        })?;
+        if who == "jsmith"
+            && let Some(r) = reviews::review_of(conn, id)?
+        {
+            reviews::respond(
+                conn,
+                &r,
+                user("maria")?.id,
+                "Thanks, John — offline editing on mobile is planned for Q1.",
+            )?;
+        }
+    }
+
+    let dark = fq::create_topic_with(
+        conn,
+        &ideas_board,
+        &user("tom_becker")?,
+        &topic("Dark mode for the desktop app", "Our designers work late.", "desktop")?,
+        ideas::attach_idea,
+    )?;
+    let links = fq::create_topic_with(
+        conn,
+        &ideas_board,
+        &user("zhangmin")?,
+        &topic("共享空间支持只读链接", "方便把资料分享给客户查看。", "sharing")?,
+        ideas::attach_idea,
+    )?;
+    for (idea, voters) in [(dark, vec!["zhangmin", "lina", "jsmith"]), (links, vec!["tom_becker", "lina"])] {
+        for v in voters {
+            ideas::vote(conn, idea, user(v)?.id, true)?;
+        }
+    }
+    let statuses = ideas::statuses(conn)?;
+    if let (Some(t), Some(planned)) = (fq::topic(conn, links)?, statuses.iter().find(|s| s.slug == "planned")) {
+        ideas::change_status(conn, &t, planned, "已列入 2027 年第一季度路线图。", user("wangwei")?.id, None)?;
+    }
+    Ok("5 boards with questions, reviews and ideas".to_string())
+}
+
+/// `plaza seed-bench`: a large board for measuring (mixed English and Chinese titles), in
+/// batches of 1,000 topics per transaction. Returns how many topics the board now has.
+pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i64)> {
+    use crate::forums::queries::{self as fq, BoardInput, TopicInput};
+    let author = match users::find_by_key(conn, "benchbot")? {
+        Some(u) => u,
+        None => {
+            let hash = password::hash(&crate::web::random_token())?;
+            let username = Username::parse("benchbot").map_err(|k| anyhow::anyhow!("{k}"))?;
+            let email = Email::parse("benchbot@bench.plaza.example").map_err(|k| anyhow::anyhow!("{k}"))?;
+            users::create(
+                conn,
+                users::CreateUser {
+                    username: &username,
+                    email: &email,
+                    password_hash: &hash,
+                    role: Role::Member,
+                    locale: None,
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        }
+    };
+    let board = match fq::board_by_slug(conn, "bench")? {
+        Some(b) => b,
+        None => {
+            let input = BoardInput {
+                group_id: None,
+                slug: "bench".into(),
+                name: "Benchmark board".into(),
+                description: "Generated by plaza seed-bench".into(),
+                kind: crate::forums::BOARD_DISCUSSION.into(),
+                view_access: crate::forums::ACCESS_EVERYONE.into(),
+                post_access: crate::forums::ACCESS_MEMBERS.into(),
+                position: 99,
+            };
+            let id = fq::create_board(conn, &input)?;
+            fq::board(conn, id)?.ok_or_else(|| anyhow::anyhow!("bench board missing"))?
+        }
+    };
+    const EN: &[&str] = &[
+        "How to install",
+        "Sync is slow on",
+        "Feature request:",
+        "Error when sharing",
+        "Best practice for",
+        "Upgrading to",
+        "Permissions for",
+    ];
+    const ZH: &[&str] = &["如何安装", "同步很慢", "功能建议：", "分享时出错", "最佳实践：", "升级到", "权限设置"];
+    const THINGS: &[&str] = &[
+        "the desktop client",
+        "large folders",
+        "企业版",
+        "移动端",
+        "shared workspaces",
+        "技术支持",
+        "the API",
+        "离线模式",
+    ];
+    let mut made = 0;
+    while made < topics {
+        let batch = (topics - made).min(1000);
+        conn.transaction(|conn| -> anyhow::Result<()> {
+            for i in made..made + batch {
+                let prefix = if i % 2 == 0 { EN[i % EN.len()] } else { ZH[i % ZH.len()] };
+                let title = format!("{prefix} {} #{i}", THINGS[(i / 7) % THINGS.len()]);
+                let body =
+                    format!("{title}. Generated topic number {i} for benchmarks. 这是用于性能测试的第 {i} 个主题。");
+                fq::create_topic(conn, &board, &author, &TopicInput { title, body_md: body, tags: Vec::new() })?;
+            }
+            Ok(())
+        })?;
+        made += batch;
+        eprint!("\r{made}/{topics} topics");
+    }
+    eprintln!();
+    let board = fq::board(conn, board.id)?.ok_or_else(|| anyhow::anyhow!("bench board missing"))?;
+    Ok((board.path(), i64::from(board.topic_count)))
 }

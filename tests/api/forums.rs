@@ -491,3 +491,14 @@ async fn notifications_are_emailed_to_those_who_opted_in() {
     // Nothing is sent twice.
     assert_eq!(plaza::jobs::deliver_due(&mut app.conn(), &app.settings).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn seed_bench_builds_a_large_board() {
+    let app = spawn().await;
+    let (path, count) = plaza::seed::seed_bench(&mut app.conn(), 60).unwrap();
+    assert_eq!((path.as_str(), count), ("/forums/bench", 60));
+    let page = app.get("/forums/bench").await;
+    page.assert_contains("#59").assert_contains("rel=\"next\"");
+    let (_, count) = plaza::seed::seed_bench(&mut app.conn(), 5).unwrap();
+    assert_eq!(count, 65, "it adds to the same board");
+}

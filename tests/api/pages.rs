@@ -43,6 +43,10 @@ async fn demo_content_fills_an_empty_site() {
     }
     app.get("/blog/introducing-plaza-cloud-3-0").await.assert_contains("Cited by").assert_contains("4 comments");
     app.new_browser().login_ok_with("siteadmin", plaza::seed::DEMO_PASSWORD).await;
+    let forums = app.get("/forums").await;
+    forums.assert_contains("Questions &#38; answers").assert_contains("Product reviews").assert_lacks("Staff room");
+    app.get("/forums/reviews/products/plaza-cloud-3").await.assert_contains("4.0").assert_contains("3 reviews");
+    app.get("/forums/ideas").await.assert_contains("Dark mode for the desktop app").assert_contains("3 votes");
     // Only an empty site is filled.
     assert!(plaza::seed::seed_demo(&mut app.conn(), &app.settings).is_err());
 }
