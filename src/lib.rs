@@ -221,5 +221,6 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/admin/forums/boards/{id}", aweb::post().to(fa::update_board))
         .route("/admin/forums/boards/{id}/products", aweb::post().to(forums::reviews::add_product))
         .route("/admin/forums/groups", aweb::post().to(fa::create_group))
+        .route("/admin/forums/statuses", aweb::post().to(forums::ideas::add_status))
         .route("/admin/forums/groups/{id}", aweb::post().to(fa::update_group));
 }

@@ -66,6 +66,7 @@ struct AdminPage<'a> {
     products: Vec<super::reviews::Product>,
     product_form: super::reviews::ProductForm,
     product_errors: FieldErrors,
+    statuses: Vec<super::ideas::IdeaStatus>,
 }
 
 impl AdminPage<'_> {
@@ -90,12 +91,12 @@ struct PageState {
 
 async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) -> AppResult<AdminPage<'a>> {
     let editing_id = st.editing.as_ref().filter(|b| b.is_reviews()).map(|b| b.id);
-    let (groups, boards, products) = crate::db::run(&state.pool, move |conn| {
+    let (groups, boards, products, statuses) = crate::db::run(&state.pool, move |conn| {
         let products = match editing_id {
             Some(id) => super::reviews::products_of(conn, id)?,
             None => Vec::new(),
         };
-        Ok((q::groups(conn)?, q::all_boards(conn)?, products))
+        Ok((q::groups(conn)?, q::all_boards(conn)?, products, super::ideas::statuses(conn)?))
     })
     .await?;
     let canonical = match &st.editing {
@@ -119,6 +120,7 @@ async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) 
         products,
         product_form: st.product_form,
         product_errors: st.product_errors,
+        statuses,
     })
 }
 

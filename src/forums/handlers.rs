@@ -836,7 +836,15 @@ pub async fn edit_topic_form(ctx: Ctx, state: web::Data<AppState>, path: web::Pa
     if t.content.author_id != user_id {
         return Err(AppError::Forbidden);
     }
-    let form = TopicForm { title: t.content.title.clone(), body: t.content.body_md.clone(), ..Default::default() };
+    let id = t.topic.content_id;
+    let rating =
+        crate::db::run(&state.pool, move |conn| Ok(super::reviews::review_of(conn, id)?.map(|r| r.rating))).await?;
+    let form = TopicForm {
+        title: t.content.title.clone(),
+        body: t.content.body_md.clone(),
+        rating: rating.map(|r| r.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
     render(&TopicEditorPage {
         meta: Meta::new(ctx.t("topic-edit-title"), format!("/topics/{}/edit", t.topic.content_id)).noindex(),
         action_url: format!("/topics/{}/edit", t.topic.content_id),
@@ -881,13 +889,31 @@ pub async fn edit_topic(
         let preview = markdown::render(&form.body);
         return render(&page(form, FieldErrors::default(), Some(preview)));
     }
-    let input = match check_topic(&form, false) {
-        Ok(i) => i,
-        Err(errors) => return render_invalid(&page(form, errors, None)),
+    let checked = check_topic(&form, false);
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    // A review's author may change the rating too.
+    let rating = if t.board.is_reviews() {
+        let r = form.rating.trim().parse::<i32>().ok().filter(|r| (1..=5).contains(r));
+        if r.is_none() {
+            errors.add("rating", "err-review-rating");
+        }
+        r
+    } else {
+        None
+    };
+    let input = match checked {
+        Ok(i) if errors.is_empty() => i,
+        _ => return render_invalid(&page(form, errors, None)),
     };
     let path = crate::db::run(&state.pool, move |conn| {
-        q::edit(conn, id, user_id, Some(&input.title), &input.body_md)?;
-        Ok(q::topic(conn, id)?.ok_or(AppError::NotFound)?.path())
+        use diesel::Connection;
+        conn.transaction::<_, AppError, _>(|conn| {
+            q::edit(conn, id, user_id, Some(&input.title), &input.body_md)?;
+            if let (Some(rating), Some(review)) = (rating, super::reviews::review_of(conn, id)?) {
+                super::reviews::change_rating(conn, &review, rating)?;
+            }
+            Ok(q::topic(conn, id)?.ok_or(AppError::NotFound)?.path())
+        })
     })
     .await?;
     Ok(redirect(&path))

@@ -48,6 +48,70 @@ pub fn statuses(conn: &mut DbConn) -> QueryResult<Vec<IdeaStatus>> {
     idea_statuses::table.order((idea_statuses::position.asc(), idea_statuses::id.asc())).load(conn)
 }
 
+/// Add a status (admins extend the defaults).
+pub fn create_status(
+    conn: &mut DbConn,
+    slug: &str,
+    name_en: &str,
+    name_zh: &str,
+    position: i32,
+    is_closed: bool,
+) -> QueryResult<()> {
+    diesel::insert_into(idea_statuses::table)
+        .values((
+            idea_statuses::slug.eq(slug),
+            idea_statuses::name_en.eq(name_en),
+            idea_statuses::name_zh.eq(name_zh),
+            idea_statuses::position.eq(position),
+            idea_statuses::is_closed.eq(is_closed),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusDefForm {
+    pub name_en: String,
+    pub name_zh: String,
+    pub position: String,
+    pub closed: Option<String>,
+}
+
+/// `/admin/forums/statuses`: add an idea status.
+pub async fn add_status(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<StatusDefForm>,
+) -> AppResult<HttpResponse> {
+    ctx.require_admin()?;
+    let name_en = form.name_en.trim().to_string();
+    let name_zh = form.name_zh.trim().to_string();
+    let slug = crate::content::slug::slugify(&name_en);
+    let position = form.position.trim().parse::<i32>().ok();
+    if name_en.is_empty()
+        || slug.is_empty()
+        || name_en.chars().count() > 40
+        || name_zh.chars().count() > 40
+        || position.is_none()
+    {
+        return Err(AppError::BadRequest("err-status-def"));
+    }
+    let closed = form.closed.is_some();
+    let saved = crate::db::run(&state.pool, move |conn| {
+        match create_status(conn, &slug, &name_en, &name_zh, position.unwrap_or(0), closed) {
+            Ok(()) => Ok(true),
+            Err(e) if crate::db::is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(AppError::from(e)),
+        }
+    })
+    .await?;
+    if !saved {
+        return Err(AppError::BadRequest("err-status-exists"));
+    }
+    Ok(redirect("/admin/forums?saved=1"))
+}
+
 /// Give a new idea the default status (inside the topic's transaction).
 pub fn attach_idea(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
     let default: i64 = idea_statuses::table

@@ -91,6 +91,30 @@ async fn reviews_with_ratings_one_per_member_and_aggregates() {
     let lowest = app.get("/forums/reviews/products/plaza-cloud?sort=lowest").await;
     assert!(lowest.body.find("Too slow").unwrap() < lowest.body.find("Love it").unwrap());
     app.get(&ann_review).await.assert_contains("★★★★★").assert_contains("Plaza Cloud");
+    // The author may change the rating; the product's figures follow.
+    let ann_id = ann_review.rsplit('/').next().unwrap().split('-').next().unwrap().to_string();
+    ann.get(&format!("/topics/{ann_id}/edit")).await.assert_contains("name=\"rating\" value=\"5\" checked");
+    ann.post(
+        &format!("/topics/{ann_id}/edit"),
+        &[("title", "Love it"), ("body", "Still good"), ("rating", "9"), ("action", "save")],
+    )
+    .await
+    .assert_status(422)
+    .assert_contains("Choose a rating from 1 to 5 stars.")
+    .assert_contains("Still good");
+    ann.post(
+        &format!("/topics/{ann_id}/edit"),
+        &[("title", "Love it"), ("body", "Still good"), ("rating", "4"), ("action", "save")],
+    )
+    .await
+    .assert_status(303);
+    app.get("/forums/reviews/products/plaza-cloud").await.assert_contains("3.3");
+    ann.post(
+        &format!("/topics/{ann_id}/edit"),
+        &[("title", "Love it"), ("body", "Back to five"), ("rating", "5"), ("action", "save")],
+    )
+    .await
+    .assert_status(303);
     app.get("/forums/reviews/products/nope").await.assert_status(404);
 
     // Deleting a review takes it out of the aggregates.
@@ -233,4 +257,36 @@ async fn ideas_votes_statuses_duplicates_and_adopted() {
         .await
         .assert_status(400)
         .assert_contains("closed for voting");
+}
+
+#[tokio::test]
+async fn admins_add_idea_statuses() {
+    let app = spawn().await;
+    app.create_board("ideas", "ideas", "everyone", "members");
+    let admin = app.user_browser("boss", Role::Admin).await;
+    let member = app.user_browser("mia", Role::Member).await;
+    member
+        .post("/admin/forums/statuses", &[("name_en", "Shipped"), ("name_zh", "已发布"), ("position", "7")])
+        .await
+        .assert_status(403);
+    admin
+        .post("/admin/forums/statuses", &[("name_en", ""), ("name_zh", ""), ("position", "x")])
+        .await
+        .assert_status(400)
+        .assert_contains("English name");
+    admin
+        .post(
+            "/admin/forums/statuses",
+            &[("name_en", "Shipped"), ("name_zh", "已发布"), ("position", "7"), ("closed", "on")],
+        )
+        .await
+        .assert_redirect("/admin/forums?saved=1");
+    admin
+        .post("/admin/forums/statuses", &[("name_en", "Shipped"), ("name_zh", "x"), ("position", "8")])
+        .await
+        .assert_status(400)
+        .assert_contains("already exists");
+    admin.get("/admin/forums").await.assert_contains("Shipped");
+    app.get("/forums/ideas?status=shipped").await.assert_status(200).assert_contains("Shipped");
+    app.browser.get_with("/forums/ideas", &[("Accept-Language", "zh-CN")]).await.assert_contains("已发布");
 }
