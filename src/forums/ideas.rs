@@ -353,9 +353,9 @@ pub fn list(
         query = query.filter(ideas::status_id.eq(s));
     }
     query = match (sort, after) {
-        (IdeaSort::Votes, Some((v, id))) => {
-            query.filter(ideas::vote_count.lt(v).or(ideas::vote_count.eq(v).and(ideas::topic_id.lt(id))))
-        }
+        (IdeaSort::Votes, Some((v, id))) => query
+            .filter(ideas::vote_count.le(v))
+            .filter(ideas::vote_count.lt(v).or(ideas::vote_count.eq(v).and(ideas::topic_id.lt(id)))),
         (IdeaSort::Newest, Some((_, id))) => query.filter(ideas::topic_id.lt(id)),
         (_, None) => query,
     };

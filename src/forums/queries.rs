@@ -197,7 +197,9 @@ pub fn board_topics(
         );
     }
     if let Some(c) = after {
-        q = q.filter(
+        // The `<=` bound is what lets SQLite walk the index from the cursor on; the OR alone
+        // (with bound parameters) made it scan from the newest topic down: 14 ms at 90,000 deep.
+        q = q.filter(topics::last_activity_at.le(c.at)).filter(
             topics::last_activity_at.lt(c.at).or(topics::last_activity_at.eq(c.at).and(topics::content_id.lt(c.id))),
         );
     }
