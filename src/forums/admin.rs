@@ -67,6 +67,8 @@ struct AdminPage<'a> {
     product_form: super::reviews::ProductForm,
     product_errors: FieldErrors,
     statuses: Vec<super::ideas::IdeaStatus>,
+    status_form: super::ideas::StatusDefForm,
+    status_error: String,
 }
 
 impl AdminPage<'_> {
@@ -87,6 +89,8 @@ struct PageState {
     editing: Option<Board>,
     product_form: super::reviews::ProductForm,
     product_errors: FieldErrors,
+    status_form: super::ideas::StatusDefForm,
+    status_error: String,
 }
 
 async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) -> AppResult<AdminPage<'a>> {
@@ -121,6 +125,8 @@ async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) 
         product_form: st.product_form,
         product_errors: st.product_errors,
         statuses,
+        status_form: st.status_form,
+        status_error: st.status_error,
     })
 }
 
@@ -139,7 +145,20 @@ fn blank() -> PageState {
         editing: None,
         product_form: super::reviews::ProductForm::default(),
         product_errors: FieldErrors::default(),
+        status_form: super::ideas::StatusDefForm { position: "10".into(), ..Default::default() },
+        status_error: String::new(),
     }
+}
+
+/// The boards page again, with the problem of the idea-status form and its text kept.
+pub async fn render_with_status_error(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    status_form: super::ideas::StatusDefForm,
+    key: &str,
+) -> AppResult<HttpResponse> {
+    let st = PageState { status_form, status_error: ctx.t(key), ..blank() };
+    render_invalid(&page(ctx, state, st).await?)
 }
 
 /// The board's edit page again, with the problems of a product form.

@@ -69,7 +69,7 @@ pub fn create_status(
     Ok(())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct StatusDefForm {
     pub name_en: String,
@@ -95,9 +95,10 @@ pub async fn add_status(
         || name_zh.chars().count() > 40
         || position.is_none()
     {
-        return Err(AppError::BadRequest("err-status-def"));
+        return super::admin::render_with_status_error(&ctx, &state, form, "err-status-def").await;
     }
     let closed = form.closed.is_some();
+    let kept = form.clone();
     let saved = crate::db::run(&state.pool, move |conn| {
         match create_status(conn, &slug, &name_en, &name_zh, position.unwrap_or(0), closed) {
             Ok(()) => Ok(true),
@@ -107,7 +108,7 @@ pub async fn add_status(
     })
     .await?;
     if !saved {
-        return Err(AppError::BadRequest("err-status-exists"));
+        return super::admin::render_with_status_error(&ctx, &state, kept, "err-status-exists").await;
     }
     Ok(redirect("/admin/forums?saved=1"))
 }

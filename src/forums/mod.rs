@@ -164,6 +164,8 @@ pub struct TopicCard {
     /// Questions: has an accepted answer.
     pub answered: bool,
     pub is_question: bool,
+    /// Catalog key of the board's kind (profiles label reviews and ideas).
+    pub kind_key: &'static str,
     pub tags: Vec<TagView>,
 }
 

@@ -299,6 +299,7 @@ fn cards(
                     locked,
                     answered: accepted.is_some(),
                     is_question: board_kind == super::BOARD_QUESTIONS,
+                    kind_key: super::kind_key(board_kind),
                     tags: tags.remove(&id).unwrap_or_default(),
                 }
             },

@@ -272,7 +272,7 @@ async fn admins_add_idea_statuses() {
     admin
         .post("/admin/forums/statuses", &[("name_en", ""), ("name_zh", ""), ("position", "x")])
         .await
-        .assert_status(400)
+        .assert_status(422)
         .assert_contains("English name");
     admin
         .post(
@@ -284,8 +284,9 @@ async fn admins_add_idea_statuses() {
     admin
         .post("/admin/forums/statuses", &[("name_en", "Shipped"), ("name_zh", "x"), ("position", "8")])
         .await
-        .assert_status(400)
-        .assert_contains("already exists");
+        .assert_status(422)
+        .assert_contains("already exists")
+        .assert_contains("value=\"Shipped\"");
     admin.get("/admin/forums").await.assert_contains("Shipped");
     app.get("/forums/ideas?status=shipped").await.assert_status(200).assert_contains("Shipped");
     app.browser.get_with("/forums/ideas", &[("Accept-Language", "zh-CN")]).await.assert_contains("已发布");
