@@ -104,6 +104,7 @@ pub fn latest_topics(conn: &mut DbConn, boards_list: &[Board]) -> QueryResult<Ha
     let rows: Vec<(i64, String, String, i64)> = topics::table
         .inner_join(contents::table)
         .filter(topics::content_id.eq_any(&ids))
+        .filter(topics::visible.eq(true))
         .select((topics::content_id, contents::title, topics::slug, topics::board_id))
         .load(conn)?;
     let slugs: HashMap<i64, &str> = boards_list.iter().map(|b| (b.id, b.slug.as_str())).collect();
@@ -113,6 +114,19 @@ pub fn latest_topics(conn: &mut DbConn, boards_list: &[Board]) -> QueryResult<Ha
             (board_id, (title, topic_path(slugs.get(&board_id).copied().unwrap_or(""), id, &slug)))
         })
         .collect())
+}
+
+/// Public topics for the sitemap: (path, last activity), newest first.
+pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    let rows: Vec<(i64, String, String, NaiveDateTime)> = topics::table
+        .inner_join(boards::table)
+        .filter(topics::visible.eq(true))
+        .filter(boards::view_access.eq(super::ACCESS_EVERYONE))
+        .order(topics::last_activity_at.desc())
+        .limit(limit)
+        .select((topics::content_id, topics::slug, boards::slug, topics::last_activity_at))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, slug, board, at)| (topic_path(&board, id, &slug), at)).collect())
 }
 
 // ---------------------------------------------------------------- topic lists

@@ -91,11 +91,15 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
 const SITEMAP_MAX: i64 = 50_000;
 
 pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let (posts, blogs, tags) = crate::db::run(&state.pool, |conn| {
+    let (posts, blogs, tags, boards, topics) = crate::db::run(&state.pool, |conn| {
+        let boards: Vec<crate::forums::Board> =
+            crate::forums::queries::all_boards(conn)?.into_iter().filter(|b| b.can_view(None)).collect();
         Ok((
-            blog_queries::sitemap_entries(conn, SITEMAP_MAX - 2000)?,
+            blog_queries::sitemap_entries(conn, (SITEMAP_MAX - 2000) / 2)?,
             blog_queries::all_blogs(conn)?,
             tags::with_counts(conn, 1000)?,
+            boards,
+            crate::forums::queries::sitemap_entries(conn, (SITEMAP_MAX - 2000) / 2)?,
         ))
     })
     .await?;
@@ -122,6 +126,13 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
         add(&t.tag.url(), None);
     }
     for (path, at) in &posts {
+        add(path, Some(*at));
+    }
+    add("/forums", None);
+    for b in &boards {
+        add(&b.path(), b.last_activity_at);
+    }
+    for (path, at) in &topics {
         add(path, Some(*at));
     }
     xml.push_str("</urlset>\n");

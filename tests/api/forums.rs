@@ -118,6 +118,7 @@ async fn board_permissions_for_every_role() {
     app.get("/forums/staff-room/feed.atom").await.assert_status(404);
     app.get(&format!("/topics/{id}/feed.atom")).await.assert_status(404);
     app.get("/u/emp").await.assert_lacks("Internal roadmap");
+    app.get("/sitemap.xml").await.assert_lacks("staff-room").assert_lacks("internal-roadmap");
     employee.get("/u/emp").await.assert_contains("Internal roadmap");
 
     // Members-only: visitors are asked to log in.
@@ -178,6 +179,7 @@ async fn topics_replies_counts_and_readable_urls() {
     assert!(board.body.contains("view"), "view count shown");
     let index = app.get("/forums").await;
     index.assert_contains("同步很慢怎么办？");
+    app.get("/sitemap.xml").await.assert_contains(&format!("{}{path}</loc>", crate::helpers::BASE_URL));
     // Views are counted for readers other than the author.
     let views: i64 = {
         use diesel::prelude::*;
@@ -296,6 +298,7 @@ async fn edits_keep_history_and_deletes_are_permissioned() {
     mia.post(&format!("/topics/{id}/delete"), &[]).await.assert_redirect("/forums/general");
     app.get(&new_path).await.assert_status(404);
     app.get("/forums/general").await.assert_lacks("Better title");
+    app.get("/forums").await.assert_lacks("Better title");
     app.get("/forums").await.assert_contains("<td class=\"num\">0</td>");
 }
 
