@@ -334,6 +334,23 @@ pub fn cards_for_ids(conn: &mut DbConn, board: &Board, ids: &[i64]) -> QueryResu
     Ok(out)
 }
 
+/// The most recently active topics across the given boards (the home page).
+pub fn recent_topics(conn: &mut DbConn, visible_boards: &[Board], limit: i64) -> QueryResult<Vec<TopicCard>> {
+    let board_ids: Vec<i64> = visible_boards.iter().map(|b| b.id).collect();
+    let rows: Vec<CardRow> = topics::table
+        .inner_join(contents::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .filter(topics::visible.eq(true))
+        .filter(topics::board_id.eq_any(&board_ids))
+        .order(topics::last_activity_at.desc())
+        .limit(limit)
+        .select(card_columns())
+        .load(conn)?;
+    let info: Vec<(i64, String, String, String)> =
+        visible_boards.iter().map(|b| (b.id, b.slug.clone(), b.name.clone(), b.kind.clone())).collect();
+    cards(conn, rows, &info)
+}
+
 /// Recent topics by an author across the boards the viewer may see (profiles).
 pub fn topics_by(
     conn: &mut DbConn,

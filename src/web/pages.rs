@@ -21,10 +21,12 @@ struct HomePage<'a> {
     staff: Vec<PostCard>,
     community: Vec<PostCard>,
     tags: Vec<TagCount>,
+    topics: Vec<crate::forums::TopicCard>,
 }
 
 pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let loaded = crate::db::run(&state.pool, |conn| {
+    let viewer = ctx.user.clone();
+    let loaded = crate::db::run(&state.pool, move |conn| {
         if crate::accounts::queries::count(conn)? == 0 {
             return Ok(None);
         }
@@ -38,10 +40,14 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
             by_kind(conn, KIND_STAFF, 6)?,
             by_kind(conn, KIND_COMMUNITY, 6)?,
             tags::with_counts(conn, 24)?,
+            {
+                let boards = crate::forums::handlers::readable_boards(conn, viewer.as_ref())?;
+                crate::forums::queries::recent_topics(conn, &boards, 6)?
+            },
         )))
     })
     .await?;
-    let Some((enterprise, company, staff, community, tags)) = loaded else {
+    let Some((enterprise, company, staff, community, tags, topics)) = loaded else {
         // A brand-new site: create the first admin.
         return Ok(redirect("/setup"));
     };
@@ -53,7 +59,7 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
         })
         .feed(ctx.t("feed-all-posts"), "/feed")
         .feed(enterprise.title.clone(), &enterprise.feed_base());
-    render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags })
+    render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags, topics })
 }
 
 #[derive(Deserialize, Default)]

@@ -43,6 +43,11 @@ async fn demo_content_fills_an_empty_site() {
     }
     app.get("/blog/introducing-plaza-cloud-3-0").await.assert_contains("Cited by").assert_contains("4 comments");
     app.new_browser().login_ok_with("siteadmin", plaza::seed::DEMO_PASSWORD).await;
+    app.get("/")
+        .await
+        .assert_contains("In the forums")
+        .assert_contains("Can I limit upload bandwidth")
+        .assert_lacks("Staff room");
     let forums = app.get("/forums").await;
     forums.assert_contains("Questions &#38; answers").assert_contains("Product reviews").assert_lacks("Staff room");
     app.get("/forums/reviews/products/plaza-cloud-3").await.assert_contains("4.0").assert_contains("3 reviews");

@@ -533,3 +533,4 @@ field-status-closed = Closed: ideas with this status take no new votes
 status-add = Add status
 err-status-def = Give the status an English name (at most 40 characters) and a whole-number order.
 err-status-exists = A status with this name already exists.
+home-forums = In the forums

@@ -492,3 +492,4 @@ field-status-closed = 关闭：此状态的建议不再接受投票
 status-add = 添加状态
 err-status-def = 请填写英文名称（最多 40 个字符）和整数排序。
 err-status-exists = 已有同名的状态。
+home-forums = 论坛动态
