@@ -107,6 +107,16 @@ impl Board {
         kind_key(&self.kind)
     }
 
+    /// Catalog key of the "start" button: ask, review, suggest or start a topic.
+    pub fn start_key(&self) -> &'static str {
+        match self.kind.as_str() {
+            BOARD_QUESTIONS => "topic-start-questions",
+            BOARD_REVIEWS => "topic-start-reviews",
+            BOARD_IDEAS => "topic-start-ideas",
+            _ => "topic-start",
+        }
+    }
+
     pub fn is_internal(&self) -> bool {
         self.view_access == ACCESS_EMPLOYEES
     }

@@ -116,6 +116,9 @@ async fn reviews_with_ratings_one_per_member_and_aggregates() {
     .await
     .assert_status(303);
     app.get("/forums/reviews/products/nope").await.assert_status(404);
+    // Plurals and the board's own wording.
+    app.get("/forums/reviews/products/plaza-desktop").await.assert_contains("1 star<").assert_contains("2 stars<");
+    ann.get("/forums/reviews").await.assert_contains("Write a review");
 
     // Deleting a review takes it out of the aggregates.
     let ben_topic = app.ids("reviews", "topic_id")[1];

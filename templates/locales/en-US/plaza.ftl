@@ -347,7 +347,7 @@ duration-minutes = { $minutes } min
 duration-hours-minutes = { $hours } h { $minutes } min
 duration-days-hours = { $days } d { $hours } h
 topic-start = Start a topic
-topic-login-to-start = Log in to start a topic
+topic-login-to-start = Log in to take part
 topic-new-title = New topic
 topic-edit-title = Edit topic
 topic-submit = Post topic
@@ -461,9 +461,9 @@ field-product-name = Product name
 field-product = Product
 choose-product = Choose a product…
 field-rating = Your rating
-stars-n = { $stars ->
-    [one] { $stars } star
-   *[other] { $stars } stars
+stars-n = { $count ->
+    [one] { $count } star
+   *[other] { $count } stars
 }
 rating-label = Rated { $rating } out of 5
 rating-summary = Rating
@@ -534,3 +534,6 @@ status-add = Add status
 err-status-def = Give the status an English name (at most 40 characters) and a whole-number order.
 err-status-exists = A status with this name already exists.
 home-forums = In the forums
+topic-start-questions = Ask a question
+topic-start-reviews = Write a review
+topic-start-ideas = Suggest an idea
