@@ -145,6 +145,20 @@ pub struct CurrentUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The user's chosen UI language, if any.
+    pub locale: Option<String>,
+}
+
+impl From<&User> for CurrentUser {
+    fn from(u: &User) -> Self {
+        CurrentUser {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role(),
+            locale: u.locale.clone(),
+        }
+    }
 }
 
 impl CurrentUser {

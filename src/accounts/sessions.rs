@@ -32,7 +32,7 @@ pub fn create(conn: &mut DbConn, user_id: i64, days: i64, user_agent: &str) -> Q
     Ok(token)
 }
 
-type SessionRow = (i64, NaiveDateTime, i64, String, String, String, Option<NaiveDateTime>);
+type SessionRow = (i64, NaiveDateTime, i64, String, String, String, Option<String>, Option<NaiveDateTime>);
 
 /// The user behind a session token, if the session is live and the user not suspended.
 /// Extends the session (at most every ten minutes, to spare writes).
@@ -49,11 +49,12 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
             users::username,
             users::display_name,
             users::role,
+            users::locale,
             users::suspended_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((session_id, last_seen, user_id, username, display_name, role, suspended)) = row else {
+    let Some((session_id, last_seen, user_id, username, display_name, role, locale, suspended)) = row else {
         return Ok(None);
     };
     if suspended.is_some() {
@@ -64,7 +65,13 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
             .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(now + Duration::days(days))))
             .execute(conn)?;
     }
-    Ok(Some(CurrentUser { id: user_id, username, display_name, role: Role::parse(&role).unwrap_or(Role::Member) }))
+    Ok(Some(CurrentUser {
+        id: user_id,
+        username,
+        display_name,
+        role: Role::parse(&role).unwrap_or(Role::Member),
+        locale,
+    }))
 }
 
 pub fn revoke(conn: &mut DbConn, token: &str) -> QueryResult<usize> {

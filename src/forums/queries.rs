@@ -773,12 +773,7 @@ fn notify_mentions(
     let found: Vec<User> = users::table.filter(users::username_key.eq_any(&names)).load(conn)?;
     for u in found {
         // Someone who cannot read the board is not told what was said in it.
-        let current = crate::accounts::CurrentUser {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: String::new(),
-            role: u.role(),
-        };
+        let current = crate::accounts::CurrentUser::from(&u);
         if !notified.contains(&u.id) && board.can_view(Some(&current)) && u.suspended_at.is_none() {
             notifications::create(conn, u.id, notifications::KIND_MENTION, Some(actor), Some(content_id))?;
             notified.push(u.id);

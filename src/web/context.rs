@@ -248,11 +248,8 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
-    // A logged-in user's own setting wins over cookie and browser.
-    let lang = match &user {
-        Some(u) => user_locale(state, u.id).await.unwrap_or(lang),
-        None => lang,
-    };
+    // A logged-in user's own setting (loaded with the session) wins over cookie and browser.
+    let lang = user.as_ref().and_then(|u| u.locale.as_deref()).and_then(Lang::from_code).unwrap_or(lang);
     let (nonce, new_nonce) = match req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()) {
         Some(n) if n.len() == 64 => (n, None),
         _ => {
@@ -277,15 +274,6 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
         },
         new_nonce,
     ))
-}
-
-async fn user_locale(state: &web::Data<AppState>, user_id: i64) -> Option<Lang> {
-    crate::db::run(&state.pool, move |conn| Ok(crate::accounts::queries::find(conn, user_id)?))
-        .await
-        .ok()
-        .flatten()
-        .and_then(|u| u.locale)
-        .and_then(|l| Lang::from_code(&l))
 }
 
 /// A context for requests whose own could not be loaded (e.g. the database is down).
