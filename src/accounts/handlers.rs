@@ -535,7 +535,16 @@ pub async fn profile(
         let reply_rows = crate::forums::queries::replies_by(conn, user.id, &boards, 10)?;
         let reply_paths = crate::content::paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
         let forum = ForumActivity {
-            topics: crate::forums::queries::topics_by(conn, user.id, &boards, 10)?,
+            topics: crate::forums::queries::select_topics(
+                conn,
+                &boards,
+                &crate::forums::queries::TopicSelect {
+                    author: Some(user.id),
+                    by_creation: true,
+                    ..crate::forums::queries::TopicSelect::across(&boards)
+                },
+                10,
+            )?,
             replies: reply_rows
                 .into_iter()
                 .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))

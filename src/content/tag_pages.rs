@@ -54,8 +54,14 @@ pub async fn show(
     let (tag, (posts, total), following, topics) = crate::db::run(&state.pool, move |conn| {
         let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
         let boards = crate::forums::handlers::readable_boards(conn, viewer_user.as_ref())?;
-        let topics =
-            if page == 1 { crate::forums::queries::topics_tagged(conn, tag.id, &boards, 20)? } else { Vec::new() };
+        let topics = if page == 1 {
+            {
+                use crate::forums::queries::{TopicSelect, select_topics};
+                select_topics(conn, &boards, &TopicSelect { tag: Some(tag.id), ..TopicSelect::across(&boards) }, 20)?
+            }
+        } else {
+            Vec::new()
+        };
         let posts =
             blog_queries::list_posts(conn, &PostFilter { tag_id: Some(tag.id), ..Default::default() }, page, PER_PAGE)?;
         let following = match viewer {

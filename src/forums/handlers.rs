@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::queries::{self as q, Cursor, TopicFilter, TopicFull, TopicInput};
+use super::queries::{self as q, Cursor, TopicFilter, TopicFull, TopicInput, TopicSelect};
 use super::{Board, BoardGroup, ReplyView, TopicCard};
 use crate::accounts::CurrentUser;
 use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
@@ -168,9 +168,18 @@ pub async fn board(
     let (pinned, topics, following, response) = crate::db::run(&state.pool, move |conn| {
         let tag_id =
             if ts.is_empty() { None } else { Some(tags::find_by_slug(conn, &ts)?.map(|t| t.id).unwrap_or(-1)) };
-        let pinned =
-            if after.is_none() { q::board_topics(conn, &b, filter, tag_id, true, None, 50)? } else { Vec::new() };
-        let topics = q::board_topics(conn, &b, filter, tag_id, false, after, super::TOPICS_PER_PAGE + 1)?;
+        let sel = TopicSelect { filter, tag: tag_id, ..TopicSelect::board(&b) };
+        let boards = std::slice::from_ref(&b);
+        let pinned = match after {
+            None => q::select_topics(conn, boards, &TopicSelect { pinned: Some(true), ..sel.clone() }, 50)?,
+            Some(_) => Vec::new(),
+        };
+        let topics = q::select_topics(
+            conn,
+            boards,
+            &TopicSelect { pinned: Some(false), after, ..sel },
+            super::TOPICS_PER_PAGE + 1,
+        )?;
         let following = match viewer {
             Some(u) => q::is_subscribed(conn, u, q::TARGET_BOARD, b.id)?,
             None => false,
@@ -1227,12 +1236,13 @@ pub async fn board_feed(
     let board = visible_board(&ctx, &state, slug).await?;
     let b = board.clone();
     let (cards, bodies) = crate::db::run(&state.pool, move |conn| {
-        // Newest topics first (a board's feed announces new topics).
-        let cards = q::board_topics(conn, &b, TopicFilter::All, None, false, None, 30)?;
-        let mut all = cards;
-        all.extend(q::board_topics(conn, &b, TopicFilter::All, None, true, None, 30)?);
-        all.sort_by_key(|c| std::cmp::Reverse(c.created_at));
-        all.truncate(30);
+        // Newest topics first (a board's feed announces new topics), pinned or not.
+        let all = q::select_topics(
+            conn,
+            std::slice::from_ref(&b),
+            &TopicSelect { by_creation: true, ..TopicSelect::board(&b) },
+            30,
+        )?;
         let bodies = crate::blogs::queries::bodies(conn, &all.iter().map(|c| c.id).collect::<Vec<_>>())?;
         Ok((all, bodies))
     })

@@ -173,13 +173,20 @@ pub struct TopicCard {
     pub locked: bool,
     /// Questions: has an accepted answer.
     pub answered: bool,
-    pub is_question: bool,
-    /// Catalog key of the board's kind (profiles label reviews and ideas).
-    pub kind_key: &'static str,
+    pub board_kind: String,
     pub tags: Vec<TagView>,
 }
 
 impl TopicCard {
+    pub fn is_question(&self) -> bool {
+        self.board_kind == BOARD_QUESTIONS
+    }
+
+    /// Catalog key of the board's kind (profiles label reviews and ideas).
+    pub fn kind_key(&self) -> &'static str {
+        kind_key(&self.board_kind)
+    }
+
     pub fn replies(&self) -> i64 {
         i64::from(self.reply_count)
     }

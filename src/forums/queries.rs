@@ -179,52 +179,6 @@ type CardRow = (
     String,
 );
 
-/// Topics of a board, newest activity first, keyset-paged: the query walks the
-/// (board, visible, pinned, last_activity_at, id) index and never counts or skips rows.
-pub fn board_topics(
-    conn: &mut DbConn,
-    board: &Board,
-    filter: TopicFilter,
-    tag_id: Option<i64>,
-    pinned: bool,
-    after: Option<Cursor>,
-    limit: i64,
-) -> QueryResult<Vec<TopicCard>> {
-    let mut q = topics::table
-        .inner_join(contents::table)
-        .inner_join(users::table.on(users::id.eq(contents::author_id)))
-        .filter(topics::board_id.eq(board.id))
-        .filter(topics::visible.eq(true))
-        .filter(topics::pinned.eq(pinned))
-        .into_boxed();
-    q = match (filter, board.is_questions()) {
-        (TopicFilter::All, _) => q,
-        (TopicFilter::Unanswered, true) => q.filter(topics::accepted_reply_id.is_null()),
-        (TopicFilter::Answered, true) => q.filter(topics::accepted_reply_id.is_not_null()),
-        (TopicFilter::Unanswered, false) => q.filter(topics::reply_count.eq(0)),
-        (TopicFilter::Answered, false) => q.filter(topics::reply_count.gt(0)),
-    };
-    if let Some(t) = tag_id {
-        q = q.filter(
-            topics::content_id
-                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
-        );
-    }
-    if let Some(c) = after {
-        // The `<=` bound is what lets SQLite walk the index from the cursor on; the OR alone
-        // (with bound parameters) made it scan from the newest topic down: 14 ms at 90,000 deep.
-        q = q.filter(topics::last_activity_at.le(c.at)).filter(
-            topics::last_activity_at.lt(c.at).or(topics::last_activity_at.eq(c.at).and(topics::content_id.lt(c.id))),
-        );
-    }
-    let rows: Vec<CardRow> = q
-        .order((topics::last_activity_at.desc(), topics::content_id.desc()))
-        .limit(limit)
-        .select(card_columns())
-        .load(conn)?;
-    cards(conn, rows, &[(board.id, board.slug.clone(), board.name.clone(), board.kind.clone())])
-}
-
 #[allow(clippy::type_complexity)]
 fn card_columns() -> (
     topics::content_id,
@@ -265,14 +219,10 @@ fn card_columns() -> (
 }
 
 /// Turn rows into cards, loading all their tags in one query.
-fn cards(
-    conn: &mut DbConn,
-    rows: Vec<CardRow>,
-    boards_info: &[(i64, String, String, String)],
-) -> QueryResult<Vec<TopicCard>> {
+fn cards(conn: &mut DbConn, rows: Vec<CardRow>, boards: &[Board]) -> QueryResult<Vec<TopicCard>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut tags = content::tags::for_contents(conn, &ids)?;
-    let info: HashMap<i64, &(i64, String, String, String)> = boards_info.iter().map(|b| (b.0, b)).collect();
+    let info: HashMap<i64, &Board> = boards.iter().map(|b| (b.id, b)).collect();
     Ok(rows
         .into_iter()
         .map(
@@ -294,8 +244,10 @@ fn cards(
                 display_name,
                 role,
             )| {
-                let (board_slug, board_name, board_kind) =
-                    info.get(&board_id).map(|b| (b.1.as_str(), b.2.as_str(), b.3.as_str())).unwrap_or(("", "", ""));
+                let (board_slug, board_name, board_kind) = info
+                    .get(&board_id)
+                    .map(|b| (b.slug.as_str(), b.name.as_str(), b.kind.as_str()))
+                    .unwrap_or(("", "", ""));
                 TopicCard {
                     id,
                     title,
@@ -312,8 +264,7 @@ fn cards(
                     pinned,
                     locked,
                     answered: accepted.is_some(),
-                    is_question: board_kind == super::BOARD_QUESTIONS,
-                    kind_key: super::kind_key(board_kind),
+                    board_kind: board_kind.to_string(),
                     tags: tags.remove(&id).unwrap_or_default(),
                 }
             },
@@ -321,83 +272,102 @@ fn cards(
         .collect())
 }
 
+/// Which topics a list shows. Every topic list (a board, the home page, profiles, tag pages,
+/// ideas, feeds) is this one query with different filters, and every list loads its tags in one
+/// more query.
+#[derive(Clone, Debug, Default)]
+pub struct TopicSelect {
+    pub board: Option<i64>,
+    /// Limit to boards the viewer may read (cross-board lists).
+    pub boards: Option<Vec<i64>>,
+    pub author: Option<i64>,
+    pub tag: Option<i64>,
+    pub ids: Option<Vec<i64>>,
+    pub pinned: Option<bool>,
+    /// Answered/unanswered; `questions` says which meaning (accepted answer or any reply).
+    pub filter: TopicFilter,
+    pub questions: bool,
+    /// Keyset position for newest-activity order.
+    pub after: Option<Cursor>,
+    /// Newest topics first (by id) instead of newest activity.
+    pub by_creation: bool,
+}
+
+impl TopicSelect {
+    /// Topics of one board.
+    pub fn board(board: &Board) -> Self {
+        TopicSelect { board: Some(board.id), questions: board.is_questions(), ..Default::default() }
+    }
+
+    /// Topics in any of these (readable) boards.
+    pub fn across(boards: &[Board]) -> Self {
+        TopicSelect { boards: Some(boards.iter().map(|b| b.id).collect()), ..Default::default() }
+    }
+}
+
+/// Select topic cards. Newest activity first is keyset-paged: the query walks the
+/// (board, visible, pinned, last_activity_at, id) index and never counts or skips rows.
+pub fn select_topics(
+    conn: &mut DbConn,
+    boards_known: &[Board],
+    sel: &TopicSelect,
+    limit: i64,
+) -> QueryResult<Vec<TopicCard>> {
+    let mut q = topics::table
+        .inner_join(contents::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .filter(topics::visible.eq(true))
+        .into_boxed();
+    if let Some(b) = sel.board {
+        q = q.filter(topics::board_id.eq(b));
+    }
+    if let Some(bs) = &sel.boards {
+        q = q.filter(topics::board_id.eq_any(bs.clone()));
+    }
+    if let Some(a) = sel.author {
+        q = q.filter(contents::author_id.eq(a));
+    }
+    if let Some(ids) = &sel.ids {
+        q = q.filter(topics::content_id.eq_any(ids.clone()));
+    }
+    if let Some(p) = sel.pinned {
+        q = q.filter(topics::pinned.eq(p));
+    }
+    q = match (sel.filter, sel.questions) {
+        (TopicFilter::All, _) => q,
+        (TopicFilter::Unanswered, true) => q.filter(topics::accepted_reply_id.is_null()),
+        (TopicFilter::Answered, true) => q.filter(topics::accepted_reply_id.is_not_null()),
+        (TopicFilter::Unanswered, false) => q.filter(topics::reply_count.eq(0)),
+        (TopicFilter::Answered, false) => q.filter(topics::reply_count.gt(0)),
+    };
+    if let Some(t) = sel.tag {
+        q = q.filter(
+            topics::content_id
+                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
+        );
+    }
+    if let Some(c) = sel.after {
+        // The `<=` bound is what lets SQLite walk the index from the cursor on; the OR alone
+        // (with bound parameters) made it scan from the newest topic down: 14 ms at 90,000 deep.
+        q = q.filter(topics::last_activity_at.le(c.at)).filter(
+            topics::last_activity_at.lt(c.at).or(topics::last_activity_at.eq(c.at).and(topics::content_id.lt(c.id))),
+        );
+    }
+    q = if sel.by_creation {
+        q.order(topics::content_id.desc())
+    } else {
+        q.order((topics::last_activity_at.desc(), topics::content_id.desc()))
+    };
+    let rows: Vec<CardRow> = q.limit(limit).select(card_columns()).load(conn)?;
+    cards(conn, rows, boards_known)
+}
+
 /// Cards for topics of one board, in the order of `ids`.
 pub fn cards_for_ids(conn: &mut DbConn, board: &Board, ids: &[i64]) -> QueryResult<Vec<TopicCard>> {
-    let rows: Vec<CardRow> = topics::table
-        .inner_join(contents::table)
-        .inner_join(users::table.on(users::id.eq(contents::author_id)))
-        .filter(topics::content_id.eq_any(ids))
-        .select(card_columns())
-        .load(conn)?;
-    let mut out = cards(conn, rows, &[(board.id, board.slug.clone(), board.name.clone(), board.kind.clone())])?;
+    let sel = TopicSelect { ids: Some(ids.to_vec()), ..TopicSelect::board(board) };
+    let mut out = select_topics(conn, std::slice::from_ref(board), &sel, ids.len() as i64)?;
     out.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
     Ok(out)
-}
-
-/// The most recently active topics across the given boards (the home page).
-pub fn recent_topics(conn: &mut DbConn, visible_boards: &[Board], limit: i64) -> QueryResult<Vec<TopicCard>> {
-    let board_ids: Vec<i64> = visible_boards.iter().map(|b| b.id).collect();
-    let rows: Vec<CardRow> = topics::table
-        .inner_join(contents::table)
-        .inner_join(users::table.on(users::id.eq(contents::author_id)))
-        .filter(topics::visible.eq(true))
-        .filter(topics::board_id.eq_any(&board_ids))
-        .order(topics::last_activity_at.desc())
-        .limit(limit)
-        .select(card_columns())
-        .load(conn)?;
-    let info: Vec<(i64, String, String, String)> =
-        visible_boards.iter().map(|b| (b.id, b.slug.clone(), b.name.clone(), b.kind.clone())).collect();
-    cards(conn, rows, &info)
-}
-
-/// Recent topics by an author across the boards the viewer may see (profiles).
-pub fn topics_by(
-    conn: &mut DbConn,
-    author_id: i64,
-    visible_boards: &[Board],
-    limit: i64,
-) -> QueryResult<Vec<TopicCard>> {
-    let board_ids: Vec<i64> = visible_boards.iter().map(|b| b.id).collect();
-    let rows: Vec<CardRow> = topics::table
-        .inner_join(contents::table)
-        .inner_join(users::table.on(users::id.eq(contents::author_id)))
-        .filter(contents::author_id.eq(author_id))
-        .filter(topics::visible.eq(true))
-        .filter(topics::board_id.eq_any(&board_ids))
-        .order(topics::content_id.desc())
-        .limit(limit)
-        .select(card_columns())
-        .load(conn)?;
-    let info: Vec<(i64, String, String, String)> =
-        visible_boards.iter().map(|b| (b.id, b.slug.clone(), b.name.clone(), b.kind.clone())).collect();
-    cards(conn, rows, &info)
-}
-
-/// Topics carrying a tag, in the boards the viewer may see (tag pages).
-pub fn topics_tagged(
-    conn: &mut DbConn,
-    tag_id: i64,
-    visible_boards: &[Board],
-    limit: i64,
-) -> QueryResult<Vec<TopicCard>> {
-    let board_ids: Vec<i64> = visible_boards.iter().map(|b| b.id).collect();
-    let rows: Vec<CardRow> = topics::table
-        .inner_join(contents::table)
-        .inner_join(users::table.on(users::id.eq(contents::author_id)))
-        .filter(topics::visible.eq(true))
-        .filter(topics::board_id.eq_any(&board_ids))
-        .filter(
-            topics::content_id
-                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(tag_id)).select(content_tags::content_id)),
-        )
-        .order(topics::last_activity_at.desc())
-        .limit(limit)
-        .select(card_columns())
-        .load(conn)?;
-    let info: Vec<(i64, String, String, String)> =
-        visible_boards.iter().map(|b| (b.id, b.slug.clone(), b.name.clone(), b.kind.clone())).collect();
-    cards(conn, rows, &info)
 }
 
 // ---------------------------------------------------------------- one topic

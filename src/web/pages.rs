@@ -42,7 +42,8 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
             tags::with_counts(conn, 24)?,
             {
                 let boards = crate::forums::handlers::readable_boards(conn, viewer.as_ref())?;
-                crate::forums::queries::recent_topics(conn, &boards, 6)?
+                use crate::forums::queries::{TopicSelect, select_topics};
+                select_topics(conn, &boards, &TopicSelect::across(&boards), 6)?
             },
         )))
     })
