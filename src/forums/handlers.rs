@@ -641,8 +641,7 @@ async fn render_topic_full(
         }
         let review = match super::reviews::review_of(conn, t2.topic.content_id)? {
             Some(r) => {
-                let products = super::reviews::products_of(conn, t2.board.id)?;
-                let product = products.into_iter().find(|p| p.id == r.product_id);
+                let product = super::reviews::product_by_id(conn, r.product_id)?;
                 let response = match r.response_id {
                     Some(id) => super::reviews::response(conn, id)?,
                     None => None,
@@ -1190,15 +1189,7 @@ pub async fn follow_topic(
     let user_id = ctx.require_user()?.id;
     let t = visible_topic(&ctx, &state, path.into_inner()).await?;
     let (id, on) = (t.topic.content_id, form.on());
-    crate::db::run(&state.pool, move |conn| {
-        if on {
-            q::subscribe(conn, user_id, q::TARGET_TOPIC, id)?
-        } else {
-            q::unsubscribe(conn, user_id, q::TARGET_TOPIC, id)?
-        }
-        Ok(())
-    })
-    .await?;
+    crate::db::run(&state.pool, move |conn| Ok(q::set_subscribed(conn, user_id, q::TARGET_TOPIC, id, on)?)).await?;
     Ok(redirect(&t.path()))
 }
 
@@ -1211,15 +1202,7 @@ pub async fn follow_board(
     let user_id = ctx.require_user()?.id;
     let board = visible_board(&ctx, &state, path.into_inner()).await?;
     let (id, on) = (board.id, form.on());
-    crate::db::run(&state.pool, move |conn| {
-        if on {
-            q::subscribe(conn, user_id, q::TARGET_BOARD, id)?
-        } else {
-            q::unsubscribe(conn, user_id, q::TARGET_BOARD, id)?
-        }
-        Ok(())
-    })
-    .await?;
+    crate::db::run(&state.pool, move |conn| Ok(q::set_subscribed(conn, user_id, q::TARGET_BOARD, id, on)?)).await?;
     Ok(redirect(&board.path()))
 }
 

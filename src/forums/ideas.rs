@@ -269,7 +269,13 @@ pub struct StatusChange {
 
 type ChangeRow = (i64, IdeaStatus, String, NaiveDateTime, Option<String>, Option<String>, Option<String>);
 
-fn changes(conn: &mut DbConn, topic: Option<i64>, board: Option<i64>, limit: i64) -> QueryResult<Vec<StatusChange>> {
+/// Status changes, newest first, of some ideas (`topics`) or of a whole board.
+fn changes(
+    conn: &mut DbConn,
+    topics_: Option<&[i64]>,
+    board: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<StatusChange>> {
     let mut query = idea_status_changes::table
         .inner_join(idea_statuses::table)
         .inner_join(topics::table.on(topics::content_id.eq(idea_status_changes::topic_id)))
@@ -287,8 +293,8 @@ fn changes(conn: &mut DbConn, topic: Option<i64>, board: Option<i64>, limit: i64
         .order(idea_status_changes::id.desc())
         .limit(limit)
         .into_boxed();
-    if let Some(t) = topic {
-        query = query.filter(idea_status_changes::topic_id.eq(t));
+    if let Some(t) = topics_ {
+        query = query.filter(idea_status_changes::topic_id.eq_any(t.to_vec()));
     }
     if let Some(b) = board {
         query = query.filter(topics::board_id.eq(b));
@@ -311,7 +317,7 @@ fn changes(conn: &mut DbConn, topic: Option<i64>, board: Option<i64>, limit: i64
 }
 
 pub fn history(conn: &mut DbConn, topic_id: i64) -> QueryResult<Vec<StatusChange>> {
-    changes(conn, Some(topic_id), None, 100)
+    changes(conn, Some(&[topic_id]), None, 100)
 }
 
 /// An idea in a list: its card, votes and status.
@@ -490,12 +496,19 @@ pub async fn adopted(ctx: Ctx, state: web::Data<AppState>, path: web::Path<Strin
             .optional()?;
         let Some(adopted) = adopted else { return Ok(Vec::new()) };
         let cards = list(conn, &b, IdeaSort::Newest, Some(adopted), None, 200)?;
-        let mut out = Vec::new();
-        for c in cards {
-            let note = changes(conn, Some(c.card.id), None, 1)?.into_iter().next();
-            out.push((c, note));
+        // The latest note of every idea in one query (newest first: the first seen wins).
+        let ids: Vec<i64> = cards.iter().map(|c| c.card.id).collect();
+        let mut latest: HashMap<i64, StatusChange> = HashMap::new();
+        for change in changes(conn, Some(&ids), None, 10_000)? {
+            latest.entry(change.topic_id).or_insert(change);
         }
-        Ok(out)
+        Ok(cards
+            .into_iter()
+            .map(|c| {
+                let note = latest.remove(&c.card.id);
+                (c, note)
+            })
+            .collect())
     })
     .await?;
     render(&AdoptedPage {

@@ -933,6 +933,11 @@ pub fn unsubscribe(conn: &mut DbConn, user_id: i64, kind: &str, target: i64) -> 
     Ok(())
 }
 
+/// Follow or stop following a topic or board.
+pub fn set_subscribed(conn: &mut DbConn, user_id: i64, kind: &str, target: i64, on: bool) -> QueryResult<()> {
+    if on { subscribe(conn, user_id, kind, target) } else { unsubscribe(conn, user_id, kind, target) }
+}
+
 pub fn is_subscribed(conn: &mut DbConn, user_id: i64, kind: &str, target: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         subscriptions::table

@@ -67,6 +67,10 @@ pub fn products_of(conn: &mut DbConn, board_id: i64) -> QueryResult<Vec<Product>
     products::table.filter(products::board_id.eq(board_id)).order(products::name.asc()).load(conn)
 }
 
+pub fn product_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Product>> {
+    products::table.find(id).first(conn).optional()
+}
+
 pub fn product_by_slug(conn: &mut DbConn, board_id: i64, slug: &str) -> QueryResult<Option<Product>> {
     products::table.filter(products::board_id.eq(board_id)).filter(products::slug.eq(slug)).first(conn).optional()
 }
