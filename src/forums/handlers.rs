@@ -515,8 +515,6 @@ struct TopicPage<'a> {
     can_edit_topic: bool,
     liked_topic: bool,
     following: bool,
-    reply_body: String,
-    reply_error: String,
     review: Option<ReviewInfo>,
     idea: Option<IdeaInfo>,
     forms: TopicForms,
@@ -555,10 +553,18 @@ impl IdeaInfo {
 /// Text typed into the topic page's secondary forms, kept when they are shown again with a problem.
 #[derive(Default)]
 pub struct TopicForms {
+    pub reply_body: String,
+    pub reply_error: String,
     pub response_body: String,
     pub response_error: String,
     pub status_note: String,
     pub status_error: String,
+}
+
+impl TopicForms {
+    fn has_error(&self) -> bool {
+        !self.reply_error.is_empty() || !self.response_error.is_empty() || !self.status_error.is_empty()
+    }
 }
 
 impl TopicPage<'_> {
@@ -580,47 +586,13 @@ fn topic_id(segment: &str) -> AppResult<i64> {
     segment.split('-').next().and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)
 }
 
-/// Show a review's topic again with a problem in the official-response form.
-pub async fn render_topic_with_error(
-    ctx: &PageCtx,
-    state: &web::Data<AppState>,
-    t: TopicFull,
-    body: String,
-    error: String,
-) -> AppResult<HttpResponse> {
-    let forms = TopicForms { response_body: body, response_error: error, ..Default::default() };
-    render_topic_full(ctx, state, t, 1, (String::new(), String::new()), forms).await
-}
-
-/// Show an idea's topic again with a problem in the status form.
-pub async fn render_topic_with_status_error(
-    ctx: &PageCtx,
-    state: &web::Data<AppState>,
-    t: TopicFull,
-    note: String,
-    error: String,
-) -> AppResult<HttpResponse> {
-    let forms = TopicForms { status_note: note, status_error: error, ..Default::default() };
-    render_topic_full(ctx, state, t, 1, (String::new(), String::new()), forms).await
-}
-
-async fn render_topic(
+/// The topic page; `forms` carries text typed into its forms and their problems, when a post
+/// is shown again (422) rather than saved.
+pub async fn render_topic(
     ctx: &PageCtx,
     state: &web::Data<AppState>,
     t: TopicFull,
     page: i64,
-    reply_body: String,
-    reply_error: String,
-) -> AppResult<HttpResponse> {
-    render_topic_full(ctx, state, t, page, (reply_body, reply_error), TopicForms::default()).await
-}
-
-async fn render_topic_full(
-    ctx: &PageCtx,
-    state: &web::Data<AppState>,
-    t: TopicFull,
-    page: i64,
-    (reply_body, reply_error): (String, String),
     forms: TopicForms,
 ) -> AppResult<HttpResponse> {
     let viewer = ctx.user.clone();
@@ -708,16 +680,11 @@ async fn render_topic_full(
         can_moderate,
         liked_topic,
         following,
-        reply_body,
-        reply_error: reply_error.clone(),
         review,
         idea,
         forms,
     };
-    let invalid = !page_view.reply_error.is_empty()
-        || !page_view.forms.response_error.is_empty()
-        || !page_view.forms.status_error.is_empty();
-    if invalid { render_invalid(&page_view) } else { render(&page_view) }
+    if page_view.forms.has_error() { render_invalid(&page_view) } else { render(&page_view) }
 }
 
 pub async fn topic(
@@ -757,7 +724,7 @@ pub async fn topic(
         }
         None => String::new(),
     };
-    render_topic(&ctx, &state, t, page, reply_body, String::new()).await
+    render_topic(&ctx, &state, t, page, TopicForms { reply_body, ..Default::default() }).await
 }
 
 /// A Markdown quote of a reply with a link back to it (which is how the quoted person is found).
@@ -787,12 +754,26 @@ pub async fn add_reply(
         return Err(AppError::Forbidden);
     }
     if t.topic.locked {
-        return render_topic(&ctx, &state, t, last_page, form.body, ctx.t("err-topic-locked")).await;
+        return render_topic(
+            &ctx,
+            &state,
+            t,
+            last_page,
+            TopicForms { reply_body: form.body, reply_error: ctx.t("err-topic-locked"), ..Default::default() },
+        )
+        .await;
     }
     let mut errors = FieldErrors::default();
     check_body(&form.body, &mut errors);
     if !errors.is_empty() {
-        return render_topic(&ctx, &state, t, last_page, form.body, ctx.t(errors.get("body"))).await;
+        return render_topic(
+            &ctx,
+            &state,
+            t,
+            last_page,
+            TopicForms { reply_body: form.body, reply_error: ctx.t(errors.get("body")), ..Default::default() },
+        )
+        .await;
     }
     let (topic_id, body, topic_path) = (t.topic.content_id, form.body.clone(), t.path());
     let result = crate::db::run(&state.pool, move |conn| {
@@ -806,7 +787,16 @@ pub async fn add_reply(
     .await?;
     match result {
         Ok((id, position)) => Ok(redirect(&super::reply_path(&topic_path, id, position))),
-        Err(()) => render_topic(&ctx, &state, t, last_page, form.body, ctx.t("err-topic-locked")).await,
+        Err(()) => {
+            render_topic(
+                &ctx,
+                &state,
+                t,
+                last_page,
+                TopicForms { reply_body: form.body, reply_error: ctx.t("err-topic-locked"), ..Default::default() },
+            )
+            .await
+        }
     }
 }
 

@@ -434,12 +434,32 @@ pub async fn status_handler(
     }
     let all = crate::db::run(&state.pool, |conn| Ok(statuses(conn)?)).await?;
     let Some(status) = all.into_iter().find(|s| s.slug == form.status) else {
-        return super::handlers::render_topic_with_status_error(&ctx, &state, t, form.note, ctx.t("err-idea-status"))
-            .await;
+        return super::handlers::render_topic(
+            &ctx,
+            &state,
+            t,
+            1,
+            super::handlers::TopicForms {
+                status_note: form.note,
+                status_error: ctx.t("err-idea-status"),
+                ..Default::default()
+            },
+        )
+        .await;
     };
     if form.note.chars().count() > 5000 {
-        return super::handlers::render_topic_with_status_error(&ctx, &state, t, form.note, ctx.t("err-note-long"))
-            .await;
+        return super::handlers::render_topic(
+            &ctx,
+            &state,
+            t,
+            1,
+            super::handlers::TopicForms {
+                status_note: form.note,
+                status_error: ctx.t("err-note-long"),
+                ..Default::default()
+            },
+        )
+        .await;
     }
     let into = if status.slug == DUPLICATE {
         let raw = form.duplicate_of.trim();
@@ -454,12 +474,16 @@ pub async fn status_handler(
         match target {
             Some(target) if target.board.id == t.board.id => Some(target.topic.content_id),
             _ => {
-                return super::handlers::render_topic_with_status_error(
+                return super::handlers::render_topic(
                     &ctx,
                     &state,
                     t,
-                    form.note,
-                    ctx.t("err-duplicate-target"),
+                    1,
+                    super::handlers::TopicForms {
+                        status_note: form.note,
+                        status_error: ctx.t("err-duplicate-target"),
+                        ..Default::default()
+                    },
                 )
                 .await;
             }

@@ -379,8 +379,18 @@ pub async fn post_response(
     let t: TopicFull = super::handlers::visible_topic(&ctx, &state, id).await?;
     let review = crate::db::run(&state.pool, move |conn| review_of(conn, id)?.ok_or(AppError::NotFound)).await?;
     if review.response_id.is_some() {
-        return super::handlers::render_topic_with_error(&ctx, &state, t, form.body, ctx.t("err-response-exists"))
-            .await;
+        return super::handlers::render_topic(
+            &ctx,
+            &state,
+            t,
+            1,
+            super::handlers::TopicForms {
+                response_body: form.body,
+                response_error: ctx.t("err-response-exists"),
+                ..Default::default()
+            },
+        )
+        .await;
     }
     let mut errors = FieldErrors::default();
     if form.body.trim().is_empty() {
@@ -389,7 +399,18 @@ pub async fn post_response(
         errors.add("body", "err-comment-long");
     }
     if !errors.is_empty() {
-        return super::handlers::render_topic_with_error(&ctx, &state, t, form.body, ctx.t(errors.get("body"))).await;
+        return super::handlers::render_topic(
+            &ctx,
+            &state,
+            t,
+            1,
+            super::handlers::TopicForms {
+                response_body: form.body,
+                response_error: ctx.t(errors.get("body")),
+                ..Default::default()
+            },
+        )
+        .await;
     }
     let path = t.path();
     crate::db::run(&state.pool, move |conn| Ok(respond(conn, &review, user.id, &form.body)?)).await?;
