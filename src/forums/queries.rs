@@ -444,13 +444,30 @@ type ReplyRow = (
 /// One page of replies (positions are fixed, so page N is always the same replies), with
 /// whether the viewer liked each, in two queries.
 pub fn replies_page(conn: &mut DbConn, t: &TopicFull, page: i64, viewer: Option<i64>) -> QueryResult<Vec<ReplyView>> {
-    let from = (page - 1) * super::REPLIES_PER_PAGE;
-    let rows: Vec<ReplyRow> = replies::table
+    load_replies(conn, t, Replies::Page(page), viewer)
+}
+
+/// Which replies of a topic to load.
+enum Replies {
+    Page(i64),
+    One(i64),
+}
+
+fn load_replies(conn: &mut DbConn, t: &TopicFull, which: Replies, viewer: Option<i64>) -> QueryResult<Vec<ReplyView>> {
+    let mut q = replies::table
         .inner_join(contents::table)
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(replies::topic_id.eq(t.topic.content_id))
-        .filter(replies::position.gt(i32::try_from(from).unwrap_or(i32::MAX)))
-        .filter(replies::position.le(i32::try_from(from + super::REPLIES_PER_PAGE).unwrap_or(i32::MAX)))
+        .into_boxed();
+    q = match which {
+        Replies::Page(page) => {
+            let from = (page - 1) * super::REPLIES_PER_PAGE;
+            q.filter(replies::position.gt(i32::try_from(from).unwrap_or(i32::MAX)))
+                .filter(replies::position.le(i32::try_from(from + super::REPLIES_PER_PAGE).unwrap_or(i32::MAX)))
+        }
+        Replies::One(id) => q.filter(replies::content_id.eq(id)),
+    };
+    let rows: Vec<ReplyRow> = q
         .order(replies::position.asc())
         .select((
             replies::content_id,
@@ -528,9 +545,7 @@ pub fn reply(conn: &mut DbConn, id: i64) -> QueryResult<Option<(i64, i32, conten
 
 pub fn accepted_reply(conn: &mut DbConn, t: &TopicFull) -> QueryResult<Option<ReplyView>> {
     let Some(id) = t.topic.accepted_reply_id else { return Ok(None) };
-    let Some((_, position, _)) = reply(conn, id)? else { return Ok(None) };
-    let page = (i64::from(position) - 1) / super::REPLIES_PER_PAGE + 1;
-    Ok(replies_page(conn, t, page, None)?.into_iter().find(|r| r.id == id && !r.deleted))
+    Ok(load_replies(conn, t, Replies::One(id), None)?.into_iter().find(|r| !r.deleted))
 }
 
 pub fn count_view(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
