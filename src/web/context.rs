@@ -302,11 +302,14 @@ struct ErrorPage<'a> {
     meta: Meta,
     status: u16,
     message: String,
+    /// Text the person had typed into the form that failed, to copy back.
+    kept: String,
 }
 
-fn error_page(ctx: &PageCtx, status: StatusCode, message_key: &str) -> HttpResponse {
+fn error_page(ctx: &PageCtx, status: StatusCode, message_key: &str, kept: String) -> HttpResponse {
     let title_key = match status.as_u16() {
         404 => "error-title-404",
+        401 => "error-title-401",
         403 => "error-title-403",
         413 => "error-title-413",
         429 => "error-title-429",
@@ -318,6 +321,7 @@ fn error_page(ctx: &PageCtx, status: StatusCode, message_key: &str) -> HttpRespo
         meta: Meta::new(ctx.t(title_key), ctx.path.clone()).noindex(),
         status: status.as_u16(),
         message: ctx.t(message_key),
+        kept,
     };
     let body = page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "error page failed to render");
@@ -369,7 +373,7 @@ pub async fn middleware(
         Err(e) => {
             tracing::error!(error = %e, "could not load request context");
             let ctx = fallback_ctx(&state, req.request());
-            let res = error_page(&ctx, StatusCode::SERVICE_UNAVAILABLE, "error-unavailable");
+            let res = error_page(&ctx, StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", String::new());
             return Ok(req.into_response(res));
         }
     };
@@ -377,19 +381,34 @@ pub async fn middleware(
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     let ctx = Arc::new(ctx);
     if has_nul {
-        let page = error_page(&ctx, StatusCode::NOT_FOUND, "error-not-found");
+        let page = error_page(&ctx, StatusCode::NOT_FOUND, "error-not-found", String::new());
         return Ok(req.into_response(page));
     }
     req.extensions_mut().insert(ctx.clone());
 
     let res = next.call(req).await?.map_into_boxed_body();
-    let mut res = match needs_error_page(res.response()) {
-        Some(key) => {
-            let status = res.status();
-            let page = error_page(&ctx, status, key);
-            res.into_response(page)
+    let kept = res.request().extensions().get::<super::form::KeptText>().map(|k| k.0.clone()).unwrap_or_default();
+    // A form posted after its session ended would be sent to log in and its text lost: show the
+    // text with a login link instead.
+    let login_redirect = res.request().method() == actix_web::http::Method::POST
+        && !kept.is_empty()
+        && res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|l| l.starts_with("/login?next="));
+    let mut res = if login_redirect {
+        let page = error_page(&ctx, StatusCode::UNAUTHORIZED, "error-logged-out", kept);
+        res.into_response(page)
+    } else {
+        match needs_error_page(res.response()) {
+            Some(key) => {
+                let status = res.status();
+                let page = error_page(&ctx, status, key, kept);
+                res.into_response(page)
+            }
+            None => res,
         }
-        None => res,
     };
     if let Some(nonce) = new_nonce {
         let c = cookie(CSRF_COOKIE, nonce, state.settings.secure_cookies(), 365);

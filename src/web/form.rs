@@ -16,6 +16,34 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 pub struct CsrfForm<T>(pub T);
 
+/// The free text of a submitted form (no passwords, tokens or hidden navigation fields), kept
+/// in the request so an error page can show it again.
+#[derive(Clone, Debug, Default)]
+pub struct KeptText(pub String);
+
+impl KeptText {
+    const SKIP: &[&str] = &[
+        "csrf_token",
+        "password",
+        "old_password",
+        "new_password",
+        "confirm_password",
+        "action",
+        "next",
+        "back",
+        "value",
+    ];
+
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let text: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, v)| !Self::SKIP.contains(&k.as_str()) && v.trim().chars().count() > 1)
+            .map(|(_, v)| v.trim())
+            .collect();
+        KeptText(text.join("\n\n"))
+    }
+}
+
 /// How much of an oversized body is still read (and thrown away) so that the browser receives
 /// the 413 page instead of a connection reset; beyond this the connection is simply dropped.
 const DRAIN_BYTES: usize = 16 * 1024 * 1024;
@@ -54,6 +82,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let body = read_body(&mut payload).await?;
             let mut pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-bad-request"))?;
+            // Whatever becomes of this request (a stale form, a session that ended meanwhile), the
+            // error page can hand the person their text back.
+            req.extensions_mut().insert(KeptText::from_pairs(&pairs));
             let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
             let nonce = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
             let secret = req

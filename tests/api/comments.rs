@@ -9,11 +9,16 @@ async fn comments_replies_badges_and_notifications() {
     let alice = app.user_browser("alice", Role::Employee).await;
     let (path, id) = publish_id(&alice, "alice", "How to reset sync", "Steps inside.", "").await;
 
-    // Visitors are invited to log in; their posts are refused.
+    // Visitors are invited to log in; their posts are refused, and a comment posted after the
+    // session ended comes back with its text and a login link instead of vanishing in a redirect.
     app.get(&path).await.assert_contains("Log in to comment");
-    app.post(&format!("/posts/{id}/comments"), &[("body", "anon")])
-        .await
-        .assert_redirect(&format!("/login?next=%2Fposts%2F{id}%2Fcomments"));
+    let refused = app.post(&format!("/posts/{id}/comments"), &[("body", "My long comment")]).await;
+    refused
+        .assert_status(401)
+        .assert_contains("Your session ended")
+        .assert_contains("My long comment")
+        .assert_contains("href=\"/login\"");
+    assert_eq!(app.count("comments"), 0);
 
     let carl = app.user_browser("carl", Role::Member).await;
     let page = carl.post(&format!("/posts/{id}/comments"), &[("body", "It *worked*, thanks!")]).await;

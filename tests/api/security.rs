@@ -9,12 +9,20 @@ async fn state_changing_requests_need_the_csrf_token() {
     app.browser.login_ok("alice").await;
     let missing = app
         .browser
-        .post_raw("/write", &[("blog", "alice"), ("title", "x"), ("body", "y"), ("status", "published")])
+        .post_raw(
+            "/write",
+            &[("blog", "alice"), ("title", "x"), ("body", "Hours of careful writing"), ("status", "published")],
+        )
         .await;
     missing
         .assert_status(403)
         .assert_contains("This form has expired or did not come from this site.")
-        .assert_contains("class=\"site-header\"");
+        .assert_contains("class=\"site-header\"")
+        // The text comes back to be copied; secrets never do.
+        .assert_contains("Hours of careful writing");
+    let stale_login =
+        app.new_browser().post_raw("/login", &[("login", "alice"), ("password", "secret-password")]).await;
+    stale_login.assert_status(403).assert_lacks("secret-password");
     let wrong = app.browser.post_raw("/logout", &[("csrf_token", "0000")]).await;
     wrong.assert_status(403);
     // A token from another browser does not work with this browser's cookie.

@@ -537,3 +537,6 @@ home-forums = In the forums
 topic-start-questions = Ask a question
 topic-start-reviews = Write a review
 topic-start-ideas = Suggest an idea
+error-title-401 = Please log in again
+error-logged-out = Your session ended before this was sent, so it was not saved. Log in again, then paste your text back.
+error-kept-text = What you typed (copy it before leaving this page):

@@ -496,3 +496,6 @@ home-forums = 论坛动态
 topic-start-questions = 提问
 topic-start-reviews = 写评测
 topic-start-ideas = 提建议
+error-title-401 = 请重新登录
+error-logged-out = 提交前你的登录已过期，所以内容没有保存。请重新登录，然后把内容粘贴回去。
+error-kept-text = 你输入的内容（离开本页前请复制）：
