@@ -890,7 +890,7 @@ async fn post_feed(
 ) -> AppResult<HttpResponse> {
     let (cards, bodies) = crate::db::run(&state.pool, move |conn| {
         let (cards, _) = queries::list_posts(conn, &filter, 1, FEED_ITEMS)?;
-        let bodies = queries::bodies(conn, &cards.iter().map(|c| c.id).collect::<Vec<_>>())?;
+        let bodies = crate::content::bodies(conn, &cards.iter().map(|c| c.id).collect::<Vec<_>>())?;
         Ok((cards, bodies))
     })
     .await?;

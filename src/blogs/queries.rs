@@ -628,10 +628,3 @@ pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String
 pub fn all_blogs(conn: &mut DbConn) -> QueryResult<Vec<Blog>> {
     blogs::table.order(blogs::id.asc()).load(conn)
 }
-
-/// Bodies of many posts in one query, for full-content feeds.
-pub fn bodies(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    let rows: Vec<(i64, String)> =
-        contents::table.filter(contents::id.eq_any(ids)).select((contents::id, contents::body_html)).load(conn)?;
-    Ok(rows.into_iter().collect())
-}

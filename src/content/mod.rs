@@ -49,12 +49,6 @@ pub struct Content {
     pub like_count: i32,
 }
 
-impl Content {
-    pub fn is_published(&self) -> bool {
-        self.status == STATUS_PUBLISHED && self.deleted_at.is_none()
-    }
-}
-
 #[derive(Insertable)]
 #[diesel(table_name = contents)]
 pub struct NewContent<'a> {
@@ -95,6 +89,13 @@ pub fn create_published(conn: &mut DbConn, kind: &str, author_id: i64, title: &s
             published_at: Some(now),
         },
     )
+}
+
+/// The stored HTML of many pieces of content in one query (full-content feeds).
+pub fn bodies(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> =
+        contents::table.filter(contents::id.eq_any(ids)).select((contents::id, contents::body_html)).load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Content>> {

@@ -1216,7 +1216,7 @@ pub async fn board_feed(
             &TopicSelect { by_creation: true, ..TopicSelect::board(&b) },
             30,
         )?;
-        let bodies = crate::blogs::queries::bodies(conn, &all.iter().map(|c| c.id).collect::<Vec<_>>())?;
+        let bodies = crate::content::bodies(conn, &all.iter().map(|c| c.id).collect::<Vec<_>>())?;
         Ok((all, bodies))
     })
     .await?;

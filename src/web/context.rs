@@ -367,7 +367,7 @@ pub async fn middleware(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     // No page has a NUL byte in its address (and PostgreSQL would refuse to look one up).
-    let has_nul = req.uri().to_string().to_ascii_lowercase().contains("%00");
+    let has_nul = req.uri().path_and_query().is_some_and(|pq| pq.as_str().contains("%00"));
     let (ctx, new_nonce) = match load(&state, req.request()).await {
         Ok(loaded) => loaded,
         Err(e) => {
