@@ -918,13 +918,7 @@ pub async fn site_feed(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let format = feed_format(&path.into_inner())?;
-    let meta = FeedMeta {
-        title: ctx.site_name.clone(),
-        description: ctx.t("feed-all-posts"),
-        page_url: ctx.absolute("/"),
-        self_base: ctx.absolute("/feed"),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(&ctx, ctx.site_name.clone(), ctx.t("feed-all-posts"), "/", "/feed");
     post_feed(&req, &ctx, &state, PostFilter::default(), meta, format).await
 }
 
@@ -935,13 +929,7 @@ async fn blog_feed(
     blog: Blog,
     format: Format,
 ) -> AppResult<HttpResponse> {
-    let meta = FeedMeta {
-        title: blog.title.clone(),
-        description: blog.description.clone(),
-        page_url: ctx.absolute(&blog.path()),
-        self_base: ctx.absolute(&blog.feed_base()),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(ctx, blog.title.clone(), blog.description.clone(), &blog.path(), &blog.feed_base());
     post_feed(req, ctx, state, PostFilter { blog_id: Some(blog.id), ..Default::default() }, meta, format).await
 }
 
@@ -979,13 +967,13 @@ pub async fn tag_feed(
     let tag =
         crate::db::run(&state.pool, move |conn| tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await?;
     let base = format!("/tags/{}", crate::web::path_segment(&tag.slug));
-    let meta = FeedMeta {
-        title: ctx.ta("tag-title", &[("tag", tag.name.clone())]),
-        description: ctx.ta("tag-title", &[("tag", tag.name.clone())]),
-        page_url: ctx.absolute(&base),
-        self_base: ctx.absolute(&format!("{base}/feed")),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(
+        &ctx,
+        ctx.ta("tag-title", &[("tag", tag.name.clone())]),
+        ctx.ta("tag-title", &[("tag", tag.name.clone())]),
+        &base,
+        &format!("{base}/feed"),
+    );
     post_feed(&req, &ctx, &state, PostFilter { tag_id: Some(tag.id), ..Default::default() }, meta, format).await
 }
 
@@ -1003,13 +991,7 @@ pub async fn comments_feed(
     }
     let rows = crate::db::run(&state.pool, move |conn| Ok(comments::recent_for(conn, id, FEED_ITEMS)?)).await?;
     let title = ctx.ta("feed-comments-on", &[("title", post.card.title.clone())]);
-    let meta = FeedMeta {
-        title: title.clone(),
-        description: title,
-        page_url: ctx.absolute(&post.card.path),
-        self_base: ctx.absolute(&format!("/posts/{id}/comments")),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(&ctx, title.clone(), title, &post.card.path, &format!("/posts/{id}/comments"));
     let items: Vec<FeedItem> = rows
         .into_iter()
         .map(|(cid, html, created, edited, username, display_name)| {

@@ -32,6 +32,25 @@ pub struct FeedMeta {
     pub lang: &'static str,
 }
 
+impl FeedMeta {
+    /// A feed following the page at `page_path`, served at `feed_base` + `.atom` / `.rss`.
+    pub fn new(
+        ctx: &crate::web::PageCtx,
+        title: String,
+        description: String,
+        page_path: &str,
+        feed_base: &str,
+    ) -> Self {
+        FeedMeta {
+            title,
+            description,
+            page_url: ctx.absolute(page_path),
+            self_base: ctx.absolute(feed_base),
+            lang: ctx.lang.code(),
+        }
+    }
+}
+
 pub struct FeedItem {
     /// A stable id that survives slug changes (an absolute `/posts/{id}`-style permalink).
     pub id: String,

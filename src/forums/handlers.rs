@@ -1220,13 +1220,13 @@ pub async fn board_feed(
         Ok((all, bodies))
     })
     .await?;
-    let meta = FeedMeta {
-        title: board.name.clone(),
-        description: board.description.clone(),
-        page_url: ctx.absolute(&board.path()),
-        self_base: ctx.absolute(&format!("{}/feed", board.path())),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(
+        &ctx,
+        board.name.clone(),
+        board.description.clone(),
+        &board.path(),
+        &format!("{}/feed", board.path()),
+    );
     let items: Vec<FeedItem> = cards
         .into_iter()
         .map(|c| FeedItem {
@@ -1268,13 +1268,7 @@ pub async fn topic_feed(
     .await?;
     let path = t.path();
     let title = ctx.ta("feed-replies-to", &[("title", t.content.title.clone())]);
-    let meta = FeedMeta {
-        title: title.clone(),
-        description: title,
-        page_url: ctx.absolute(&path),
-        self_base: ctx.absolute(&format!("/topics/{id}/feed")),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(&ctx, title.clone(), title, &path, &format!("/topics/{id}/feed"));
     let items: Vec<FeedItem> = replies
         .into_iter()
         .rev()

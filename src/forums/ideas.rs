@@ -573,13 +573,13 @@ pub async fn status_feed(
     })
     .await?;
     let title = ctx.ta("feed-idea-status", &[("board", board.name.clone())]);
-    let meta = FeedMeta {
-        title: title.clone(),
-        description: title,
-        page_url: ctx.absolute(&format!("{}/adopted", board.path())),
-        self_base: ctx.absolute(&format!("{}/status", board.path())),
-        lang: ctx.lang.code(),
-    };
+    let meta = FeedMeta::new(
+        &ctx,
+        title.clone(),
+        title,
+        &format!("{}/adopted", board.path()),
+        &format!("{}/status", board.path()),
+    );
     let items: Vec<FeedItem> = list_
         .into_iter()
         .filter_map(|c| {
