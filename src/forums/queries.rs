@@ -179,45 +179,6 @@ type CardRow = (
     String,
 );
 
-#[allow(clippy::type_complexity)]
-fn card_columns() -> (
-    topics::content_id,
-    contents::title,
-    contents::excerpt,
-    topics::slug,
-    topics::board_id,
-    contents::created_at,
-    topics::last_activity_at,
-    topics::reply_count,
-    topics::view_count,
-    contents::like_count,
-    topics::pinned,
-    topics::locked,
-    topics::accepted_reply_id,
-    users::username,
-    users::display_name,
-    users::role,
-) {
-    (
-        topics::content_id,
-        contents::title,
-        contents::excerpt,
-        topics::slug,
-        topics::board_id,
-        contents::created_at,
-        topics::last_activity_at,
-        topics::reply_count,
-        topics::view_count,
-        contents::like_count,
-        topics::pinned,
-        topics::locked,
-        topics::accepted_reply_id,
-        users::username,
-        users::display_name,
-        users::role,
-    )
-}
-
 /// Turn rows into cards, loading all their tags in one query.
 fn cards(conn: &mut DbConn, rows: Vec<CardRow>, boards: &[Board]) -> QueryResult<Vec<TopicCard>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
@@ -358,7 +319,27 @@ pub fn select_topics(
     } else {
         q.order((topics::last_activity_at.desc(), topics::content_id.desc()))
     };
-    let rows: Vec<CardRow> = q.limit(limit).select(card_columns()).load(conn)?;
+    let rows: Vec<CardRow> = q
+        .limit(limit)
+        .select((
+            topics::content_id,
+            contents::title,
+            contents::excerpt,
+            topics::slug,
+            topics::board_id,
+            contents::created_at,
+            topics::last_activity_at,
+            topics::reply_count,
+            topics::view_count,
+            contents::like_count,
+            topics::pinned,
+            topics::locked,
+            topics::accepted_reply_id,
+            users::username,
+            users::display_name,
+            users::role,
+        ))
+        .load(conn)?;
     cards(conn, rows, boards_known)
 }
 
