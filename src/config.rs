@@ -28,6 +28,14 @@ pub struct Settings {
     /// Run background workers (the mail outbox) in this process. Tests turn it off and run
     /// the work themselves.
     pub background_jobs: bool,
+    /// Meilisearch (`MEILI_URL`, `MEILI_KEY`): when set, search goes there, fed by the outbox;
+    /// the database index stays as the fallback.
+    pub meili_url: Option<String>,
+    pub meili_key: Option<Secret>,
+    /// The Meilisearch index's name (`MEILI_INDEX`), so several sites can share one server.
+    pub meili_index: String,
+    /// How long a search waits for Meilisearch before answering from the database.
+    pub meili_timeout_ms: u64,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -35,6 +43,10 @@ pub struct Settings {
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -60,6 +72,10 @@ struct FileSettings {
     db_pool_size: Option<u32>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    meili_url: Option<String>,
+    meili_key: Option<String>,
+    meili_index: Option<String>,
+    meili_timeout_ms: Option<u64>,
 }
 
 impl Settings {
@@ -79,6 +95,10 @@ impl Settings {
             smtp_url: None,
             mail_from: "Plaza <noreply@localhost>".to_string(),
             background_jobs: true,
+            meili_url: None,
+            meili_key: None,
+            meili_index: "plaza".to_string(),
+            meili_timeout_ms: 1500,
         }
     }
 
@@ -138,6 +158,22 @@ impl Settings {
         }
         if let Some(from) = env("PLAZA_MAIL_FROM").or(file.mail_from) {
             s.mail_from = from;
+        }
+        if let Some(url) = env("MEILI_URL").or(file.meili_url) {
+            url::Url::parse(&url).map_err(|e| anyhow::anyhow!("MEILI_URL {url:?} is not a URL: {e}"))?;
+            s.meili_url = Some(url.trim_end_matches('/').to_string());
+        }
+        if let Some(key) = env("MEILI_KEY").or(file.meili_key) {
+            s.meili_key = Some(Secret(key));
+        }
+        if let Some(index) = env("MEILI_INDEX").or(file.meili_index) {
+            if !index.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                anyhow::bail!("MEILI_INDEX {index:?} may only hold letters, digits, - and _");
+            }
+            s.meili_index = index;
+        }
+        if let Some(ms) = parse_env(&env, "MEILI_TIMEOUT_MS")?.or(file.meili_timeout_ms) {
+            s.meili_timeout_ms = ms;
         }
         Ok(s)
     }

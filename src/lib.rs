@@ -10,6 +10,7 @@ pub mod error;
 pub mod forums;
 pub mod jobs;
 pub mod notifications;
+pub mod search;
 pub mod seed;
 pub mod web;
 
@@ -40,20 +41,40 @@ impl Application {
     /// Connect, migrate, make sure the enterprise blog exists, and bind.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
         let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
-        let csrf_secret = {
+        let meili = search::meili::MeiliIndex::new(&settings)?.map(std::sync::Arc::new);
+        let (csrf_secret, index_missing) = {
             let mut conn = pool.get()?;
             db::migrate(&mut conn)?;
             blogs::queries::ensure_enterprise_blog(&mut conn, &settings.site_name)?;
-            load_secret(&mut conn, "csrf_secret")?
+            search::set_outbox(&mut conn, meili.is_some())?;
+            let missing = search::reindex::database_index_missing(&mut conn)?
+                || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
+            (load_secret(&mut conn, "csrf_secret")?, missing)
         };
+        if let Some(m) = meili.clone() {
+            // On a thread of its own (build may run inside an async runtime). Meilisearch may be
+            // down at start-up: the outbox worker applies the settings when it is back.
+            std::thread::spawn(move || {
+                if let Err(e) = m.apply_settings() {
+                    tracing::warn!(error = %e, "Meilisearch index settings not applied yet");
+                }
+            });
+        }
         accounts::password::warm_up();
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         if settings.background_jobs {
             jobs::spawn_mailer(pool.clone(), settings.clone());
+            if let Some(m) = &meili {
+                search::meili::spawn_worker(pool.clone(), m.clone());
+            }
+            if index_missing {
+                search::reindex::spawn_database_rebuild(pool.clone());
+            }
         }
-        let state = aweb::Data::new(AppState { pool, settings, csrf_secret });
+        let search = search::Engine { meili };
+        let state = aweb::Data::new(AppState { pool, settings, csrf_secret, search });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -135,6 +156,9 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         )
         .route("/lang", aweb::post().to(web::pages::switch_lang))
         .route("/feed.{ext}", aweb::get().to(b::site_feed))
+        .route("/search", aweb::get().to(search::handlers::page))
+        .route("/search.{ext}", aweb::get().to(search::handlers::feed))
+        .route("/opensearch.xml", aweb::get().to(search::handlers::opensearch))
         // accounts
         .route("/setup", aweb::get().to(acc::setup_form))
         .route("/setup", aweb::post().to(acc::setup))

@@ -28,6 +28,26 @@ enum Command {
     },
     /// Fill an empty site with demo content in English and Chinese.
     SeedDemo,
+    /// Rebuild the search index from the database (resumes an interrupted rebuild).
+    Reindex {
+        /// Which index: the database's own, Meilisearch (needs MEILI_URL), or both when
+        /// Meilisearch is configured (the default).
+        #[arg(long, value_parser = ["database", "meilisearch", "all"], default_value = "all")]
+        target: String,
+        /// Start over instead of resuming an interrupted rebuild.
+        #[arg(long)]
+        restart: bool,
+    },
+    /// Search the site from the command line, as a visitor sees it (or as staff with --staff).
+    Search {
+        /// The query: words, "a phrase", -excluded.
+        query: String,
+        /// See what staff see (employees-only boards included).
+        #[arg(long)]
+        staff: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: i64,
+    },
     /// Add a large generated board (`/forums/bench`) for benchmarks.
     SeedBench {
         /// How many topics to add.
@@ -104,6 +124,8 @@ fn run() -> anyhow::Result<()> {
             println!("{path} now has {count} topics");
             Ok(())
         }
+        Command::Reindex { target, restart } => reindex(&settings, &target, restart),
+        Command::Search { query, staff, limit } => search(&settings, &query, staff, limit),
         Command::SeedDemo => {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
@@ -172,4 +194,83 @@ fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()>
             Ok(())
         }
     }
+}
+
+fn reindex(settings: &Settings, target: &str, restart: bool) -> anyhow::Result<()> {
+    use plaza::search::reindex::{self, Target};
+    let mut conn = connect(settings)?;
+    db::migrate(&mut conn)?;
+    let meili = plaza::search::meili::MeiliIndex::new(settings)?;
+    let targets = match (target, &meili) {
+        ("database", _) => vec![Target::Database],
+        ("meilisearch", None) => anyhow::bail!("--target meilisearch needs MEILI_URL"),
+        ("meilisearch", Some(_)) => vec![Target::Meilisearch],
+        (_, None) => vec![Target::Database],
+        (_, Some(_)) => vec![Target::Database, Target::Meilisearch],
+    };
+    for target in targets {
+        let total = reindex::total(&mut conn)?;
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} rows  {per_sec}  eta {eta}")?
+                .progress_chars("=> "),
+        );
+        bar.set_message(match target {
+            Target::Database => "database",
+            Target::Meilisearch => "meilisearch",
+        });
+        let started = std::time::Instant::now();
+        let stats = reindex::rebuild(&mut conn, target, meili.as_ref(), restart, &|n| bar.inc(n))?;
+        bar.finish_and_clear();
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{:?} index: {} rows read, {} documents indexed, {} removed in {secs:.1} s ({:.0} rows/s){}",
+            target,
+            stats.scanned,
+            stats.indexed,
+            stats.removed,
+            stats.scanned as f64 / secs.max(0.001),
+            if stats.resumed { " (resumed an interrupted rebuild)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::Result<()> {
+    use plaza::search::{self, docs, results};
+    let mut conn = connect(settings)?;
+    db::migrate(&mut conn)?;
+    let q = search::Query::parse(query);
+    if q.is_empty() {
+        anyhow::bail!("nothing to search for in {query:?}: use letters or numbers, and not only -exclusions");
+    }
+    let access = if staff { docs::ACCESS_STAFF } else { docs::ACCESS_EVERYONE };
+    let mut req = search::SearchRequest::new(q, access);
+    req.limit = limit.clamp(1, 100);
+    let engine = search::Engine { meili: search::meili::MeiliIndex::new(settings)?.map(std::sync::Arc::new) };
+    let started = std::time::Instant::now();
+    let answer = engine.search(&mut conn, &req)?;
+    let took = started.elapsed();
+    let words = req.query.highlight_words();
+    let views = results::load(&mut conn, &answer.results.hits, access, &words, plaza::web::Lang::En)?;
+    let plain = |f: &[search::text::Fragment]| {
+        f.iter().map(|x| if x.mark { format!("[{}]", x.text) } else { x.text.clone() }).collect::<String>()
+    };
+    for v in &views {
+        println!(
+            "{:<8} {}\n         {}\n         {}\n",
+            v.kind,
+            plain(&v.title),
+            settings.absolute(&v.url),
+            plain(&v.snippet)
+        );
+    }
+    println!(
+        "{}{} results in {:.1} ms{}",
+        if answer.results.total_is_estimate { "about " } else { "" },
+        answer.results.total,
+        took.as_secs_f64() * 1000.0,
+        if answer.fell_back { " (Meilisearch unavailable: database index)" } else { "" }
+    );
+    Ok(())
 }

@@ -216,6 +216,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             diesel::update(contents::table.find(id))
                 .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
                 .execute(conn)?;
+            crate::search::sync_content(conn, &[id])?;
             post_ids.push(id);
         }
         let mut comment_ids: Vec<i64> = Vec::new();
@@ -226,6 +227,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             diesel::update(contents::table.find(created.id))
                 .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
                 .execute(conn)?;
+            crate::search::sync_content(conn, &[created.id])?;
             comment_ids.push(created.id);
         }
         let forum_summary = seed_forums(conn, &made)?;

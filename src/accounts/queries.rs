@@ -79,6 +79,7 @@ pub fn create(conn: &mut DbConn, input: CreateUser<'_>) -> Result<User, UserWrit
     if input.role.is_staff() {
         crate::blogs::queries::ensure_staff_blog(conn, &user)?;
     }
+    crate::search::sync_people(conn, &[id])?;
     Ok(user)
 }
 
@@ -109,17 +110,19 @@ pub struct ProfileChanges<'a> {
 }
 
 pub fn update_profile(conn: &mut DbConn, user_id: i64, c: ProfileChanges<'_>) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set((
-            users::display_name.eq(c.display_name),
-            users::bio_md.eq(c.bio_md),
-            users::bio_html.eq(c.bio_html),
-            users::locale.eq(c.locale),
-            users::email_notifications.eq(c.email_notifications),
-            users::updated_at.eq(crate::now()),
-        ))
-        .execute(conn)?;
-    Ok(())
+    conn.transaction(|conn| {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::display_name.eq(c.display_name),
+                users::bio_md.eq(c.bio_md),
+                users::bio_html.eq(c.bio_html),
+                users::locale.eq(c.locale),
+                users::email_notifications.eq(c.email_notifications),
+                users::updated_at.eq(crate::now()),
+            ))
+            .execute(conn)?;
+        crate::search::sync_people(conn, &[user_id])
+    })
 }
 
 pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> QueryResult<()> {
@@ -156,7 +159,7 @@ pub fn set_suspended(conn: &mut DbConn, user_id: i64, suspended: bool) -> QueryR
         if suspended {
             super::sessions::revoke_all(conn, user_id)?;
         }
-        Ok(())
+        crate::search::sync_people(conn, &[user_id])
     })
 }
 

@@ -538,6 +538,7 @@ pub fn create_post(
         content::tags::set_for(conn, id, &input.tags)?;
         let cited = content::citations::resolve_links(conn, base_url, &content::markdown::links(&input.body_md))?;
         content::citations::set_for(conn, id, &cited)?;
+        crate::search::sync_content(conn, &[id])?;
         Ok(id)
     })
 }
@@ -602,13 +603,16 @@ pub fn update_post(conn: &mut DbConn, post: &PostPage, input: &PostInput, base_u
         content::tags::set_for(conn, post.card.id, &input.tags)?;
         let cited = content::citations::resolve_links(conn, base_url, &content::markdown::links(&input.body_md))?;
         content::citations::set_for(conn, post.card.id, &cited)?;
+        crate::search::sync_content(conn, &[post.card.id])?;
         Ok(())
     })
 }
 
 pub fn delete_post(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    diesel::update(contents::table.find(id)).set(contents::deleted_at.eq(Some(crate::now()))).execute(conn)?;
-    Ok(())
+    conn.transaction(|conn| {
+        diesel::update(contents::table.find(id)).set(contents::deleted_at.eq(Some(crate::now()))).execute(conn)?;
+        crate::search::sync_content(conn, &[id])
+    })
 }
 
 /// Published posts for the sitemap: (path, last change).

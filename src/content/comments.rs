@@ -158,6 +158,7 @@ pub fn create(
         for (user_id, kind) in &notify {
             crate::notifications::create(conn, *user_id, kind, Some(author_id), Some(id))?;
         }
+        crate::search::sync_content(conn, &[id])?;
         Ok(Created { id, notify })
     })
 }
@@ -196,25 +197,14 @@ pub fn can_delete(c: &super::Content, user: &CurrentUser) -> bool {
 }
 
 pub fn update(conn: &mut DbConn, id: i64, body_md: &str) -> QueryResult<()> {
-    let now = crate::now();
-    let html = super::markdown::render(body_md);
-    let excerpt = super::markdown::excerpt(&super::markdown::plain_text(body_md), super::EXCERPT_CHARS);
-    diesel::update(contents::table.find(id))
-        .set((
-            contents::body_md.eq(body_md),
-            contents::body_html.eq(html.as_str()),
-            contents::excerpt.eq(excerpt),
-            contents::updated_at.eq(now),
-            contents::edited_at.eq(Some(now)),
-        ))
-        .execute(conn)?;
-    Ok(())
+    conn.transaction(|conn| super::save_edit(conn, id, "", body_md))
 }
 
 pub fn delete(conn: &mut DbConn, id: i64, subject_id: i64) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::update(contents::table.find(id)).set(contents::deleted_at.eq(Some(crate::now()))).execute(conn)?;
-        recount(conn, subject_id)
+        recount(conn, subject_id)?;
+        crate::search::sync_content(conn, &[id])
     })
 }
 

@@ -91,6 +91,25 @@ pub fn create_published(conn: &mut DbConn, kind: &str, author_id: i64, title: &s
     )
 }
 
+/// Save an edit of a body (and, for titled content, its title): rendered once, excerpt derived,
+/// marked as edited, and the search index brought in line, in the caller's transaction.
+pub fn save_edit(conn: &mut DbConn, id: i64, title: &str, body_md: &str) -> QueryResult<()> {
+    let now = crate::now();
+    let html = markdown::render(body_md);
+    let excerpt = markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS);
+    diesel::update(contents::table.find(id))
+        .set((
+            contents::title.eq(title),
+            contents::body_md.eq(body_md),
+            contents::body_html.eq(html.as_str()),
+            contents::excerpt.eq(excerpt),
+            contents::updated_at.eq(now),
+            contents::edited_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    crate::search::sync_content(conn, &[id])
+}
+
 /// The stored HTML of many pieces of content in one query (full-content feeds).
 pub fn bodies(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
     let rows: Vec<(i64, String)> =

@@ -360,6 +360,34 @@ diesel::joinable!(tag_follows -> users (user_id));
 diesel::joinable!(comments -> contents (content_id));
 diesel::joinable!(notifications -> users (user_id));
 
+diesel::table! {
+    search_docs (id) {
+        id -> BigInt,
+        kind -> Text,
+        ref_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> Nullable<BigInt>,
+        place_kind -> Text,
+        place_id -> Nullable<BigInt>,
+        access -> Integer,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_outbox (id) {
+        id -> BigInt,
+        doc_kind -> Text,
+        ref_id -> BigInt,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claim -> Text,
+        done_at -> Nullable<Timestamp>,
+        last_error -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     site_settings,
     users,
@@ -391,4 +419,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_votes,
     idea_status_changes,
     mail_outbox,
+    search_docs,
+    search_outbox,
 );

@@ -65,19 +65,25 @@ pub fn create_board(conn: &mut DbConn, b: &BoardInput) -> QueryResult<i64> {
 
 /// Change a board; its kind is fixed once it has topics (reviews and ideas carry data of their own).
 pub fn update_board(conn: &mut DbConn, id: i64, b: &BoardInput) -> QueryResult<()> {
-    diesel::update(boards::table.find(id))
-        .set((
-            boards::group_id.eq(b.group_id),
-            boards::slug.eq(&b.slug),
-            boards::name.eq(&b.name),
-            boards::description.eq(&b.description),
-            boards::view_access.eq(&b.view_access),
-            boards::post_access.eq(&b.post_access),
-            boards::position.eq(b.position),
-            boards::updated_at.eq(crate::now()),
-        ))
-        .execute(conn)?;
-    Ok(())
+    conn.transaction(|conn| {
+        let before: String = boards::table.find(id).select(boards::view_access).first(conn)?;
+        if before != b.view_access {
+            crate::search::board_access_changed(conn, id, &b.view_access)?;
+        }
+        diesel::update(boards::table.find(id))
+            .set((
+                boards::group_id.eq(b.group_id),
+                boards::slug.eq(&b.slug),
+                boards::name.eq(&b.name),
+                boards::description.eq(&b.description),
+                boards::view_access.eq(&b.view_access),
+                boards::post_access.eq(&b.post_access),
+                boards::position.eq(b.position),
+                boards::updated_at.eq(crate::now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 pub fn create_group(conn: &mut DbConn, name: &str, position: i32) -> QueryResult<i64> {
@@ -590,6 +596,7 @@ where
         }
         notify_mentions(conn, board, &input.body_md, author.id, id, &mut notified)?;
         extra(conn, id)?;
+        crate::search::sync_content(conn, &[id])?;
         Ok(id)
     })
 }
@@ -686,6 +693,7 @@ fn insert_reply(conn: &mut DbConn, topic_id: i64, author: &User, body_md: &str) 
         }
     }
     subscribe(conn, author.id, TARGET_TOPIC, topic_id)?;
+    crate::search::sync_content(conn, &[id])?;
     Ok((id, position))
 }
 
@@ -761,25 +769,12 @@ pub fn edit(conn: &mut DbConn, content_id: i64, editor_id: i64, title: Option<&s
                 revisions::created_at.eq(old.edited_at.unwrap_or(old.created_at)),
             ))
             .execute(conn)?;
-        let now = crate::now();
-        let html = content::markdown::render(body_md);
-        let excerpt = content::markdown::excerpt(&content::markdown::plain_text(body_md), content::EXCERPT_CHARS);
-        diesel::update(contents::table.find(content_id))
-            .set((
-                contents::title.eq(title.unwrap_or(&old.title)),
-                contents::body_md.eq(body_md),
-                contents::body_html.eq(html.as_str()),
-                contents::excerpt.eq(excerpt),
-                contents::updated_at.eq(now),
-                contents::edited_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
         if let Some(t) = title {
             diesel::update(topics::table.find(content_id))
                 .set(topics::slug.eq(content::slug::slugify(t)))
                 .execute(conn)?;
         }
-        Ok(())
+        content::save_edit(conn, content_id, title.unwrap_or(&old.title), body_md)
     })
 }
 
@@ -808,7 +803,7 @@ pub fn delete_topic(conn: &mut DbConn, t: &TopicFull) -> QueryResult<()> {
         diesel::update(boards::table.find(t.board.id))
             .set((boards::topic_count.eq(boards::topic_count - 1), boards::post_count.eq(boards::post_count - posts)))
             .execute(conn)?;
-        Ok(())
+        crate::search::sync_content(conn, &[t.topic.content_id])
     })
 }
 
@@ -823,7 +818,7 @@ pub fn delete_reply(conn: &mut DbConn, reply_id: i64, t: &TopicFull) -> QueryRes
                 .set(topics::accepted_reply_id.eq(None::<i64>))
                 .execute(conn)?;
         }
-        Ok(())
+        crate::search::sync_content(conn, &[reply_id])
     })
 }
 

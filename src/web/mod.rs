@@ -24,6 +24,7 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Settings,
     pub csrf_secret: Vec<u8>,
+    pub search: crate::search::Engine,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).

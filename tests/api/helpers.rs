@@ -201,7 +201,44 @@ impl Drop for TestApp {
     }
 }
 
+/// Meilisearch for the shared search suite: `MEILI_URL` (and `MEILI_KEY`) from the environment.
+pub fn meili_env() -> Option<(String, Option<String>)> {
+    let url = std::env::var("MEILI_URL").ok().filter(|u| !u.trim().is_empty())?;
+    Some((url, std::env::var("MEILI_KEY").ok().filter(|k| !k.is_empty())))
+}
+
+/// Spawn an app searching with the database index, or with Meilisearch (a fresh index per test).
+pub async fn spawn_search(meili: bool) -> TestApp {
+    if !meili {
+        return spawn().await;
+    }
+    let (url, key) = meili_env().expect("MEILI_URL");
+    spawn_with(|s| {
+        s.meili_url = Some(url);
+        s.meili_key = key.map(plaza::config::Secret::new);
+        s.meili_index = unique_name();
+    })
+    .await
+}
+
 impl TestApp {
+    /// Let background search work finish: send the outbox to Meilisearch (nothing to do for
+    /// the database backends, which index in the writing transaction).
+    pub async fn settle(&self) {
+        if self.settings.meili_url.is_none() {
+            return;
+        }
+        let settings = self.settings.clone();
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let meili = plaza::search::meili::MeiliIndex::new(&settings).expect("meili").expect("configured");
+            let mut conn = pool.get().expect("connection");
+            plaza::search::meili::drain(&mut conn, &meili).expect("outbox drained");
+        })
+        .await
+        .expect("settle");
+    }
+
     /// Another browser, with its own cookies.
     pub fn new_browser(&self) -> Browser {
         Browser::new(&self.addr)

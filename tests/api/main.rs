@@ -15,5 +15,6 @@ mod i18n;
 mod migrations;
 mod pages;
 mod reviews_ideas;
+mod search;
 mod security;
 mod tags;

@@ -540,3 +540,59 @@ topic-start-ideas = Suggest an idea
 error-title-401 = Please log in again
 error-logged-out = Your session ended before this was sent, so it was not saved. Log in again, then paste your text back.
 error-kept-text = What you typed (copy it before leaving this page):
+
+## search
+search-label = Search the site
+search-placeholder = Search…
+search-button = Search
+search-title = Search
+search-title-for = Search: { $query }
+search-filters = Filters
+search-filter-kind = Kind
+search-kind-any = Everything
+search-kind-post = Blog post
+search-kind-comment = Comment
+search-kind-topic = Forum topic
+search-kind-reply = Forum reply
+search-kind-person = Person
+search-filter-place = Blog or board
+search-place-any = Anywhere
+search-filter-author = Author (user name)
+search-filter-tag = Tag
+search-filter-from = From
+search-filter-to = To
+search-filter-sort = Sort by
+search-sort-relevance = Relevance
+search-sort-newest = Newest
+search-apply = Apply filters
+search-clear-filters = Clear filters
+search-empty = Type a word or two to search posts, comments, forum topics, replies and people. Use "quotes" for a phrase and -word to leave a word out.
+search-only-exclusions = A search cannot consist only of words to leave out (-word). Add a word to look for.
+search-no-words = There is nothing to search for in that: use letters or numbers.
+search-fix-filters = Some filters are not valid; they are marked below. Nothing was searched.
+search-unknown-author = No one here has the user name “{ $value }”.
+search-unknown-tag = There is no tag “{ $value }”.
+search-no-results-hint = Check the spelling or remove that filter.
+search-truncated = Your search was long, so only its beginning was used.
+search-fallback = The full search service is not answering right now, so these results come from the basic search. They may be ranked a little differently.
+search-count = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+search-count-more = More than { $count } results
+search-none = Nothing matched “{ $query }”.
+search-none-remove-filters = Search again without filters
+search-none-hint = Try fewer or different words.
+search-prev = Previous
+search-next = Next
+search-page = Page { $page }
+search-reply-to = Re: { $title }
+search-feed-title = Search: { $query }
+search-feed-description = The newest posts matching this search
+search-opensearch-description = Search { $site }
+err-search-kind = Choose one of the kinds in the list.
+err-search-sort = Sort by relevance or by newest.
+err-search-date = Enter a date as YYYY-MM-DD.
+err-search-date-order = The end date is before the start date.
+err-search-place = Choose a blog or board from the list.

@@ -1,0 +1,392 @@
+//! `/search` (the results page with filters), `/search.atom|rss` (a saved search as a feed) and
+//! `/opensearch.xml` (so browsers can add the site as a search engine).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::docs::{self, KINDS, PLACE_BLOG, PLACE_BOARD};
+use super::results::{self, ResultView};
+use super::text::{Fragment, Query};
+use super::{SearchRequest, Sort, sql::COUNT_CAP};
+use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, Ctx, Feed, FieldErrors, Meta, PageCtx, urlencode};
+
+pub const PER_PAGE: i64 = 20;
+
+/// The query string, as typed: every value is kept to fill the form again.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub tag: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl SearchParams {
+    /// The query string for these parameters with another page or sort.
+    fn link(&self, page: i64, sort: &str) -> String {
+        let mut pairs = vec![("q", self.q.as_str())];
+        for (k, v) in [("kind", &self.kind), ("tag", &self.tag), ("author", &self.author), ("place", &self.place)] {
+            if !v.trim().is_empty() {
+                pairs.push((k, v.as_str()));
+            }
+        }
+        for (k, v) in [("from", &self.from), ("to", &self.to)] {
+            if !v.trim().is_empty() {
+                pairs.push((k, v.as_str()));
+            }
+        }
+        if !sort.is_empty() {
+            pairs.push(("sort", sort));
+        }
+        let page = page.to_string();
+        if page != "1" {
+            pairs.push(("page", &page));
+        }
+        pairs.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&")
+    }
+
+    fn has_filters(&self) -> bool {
+        [&self.kind, &self.tag, &self.author, &self.place, &self.from, &self.to].iter().any(|v| !v.trim().is_empty())
+    }
+}
+
+/// A place the filter offers: (value, label) grouped by blogs and boards.
+pub struct PlaceOption {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "search/index.html")]
+struct SearchPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    params: SearchParams,
+    kinds: &'static [&'static str],
+    blogs: Vec<PlaceOption>,
+    boards: Vec<PlaceOption>,
+    errors: FieldErrors,
+    /// Why the query itself gives nothing to look for, if it does.
+    query_problem: &'static str,
+    /// A filter value that names nothing (an unknown author or tag): (catalog key, value).
+    unknown: Option<(&'static str, String)>,
+    truncated: bool,
+    fell_back: bool,
+    searched: bool,
+    results: Vec<ResultView>,
+    total: i64,
+    total_is_estimate: bool,
+    page: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    sort_relevance: String,
+    sort_newest: String,
+    newest: bool,
+}
+
+impl SearchPage<'_> {
+    pub fn kind_key(&self, kind: &str) -> &'static str {
+        results::kind_key(kind)
+    }
+
+    pub fn total_text(&self) -> String {
+        if self.total_is_estimate {
+            self.ctx.ta("search-count-more", &[("count", self.total.min(COUNT_CAP).to_string())])
+        } else {
+            self.ctx.tn("search-count", self.total)
+        }
+    }
+}
+
+/// Fragments of highlighted text (askama escapes each piece; only <mark> is ours).
+pub fn marked(fragments: &[Fragment]) -> Vec<(&str, bool)> {
+    fragments.iter().map(|f| (f.text.as_str(), f.mark)).collect()
+}
+
+/// What a valid set of parameters asks for.
+struct Parsed {
+    request: SearchRequest,
+    errors: FieldErrors,
+    query_problem: &'static str,
+    unknown: Option<(&'static str, String)>,
+    page: i64,
+}
+
+fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, ()> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0)).map_err(|_| ())
+}
+
+/// Check every parameter; look up the author, tag and place they name.
+fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, ctx: &PageCtx) -> AppResult<Parsed> {
+    let access = docs::viewer_access(ctx.user.as_ref());
+    let query = Query::parse(&p.q);
+    let mut errors = FieldErrors::default();
+    let query_problem = if p.q.trim().is_empty() {
+        "search-empty"
+    } else if query.is_empty() && !query.exclude.is_empty() {
+        "search-only-exclusions"
+    } else if query.is_empty() {
+        "search-no-words"
+    } else {
+        ""
+    };
+    let mut req = SearchRequest::new(query, access);
+    let kind = p.kind.trim();
+    if !kind.is_empty() {
+        match KINDS.iter().find(|k| **k == kind) {
+            Some(k) => req.kind = Some(k),
+            None => errors.add("kind", "err-search-kind"),
+        }
+    }
+    match p.sort.trim() {
+        "" | "relevance" => {}
+        "newest" => req.sort = Sort::Newest,
+        _ => errors.add("sort", "err-search-sort"),
+    }
+    match (parse_date(&p.from), parse_date(&p.to)) {
+        (Ok(from), Ok(to)) => {
+            if let (Some(f), Some(t)) = (from, to) {
+                if f > t {
+                    errors.add("to", "err-search-date-order");
+                }
+            }
+            req.from = from;
+            // "To" includes the whole day.
+            req.until = to.map(|t| t + chrono::Duration::days(1));
+        }
+        (from, to) => {
+            if from.is_err() {
+                errors.add("from", "err-search-date");
+            }
+            if to.is_err() {
+                errors.add("to", "err-search-date");
+            }
+        }
+    }
+    let place = p.place.trim();
+    if !place.is_empty() {
+        let parsed = place.split_once('-').and_then(|(k, id)| Some((k, id.parse::<i64>().ok()?)));
+        match parsed {
+            Some((PLACE_BLOG, id)) if crate::blogs::queries::find(conn, id)?.is_some() => {
+                req.place = Some((PLACE_BLOG, id))
+            }
+            Some((PLACE_BOARD, id))
+                if crate::forums::queries::board(conn, id)?.is_some_and(|b| b.can_view(ctx.user.as_ref())) =>
+            {
+                req.place = Some((PLACE_BOARD, id))
+            }
+            _ => errors.add("place", "err-search-place"),
+        }
+    }
+    let mut unknown = None;
+    let author = p.author.trim().trim_start_matches('@');
+    if !author.is_empty() {
+        match crate::accounts::queries::find_by_key(conn, &author.to_lowercase())? {
+            Some(u) => req.author_id = Some(u.id),
+            None => unknown = Some(("search-unknown-author", author.to_string())),
+        }
+    }
+    let tag = p.tag.trim().trim_start_matches('#');
+    if !tag.is_empty() {
+        let slug = crate::content::slug::slugify(tag);
+        match crate::content::tags::find_by_slug(conn, &slug)? {
+            Some(t) => req.tag_id = Some(t.id),
+            None => unknown = Some(("search-unknown-tag", tag.to_string())),
+        }
+    }
+    // Results are counted up to a cap, so pages go as far as the cap.
+    let last_page = COUNT_CAP / PER_PAGE;
+    let page = p.page.trim().parse::<i64>().ok().filter(|n| *n >= 1).unwrap_or(1).min(last_page);
+    req.limit = PER_PAGE;
+    req.offset = (page - 1) * PER_PAGE;
+    Ok(Parsed { request: req, errors, query_problem, unknown, page })
+}
+
+fn place_options(conn: &mut crate::db::DbConn, ctx: &PageCtx) -> AppResult<(Vec<PlaceOption>, Vec<PlaceOption>)> {
+    let blogs = crate::blogs::queries::all_blogs(conn)?
+        .into_iter()
+        .map(|b| PlaceOption { value: format!("{PLACE_BLOG}-{}", b.id), label: b.title })
+        .collect();
+    let boards = crate::forums::handlers::readable_boards(conn, ctx.user.as_ref())?
+        .into_iter()
+        .map(|b| PlaceOption { value: format!("{PLACE_BOARD}-{}", b.id), label: b.name })
+        .collect();
+    Ok((blogs, boards))
+}
+
+pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<SearchParams>) -> AppResult<HttpResponse> {
+    let params = params.into_inner();
+    let page_ctx = ctx.0.clone();
+    let engine = state.search.clone();
+    let p = params.clone();
+    let (parsed, answer, results, places) = crate::db::run(&state.pool, move |conn| {
+        let parsed = parse(conn, &p, &page_ctx)?;
+        let places = place_options(conn, &page_ctx)?;
+        let runnable = parsed.errors.is_empty() && parsed.query_problem.is_empty() && parsed.unknown.is_none();
+        if !runnable {
+            return Ok((parsed, None, Vec::new(), places));
+        }
+        let answer = engine.search(conn, &parsed.request).map_err(search_failed)?;
+        let words = parsed.request.query.highlight_words();
+        let views = results::load(conn, &answer.results.hits, parsed.request.access, &words, page_ctx.lang)?;
+        Ok((parsed, Some(answer), views, places))
+    })
+    .await?;
+
+    let q = params.q.trim();
+    let title =
+        if q.is_empty() { ctx.t("search-title") } else { ctx.ta("search-title-for", &[("query", q.to_string())]) };
+    let mut meta = Meta::new(title, format!("/search?{}", params.link(1, ""))).noindex();
+    if answer.is_some() {
+        let feed_query = params.link(1, "newest");
+        meta.feeds.push(Feed {
+            title: ctx.ta("search-feed-title", &[("query", q.to_string())]),
+            atom: format!("/search.atom?{feed_query}"),
+            rss: format!("/search.rss?{feed_query}"),
+        });
+    }
+    let (total, total_is_estimate, fell_back) =
+        answer.as_ref().map_or((0, false, false), |a| (a.results.total, a.results.total_is_estimate, a.fell_back));
+    let pages = ((total.min(COUNT_CAP) + PER_PAGE - 1) / PER_PAGE).max(1);
+    let sort = if parsed.request.sort == Sort::Newest { "newest" } else { "" };
+    let status = if parsed.errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::BAD_REQUEST
+    };
+    let page = SearchPage {
+        meta,
+        kinds: &KINDS,
+        blogs: places.0,
+        boards: places.1,
+        truncated: parsed.request.query.truncated,
+        fell_back,
+        searched: answer.is_some(),
+        total,
+        total_is_estimate,
+        page: parsed.page,
+        prev: (parsed.page > 1).then(|| format!("/search?{}", params.link(parsed.page - 1, sort))),
+        next: (parsed.page < pages).then(|| format!("/search?{}", params.link(parsed.page + 1, sort))),
+        sort_relevance: format!("/search?{}", params.link(1, "")),
+        sort_newest: format!("/search?{}", params.link(1, "newest")),
+        newest: parsed.request.sort == Sort::Newest,
+        errors: parsed.errors,
+        query_problem: parsed.query_problem,
+        unknown: parsed.unknown,
+        results,
+        params,
+        ctx: &ctx,
+    };
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+fn search_failed(e: super::SearchError) -> AppError {
+    match e {
+        super::SearchError::Db(e) => AppError::from(e),
+        other => AppError::internal(other),
+    }
+}
+
+/// A saved search as a feed: the newest matches.
+pub async fn feed(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    ext: web::Path<String>,
+    params: web::Query<SearchParams>,
+) -> AppResult<HttpResponse> {
+    let format = Format::from_ext(&ext).ok_or(AppError::NotFound)?;
+    let mut params = params.into_inner();
+    params.sort = "newest".into();
+    params.page = String::new();
+    let page_ctx = ctx.0.clone();
+    let engine = state.search.clone();
+    let p = params.clone();
+    let views = crate::db::run(&state.pool, move |conn| {
+        let parsed = parse(conn, &p, &page_ctx)?;
+        if !parsed.errors.is_empty() || !parsed.query_problem.is_empty() || parsed.unknown.is_some() {
+            return Err(AppError::BadRequest("error-bad-request"));
+        }
+        let answer = engine.search(conn, &parsed.request).map_err(search_failed)?;
+        Ok(results::load(conn, &answer.results.hits, parsed.request.access, &[], page_ctx.lang)?)
+    })
+    .await?;
+    let text = |f: &[Fragment]| f.iter().map(|x| x.text.as_str()).collect::<String>();
+    let items: Vec<FeedItem> = views
+        .iter()
+        .map(|v| {
+            let summary = text(&v.snippet);
+            FeedItem {
+                id: ctx.absolute(&v.url),
+                url: ctx.absolute(&v.url),
+                title: text(&v.title),
+                author: v.author.as_ref().map(|a| a.name().to_string()).unwrap_or_default(),
+                published: v.date,
+                updated: v.date,
+                content_html: format!(
+                    "<p>{}</p>",
+                    askama::filters::escape(&summary, askama::filters::Html).map_or(String::new(), |s| s.to_string())
+                ),
+                summary,
+                categories: v.tags.iter().map(|t| t.name.clone()).collect(),
+            }
+        })
+        .collect();
+    let query = params.link(1, "newest");
+    let meta = FeedMeta::new(
+        &ctx,
+        ctx.ta("search-feed-title", &[("query", params.q.trim().to_string())]),
+        ctx.t("search-feed-description"),
+        &format!("/search?{query}"),
+        "/search",
+    );
+    let mut meta = meta;
+    meta.self_base = ctx.absolute("/search");
+    Ok(feeds::respond(&req, format, &meta, &items))
+}
+
+/// The OpenSearch description: browsers offer to add the site's search.
+pub async fn opensearch(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let name: String = state.settings.site_name.chars().take(16).collect();
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+  <ShortName>{short}</ShortName>
+  <Description>{desc}</Description>
+  <InputEncoding>UTF-8</InputEncoding>
+  <Image type="image/svg+xml">{icon}</Image>
+  <Url type="text/html" method="get" template="{search}?q={{searchTerms}}"/>
+  <Url type="application/atom+xml" template="{base}/search.atom?q={{searchTerms}}"/>
+  <Url type="application/opensearchdescription+xml" rel="self" template="{base}/opensearch.xml"/>
+</OpenSearchDescription>
+"#,
+        short = esc(&name),
+        desc = esc(&ctx.ta("search-opensearch-description", &[("site", state.settings.site_name.clone())])),
+        icon = esc(&ctx.absolute("/favicon.svg")),
+        search = esc(&ctx.absolute("/search")),
+        base = esc(ctx.absolute("").trim_end_matches('/')),
+    );
+    HttpResponse::Ok().content_type("application/opensearchdescription+xml; charset=utf-8").body(body)
+}

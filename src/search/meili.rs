@@ -1,0 +1,356 @@
+//! Meilisearch for scale-out (`MEILI_URL`, `MEILI_KEY`). Content changes reach it through the
+//! outbox: `search_outbox` rows written in the same transaction as the change, sent in batches
+//! by a worker in every app process (rows are claimed first, so two processes never send the
+//! same batch), retried with backoff until Meilisearch takes them. The worker reads each
+//! document's current state from the database when it sends, so order and repeats do not matter.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::settings::Settings as IndexSettings;
+use meilisearch_sdk::tasks::Task;
+use serde::{Deserialize, Serialize};
+
+use super::docs::{self, Doc};
+use super::{SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
+use crate::config::Settings;
+use crate::db::schema::search_outbox;
+use crate::db::{DbConn, Pool};
+
+/// Outbox rows sent per batch.
+pub const BATCH: i64 = 500;
+/// How long a claimed batch is left alone before another worker may retry it.
+const CLAIM_MINUTES: i64 = 5;
+/// Longest wait between retries of a failing row.
+const MAX_BACKOFF_SECS: i64 = 300;
+/// Sent rows are kept this long (for operators to look at), then pruned.
+const KEEP_DONE_DAYS: i64 = 7;
+
+/// A document as Meilisearch stores it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MeiliDoc {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub tag_ids: Vec<i64>,
+    pub body: String,
+    pub author_id: Option<i64>,
+    /// "blog-3", "board-7", or "" for people.
+    pub place: String,
+    pub access: i32,
+    /// Unix seconds.
+    pub published_at: i64,
+}
+
+impl From<&Doc> for MeiliDoc {
+    fn from(d: &Doc) -> Self {
+        MeiliDoc {
+            id: d.key(),
+            kind: d.kind.to_string(),
+            title: d.title.clone(),
+            tags: d.tags.clone(),
+            tag_ids: d.tag_ids.clone(),
+            body: d.body.clone(),
+            author_id: d.author_id,
+            place: d.place_id.map(|id| format!("{}-{id}", d.place_kind)).unwrap_or_default(),
+            access: d.access,
+            published_at: d.published_at.and_utc().timestamp(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct HitId {
+    id: String,
+}
+
+pub struct MeiliIndex {
+    client: Client,
+    index: String,
+    timeout: Duration,
+    /// Meilisearch's own I/O runs here; callers are blocking threads (the pool's, the worker's).
+    /// An Option only so that Drop can shut it down without blocking an async thread.
+    runtime: Option<tokio::runtime::Runtime>,
+    settings_applied: AtomicBool,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Unavailable(e.to_string())
+}
+
+impl MeiliIndex {
+    pub fn new(settings: &Settings) -> anyhow::Result<Option<MeiliIndex>> {
+        let Some(url) = &settings.meili_url else { return Ok(None) };
+        let client = Client::new(url.clone(), settings.meili_key.as_ref().map(|k| k.expose().to_string()))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("plaza-meili")
+            .enable_all()
+            .build()?;
+        Ok(Some(MeiliIndex {
+            client,
+            index: settings.meili_index.clone(),
+            timeout: Duration::from_millis(settings.meili_timeout_ms.max(1)),
+            runtime: Some(runtime),
+            settings_applied: AtomicBool::new(false),
+        }))
+    }
+
+    fn block_on<T>(
+        &self,
+        limit: Duration,
+        f: impl Future<Output = Result<T, meilisearch_sdk::errors::Error>>,
+    ) -> Result<T, SearchError> {
+        let runtime = self.runtime.as_ref().ok_or_else(|| unavailable("shutting down"))?;
+        runtime
+            .block_on(async { tokio::time::timeout(limit, f).await })
+            .map_err(|_| unavailable(format!("no answer within {} ms", limit.as_millis())))?
+            .map_err(unavailable)
+    }
+
+    /// Wait for a Meilisearch task and fail unless it succeeded.
+    fn finish(&self, task: meilisearch_sdk::task_info::TaskInfo) -> Result<(), SearchError> {
+        let client = self.client.clone();
+        let done = self.block_on(Duration::from_secs(120), async move {
+            task.wait_for_completion(&client, Some(Duration::from_millis(25)), Some(Duration::from_secs(110))).await
+        })?;
+        match done {
+            Task::Succeeded { .. } => Ok(()),
+            Task::Failed { content } => Err(unavailable(format!("task failed: {}", content.error))),
+            _ => Err(unavailable("task did not finish")),
+        }
+    }
+
+    /// Searchable, filterable and sortable attributes and ranking rules (idempotent; run at
+    /// start-up and again by the worker until it has succeeded once).
+    pub fn apply_settings(&self) -> Result<(), SearchError> {
+        if self.settings_applied.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let settings = IndexSettings::new()
+            .with_searchable_attributes(["title", "tags", "body"])
+            .with_filterable_attributes(["kind", "tag_ids", "author_id", "place", "access", "published_at"])
+            .with_sortable_attributes(["published_at"])
+            .with_ranking_rules(["words", "typo", "proximity", "attribute", "sort", "exactness", "published_at:desc"]);
+        let index = self.client.index(&self.index);
+        let task = self.block_on(Duration::from_secs(10), async move { index.set_settings(&settings).await })?;
+        self.finish(task)?;
+        self.settings_applied.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Add or replace these documents and delete these keys, waiting until Meilisearch has them.
+    pub fn apply(&self, upsert: &[Doc], remove: &[String]) -> Result<(), SearchError> {
+        self.apply_settings()?;
+        let index = self.client.index(&self.index);
+        if !upsert.is_empty() {
+            let docs: Vec<MeiliDoc> = upsert.iter().map(MeiliDoc::from).collect();
+            let index = index.clone();
+            let task =
+                self.block_on(Duration::from_secs(30), async move { index.add_or_replace(&docs, Some("id")).await })?;
+            self.finish(task)?;
+        }
+        if !remove.is_empty() {
+            let ids = remove.to_vec();
+            let task = self.block_on(Duration::from_secs(30), async move { index.delete_documents(&ids).await })?;
+            self.finish(task)?;
+        }
+        Ok(())
+    }
+
+    /// Delete every document (a rebuild from scratch).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.apply_settings()?;
+        let index = self.client.index(&self.index);
+        let task = self.block_on(Duration::from_secs(30), async move { index.delete_all_documents().await })?;
+        self.finish(task)
+    }
+}
+
+impl Drop for MeiliIndex {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The filter expression for a request, built from typed values only.
+pub fn filter(req: &SearchRequest) -> String {
+    let mut parts = vec![format!("access <= {}", req.access)];
+    if let Some(kind) = req.kind {
+        parts.push(format!("kind = \"{kind}\""));
+    }
+    if let Some(author) = req.author_id {
+        parts.push(format!("author_id = {author} AND kind != \"{}\"", docs::KIND_PERSON));
+    }
+    if let Some((place_kind, place_id)) = req.place {
+        parts.push(format!("place = \"{place_kind}-{place_id}\""));
+    }
+    if let Some(tag) = req.tag_id {
+        parts.push(format!("tag_ids = {tag}"));
+    }
+    let ts = |t: NaiveDateTime| t.and_utc().timestamp();
+    if let Some(from) = req.from {
+        parts.push(format!("published_at >= {}", ts(from)));
+    }
+    if let Some(until) = req.until {
+        parts.push(format!("published_at < {}", ts(until)));
+    }
+    parts.join(" AND ")
+}
+
+impl SearchIndex for MeiliIndex {
+    fn name(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    fn search(&self, _conn: &mut DbConn, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let index = self.client.index(&self.index);
+        let query = req.query.to_plain();
+        let filter = filter(req);
+        let (limit, offset) = (req.limit.max(0) as usize, req.offset.max(0) as usize);
+        let newest = req.sort == Sort::Newest;
+        let found = self.block_on(self.timeout, async move {
+            let sort = ["published_at:desc"];
+            let mut search = index.search();
+            search
+                .with_query(&query)
+                .with_filter(&filter)
+                .with_limit(limit)
+                .with_offset(offset)
+                .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&["id"]));
+            if newest {
+                search.with_sort(&sort);
+            }
+            search.execute::<HitId>().await
+        })?;
+        let total = found.estimated_total_hits.or(found.total_hits).unwrap_or(found.hits.len()) as i64;
+        Ok(SearchResults {
+            hits: found.hits.iter().filter_map(|h| docs::parse_key(&h.result.id)).collect(),
+            total,
+            total_is_estimate: found.estimated_total_hits.is_some(),
+        })
+    }
+}
+
+type Claimed = (i64, String, i64, i32);
+
+/// Send one batch of due outbox rows. Returns how many rows were sent (0: nothing was due).
+pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
+    let now = crate::now();
+    let due: Vec<i64> = search_outbox::table
+        .filter(search_outbox::done_at.is_null())
+        .filter(search_outbox::next_attempt_at.le(now))
+        .order(search_outbox::id.asc())
+        .limit(BATCH)
+        .select(search_outbox::id)
+        .load(conn)?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    // Claim: only rows still due are taken, and only by this worker's token.
+    let token = crate::web::random_token();
+    diesel::update(
+        search_outbox::table
+            .filter(search_outbox::id.eq_any(&due))
+            .filter(search_outbox::done_at.is_null())
+            .filter(search_outbox::next_attempt_at.le(now)),
+    )
+    .set((
+        search_outbox::claim.eq(&token),
+        search_outbox::next_attempt_at.eq(now + chrono::Duration::minutes(CLAIM_MINUTES)),
+    ))
+    .execute(conn)?;
+    let claimed: Vec<Claimed> = search_outbox::table
+        .filter(search_outbox::claim.eq(&token))
+        .select((search_outbox::id, search_outbox::doc_kind, search_outbox::ref_id, search_outbox::attempts))
+        .load(conn)?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let result = (|| -> Result<(), SearchError> {
+        let mut content_ids: Vec<i64> = Vec::new();
+        let mut person_ids: Vec<i64> = Vec::new();
+        for (_, kind, ref_id, _) in &claimed {
+            let list = if kind == docs::KIND_PERSON { &mut person_ids } else { &mut content_ids };
+            if !list.contains(ref_id) {
+                list.push(*ref_id);
+            }
+        }
+        let mut current = docs::content_docs(conn, &content_ids)?;
+        current.extend(docs::person_docs(conn, &person_ids)?);
+        let live: std::collections::HashSet<String> = current.iter().map(Doc::key).collect();
+        let mut gone: Vec<String> = claimed
+            .iter()
+            .map(|(_, kind, ref_id, _)| docs::doc_key(kind, *ref_id))
+            .filter(|k| !live.contains(k))
+            .collect();
+        gone.sort();
+        gone.dedup();
+        meili.apply(&current, &gone)
+    })();
+    match result {
+        Ok(()) => {
+            diesel::update(search_outbox::table.filter(search_outbox::claim.eq(&token)))
+                .set((search_outbox::done_at.eq(Some(crate::now())), search_outbox::last_error.eq("")))
+                .execute(conn)?;
+            Ok(claimed.len())
+        }
+        Err(e) => {
+            // Each row backs off by its own attempt count: 2, 4, 8 … seconds, at most 5 minutes.
+            for (id, _, _, attempts) in &claimed {
+                let wait = 2_i64.saturating_pow((*attempts as u32 + 1).min(20)).min(MAX_BACKOFF_SECS);
+                diesel::update(search_outbox::table.find(id))
+                    .set((
+                        search_outbox::attempts.eq(attempts + 1),
+                        search_outbox::next_attempt_at.eq(crate::now() + chrono::Duration::seconds(wait)),
+                        search_outbox::claim.eq(""),
+                        search_outbox::last_error.eq(e.to_string().chars().take(500).collect::<String>()),
+                    ))
+                    .execute(conn)?;
+            }
+            Err(anyhow::anyhow!("sending search changes failed: {e}"))
+        }
+    }
+}
+
+/// Send everything that is due now, batch after batch. Returns how many rows were sent.
+pub fn drain(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    loop {
+        match send_due(conn, meili)? {
+            0 => break,
+            n => sent += n,
+        }
+    }
+    let cutoff = crate::now() - chrono::Duration::days(KEEP_DONE_DAYS);
+    diesel::delete(search_outbox::table.filter(search_outbox::done_at.lt(cutoff))).execute(conn)?;
+    Ok(sent)
+}
+
+/// Rows not yet sent (for `plaza search --status` and the tests).
+pub fn pending(conn: &mut DbConn) -> QueryResult<i64> {
+    search_outbox::table.filter(search_outbox::done_at.is_null()).count().get_result(conn)
+}
+
+/// Run the outbox worker in this process: a thread that sends what is due every second.
+pub fn spawn_worker(pool: Pool, meili: std::sync::Arc<MeiliIndex>) {
+    let spawned = std::thread::Builder::new().name("plaza-search-outbox".into()).spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| drain(&mut conn, &meili));
+            if let Err(e) = run {
+                tracing::warn!(error = %e, "search outbox run failed; will retry");
+                std::thread::sleep(Duration::from_secs(4));
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the search outbox worker");
+    }
+}

@@ -1,0 +1,216 @@
+//! Search over everything people wrote (posts, comments, topics, replies) and over people.
+//!
+//! One seam for every kind of content: the write paths call [`sync_content`] in the same
+//! transaction as the change. That keeps the database index (SQLite FTS5 or PostgreSQL
+//! tsvector, see `sql`) exact, and, when Meilisearch is configured, writes outbox rows that the
+//! worker in `meili` sends on. Queries go through the [`SearchIndex`] trait: the database
+//! backends answer directly; Meilisearch answers when it is up and the database index when not.
+
+pub mod docs;
+pub mod handlers;
+pub mod meili;
+pub mod reindex;
+pub mod results;
+pub mod sql;
+pub mod text;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{search_outbox, site_settings};
+use crate::db::{Backend, DbConn};
+pub use docs::Doc;
+pub use text::Query;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+}
+
+/// A search, with the viewer's access level already decided.
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    pub query: Query,
+    pub kind: Option<&'static str>,
+    pub tag_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub place: Option<(&'static str, i64)>,
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+    pub sort: Sort,
+    pub access: i32,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl SearchRequest {
+    pub fn new(query: Query, access: i32) -> Self {
+        SearchRequest {
+            query,
+            kind: None,
+            tag_id: None,
+            author_id: None,
+            place: None,
+            from: None,
+            until: None,
+            sort: Sort::Relevance,
+            access,
+            offset: 0,
+            limit: 20,
+        }
+    }
+}
+
+/// One page of matches, best first, as (kind, id) keys.
+#[derive(Clone, Debug, Default)]
+pub struct SearchResults {
+    pub hits: Vec<(&'static str, i64)>,
+    pub total: i64,
+    /// `total` is a lower bound (counted up to a cap) or the engine's estimate.
+    pub total_is_estimate: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the search engine is unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// A search backend.
+pub trait SearchIndex: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn search(&self, conn: &mut DbConn, req: &SearchRequest) -> Result<SearchResults, SearchError>;
+}
+
+/// The database's own index for a connection of this backend.
+pub fn database_index(backend: Backend) -> &'static dyn SearchIndex {
+    match backend {
+        Backend::Sqlite => &sql::SqliteFts,
+        Backend::Postgres => &sql::PostgresFts,
+    }
+}
+
+/// The search engine a site runs: the database index, or Meilisearch in front of it.
+#[derive(Clone, Default)]
+pub struct Engine {
+    pub meili: Option<Arc<meili::MeiliIndex>>,
+}
+
+/// What the engine found, and whether it had to fall back to the database index.
+pub struct Answer {
+    pub results: SearchResults,
+    pub fell_back: bool,
+}
+
+impl Engine {
+    pub fn search(&self, conn: &mut DbConn, req: &SearchRequest) -> Result<Answer, SearchError> {
+        if let Some(meili) = &self.meili {
+            match meili.search(conn, req) {
+                Ok(results) => return Ok(Answer { results, fell_back: false }),
+                Err(SearchError::Unavailable(e)) => {
+                    tracing::warn!(error = %e, "Meilisearch unavailable; answering from the database index");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let results = database_index(conn.backend()).search(conn, req)?;
+        Ok(Answer { results, fell_back: self.meili.is_some() })
+    }
+}
+
+const OUTBOX_SETTING: &str = "search.outbox";
+
+/// Turn the Meilisearch outbox on or off (at start-up, from the configuration). Stored in the
+/// database so every app process writing content agrees.
+pub fn set_outbox(conn: &mut DbConn, on: bool) -> QueryResult<()> {
+    diesel::delete(site_settings::table.find(OUTBOX_SETTING)).execute(conn)?;
+    if on {
+        diesel::insert_into(site_settings::table)
+            .values((site_settings::key.eq(OUTBOX_SETTING), site_settings::value.eq("on")))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn outbox_on(conn: &mut DbConn) -> QueryResult<bool> {
+    Ok(site_settings::table.find(OUTBOX_SETTING).select(site_settings::key).first::<String>(conn).optional()?.is_some())
+}
+
+fn enqueue(conn: &mut DbConn, keys: &[(&'static str, i64)]) -> QueryResult<()> {
+    if keys.is_empty() || !outbox_on(conn)? {
+        return Ok(());
+    }
+    let now = crate::now();
+    for (kind, ref_id) in keys {
+        diesel::insert_into(search_outbox::table)
+            .values((
+                search_outbox::doc_kind.eq(kind),
+                search_outbox::ref_id.eq(ref_id),
+                search_outbox::created_at.eq(now),
+                search_outbox::next_attempt_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Bring the index in line with these pieces of content, in the caller's transaction: visible
+/// ones are (re)indexed, the rest taken out with everything under them. A post or topic that
+/// becomes visible again brings its comments or replies back.
+pub fn sync_content(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let docs = docs::content_docs(conn, ids)?;
+    let present: HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
+    let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
+    let roots: Vec<i64> = docs.iter().filter(|d| d.parent_id.is_none()).map(|d| d.ref_id).collect();
+    let already: HashSet<i64> = sql::indexed(conn, &roots)?.into_iter().collect();
+    let new_roots: Vec<i64> = roots.into_iter().filter(|id| !already.contains(id)).collect();
+
+    sql::upsert(conn, &docs)?;
+    let mut keys: Vec<(&'static str, i64)> = docs.iter().map(|d| (d.kind, d.ref_id)).collect();
+    keys.extend(sql::remove_content(conn, &absent)?);
+    enqueue(conn, &keys)?;
+
+    let children = docs::children_of(conn, &new_roots)?;
+    if !children.is_empty() {
+        sync_content(conn, &children)?;
+    }
+    Ok(())
+}
+
+/// Bring the index in line with these people (profile edits, suspension).
+pub fn sync_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
+    let docs = docs::person_docs(conn, ids)?;
+    let present: HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
+    let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
+    sql::upsert(conn, &docs)?;
+    let mut keys: Vec<(&'static str, i64)> = docs.iter().map(|d| (d.kind, d.ref_id)).collect();
+    keys.extend(sql::remove_people(conn, &absent)?);
+    enqueue(conn, &keys)
+}
+
+/// A board's readers changed: its topics and replies carry the new access level at once, and
+/// an external index is told about each of them.
+pub fn board_access_changed(conn: &mut DbConn, board_id: i64, view_access: &str) -> QueryResult<()> {
+    sql::set_place_access(conn, docs::PLACE_BOARD, board_id, docs::board_access(view_access))?;
+    if outbox_on(conn)? {
+        use crate::db::schema::search_docs;
+        let keys: Vec<(String, i64)> = search_docs::table
+            .filter(search_docs::place_kind.eq(docs::PLACE_BOARD))
+            .filter(search_docs::place_id.eq(board_id))
+            .select((search_docs::kind, search_docs::ref_id))
+            .load(conn)?;
+        let keys: Vec<(&'static str, i64)> =
+            keys.iter().filter_map(|(k, id)| docs::parse_key(&docs::doc_key(k, *id))).collect();
+        enqueue(conn, &keys)?;
+    }
+    Ok(())
+}

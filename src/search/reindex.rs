@@ -1,0 +1,171 @@
+//! Rebuilding an index from the database: in batches, each in its own transaction, with the
+//! position saved after each batch, so a rebuild can be stopped and resumed and running it
+//! twice gives the same index.
+
+use diesel::prelude::*;
+
+use super::docs;
+use super::meili::MeiliIndex;
+use super::sql;
+use crate::db::DbConn;
+use crate::db::schema::{contents, site_settings, users};
+
+pub const BATCH: i64 = 500;
+
+/// Which index a rebuild writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Database,
+    Meilisearch,
+}
+
+impl Target {
+    fn cursor_key(self, phase: &str) -> String {
+        let target = match self {
+            Target::Database => "database",
+            Target::Meilisearch => "meilisearch",
+        };
+        format!("search.reindex.{target}.{phase}")
+    }
+}
+
+const PHASES: [&str; 2] = ["content", "people"];
+
+fn cursor(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
+    let v: Option<String> = site_settings::table.find(key).select(site_settings::value).first(conn).optional()?;
+    Ok(v.and_then(|v| v.parse().ok()))
+}
+
+fn set_cursor(conn: &mut DbConn, key: &str, value: Option<i64>) -> QueryResult<()> {
+    diesel::delete(site_settings::table.find(key)).execute(conn)?;
+    if let Some(v) = value {
+        diesel::insert_into(site_settings::table)
+            .values((site_settings::key.eq(key), site_settings::value.eq(v.to_string())))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A rebuild of `target` was started and not finished.
+pub fn interrupted(conn: &mut DbConn, target: Target) -> QueryResult<bool> {
+    for phase in PHASES {
+        if cursor(conn, &target.cursor_key(phase))?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Rows a rebuild goes through (for a progress bar).
+pub fn total(conn: &mut DbConn) -> QueryResult<u64> {
+    let c: i64 = contents::table.count().get_result(conn)?;
+    let u: i64 = users::table.count().get_result(conn)?;
+    Ok((c + u) as u64)
+}
+
+/// The database index holds nothing though there is published content (a site upgraded from
+/// before search, or restored from a dump without the index).
+pub fn database_index_missing(conn: &mut DbConn) -> QueryResult<bool> {
+    use crate::db::schema::search_docs;
+    let indexed: i64 = search_docs::table.count().get_result(conn)?;
+    if indexed > 0 {
+        return Ok(false);
+    }
+    let published: i64 = contents::table.filter(contents::published_at.is_not_null()).count().get_result(conn)?;
+    Ok(published > 0)
+}
+
+/// What a rebuild did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub scanned: u64,
+    pub indexed: u64,
+    pub removed: u64,
+    pub resumed: bool,
+}
+
+/// Rebuild `target` from the database. Resumes an interrupted rebuild unless `restart`.
+/// `progress` is told how many rows each batch covered.
+pub fn rebuild(
+    conn: &mut DbConn,
+    target: Target,
+    meili: Option<&MeiliIndex>,
+    restart: bool,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<Stats> {
+    let resume = !restart && interrupted(conn, target)?;
+    let mut stats = Stats { resumed: resume, ..Stats::default() };
+    if !resume {
+        // A fresh external index starts empty (it cannot list what it holds that the
+        // database no longer has); the database index is brought in line row by row.
+        if target == Target::Meilisearch {
+            meili.ok_or_else(|| anyhow::anyhow!("MEILI_URL is not set"))?.clear()?;
+        }
+        for phase in PHASES {
+            set_cursor(conn, &target.cursor_key(phase), Some(0))?;
+        }
+    }
+    for phase in PHASES {
+        let key = target.cursor_key(phase);
+        let Some(mut after) = cursor(conn, &key)? else { continue };
+        loop {
+            let ids = if phase == "content" {
+                docs::content_ids_after(conn, after, BATCH)?
+            } else {
+                docs::user_ids_after(conn, after, BATCH)?
+            };
+            let Some(&last) = ids.last() else { break };
+            let batch = conn.transaction(|conn| -> anyhow::Result<(u64, u64)> {
+                let found =
+                    if phase == "content" { docs::content_docs(conn, &ids)? } else { docs::person_docs(conn, &ids)? };
+                let present: std::collections::HashSet<i64> = found.iter().map(|d| d.ref_id).collect();
+                let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
+                let removed = match target {
+                    Target::Database => {
+                        sql::upsert(conn, &found)?;
+                        if phase == "content" {
+                            sql::remove_content(conn, &absent)?.len()
+                        } else {
+                            sql::remove_people(conn, &absent)?.len()
+                        }
+                    }
+                    Target::Meilisearch => {
+                        meili.ok_or_else(|| anyhow::anyhow!("MEILI_URL is not set"))?.apply(&found, &[])?;
+                        0
+                    }
+                };
+                set_cursor(conn, &key, Some(last))?;
+                Ok((found.len() as u64, removed as u64))
+            })?;
+            stats.scanned += ids.len() as u64;
+            stats.indexed += batch.0;
+            stats.removed += batch.1;
+            progress(ids.len() as u64);
+            after = last;
+        }
+        set_cursor(conn, &key, None)?;
+    }
+    if target == Target::Database {
+        stats.removed += sql::remove_orphans(conn)? as u64;
+    }
+    Ok(stats)
+}
+
+/// Build the database index in the background (an upgraded site whose content predates it, or
+/// an interrupted rebuild). Pages keep working meanwhile; results fill in as it goes.
+pub fn spawn_database_rebuild(pool: crate::db::Pool) {
+    let spawned = std::thread::Builder::new().name("plaza-reindex".into()).spawn(move || {
+        tracing::info!("building the search index from the database");
+        let run = pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut conn| rebuild(&mut conn, Target::Database, None, false, &|_| {}));
+        match run {
+            Ok(s) => tracing::info!(indexed = s.indexed, scanned = s.scanned, "search index built"),
+            Err(e) => tracing::error!(error = %e, "building the search index failed; run `plaza reindex`"),
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the search index rebuild");
+    }
+}

@@ -1,0 +1,142 @@
+//! Turning hits into what the results page shows, the same way for every backend. Every hit is
+//! checked against the database index once more: an external engine that is behind (a deleted
+//! post whose outbox row is not sent yet) can never show what the viewer may not see.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::docs;
+use super::text::{self, Fragment};
+use crate::accounts::{AuthorView, Role};
+use crate::content::{self, markdown, tags::TagView};
+use crate::db::DbConn;
+use crate::db::schema::{contents, search_docs, users};
+
+/// Characters of text around the first match.
+const SNIPPET_CHARS: usize = 220;
+
+pub struct ResultView {
+    pub kind: &'static str,
+    pub url: String,
+    pub title: Vec<Fragment>,
+    pub snippet: Vec<Fragment>,
+    /// The blog or board it lives in: (name, path).
+    pub place: Option<(String, String)>,
+    pub author: Option<AuthorView>,
+    pub date: NaiveDateTime,
+    pub tags: Vec<TagView>,
+}
+
+impl ResultView {
+    /// Catalog key of the kind's label.
+    pub fn kind_key(&self) -> &'static str {
+        kind_key(self.kind)
+    }
+}
+
+pub fn kind_key(kind: &str) -> &'static str {
+    match kind {
+        docs::KIND_POST => "search-kind-post",
+        docs::KIND_COMMENT => "search-kind-comment",
+        docs::KIND_TOPIC => "search-kind-topic",
+        docs::KIND_REPLY => "search-kind-reply",
+        _ => "search-kind-person",
+    }
+}
+
+type DocRow = (String, i64, Option<i64>, Option<i64>, String, Option<i64>, i32, NaiveDateTime);
+
+/// The views of these hits, in the same order, leaving out any the viewer may not see.
+pub fn load(
+    conn: &mut DbConn,
+    hits: &[(&'static str, i64)],
+    access: i32,
+    words: &[&str],
+    lang: crate::web::i18n::Lang,
+) -> QueryResult<Vec<ResultView>> {
+    if hits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ref_ids: Vec<i64> = hits.iter().map(|h| h.1).collect();
+    let rows: Vec<DocRow> = search_docs::table
+        .filter(search_docs::ref_id.eq_any(&ref_ids))
+        .filter(search_docs::access.le(access))
+        .select((
+            search_docs::kind,
+            search_docs::ref_id,
+            search_docs::parent_id,
+            search_docs::author_id,
+            search_docs::place_kind,
+            search_docs::place_id,
+            search_docs::access,
+            search_docs::published_at,
+        ))
+        .load(conn)?;
+    let rows: HashMap<(String, i64), DocRow> = rows.into_iter().map(|r| ((r.0.clone(), r.1), r)).collect();
+    let visible: Vec<&DocRow> = hits.iter().filter_map(|(k, id)| rows.get(&(k.to_string(), *id))).collect();
+
+    let content_rows: Vec<&DocRow> = visible.iter().copied().filter(|r| r.0 != docs::KIND_PERSON).collect();
+    let mut content_ids: Vec<i64> = content_rows.iter().map(|r| r.1).collect();
+    content_ids.extend(content_rows.iter().filter_map(|r| r.2));
+    let texts: HashMap<i64, (String, String)> = contents::table
+        .filter(contents::id.eq_any(&content_ids))
+        .select((contents::id, contents::title, contents::body_md))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, title, body)| (id, (title, body)))
+        .collect();
+    let paths = content::paths_for(conn, &content_rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+    let mut tags = content::tags::for_contents(conn, &content_rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+    let blog_ids: Vec<i64> = content_rows.iter().filter(|r| r.4 == docs::PLACE_BLOG).filter_map(|r| r.5).collect();
+    let board_ids: Vec<i64> = content_rows.iter().filter(|r| r.4 == docs::PLACE_BOARD).filter_map(|r| r.5).collect();
+    let places = docs::place_names(conn, &blog_ids, &board_ids)?;
+    let person_ids: Vec<i64> = visible.iter().filter_map(|r| r.3).collect();
+    let people: HashMap<i64, (AuthorView, String)> = users::table
+        .filter(users::id.eq_any(&person_ids))
+        .select((users::id, users::username, users::display_name, users::role, users::bio_md))
+        .load::<(i64, String, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, username, display_name, role, bio)| {
+            (id, (AuthorView { username, display_name, role: Role::parse(&role).unwrap_or(Role::Member) }, bio))
+        })
+        .collect();
+
+    let mut out = Vec::with_capacity(visible.len());
+    for (kind, ref_id, parent_id, author_id, place_kind, place_id, _, published_at) in visible {
+        let kind = docs::KINDS.into_iter().find(|k| k == kind).unwrap_or(docs::KIND_POST);
+        if kind == docs::KIND_PERSON {
+            let Some((author, bio)) = people.get(ref_id) else { continue };
+            let title = format!("{} (@{})", author.name(), author.username);
+            out.push(ResultView {
+                kind,
+                url: author.url(),
+                title: text::highlight(&title, words),
+                snippet: text::snippet(&markdown::plain_text(bio), words, SNIPPET_CHARS),
+                place: None,
+                author: Some(author.clone()),
+                date: *published_at,
+                tags: Vec::new(),
+            });
+            continue;
+        }
+        let (Some((own_title, body)), Some(url)) = (texts.get(ref_id), paths.get(ref_id)) else { continue };
+        // A comment or reply is titled by what it answers.
+        let title = match parent_id.and_then(|p| texts.get(&p)) {
+            Some((parent_title, _)) => lang.ta("search-reply-to", &[("title", parent_title.clone())]),
+            None => own_title.clone(),
+        };
+        out.push(ResultView {
+            kind,
+            url: url.clone(),
+            title: text::highlight(&title, words),
+            snippet: text::snippet(&markdown::plain_text(body), words, SNIPPET_CHARS),
+            place: place_id.and_then(|id| places.get(&(place_kind.clone(), id))).cloned(),
+            author: author_id.and_then(|id| people.get(&id)).map(|p| p.0.clone()),
+            date: *published_at,
+            tags: tags.remove(ref_id).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}

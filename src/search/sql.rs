@@ -1,0 +1,332 @@
+//! The two database backends: SQLite FTS5 and PostgreSQL full-text search. Both keep their
+//! index in the same database (and transaction) as the content. This is the one module that
+//! writes backend-specific SQL for search.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+
+use super::docs::{self, Doc};
+use super::text::{Part, Query, index_text};
+use super::{SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
+use crate::db::{Backend, DbConn};
+
+/// Results counted exactly up to this many; beyond, the page says "more than".
+pub const COUNT_CAP: i64 = 1000;
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+#[derive(QueryableByName)]
+struct KeyRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    ref_id: i64,
+}
+
+#[derive(QueryableByName)]
+struct HitRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    ref_id: i64,
+}
+
+#[derive(QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+const UPSERT_COLUMNS: &str = "kind, ref_id, parent_id, author_id, place_kind, place_id, access, published_at";
+const UPSERT_SET: &str = "parent_id = excluded.parent_id, author_id = excluded.author_id, \
+    place_kind = excluded.place_kind, place_id = excluded.place_id, access = excluded.access, \
+    published_at = excluded.published_at";
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Put documents in the database index, replacing earlier versions.
+pub fn upsert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
+    for d in docs {
+        let title = index_text(&d.title);
+        let tags = index_text(&d.tags.join(" "));
+        let body = index_text(&d.body);
+        macro_rules! meta {
+            ($q:expr) => {
+                diesel::sql_query($q)
+                    .bind::<Text, _>(d.kind)
+                    .bind::<BigInt, _>(d.ref_id)
+                    .bind::<Nullable<BigInt>, _>(d.parent_id)
+                    .bind::<Nullable<BigInt>, _>(d.author_id)
+                    .bind::<Text, _>(d.place_kind)
+                    .bind::<Nullable<BigInt>, _>(d.place_id)
+                    .bind::<Integer, _>(d.access)
+                    .bind::<Timestamp, _>(d.published_at)
+            };
+        }
+        match conn {
+            DbConn::Sqlite(c) => {
+                let row: IdRow = meta!(format!(
+                    "INSERT INTO search_docs ({UPSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT (kind, ref_id) DO UPDATE SET {UPSERT_SET} RETURNING id"
+                ))
+                .get_result(c)?;
+                diesel::sql_query("DELETE FROM search_fts WHERE rowid = ?").bind::<BigInt, _>(row.id).execute(c)?;
+                diesel::sql_query("INSERT INTO search_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)")
+                    .bind::<BigInt, _>(row.id)
+                    .bind::<Text, _>(&title)
+                    .bind::<Text, _>(&tags)
+                    .bind::<Text, _>(&body)
+                    .execute(c)?;
+            }
+            DbConn::Postgresql(c) => {
+                meta!(format!(
+                    "INSERT INTO search_docs ({UPSERT_COLUMNS}, tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                     setweight(to_tsvector('english', $9), 'A') || setweight(to_tsvector('english', $10), 'B') \
+                     || setweight(to_tsvector('english', $11), 'D')) \
+                     ON CONFLICT (kind, ref_id) DO UPDATE SET {UPSERT_SET}, tsv = excluded.tsv"
+                ))
+                .bind::<Text, _>(&title)
+                .bind::<Text, _>(&tags)
+                .bind::<Text, _>(&body)
+                .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Take documents out: `where_sql` selects the search_docs rows (built from integers and
+/// constants only). Returns the (kind, ref_id) of what was removed.
+fn remove_where(conn: &mut DbConn, where_sql: &str) -> QueryResult<Vec<(&'static str, i64)>> {
+    let sql = format!("DELETE FROM search_docs WHERE {where_sql} RETURNING id, kind, ref_id");
+    let rows: Vec<KeyRow> = diesel::sql_query(sql).load(conn)?;
+    if let DbConn::Sqlite(c) = conn {
+        for r in &rows {
+            diesel::sql_query("DELETE FROM search_fts WHERE rowid = ?").bind::<BigInt, _>(r.id).execute(c)?;
+        }
+    }
+    Ok(rows.into_iter().filter_map(|r| docs::parse_key(&docs::doc_key(&r.kind, r.ref_id))).collect())
+}
+
+/// Remove these pieces of content and everything under them (a post's comments, a topic's replies).
+pub fn remove_content(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = id_list(ids);
+    remove_where(conn, &format!("kind <> '{}' AND (ref_id IN ({list}) OR parent_id IN ({list}))", docs::KIND_PERSON))
+}
+
+pub fn remove_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    remove_where(conn, &format!("kind = '{}' AND ref_id IN ({})", docs::KIND_PERSON, id_list(ids)))
+}
+
+/// Take out documents whose content or person no longer exists at all.
+pub fn remove_orphans(conn: &mut DbConn) -> QueryResult<usize> {
+    let person = docs::KIND_PERSON;
+    Ok(remove_where(
+        conn,
+        &format!(
+            "(kind <> '{person}' AND ref_id NOT IN (SELECT id FROM contents)) \
+             OR (kind = '{person}' AND ref_id NOT IN (SELECT id FROM users))"
+        ),
+    )?
+    .len())
+}
+
+/// Which of these roots (posts, topics) are in the index now.
+pub fn indexed(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT ref_id AS id FROM search_docs WHERE kind <> '{}' AND ref_id IN ({})",
+        docs::KIND_PERSON,
+        id_list(ids)
+    );
+    Ok(diesel::sql_query(sql).load::<IdRow>(conn)?.into_iter().map(|r| r.id).collect())
+}
+
+/// A board's readers changed: its documents get the new access level at once.
+pub fn set_place_access(conn: &mut DbConn, place_kind: &str, place_id: i64, access: i32) -> QueryResult<()> {
+    use crate::db::schema::search_docs;
+    diesel::update(
+        search_docs::table.filter(search_docs::place_kind.eq(place_kind)).filter(search_docs::place_id.eq(place_id)),
+    )
+    .set(search_docs::access.eq(access))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Empty the database index (a rebuild from scratch).
+pub fn clear(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            diesel::sql_query("DELETE FROM search_docs").execute(c)?;
+            diesel::sql_query("INSERT INTO search_fts (search_fts) VALUES ('delete-all')").execute(c)?;
+        }
+        DbConn::Postgresql(c) => {
+            diesel::sql_query("DELETE FROM search_docs").execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// The WHERE conditions every backend query shares (visibility and filters). Only integers,
+/// timestamps formatted from typed values, and constants reach the SQL text.
+fn filters_sql(req: &SearchRequest) -> String {
+    let mut sql = format!(" AND d.access <= {}", req.access);
+    if let Some(kind) = req.kind {
+        sql.push_str(&format!(" AND d.kind = '{kind}'"));
+    }
+    if let Some(author) = req.author_id {
+        sql.push_str(&format!(" AND d.author_id = {author} AND d.kind <> '{}'", docs::KIND_PERSON));
+    }
+    if let Some((place_kind, place_id)) = req.place {
+        sql.push_str(&format!(" AND d.place_kind = '{place_kind}' AND d.place_id = {place_id}"));
+    }
+    if let Some(tag) = req.tag_id {
+        sql.push_str(&format!(
+            " AND d.kind IN ('{}', '{}') AND EXISTS (SELECT 1 FROM content_tags ct \
+             WHERE ct.content_id = d.ref_id AND ct.tag_id = {tag})",
+            docs::KIND_POST,
+            docs::KIND_TOPIC
+        ));
+    }
+    if let Some(from) = req.from {
+        sql.push_str(&format!(" AND d.published_at >= '{}'", from.format("%Y-%m-%d %H:%M:%S")));
+    }
+    if let Some(until) = req.until {
+        sql.push_str(&format!(" AND d.published_at < '{}'", until.format("%Y-%m-%d %H:%M:%S")));
+    }
+    sql
+}
+
+fn fts5_quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+fn fts5_part(p: &Part) -> String {
+    if p.phrase {
+        fts5_quote(&p.words.join(" "))
+    } else {
+        p.words.iter().map(|w| fts5_quote(w)).collect::<Vec<_>>().join(" AND ")
+    }
+}
+
+/// An FTS5 MATCH expression in which every word is a quoted string: no user text can be an operator.
+pub fn fts5_expression(q: &Query) -> String {
+    let mut expr = q.include.iter().map(|p| format!("({})", fts5_part(p))).collect::<Vec<_>>().join(" AND ");
+    for p in &q.exclude {
+        expr.push_str(&format!(" NOT ({})", fts5_part(p)));
+    }
+    expr
+}
+
+fn tsquery_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+fn tsquery_part(p: &Part) -> String {
+    let sep = if p.phrase { " <-> " } else { " & " };
+    format!("({})", p.words.iter().map(|w| tsquery_quote(w)).collect::<Vec<_>>().join(sep))
+}
+
+/// A to_tsquery('english', …) input with every word quoted.
+pub fn tsquery_expression(q: &Query) -> String {
+    let mut parts: Vec<String> = q.include.iter().map(tsquery_part).collect();
+    parts.extend(q.exclude.iter().map(|p| format!("!{}", tsquery_part(p))));
+    parts.join(" & ")
+}
+
+fn results(hits: Vec<HitRow>, total: i64) -> SearchResults {
+    SearchResults {
+        hits: hits.into_iter().filter_map(|h| docs::parse_key(&docs::doc_key(&h.kind, h.ref_id))).collect(),
+        total,
+        total_is_estimate: total > COUNT_CAP,
+    }
+}
+
+/// Run a search whose FROM/WHERE (`from`, with the match expression as its one bind
+/// parameter) and ORDER BY are the backend's own: one page of hits and the capped count.
+fn run(conn: &mut DbConn, req: &SearchRequest, expr: &str, from: &str, order: &str) -> QueryResult<SearchResults> {
+    let hits: Vec<HitRow> = diesel::sql_query(format!(
+        "SELECT d.kind AS kind, d.ref_id AS ref_id {from} ORDER BY {order} LIMIT {} OFFSET {}",
+        req.limit, req.offset
+    ))
+    .bind::<Text, _>(expr)
+    .load(conn)?;
+    let total: CountRow =
+        diesel::sql_query(format!("SELECT count(*) AS n FROM (SELECT 1 {from} LIMIT {}) t", COUNT_CAP + 1))
+            .bind::<Text, _>(expr)
+            .get_result(conn)?;
+    Ok(results(hits, total.n))
+}
+
+/// SQLite FTS5: bm25 with the title weighing most, then tags, then the body.
+pub struct SqliteFts;
+
+impl SearchIndex for SqliteFts {
+    fn name(&self) -> &'static str {
+        "sqlite-fts5"
+    }
+
+    fn search(&self, conn: &mut DbConn, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        if conn.backend() != Backend::Sqlite {
+            return Err(SearchError::Unavailable("SQLite FTS5 needs a SQLite database".into()));
+        }
+        let from = format!(
+            "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?{}",
+            filters_sql(req)
+        );
+        let order = match req.sort {
+            Sort::Relevance => "bm25(search_fts, 8.0, 4.0, 1.0), d.published_at DESC",
+            Sort::Newest => "d.published_at DESC",
+        };
+        Ok(run(conn, req, &fts5_expression(&req.query), &from, order)?)
+    }
+}
+
+/// PostgreSQL: a tsvector per document with a GIN index, ranked by ts_rank.
+pub struct PostgresFts;
+
+impl SearchIndex for PostgresFts {
+    fn name(&self) -> &'static str {
+        "postgresql-fts"
+    }
+
+    fn search(&self, conn: &mut DbConn, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        if conn.backend() != Backend::Postgres {
+            return Err(SearchError::Unavailable("PostgreSQL full-text search needs a PostgreSQL database".into()));
+        }
+        let from = format!("FROM search_docs d, to_tsquery('english', $1) q WHERE d.tsv @@ q{}", filters_sql(req));
+        let order = match req.sort {
+            Sort::Relevance => "ts_rank(d.tsv, q) DESC, d.published_at DESC",
+            Sort::Newest => "d.published_at DESC",
+        };
+        Ok(run(conn, req, &tsquery_expression(&req.query), &from, order)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_quote_every_word() {
+        let q = Query::parse(r#"install "quick start" -beta NEAR"#);
+        assert_eq!(fts5_expression(&q), r#"("install") AND ("quick start") AND ("NEAR") NOT ("beta")"#);
+        assert_eq!(tsquery_expression(&q), "('install') & ('quick' <-> 'start') & ('NEAR') & !('beta')");
+    }
+}
