@@ -12,6 +12,7 @@ mod feeds;
 mod forums;
 mod helpers;
 mod i18n;
+mod meili_fake;
 mod migrations;
 mod pages;
 mod reviews_ideas;

@@ -1,0 +1,237 @@
+//! The Meilisearch backend against a local HTTP fake: the requests it sends (settings, document
+//! batches, deletions, searches with the visibility filter), and what happens when Meilisearch
+//! fails or is slow (writes succeed, nothing is lost, the page falls back and says so).
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use plaza::accounts::Role;
+
+use crate::helpers::{TestApp, publish, spawn_with, start_topic};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Ok,
+    Fail,
+    SlowSearch,
+}
+
+#[derive(Default)]
+struct Fake {
+    mode: Option<Mode>,
+    /// (method, path with query, body)
+    requests: Vec<(String, String, String)>,
+    /// Document ids the fake's search answers with.
+    hits: Vec<String>,
+    next_task: u32,
+}
+
+type Shared = Arc<Mutex<Fake>>;
+
+const TIME: &str = "2026-11-25T10:00:00Z";
+
+fn task_info(uid: u32, kind: &str) -> serde_json::Value {
+    serde_json::json!({"taskUid": uid, "indexUid": "plaza", "status": "enqueued", "type": kind, "enqueuedAt": TIME})
+}
+
+async fn handle(req: HttpRequest, body: web::Bytes, fake: web::Data<Shared>) -> HttpResponse {
+    let path = req.uri().to_string();
+    let method = req.method().to_string();
+    let (mode, hits, uid) = {
+        let mut f = fake.lock().expect("lock");
+        f.requests.push((method.clone(), path.clone(), String::from_utf8_lossy(&body).into_owned()));
+        f.next_task += 1;
+        (f.mode.unwrap_or(Mode::Ok), f.hits.clone(), f.next_task)
+    };
+    if mode == Mode::Fail {
+        return HttpResponse::InternalServerError().json(serde_json::json!({
+            "message": "the fake is down", "code": "internal", "type": "internal", "link": "https://example.com"
+        }));
+    }
+    if path.starts_with("/tasks/") {
+        return HttpResponse::Ok().json(serde_json::json!({
+            "uid": 1, "indexUid": "plaza", "status": "succeeded", "type": "documentAdditionOrUpdate",
+            "details": {"receivedDocuments": 1, "indexedDocuments": 1}, "duration": "PT0.001S",
+            "enqueuedAt": TIME, "startedAt": TIME, "finishedAt": TIME, "canceledBy": null, "error": null
+        }));
+    }
+    if path.ends_with("/search") {
+        if mode == Mode::SlowSearch {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        }
+        let hits: Vec<serde_json::Value> = hits.iter().map(|id| serde_json::json!({"id": id})).collect();
+        let n = hits.len();
+        return HttpResponse::Ok().json(serde_json::json!({
+            "hits": hits, "query": "", "processingTimeMs": 1, "limit": 20, "offset": 0, "estimatedTotalHits": n
+        }));
+    }
+    let kind = if path.contains("/settings") {
+        "settingsUpdate"
+    } else if path.contains("delete") || method == "DELETE" {
+        "documentDeletion"
+    } else {
+        "documentAdditionOrUpdate"
+    };
+    HttpResponse::Accepted().json(task_info(uid, kind))
+}
+
+/// Start the fake and a Plaza app pointing at it.
+async fn with_fake(timeout_ms: u64) -> (TestApp, Shared) {
+    let fake: Shared = Arc::new(Mutex::new(Fake::default()));
+    let data = web::Data::new(fake.clone());
+    let server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::to(handle)))
+        .workers(1)
+        .bind("127.0.0.1:0")
+        .expect("bind fake");
+    let addr = server.addrs()[0];
+    tokio::spawn(server.run());
+    let app = spawn_with(|s| {
+        s.meili_url = Some(format!("http://{addr}"));
+        s.meili_index = "plaza".into();
+        s.meili_timeout_ms = timeout_ms;
+    })
+    .await;
+    (app, fake)
+}
+
+fn requests(fake: &Shared, needle: &str) -> Vec<(String, String, String)> {
+    fake.lock().expect("lock").requests.iter().filter(|r| r.1.contains(needle)).cloned().collect()
+}
+
+fn set_mode(fake: &Shared, mode: Mode) {
+    fake.lock().expect("lock").mode = Some(mode);
+}
+
+fn pending(app: &TestApp) -> i64 {
+    plaza::search::meili::pending(&mut app.conn()).expect("pending")
+}
+
+/// Run the outbox worker once (what the background thread does every second).
+async fn drain(app: &TestApp) -> Result<usize, String> {
+    let settings = app.settings.clone();
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let meili = plaza::search::meili::MeiliIndex::new(&settings).expect("meili").expect("configured");
+        let mut conn = pool.get().expect("connection");
+        plaza::search::meili::drain(&mut conn, &meili).map_err(|e| e.to_string())
+    })
+    .await
+    .expect("drain")
+}
+
+#[tokio::test]
+async fn outbox_sends_settings_documents_and_deletions() {
+    let (app, fake) = with_fake(1500).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let path = publish(&alice, "alice", "Outbox post", "Sent to 搜索引擎 in a batch.", "news").await;
+    assert!(pending(&app) >= 2, "the new person and the post wait in the outbox");
+    let sent = drain(&app).await.expect("sent");
+    assert!(sent >= 2);
+    assert_eq!(pending(&app), 0);
+
+    let settings = requests(&fake, "/indexes/plaza/settings");
+    assert_eq!(settings[0].0, "PATCH");
+    for attr in ["\"filterableAttributes\"", "\"access\"", "\"tag_ids\"", "\"sortableAttributes\"", "\"published_at\""]
+    {
+        assert!(settings[0].2.contains(attr), "{attr} missing from {}", settings[0].2);
+    }
+    let docs = requests(&fake, "/indexes/plaza/documents?primaryKey=id");
+    let body = docs.iter().map(|r| r.2.as_str()).collect::<String>();
+    let post_id = crate::helpers::post_id(&alice.get(&path).await.body);
+    for expected in [
+        format!("\"id\":\"post-{post_id}\""),
+        "\"title\":\"Outbox post\"".to_string(),
+        "搜索引擎".to_string(),
+        "\"tags\":[\"news\"]".to_string(),
+        "\"access\":0".to_string(),
+        "\"place\":\"blog-".to_string(),
+    ] {
+        assert!(body.contains(&expected), "{expected} missing from {body}");
+    }
+    assert!(requests(&fake, "/tasks/").len() >= 2, "each batch is waited for before it counts as done");
+
+    // Deleting sends a deletion of that document.
+    alice.post(&format!("/posts/{post_id}/delete"), &[]).await;
+    assert_eq!(pending(&app), 1);
+    drain(&app).await.expect("sent");
+    let deletions = requests(&fake, "/documents/delete-batch");
+    assert!(deletions.iter().any(|r| r.2.contains(&format!("\"post-{post_id}\""))), "{deletions:?}");
+    assert_eq!(pending(&app), 0);
+}
+
+#[tokio::test]
+async fn meilisearch_down_loses_nothing_and_the_page_falls_back() {
+    let (app, fake) = with_fake(1500).await;
+    set_mode(&fake, Mode::Fail);
+    let alice = app.user_browser("alice", Role::Employee).await;
+    // Writing works while Meilisearch is down.
+    publish(&alice, "alice", "Written during the outage", "Nothing is lost.", "").await;
+    let waiting = pending(&app);
+    assert!(waiting >= 2);
+    let err = drain(&app).await.expect_err("Meilisearch is down");
+    assert!(err.contains("fake is down"), "{err}");
+    assert_eq!(pending(&app), waiting, "failed rows stay in the outbox");
+    {
+        use diesel::prelude::*;
+        use plaza::db::schema::search_outbox as o;
+        let rows: Vec<(i32, String, chrono::NaiveDateTime)> =
+            o::table.select((o::attempts, o::last_error, o::next_attempt_at)).load(&mut app.conn()).expect("rows");
+        assert!(rows.iter().all(|(a, e, next)| *a == 1 && e.contains("fake is down") && *next > plaza::now()));
+    }
+    // The page answers from the database index and says so.
+    let page = app.get("/search?q=outage").await;
+    page.assert_status(200)
+        .assert_contains("full search service is not answering")
+        .assert_contains("Written during the");
+
+    // Meilisearch comes back; once the backoff has passed the outbox drains.
+    set_mode(&fake, Mode::Ok);
+    assert_eq!(drain(&app).await.expect("nothing due yet"), 0, "rows wait out their backoff");
+    {
+        use diesel::prelude::*;
+        use plaza::db::schema::search_outbox as o;
+        diesel::update(o::table).set(o::next_attempt_at.eq(plaza::now())).execute(&mut app.conn()).expect("due");
+    }
+    assert_eq!(drain(&app).await.expect("sent"), waiting as usize);
+    assert_eq!(pending(&app), 0);
+    assert!(
+        requests(&fake, "/documents?primaryKey=id").iter().any(|r| r.2.contains("Written during the outage")),
+        "the document written during the outage reached Meilisearch"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_meilisearch_is_not_waited_for() {
+    let (app, fake) = with_fake(200).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Patience test", "Slow engines are skipped.", "").await;
+    set_mode(&fake, Mode::SlowSearch);
+    let page = app.get("/search?q=patience").await;
+    page.assert_status(200).assert_contains("full search service is not answering").assert_contains("<mark>Patience</mark> test");
+}
+
+#[tokio::test]
+async fn searches_carry_the_viewers_access_and_hits_are_checked_again() {
+    let (app, fake) = with_fake(1500).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    app.create_board("staff-room", "discussion", "employees", "employees");
+    app.create_board("help", "discussion", "everyone", "members");
+    let (_, internal) = start_topic(&alice, "staff-room", "Internal budget", "Numbers.").await;
+    let (_, public) = start_topic(&alice, "help", "Public budget question", "Numbers too.").await;
+    // A misbehaving (or stale) engine answers with a private topic and a document that no longer exists.
+    fake.lock().expect("lock").hits =
+        vec![format!("topic-{internal}"), format!("topic-{public}"), "post-999999".into(), "bogus".into()];
+
+    let page = app.get("/search?q=budget&kind=topic&sort=newest").await;
+    page.assert_status(200).assert_lacks("not answering").assert_contains("Public <mark>budget</mark> question");
+    page.assert_lacks("Internal");
+    let search = requests(&fake, "/indexes/plaza/search");
+    let body = &search.last().expect("a search request").2;
+    for expected in ["\"q\":\"budget\"", "access <= 0", "kind = \\\"topic\\\"", "\"sort\":[\"published_at:desc\"]"] {
+        assert!(body.contains(expected), "{expected} missing from {body}");
+    }
+    // Staff see the internal topic, and the engine is asked for it.
+    alice.get("/search?q=budget").await.assert_contains("Internal <mark>budget</mark>");
+    let staff_search = requests(&fake, "/indexes/plaza/search");
+    assert!(staff_search.last().expect("search").2.contains("access <= 2"));
+}
