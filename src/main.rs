@@ -48,11 +48,15 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: i64,
     },
-    /// Add a large generated board (`/forums/bench`) for benchmarks.
+    /// Add generated content for benchmarks: topics on `/forums/bench`, or with
+    /// `--search-docs` a mixed English/Chinese search corpus on `/forums/search-bench`.
     SeedBench {
         /// How many topics to add.
         #[arg(long, default_value_t = 10_000)]
         topics: usize,
+        /// Instead: how many search documents (topics, replies, posts) to generate and index.
+        #[arg(long)]
+        search_docs: Option<usize>,
     },
 }
 
@@ -117,7 +121,21 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => user_command(&settings, command),
-        Command::SeedBench { topics } => {
+        Command::SeedBench { search_docs: Some(n), .. } => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let bar = indicatif::ProgressBar::new(n as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template(
+                "[{bar:40}] {pos}/{len} documents  {per_sec}  eta {eta}",
+            )?);
+            let started = std::time::Instant::now();
+            plaza::seed::seed_search_bench(&mut conn, n, &|k| bar.inc(k as u64))?;
+            bar.finish_and_clear();
+            let secs = started.elapsed().as_secs_f64();
+            println!("{n} documents generated and indexed in {secs:.1} s ({:.0} documents/s)", n as f64 / secs);
+            Ok(())
+        }
+        Command::SeedBench { topics, .. } => {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
             let (path, count) = plaza::seed::seed_bench(&mut conn, topics)?;

@@ -6,6 +6,7 @@
 //! worker in `meili` sends on. Queries go through the [`SearchIndex`] trait: the database
 //! backends answer directly; Meilisearch answers when it is up and the database index when not.
 
+pub mod corpus;
 pub mod docs;
 pub mod handlers;
 pub mod meili;
@@ -45,6 +46,8 @@ pub struct SearchRequest {
     pub access: i32,
     pub offset: i64,
     pub limit: i64,
+    /// Relevance is ranked among at most this many of the newest matches (database backends).
+    pub rank_window: i64,
 }
 
 impl SearchRequest {
@@ -61,6 +64,7 @@ impl SearchRequest {
             access,
             offset: 0,
             limit: 20,
+            rank_window: sql::RANK_WINDOW,
         }
     }
 }

@@ -258,19 +258,24 @@ fn results(hits: Vec<HitRow>, total: i64) -> SearchResults {
     }
 }
 
-/// Run a search whose FROM/WHERE (`from`, with the match expression as its one bind
-/// parameter) and ORDER BY are the backend's own: one page of hits and the capped count.
-fn run(conn: &mut DbConn, req: &SearchRequest, expr: &str, from: &str, order: &str) -> QueryResult<SearchResults> {
-    let hits: Vec<HitRow> = diesel::sql_query(format!(
-        "SELECT d.kind AS kind, d.ref_id AS ref_id {from} ORDER BY {order} LIMIT {} OFFSET {}",
-        req.limit, req.offset
+/// Relevance is computed over at most this many matches: the newest ones. Ranking every match of
+/// a word found in half a million documents costs hundreds of milliseconds and changes nothing a
+/// reader sees on the first pages; recent content is what a community looks for first. Words
+/// with fewer matches (most searches) are ranked in full.
+pub const RANK_WINDOW: i64 = 2_000;
+
+/// Run a search: `hits_sql` (the backend's own, with the match expression as its one bind
+/// parameter) gives one page of hits; `from` (FROM/WHERE, same parameter) is counted up to the cap,
+/// newest first (`newest`: the ORDER BY that walks the index backwards), so a date filter on
+/// recent content stops early instead of passing over years of older matches.
+fn run(conn: &mut DbConn, expr: &str, hits_sql: String, from: &str, newest: &str) -> QueryResult<SearchResults> {
+    let hits: Vec<HitRow> = diesel::sql_query(hits_sql).bind::<Text, _>(expr).load(conn)?;
+    let total: CountRow = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM (SELECT 1 {from} ORDER BY {newest} LIMIT {}) t",
+        COUNT_CAP + 1
     ))
     .bind::<Text, _>(expr)
-    .load(conn)?;
-    let total: CountRow =
-        diesel::sql_query(format!("SELECT count(*) AS n FROM (SELECT 1 {from} LIMIT {}) t", COUNT_CAP + 1))
-            .bind::<Text, _>(expr)
-            .get_result(conn)?;
+    .get_result(conn)?;
     Ok(results(hits, total.n))
 }
 
@@ -290,11 +295,22 @@ impl SearchIndex for SqliteFts {
             "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?{}",
             filters_sql(req)
         );
-        let order = match req.sort {
-            Sort::Relevance => "bm25(search_fts, 8.0, 4.0, 1.0), d.published_at DESC",
-            Sort::Newest => "d.published_at DESC",
+        let (limit, offset) = (req.limit, req.offset);
+        // FTS5 walks a word's documents newest first (rowid order is publication order) and stops
+        // after the window, so bm25 is computed for at most `rank_window` rows.
+        let hits_sql = match req.sort {
+            Sort::Relevance => format!(
+                "SELECT kind, ref_id FROM (SELECT d.kind AS kind, d.ref_id AS ref_id, search_fts.rowid AS id, \
+                 bm25(search_fts, 10.0, 2.0, 1.0) AS score {from} ORDER BY search_fts.rowid DESC LIMIT {}) \
+                 ORDER BY score, id DESC LIMIT {limit} OFFSET {offset}",
+                req.rank_window
+            ),
+            Sort::Newest => format!(
+                "SELECT d.kind AS kind, d.ref_id AS ref_id {from} ORDER BY search_fts.rowid DESC \
+                 LIMIT {limit} OFFSET {offset}"
+            ),
         };
-        Ok(run(conn, req, &fts5_expression(&req.query), &from, order)?)
+        Ok(run(conn, &fts5_expression(&req.query), hits_sql, &from, "search_fts.rowid DESC")?)
     }
 }
 
@@ -311,11 +327,23 @@ impl SearchIndex for PostgresFts {
             return Err(SearchError::Unavailable("PostgreSQL full-text search needs a PostgreSQL database".into()));
         }
         let from = format!("FROM search_docs d, to_tsquery('english', $1) q WHERE d.tsv @@ q{}", filters_sql(req));
-        let order = match req.sort {
-            Sort::Relevance => "ts_rank(d.tsv, q) DESC, d.published_at DESC",
-            Sort::Newest => "d.published_at DESC",
+        let (limit, offset) = (req.limit, req.offset);
+        // ts_rank reads each document's tsvector: rank only the newest `rank_window` matches.
+        let hits_sql = match req.sort {
+            Sort::Relevance => format!(
+                "SELECT d.kind AS kind, d.ref_id AS ref_id \
+                 FROM (SELECT d.id {from} ORDER BY d.id DESC LIMIT {}) w \
+                 JOIN search_docs d ON d.id = w.id, to_tsquery('english', $1) q \
+                 ORDER BY ts_rank(d.tsv, q) DESC, d.id DESC LIMIT {limit} OFFSET {offset}",
+                req.rank_window
+            ),
+            Sort::Newest => {
+                format!(
+                    "SELECT d.kind AS kind, d.ref_id AS ref_id {from} ORDER BY d.id DESC LIMIT {limit} OFFSET {offset}"
+                )
+            }
         };
-        Ok(run(conn, req, &tsquery_expression(&req.query), &from, order)?)
+        Ok(run(conn, &tsquery_expression(&req.query), hits_sql, &from, "d.id DESC")?)
     }
 }
 

@@ -207,7 +207,9 @@ async fn a_slow_meilisearch_is_not_waited_for() {
     publish(&alice, "alice", "Patience test", "Slow engines are skipped.", "").await;
     set_mode(&fake, Mode::SlowSearch);
     let page = app.get("/search?q=patience").await;
-    page.assert_status(200).assert_contains("full search service is not answering").assert_contains("<mark>Patience</mark> test");
+    page.assert_status(200)
+        .assert_contains("full search service is not answering")
+        .assert_contains("<mark>Patience</mark> test");
 }
 
 #[tokio::test]

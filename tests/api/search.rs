@@ -409,3 +409,31 @@ async fn reindex_rebuilds_resumes_and_is_idempotent() {
     assert!(!plaza::search::reindex::interrupted(&mut conn, Target::Database).expect("done"));
     assert_eq!(app.count("search_docs"), before);
 }
+
+#[tokio::test]
+async fn relevance_is_ranked_among_the_newest_matches() {
+    use plaza::search::{Query, SearchRequest, database_index};
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    // Older posts match best (the word in the title); newer ones only in the body.
+    for i in 0..3 {
+        publish(&alice, "alice", &format!("Walrus guide {i}"), "Everything about the walrus.", "").await;
+    }
+    for i in 0..5 {
+        publish(&alice, "alice", &format!("Later note {i}"), "A walrus was mentioned once.", "").await;
+    }
+    let mut conn = app.conn();
+    let mut req = SearchRequest::new(Query::parse("walrus"), 0);
+    let backend = conn.backend();
+    let all = database_index(backend).search(&mut conn, &req).expect("search");
+    assert_eq!(all.hits.len(), 8);
+    let best = all.hits[0].1;
+    // With a window of the 5 newest matches, the old guides are out of the ranking.
+    req.rank_window = 5;
+    let windowed = database_index(backend).search(&mut conn, &req).expect("search");
+    assert_eq!(windowed.hits.len(), 5);
+    assert!(!windowed.hits.iter().any(|h| h.1 == best), "the best but oldest match is outside the window");
+    // Newest-first sorting is not windowed.
+    req.sort = plaza::search::Sort::Newest;
+    assert_eq!(database_index(backend).search(&mut conn, &req).expect("search").hits.len(), 8);
+}

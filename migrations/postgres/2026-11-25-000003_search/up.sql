@@ -16,7 +16,7 @@ CREATE TABLE search_docs (
     access INTEGER NOT NULL DEFAULT 0,
     published_at TIMESTAMP NOT NULL,
     tsv TSVECTOR NOT NULL,
-    UNIQUE (kind, ref_id)
+    UNIQUE (ref_id, kind)
 );
 CREATE INDEX search_docs_parent_idx ON search_docs (parent_id);
 CREATE INDEX search_docs_place_idx ON search_docs (place_kind, place_id);

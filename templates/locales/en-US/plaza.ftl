@@ -542,6 +542,7 @@ error-logged-out = Your session ended before this was sent, so it was not saved.
 error-kept-text = What you typed (copy it before leaving this page):
 
 ## search
+search-form-label = Search with filters
 search-label = Search the site
 search-placeholder = Search…
 search-button = Search
@@ -569,7 +570,7 @@ search-clear-filters = Clear filters
 search-empty = Type a word or two to search posts, comments, forum topics, replies and people. Use "quotes" for a phrase and -word to leave a word out.
 search-only-exclusions = A search cannot consist only of words to leave out (-word). Add a word to look for.
 search-no-words = There is nothing to search for in that: use letters or numbers.
-search-fix-filters = Some filters are not valid; they are marked below. Nothing was searched.
+search-fix-filters = Some filters are not valid; each is marked in the filters below. Nothing was searched yet.
 search-unknown-author = No one here has the user name “{ $value }”.
 search-unknown-tag = There is no tag “{ $value }”.
 search-no-results-hint = Check the spelling or remove that filter.

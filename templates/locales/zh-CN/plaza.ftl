@@ -501,6 +501,7 @@ error-logged-out = 提交前你的登录已过期，所以内容没有保存。�
 error-kept-text = 你输入的内容（离开本页前请复制）：
 
 ## search
+search-form-label = 带筛选的搜索
 search-label = 搜索本站
 search-placeholder = 搜索…
 search-button = 搜索
@@ -528,7 +529,7 @@ search-clear-filters = 清除筛选
 search-empty = 输入一两个词，搜索文章、评论、论坛主题、回复和用户。用"引号"搜索短语，用 -词 排除某个词。
 search-only-exclusions = 搜索不能只包含要排除的词（-词），请再加一个要查找的词。
 search-no-words = 这里没有可以搜索的内容：请使用文字或数字。
-search-fix-filters = 部分筛选条件无效，已在下方标出。本次未进行搜索。
+search-fix-filters = 部分筛选条件无效，已在下方的筛选中标出。尚未进行搜索。
 search-unknown-author = 没有用户名为“{ $value }”的用户。
 search-unknown-tag = 没有“{ $value }”这个标签。
 search-no-results-hint = 请检查拼写，或去掉这个筛选条件。
