@@ -428,29 +428,26 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
     Ok("5 boards with questions, reviews and ideas".to_string())
 }
 
+/// The generated content's author (created once, with a random password nobody knows).
+fn bench_user(conn: &mut DbConn, name: &str, role: Role) -> anyhow::Result<User> {
+    if let Some(u) = users::find_by_key(conn, name)? {
+        return Ok(u);
+    }
+    let hash = password::hash(&crate::web::random_token())?;
+    let username = Username::parse(name).map_err(|k| anyhow::anyhow!("{k}"))?;
+    let email = Email::parse(&format!("{name}@bench.plaza.example")).map_err(|k| anyhow::anyhow!("{k}"))?;
+    users::create(
+        conn,
+        users::CreateUser { username: &username, email: &email, password_hash: &hash, role, locale: None },
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))
+}
+
 /// `plaza seed-bench`: a large board for measuring (mixed English and Chinese titles), in
 /// batches of 1,000 topics per transaction. Returns how many topics the board now has.
 pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i64)> {
     use crate::forums::queries::{self as fq, BoardInput, TopicInput};
-    let author = match users::find_by_key(conn, "benchbot")? {
-        Some(u) => u,
-        None => {
-            let hash = password::hash(&crate::web::random_token())?;
-            let username = Username::parse("benchbot").map_err(|k| anyhow::anyhow!("{k}"))?;
-            let email = Email::parse("benchbot@bench.plaza.example").map_err(|k| anyhow::anyhow!("{k}"))?;
-            users::create(
-                conn,
-                users::CreateUser {
-                    username: &username,
-                    email: &email,
-                    password_hash: &hash,
-                    role: Role::Member,
-                    locale: None,
-                },
-            )
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?
-        }
-    };
+    let author = bench_user(conn, "benchbot", Role::Member)?;
     let board = match fq::board_by_slug(conn, "bench")? {
         Some(b) => b,
         None => {
@@ -513,25 +510,7 @@ pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i
 /// `/forums/search-bench` and the blog of `searchbench`, indexed as it goes.
 pub fn seed_search_bench(conn: &mut DbConn, docs: usize, progress: &dyn Fn(usize)) -> anyhow::Result<()> {
     use crate::forums::queries::{self as fq, BoardInput};
-    let author = match users::find_by_key(conn, "searchbench")? {
-        Some(u) => u,
-        None => {
-            let hash = password::hash(&crate::web::random_token())?;
-            let username = Username::parse("searchbench").map_err(|k| anyhow::anyhow!("{k}"))?;
-            let email = Email::parse("searchbench@bench.plaza.example").map_err(|k| anyhow::anyhow!("{k}"))?;
-            users::create(
-                conn,
-                users::CreateUser {
-                    username: &username,
-                    email: &email,
-                    password_hash: &hash,
-                    role: Role::Employee,
-                    locale: None,
-                },
-            )
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?
-        }
-    };
+    let author = bench_user(conn, "searchbench", Role::Employee)?;
     let blog = blogs::ensure_staff_blog(conn, &author)?;
     let board_id = match fq::board_by_slug(conn, "search-bench")? {
         Some(b) => b.id,
