@@ -443,7 +443,7 @@ pub fn seed(
                             .values((
                                 topics::content_id.eq(id),
                                 topics::board_id.eq(target.board_id),
-                                topics::slug.eq(format!("t{i}")),
+                                topics::slug.eq(format!("t{id}")),
                                 topics::last_activity_at.eq(at),
                             ))
                             .execute(conn)?;
@@ -466,7 +466,7 @@ pub fn seed(
                             .values((
                                 posts::content_id.eq(id),
                                 posts::blog_id.eq(target.blog_id),
-                                posts::slug.eq(format!("p{i}")),
+                                posts::slug.eq(format!("p{id}")),
                             ))
                             .execute(conn)?;
                     }

@@ -63,7 +63,15 @@ impl SearchParams {
     }
 
     fn has_filters(&self) -> bool {
-        [&self.kind, &self.tag, &self.author, &self.place, &self.from, &self.to].iter().any(|v| !v.trim().is_empty())
+        self.active_filters() > 0
+    }
+
+    /// How many filters are set (shown on the closed filter panel).
+    pub fn active_filters(&self) -> i64 {
+        [&self.kind, &self.tag, &self.author, &self.place, &self.from, &self.to]
+            .iter()
+            .filter(|v| !v.trim().is_empty())
+            .count() as i64
     }
 }
 

@@ -88,7 +88,7 @@ pub async fn switch_lang(
 
 pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
     let body = format!(
-        "User-agent: *\nDisallow: /admin/\nDisallow: /settings\nDisallow: /write\nDisallow: /manage/\nDisallow: /notifications\nDisallow: /login\nDisallow: /register\n\nSitemap: {}\n",
+        "User-agent: *\nDisallow: /admin/\nDisallow: /settings\nDisallow: /write\nDisallow: /manage/\nDisallow: /notifications\nDisallow: /login\nDisallow: /register\nDisallow: /search\n\nSitemap: {}\n",
         state.settings.absolute("/sitemap.xml")
     );
     HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(body)

@@ -106,7 +106,8 @@ async fn sitemap_and_robots() {
     robots
         .assert_status(200)
         .assert_contains(&format!("Sitemap: {BASE_URL}/sitemap.xml"))
-        .assert_contains("Disallow: /admin/");
+        .assert_contains("Disallow: /admin/")
+        .assert_contains("Disallow: /search");
 }
 
 #[tokio::test]

@@ -437,3 +437,17 @@ async fn relevance_is_ranked_among_the_newest_matches() {
     req.sort = plaza::search::Sort::Newest;
     assert_eq!(database_index(backend).search(&mut conn, &req).expect("search").hits.len(), 8);
 }
+
+#[tokio::test]
+async fn a_board_page_searches_that_board() {
+    let app = spawn().await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("chat", "discussion", "everyone", "members");
+    start_topic(&bob, "help", "Koala in help", "A koala question.").await;
+    start_topic(&bob, "chat", "Koala in chat", "Koala talk.").await;
+    let board_id = app.ids("boards", "id")[0];
+    app.get("/forums/help").await.assert_contains(&format!("name=\"place\" value=\"board-{board_id}\""));
+    let page = app.get(&format!("/search?place=board-{board_id}&q=koala")).await;
+    page.assert_contains("1 result").assert_contains("in help").assert_lacks("in chat");
+}

@@ -549,6 +549,11 @@ search-button = Search
 search-title = Search
 search-title-for = Search: { $query }
 search-filters = Filters
+search-filters-active = { $count ->
+    [one] { $count } active
+   *[other] { $count } active
+}
+search-this-board = Search this board
 search-filter-kind = Kind
 search-kind-any = Everything
 search-kind-post = Blog post
