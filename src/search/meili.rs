@@ -113,7 +113,7 @@ impl MeiliIndex {
     }
 
     /// Wait for a Meilisearch task and fail unless it succeeded.
-    fn finish(&self, task: meilisearch_sdk::task_info::TaskInfo) -> Result<(), SearchError> {
+    pub fn finish(&self, task: meilisearch_sdk::task_info::TaskInfo) -> Result<(), SearchError> {
         let client = self.client.clone();
         let done = self.block_on(Duration::from_secs(120), async move {
             task.wait_for_completion(&client, Some(Duration::from_millis(25)), Some(Duration::from_secs(110))).await
@@ -160,6 +160,15 @@ impl MeiliIndex {
             self.finish(task)?;
         }
         Ok(())
+    }
+
+    /// Queue documents without waiting (a rebuild sends batch after batch and lets Meilisearch
+    /// index them together); pass the task to `finish` before counting them as sent.
+    pub fn enqueue(&self, upsert: &[Doc]) -> Result<meilisearch_sdk::task_info::TaskInfo, SearchError> {
+        self.apply_settings()?;
+        let index = self.client.index(&self.index);
+        let docs: Vec<MeiliDoc> = upsert.iter().map(MeiliDoc::from).collect();
+        self.block_on(Duration::from_secs(30), async move { index.add_or_replace(&docs, Some("id")).await })
     }
 
     /// Delete every document (a rebuild from scratch).
@@ -233,7 +242,8 @@ impl SearchIndex for MeiliIndex {
         Ok(SearchResults {
             hits: found.hits.iter().filter_map(|h| docs::parse_key(&h.result.id)).collect(),
             total,
-            total_is_estimate: found.estimated_total_hits.is_some(),
+            // Meilisearch counts up to its maxTotalHits (1,000 by default), like the database's cap.
+            total_is_estimate: total >= super::sql::COUNT_CAP,
         })
     }
 }

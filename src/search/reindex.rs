@@ -11,6 +11,23 @@ use crate::db::DbConn;
 use crate::db::schema::{contents, site_settings, users};
 
 pub const BATCH: i64 = 500;
+/// Meilisearch batches queued before waiting for them.
+const MEILI_QUEUE: usize = 20;
+
+/// Wait for queued Meilisearch tasks, then save the position they cover.
+fn confirm(
+    conn: &mut DbConn,
+    meili: &MeiliIndex,
+    queued: &mut Vec<meilisearch_sdk::task_info::TaskInfo>,
+    key: &str,
+    last: i64,
+) -> anyhow::Result<()> {
+    for task in queued.drain(..) {
+        meili.finish(task)?;
+    }
+    set_cursor(conn, key, Some(last))?;
+    Ok(())
+}
 
 /// Which index a rebuild writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +125,9 @@ pub fn rebuild(
     for phase in PHASES {
         let key = target.cursor_key(phase);
         let Some(mut after) = cursor(conn, &key)? else { continue };
+        // Meilisearch: batches are queued without waiting and confirmed every few batches; the
+        // saved position moves only past confirmed batches.
+        let mut queued = Vec::new();
         loop {
             let ids = if phase == "content" {
                 docs::content_ids_after(conn, after, BATCH)?
@@ -120,28 +140,40 @@ pub fn rebuild(
                     if phase == "content" { docs::content_docs(conn, &ids)? } else { docs::person_docs(conn, &ids)? };
                 let present: std::collections::HashSet<i64> = found.iter().map(|d| d.ref_id).collect();
                 let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
-                let removed = match target {
-                    Target::Database => {
+                let removed = match (target, meili) {
+                    (Target::Database, _) => {
                         sql::upsert(conn, &found)?;
-                        if phase == "content" {
+                        let removed = if phase == "content" {
                             sql::remove_content(conn, &absent)?.len()
                         } else {
                             sql::remove_people(conn, &absent)?.len()
-                        }
+                        };
+                        set_cursor(conn, &key, Some(last))?;
+                        removed
                     }
-                    Target::Meilisearch => {
-                        meili.ok_or_else(|| anyhow::anyhow!("MEILI_URL is not set"))?.apply(&found, &[])?;
+                    (Target::Meilisearch, Some(m)) => {
+                        if !found.is_empty() {
+                            queued.push(m.enqueue(&found)?);
+                        }
                         0
                     }
+                    (Target::Meilisearch, None) => anyhow::bail!("MEILI_URL is not set"),
                 };
-                set_cursor(conn, &key, Some(last))?;
                 Ok((found.len() as u64, removed as u64))
             })?;
             stats.scanned += ids.len() as u64;
             stats.indexed += batch.0;
             stats.removed += batch.1;
-            progress(ids.len() as u64);
             after = last;
+            if let Some(m) = meili.filter(|_| target == Target::Meilisearch) {
+                if queued.len() >= MEILI_QUEUE {
+                    confirm(conn, m, &mut queued, &key, last)?;
+                }
+            }
+            progress(ids.len() as u64);
+        }
+        if let Some(m) = meili.filter(|_| target == Target::Meilisearch) {
+            confirm(conn, m, &mut queued, &key, after)?;
         }
         set_cursor(conn, &key, None)?;
     }

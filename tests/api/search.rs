@@ -43,6 +43,7 @@ on_every_backend!(
     drafts_private_boards_and_deletions_stay_hidden,
     edits_and_board_access_changes_follow_at_once,
     finds_people,
+    rebuilding_the_index_gives_the_same_results,
 );
 
 /// Search as `b`; with Meilisearch, first let the outbox drain and make sure Meilisearch answered.
@@ -279,6 +280,29 @@ async fn finds_people(app: TestApp) {
     page.assert_contains("Mia Müller").assert_contains("/u/mia");
     search(&app, &app.browser, &q("摄影")).await.assert_contains("Mia Müller");
     search(&app, &app.browser, &format!("{}&kind=person", q("wangfang"))).await.assert_contains("@wangfang");
+}
+
+async fn rebuilding_the_index_gives_the_same_results(app: TestApp) {
+    use plaza::search::reindex::{Target, rebuild};
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Rebuilt narwhal", "The narwhal survives a rebuild.", "").await;
+    search(&app, &app.browser, &q("narwhal")).await.assert_contains("Rebuilt narwhal");
+    let settings = app.settings.clone();
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        match plaza::search::meili::MeiliIndex::new(&settings).expect("settings") {
+            Some(meili) => rebuild(&mut conn, Target::Meilisearch, Some(&meili), true, &|_| {}).expect("rebuild"),
+            None => {
+                plaza::search::sql::clear(&mut conn).expect("clear");
+                rebuild(&mut conn, Target::Database, None, true, &|_| {}).expect("rebuild")
+            }
+        }
+    })
+    .await
+    .expect("rebuild");
+    search(&app, &app.browser, &q("narwhal")).await.assert_contains("Rebuilt narwhal").assert_contains("1 result");
+    search(&app, &app.browser, &q("alice")).await.assert_contains("@alice");
 }
 
 // ------------------------------------------------------------------ the page itself
