@@ -29,6 +29,8 @@ pub struct FeedMeta {
     pub page_url: String,
     /// Absolute URL of this feed (without extension; `.atom` / `.rss` is added).
     pub self_base: String,
+    /// A query string that is part of the feed's identity (a saved search), or "".
+    pub self_query: String,
     pub lang: &'static str,
 }
 
@@ -46,7 +48,17 @@ impl FeedMeta {
             description,
             page_url: ctx.absolute(page_path),
             self_base: ctx.absolute(feed_base),
+            self_query: String::new(),
             lang: ctx.lang.code(),
+        }
+    }
+
+    /// The feed's own address in a format: `…/feed.atom`, `/search.rss?q=…`.
+    pub fn self_url(&self, ext: &str) -> String {
+        if self.self_query.is_empty() {
+            format!("{}.{ext}", self.self_base)
+        } else {
+            format!("{}.{ext}?{}", self.self_base, self.self_query)
         }
     }
 }
@@ -102,14 +114,14 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
         })
         .collect();
     FeedBuilder::default()
-        .id(format!("{}.atom", meta.self_base))
+        .id(meta.self_url("atom"))
         .title(Text::plain(meta.title.clone()))
         .subtitle(Some(Text::plain(meta.description.clone())))
         .updated(utc(updated))
         .lang(Some(meta.lang.to_string()))
         .links(vec![
             Link {
-                href: format!("{}.atom", meta.self_base),
+                href: meta.self_url("atom"),
                 rel: "self".into(),
                 mime_type: Some("application/atom+xml".into()),
                 ..Default::default()
@@ -152,7 +164,7 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
         })
         .collect();
     let mut self_link = AtomLink::default();
-    self_link.set_href(format!("{}.rss", meta.self_base));
+    self_link.set_href(meta.self_url("rss"));
     self_link.set_rel("self");
     self_link.set_mime_type(Some("application/rss+xml".to_string()));
     ChannelBuilder::default()

@@ -352,31 +352,30 @@ pub async fn feed(
                 author: v.author.as_ref().map(|a| a.name().to_string()).unwrap_or_default(),
                 published: v.date,
                 updated: v.date,
-                content_html: format!(
-                    "<p>{}</p>",
-                    askama::filters::escape(&summary, askama::filters::Html).map_or(String::new(), |s| s.to_string())
-                ),
+                content_html: format!("<p>{}</p>", crate::web::escape_html(&summary)),
                 summary,
                 categories: v.tags.iter().map(|t| t.name.clone()).collect(),
             }
         })
         .collect();
     let query = params.link(1, "newest");
-    let meta = FeedMeta::new(
-        &ctx,
-        ctx.ta("search-feed-title", &[("query", params.q.trim().to_string())]),
-        ctx.t("search-feed-description"),
-        &format!("/search?{query}"),
-        "/search",
-    );
-    let mut meta = meta;
-    meta.self_base = ctx.absolute("/search");
+    let mut meta = FeedMeta {
+        self_query: query.clone(),
+        ..FeedMeta::new(
+            &ctx,
+            ctx.ta("search-feed-title", &[("query", params.q.trim().to_string())]),
+            ctx.t("search-feed-description"),
+            &format!("/search?{query}"),
+            "/search",
+        )
+    };
+    meta.description = ctx.ta("search-feed-description", &[("query", params.q.trim().to_string())]);
     Ok(feeds::respond(&req, format, &meta, &items))
 }
 
 /// The OpenSearch description: browsers offer to add the site's search.
 pub async fn opensearch(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let esc = crate::web::escape_html;
     let name: String = state.settings.site_name.chars().take(16).collect();
     let body = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>

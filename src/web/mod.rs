@@ -34,6 +34,11 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// Escape text for HTML or XML (element content and quoted attributes).
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
 /// Percent-encode a path segment or query value (keeps unreserved characters readable).
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")

@@ -115,7 +115,7 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
     );
     let mut add = |path: &str, lastmod: Option<chrono::NaiveDateTime>| {
         xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(&state.settings.absolute(path)));
+        xml.push_str(&crate::web::escape_html(&state.settings.absolute(path)));
         xml.push_str("</loc>");
         if let Some(t) = lastmod {
             xml.push_str(&format!("<lastmod>{}</lastmod>", t.format("%Y-%m-%d")));
@@ -144,8 +144,4 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
     }
     xml.push_str("</urlset>\n");
     Ok(crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", newest))
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }

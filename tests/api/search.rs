@@ -396,7 +396,9 @@ async fn header_box_opensearch_feed_and_paging() {
     feed.assert_status(200)
         .assert_contains("<feed")
         .assert_contains("Widget note 22")
-        .assert_contains("http://plaza.test/blogs/alice/");
+        .assert_contains("http://plaza.test/blogs/alice/")
+        // Each saved search is its own feed: its id and self link carry the query.
+        .assert_contains("<id>http://plaza.test/search.atom?q=widget&amp;sort=newest</id>");
     app.get(&format!("/search.rss?{}", q("widget"))).await.assert_status(200).assert_contains("<rss");
     app.get("/search.atom?q=").await.assert_status(400);
     app.get(&format!("/search.json?{}", q("widget"))).await.assert_status(404);
