@@ -248,12 +248,17 @@ pub fn user_ids_after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<
     users::table.filter(users::id.gt(after)).order(users::id.asc()).limit(limit).select(users::id).load(conn)
 }
 
-/// Names of the places (blogs and boards) for display.
-pub fn place_names(
-    conn: &mut DbConn,
-    blog_ids: &[i64],
-    board_ids: &[i64],
-) -> QueryResult<HashMap<(String, i64), (String, String)>> {
+/// A blog or board as a result shows it.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub name: String,
+    pub path: String,
+    /// The board's kind (questions, reviews, ideas…), "" for a blog.
+    pub board_kind: String,
+}
+
+/// The places (blogs and boards) of a page of results, for display.
+pub fn places(conn: &mut DbConn, blog_ids: &[i64], board_ids: &[i64]) -> QueryResult<HashMap<(String, i64), Place>> {
     let mut out = HashMap::new();
     let rows: Vec<(i64, String, String, String)> = blogs::table
         .filter(blogs::id.eq_any(blog_ids))
@@ -265,14 +270,15 @@ pub fn place_names(
         } else {
             format!("/blogs/{}", crate::web::path_segment(&slug))
         };
-        out.insert((PLACE_BLOG.to_string(), id), (title, path));
+        out.insert((PLACE_BLOG.to_string(), id), Place { name: title, path, board_kind: String::new() });
     }
-    let rows: Vec<(i64, String, String)> = boards::table
+    let rows: Vec<(i64, String, String, String)> = boards::table
         .filter(boards::id.eq_any(board_ids))
-        .select((boards::id, boards::name, boards::slug))
+        .select((boards::id, boards::name, boards::slug, boards::kind))
         .load(conn)?;
-    for (id, name, slug) in rows {
-        out.insert((PLACE_BOARD.to_string(), id), (name, format!("/forums/{}", crate::web::path_segment(&slug))));
+    for (id, name, slug, kind) in rows {
+        let path = format!("/forums/{}", crate::web::path_segment(&slug));
+        out.insert((PLACE_BOARD.to_string(), id), Place { name, path, board_kind: kind });
     }
     Ok(out)
 }

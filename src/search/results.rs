@@ -22,17 +22,24 @@ pub struct ResultView {
     pub url: String,
     pub title: Vec<Fragment>,
     pub snippet: Vec<Fragment>,
-    /// The blog or board it lives in: (name, path).
-    pub place: Option<(String, String)>,
+    /// The blog or board it lives in.
+    pub place: Option<docs::Place>,
     pub author: Option<AuthorView>,
     pub date: NaiveDateTime,
     pub tags: Vec<TagView>,
 }
 
 impl ResultView {
-    /// Catalog key of the kind's label.
+    /// Catalog key of the kind's label: a topic on a questions, reviews or ideas board is
+    /// labelled as a question, review or idea.
     pub fn kind_key(&self) -> &'static str {
-        kind_key(self.kind)
+        let board_kind = self.place.as_ref().map_or("", |p| p.board_kind.as_str());
+        match (self.kind, board_kind) {
+            (docs::KIND_TOPIC, crate::forums::BOARD_QUESTIONS) => "search-kind-question",
+            (docs::KIND_TOPIC, crate::forums::BOARD_REVIEWS) => "search-kind-review",
+            (docs::KIND_TOPIC, crate::forums::BOARD_IDEAS) => "search-kind-idea",
+            (kind, _) => kind_key(kind),
+        }
     }
 }
 
@@ -91,7 +98,7 @@ pub fn load(
     let mut tags = content::tags::for_contents(conn, &content_rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
     let blog_ids: Vec<i64> = content_rows.iter().filter(|r| r.4 == docs::PLACE_BLOG).filter_map(|r| r.5).collect();
     let board_ids: Vec<i64> = content_rows.iter().filter(|r| r.4 == docs::PLACE_BOARD).filter_map(|r| r.5).collect();
-    let places = docs::place_names(conn, &blog_ids, &board_ids)?;
+    let places = docs::places(conn, &blog_ids, &board_ids)?;
     let person_ids: Vec<i64> = visible.iter().filter_map(|r| r.3).collect();
     let people: HashMap<i64, (AuthorView, String)> = users::table
         .filter(users::id.eq_any(&person_ids))

@@ -110,6 +110,10 @@ async fn filters_by_kind_place_author_tag_and_date(app: TestApp) {
     all.assert_contains("5 results");
     let topics = search(&app, &app.browser, &format!("{}&kind=topic", q("quota"))).await;
     topics.assert_contains("2 results").assert_contains("Quota exceeded").assert_lacks("Quota guide");
+    // A topic on a questions board is labelled as a question.
+    topics
+        .assert_contains("<span class=\"badge\">Question</span>")
+        .assert_contains("<span class=\"badge\">Forum topic</span>");
     let replies = search(&app, &app.browser, &format!("{}&kind=reply", q("quota"))).await;
     replies.assert_contains("1 result").assert_contains("Re: Quota exceeded");
     let comments = search(&app, &app.browser, &format!("{}&kind=comment", q("quota"))).await;
@@ -413,8 +417,11 @@ async fn reindex_rebuilds_resumes_and_is_idempotent() {
     let before = app.count("search_docs");
     let mut conn = app.conn();
     // Wipe the index, as a restored dump without it would be; a rebuild brings back the same rows.
+    assert!(!plaza::search::reindex::database_index_missing(&mut conn).expect("check"));
     plaza::search::sql::clear(&mut conn).expect("clear");
     app.get(&format!("/search?{}", q("rebuild"))).await.assert_contains("Nothing matched");
+    // What start-up looks at to rebuild in the background (an upgraded or restored site).
+    assert!(plaza::search::reindex::database_index_missing(&mut conn).expect("check"));
     let stats = rebuild(&mut conn, Target::Database, None, false, &|_| {}).expect("rebuild");
     assert!(!stats.resumed);
     assert_eq!(app.count("search_docs"), before);
