@@ -888,6 +888,7 @@ async fn post_feed(
     meta: FeedMeta,
     format: Format,
 ) -> AppResult<HttpResponse> {
+    let filter = PostFilter { skip_total: true, ..filter };
     let (cards, bodies) = crate::db::run(&state.pool, move |conn| {
         let (cards, _) = queries::list_posts(conn, &filter, 1, FEED_ITEMS)?;
         let bodies = crate::content::bodies(conn, &cards.iter().map(|c| c.id).collect::<Vec<_>>())?;

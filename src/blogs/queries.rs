@@ -237,6 +237,8 @@ pub struct PostFilter {
     pub drafts_of: Option<i64>,
     /// Only these posts (e.g. those citing a post).
     pub ids: Option<Vec<i64>>,
+    /// The caller shows no page count (the home page): skip counting.
+    pub skip_total: bool,
 }
 
 type CardRow = (
@@ -302,7 +304,7 @@ pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
+    let total: i64 = if f.skip_total { 0 } else { build().count().get_result(conn)? };
     let rows: Vec<CardRow> = build()
         .order((contents::published_at.desc(), contents::id.desc()))
         .limit(per_page)

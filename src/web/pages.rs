@@ -31,8 +31,13 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
             return Ok(None);
         }
         let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
-            blog_queries::list_posts(conn, &PostFilter { blog_kind: Some(kind), ..Default::default() }, 1, n)
-                .map(|(p, _)| p)
+            blog_queries::list_posts(
+                conn,
+                &PostFilter { blog_kind: Some(kind), skip_total: true, ..Default::default() },
+                1,
+                n,
+            )
+            .map(|(p, _)| p)
         };
         Ok(Some((
             blog_queries::enterprise_blog(conn)?,
