@@ -571,6 +571,7 @@ search-filter-tag = Tag
 search-filter-from = From
 search-filter-to = To
 search-filter-sort = Sort by
+search-sort-label = Sort by:
 search-sort-relevance = Relevance
 search-sort-newest = Newest
 search-apply = Apply filters

@@ -527,6 +527,7 @@ search-filter-tag = 标签
 search-filter-from = 起始日期
 search-filter-to = 截止日期
 search-filter-sort = 排序
+search-sort-label = 排序：
 search-sort-relevance = 相关度
 search-sort-newest = 最新
 search-apply = 应用筛选
