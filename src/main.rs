@@ -290,5 +290,9 @@ fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::
         took.as_secs_f64() * 1000.0,
         if answer.fell_back { " (Meilisearch unavailable: database index)" } else { "" }
     );
+    if engine.meili.is_some() {
+        // Operators: how far Meilisearch is behind the database.
+        println!("{} changes waiting in the search outbox", search::meili::pending(&mut conn)?);
+    }
     Ok(())
 }
