@@ -123,17 +123,16 @@ fn security_headers() -> DefaultHeaders {
 
 /// A random secret kept in the database so every app process signs with the same key.
 fn load_secret(conn: &mut db::DbConn, key: &str) -> anyhow::Result<Vec<u8>> {
-    let existing: Option<String> =
-        site_settings::table.find(key).select(site_settings::value).first(conn).optional()?;
-    if let Some(v) = existing {
+    if let Some(v) = db::setting(conn, key)? {
         return Ok(hex::decode(v)?);
     }
+    // Two processes starting at once: the second insert fails and both read the first's key.
     db::ignore_duplicate(conn, |conn| {
         diesel::insert_into(site_settings::table)
             .values((site_settings::key.eq(key), site_settings::value.eq(web::random_token())))
             .execute(conn)
     })?;
-    let v: String = site_settings::table.find(key).select(site_settings::value).first(conn)?;
+    let v = db::setting(conn, key)?.ok_or_else(|| anyhow::anyhow!("{key} missing after insert"))?;
     Ok(hex::decode(v)?)
 }
 

@@ -157,4 +157,28 @@ where
     }
 }
 
+/// A site-wide setting (`site_settings`), shared by every app process.
+pub fn setting(conn: &mut DbConn, key: &str) -> QueryResult<Option<String>> {
+    use schema::site_settings;
+    site_settings::table.find(key).select(site_settings::value).first(conn).optional()
+}
+
+/// Set a site-wide setting, or remove it with `None`. Safe when several processes start at once
+/// and set the same value (update, else insert, ignoring a concurrent insert).
+pub fn set_setting(conn: &mut DbConn, key: &str, value: Option<&str>) -> QueryResult<()> {
+    use schema::site_settings;
+    let Some(v) = value else {
+        diesel::delete(site_settings::table.find(key)).execute(conn)?;
+        return Ok(());
+    };
+    if diesel::update(site_settings::table.find(key)).set(site_settings::value.eq(v)).execute(conn)? == 0 {
+        ignore_duplicate(conn, |conn| {
+            diesel::insert_into(site_settings::table)
+                .values((site_settings::key.eq(key), site_settings::value.eq(v)))
+                .execute(conn)
+        })?;
+    }
+    Ok(())
+}
+
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);

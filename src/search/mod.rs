@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{search_outbox, site_settings};
+use crate::db::schema::search_outbox;
 use crate::db::{Backend, DbConn};
 pub use docs::Doc;
 pub use text::Query;
@@ -133,17 +133,11 @@ const OUTBOX_SETTING: &str = "search.outbox";
 /// Turn the Meilisearch outbox on or off (at start-up, from the configuration). Stored in the
 /// database so every app process writing content agrees.
 pub fn set_outbox(conn: &mut DbConn, on: bool) -> QueryResult<()> {
-    diesel::delete(site_settings::table.find(OUTBOX_SETTING)).execute(conn)?;
-    if on {
-        diesel::insert_into(site_settings::table)
-            .values((site_settings::key.eq(OUTBOX_SETTING), site_settings::value.eq("on")))
-            .execute(conn)?;
-    }
-    Ok(())
+    crate::db::set_setting(conn, OUTBOX_SETTING, on.then_some("on"))
 }
 
 fn outbox_on(conn: &mut DbConn) -> QueryResult<bool> {
-    Ok(site_settings::table.find(OUTBOX_SETTING).select(site_settings::key).first::<String>(conn).optional()?.is_some())
+    Ok(crate::db::setting(conn, OUTBOX_SETTING)?.is_some())
 }
 
 fn enqueue(conn: &mut DbConn, keys: &[(&'static str, i64)]) -> QueryResult<()> {

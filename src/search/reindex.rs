@@ -8,7 +8,7 @@ use super::docs;
 use super::meili::MeiliIndex;
 use super::sql;
 use crate::db::DbConn;
-use crate::db::schema::{contents, site_settings, users};
+use crate::db::schema::{contents, users};
 
 pub const BATCH: i64 = 500;
 /// Meilisearch batches queued before waiting for them.
@@ -49,18 +49,11 @@ impl Target {
 const PHASES: [&str; 2] = ["content", "people"];
 
 fn cursor(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
-    let v: Option<String> = site_settings::table.find(key).select(site_settings::value).first(conn).optional()?;
-    Ok(v.and_then(|v| v.parse().ok()))
+    Ok(crate::db::setting(conn, key)?.and_then(|v| v.parse().ok()))
 }
 
 fn set_cursor(conn: &mut DbConn, key: &str, value: Option<i64>) -> QueryResult<()> {
-    diesel::delete(site_settings::table.find(key)).execute(conn)?;
-    if let Some(v) = value {
-        diesel::insert_into(site_settings::table)
-            .values((site_settings::key.eq(key), site_settings::value.eq(v.to_string())))
-            .execute(conn)?;
-    }
-    Ok(())
+    crate::db::set_setting(conn, key, value.map(|v| v.to_string()).as_deref())
 }
 
 /// A rebuild of `target` was started and not finished.
