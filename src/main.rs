@@ -284,10 +284,11 @@ fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::
         );
     }
     println!(
-        "{}{} results in {:.1} ms{}",
+        "{}{} results in {:.1} ms from {}{}",
         if answer.results.total_is_estimate { "about " } else { "" },
         answer.results.total,
         took.as_secs_f64() * 1000.0,
+        answer.engine,
         if answer.fell_back { " (Meilisearch unavailable: database index)" } else { "" }
     );
     if engine.meili.is_some() {

@@ -123,8 +123,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Content>> {
 
 /// "zh-CN" when a text is written in Chinese (any Han character), else "en".
 pub fn text_lang(text: &str) -> &'static str {
-    let han = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}');
-    if text.chars().any(han) { "zh-CN" } else { "en" }
+    if text.chars().any(crate::search::text::is_cjk) { "zh-CN" } else { "en" }
 }
 
 /// Path of a post, given its blog's kind and slug and its own slug.

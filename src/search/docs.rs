@@ -76,8 +76,12 @@ pub fn doc_key(kind: &str, ref_id: i64) -> String {
 
 pub fn parse_key(key: &str) -> Option<(&'static str, i64)> {
     let (kind, id) = key.rsplit_once('-')?;
-    let kind = KINDS.into_iter().find(|k| *k == kind)?;
-    Some((kind, id.parse().ok()?))
+    Some((known_kind(kind)?, id.parse().ok()?))
+}
+
+/// The kind constant for a kind read from the database (or an engine).
+pub fn known_kind(kind: &str) -> Option<&'static str> {
+    KINDS.into_iter().find(|k| *k == kind)
 }
 
 type ContentRow = (i64, String, i64, String, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>);
@@ -265,11 +269,7 @@ pub fn places(conn: &mut DbConn, blog_ids: &[i64], board_ids: &[i64]) -> QueryRe
         .select((blogs::id, blogs::title, blogs::kind, blogs::slug))
         .load(conn)?;
     for (id, title, kind, slug) in rows {
-        let path = if kind == crate::blogs::KIND_ENTERPRISE {
-            "/blog".to_string()
-        } else {
-            format!("/blogs/{}", crate::web::path_segment(&slug))
-        };
+        let path = crate::blogs::blog_path(&kind, &slug);
         out.insert((PLACE_BLOG.to_string(), id), Place { name: title, path, board_kind: String::new() });
     }
     let rows: Vec<(i64, String, String, String)> = boards::table

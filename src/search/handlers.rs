@@ -255,7 +255,7 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
         if !runnable {
             return Ok((parsed, None, Vec::new(), places));
         }
-        let answer = engine.search(conn, &parsed.request).map_err(search_failed)?;
+        let answer = engine.search(conn, &parsed.request)?;
         let words = parsed.request.query.highlight_words();
         let views = results::load(conn, &answer.results.hits, parsed.request.access, &words, page_ctx.lang)?;
         Ok((parsed, Some(answer), views, places))
@@ -309,13 +309,6 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
     Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
 }
 
-fn search_failed(e: super::SearchError) -> AppError {
-    match e {
-        super::SearchError::Db(e) => AppError::from(e),
-        other => AppError::internal(other),
-    }
-}
-
 /// A saved search as a feed: the newest matches.
 pub async fn feed(
     req: HttpRequest,
@@ -336,7 +329,7 @@ pub async fn feed(
         if !parsed.errors.is_empty() || !parsed.query_problem.is_empty() || parsed.unknown.is_some() {
             return Err(AppError::BadRequest("error-bad-request"));
         }
-        let answer = engine.search(conn, &parsed.request).map_err(search_failed)?;
+        let answer = engine.search(conn, &parsed.request)?;
         Ok(results::load(conn, &answer.results.hits, parsed.request.access, &[], page_ctx.lang)?)
     })
     .await?;

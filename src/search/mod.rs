@@ -86,6 +86,15 @@ pub enum SearchError {
     Db(#[from] diesel::result::Error),
 }
 
+impl From<SearchError> for crate::error::AppError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Db(e) => e.into(),
+            other => crate::error::AppError::internal(other),
+        }
+    }
+}
+
 /// A search backend.
 pub trait SearchIndex: Send + Sync {
     fn name(&self) -> &'static str;
@@ -110,21 +119,24 @@ pub struct Engine {
 pub struct Answer {
     pub results: SearchResults,
     pub fell_back: bool,
+    /// Which backend answered (`SearchIndex::name`).
+    pub engine: &'static str,
 }
 
 impl Engine {
     pub fn search(&self, conn: &mut DbConn, req: &SearchRequest) -> Result<Answer, SearchError> {
         if let Some(meili) = &self.meili {
             match meili.search(conn, req) {
-                Ok(results) => return Ok(Answer { results, fell_back: false }),
+                Ok(results) => return Ok(Answer { results, fell_back: false, engine: meili.name() }),
                 Err(SearchError::Unavailable(e)) => {
                     tracing::warn!(error = %e, "Meilisearch unavailable; answering from the database index");
                 }
                 Err(e) => return Err(e),
             }
         }
-        let results = database_index(conn.backend()).search(conn, req)?;
-        Ok(Answer { results, fell_back: self.meili.is_some() })
+        let index = database_index(conn.backend());
+        let results = index.search(conn, req)?;
+        Ok(Answer { results, fell_back: self.meili.is_some(), engine: index.name() })
     }
 }
 
@@ -207,7 +219,7 @@ pub fn board_access_changed(conn: &mut DbConn, board_id: i64, view_access: &str)
             .select((search_docs::kind, search_docs::ref_id))
             .load(conn)?;
         let keys: Vec<(&'static str, i64)> =
-            keys.iter().filter_map(|(k, id)| docs::parse_key(&docs::doc_key(k, *id))).collect();
+            keys.iter().filter_map(|(k, id)| Some((docs::known_kind(k)?, *id))).collect();
         enqueue(conn, &keys)?;
     }
     Ok(())

@@ -75,14 +75,15 @@ pub fn total(conn: &mut DbConn) -> QueryResult<u64> {
 
 /// The database index holds nothing though there is published content (a site upgraded from
 /// before search, or restored from a dump without the index).
+/// Runs at every start-up, so it only asks whether a row exists (never counts a large table).
 pub fn database_index_missing(conn: &mut DbConn) -> QueryResult<bool> {
     use crate::db::schema::search_docs;
-    let indexed: i64 = search_docs::table.count().get_result(conn)?;
-    if indexed > 0 {
+    use diesel::dsl::{exists, select};
+    let indexed: bool = select(exists(search_docs::table.select(search_docs::id))).get_result(conn)?;
+    if indexed {
         return Ok(false);
     }
-    let published: i64 = contents::table.filter(contents::published_at.is_not_null()).count().get_result(conn)?;
-    Ok(published > 0)
+    select(exists(contents::table.filter(contents::published_at.is_not_null()).select(contents::id))).get_result(conn)
 }
 
 /// What a rebuild did.

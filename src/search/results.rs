@@ -112,7 +112,7 @@ pub fn load(
 
     let mut out = Vec::with_capacity(visible.len());
     for (kind, ref_id, parent_id, author_id, place_kind, place_id, _, published_at) in visible {
-        let kind = docs::KINDS.into_iter().find(|k| k == kind).unwrap_or(docs::KIND_POST);
+        let Some(kind) = docs::known_kind(kind) else { continue };
         if kind == docs::KIND_PERSON {
             let Some((author, bio)) = people.get(ref_id) else { continue };
             let title = format!("{} (@{})", author.name(), author.username);

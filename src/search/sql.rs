@@ -113,7 +113,7 @@ fn remove_where(conn: &mut DbConn, where_sql: &str) -> QueryResult<Vec<(&'static
             diesel::sql_query("DELETE FROM search_fts WHERE rowid = ?").bind::<BigInt, _>(r.id).execute(c)?;
         }
     }
-    Ok(rows.into_iter().filter_map(|r| docs::parse_key(&docs::doc_key(&r.kind, r.ref_id))).collect())
+    Ok(rows.into_iter().filter_map(|r| Some((docs::known_kind(&r.kind)?, r.ref_id))).collect())
 }
 
 /// Remove these pieces of content and everything under them (a post's comments, a topic's replies).
@@ -252,7 +252,7 @@ pub fn tsquery_expression(q: &Query) -> String {
 
 fn results(hits: Vec<HitRow>, total: i64) -> SearchResults {
     SearchResults {
-        hits: hits.into_iter().filter_map(|h| docs::parse_key(&docs::doc_key(&h.kind, h.ref_id))).collect(),
+        hits: hits.into_iter().filter_map(|h| Some((docs::known_kind(&h.kind)?, h.ref_id))).collect(),
         total,
         total_is_estimate: total > COUNT_CAP,
     }

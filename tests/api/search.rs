@@ -15,7 +15,7 @@ macro_rules! on_every_backend {
         mod database {
             $(#[tokio::test]
             async fn $name() {
-                super::$name(super::crate_spawn(false).await).await
+                super::$name(super::spawn_search(false).await).await
             })*
         }
         mod meilisearch {
@@ -25,14 +25,10 @@ macro_rules! on_every_backend {
                     eprintln!("skipped: MEILI_URL is not set, so the Meilisearch run of {} did not run", stringify!($name));
                     return;
                 }
-                super::$name(super::crate_spawn(true).await).await
+                super::$name(super::spawn_search(true).await).await
             })*
         }
     };
-}
-
-async fn crate_spawn(meili: bool) -> TestApp {
-    spawn_search(meili).await
 }
 
 on_every_backend!(
