@@ -212,15 +212,29 @@ pub fn sync_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
 pub fn board_access_changed(conn: &mut DbConn, board_id: i64, view_access: &str) -> QueryResult<()> {
     sql::set_place_access(conn, docs::PLACE_BOARD, board_id, docs::board_access(view_access))?;
     if outbox_on(conn)? {
+        // One INSERT … SELECT: a board may hold hundreds of thousands of documents.
         use crate::db::schema::search_docs;
-        let keys: Vec<(String, i64)> = search_docs::table
-            .filter(search_docs::place_kind.eq(docs::PLACE_BOARD))
-            .filter(search_docs::place_id.eq(board_id))
-            .select((search_docs::kind, search_docs::ref_id))
-            .load(conn)?;
-        let keys: Vec<(&'static str, i64)> =
-            keys.iter().filter_map(|(k, id)| Some((docs::known_kind(k)?, *id))).collect();
-        enqueue(conn, &keys)?;
+        use diesel::sql_types::Timestamp;
+        let now = crate::now();
+        diesel::insert_into(search_outbox::table)
+            .values(
+                search_docs::table
+                    .filter(search_docs::place_kind.eq(docs::PLACE_BOARD))
+                    .filter(search_docs::place_id.eq(board_id))
+                    .select((
+                        search_docs::kind,
+                        search_docs::ref_id,
+                        now.into_sql::<Timestamp>(),
+                        now.into_sql::<Timestamp>(),
+                    )),
+            )
+            .into_columns((
+                search_outbox::doc_kind,
+                search_outbox::ref_id,
+                search_outbox::created_at,
+                search_outbox::next_attempt_at,
+            ))
+            .execute(conn)?;
     }
     Ok(())
 }

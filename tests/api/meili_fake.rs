@@ -237,3 +237,35 @@ async fn searches_carry_the_viewers_access_and_hits_are_checked_again() {
     let staff_search = requests(&fake, "/indexes/plaza/search");
     assert!(staff_search.last().expect("search").2.contains("access <= 2"));
 }
+
+#[tokio::test]
+async fn a_board_made_internal_resends_its_documents_with_the_new_access() {
+    let (app, fake) = with_fake(1500).await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    app.create_board("lounge", "discussion", "everyone", "members");
+    let (_, topic) = start_topic(&admin, "lounge", "Lounge rules", "Be kind.").await;
+    crate::helpers::reply(&admin, &topic, "Noted.").await;
+    drain(&app).await.expect("sent");
+    assert_eq!(pending(&app), 0);
+    let board_id = app.ids("boards", "id")[0];
+    let saved = admin
+        .post(
+            &format!("/admin/forums/boards/{board_id}"),
+            &[
+                ("name", "Lounge"),
+                ("slug", "lounge"),
+                ("kind", "discussion"),
+                ("group", ""),
+                ("view_access", "employees"),
+                ("post_access", "members"),
+                ("position", "0"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
+    assert_eq!(pending(&app), 2, "the topic and its reply wait to be sent again");
+    drain(&app).await.expect("sent");
+    let last = requests(&fake, "/documents?primaryKey=id").last().cloned().expect("a batch");
+    assert_eq!(last.2.matches("\"access\":2").count(), 2, "{}", last.2);
+}
