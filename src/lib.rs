@@ -9,7 +9,10 @@ pub mod db;
 pub mod error;
 pub mod forums;
 pub mod jobs;
+pub mod kinds;
 pub mod notifications;
+pub mod policy;
+pub mod rerender;
 pub mod search;
 pub mod seed;
 pub mod web;
@@ -45,8 +48,10 @@ impl Application {
         let (csrf_secret, index_missing) = {
             let mut conn = pool.get()?;
             db::migrate(&mut conn)?;
-            blogs::queries::ensure_enterprise_blog(&mut conn, &settings.site_name)?;
-            search::set_outbox(&mut conn, meili.is_some())?;
+            db::write(&mut conn, |tx| {
+                blogs::queries::ensure_enterprise_blog(tx, &settings.site_name)?;
+                search::set_outbox(tx, meili.is_some())
+            })?;
             let missing = search::reindex::database_index_missing(&mut conn)?
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
             (load_secret(&mut conn, "csrf_secret")?, missing)
@@ -65,7 +70,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         if settings.background_jobs {
-            jobs::spawn_mailer(pool.clone(), settings.clone());
+            jobs::spawn_worker(pool.clone(), settings.clone());
             if let Some(m) = &meili {
                 search::meili::spawn_worker(pool.clone(), m.clone());
             }
@@ -74,7 +79,7 @@ impl Application {
             }
         }
         let search = search::Engine { meili };
-        let state = aweb::Data::new(AppState { pool, settings, csrf_secret, search });
+        let state = aweb::Data::new(AppState { pool, settings, csrf_secret, search, kinds: kinds::registry() });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -127,10 +132,12 @@ fn load_secret(conn: &mut db::DbConn, key: &str) -> anyhow::Result<Vec<u8>> {
         return Ok(hex::decode(v)?);
     }
     // Two processes starting at once: the second insert fails and both read the first's key.
-    db::ignore_duplicate(conn, |conn| {
-        diesel::insert_into(site_settings::table)
-            .values((site_settings::key.eq(key), site_settings::value.eq(web::random_token())))
-            .execute(conn)
+    db::write(conn, |tx| {
+        db::ignore_duplicate(tx, |conn| {
+            diesel::insert_into(site_settings::table)
+                .values((site_settings::key.eq(key), site_settings::value.eq(web::random_token())))
+                .execute(conn)
+        })
     })?;
     let v = db::setting(conn, key)?.ok_or_else(|| anyhow::anyhow!("{key} missing after insert"))?;
     Ok(hex::decode(v)?)
@@ -138,11 +145,12 @@ fn load_secret(conn: &mut db::DbConn, key: &str) -> anyhow::Result<Vec<u8>> {
 
 /// Every route. Feed routes come before the slug routes they would otherwise match.
 fn routes(cfg: &mut aweb::ServiceConfig) {
-    use accounts::{admin, handlers as acc};
-    use blogs::handlers as b;
-    use content::tag_pages as tg;
-    use forums::{admin as fa, handlers as f};
+    use accounts::{admin, group_pages as groups, handlers as acc};
+    use blogs::{editor, feeds as bf, pages as bp, settings as bs};
+    use content::comment_pages as cp;
+    use forums::{actions as fa, admin as fadmin, board_pages as fb, compose as fc, topic_page as ft};
     use notifications::handlers as n;
+    use web::tag_pages as tg;
     cfg.route("/static/{name}", aweb::get().to(web::assets::serve))
         .route("/", aweb::get().to(web::pages::home))
         .route("/robots.txt", aweb::get().to(web::pages::robots))
@@ -154,7 +162,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
             }),
         )
         .route("/lang", aweb::post().to(web::pages::switch_lang))
-        .route("/feed.{ext}", aweb::get().to(b::site_feed))
+        .route("/feed.{ext}", aweb::get().to(bf::site_feed))
         .route("/search", aweb::get().to(search::handlers::page))
         .route("/search.{ext}", aweb::get().to(search::handlers::feed))
         .route("/opensearch.xml", aweb::get().to(search::handlers::opensearch))
@@ -175,75 +183,85 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/admin/users/{id}/role", aweb::post().to(admin::set_role))
         .route("/admin/users/{id}/suspend", aweb::post().to(admin::suspend))
         .route("/admin/users/{id}/community-blog", aweb::post().to(admin::grant_blog))
+        .route("/admin/groups", aweb::get().to(groups::index))
+        .route("/admin/groups", aweb::post().to(groups::create))
+        .route("/admin/groups/{id}", aweb::get().to(groups::show))
+        .route("/admin/groups/{id}", aweb::post().to(groups::update))
+        .route("/admin/groups/{id}/delete", aweb::post().to(groups::delete))
+        .route("/admin/groups/{id}/members", aweb::post().to(groups::add_member))
+        .route("/admin/groups/{id}/members/remove", aweb::post().to(groups::remove_member))
         // notifications
         .route("/notifications", aweb::get().to(n::index))
         .route("/notifications/read-all", aweb::post().to(n::read_all))
         .route("/notifications/{id}/open", aweb::post().to(n::open))
         // tags
         .route("/tags", aweb::get().to(tg::index))
-        .route("/tags/{slug}/feed.{ext}", aweb::get().to(b::tag_feed))
+        .route("/tags/{slug}/feed.{ext}", aweb::get().to(bf::tag_feed))
         .route("/tags/{slug}/follow", aweb::post().to(tg::follow))
         .route("/tags/{slug}", aweb::get().to(tg::show))
         .route("/following", aweb::get().to(tg::following))
+        // any content
+        .route("/content/{id}", aweb::get().to(cp::permalink))
+        .route("/content/{id}/hide", aweb::post().to(cp::hide))
+        .route("/comments/{id}/edit", aweb::get().to(cp::edit_comment_form))
+        .route("/comments/{id}/edit", aweb::post().to(cp::edit_comment))
+        .route("/comments/{id}/delete", aweb::post().to(cp::delete_comment))
         // blogs
-        .route("/blogs", aweb::get().to(b::directory))
-        .route("/blog", aweb::get().to(b::enterprise_blog))
-        .route("/blog/feed.{ext}", aweb::get().to(b::enterprise_feed))
-        .route("/blog/{slug}", aweb::get().to(b::enterprise_post))
-        .route("/blogs/{blog}/feed.{ext}", aweb::get().to(b::blog_feed_route))
-        .route("/blogs/{blog}", aweb::get().to(b::blog))
-        .route("/blogs/{blog}/{slug}", aweb::get().to(b::post))
-        .route("/manage/blogs/{blog}", aweb::get().to(b::blog_settings_form))
-        .route("/manage/blogs/{blog}", aweb::post().to(b::save_blog_settings))
-        .route("/manage/blogs/{blog}/authors", aweb::post().to(b::add_author))
-        .route("/manage/blogs/{blog}/authors/remove", aweb::post().to(b::remove_author))
-        .route("/write", aweb::get().to(b::new_post_form))
-        .route("/write", aweb::post().to(b::create_post))
-        .route("/posts/{id}", aweb::get().to(b::permalink))
-        .route("/posts/{id}/edit", aweb::get().to(b::edit_post_form))
-        .route("/posts/{id}/edit", aweb::post().to(b::update_post))
-        .route("/posts/{id}/delete", aweb::post().to(b::delete_post))
-        .route("/posts/{id}/comments", aweb::post().to(b::add_comment))
-        .route("/posts/{id}/comments.{ext}", aweb::get().to(b::comments_feed))
-        .route("/comments/{id}/edit", aweb::get().to(b::edit_comment_form))
-        .route("/comments/{id}/edit", aweb::post().to(b::edit_comment))
-        .route("/comments/{id}/delete", aweb::post().to(b::delete_comment))
+        .route("/blogs", aweb::get().to(bp::directory))
+        .route("/blog", aweb::get().to(bp::enterprise_blog))
+        .route("/blog/feed.{ext}", aweb::get().to(bf::enterprise_feed))
+        .route("/blog/{slug}", aweb::get().to(bp::enterprise_post))
+        .route("/blogs/{blog}/feed.{ext}", aweb::get().to(bf::blog_feed_route))
+        .route("/blogs/{blog}", aweb::get().to(bp::blog))
+        .route("/blogs/{blog}/{slug}", aweb::get().to(bp::post))
+        .route("/manage/blogs/{blog}", aweb::get().to(bs::blog_settings_form))
+        .route("/manage/blogs/{blog}", aweb::post().to(bs::save_blog_settings))
+        .route("/manage/blogs/{blog}/authors", aweb::post().to(bs::add_author))
+        .route("/manage/blogs/{blog}/authors/remove", aweb::post().to(bs::remove_author))
+        .route("/write", aweb::get().to(editor::new_post_form))
+        .route("/write", aweb::post().to(editor::create_post))
+        .route("/posts/{id}", aweb::get().to(bp::permalink))
+        .route("/posts/{id}/edit", aweb::get().to(editor::edit_post_form))
+        .route("/posts/{id}/edit", aweb::post().to(editor::update_post))
+        .route("/posts/{id}/delete", aweb::post().to(editor::delete_post))
+        .route("/posts/{id}/comments", aweb::post().to(bp::add_comment))
+        .route("/posts/{id}/comments.{ext}", aweb::get().to(bf::comments_feed))
         // forums
-        .route("/forums", aweb::get().to(f::index))
-        .route("/forums/{board}/feed.{ext}", aweb::get().to(f::board_feed))
+        .route("/forums", aweb::get().to(fb::index))
+        .route("/forums/{board}/feed.{ext}", aweb::get().to(forums::feeds::board_feed))
         .route("/forums/{board}/status.{ext}", aweb::get().to(forums::ideas::status_feed))
         .route("/forums/{board}/adopted", aweb::get().to(forums::ideas::adopted))
         .route("/forums/{board}/products/{product}", aweb::get().to(forums::reviews::product))
-        .route("/forums/{board}/new", aweb::get().to(f::new_topic_form))
-        .route("/forums/{board}/new", aweb::post().to(f::create_topic))
-        .route("/forums/{board}/follow", aweb::post().to(f::follow_board))
-        .route("/forums/{board}", aweb::get().to(f::board))
-        .route("/forums/{board}/{topic}", aweb::get().to(f::topic))
-        .route("/topics/{id}", aweb::get().to(f::topic_permalink))
-        .route("/topics/{id}/feed.{ext}", aweb::get().to(f::topic_feed))
-        .route("/topics/{id}/replies", aweb::post().to(f::add_reply))
-        .route("/topics/{id}/edit", aweb::get().to(f::edit_topic_form))
-        .route("/topics/{id}/edit", aweb::post().to(f::edit_topic))
-        .route("/topics/{id}/delete", aweb::post().to(f::delete_topic))
-        .route("/topics/{id}/pin", aweb::post().to(f::pin))
-        .route("/topics/{id}/lock", aweb::post().to(f::lock))
-        .route("/topics/{id}/accept", aweb::post().to(f::accept))
-        .route("/topics/{id}/follow", aweb::post().to(f::follow_topic))
+        .route("/forums/{board}/new", aweb::get().to(fc::new_topic_form))
+        .route("/forums/{board}/new", aweb::post().to(fc::create_topic))
+        .route("/forums/{board}/follow", aweb::post().to(fa::follow_board))
+        .route("/forums/{board}", aweb::get().to(fb::board))
+        .route("/forums/{board}/{topic}", aweb::get().to(ft::topic))
+        .route("/topics/{id}", aweb::get().to(ft::topic_permalink))
+        .route("/topics/{id}/feed.{ext}", aweb::get().to(forums::feeds::topic_feed))
+        .route("/topics/{id}/replies", aweb::post().to(fa::add_reply))
+        .route("/topics/{id}/edit", aweb::get().to(fc::edit_topic_form))
+        .route("/topics/{id}/edit", aweb::post().to(fc::edit_topic))
+        .route("/topics/{id}/delete", aweb::post().to(fa::delete_topic))
+        .route("/topics/{id}/pin", aweb::post().to(fa::pin))
+        .route("/topics/{id}/lock", aweb::post().to(fa::lock))
+        .route("/topics/{id}/accept", aweb::post().to(fa::accept))
+        .route("/topics/{id}/follow", aweb::post().to(fa::follow_topic))
         .route("/topics/{id}/vote", aweb::post().to(forums::ideas::vote_handler))
         .route("/topics/{id}/status", aweb::post().to(forums::ideas::status_handler))
         .route("/topics/{id}/response", aweb::post().to(forums::reviews::post_response))
-        .route("/replies/{id}", aweb::get().to(f::reply_permalink))
-        .route("/replies/{id}/edit", aweb::get().to(f::edit_reply_form))
-        .route("/replies/{id}/edit", aweb::post().to(f::edit_reply))
-        .route("/replies/{id}/delete", aweb::post().to(f::delete_reply))
-        .route("/likes/{id}", aweb::post().to(f::like))
-        .route("/history/{id}", aweb::get().to(f::history))
-        .route("/admin/forums", aweb::get().to(fa::index))
-        .route("/admin/forums/boards", aweb::post().to(fa::create_board))
-        .route("/admin/forums/boards/{id}", aweb::get().to(fa::edit_board_form))
-        .route("/admin/forums/boards/{id}", aweb::post().to(fa::update_board))
+        .route("/replies/{id}", aweb::get().to(ft::reply_permalink))
+        .route("/replies/{id}/edit", aweb::get().to(fc::edit_reply_form))
+        .route("/replies/{id}/edit", aweb::post().to(fc::edit_reply))
+        .route("/replies/{id}/delete", aweb::post().to(fa::delete_reply))
+        .route("/likes/{id}", aweb::post().to(fa::like))
+        .route("/history/{id}", aweb::get().to(forums::history::history))
+        .route("/admin/forums", aweb::get().to(fadmin::index))
+        .route("/admin/forums/boards", aweb::post().to(fadmin::create_board))
+        .route("/admin/forums/boards/{id}", aweb::get().to(fadmin::edit_board_form))
+        .route("/admin/forums/boards/{id}", aweb::post().to(fadmin::update_board))
         .route("/admin/forums/boards/{id}/products", aweb::post().to(forums::reviews::add_product))
-        .route("/admin/forums/groups", aweb::post().to(fa::create_group))
+        .route("/admin/forums/groups", aweb::post().to(fadmin::create_group))
         .route("/admin/forums/statuses", aweb::post().to(forums::ideas::add_status))
-        .route("/admin/forums/groups/{id}", aweb::post().to(fa::update_group));
+        .route("/admin/forums/groups/{id}", aweb::post().to(fadmin::update_group));
 }

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal};
 
 use clap::{Parser, Subcommand};
 use plaza::accounts::domain::{Email, NewPassword, Username};
-use plaza::accounts::{Role, password, queries};
+use plaza::accounts::{Role, Roles, password, queries};
 use plaza::config::Settings;
 use plaza::db;
 
@@ -48,6 +48,9 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: i64,
     },
+    /// Render every stored Markdown text again (posts, comments, topics, replies, profiles,
+    /// status notes): after the sanitizer's rules change, stored HTML follows them.
+    Rerender,
     /// Add generated content for benchmarks: topics on `/forums/bench`, or with
     /// `--search-docs` a mixed English/Chinese search corpus on `/forums/search-bench`.
     SeedBench {
@@ -68,17 +71,19 @@ enum UserCommand {
         username: String,
         #[arg(long)]
         email: String,
-        #[arg(long, default_value = "member", value_parser = ["admin", "moderator", "employee", "member"])]
+        /// member, or any of employee, moderator, admin separated by commas ("employee,moderator").
+        #[arg(long, default_value = "member")]
         role: String,
         /// Read the password from standard input instead of prompting.
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Change an account's role.
+    /// Set an account's roles (all of them: "member" takes every role away).
     SetRole {
         #[arg(long)]
         username: String,
-        #[arg(long, value_parser = ["admin", "moderator", "employee", "member"])]
+        /// member, or any of employee, moderator, admin separated by commas.
+        #[arg(long)]
         role: String,
     },
 }
@@ -143,6 +148,22 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex { target, restart } => reindex(&settings, &target, restart),
+        Command::Rerender => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let started = std::time::Instant::now();
+            let stats = plaza::rerender::all(&mut conn, &|what, n| eprint!("\r{what}: {n}      "))?;
+            eprintln!();
+            println!(
+                "rendered again: {} pieces of content, {} profiles, {} status notes ({} changed) in {:.1} s",
+                stats.contents,
+                stats.profiles,
+                stats.notes,
+                stats.changed,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Search { query, staff, limit } => search(&settings, &query, staff, limit),
         Command::SeedDemo => {
             let mut conn = connect(&settings)?;
@@ -186,32 +207,57 @@ fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()>
         UserCommand::Create { username, email, role, password_stdin } => {
             let username = Username::parse(&username).map_err(|k| anyhow::anyhow!("username: {}", problem(k)))?;
             let email = Email::parse(&email).map_err(|k| anyhow::anyhow!("e-mail: {}", problem(k)))?;
-            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role"))?;
+            let roles = parse_roles(&role)?;
             let pw = read_password(password_stdin)?;
             let pw = NewPassword::parse(&pw, username.as_str(), email.as_str())
                 .map_err(|k| anyhow::anyhow!("password: {}", problem(k)))?;
             let hash = password::hash(pw.as_str())?;
-            plaza::blogs::queries::ensure_enterprise_blog(&mut conn, &settings.site_name)?;
-            let user = queries::create(
-                &mut conn,
-                queries::CreateUser { username: &username, email: &email, password_hash: &hash, role, locale: None },
-            )
-            .map_err(|e| match e {
-                queries::UserWriteError::Field(f, k) => anyhow::anyhow!("{f}: {}", problem(k)),
-                queries::UserWriteError::Db(e) => anyhow::anyhow!(e),
+            let user = db::write(&mut conn, |tx| {
+                plaza::blogs::queries::ensure_enterprise_blog(tx, &settings.site_name)?;
+                queries::create(
+                    tx,
+                    queries::CreateUser {
+                        username: &username,
+                        email: &email,
+                        password_hash: &hash,
+                        roles,
+                        locale: None,
+                    },
+                )
+                .map_err(|e| match e {
+                    queries::UserWriteError::Field(f, k) => anyhow::anyhow!("{f}: {}", problem(k)),
+                    queries::UserWriteError::Db(e) => anyhow::anyhow!(e),
+                })
             })?;
-            println!("created {} ({}) as {}", user.username, user.email, role.as_str());
+            println!("created {} ({}) as {}", user.username, user.email, roles_text(roles));
             Ok(())
         }
         UserCommand::SetRole { username, role } => {
-            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role"))?;
+            let roles = parse_roles(&role)?;
             let user = queries::find_by_key(&mut conn, &username.to_lowercase())?
                 .ok_or_else(|| anyhow::anyhow!("no user named {username}"))?;
-            queries::set_role(&mut conn, user.id, role)?;
-            println!("{} is now {}", user.username, role.as_str());
+            db::write(&mut conn, |tx| queries::set_roles(tx, user.id, roles))?;
+            // Subscriptions the person may no longer read are dropped now, not at the next start.
+            plaza::jobs::run_all(&mut conn)?;
+            println!("{} is now {}", user.username, roles_text(roles));
             Ok(())
         }
     }
+}
+
+/// "member", or roles separated by commas: "employee,moderator".
+fn parse_roles(text: &str) -> anyhow::Result<Roles> {
+    let mut roles = Roles::NONE;
+    for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let role = Role::parse(word)
+            .ok_or_else(|| anyhow::anyhow!("unknown role {word:?}: use member, employee, moderator or admin"))?;
+        roles = roles.with(role);
+    }
+    Ok(roles)
+}
+
+fn roles_text(roles: Roles) -> String {
+    if roles == Roles::NONE { "member".into() } else { roles.to_db().replace(' ', ", ") }
 }
 
 fn reindex(settings: &Settings, target: &str, restart: bool) -> anyhow::Result<()> {
@@ -255,22 +301,27 @@ fn reindex(settings: &Settings, target: &str, restart: bool) -> anyhow::Result<(
 }
 
 fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::Result<()> {
-    use plaza::search::{self, docs, results};
+    use plaza::search::{self, results};
     let mut conn = connect(settings)?;
     db::migrate(&mut conn)?;
     let q = search::Query::parse(query);
     if q.is_empty() {
         anyhow::bail!("nothing to search for in {query:?}: use letters or numbers, and not only -exclusions");
     }
-    let access = if staff { docs::ACCESS_STAFF } else { docs::ACCESS_EVERYONE };
-    let mut req = search::SearchRequest::new(q, access);
+    let viewer = if staff {
+        plaza::policy::Viewer::member(0, Roles::from(Role::Employee), Vec::new())
+    } else {
+        plaza::policy::Viewer::visitor()
+    };
+    let guard = plaza::policy::Guard::load(&mut conn, &viewer)?;
+    let mut req = search::SearchRequest::new(q, guard.audience_ids().map(<[i64]>::to_vec));
     req.limit = limit.clamp(1, 100);
     let engine = search::Engine { meili: search::meili::MeiliIndex::new(settings)?.map(std::sync::Arc::new) };
     let started = std::time::Instant::now();
     let answer = engine.search(&mut conn, &req)?;
     let took = started.elapsed();
     let words = req.query.highlight_words();
-    let views = results::load(&mut conn, &answer.results.hits, access, &words, plaza::web::Lang::En)?;
+    let views = results::load(&mut conn, &answer.results.hits, &guard, &words, plaza::web::Lang::En)?;
     let plain = |f: &[search::text::Fragment]| {
         f.iter().map(|x| if x.mark { format!("[{}]", x.text) } else { x.text.clone() }).collect::<String>()
     };

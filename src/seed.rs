@@ -5,12 +5,12 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use crate::accounts::domain::{Email, Username};
-use crate::accounts::{Role, User, password, queries as users};
+use crate::accounts::{Role, Roles, User, password, queries as users};
 use crate::blogs::queries::{self as blogs, PostInput};
 use crate::config::Settings;
 use crate::content::{comments, tags};
-use crate::db::DbConn;
 use crate::db::schema::{blogs as blogs_t, contents};
+use crate::db::{DbConn, Tx};
 
 /// Every demo account's password (printed by the command; change or delete these accounts on a real site).
 pub const DEMO_PASSWORD: &str = "plaza-demo-2026";
@@ -156,19 +156,43 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
         anyhow::bail!("this site already has accounts; seed-demo only fills an empty site");
     }
     let hash = password::hash(DEMO_PASSWORD)?;
-    conn.transaction(|conn| -> anyhow::Result<String> {
+    crate::db::write(conn, |conn| -> anyhow::Result<String> {
         let enterprise = blogs::ensure_enterprise_blog(conn, &settings.site_name)?;
         diesel::update(blogs_t::table.find(enterprise.id))
-            .set(blogs_t::description.eq("Official news, product stories and status updates from the team. 官方新闻、产品故事与服务状态。"))
-            .execute(conn)?;
+            .set(
+                blogs_t::description.eq(
+                    "Official news, product stories and status updates from the team. 官方新闻、产品故事与服务状态。",
+                ),
+            )
+            .execute(conn.conn())?;
         let mut made: Vec<User> = Vec::new();
         for p in PEOPLE {
             let username = Username::parse(p.username).map_err(|k| anyhow::anyhow!("{k}"))?;
-            let email = Email::parse(&format!("{}@demo.plaza.example", p.username)).map_err(|k| anyhow::anyhow!("{k}"))?;
-            let user = users::create(conn, users::CreateUser { username: &username, email: &email, password_hash: &hash, role: p.role, locale: p.locale })
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let email =
+                Email::parse(&format!("{}@demo.plaza.example", p.username)).map_err(|k| anyhow::anyhow!("{k}"))?;
+            let user = users::create(
+                conn,
+                users::CreateUser {
+                    username: &username,
+                    email: &email,
+                    password_hash: &hash,
+                    roles: Roles::from(p.role),
+                    locale: p.locale,
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let bio_html = crate::content::markdown::render(p.bio);
-            users::update_profile(conn, user.id, users::ProfileChanges { display_name: p.name, bio_md: p.bio, bio_html: bio_html.as_str(), locale: p.locale, email_notifications: false })?;
+            users::update_profile(
+                conn,
+                user.id,
+                users::ProfileChanges {
+                    display_name: p.name,
+                    bio_md: p.bio,
+                    bio_html: bio_html.as_str(),
+                    locale: p.locale,
+                    email_notifications: false,
+                },
+            )?;
             made.push(user);
         }
         let id_of = |name: &str| made.iter().find(|u| u.username == name).map(|u| u.id).unwrap_or_default();
@@ -180,7 +204,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                 blogs::grant_community_blog(conn, u)?;
             }
         }
-        let staff_blog = |conn: &mut DbConn, slug: &str, title: &str, description: &str| -> anyhow::Result<()> {
+        let staff_blog = |conn: &mut Tx<'_>, slug: &str, title: &str, description: &str| -> anyhow::Result<()> {
             let blog = blogs::find_by_slug(conn, slug)?.ok_or_else(|| anyhow::anyhow!("blog {slug} missing"))?;
             blogs::update_blog(conn, blog.id, title, description)?;
             Ok(())
@@ -191,10 +215,14 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
         staff_blog(conn, "zhangmin", "敏看工具", "协作工具深度评测。")?;
         staff_blog(conn, "tom-becker", "Tom's Trial Reports", "An IT lead tries things so you don't have to.")?;
         if let Some(b) = blogs::find_by_slug(conn, "alice")? {
-            blogs::set_blogroll(conn, b.id, &[
-                ("Maria's Developer Notes".into(), "/blogs/maria".into()),
-                ("The Rust Blog".into(), "https://blog.rust-lang.org/".into()),
-            ])?;
+            blogs::set_blogroll(
+                conn,
+                b.id,
+                &[
+                    ("Maria's Developer Notes".into(), "/blogs/maria".into()),
+                    ("The Rust Blog".into(), "https://blog.rust-lang.org/".into()),
+                ],
+            )?;
         }
 
         let now = crate::now();
@@ -215,20 +243,21 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             let at = now - Duration::days(p.days_ago) - Duration::hours(3);
             diesel::update(contents::table.find(id))
                 .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
-                .execute(conn)?;
-            crate::search::sync_content(conn, &[id])?;
+                .execute(conn.conn())?;
             post_ids.push(id);
         }
         let mut comment_ids: Vec<i64> = Vec::new();
         for (i, (post, author, parent, body)) in COMMENTS.iter().enumerate() {
             let parent_id = parent.and_then(|p| comment_ids.get(p).copied());
-            let created = comments::create(conn, post_ids[*post], parent_id, id_of(author), body)?;
+            let subject =
+                crate::content::find(conn, post_ids[*post])?.ok_or_else(|| anyhow::anyhow!("post missing"))?;
+            let created = comments::create(conn, &subject, parent_id, id_of(author), body)?;
             let at = now - Duration::days(1) + Duration::minutes(i as i64 * 17);
-            diesel::update(contents::table.find(created.id))
+            diesel::update(contents::table.find(created))
                 .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
-                .execute(conn)?;
-            crate::search::sync_content(conn, &[created.id])?;
-            comment_ids.push(created.id);
+                .execute(conn.conn())?;
+            conn.touch(created);
+            comment_ids.push(created);
         }
         let forum_summary = seed_forums(conn, &made)?;
         Ok(format!(
@@ -241,14 +270,14 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
 }
 
 /// Boards in a group per product line, with questions, reviews and ideas in both languages.
-fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
-    use crate::forums::queries::{self as fq, BoardInput, TopicInput};
+fn seed_forums(conn: &mut Tx<'_>, people: &[User]) -> anyhow::Result<String> {
+    use crate::forums::queries::{self as fq, Access, BoardInput, TopicInput};
     use crate::forums::{ideas, reviews};
     let user = |name: &str| {
         people.iter().find(|u| u.username == name).cloned().ok_or_else(|| anyhow::anyhow!("{name} missing"))
     };
     let group = fq::create_group(conn, "Plaza Cloud", 1)?;
-    let board = |conn: &mut DbConn,
+    let board = |conn: &mut Tx<'_>,
                  slug: &str,
                  name: &str,
                  description: &str,
@@ -265,12 +294,16 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
                 name: name.into(),
                 description: description.into(),
                 kind: kind.into(),
-                view_access: view.into(),
-                post_access: post.into(),
+                read: Access::from_name(view).ok_or_else(|| anyhow::anyhow!("access {view}"))?,
+                post: Access::from_name(post).ok_or_else(|| anyhow::anyhow!("access {post}"))?,
                 position,
             },
         )?;
         fq::board(conn, id)?.ok_or_else(|| anyhow::anyhow!("board {slug} missing"))
+    };
+    let reply = |conn: &mut Tx<'_>, topic_id: i64, author: &User, body: &str| -> anyhow::Result<i64> {
+        let t = fq::topic(conn, topic_id)?.ok_or_else(|| anyhow::anyhow!("topic {topic_id} missing"))?;
+        Ok(fq::create_reply(conn, &t, author, body)?.0)
     };
     let topic = |title: &str, body: &str, tags_: &str| -> anyhow::Result<TopicInput> {
         Ok(TopicInput {
@@ -330,6 +363,7 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
         5,
     )?;
 
+    let none = |_: &mut Tx<'_>, _: i64| Ok(());
     fq::create_topic(
         conn,
         &announcements,
@@ -339,6 +373,7 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
             "Sync will pause for up to two hours. No action is needed.",
             "status",
         )?,
+        none,
     )?;
     let q1 = fq::create_topic(
         conn,
@@ -349,16 +384,15 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
             "在公司电脑上同步共享文件夹时总是提示权限不足。",
             "技术支持, sync",
         )?,
+        none,
     )?;
-    fq::create_reply(conn, q1, &user("zhangmin")?, "我遇到过，检查一下文件夹的管理员设置。")
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let (answer, _) = fq::create_reply(
+    reply(conn, q1, &user("zhangmin")?, "我遇到过，检查一下文件夹的管理员设置。")?;
+    let answer = reply(
         conn,
         q1,
         &user("wangwei")?,
         "请在 **设置 → 权限** 中确认你有“编辑”权限；如果是共享空间，请联系空间管理员。",
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    )?;
     if let Some(t) = fq::topic(conn, q1)? {
         fq::accept(conn, &t, Some(answer), user("lina")?.id)?;
     }
@@ -371,6 +405,7 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
             "Our office line is slow between 9 and 5.",
             "sync, network",
         )?,
+        none,
     )?;
 
     let cloud = reviews::create_product(
@@ -387,29 +422,29 @@ fn seed_forums(conn: &mut DbConn, people: &[User]) -> anyhow::Result<String> {
         ("jsmith", 3, "Good, but the mobile app lags behind", "Desktop is great, mobile needs offline editing."),
     ] {
         let author = user(who)?;
-        let id = fq::create_topic_with(conn, &reviews_board, &author, &topic(title, body, "")?, |conn, id| {
+        let id = fq::create_topic(conn, &reviews_board, &author, &topic(title, body, "")?, |conn, id| {
             reviews::attach_review(conn, id, cloud, author.id, rating)
         })?;
         if who == "jsmith"
-            && let Some(r) = reviews::review_of(conn, id)?
+            && let Some(t) = fq::topic(conn, id)?
         {
             reviews::respond(
                 conn,
-                &r,
+                &t,
                 user("maria")?.id,
                 "Thanks, John — offline editing on mobile is planned for Q1.",
             )?;
         }
     }
 
-    let dark = fq::create_topic_with(
+    let dark = fq::create_topic(
         conn,
         &ideas_board,
         &user("tom_becker")?,
         &topic("Dark mode for the desktop app", "Our designers work late.", "desktop")?,
         ideas::attach_idea,
     )?;
-    let links = fq::create_topic_with(
+    let links = fq::create_topic(
         conn,
         &ideas_board,
         &user("zhangmin")?,
@@ -436,17 +471,25 @@ fn bench_user(conn: &mut DbConn, name: &str, role: Role) -> anyhow::Result<User>
     let hash = password::hash(&crate::web::random_token())?;
     let username = Username::parse(name).map_err(|k| anyhow::anyhow!("{k}"))?;
     let email = Email::parse(&format!("{name}@bench.plaza.example")).map_err(|k| anyhow::anyhow!("{k}"))?;
-    users::create(
-        conn,
-        users::CreateUser { username: &username, email: &email, password_hash: &hash, role, locale: None },
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))
+    crate::db::write(conn, |tx| {
+        users::create(
+            tx,
+            users::CreateUser {
+                username: &username,
+                email: &email,
+                password_hash: &hash,
+                roles: Roles::from(role),
+                locale: None,
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+    })
 }
 
 /// `plaza seed-bench`: a large board for measuring (mixed English and Chinese titles), in
 /// batches of 1,000 topics per transaction. Returns how many topics the board now has.
 pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i64)> {
-    use crate::forums::queries::{self as fq, BoardInput, TopicInput};
+    use crate::forums::queries::{self as fq, Access, BoardInput, TopicInput};
     let author = bench_user(conn, "benchbot", Role::Member)?;
     let board = match fq::board_by_slug(conn, "bench")? {
         Some(b) => b,
@@ -457,11 +500,11 @@ pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i
                 name: "Benchmark board".into(),
                 description: "Generated by plaza seed-bench".into(),
                 kind: crate::forums::BOARD_DISCUSSION.into(),
-                view_access: crate::forums::ACCESS_EVERYONE.into(),
-                post_access: crate::forums::ACCESS_MEMBERS.into(),
+                read: Access::Everyone,
+                post: Access::Members,
                 position: 99,
             };
-            let id = fq::create_board(conn, &input)?;
+            let id = crate::db::write(conn, |tx| fq::create_board(tx, &input))?;
             fq::board(conn, id)?.ok_or_else(|| anyhow::anyhow!("bench board missing"))?
         }
     };
@@ -488,13 +531,19 @@ pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i
     let mut made = 0;
     while made < topics {
         let batch = (topics - made).min(1000);
-        conn.transaction(|conn| -> anyhow::Result<()> {
+        crate::db::write(conn, |conn| -> anyhow::Result<()> {
             for i in made..made + batch {
                 let prefix = if i % 2 == 0 { EN[i % EN.len()] } else { ZH[i % ZH.len()] };
                 let title = format!("{prefix} {} #{i}", THINGS[(i / 7) % THINGS.len()]);
                 let body =
                     format!("{title}. Generated topic number {i} for benchmarks. 这是用于性能测试的第 {i} 个主题。");
-                fq::create_topic(conn, &board, &author, &TopicInput { title, body_md: body, tags: Vec::new() })?;
+                fq::create_topic(
+                    conn,
+                    &board,
+                    &author,
+                    &TopicInput { title, body_md: body, tags: Vec::new() },
+                    |_, _| Ok(()),
+                )?;
             }
             Ok(())
         })?;
@@ -509,25 +558,28 @@ pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i
 /// `plaza seed-bench --search-docs N`: a generated mixed English/Chinese corpus on the board
 /// `/forums/search-bench` and the blog of `searchbench`, indexed as it goes.
 pub fn seed_search_bench(conn: &mut DbConn, docs: usize, progress: &dyn Fn(usize)) -> anyhow::Result<()> {
-    use crate::forums::queries::{self as fq, BoardInput};
+    use crate::forums::queries::{self as fq, Access, BoardInput};
     let author = bench_user(conn, "searchbench", Role::Employee)?;
-    let blog = blogs::ensure_staff_blog(conn, &author)?;
+    let blog = crate::db::write(conn, |tx| blogs::ensure_staff_blog(tx, &author))?;
     let board_id = match fq::board_by_slug(conn, "search-bench")? {
         Some(b) => b.id,
-        None => fq::create_board(
-            conn,
-            &BoardInput {
-                group_id: None,
-                slug: "search-bench".into(),
-                name: "Search benchmark".into(),
-                description: "Generated by plaza seed-bench --search-docs".into(),
-                kind: crate::forums::BOARD_DISCUSSION.into(),
-                view_access: crate::forums::ACCESS_EVERYONE.into(),
-                post_access: crate::forums::ACCESS_MEMBERS.into(),
-                position: 98,
-            },
-        )?,
+        None => crate::db::write(conn, |tx| {
+            fq::create_board(
+                tx,
+                &BoardInput {
+                    group_id: None,
+                    slug: "search-bench".into(),
+                    name: "Search benchmark".into(),
+                    description: "Generated by plaza seed-bench --search-docs".into(),
+                    kind: crate::forums::BOARD_DISCUSSION.into(),
+                    read: Access::Everyone,
+                    post: Access::Members,
+                    position: 98,
+                },
+            )
+        })?,
     };
-    let target = crate::search::corpus::Target { author_id: author.id, board_id, blog_id: blog.id };
+    let board_audience = fq::board(conn, board_id)?.map(|b| b.read_audience_id).unwrap_or_default();
+    let target = crate::search::corpus::Target { author_id: author.id, board_id, board_audience, blog_id: blog.id };
     crate::search::corpus::seed(conn, &target, docs, 1000, progress)
 }

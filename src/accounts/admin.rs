@@ -1,10 +1,10 @@
-//! `/admin/users`: find people, change roles, suspend, grant community blogs.
+//! `/admin/users`: find people, change their roles, suspend, grant community blogs.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Role, User, queries};
+use super::{Role, Roles, User, queries};
 use crate::blogs::queries as blog_queries;
 use crate::error::{AppError, AppResult};
 use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, Pager, redirect, render, urlencode};
@@ -34,6 +34,8 @@ struct UsersPage<'a> {
     total: i64,
     pager: Pager,
     roles: [Role; 4],
+    /// The roles an admin grants (checkboxes).
+    granted: [Role; 3],
     notice: String,
     /// Query string that brings the admin back to this view.
     back: String,
@@ -78,15 +80,38 @@ pub async fn users(ctx: Ctx, state: web::Data<AppState>, q: web::Query<UsersQuer
         rows: users.into_iter().zip(blogs).map(|(user, blog_path)| UserRow { user, blog_path }).collect(),
         total,
         roles: Role::ALL,
+        granted: Role::GRANTED,
         back,
     })
 }
 
+/// The roles ticked for a person (unticked boxes are not sent).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RoleForm {
+    pub employee: Option<String>,
+    pub moderator: Option<String>,
+    pub admin: Option<String>,
+    /// A single role, as the command line and older forms name it.
     pub role: String,
     pub back: String,
+}
+
+impl RoleForm {
+    fn roles(&self) -> Result<Roles, AppError> {
+        if !self.role.is_empty() {
+            return Role::parse(&self.role).map(Roles::from).ok_or(AppError::BadRequest("err-role"));
+        }
+        let mut roles = Roles::NONE;
+        for (on, role) in
+            [(&self.employee, Role::Employee), (&self.moderator, Role::Moderator), (&self.admin, Role::Admin)]
+        {
+            if on.is_some() {
+                roles = roles.with(role);
+            }
+        }
+        Ok(roles)
+    }
 }
 
 fn back_to(back: &str, msg: &str) -> HttpResponse {
@@ -103,13 +128,14 @@ pub async fn set_role(
 ) -> AppResult<HttpResponse> {
     let admin = ctx.require_admin()?;
     let user_id = path.into_inner();
-    let role = Role::parse(&form.role).ok_or(AppError::BadRequest("err-role"))?;
-    if user_id == admin.id && role != Role::Admin {
+    let roles = form.roles()?;
+    // An admin cannot take away their own admin role (the site might be left without one).
+    if user_id == admin.id && !roles.is_admin() {
         return Ok(back_to(&form.back, "self"));
     }
-    crate::db::run(&state.pool, move |conn| {
-        queries::find(conn, user_id)?.ok_or(AppError::NotFound)?;
-        Ok(queries::set_role(conn, user_id, role)?)
+    crate::db::run_write(&state.pool, move |tx| {
+        queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
+        Ok(queries::set_roles(tx, user_id, roles)?)
     })
     .await?;
     Ok(back_to(&form.back, "role"))
@@ -134,9 +160,9 @@ pub async fn suspend(
         return Ok(back_to(&form.back, "self"));
     }
     let suspend = form.suspend == "1";
-    crate::db::run(&state.pool, move |conn| {
-        queries::find(conn, user_id)?.ok_or(AppError::NotFound)?;
-        Ok(queries::set_suspended(conn, user_id, suspend)?)
+    crate::db::run_write(&state.pool, move |tx| {
+        queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
+        Ok(queries::set_suspended(tx, user_id, suspend)?)
     })
     .await?;
     Ok(back_to(&form.back, if suspend { "suspended" } else { "reinstated" }))
@@ -156,9 +182,9 @@ pub async fn grant_blog(
 ) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
     let user_id = path.into_inner();
-    crate::db::run(&state.pool, move |conn| {
-        let user = queries::find(conn, user_id)?.ok_or(AppError::NotFound)?;
-        Ok(blog_queries::grant_community_blog(conn, &user)?)
+    crate::db::run_write(&state.pool, move |tx| {
+        let user = queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
+        Ok(blog_queries::grant_community_blog(tx, &user)?)
     })
     .await?;
     Ok(back_to(&form.back, "blog"))

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::domain::{Email, NewPassword, Username};
 use super::queries::{self, CreateUser, ProfileChanges, UserWriteError};
-use super::{AuthorView, Role, password, ratelimit, sessions};
+use super::{AuthorView, Role, Roles, password, ratelimit, sessions};
 use crate::blogs::{Blog, PostCard, queries as blog_queries};
 use crate::content::SafeHtml;
 use crate::error::{AppError, AppResult};
@@ -111,14 +111,19 @@ async fn create_account(
     let agent = user_agent(req);
     let site_name = state.settings.site_name.clone();
     crate::db::run(&state.pool, move |conn| {
-        use diesel::Connection;
-        let result = conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            if only_if_first && queries::count(conn)? > 0 {
+        let result = crate::db::write(conn, |tx| -> Result<_, diesel::result::Error> {
+            if only_if_first && !claim_setup(tx)? {
                 return Ok(Err(None));
             }
             let user = match queries::create(
-                conn,
-                CreateUser { username: &username, email: &email, password_hash: &hash, role, locale: None },
+                tx,
+                CreateUser {
+                    username: &username,
+                    email: &email,
+                    password_hash: &hash,
+                    roles: Roles::from(role),
+                    locale: None,
+                },
             ) {
                 Ok(u) => u,
                 Err(UserWriteError::Field(f, k)) => return Ok(Err(Some((f, k)))),
@@ -126,10 +131,10 @@ async fn create_account(
             };
             if only_if_first {
                 // The first admin can write on the enterprise blog straight away.
-                let blog = blog_queries::ensure_enterprise_blog(conn, &site_name)?;
-                blog_queries::add_author(conn, blog.id, user.id)?;
+                let blog = blog_queries::ensure_enterprise_blog(tx, &site_name)?;
+                blog_queries::add_author(tx, blog.id, user.id)?;
             }
-            Ok(Ok(sessions::create(conn, user.id, days, &agent)?))
+            Ok(Ok(sessions::create(tx, user.id, days, &agent)?))
         })?;
         match result {
             Ok(token) => Ok(Ok(token)),
@@ -138,10 +143,26 @@ async fn create_account(
                 errors.add(f, k);
                 Ok(Err(errors))
             }
-            Err(None) => Err(AppError::NotFound),
+            Err(None) => Ok(Err(FieldErrors::default())),
         }
     })
     .await
+}
+
+/// Only one request may create the first admin: the first to record the set-up (a row whose key
+/// is unique) wins; any other, even at the same moment on another process, finds it done.
+fn claim_setup(tx: &mut crate::db::Tx<'_>) -> diesel::QueryResult<bool> {
+    use crate::db::schema::site_settings;
+    use diesel::prelude::*;
+    if queries::count(tx)? > 0 {
+        return Ok(false);
+    }
+    let claimed = crate::db::ignore_duplicate(tx, |conn| {
+        diesel::insert_into(site_settings::table)
+            .values((site_settings::key.eq("setup.first_admin"), site_settings::value.eq(crate::now().to_string())))
+            .execute(conn)
+    })?;
+    Ok(claimed == 1)
 }
 
 async fn has_users(state: &web::Data<AppState>) -> AppResult<bool> {
@@ -171,6 +192,9 @@ pub async fn setup(
     }
     match create_account(&state, &req, &form, Role::Admin, true).await? {
         Ok(token) => Ok(logged_in(&state, token, "/admin/users")),
+        // Another request created the first admin at the same moment: set-up is gone for this
+        // one, as for any later visit.
+        Err(errors) if errors.is_empty() => Err(AppError::NotFound),
         Err(errors) => render_invalid(&SetupPage {
             meta: Meta::new(ctx.t("setup-title"), "/setup").noindex(),
             ctx: &ctx,
@@ -266,7 +290,7 @@ pub async fn login(
                 if u.suspended_at.is_some() {
                     return Ok(LoginOutcome::Suspended);
                 }
-                Ok(LoginOutcome::Ok(sessions::create(&mut conn, u.id, days, &agent)?))
+                Ok(LoginOutcome::Ok(crate::db::write(&mut conn, |tx| sessions::create(tx, u.id, days, &agent))?))
             }
             _ => {
                 ratelimit::record_failure(&mut conn, &key, &ip)?;
@@ -301,7 +325,7 @@ pub struct EmptyForm {}
 
 pub async fn logout(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
     if let Some(token) = ctx.session_token.clone() {
-        crate::db::run(&state.pool, move |conn| Ok(sessions::revoke(conn, &token)?)).await?;
+        crate::db::run_write(&state.pool, move |tx| Ok(sessions::revoke(tx, &token)?)).await?;
     }
     let mut res = redirect("/");
     let _ = res.add_cookie(&expired_session_cookie(&state));
@@ -310,7 +334,7 @@ pub async fn logout(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyF
 
 pub async fn logout_all(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
-    crate::db::run(&state.pool, move |conn| Ok(sessions::revoke_all(conn, user_id)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| Ok(sessions::revoke_all(tx, user_id)?)).await?;
     let mut res = redirect("/");
     let _ = res.add_cookie(&expired_session_cookie(&state));
     Ok(res)
@@ -344,6 +368,8 @@ struct SettingsPage<'a> {
     notice: String,
     session_count: i64,
     langs: [Lang; 2],
+    /// The groups the person is in (admins put them there).
+    groups: Vec<super::groups::Group>,
 }
 
 async fn settings_page<'a>(
@@ -354,9 +380,9 @@ async fn settings_page<'a>(
     notice: String,
 ) -> AppResult<SettingsPage<'a>> {
     let user_id = ctx.require_user()?.id;
-    let (user, session_count) = crate::db::run(&state.pool, move |conn| {
+    let (user, session_count, groups) = crate::db::run(&state.pool, move |conn| {
         let user = queries::find(conn, user_id)?.ok_or(AppError::NotFound)?;
-        Ok((user, sessions::count_for_user(conn, user_id)?))
+        Ok((user, sessions::count_for_user(conn, user_id)?, super::groups::of_user(conn, user_id)?))
     })
     .await?;
     let profile = profile.unwrap_or(ProfileForm {
@@ -373,6 +399,7 @@ async fn settings_page<'a>(
         notice,
         session_count,
         langs: Lang::ALL,
+        groups,
     })
 }
 
@@ -427,9 +454,9 @@ pub async fn save_settings(
     let bio_html = crate::content::markdown::render(&form.bio);
     let bio = form.bio.clone();
     let email_notifications = form.email_notifications.is_some();
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run_write(&state.pool, move |tx| {
         Ok(queries::update_profile(
-            conn,
+            tx,
             user_id,
             ProfileChanges {
                 display_name: &display_name,
@@ -466,9 +493,11 @@ pub async fn change_password(
             }
             Ok(p) if errors.is_empty() => {
                 let hash = password::hash(p.as_str()).map_err(AppError::Internal)?;
-                queries::set_password_hash(&mut conn, user.id, &hash)?;
-                // Everyone else holding this account's sessions is logged out.
-                sessions::revoke_others(&mut conn, user.id, &token)?;
+                crate::db::write(&mut conn, |tx| {
+                    queries::set_password_hash(tx, user.id, &hash)?;
+                    // Everyone else holding this account's sessions is logged out.
+                    sessions::revoke_others(tx, user.id, &token)
+                })?;
             }
             Ok(_) => {}
         }
@@ -519,21 +548,23 @@ pub async fn profile(
 ) -> AppResult<HttpResponse> {
     let key = path.into_inner().to_lowercase();
     let page = q.number();
-    let viewer = ctx.user.clone();
+    let (viewer, kinds) = (ctx.viewer(), state.kinds);
     let (user, blog, (posts, total), comments, forum) = crate::db::run(&state.pool, move |conn| {
+        // Everything listed is what the viewer may read, counted the same way.
+        let guard = crate::policy::Guard::load(conn, &viewer)?;
         let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
         let blog = blog_queries::owned_blog(conn, user.id)?;
         let filter = blog_queries::PostFilter { author_id: Some(user.id), ..Default::default() };
-        let posts = blog_queries::list_posts(conn, &filter, page, PROFILE_POSTS)?;
-        let recent = crate::content::comments::recent_by(conn, user.id, 10)?;
-        let paths = crate::content::paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
+        let posts = blog_queries::list_posts(conn, &guard, &filter, page, PROFILE_POSTS)?;
+        let recent = crate::content::comments::recent_by(conn, &guard, user.id, 10)?;
+        let paths = kinds.paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
         let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
             .into_iter()
             .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
             .collect();
-        let boards = crate::forums::handlers::readable_boards(conn, viewer.as_ref())?;
-        let reply_rows = crate::forums::queries::replies_by(conn, user.id, &boards, 10)?;
-        let reply_paths = crate::content::paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
+        let boards = crate::forums::queries::readable_boards(conn, &guard)?;
+        let reply_rows = crate::forums::queries::replies_by(conn, &guard, user.id, 10)?;
+        let reply_paths = kinds.paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
         let forum = ForumActivity {
             topics: crate::forums::queries::select_topics(
                 conn,
@@ -549,8 +580,8 @@ pub async fn profile(
                 .into_iter()
                 .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))
                 .collect(),
-            accepted: crate::forums::queries::accepted_count(conn, user.id, &boards)?,
-            likes_received: crate::forums::queries::likes_received(conn, user.id)?,
+            accepted: crate::forums::queries::accepted_count(conn, &guard, user.id)?,
+            likes_received: crate::content::likes::received(conn, &guard, user.id)?,
         };
         Ok((user, blog, posts, comments, forum))
     })

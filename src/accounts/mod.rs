@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod domain;
+pub mod group_pages;
+pub mod groups;
 pub mod handlers;
 pub mod password;
 pub mod queries;
@@ -13,53 +15,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::users;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Member,
-    Employee,
-    Moderator,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Member, Role::Employee, Role::Moderator, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Employee => "employee",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// Employees and admins speak for the company and carry the staff badge.
-    pub fn is_staff(self) -> bool {
-        matches!(self, Role::Employee | Role::Admin)
-    }
-
-    pub fn can_moderate(self) -> bool {
-        matches!(self, Role::Moderator | Role::Admin)
-    }
-
-    pub fn is_admin(self) -> bool {
-        self == Role::Admin
-    }
-
-    /// Catalog key of the role's name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Role::Member => "role-member",
-            Role::Employee => "role-employee",
-            Role::Moderator => "role-moderator",
-            Role::Admin => "role-admin",
-        }
-    }
-}
+pub use crate::policy::{Role, Roles};
 
 #[derive(Queryable, Identifiable, Clone, Debug)]
 #[diesel(table_name = users)]
@@ -74,16 +30,17 @@ pub struct User {
     pub bio_md: String,
     pub bio_html: String,
     pub locale: Option<String>,
-    pub role: String,
     pub suspended_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub email_notifications: bool,
+    /// The stored role set; read it with `roles()`.
+    pub roles: String,
 }
 
 impl User {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Member)
+    pub fn roles(&self) -> Roles {
+        Roles::parse(&self.roles)
     }
 
     pub fn name(&self) -> &str {
@@ -100,7 +57,7 @@ pub struct NewUser<'a> {
     pub email_key: &'a str,
     pub password_hash: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
+    pub roles: &'a str,
     pub locale: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -111,7 +68,7 @@ pub struct NewUser<'a> {
 pub struct AuthorView {
     pub username: String,
     pub display_name: String,
-    pub role: Role,
+    pub roles: Roles,
 }
 
 impl AuthorView {
@@ -123,18 +80,32 @@ impl AuthorView {
         format!("/u/{}", crate::web::urlencode(&self.username))
     }
 
+    /// Employees and admins: the staff badge.
     pub fn is_staff(&self) -> bool {
-        self.role.is_staff()
+        self.roles.is_staff()
     }
 
+    /// Moderators who are not staff carry the moderator badge instead (one badge each).
     pub fn is_moderator(&self) -> bool {
-        self.role == Role::Moderator
+        self.roles.has(Role::Moderator) && !self.roles.is_staff()
+    }
+
+    /// The role a profile names.
+    pub fn role(&self) -> Role {
+        self.roles.headline()
+    }
+}
+
+impl AuthorView {
+    /// From the columns list queries select (username, display name, stored roles).
+    pub fn from_row(username: String, display_name: String, roles: &str) -> Self {
+        AuthorView { username, display_name, roles: Roles::parse(roles) }
     }
 }
 
 impl From<&User> for AuthorView {
     fn from(u: &User) -> Self {
-        AuthorView { username: u.username.clone(), display_name: u.display_name.clone(), role: u.role() }
+        AuthorView { username: u.username.clone(), display_name: u.display_name.clone(), roles: u.roles() }
     }
 }
 
@@ -144,25 +115,19 @@ pub struct CurrentUser {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: Role,
+    pub roles: Roles,
+    /// The groups the user belongs to (for the policy's audiences).
+    pub groups: Vec<i64>,
     /// The user's chosen UI language, if any.
     pub locale: Option<String>,
-}
-
-impl From<&User> for CurrentUser {
-    fn from(u: &User) -> Self {
-        CurrentUser {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            role: u.role(),
-            locale: u.locale.clone(),
-        }
-    }
 }
 
 impl CurrentUser {
     pub fn name(&self) -> &str {
         if self.display_name.is_empty() { &self.username } else { &self.display_name }
+    }
+
+    pub fn viewer(&self) -> crate::policy::Viewer {
+        crate::policy::Viewer::member(self.id, self.roles, self.groups.clone())
     }
 }

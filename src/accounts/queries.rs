@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::{NewUser, Role, User};
+use super::{NewUser, Role, Roles, User};
 use crate::db::schema::users;
-use crate::db::{DbConn, is_unique_violation, lower};
+use crate::db::{DbConn, Tx, is_unique_violation, lower};
 
 /// Why a user could not be created or renamed.
 #[derive(Debug)]
@@ -41,19 +41,19 @@ pub struct CreateUser<'a> {
     pub username: &'a super::domain::Username,
     pub email: &'a super::domain::Email,
     pub password_hash: &'a str,
-    pub role: Role,
+    pub roles: Roles,
     pub locale: Option<&'a str>,
 }
 
-pub fn create(conn: &mut DbConn, input: CreateUser<'_>) -> Result<User, UserWriteError> {
+pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteError> {
     let now = crate::now();
     let username_key = input.username.key();
     let email_key = input.email.key();
     // Check first for a friendly answer; the unique index still guards against races.
-    if find_by_key(conn, &username_key)?.is_some() {
+    if find_by_key(tx, &username_key)?.is_some() {
         return Err(UserWriteError::Field("username", "err-username-taken"));
     }
-    if users::table.filter(users::email_key.eq(&email_key)).count().get_result::<i64>(conn)? > 0 {
+    if users::table.filter(users::email_key.eq(&email_key)).count().get_result::<i64>(tx.conn())? > 0 {
         return Err(UserWriteError::Field("email", "err-email-taken"));
     }
     let row = NewUser {
@@ -63,23 +63,23 @@ pub fn create(conn: &mut DbConn, input: CreateUser<'_>) -> Result<User, UserWrit
         email_key: &email_key,
         password_hash: input.password_hash,
         display_name: "",
-        role: input.role.as_str(),
+        roles: &input.roles.to_db(),
         locale: input.locale,
         created_at: now,
         updated_at: now,
     };
     let id: i64 =
-        diesel::insert_into(users::table).values(&row).returning(users::id).get_result(conn).map_err(|e| {
+        diesel::insert_into(users::table).values(&row).returning(users::id).get_result(tx.conn()).map_err(|e| {
             match unique_field(&e) {
                 Some((f, k)) => UserWriteError::Field(f, k),
                 None => UserWriteError::Db(e),
             }
         })?;
-    let user = users::table.find(id).first::<User>(conn)?;
-    if input.role.is_staff() {
-        crate::blogs::queries::ensure_staff_blog(conn, &user)?;
+    let user = users::table.find(id).first::<User>(tx.conn())?;
+    if input.roles.is_staff() {
+        crate::blogs::queries::ensure_staff_blog(tx, &user)?;
     }
-    crate::search::sync_people(conn, &[id])?;
+    tx.touch_person(id);
     Ok(user)
 }
 
@@ -109,8 +109,8 @@ pub struct ProfileChanges<'a> {
     pub email_notifications: bool,
 }
 
-pub fn update_profile(conn: &mut DbConn, user_id: i64, c: ProfileChanges<'_>) -> QueryResult<()> {
-    conn.transaction(|conn| {
+pub fn update_profile(tx: &mut Tx<'_>, user_id: i64, c: ProfileChanges<'_>) -> QueryResult<()> {
+    {
         diesel::update(users::table.find(user_id))
             .set((
                 users::display_name.eq(c.display_name),
@@ -120,47 +120,55 @@ pub fn update_profile(conn: &mut DbConn, user_id: i64, c: ProfileChanges<'_>) ->
                 users::email_notifications.eq(c.email_notifications),
                 users::updated_at.eq(crate::now()),
             ))
-            .execute(conn)?;
-        crate::search::sync_people(conn, &[user_id])
-    })
+            .execute(tx.conn())?;
+        tx.touch_person(user_id);
+        Ok(())
+    }
 }
 
-pub fn set_locale(conn: &mut DbConn, user_id: i64, locale: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id)).set(users::locale.eq(locale)).execute(conn)?;
+pub fn set_locale(tx: &mut Tx<'_>, user_id: i64, locale: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::locale.eq(locale)).execute(tx.conn())?;
     Ok(())
 }
 
-pub fn set_password_hash(conn: &mut DbConn, user_id: i64, hash: &str) -> QueryResult<()> {
+pub fn set_password_hash(tx: &mut Tx<'_>, user_id: i64, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(crate::now())))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
-/// Change a role. Granting employee (or admin) gives the person their own staff blog.
-pub fn set_role(conn: &mut DbConn, user_id: i64, role: Role) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        diesel::update(users::table.find(user_id))
-            .set((users::role.eq(role.as_str()), users::updated_at.eq(crate::now())))
-            .execute(conn)?;
-        let user = users::table.find(user_id).first::<User>(conn)?;
-        if role.is_staff() {
-            crate::blogs::queries::ensure_staff_blog(conn, &user)?;
-        }
-        Ok(())
-    })
+/// Change a person's roles. Granting employee (or admin) gives them their own staff blog.
+/// Losing a role that opened boards to them drops what they followed there (a job: it may be
+/// many subscriptions), and they are told.
+pub fn set_roles(tx: &mut Tx<'_>, user_id: i64, roles: Roles) -> QueryResult<()> {
+    let before = users::table.find(user_id).first::<User>(tx.conn())?.roles();
+    if before == roles {
+        return Ok(());
+    }
+    diesel::update(users::table.find(user_id))
+        .set((users::roles.eq(roles.to_db()), users::updated_at.eq(crate::now())))
+        .execute(tx.conn())?;
+    let user = users::table.find(user_id).first::<User>(tx.conn())?;
+    if roles.is_staff() {
+        crate::blogs::queries::ensure_staff_blog(tx, &user)?;
+    }
+    if before.iter().any(|r| !roles.has(r)) {
+        crate::jobs::recheck_subscriptions(tx, crate::jobs::Recheck::User(user_id))?;
+    }
+    tx.touch_person(user_id);
+    Ok(())
 }
 
 /// Suspend (ending every session at once) or reinstate.
-pub fn set_suspended(conn: &mut DbConn, user_id: i64, suspended: bool) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        let at = if suspended { Some(crate::now()) } else { None };
-        diesel::update(users::table.find(user_id)).set(users::suspended_at.eq(at)).execute(conn)?;
-        if suspended {
-            super::sessions::revoke_all(conn, user_id)?;
-        }
-        crate::search::sync_people(conn, &[user_id])
-    })
+pub fn set_suspended(tx: &mut Tx<'_>, user_id: i64, suspended: bool) -> QueryResult<()> {
+    let at = if suspended { Some(crate::now()) } else { None };
+    diesel::update(users::table.find(user_id)).set(users::suspended_at.eq(at)).execute(tx.conn())?;
+    if suspended {
+        super::sessions::revoke_all(tx, user_id)?;
+    }
+    tx.touch_person(user_id);
+    Ok(())
 }
 
 pub const ADMIN_PAGE_SIZE: i64 = 25;
@@ -179,8 +187,11 @@ pub fn search(conn: &mut DbConn, q: &str, role: Option<Role>, page: i64) -> Quer
                     .or(lower(users::display_name).like(pattern.clone()).escape('\\')),
             );
         }
-        if let Some(r) = role {
-            query = query.filter(users::role.eq(r.as_str()));
+        match role {
+            // Role names are distinct words, none inside another.
+            Some(r) if r != Role::Member => query = query.filter(users::roles.like(format!("%{}%", r.as_str()))),
+            Some(_) => query = query.filter(users::roles.eq("")),
+            None => {}
         }
         query
     };

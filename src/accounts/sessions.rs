@@ -5,9 +5,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::{CurrentUser, Role};
+use super::{CurrentUser, Roles};
 use crate::db::DbConn;
-use crate::db::schema::{sessions, users};
+use crate::db::Tx;
+use crate::db::schema::{group_members, sessions, users};
 
 pub const COOKIE: &str = "plaza_session";
 
@@ -16,7 +17,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Create a session and return the token for the cookie.
-pub fn create(conn: &mut DbConn, user_id: i64, days: i64, user_agent: &str) -> QueryResult<String> {
+pub fn create(tx: &mut Tx<'_>, user_id: i64, days: i64, user_agent: &str) -> QueryResult<String> {
     let token = crate::web::random_token();
     let now = crate::now();
     diesel::insert_into(sessions::table)
@@ -28,7 +29,7 @@ pub fn create(conn: &mut DbConn, user_id: i64, days: i64, user_agent: &str) -> Q
             sessions::expires_at.eq(now + Duration::days(days)),
             sessions::user_agent.eq(user_agent.chars().take(200).collect::<String>()),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(token)
 }
 
@@ -48,46 +49,44 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
             users::id,
             users::username,
             users::display_name,
-            users::role,
+            users::roles,
             users::locale,
             users::suspended_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((session_id, last_seen, user_id, username, display_name, role, locale, suspended)) = row else {
+    let Some((session_id, last_seen, user_id, username, display_name, roles, locale, suspended)) = row else {
         return Ok(None);
     };
     if suspended.is_some() {
         return Ok(None);
     }
     if now - last_seen > Duration::minutes(10) {
-        diesel::update(sessions::table.find(session_id))
-            .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(now + Duration::days(days))))
-            .execute(conn)?;
+        crate::db::write(conn, |tx| {
+            diesel::update(sessions::table.find(session_id))
+                .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(now + Duration::days(days))))
+                .execute(tx.conn())
+        })?;
     }
-    Ok(Some(CurrentUser {
-        id: user_id,
-        username,
-        display_name,
-        role: Role::parse(&role).unwrap_or(Role::Member),
-        locale,
-    }))
+    let groups =
+        group_members::table.filter(group_members::user_id.eq(user_id)).select(group_members::group_id).load(conn)?;
+    Ok(Some(CurrentUser { id: user_id, username, display_name, roles: Roles::parse(&roles), groups, locale }))
 }
 
-pub fn revoke(conn: &mut DbConn, token: &str) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(conn)
+pub fn revoke(tx: &mut Tx<'_>, token: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(tx.conn())
 }
 
-pub fn revoke_all(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+pub fn revoke_all(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(tx.conn())
 }
 
 /// End every session of a user except the one given (after a password change).
-pub fn revoke_others(conn: &mut DbConn, user_id: i64, keep_token: &str) -> QueryResult<usize> {
+pub fn revoke_others(tx: &mut Tx<'_>, user_id: i64, keep_token: &str) -> QueryResult<usize> {
     diesel::delete(
         sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::token_hash.ne(token_hash(keep_token))),
     )
-    .execute(conn)
+    .execute(tx.conn())
 }
 
 pub fn count_for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {

@@ -1,15 +1,23 @@
 //! The enterprise blog, staff blogs and community blogs, and their posts.
 
-pub mod handlers;
+pub mod editor;
+pub mod feeds;
+pub mod kind;
+pub mod pages;
 pub mod queries;
+pub mod settings;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::{AuthorView, CurrentUser};
+use crate::accounts::AuthorView;
 use crate::content::SafeHtml;
 use crate::content::tags::TagView;
 use crate::db::schema::blogs;
+use crate::policy::{BlogFacts, BlogKind};
+
+/// `contents.kind` of a blog post.
+pub const KIND_POST: &str = "post";
 
 pub const KIND_ENTERPRISE: &str = "enterprise";
 pub const KIND_STAFF: &str = "staff";
@@ -40,6 +48,17 @@ impl Blog {
         blog_path(&self.kind, &self.slug)
     }
 
+    /// What the policy needs to know about this blog, for a viewer who is (or is not) one of
+    /// its authors now.
+    pub fn facts(&self, viewer_is_author: bool) -> BlogFacts {
+        let kind = match self.kind.as_str() {
+            KIND_ENTERPRISE => BlogKind::Enterprise,
+            KIND_STAFF => BlogKind::Staff,
+            _ => BlogKind::Community,
+        };
+        BlogFacts { kind, owner_id: self.owner_id, viewer_is_author }
+    }
+
     pub fn feed_base(&self) -> String {
         format!("{}/feed", self.path())
     }
@@ -56,6 +75,15 @@ impl Blog {
 
 pub fn blog_path(kind: &str, slug: &str) -> String {
     if kind == KIND_ENTERPRISE { "/blog".to_string() } else { format!("/blogs/{}", crate::web::path_segment(slug)) }
+}
+
+/// Path of a post, given its blog's kind and slug and its own slug.
+pub fn post_path(blog_kind: &str, blog_slug: &str, post_slug: &str) -> String {
+    if blog_kind == KIND_ENTERPRISE {
+        format!("/blog/{}", crate::web::path_segment(post_slug))
+    } else {
+        format!("/blogs/{}/{}", crate::web::path_segment(blog_slug), crate::web::path_segment(post_slug))
+    }
 }
 
 /// A post as lists show it.
@@ -101,26 +129,27 @@ impl PostCard {
 pub struct PostPage {
     pub card: PostCard,
     pub blog: Blog,
-    pub author_id: i64,
+    /// The content row: state, audience, author, counts.
+    pub content: crate::content::Content,
     pub slug: String,
     pub body_html: SafeHtml,
-    pub body_md: String,
     pub excerpt_md: String,
-    pub edited_at: Option<NaiveDateTime>,
-    pub comments_enabled: bool,
 }
 
-/// Who may write in a blog: the enterprise blog's authorised authors (who must be staff);
-/// a staff blog's owner while still staff; a community blog's owner and co-authors.
-pub fn can_write(blog: &Blog, user: &CurrentUser, is_author: bool) -> bool {
-    match blog.kind.as_str() {
-        KIND_ENTERPRISE => is_author && user.role.is_staff(),
-        KIND_STAFF => blog.owner_id == Some(user.id) && user.role.is_staff(),
-        _ => blog.owner_id == Some(user.id) || is_author,
+impl PostPage {
+    pub fn author_id(&self) -> i64 {
+        self.content.author_id
     }
-}
 
-/// Who may change a blog's title, description, blogroll (and, for the enterprise blog, its authors).
-pub fn can_manage(blog: &Blog, user: &CurrentUser) -> bool {
-    if blog.is_enterprise() { user.role.is_admin() } else { blog.owner_id == Some(user.id) || user.role.is_admin() }
+    pub fn comments_enabled(&self) -> bool {
+        self.content.comments_open
+    }
+
+    pub fn edited_at(&self) -> Option<NaiveDateTime> {
+        self.content.edited_at
+    }
+
+    pub fn facts(&self) -> crate::policy::ContentFacts {
+        self.content.facts()
+    }
 }

@@ -5,20 +5,23 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{Blog, ENTERPRISE_SLUG, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard, PostPage};
-use crate::accounts::{AuthorView, Role, User};
-use crate::content::{self, NewContent, STATUS_DRAFT, STATUS_PUBLISHED, SafeHtml, tags::TagName};
+use super::{
+    Blog, ENTERPRISE_SLUG, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_POST, KIND_STAFF, PostCard, PostPage, post_path,
+};
+use crate::accounts::{AuthorView, User};
+use crate::content::{self, NewContent, PLACE_BLOG, Placement, STATUS_DRAFT, tags::TagName};
 use crate::db::schema::{
     blog_authors, blogroll_links, blogs, content_tags, contents, posts, slug_redirects, tag_follows, users,
 };
-use crate::db::{DbConn, ignore_duplicate};
+use crate::db::{DbConn, Tx, ignore_duplicate};
+use crate::policy::{Guard, PUBLIC_AUDIENCE};
 
-pub fn ensure_enterprise_blog(conn: &mut DbConn, site_name: &str) -> QueryResult<Blog> {
-    if let Some(b) = blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first::<Blog>(conn).optional()? {
+pub fn ensure_enterprise_blog(tx: &mut Tx<'_>, site_name: &str) -> QueryResult<Blog> {
+    if let Some(b) = blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first::<Blog>(tx.conn()).optional()? {
         return Ok(b);
     }
     let now = crate::now();
-    ignore_duplicate(conn, |conn| {
+    ignore_duplicate(tx, |conn| {
         diesel::insert_into(blogs::table)
             .values((
                 blogs::kind.eq(KIND_ENTERPRISE),
@@ -30,7 +33,7 @@ pub fn ensure_enterprise_blog(conn: &mut DbConn, site_name: &str) -> QueryResult
             ))
             .execute(conn)
     })?;
-    blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first(conn)
+    blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first(tx.conn())
 }
 
 pub fn enterprise_blog(conn: &mut DbConn) -> QueryResult<Blog> {
@@ -51,9 +54,9 @@ fn free_slug(conn: &mut DbConn, base: &str) -> QueryResult<String> {
     Err(diesel::result::Error::NotFound)
 }
 
-fn create_owned_blog(conn: &mut DbConn, user: &User, kind: &str) -> QueryResult<Blog> {
+fn create_owned_blog(tx: &mut Tx<'_>, user: &User, kind: &str) -> QueryResult<Blog> {
     let now = crate::now();
-    let slug = free_slug(conn, &user.username_key)?;
+    let slug = free_slug(tx, &user.username_key)?;
     let id: i64 = diesel::insert_into(blogs::table)
         .values((
             blogs::kind.eq(kind),
@@ -65,33 +68,33 @@ fn create_owned_blog(conn: &mut DbConn, user: &User, kind: &str) -> QueryResult<
             blogs::updated_at.eq(now),
         ))
         .returning(blogs::id)
-        .get_result(conn)?;
-    ignore_duplicate(conn, |conn| {
+        .get_result(tx.conn())?;
+    ignore_duplicate(tx, |conn| {
         diesel::insert_into(blog_authors::table)
             .values((blog_authors::blog_id.eq(id), blog_authors::user_id.eq(user.id)))
             .execute(conn)
     })?;
-    blogs::table.find(id).first(conn)
+    blogs::table.find(id).first(tx.conn())
 }
 
 /// Every employee has a personal blog, created when the role is granted. A member who had a
 /// community blog keeps it, now shown as a staff blog.
-pub fn ensure_staff_blog(conn: &mut DbConn, user: &User) -> QueryResult<Blog> {
-    if let Some(b) = owned_blog(conn, user.id)? {
+pub fn ensure_staff_blog(tx: &mut Tx<'_>, user: &User) -> QueryResult<Blog> {
+    if let Some(b) = owned_blog(tx, user.id)? {
         if b.kind != KIND_STAFF {
-            diesel::update(blogs::table.find(b.id)).set(blogs::kind.eq(KIND_STAFF)).execute(conn)?;
+            diesel::update(blogs::table.find(b.id)).set(blogs::kind.eq(KIND_STAFF)).execute(tx.conn())?;
         }
-        return blogs::table.find(b.id).first(conn);
+        return blogs::table.find(b.id).first(tx.conn());
     }
-    create_owned_blog(conn, user, KIND_STAFF)
+    create_owned_blog(tx, user, KIND_STAFF)
 }
 
 /// An admin grants a community ("opinion leader") blog to a member.
-pub fn grant_community_blog(conn: &mut DbConn, user: &User) -> QueryResult<Blog> {
-    if let Some(b) = owned_blog(conn, user.id)? {
+pub fn grant_community_blog(tx: &mut Tx<'_>, user: &User) -> QueryResult<Blog> {
+    if let Some(b) = owned_blog(tx, user.id)? {
         return Ok(b);
     }
-    create_owned_blog(conn, user, KIND_COMMUNITY)
+    create_owned_blog(tx, user, KIND_COMMUNITY)
 }
 
 pub fn owned_blog(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Blog>> {
@@ -130,8 +133,8 @@ pub fn authors(conn: &mut DbConn, blog_id: i64) -> QueryResult<Vec<AuthorView>> 
     Ok(rows.iter().map(AuthorView::from).collect())
 }
 
-pub fn add_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<()> {
-    ignore_duplicate(conn, |conn| {
+pub fn add_author(tx: &mut Tx<'_>, blog_id: i64, user_id: i64) -> QueryResult<()> {
+    ignore_duplicate(tx, |conn| {
         diesel::insert_into(blog_authors::table)
             .values((blog_authors::blog_id.eq(blog_id), blog_authors::user_id.eq(user_id)))
             .execute(conn)
@@ -139,18 +142,20 @@ pub fn add_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<
     Ok(())
 }
 
-pub fn remove_author(conn: &mut DbConn, blog_id: i64, user_id: i64) -> QueryResult<()> {
+/// Remove an author: from now on the policy no longer lets them write in the blog or change its
+/// posts (including their own, on the enterprise blog).
+pub fn remove_author(tx: &mut Tx<'_>, blog_id: i64, user_id: i64) -> QueryResult<()> {
     diesel::delete(
         blog_authors::table.filter(blog_authors::blog_id.eq(blog_id)).filter(blog_authors::user_id.eq(user_id)),
     )
-    .execute(conn)?;
+    .execute(tx.conn())?;
     Ok(())
 }
 
-pub fn update_blog(conn: &mut DbConn, blog_id: i64, title: &str, description: &str) -> QueryResult<()> {
+pub fn update_blog(tx: &mut Tx<'_>, blog_id: i64, title: &str, description: &str) -> QueryResult<()> {
     diesel::update(blogs::table.find(blog_id))
         .set((blogs::title.eq(title), blogs::description.eq(description), blogs::updated_at.eq(crate::now())))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -170,21 +175,19 @@ pub fn blogroll(conn: &mut DbConn, blog_id: i64) -> QueryResult<Vec<BlogrollLink
         .load(conn)
 }
 
-pub fn set_blogroll(conn: &mut DbConn, blog_id: i64, links: &[(String, String)]) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        diesel::delete(blogroll_links::table.filter(blogroll_links::blog_id.eq(blog_id))).execute(conn)?;
-        for (i, (title, url)) in links.iter().enumerate() {
-            diesel::insert_into(blogroll_links::table)
-                .values((
-                    blogroll_links::blog_id.eq(blog_id),
-                    blogroll_links::title.eq(title),
-                    blogroll_links::url.eq(url),
-                    blogroll_links::position.eq(i as i32),
-                ))
-                .execute(conn)?;
-        }
-        Ok(())
-    })
+pub fn set_blogroll(tx: &mut Tx<'_>, blog_id: i64, links: &[(String, String)]) -> QueryResult<()> {
+    diesel::delete(blogroll_links::table.filter(blogroll_links::blog_id.eq(blog_id))).execute(tx.conn())?;
+    for (i, (title, url)) in links.iter().enumerate() {
+        diesel::insert_into(blogroll_links::table)
+            .values((
+                blogroll_links::blog_id.eq(blog_id),
+                blogroll_links::title.eq(title),
+                blogroll_links::url.eq(url),
+                blogroll_links::position.eq(i as i32),
+            ))
+            .execute(tx.conn())?;
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug)]
@@ -206,8 +209,7 @@ pub fn directory(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<BlogSummary>>
     let counts: Vec<(i64, i64, Option<NaiveDateTime>)> = posts::table
         .inner_join(contents::table)
         .filter(posts::blog_id.eq_any(&ids))
-        .filter(contents::status.eq(STATUS_PUBLISHED))
-        .filter(contents::deleted_at.is_null())
+        .filter(contents::live.eq(true))
         .group_by(posts::blog_id)
         .select((posts::blog_id, diesel::dsl::count(posts::content_id), diesel::dsl::max(contents::published_at)))
         .load(conn)?;
@@ -257,20 +259,30 @@ type CardRow = (
     String,
     String,
     String,
+    String,
 );
 
-/// A page of post cards, newest first, in three queries (posts, tags, total).
-pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -> QueryResult<(Vec<PostCard>, i64)> {
+/// A page of post cards, newest first, in two or three queries (posts with their authors, tags,
+/// and the total unless `skip_total`). Only what the viewer may read (and, with `drafts_of`,
+/// that person's own drafts).
+pub fn list_posts(
+    conn: &mut DbConn,
+    guard: &Guard,
+    f: &PostFilter,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<(Vec<PostCard>, i64)> {
     let build = || {
         let mut q = posts::table
             .inner_join(contents::table)
             .inner_join(blogs::table)
             .inner_join(users::table.on(users::id.eq(contents::author_id)))
-            .filter(contents::deleted_at.is_null())
             .into_boxed();
         q = match f.drafts_of {
-            Some(uid) => q.filter(contents::status.eq(STATUS_PUBLISHED).or(contents::author_id.eq(uid))),
-            None => q.filter(contents::status.eq(STATUS_PUBLISHED)),
+            Some(uid) => q.filter(guard.content_filter().or(
+                contents::author_id.eq(uid).and(contents::status.eq(STATUS_DRAFT)).and(contents::deleted_at.is_null()),
+            )),
+            None => q.filter(guard.content_filter()),
         };
         if let Some(b) = f.blog_id {
             q = q.filter(posts::blog_id.eq(b));
@@ -318,16 +330,16 @@ pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -
             contents::updated_at,
             contents::status,
             posts::slug,
-            posts::comment_count,
+            contents::comment_count,
             posts::cover_url,
             blogs::kind,
             blogs::slug,
             blogs::title,
             users::username,
             users::display_name,
+            users::roles,
         ))
         .load(conn)?;
-    let roles = author_roles(conn, &rows.iter().map(|r| r.3).collect::<Vec<_>>())?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut tags = content::tags::for_contents(conn, &ids)?;
     let cards = rows
@@ -337,7 +349,7 @@ pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -
                 id,
                 title,
                 excerpt,
-                author_id,
+                _author_id,
                 published_at,
                 updated_at,
                 status,
@@ -349,16 +361,13 @@ pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -
                 blog_title,
                 username,
                 display_name,
+                roles,
             )| PostCard {
                 id,
                 title,
-                path: content::post_path(&blog_kind, &blog_slug, &slug),
+                path: post_path(&blog_kind, &blog_slug, &slug),
                 excerpt,
-                author: AuthorView {
-                    username,
-                    display_name,
-                    role: roles.get(&author_id).copied().unwrap_or(Role::Member),
-                },
+                author: AuthorView::from_row(username, display_name, &roles),
                 blog_path: super::blog_path(&blog_kind, &blog_slug),
                 blog_title,
                 blog_kind,
@@ -374,15 +383,10 @@ pub fn list_posts(conn: &mut DbConn, f: &PostFilter, page: i64, per_page: i64) -
     Ok((cards, total))
 }
 
-fn author_roles(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Role>> {
-    let rows: Vec<(i64, String)> =
-        users::table.filter(users::id.eq_any(ids)).select((users::id, users::role)).load(conn)?;
-    Ok(rows.into_iter().map(|(id, r)| (id, Role::parse(&r).unwrap_or(Role::Member))).collect())
-}
+type PageRow = (content::Content, (i64, i64, String, String, String), Blog, User);
 
-type PageRow = (content::Content, (i64, i64, String, String, String, bool, i32), Blog, User);
-
-/// A post by its id (any status; callers check visibility).
+/// A post by its id, whatever its state but deleted (callers ask the policy whether the viewer
+/// may see it).
 pub fn post_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostPage>> {
     let row: Option<PageRow> = posts::table
         .inner_join(contents::table)
@@ -393,7 +397,7 @@ pub fn post_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostPage>> {
         .select((contents::all_columns, posts::all_columns, blogs::all_columns, users::all_columns))
         .first(conn)
         .optional()?;
-    let Some((c, (_, _, slug, excerpt_md, cover_url, comments_enabled, comment_count), blog, author)) = row else {
+    let Some((c, (_, _, slug, excerpt_md, cover_url), blog, author)) = row else {
         return Ok(None);
     };
     let tags = content::tags::for_contents(conn, &[c.id])?.remove(&c.id).unwrap_or_default();
@@ -401,7 +405,7 @@ pub fn post_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostPage>> {
         card: PostCard {
             id: c.id,
             title: c.title.clone(),
-            path: content::post_path(&blog.kind, &blog.slug, &slug),
+            path: post_path(&blog.kind, &blog.slug, &slug),
             excerpt: c.excerpt.clone(),
             author: AuthorView::from(&author),
             blog_title: blog.title.clone(),
@@ -410,18 +414,15 @@ pub fn post_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostPage>> {
             published_at: c.published_at,
             updated_at: c.updated_at,
             is_draft: c.status == STATUS_DRAFT,
-            comment_count,
+            comment_count: c.comment_count,
             cover_url,
             tags,
         },
-        author_id: c.author_id,
         slug,
-        body_html: SafeHtml::from_stored(c.body_html),
-        body_md: c.body_md,
+        body_html: c.html(),
         excerpt_md,
-        edited_at: c.edited_at,
-        comments_enabled,
         blog,
+        content: c,
     }))
 }
 
@@ -455,6 +456,27 @@ pub fn post_by_slug(conn: &mut DbConn, blog_id: i64, slug: &str) -> QueryResult<
         Some(p) => SlugLookup::Moved(p.card.path),
         None => SlugLookup::Missing,
     })
+}
+
+/// The post a path of the blogs leads to (`/blog/{slug}`, `/blogs/{blog}/{slug}`), for citations.
+pub fn post_at(conn: &mut DbConn, segments: &[String]) -> QueryResult<Option<i64>> {
+    match segments {
+        [first, slug] if first == "blog" => posts::table
+            .inner_join(blogs::table)
+            .filter(blogs::kind.eq(KIND_ENTERPRISE))
+            .filter(posts::slug.eq(slug))
+            .select(posts::content_id)
+            .first(conn)
+            .optional(),
+        [first, blog, slug] if first == "blogs" => posts::table
+            .inner_join(blogs::table)
+            .filter(blogs::slug.eq(blog))
+            .filter(posts::slug.eq(slug))
+            .select(posts::content_id)
+            .first(conn)
+            .optional(),
+        _ => Ok(None),
+    }
 }
 
 /// A post as submitted by the editor, already checked.
@@ -496,141 +518,148 @@ fn unique_post_slug(conn: &mut DbConn, blog_id: i64, wanted: &str, except: Optio
 
 fn derived_excerpt(input: &PostInput) -> String {
     let source = if input.excerpt_md.trim().is_empty() { &input.body_md } else { &input.excerpt_md };
-    content::markdown::excerpt(&content::markdown::plain_text(source), content::EXCERPT_CHARS)
+    content::excerpt_of(source)
+}
+
+/// The pieces a post's links cite.
+fn cite(tx: &mut Tx<'_>, id: i64, body_md: &str, base_url: &str) -> QueryResult<()> {
+    let cited = crate::kinds::registry().resolve_links(tx, base_url, &content::markdown::links(body_md))?;
+    content::citations::set_for(tx, id, &cited)
 }
 
 pub fn create_post(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     blog: &Blog,
     author_id: i64,
     input: &PostInput,
     base_url: &str,
 ) -> QueryResult<i64> {
-    conn.transaction(|conn| {
-        let now = crate::now();
-        let html = content::markdown::render(&input.body_md);
-        let excerpt = derived_excerpt(input);
-        let id = content::insert(
-            conn,
-            &NewContent {
-                kind: content::KIND_POST,
-                author_id,
-                title: &input.title,
-                body_md: &input.body_md,
-                body_html: html.as_str(),
-                excerpt: &excerpt,
-                status: if input.publish { STATUS_PUBLISHED } else { STATUS_DRAFT },
-                created_at: now,
-                updated_at: now,
-                published_at: input.publish.then_some(now),
-            },
-        )?;
-        let wanted = input.slug.clone().unwrap_or_else(|| content::slug::slugify(&input.title));
-        let slug = unique_post_slug(conn, blog.id, &wanted, None)?;
-        diesel::insert_into(posts::table)
-            .values((
-                posts::content_id.eq(id),
-                posts::blog_id.eq(blog.id),
-                posts::slug.eq(&slug),
-                posts::excerpt_md.eq(&input.excerpt_md),
-                posts::cover_url.eq(&input.cover_url),
-                posts::comments_enabled.eq(input.comments_enabled),
-            ))
-            .execute(conn)?;
-        content::tags::set_for(conn, id, &input.tags)?;
-        let cited = content::citations::resolve_links(conn, base_url, &content::markdown::links(&input.body_md))?;
-        content::citations::set_for(conn, id, &cited)?;
-        crate::search::sync_content(conn, &[id])?;
-        Ok(id)
-    })
+    let html = content::markdown::render(&input.body_md);
+    let excerpt = derived_excerpt(input);
+    let id = content::insert(
+        tx,
+        &NewContent {
+            kind: KIND_POST,
+            author_id,
+            title: &input.title,
+            body_md: &input.body_md,
+            body_html: &html,
+            excerpt: &excerpt,
+            publish: input.publish,
+            comments_open: input.comments_enabled,
+            placement: Placement::root(PLACE_BLOG, blog.id, PUBLIC_AUDIENCE),
+            at: None,
+        },
+    )?;
+    let wanted = input.slug.clone().unwrap_or_else(|| content::slug::slugify(&input.title));
+    let slug = unique_post_slug(tx, blog.id, &wanted, None)?;
+    diesel::insert_into(posts::table)
+        .values((
+            posts::content_id.eq(id),
+            posts::blog_id.eq(blog.id),
+            posts::slug.eq(&slug),
+            posts::excerpt_md.eq(&input.excerpt_md),
+            posts::cover_url.eq(&input.cover_url),
+        ))
+        .execute(tx.conn())?;
+    content::tags::set_for(tx, id, &input.tags)?;
+    cite(tx, id, &input.body_md, base_url)?;
+    Ok(id)
 }
 
 /// Save an edit. A changed title (or slug) gives a new slug; the old one keeps redirecting.
-pub fn update_post(conn: &mut DbConn, post: &PostPage, input: &PostInput, base_url: &str) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        let now = crate::now();
-        let html = content::markdown::render(&input.body_md);
-        let excerpt = derived_excerpt(input);
-        let was_published = !post.card.is_draft;
-        let published_at = if input.publish { post.card.published_at.or(Some(now)) } else { None };
-        diesel::update(contents::table.find(post.card.id))
-            .set((
-                contents::title.eq(&input.title),
-                contents::body_md.eq(&input.body_md),
-                contents::body_html.eq(html.as_str()),
-                contents::excerpt.eq(&excerpt),
-                contents::status.eq(if input.publish { STATUS_PUBLISHED } else { STATUS_DRAFT }),
-                contents::updated_at.eq(now),
-                contents::published_at.eq(published_at),
-                // "Updated" is shown only for edits after publication.
-                contents::edited_at.eq(if was_published && input.publish { Some(now) } else { post.edited_at }),
-            ))
-            .execute(conn)?;
-        let wanted = match &input.slug {
-            Some(s) => s.clone(),
-            None if input.title != post.card.title => content::slug::slugify(&input.title),
-            None => post.slug.clone(),
-        };
-        let slug = if wanted == post.slug {
-            wanted
-        } else {
-            unique_post_slug(conn, post.blog.id, &wanted, Some(post.card.id))?
-        };
-        if slug != post.slug {
-            // The new slug may be one this post had before: it is no longer a redirect.
-            diesel::delete(
-                slug_redirects::table
-                    .filter(slug_redirects::blog_id.eq(post.blog.id))
-                    .filter(slug_redirects::old_slug.eq(&slug)),
-            )
-            .execute(conn)?;
-            ignore_duplicate(conn, |conn| {
-                diesel::insert_into(slug_redirects::table)
-                    .values((
-                        slug_redirects::blog_id.eq(post.blog.id),
-                        slug_redirects::old_slug.eq(&post.slug),
-                        slug_redirects::content_id.eq(post.card.id),
-                    ))
-                    .execute(conn)
-            })?;
-        }
-        diesel::update(posts::table.find(post.card.id))
-            .set((
-                posts::slug.eq(&slug),
-                posts::excerpt_md.eq(&input.excerpt_md),
-                posts::cover_url.eq(&input.cover_url),
-                posts::comments_enabled.eq(input.comments_enabled),
-            ))
-            .execute(conn)?;
-        content::tags::set_for(conn, post.card.id, &input.tags)?;
-        let cited = content::citations::resolve_links(conn, base_url, &content::markdown::links(&input.body_md))?;
-        content::citations::set_for(conn, post.card.id, &cited)?;
-        crate::search::sync_content(conn, &[post.card.id])?;
-        Ok(())
-    })
+pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url: &str) -> QueryResult<()> {
+    let now = crate::now();
+    let id = post.card.id;
+    let html = content::markdown::render(&input.body_md);
+    let excerpt = derived_excerpt(input);
+    let was_published = !post.card.is_draft;
+    diesel::update(contents::table.find(id))
+        .set((
+            contents::title.eq(&input.title),
+            contents::body_md.eq(&input.body_md),
+            contents::body_html.eq(html.as_str()),
+            contents::excerpt.eq(&excerpt),
+            contents::updated_at.eq(now),
+            contents::comments_open.eq(input.comments_enabled),
+            // "Updated" is shown only for edits after publication.
+            contents::edited_at.eq(if was_published && input.publish { Some(now) } else { post.edited_at() }),
+        ))
+        .execute(tx.conn())?;
+    if input.publish != was_published {
+        content::set_published(tx, id, input.publish, post.card.published_at)?;
+    }
+    tx.touch(id);
+    let wanted = match &input.slug {
+        Some(s) => s.clone(),
+        None if input.title != post.card.title => content::slug::slugify(&input.title),
+        None => post.slug.clone(),
+    };
+    let slug = if wanted == post.slug { wanted } else { unique_post_slug(tx, post.blog.id, &wanted, Some(id))? };
+    if slug != post.slug {
+        // The new slug may be one this post had before: it is no longer a redirect.
+        diesel::delete(
+            slug_redirects::table
+                .filter(slug_redirects::blog_id.eq(post.blog.id))
+                .filter(slug_redirects::old_slug.eq(&slug)),
+        )
+        .execute(tx.conn())?;
+        ignore_duplicate(tx, |conn| {
+            diesel::insert_into(slug_redirects::table)
+                .values((
+                    slug_redirects::blog_id.eq(post.blog.id),
+                    slug_redirects::old_slug.eq(&post.slug),
+                    slug_redirects::content_id.eq(id),
+                ))
+                .execute(conn)
+        })?;
+    }
+    diesel::update(posts::table.find(id))
+        .set((posts::slug.eq(&slug), posts::excerpt_md.eq(&input.excerpt_md), posts::cover_url.eq(&input.cover_url)))
+        .execute(tx.conn())?;
+    content::tags::set_for(tx, id, &input.tags)?;
+    cite(tx, id, &input.body_md, base_url)
 }
 
-pub fn delete_post(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        diesel::update(contents::table.find(id)).set(contents::deleted_at.eq(Some(crate::now()))).execute(conn)?;
-        crate::search::sync_content(conn, &[id])
-    })
-}
-
-/// Published posts for the sitemap: (path, last change).
+/// Live public posts for the sitemap: (path, last change), newest first.
 pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let rows: Vec<(String, String, String, NaiveDateTime)> = posts::table
         .inner_join(contents::table)
         .inner_join(blogs::table)
-        .filter(contents::status.eq(STATUS_PUBLISHED))
-        .filter(contents::deleted_at.is_null())
+        .filter(contents::live.eq(true))
+        .filter(contents::audience_id.eq(PUBLIC_AUDIENCE))
         .order(contents::published_at.desc())
         .limit(limit)
         .select((posts::slug, blogs::kind, blogs::slug, contents::updated_at))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(s, k, b, u)| (content::post_path(&k, &b, &s), u)).collect())
+    Ok(rows.into_iter().map(|(s, k, b, u)| (post_path(&k, &b, &s), u)).collect())
 }
 
 pub fn all_blogs(conn: &mut DbConn) -> QueryResult<Vec<Blog>> {
     blogs::table.order(blogs::id.asc()).load(conn)
+}
+
+/// Delete a post (its comments go with it). False when it was deleted already.
+pub fn delete_post(tx: &mut Tx<'_>, id: i64) -> QueryResult<bool> {
+    content::delete(tx, id)
+}
+
+/// Site paths of many posts at once.
+pub fn paths(conn: &mut DbConn, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String, String, String)> = posts::table
+        .inner_join(blogs::table)
+        .filter(posts::content_id.eq_any(ids))
+        .select((posts::content_id, posts::slug, blogs::kind, blogs::slug))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, slug, kind, blog)| (id, post_path(&kind, &blog, &slug))).collect())
+}
+
+/// The blog a post is (or was) in, deleted or not.
+pub fn blog_of_post(conn: &mut DbConn, id: i64) -> QueryResult<Option<Blog>> {
+    posts::table
+        .inner_join(blogs::table)
+        .filter(posts::content_id.eq(id))
+        .select(blogs::all_columns)
+        .first(conn)
+        .optional()
 }

@@ -1,22 +1,22 @@
-//! A post that links to another post on the site cites it; the cited post lists "cited by".
+//! A piece of content that links to another on the site cites it; the cited one lists "cited by".
+//! Which links lead where is each kind's knowledge (`ContentKind::resolve`, through the registry).
 
 use diesel::prelude::*;
 
-use crate::db::schema::{blogs, citations, posts};
-use crate::db::{DbConn, ignore_duplicate};
+use crate::db::schema::{citations, contents};
+use crate::db::{DbConn, Tx, ignore_duplicate};
+use crate::policy::Guard;
 
-/// Find which of the links point at posts on this site: `/blog/{slug}`, `/blogs/{blog}/{slug}`,
-/// relative or absolute under the base URL.
-pub fn resolve_links(conn: &mut DbConn, base_url: &str, links: &[String]) -> QueryResult<Vec<i64>> {
-    let mut ids = Vec::new();
-    for link in links {
-        let path = link.strip_prefix(base_url).unwrap_or(link);
-        if !path.starts_with('/') || path.starts_with("//") {
-            continue;
-        }
-        let path = path.split(['#', '?']).next().unwrap_or("");
-        let segments: Vec<String> = path
-            .split('/')
+/// The site path a link points at, split into decoded segments: `/blogs/ann/hello` →
+/// ["blogs", "ann", "hello"]. `None` for links elsewhere.
+pub fn site_segments(base_url: &str, link: &str) -> Option<Vec<String>> {
+    let path = link.strip_prefix(base_url).unwrap_or(link);
+    if !path.starts_with('/') || path.starts_with("//") {
+        return None;
+    }
+    let path = path.split(['#', '?']).next().unwrap_or("");
+    Some(
+        path.split('/')
             .skip(1)
             .map(|s| {
                 url::form_urlencoded::parse(format!("x={s}").as_bytes())
@@ -24,37 +24,14 @@ pub fn resolve_links(conn: &mut DbConn, base_url: &str, links: &[String]) -> Que
                     .next()
                     .unwrap_or_default()
             })
-            .collect();
-        let found: Option<i64> = match segments.as_slice() {
-            [first, slug] if first == "blog" => posts::table
-                .inner_join(blogs::table)
-                .filter(blogs::kind.eq(crate::blogs::KIND_ENTERPRISE))
-                .filter(posts::slug.eq(slug))
-                .select(posts::content_id)
-                .first(conn)
-                .optional()?,
-            [first, blog, slug] if first == "blogs" => posts::table
-                .inner_join(blogs::table)
-                .filter(blogs::slug.eq(blog))
-                .filter(posts::slug.eq(slug))
-                .select(posts::content_id)
-                .first(conn)
-                .optional()?,
-            _ => None,
-        };
-        if let Some(id) = found
-            && !ids.contains(&id)
-        {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
+            .collect(),
+    )
 }
 
-pub fn set_for(conn: &mut DbConn, citing_id: i64, cited: &[i64]) -> QueryResult<()> {
-    diesel::delete(citations::table.filter(citations::citing_id.eq(citing_id))).execute(conn)?;
+pub fn set_for(tx: &mut Tx<'_>, citing_id: i64, cited: &[i64]) -> QueryResult<()> {
+    diesel::delete(citations::table.filter(citations::citing_id.eq(citing_id))).execute(tx.conn())?;
     for &cited_id in cited.iter().filter(|&&c| c != citing_id) {
-        ignore_duplicate(conn, |conn| {
+        ignore_duplicate(tx, |conn| {
             diesel::insert_into(citations::table)
                 .values((citations::citing_id.eq(citing_id), citations::cited_id.eq(cited_id)))
                 .execute(conn)
@@ -63,7 +40,13 @@ pub fn set_for(conn: &mut DbConn, citing_id: i64, cited: &[i64]) -> QueryResult<
     Ok(())
 }
 
-/// Ids of the content citing `cited_id`.
-pub fn citing(conn: &mut DbConn, cited_id: i64) -> QueryResult<Vec<i64>> {
-    citations::table.filter(citations::cited_id.eq(cited_id)).select(citations::citing_id).load(conn)
+/// Ids of what cites `cited_id`, among what the viewer may read.
+pub fn citing(conn: &mut DbConn, guard: &Guard, cited_id: i64) -> QueryResult<Vec<i64>> {
+    citations::table
+        .inner_join(contents::table.on(contents::id.eq(citations::citing_id)))
+        .filter(citations::cited_id.eq(cited_id))
+        .into_boxed()
+        .filter(guard.content_filter())
+        .select(citations::citing_id)
+        .load(conn)
 }

@@ -1,14 +1,57 @@
-//! Comments on any content (blog posts now), one level of replies deep.
+//! Comments on any content that takes them (`contents.comments_open`): blog posts now, magazine
+//! articles later. One level of replies deep.
+
+use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{KIND_COMMENT, SafeHtml};
-use crate::accounts::{AuthorView, CurrentUser, Role};
-use crate::db::DbConn;
-use crate::db::schema::{comments, contents, posts, users};
+use super::kind::ContentKind;
+use super::{Content, Placement, SafeHtml};
+use crate::accounts::AuthorView;
+use crate::db::schema::{comments, contents, users};
+use crate::db::{DbConn, Tx};
+use crate::notifications;
+use crate::policy::Guard;
 
+pub const KIND_COMMENT: &str = "comment";
 pub const MAX_CHARS: usize = 20_000;
+
+/// The comment kind: its address is its subject's page with an anchor.
+pub struct CommentKind;
+
+pub static COMMENT: CommentKind = CommentKind;
+
+impl ContentKind for CommentKind {
+    fn kind(&self) -> &'static str {
+        KIND_COMMENT
+    }
+
+    fn label_key(&self) -> &'static str {
+        "search-kind-comment"
+    }
+
+    /// A comment's subject can be of any kind: the registry finds the subject's address and
+    /// adds this anchor.
+    fn paths(&self, _conn: &mut DbConn, _ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        Ok(HashMap::new())
+    }
+
+    fn anchor_in_parent(&self, id: i64) -> Option<String> {
+        Some(format!("#c{id}"))
+    }
+
+    fn permalink(&self, id: i64) -> String {
+        format!("/content/{id}")
+    }
+
+    fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
+        match c.parent_id {
+            Some(subject) => super::add_comment_count(tx, subject, if visible { 1 } else { -1 }),
+            None => Ok(()),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct CommentView {
@@ -18,66 +61,46 @@ pub struct CommentView {
     pub body_html: SafeHtml,
     pub created_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
+    /// Deleted (or hidden, for those who may not see it): a placeholder holding its replies.
     pub deleted: bool,
+    /// Hidden by a moderator, shown to moderators with a mark.
+    pub hidden: bool,
     pub can_edit: bool,
     pub can_delete: bool,
+    pub can_hide: bool,
     pub replies: Vec<CommentView>,
 }
 
-type Row = (
-    i64,
-    Option<i64>,
-    i64,
-    String,
-    Option<NaiveDateTime>,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    String,
-    String,
-    String,
-);
+type Row = (Content, Option<i64>, String, String, String);
 
 /// Comments of a subject, oldest first, replies under their parent. One query.
-pub fn list_for(
-    conn: &mut DbConn,
-    subject_id: i64,
-    viewer: Option<&CurrentUser>,
-    edit_minutes: i64,
-) -> QueryResult<Vec<CommentView>> {
+pub fn list_for(conn: &mut DbConn, subject_id: i64, guard: &Guard, edit_minutes: i64) -> QueryResult<Vec<CommentView>> {
     let rows: Vec<Row> = comments::table
         .inner_join(contents::table.on(contents::id.eq(comments::content_id)))
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(comments::subject_id.eq(subject_id))
         .order(comments::content_id.asc())
-        .select((
-            comments::content_id,
-            comments::parent_id,
-            contents::author_id,
-            contents::body_html,
-            contents::deleted_at,
-            contents::created_at,
-            contents::edited_at,
-            users::username,
-            users::display_name,
-            users::role,
-        ))
+        .select((contents::all_columns, comments::parent_id, users::username, users::display_name, users::roles))
         .load(conn)?;
     let now = crate::now();
     let mut top: Vec<CommentView> = Vec::new();
     let mut replies: Vec<(i64, CommentView)> = Vec::new();
-    for (id, parent, author_id, html, deleted_at, created_at, edited_at, username, display_name, role) in rows {
-        let deleted = deleted_at.is_some();
-        let mine = viewer.is_some_and(|v| v.id == author_id);
+    for (c, parent, username, display_name, roles) in rows {
+        let facts = c.facts();
+        let hidden = c.is_hidden();
+        let shown = !c.is_deleted() && (!hidden || guard.can_read(&facts, crate::policy::Place::None));
         let view = CommentView {
-            id,
-            author_id,
-            author: AuthorView { username, display_name, role: Role::parse(&role).unwrap_or(Role::Member) },
-            body_html: if deleted { SafeHtml::default() } else { SafeHtml::from_stored(html) },
-            created_at,
-            edited_at,
-            deleted,
-            can_edit: !deleted && mine && now - created_at < Duration::minutes(edit_minutes),
-            can_delete: !deleted && (mine || viewer.is_some_and(|v| v.role.can_moderate())),
+            id: c.id,
+            author_id: c.author_id,
+            author: AuthorView::from_row(username, display_name, &roles),
+            body_html: if shown { c.html() } else { SafeHtml::default() },
+            created_at: c.created_at,
+            edited_at: c.edited_at,
+            deleted: !shown,
+            hidden: hidden && shown,
+            can_edit: shown && guard.can_edit_comment(&facts, now - c.created_at < Duration::minutes(edit_minutes)),
+            can_delete: shown && guard.can_delete(&facts),
+            can_hide: !c.is_deleted() && guard.can_hide(&facts),
             replies: Vec::new(),
         };
         match parent {
@@ -109,76 +132,42 @@ pub fn check_body(body: &str) -> Option<&'static str> {
     }
 }
 
-pub struct Created {
-    pub id: i64,
-    /// Users to notify: (user id, notification kind).
-    pub notify: Vec<(i64, &'static str)>,
-}
-
-/// Add a comment. A reply to a reply attaches to the top-level comment (one level deep).
+/// Add a comment to `subject` (read under lock by the caller). A reply to a reply attaches to
+/// the top-level comment (one level deep). The subject's author and the replied-to commenter
+/// are told, if they may read it.
 pub fn create(
-    conn: &mut DbConn,
-    subject_id: i64,
+    tx: &mut Tx<'_>,
+    subject: &Content,
     parent_id: Option<i64>,
     author_id: i64,
     body_md: &str,
-) -> QueryResult<Created> {
-    conn.transaction(|conn| {
-        let parent: Option<(i64, Option<i64>, i64)> = match parent_id {
-            Some(p) => comments::table
-                .inner_join(contents::table.on(contents::id.eq(comments::content_id)))
-                .filter(comments::content_id.eq(p))
-                .filter(comments::subject_id.eq(subject_id))
-                .select((comments::content_id, comments::parent_id, contents::author_id))
-                .first(conn)
-                .optional()?,
-            None => None,
-        };
-        let parent_top = parent.map(|(id, pp, _)| pp.unwrap_or(id));
-        let id = super::create_published(conn, KIND_COMMENT, author_id, "", body_md)?;
-        diesel::insert_into(comments::table)
-            .values((
-                comments::content_id.eq(id),
-                comments::subject_id.eq(subject_id),
-                comments::parent_id.eq(parent_top),
-            ))
-            .execute(conn)?;
-        recount(conn, subject_id)?;
-        let mut notify = Vec::new();
-        let subject_author: i64 = contents::table.find(subject_id).select(contents::author_id).first(conn)?;
-        if subject_author != author_id {
-            notify.push((subject_author, crate::notifications::KIND_COMMENT));
-        }
-        if let Some((_, _, parent_author)) = parent
-            && parent_author != author_id
-            && parent_author != subject_author
-        {
-            notify.push((parent_author, crate::notifications::KIND_REPLY));
-        }
-        for (user_id, kind) in &notify {
-            crate::notifications::create(conn, *user_id, kind, Some(author_id), Some(id))?;
-        }
-        crate::search::sync_content(conn, &[id])?;
-        Ok(Created { id, notify })
-    })
+) -> QueryResult<i64> {
+    let parent: Option<(i64, Option<i64>, i64)> = match parent_id {
+        Some(p) => comments::table
+            .inner_join(contents::table.on(contents::id.eq(comments::content_id)))
+            .filter(comments::content_id.eq(p))
+            .filter(comments::subject_id.eq(subject.id))
+            .select((comments::content_id, comments::parent_id, contents::author_id))
+            .first(tx.conn())
+            .optional()?,
+        None => None,
+    };
+    let parent_top = parent.map(|(id, pp, _)| pp.unwrap_or(id));
+    let id = super::create_published(tx, KIND_COMMENT, author_id, "", body_md, Placement::under(subject))?;
+    diesel::insert_into(comments::table)
+        .values((comments::content_id.eq(id), comments::subject_id.eq(subject.id), comments::parent_id.eq(parent_top)))
+        .execute(tx.conn())?;
+    super::add_comment_count(tx, subject.id, 1)?;
+    let mut told = vec![author_id];
+    notifications::notify(tx, subject.author_id, notifications::KIND_COMMENT, Some(author_id), id, &mut told)?;
+    if let Some((_, _, parent_author)) = parent {
+        notifications::notify(tx, parent_author, notifications::KIND_REPLY, Some(author_id), id, &mut told)?;
+    }
+    Ok(id)
 }
 
-/// Keep the denormalized count on the subject in step.
-fn recount(conn: &mut DbConn, subject_id: i64) -> QueryResult<()> {
-    let n: i64 = comments::table
-        .inner_join(contents::table.on(contents::id.eq(comments::content_id)))
-        .filter(comments::subject_id.eq(subject_id))
-        .filter(contents::deleted_at.is_null())
-        .count()
-        .get_result(conn)?;
-    diesel::update(posts::table.find(subject_id))
-        .set(posts::comment_count.eq(i32::try_from(n).unwrap_or(i32::MAX)))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// A comment with its subject, for the edit and delete actions.
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<(super::Content, i64)>> {
+/// A comment with its subject's id.
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<(Content, i64)>> {
     contents::table
         .inner_join(comments::table.on(comments::content_id.eq(contents::id)))
         .filter(contents::id.eq(id))
@@ -188,36 +177,33 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<(super::Content, i
         .optional()
 }
 
-pub fn can_edit(c: &super::Content, user: &CurrentUser, edit_minutes: i64) -> bool {
-    c.deleted_at.is_none() && c.author_id == user.id && crate::now() - c.created_at < Duration::minutes(edit_minutes)
+/// Is the edit window still open for this comment?
+pub fn within_window(c: &Content, edit_minutes: i64) -> bool {
+    crate::now() - c.created_at < Duration::minutes(edit_minutes)
 }
 
-pub fn can_delete(c: &super::Content, user: &CurrentUser) -> bool {
-    c.deleted_at.is_none() && (c.author_id == user.id || user.role.can_moderate())
-}
-
-pub fn update(conn: &mut DbConn, id: i64, body_md: &str) -> QueryResult<()> {
-    conn.transaction(|conn| super::save_edit(conn, id, "", body_md))
-}
-
-pub fn delete(conn: &mut DbConn, id: i64, subject_id: i64) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        diesel::update(contents::table.find(id)).set(contents::deleted_at.eq(Some(crate::now()))).execute(conn)?;
-        recount(conn, subject_id)?;
-        crate::search::sync_content(conn, &[id])
-    })
+/// Delete a comment; the subject's count goes down once however often it is asked.
+pub fn delete(tx: &mut Tx<'_>, id: i64, subject_id: i64) -> QueryResult<bool> {
+    let was_hidden = super::find(tx, id)?.is_some_and(|c| c.is_hidden());
+    if !super::delete(tx, id)? {
+        return Ok(false);
+    }
+    if !was_hidden {
+        super::add_comment_count(tx, subject_id, -1)?;
+    }
+    Ok(true)
 }
 
 /// (comment id, html, created, edited, username, display name)
 pub type FeedRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, String, String);
 
-/// Recent visible comments on a subject, newest first, for the comments feed.
+/// Recent live comments on a subject, newest first, for the comments feed.
 pub fn recent_for(conn: &mut DbConn, subject_id: i64, limit: i64) -> QueryResult<Vec<FeedRow>> {
     comments::table
         .inner_join(contents::table.on(contents::id.eq(comments::content_id)))
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(comments::subject_id.eq(subject_id))
-        .filter(contents::deleted_at.is_null())
+        .filter(contents::live.eq(true))
         .order(comments::content_id.desc())
         .limit(limit)
         .select((
@@ -231,12 +217,18 @@ pub fn recent_for(conn: &mut DbConn, subject_id: i64, limit: i64) -> QueryResult
         .load(conn)
 }
 
-/// Recent visible comments by a user, newest first: (comment id, excerpt, created).
-pub fn recent_by(conn: &mut DbConn, author_id: i64, limit: i64) -> QueryResult<Vec<(i64, String, NaiveDateTime)>> {
+/// Recent comments by a user that the viewer may read, newest first: (comment id, excerpt, created).
+pub fn recent_by(
+    conn: &mut DbConn,
+    guard: &Guard,
+    author_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, NaiveDateTime)>> {
     contents::table
         .filter(contents::kind.eq(KIND_COMMENT))
         .filter(contents::author_id.eq(author_id))
-        .filter(contents::deleted_at.is_null())
+        .into_boxed()
+        .filter(guard.content_filter())
         .order(contents::id.desc())
         .limit(limit)
         .select((contents::id, contents::excerpt, contents::created_at))

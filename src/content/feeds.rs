@@ -197,14 +197,16 @@ pub fn absolutize(html: &str, base_url: &str) -> String {
     out
 }
 
-/// Render the feed and answer with 304 when the reader already has this version.
-pub fn respond(req: &HttpRequest, format: Format, meta: &FeedMeta, items: &[FeedItem]) -> HttpResponse {
+/// Render the feed and answer with 304 when the reader already has this version. `public`: the
+/// body is what any visitor gets (shared caches may keep it); a feed read with a session may hold
+/// what only that reader may see, and is `private`.
+pub fn respond(req: &HttpRequest, format: Format, meta: &FeedMeta, items: &[FeedItem], public: bool) -> HttpResponse {
     let (body, content_type) = match format {
         Format::Atom => (atom(meta, items), "application/atom+xml; charset=utf-8"),
         Format::Rss => (rss(meta, items), "application/rss+xml; charset=utf-8"),
     };
     let last_modified = items.iter().map(|i| i.updated).max();
-    conditional(req, body, content_type, last_modified)
+    conditional(req, body, content_type, last_modified, public)
 }
 
 /// Serve `body` with a strong ETag (and Last-Modified when known), or 304 Not Modified.
@@ -213,6 +215,7 @@ pub fn conditional(
     body: String,
     content_type: &str,
     last_modified: Option<NaiveDateTime>,
+    public: bool,
 ) -> HttpResponse {
     let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
     let last_modified = last_modified.map(|t| utc(t).format("%a, %d %b %Y %H:%M:%S GMT").to_string());
@@ -242,8 +245,10 @@ pub fn conditional(
     {
         res.headers_mut().insert(header::LAST_MODIFIED, v);
     }
-    // Feeds are the same for everyone: caches may keep them, but must ask again.
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=0, must-revalidate"));
+    // What visitors get is the same for every visitor: caches may keep it, but must ask again.
+    // What a logged-in reader gets may include what only they may read.
+    let cache = if public { "public, max-age=0, must-revalidate" } else { "private, no-cache" };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res
 }
 

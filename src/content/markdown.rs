@@ -32,6 +32,10 @@ impl std::fmt::Display for SafeHtml {
     }
 }
 
+/// Templates print sanitized HTML as it is, without `|safe`: the type is the proof that it went
+/// through the sanitizer. (A test fails if any template uses `|safe`.)
+impl askama::filters::HtmlSafe for SafeHtml {}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS

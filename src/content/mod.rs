@@ -1,13 +1,21 @@
-//! What every kind of content shares: the `contents` row, Markdown, slugs, tags, feeds,
-//! citations and comments. Blog posts use it now; forum topics, replies and magazine articles
-//! plug into the same row and the same helpers.
+//! What every kind of content shares: the `contents` row and its life (create, edit, delete,
+//! hide, publish), Markdown, slugs, tags, likes, revisions, citations, comments and feeds.
+//!
+//! Each kind (a blog post, a comment, a forum topic or reply, later a magazine article) is a
+//! `contents` row plus a table of its own, and registers itself through [`kind::ContentKind`]
+//! (`crate::kinds` holds the list). Every row carries what the policy judges it by: its place,
+//! its audience, its parent, and `live`. This module never imports a part (blogs, forums,
+//! search): parts build on it.
 
 pub mod citations;
+pub mod comment_pages;
 pub mod comments;
 pub mod feeds;
+pub mod kind;
+pub mod likes;
 pub mod markdown;
+pub mod revisions;
 pub mod slug;
-pub mod tag_pages;
 pub mod tags;
 
 use std::collections::HashMap;
@@ -15,13 +23,11 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
-use crate::db::schema::{blogs, boards, comments as comments_t, contents, posts, replies, topics};
+use crate::db::schema::contents;
+use crate::db::{DbConn, Tx};
+use crate::policy::ContentFacts;
 
 pub use markdown::SafeHtml;
-
-pub const KIND_POST: &str = "post";
-pub const KIND_COMMENT: &str = "comment";
 
 pub const STATUS_DRAFT: &str = "draft";
 pub const STATUS_PUBLISHED: &str = "published";
@@ -29,6 +35,10 @@ pub const STATUS_PUBLISHED: &str = "published";
 pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 100_000;
 pub const EXCERPT_CHARS: usize = 200;
+
+/// Where a piece of content lives.
+pub const PLACE_BLOG: &str = "blog";
+pub const PLACE_BOARD: &str = "board";
 
 #[derive(Queryable, Identifiable, Clone, Debug)]
 #[diesel(table_name = contents)]
@@ -47,67 +57,258 @@ pub struct Content {
     pub edited_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
     pub like_count: i32,
+    pub parent_id: Option<i64>,
+    pub place_kind: String,
+    pub place_id: Option<i64>,
+    pub audience_id: i64,
+    pub live: bool,
+    pub hidden_at: Option<NaiveDateTime>,
+    pub comments_open: bool,
+    pub comment_count: i32,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = contents)]
+impl Content {
+    /// What the policy needs to judge this piece.
+    pub fn facts(&self) -> ContentFacts {
+        ContentFacts {
+            author_id: self.author_id,
+            audience_id: self.audience_id,
+            live: self.live,
+            draft: self.status == STATUS_DRAFT,
+            deleted: self.deleted_at.is_some(),
+            hidden: self.hidden_at.is_some(),
+        }
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    pub fn is_hidden(&self) -> bool {
+        self.hidden_at.is_some()
+    }
+
+    pub fn html(&self) -> SafeHtml {
+        SafeHtml::from_stored(self.body_html.clone())
+    }
+}
+
+/// Where new content goes: its place and audience, and under which parent.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement {
+    pub parent_id: Option<i64>,
+    pub place_kind: &'static str,
+    pub place_id: Option<i64>,
+    pub audience_id: i64,
+    /// The parent is live (or there is none): the new piece is live once published.
+    pub parent_live: bool,
+}
+
+impl Placement {
+    /// Content at the top of a place (a post in a blog, a topic on a board).
+    pub fn root(place_kind: &'static str, place_id: i64, audience_id: i64) -> Self {
+        Placement { parent_id: None, place_kind, place_id: Some(place_id), audience_id, parent_live: true }
+    }
+
+    /// Content under another piece (a comment on a post, a reply in a topic): same place and
+    /// audience as its parent.
+    pub fn under(parent: &Content) -> Self {
+        let place_kind = match parent.place_kind.as_str() {
+            PLACE_BLOG => PLACE_BLOG,
+            PLACE_BOARD => PLACE_BOARD,
+            _ => "",
+        };
+        Placement {
+            parent_id: Some(parent.id),
+            place_kind,
+            place_id: parent.place_id,
+            audience_id: parent.audience_id,
+            parent_live: parent.live,
+        }
+    }
+}
+
+/// A new piece of content, rendered and sanitized already.
 pub struct NewContent<'a> {
     pub kind: &'a str,
     pub author_id: i64,
     pub title: &'a str,
     pub body_md: &'a str,
-    pub body_html: &'a str,
+    pub body_html: &'a SafeHtml,
     pub excerpt: &'a str,
-    pub status: &'a str,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub published_at: Option<NaiveDateTime>,
+    pub publish: bool,
+    pub comments_open: bool,
+    pub placement: Placement,
+    /// When it was written, for imported or generated content (else now).
+    pub at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewContent<'_>) -> QueryResult<i64> {
-    diesel::insert_into(contents::table).values(new).returning(contents::id).get_result(conn)
+pub fn insert(tx: &mut Tx<'_>, new: &NewContent<'_>) -> QueryResult<i64> {
+    let now = new.at.unwrap_or_else(crate::now);
+    let p = new.placement;
+    let id = diesel::insert_into(contents::table)
+        .values((
+            contents::kind.eq(new.kind),
+            contents::author_id.eq(new.author_id),
+            contents::title.eq(new.title),
+            contents::body_md.eq(new.body_md),
+            contents::body_html.eq(new.body_html.as_str()),
+            contents::excerpt.eq(new.excerpt),
+            contents::status.eq(if new.publish { STATUS_PUBLISHED } else { STATUS_DRAFT }),
+            contents::created_at.eq(now),
+            contents::updated_at.eq(now),
+            contents::published_at.eq(new.publish.then_some(now)),
+            contents::parent_id.eq(p.parent_id),
+            contents::place_kind.eq(p.place_kind),
+            contents::place_id.eq(p.place_id),
+            contents::audience_id.eq(p.audience_id),
+            contents::live.eq(new.publish && p.parent_live),
+            contents::comments_open.eq(new.comments_open),
+        ))
+        .returning(contents::id)
+        .get_result(tx.conn())?;
+    tx.touch(id);
+    Ok(id)
 }
 
-/// Render a Markdown body once, derive its excerpt, and insert it as published content of
-/// `kind` (comments, forum topics and replies, official responses).
-pub fn create_published(conn: &mut DbConn, kind: &str, author_id: i64, title: &str, body_md: &str) -> QueryResult<i64> {
-    let now = crate::now();
+/// The excerpt of a Markdown text.
+pub fn excerpt_of(body_md: &str) -> String {
+    markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS)
+}
+
+/// Render a Markdown body once, derive its excerpt, and insert it published (comments, forum
+/// topics and replies, official responses).
+pub fn create_published(
+    tx: &mut Tx<'_>,
+    kind: &str,
+    author_id: i64,
+    title: &str,
+    body_md: &str,
+    placement: Placement,
+) -> QueryResult<i64> {
     let html = markdown::render(body_md);
-    let excerpt = markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS);
     insert(
-        conn,
+        tx,
         &NewContent {
             kind,
             author_id,
             title,
             body_md,
-            body_html: html.as_str(),
-            excerpt: &excerpt,
-            status: STATUS_PUBLISHED,
-            created_at: now,
-            updated_at: now,
-            published_at: Some(now),
+            body_html: &html,
+            excerpt: &excerpt_of(body_md),
+            publish: true,
+            comments_open: false,
+            placement,
+            at: None,
         },
     )
 }
 
 /// Save an edit of a body (and, for titled content, its title): rendered once, excerpt derived,
-/// marked as edited, and the search index brought in line, in the caller's transaction.
-pub fn save_edit(conn: &mut DbConn, id: i64, title: &str, body_md: &str) -> QueryResult<()> {
+/// marked as edited.
+pub fn save_edit(tx: &mut Tx<'_>, id: i64, title: &str, body_md: &str) -> QueryResult<()> {
     let now = crate::now();
     let html = markdown::render(body_md);
-    let excerpt = markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS);
     diesel::update(contents::table.find(id))
         .set((
             contents::title.eq(title),
             contents::body_md.eq(body_md),
             contents::body_html.eq(html.as_str()),
-            contents::excerpt.eq(excerpt),
+            contents::excerpt.eq(excerpt_of(body_md)),
             contents::updated_at.eq(now),
             contents::edited_at.eq(Some(now)),
         ))
-        .execute(conn)?;
-    crate::search::sync_content(conn, &[id])
+        .execute(tx.conn())?;
+    tx.touch(id);
+    Ok(())
+}
+
+/// Read a row for a change that depends on it, holding it until commit: concurrent changes of
+/// the same piece queue here, so the check and the change see the same state.
+pub fn lock(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<Content>> {
+    tx.lock("contents", "id", id)?;
+    find(tx, id)
+}
+
+/// Mark deleted. Returns false when it already was (a second request changes nothing).
+/// What is under it (comments, replies) stops being live with it.
+pub fn delete(tx: &mut Tx<'_>, id: i64) -> QueryResult<bool> {
+    let changed = diesel::update(contents::table.find(id).filter(contents::deleted_at.is_null()))
+        .set((contents::deleted_at.eq(Some(crate::now())), contents::live.eq(false)))
+        .execute(tx.conn())?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    refresh_live(tx, &[id])?;
+    Ok(true)
+}
+
+/// Hide from everyone but moderators, or show again. Returns false when nothing changed.
+pub fn set_hidden(tx: &mut Tx<'_>, id: i64, hidden: bool) -> QueryResult<bool> {
+    let target = contents::table.find(id).filter(contents::deleted_at.is_null());
+    let changed = if hidden {
+        diesel::update(target.filter(contents::hidden_at.is_null()))
+            .set(contents::hidden_at.eq(Some(crate::now())))
+            .execute(tx.conn())?
+    } else {
+        diesel::update(target.filter(contents::hidden_at.is_not_null()))
+            .set(contents::hidden_at.eq(None::<NaiveDateTime>))
+            .execute(tx.conn())?
+    };
+    if changed == 0 {
+        return Ok(false);
+    }
+    refresh_live(tx, &[id])?;
+    Ok(true)
+}
+
+/// Recompute `live` for these pieces and then for what is under them: published, not deleted,
+/// not hidden, and the parent live. Every change of state ends here.
+pub fn refresh_live(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    const LIVE: &str = "live = (status = 'published' AND deleted_at IS NULL AND hidden_at IS NULL AND \
+        (parent_id IS NULL OR COALESCE((SELECT p.live FROM contents p WHERE p.id = contents.parent_id), FALSE)))";
+    diesel::sql_query(format!("UPDATE contents SET {LIVE} WHERE id IN ({list})")).execute(tx.conn())?;
+    diesel::sql_query(format!("UPDATE contents SET {LIVE} WHERE parent_id IN ({list})")).execute(tx.conn())?;
+    let children = children_of(tx, ids)?;
+    tx.touch_all(ids);
+    tx.touch_all(&children);
+    Ok(())
+}
+
+/// The ids of what is directly under these pieces.
+pub fn children_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    contents::table.filter(contents::parent_id.eq_any(ids)).select(contents::id).load(conn)
+}
+
+/// Publish or unpublish (a post's editor); the publication date is kept from the first time.
+pub fn set_published(
+    tx: &mut Tx<'_>,
+    id: i64,
+    publish: bool,
+    first_published: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(contents::table.find(id))
+        .set((
+            contents::status.eq(if publish { STATUS_PUBLISHED } else { STATUS_DRAFT }),
+            contents::published_at.eq(if publish { first_published.or(Some(crate::now())) } else { None }),
+        ))
+        .execute(tx.conn())?;
+    refresh_live(tx, &[id])
+}
+
+/// Move a counter kept on the content row (comments) by `delta`.
+pub fn add_comment_count(tx: &mut Tx<'_>, id: i64, delta: i32) -> QueryResult<()> {
+    diesel::update(contents::table.find(id))
+        .set(contents::comment_count.eq(contents::comment_count + delta))
+        .execute(tx.conn())?;
+    Ok(())
 }
 
 /// The stored HTML of many pieces of content in one query (full-content feeds).
@@ -121,65 +322,32 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Content>> {
     contents::table.find(id).first(conn).optional()
 }
 
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Content>> {
+    let rows: Vec<Content> = contents::table.filter(contents::id.eq_any(ids)).load(conn)?;
+    Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+}
+
+/// The kinds of these pieces (to send each to its kind).
+pub fn kinds_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    contents::table.filter(contents::id.eq_any(ids)).select((contents::id, contents::kind)).load(conn)
+}
+
+/// The parent of each of these pieces that has one.
+pub fn parents_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, Option<i64>)> =
+        contents::table.filter(contents::id.eq_any(ids)).select((contents::id, contents::parent_id)).load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, p)| Some((id, p?))).collect())
+}
+
+/// Is this character Chinese (a CJK unified ideograph)?
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2a6df}')
+}
+
 /// "zh-CN" when a text is written in Chinese (any Han character), else "en".
 pub fn text_lang(text: &str) -> &'static str {
-    if text.chars().any(crate::search::text::is_cjk) { "zh-CN" } else { "en" }
-}
-
-/// Path of a post, given its blog's kind and slug and its own slug.
-pub fn post_path(blog_kind: &str, blog_slug: &str, post_slug: &str) -> String {
-    if blog_kind == crate::blogs::KIND_ENTERPRISE {
-        format!("/blog/{}", crate::web::path_segment(post_slug))
-    } else {
-        format!("/blogs/{}/{}", crate::web::path_segment(blog_slug), crate::web::path_segment(post_slug))
-    }
-}
-
-/// Site paths of many pieces of content at once (comments point into their subject's page),
-/// in a bounded number of queries.
-pub fn paths_for(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    let mut out = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let comment_rows: Vec<(i64, i64)> = comments_t::table
-        .filter(comments_t::content_id.eq_any(ids))
-        .select((comments_t::content_id, comments_t::subject_id))
-        .load(conn)?;
-    let mut subject_ids: Vec<i64> = ids.to_vec();
-    subject_ids.extend(comment_rows.iter().map(|(_, s)| *s));
-    let post_rows: Vec<(i64, String, String, String)> = posts::table
-        .inner_join(blogs::table)
-        .filter(posts::content_id.eq_any(&subject_ids))
-        .select((posts::content_id, posts::slug, blogs::kind, blogs::slug))
-        .load(conn)?;
-    for (id, slug, blog_kind, blog_slug) in post_rows {
-        out.insert(id, post_path(&blog_kind, &blog_slug, &slug));
-    }
-    for (comment_id, subject_id) in comment_rows {
-        if let Some(p) = out.get(&subject_id).cloned() {
-            out.insert(comment_id, format!("{p}#c{comment_id}"));
-        }
-    }
-    // Forum replies point into their topic's page; topics to themselves.
-    let reply_rows: Vec<(i64, i64, i32)> = replies::table
-        .filter(replies::content_id.eq_any(ids))
-        .select((replies::content_id, replies::topic_id, replies::position))
-        .load(conn)?;
-    let mut topic_ids: Vec<i64> = ids.to_vec();
-    topic_ids.extend(reply_rows.iter().map(|r| r.1));
-    let topic_rows: Vec<(i64, String, String)> = topics::table
-        .inner_join(boards::table)
-        .filter(topics::content_id.eq_any(&topic_ids))
-        .select((topics::content_id, topics::slug, boards::slug))
-        .load(conn)?;
-    for (id, slug, board_slug) in topic_rows {
-        out.insert(id, crate::forums::topic_path(&board_slug, id, &slug));
-    }
-    for (reply_id, topic_id, position) in reply_rows {
-        if let Some(p) = out.get(&topic_id).cloned() {
-            out.insert(reply_id, crate::forums::reply_path(&p, reply_id, position));
-        }
-    }
-    Ok(out)
+    if text.chars().any(is_cjk) { "zh-CN" } else { "en" }
 }

@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{content_tags, contents, tag_follows, tags};
-use crate::db::{DbConn, ignore_duplicate};
+use crate::db::{DbConn, Tx, ignore_duplicate};
+use crate::policy::Guard;
 
 pub const MAX_TAGS: usize = 10;
 pub const MAX_TAG_CHARS: usize = 32;
@@ -75,24 +76,25 @@ pub fn parse_list(input: &str) -> Result<Vec<TagName>, &'static str> {
     Ok(out)
 }
 
-fn find_or_create(conn: &mut DbConn, tag: &TagName) -> QueryResult<i64> {
-    if let Some(id) = tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(conn).optional()? {
+fn find_or_create(tx: &mut Tx<'_>, tag: &TagName) -> QueryResult<i64> {
+    if let Some(id) = tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(tx.conn()).optional()? {
         return Ok(id);
     }
-    ignore_duplicate(conn, |conn| {
+    ignore_duplicate(tx, |conn| {
         diesel::insert_into(tags::table)
             .values((tags::name.eq(&tag.name), tags::slug.eq(&tag.slug), tags::created_at.eq(crate::now())))
             .execute(conn)
     })?;
-    tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(conn)
+    tags::table.filter(tags::slug.eq(&tag.slug)).select(tags::id).first(tx.conn())
 }
 
 /// Replace the tags of a piece of content.
-pub fn set_for(conn: &mut DbConn, content_id: i64, names: &[TagName]) -> QueryResult<()> {
-    diesel::delete(content_tags::table.filter(content_tags::content_id.eq(content_id))).execute(conn)?;
+pub fn set_for(tx: &mut Tx<'_>, content_id: i64, names: &[TagName]) -> QueryResult<()> {
+    diesel::delete(content_tags::table.filter(content_tags::content_id.eq(content_id))).execute(tx.conn())?;
+    tx.touch(content_id);
     for tag in names {
-        let tag_id = find_or_create(conn, tag)?;
-        ignore_duplicate(conn, |conn| {
+        let tag_id = find_or_create(tx, tag)?;
+        ignore_duplicate(tx, |conn| {
             diesel::insert_into(content_tags::table)
                 .values((content_tags::content_id.eq(content_id), content_tags::tag_id.eq(tag_id)))
                 .execute(conn)
@@ -131,29 +133,45 @@ pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Tag>> {
     tags::table.filter(tags::slug.eq(slug)).first(conn).optional()
 }
 
+/// A tag as the viewer may know it: one that carries something they may read. (A tag used only
+/// on an internal board does not exist for a customer, not even its name.)
+pub fn find_readable(conn: &mut DbConn, guard: &Guard, slug: &str) -> QueryResult<Option<Tag>> {
+    let Some(tag) = find_by_slug(conn, slug)? else { return Ok(None) };
+    let used: Option<i64> = content_tags::table
+        .inner_join(contents::table)
+        .filter(content_tags::tag_id.eq(tag.id))
+        .into_boxed()
+        .filter(guard.content_filter())
+        .select(content_tags::content_id)
+        .first(conn)
+        .optional()?;
+    Ok(used.map(|_| tag))
+}
+
 #[derive(Clone, Debug)]
 pub struct TagCount {
     pub tag: TagView,
     pub count: i64,
 }
 
-/// Tags with how much published, visible content carries them, most used first.
-pub fn with_counts(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<TagCount>> {
+/// Tags with how much of what the viewer may read carries them, most used first. A tag used only
+/// where the viewer cannot read is not there at all.
+pub fn with_counts(conn: &mut DbConn, guard: &Guard, limit: i64) -> QueryResult<Vec<TagCount>> {
     let rows: Vec<(String, String, i64)> = content_tags::table
         .inner_join(tags::table)
         .inner_join(contents::table)
-        .filter(contents::status.eq(super::STATUS_PUBLISHED))
-        .filter(contents::deleted_at.is_null())
         .group_by((tags::id, tags::name, tags::slug))
         .select((tags::name, tags::slug, diesel::dsl::count(content_tags::content_id)))
+        .into_boxed()
+        .filter(guard.content_filter())
         .order((diesel::dsl::count(content_tags::content_id).desc(), tags::name.asc()))
         .limit(limit)
         .load(conn)?;
     Ok(rows.into_iter().map(|(name, slug, count)| TagCount { tag: TagView { name, slug }, count }).collect())
 }
 
-pub fn follow(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<()> {
-    ignore_duplicate(conn, |conn| {
+pub fn follow(tx: &mut Tx<'_>, user_id: i64, tag_id: i64) -> QueryResult<()> {
+    ignore_duplicate(tx, |conn| {
         diesel::insert_into(tag_follows::table)
             .values((
                 tag_follows::user_id.eq(user_id),
@@ -165,9 +183,9 @@ pub fn follow(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn unfollow(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult<()> {
+pub fn unfollow(tx: &mut Tx<'_>, user_id: i64, tag_id: i64) -> QueryResult<()> {
     diesel::delete(tag_follows::table.filter(tag_follows::user_id.eq(user_id)).filter(tag_follows::tag_id.eq(tag_id)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 

@@ -69,8 +69,10 @@ impl ManageConnection for Manager {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout first: connections opened concurrently otherwise fail with "database is locked".
+                // Writers queue for the write lock (`db::write` takes it at BEGIN IMMEDIATE); the timeout
+                // only bounds how long one waits behind the others.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; \
+                    "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; \
                      PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
@@ -83,8 +85,11 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection given back in the middle of a transaction (a panic inside `write`) is not reused.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::connection::TransactionManager;
+        let status = <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn);
+        !matches!(status.transaction_depth(), Ok(None))
     }
 }
 
@@ -139,6 +144,135 @@ where
     .map_err(AppError::internal)?
 }
 
+/// The one way to change the database: a unit of work. Everything `f` does commits together or
+/// not at all. On SQLite the transaction begins `IMMEDIATE`, taking the write lock before the
+/// first read, so a transaction that reads and then writes never fails with "database is
+/// locked" (writers queue instead); on PostgreSQL it is a normal transaction, and checks that
+/// must hold until commit lock the row they read (see `Tx::lock`) or change it conditionally.
+/// Write functions take `&mut Tx`, so they can only run inside one.
+pub fn write<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConn as Connection>::TransactionManager;
+    let nested = !matches!(Manager::transaction_manager_status_mut(conn).transaction_depth(), Ok(None));
+    match conn {
+        // Inside a transaction already (a command composing several units): a savepoint.
+        _ if nested => Manager::begin_transaction(conn)?,
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Postgresql(_) => Manager::begin_transaction(conn)?,
+    }
+    let mut tx = Tx { conn: &mut *conn, touched: Vec::new(), touched_people: Vec::new(), wake: false };
+    // What the unit of work changed reaches the search index before it commits.
+    let result = f(&mut tx).and_then(|value| tx.apply_effects().map(|()| value).map_err(E::from));
+    let wake = tx.wake;
+    match result {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => {
+                if wake && !nested {
+                    crate::jobs::wake();
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = Manager::rollback_transaction(conn);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `write` on the blocking thread pool, for handlers.
+pub async fn run_write<T, F>(pool: &Pool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut Tx<'_>) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| write(conn, f)).await
+}
+
+/// An open unit of work. It reads like a connection (`&mut Tx` coerces to `&mut DbConn` for the
+/// query functions); statements that change rows run on `tx.conn()`.
+pub struct Tx<'c> {
+    conn: &'c mut DbConn,
+    touched: Vec<i64>,
+    touched_people: Vec<i64>,
+    wake: bool,
+}
+
+impl Tx<'_> {
+    pub fn conn(&mut self) -> &mut DbConn {
+        self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    /// Record that a piece of content changed (its search document follows before commit).
+    pub fn touch(&mut self, content_id: i64) {
+        self.touched.push(content_id);
+    }
+
+    pub fn touch_all(&mut self, content_ids: &[i64]) {
+        self.touched.extend_from_slice(content_ids);
+    }
+
+    /// Record that a person's profile or standing changed.
+    pub fn touch_person(&mut self, user_id: i64) {
+        self.touched_people.push(user_id);
+    }
+
+    /// Background work was queued: wake this process's worker once the change commits.
+    pub fn wake_worker(&mut self) {
+        self.wake = true;
+    }
+
+    /// Hold a row until commit, so that a check made on it still holds when the change is
+    /// written. On SQLite the whole database is already held (`BEGIN IMMEDIATE`); on PostgreSQL
+    /// this is `SELECT … FOR UPDATE`. `table` and `column` are names from our own code.
+    pub fn lock(&mut self, table: &str, column: &str, id: i64) -> QueryResult<()> {
+        if let DbConn::Postgresql(c) = self.conn {
+            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE {column} = $1 FOR UPDATE"))
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(c)?;
+        }
+        Ok(())
+    }
+
+    fn apply_effects(&mut self) -> QueryResult<()> {
+        let mut content = std::mem::take(&mut self.touched);
+        let mut people = std::mem::take(&mut self.touched_people);
+        content.sort_unstable();
+        content.dedup();
+        people.sort_unstable();
+        people.dedup();
+        crate::search::sync_content(self, &content)?;
+        crate::search::sync_people(self, &people)
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        self.conn
+    }
+}
+
+impl std::ops::DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        self.conn
+    }
+}
+
 /// True when the error is a unique-constraint violation (both backends report it this way).
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
@@ -147,11 +281,11 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
 /// Run an insert, treating "already there" as success (the portable stand-in for
 /// ON CONFLICT DO NOTHING). It runs inside a savepoint: on PostgreSQL a failed statement
 /// would otherwise abort the whole surrounding transaction.
-pub fn ignore_duplicate<F>(conn: &mut DbConn, insert: F) -> QueryResult<usize>
+pub fn ignore_duplicate<F>(tx: &mut Tx<'_>, insert: F) -> QueryResult<usize>
 where
     F: FnOnce(&mut DbConn) -> QueryResult<usize>,
 {
-    match conn.transaction(insert) {
+    match tx.conn().transaction(insert) {
         Err(e) if is_unique_violation(&e) => Ok(0),
         other => other,
     }
@@ -165,14 +299,14 @@ pub fn setting(conn: &mut DbConn, key: &str) -> QueryResult<Option<String>> {
 
 /// Set a site-wide setting, or remove it with `None`. Safe when several processes start at once
 /// and set the same value (update, else insert, ignoring a concurrent insert).
-pub fn set_setting(conn: &mut DbConn, key: &str, value: Option<&str>) -> QueryResult<()> {
+pub fn set_setting(tx: &mut Tx<'_>, key: &str, value: Option<&str>) -> QueryResult<()> {
     use schema::site_settings;
     let Some(v) = value else {
-        diesel::delete(site_settings::table.find(key)).execute(conn)?;
+        diesel::delete(site_settings::table.find(key)).execute(tx.conn())?;
         return Ok(());
     };
-    if diesel::update(site_settings::table.find(key)).set(site_settings::value.eq(v)).execute(conn)? == 0 {
-        ignore_duplicate(conn, |conn| {
+    if diesel::update(site_settings::table.find(key)).set(site_settings::value.eq(v)).execute(tx.conn())? == 0 {
+        ignore_duplicate(tx, |conn| {
             diesel::insert_into(site_settings::table)
                 .values((site_settings::key.eq(key), site_settings::value.eq(v)))
                 .execute(conn)

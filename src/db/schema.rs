@@ -19,11 +19,11 @@ diesel::table! {
         bio_md -> Text,
         bio_html -> Text,
         locale -> Nullable<Text>,
-        role -> Text,
         suspended_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_notifications -> Bool,
+        roles -> Text,
     }
 }
 
@@ -94,6 +94,14 @@ diesel::table! {
         edited_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
         like_count -> Integer,
+        parent_id -> Nullable<BigInt>,
+        place_kind -> Text,
+        place_id -> Nullable<BigInt>,
+        audience_id -> BigInt,
+        live -> Bool,
+        hidden_at -> Nullable<Timestamp>,
+        comments_open -> Bool,
+        comment_count -> Integer,
     }
 }
 
@@ -104,8 +112,6 @@ diesel::table! {
         slug -> Text,
         excerpt_md -> Text,
         cover_url -> Text,
-        comments_enabled -> Bool,
-        comment_count -> Integer,
     }
 }
 
@@ -166,6 +172,7 @@ diesel::table! {
         content_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        detail -> Text,
     }
 }
 
@@ -186,8 +193,6 @@ diesel::table! {
         name -> Text,
         description -> Text,
         kind -> Text,
-        view_access -> Text,
-        post_access -> Text,
         position -> Integer,
         topic_count -> Integer,
         post_count -> Integer,
@@ -195,6 +200,8 @@ diesel::table! {
         last_topic_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        read_audience_id -> BigInt,
+        post_audience_id -> BigInt,
     }
 }
 
@@ -212,6 +219,7 @@ diesel::table! {
         accepted_reply_id -> Nullable<BigInt>,
         first_staff_reply_at -> Nullable<Timestamp>,
         visible -> Bool,
+        last_position -> Integer,
     }
 }
 
@@ -333,6 +341,8 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         last_error -> Text,
+        user_id -> Nullable<BigInt>,
+        content_id -> Nullable<BigInt>,
     }
 }
 
@@ -369,8 +379,8 @@ diesel::table! {
         author_id -> Nullable<BigInt>,
         place_kind -> Text,
         place_id -> Nullable<BigInt>,
-        access -> Integer,
         published_at -> Timestamp,
+        audience_id -> BigInt,
     }
 }
 
@@ -388,7 +398,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audiences (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audience_grants (audience_id, principal) {
+        audience_id -> BigInt,
+        principal -> Text,
+    }
+}
+
+diesel::table! {
+    member_groups (id) {
+        id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        claimed_until -> Nullable<Timestamp>,
+        done_at -> Nullable<Timestamp>,
+        last_error -> Text,
+    }
+}
+
+diesel::joinable!(audience_grants -> audiences (audience_id));
+diesel::joinable!(group_members -> member_groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audiences,
+    audience_grants,
+    member_groups,
+    group_members,
+    jobs,
     site_settings,
     users,
     sessions,

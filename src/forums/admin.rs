@@ -4,15 +4,17 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::queries::{self as q, BoardInput};
-use super::{ACCESS_EMPLOYEES, ACCESS_EVERYONE, ACCESS_MEMBERS, BOARD_KINDS, Board, BoardGroup};
+use super::queries::{self as q, Access, BoardInput};
+use super::{BOARD_KINDS, Board, BoardGroup};
+use crate::accounts::groups::{self, Group};
 use crate::content::slug;
-use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
+use crate::policy::{Principal, Role};
 use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
 
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
+/// The board form as typed. Access is "everyone", "members" or "named" (then only the roles and
+/// groups ticked), so a board can be opened to, say, employees and the "Beta testers" group.
+#[derive(Default, Clone)]
 pub struct BoardForm {
     pub name: String,
     pub slug: String,
@@ -20,22 +22,65 @@ pub struct BoardForm {
     pub kind: String,
     pub group: String,
     pub view_access: String,
+    pub read_named: Vec<String>,
     pub post_access: String,
+    pub post_named: Vec<String>,
     pub position: String,
 }
 
 impl BoardForm {
-    fn from_board(b: &Board) -> Self {
+    /// From the posted fields (checkboxes repeat their name).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = BoardForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "name" => f.name = v,
+                "slug" => f.slug = v,
+                "description" => f.description = v,
+                "kind" => f.kind = v,
+                "group" => f.group = v,
+                "view_access" => f.view_access = v,
+                "read_named" => f.read_named.push(v),
+                "post_access" => f.post_access = v,
+                "post_named" => f.post_named.push(v),
+                "position" => f.position = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn from_board(b: &Board, read: &Access, post: &Access) -> Self {
+        let (view_access, read_named) = form_access(read);
+        let (post_access, post_named) = form_access(post);
         BoardForm {
             name: b.name.clone(),
             slug: b.slug.clone(),
             description: b.description.clone(),
             kind: b.kind.clone(),
             group: b.group_id.map(|g| g.to_string()).unwrap_or_default(),
-            view_access: b.view_access.clone(),
-            post_access: b.post_access.clone(),
+            view_access,
+            read_named,
+            post_access,
+            post_named,
             position: b.position.to_string(),
         }
+    }
+
+    pub fn reads(&self, principal: &str) -> bool {
+        self.read_named.iter().any(|p| p == principal)
+    }
+
+    pub fn posts(&self, principal: &str) -> bool {
+        self.post_named.iter().any(|p| p == principal)
+    }
+}
+
+fn form_access(a: &Access) -> (String, Vec<String>) {
+    match a {
+        Access::Everyone => ("everyone".into(), Vec::new()),
+        Access::Members => ("members".into(), Vec::new()),
+        Access::Only(p) => ("named".into(), p.iter().map(Principal::to_db).collect()),
     }
 }
 
@@ -46,20 +91,33 @@ pub struct GroupForm {
     pub position: String,
 }
 
+/// A choice of the access fields: its value and label.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// A board in the admin's table, with who may read it and start topics, in words.
+pub struct BoardRow {
+    pub board: Board,
+    pub reads: String,
+    pub posts: String,
+}
+
 #[derive(Template)]
 #[template(path = "forums/admin.html")]
 struct AdminPage<'a> {
     ctx: &'a PageCtx,
     meta: Meta,
     groups: Vec<BoardGroup>,
-    boards: Vec<Board>,
+    boards: Vec<BoardRow>,
     form: BoardForm,
     errors: FieldErrors,
     group_form: GroupForm,
     group_errors: FieldErrors,
     kinds: [&'static str; 4],
-    view_levels: [&'static str; 3],
-    post_levels: [&'static str; 2],
+    /// Roles and member groups that access can name.
+    principals: Vec<Choice>,
     notice: String,
     /// Set when editing one board.
     editing: Option<Board>,
@@ -77,8 +135,36 @@ impl AdminPage<'_> {
     }
 }
 
-const VIEW_LEVELS: [&str; 3] = [ACCESS_EVERYONE, ACCESS_MEMBERS, ACCESS_EMPLOYEES];
-const POST_LEVELS: [&str; 2] = [ACCESS_MEMBERS, ACCESS_EMPLOYEES];
+/// The roles and groups an access can name, labelled for the form.
+fn principal_choices(ctx: &PageCtx, member_groups: &[Group]) -> Vec<Choice> {
+    let mut out: Vec<Choice> = [Role::Employee, Role::Moderator]
+        .into_iter()
+        .map(|r| Choice { value: Principal::Role(r).to_db(), label: ctx.t(r.label_key()) })
+        .collect();
+    out.extend(member_groups.iter().map(|g| Choice { value: Principal::Group(g.id).to_db(), label: g.name.clone() }));
+    out
+}
+
+/// Who an access lets in, in words: "Everyone", "Members", "Employees, Beta testers".
+pub fn describe(ctx: &PageCtx, access: &Access, member_groups: &[Group]) -> String {
+    match access {
+        Access::Everyone => ctx.t("access-everyone"),
+        Access::Members => ctx.t("access-members"),
+        Access::Only(list) if list.is_empty() => ctx.t("access-admins"),
+        Access::Only(list) => list
+            .iter()
+            .map(|p| match p {
+                Principal::Role(r) => ctx.t(r.label_key()),
+                Principal::Group(g) => {
+                    member_groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default()
+                }
+                Principal::Everyone => ctx.t("access-everyone"),
+                Principal::Members => ctx.t("access-members"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
 
 struct PageState {
     form: BoardForm,
@@ -95,30 +181,45 @@ struct PageState {
 
 async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) -> AppResult<AdminPage<'a>> {
     let editing_id = st.editing.as_ref().filter(|b| b.is_reviews()).map(|b| b.id);
-    let (groups, boards, products, statuses) = crate::db::run(&state.pool, move |conn| {
+    let (groups, boards, products, statuses, member_groups, grants) = crate::db::run(&state.pool, move |conn| {
         let products = match editing_id {
             Some(id) => super::reviews::products_of(conn, id)?,
             None => Vec::new(),
         };
-        Ok((q::groups(conn)?, q::all_boards(conn)?, products, super::ideas::statuses(conn)?))
+        let boards = q::all_boards(conn)?;
+        let mut grants = Vec::new();
+        for b in &boards {
+            let read = Access::from_grants(&crate::policy::grants_of(conn, b.read_audience_id)?);
+            let post = Access::from_grants(&crate::policy::grants_of(conn, b.post_audience_id)?);
+            grants.push((read, post));
+        }
+        Ok((q::groups(conn)?, boards, products, super::ideas::statuses(conn)?, groups::all(conn)?, grants))
     })
     .await?;
     let canonical = match &st.editing {
         Some(b) => format!("/admin/forums/boards/{}", b.id),
         None => "/admin/forums".to_string(),
     };
+    let rows = boards
+        .into_iter()
+        .zip(grants)
+        .map(|(board, (read, post))| BoardRow {
+            reads: describe(ctx, &read, &member_groups),
+            posts: describe(ctx, &post, &member_groups),
+            board,
+        })
+        .collect();
     Ok(AdminPage {
         meta: Meta::new(ctx.t("forums-admin-title"), canonical).noindex(),
+        principals: principal_choices(ctx, &member_groups),
         ctx,
         groups,
-        boards,
+        boards: rows,
         form: st.form,
         errors: st.errors,
         group_form: st.group_form,
         group_errors: st.group_errors,
         kinds: BOARD_KINDS,
-        view_levels: VIEW_LEVELS,
-        post_levels: POST_LEVELS,
         notice: st.notice,
         editing: st.editing,
         products,
@@ -134,8 +235,8 @@ fn blank() -> PageState {
     PageState {
         form: BoardForm {
             kind: super::BOARD_DISCUSSION.into(),
-            view_access: ACCESS_EVERYONE.into(),
-            post_access: ACCESS_MEMBERS.into(),
+            view_access: "everyone".into(),
+            post_access: "members".into(),
             ..Default::default()
         },
         errors: FieldErrors::default(),
@@ -169,14 +270,22 @@ pub async fn render_board_with_product_errors(
     product_form: super::reviews::ProductForm,
     product_errors: FieldErrors,
 ) -> AppResult<HttpResponse> {
-    let st = PageState {
-        form: BoardForm::from_board(&board),
-        editing: Some(board),
-        product_form,
-        product_errors,
-        ..blank()
-    };
+    let form = board_form(state, &board).await?;
+    let st = PageState { form, editing: Some(board), product_form, product_errors, ..blank() };
     render_invalid(&page(ctx, state, st).await?)
+}
+
+/// The form filled from a board and its access.
+async fn board_form(state: &web::Data<AppState>, board: &Board) -> AppResult<BoardForm> {
+    let (read, post) = (board.read_audience_id, board.post_audience_id);
+    let (read, post) = crate::db::run(&state.pool, move |conn| {
+        Ok((
+            Access::from_grants(&crate::policy::grants_of(conn, read)?),
+            Access::from_grants(&crate::policy::grants_of(conn, post)?),
+        ))
+    })
+    .await?;
+    Ok(BoardForm::from_board(board, &read, &post))
 }
 
 #[derive(Deserialize, Default)]
@@ -194,8 +303,37 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>, query: web::Query<Notic
     render(&page(&ctx, &state, st).await?)
 }
 
+/// The access a form names, or the catalog key of its problem. The named roles and groups must
+/// exist; "named" with nothing ticked is refused (only admins could get in).
+fn check_access(kind: &str, named: &[String], allow_everyone: bool, groups: &[Group]) -> Result<Access, &'static str> {
+    match kind {
+        "everyone" if allow_everyone => Ok(Access::Everyone),
+        "members" => Ok(Access::Members),
+        // The short name older forms and scripts send.
+        "employees" => Ok(Access::Only(vec![Principal::Role(Role::Employee)])),
+        "named" => {
+            let mut list = Vec::new();
+            for n in named {
+                match Principal::parse(n) {
+                    Some(p @ Principal::Role(_)) => list.push(p),
+                    Some(Principal::Group(g)) if groups.iter().any(|x| x.id == g) => list.push(Principal::Group(g)),
+                    _ => return Err("err-board-access"),
+                }
+            }
+            list.dedup();
+            if list.is_empty() { Err("err-board-access-named") } else { Ok(Access::Only(list)) }
+        }
+        _ => Err("err-board-access"),
+    }
+}
+
 /// Check a board form; `editing` keeps the kind of an existing board.
-fn check_board(form: &BoardForm, groups: &[BoardGroup], editing: Option<&Board>) -> Result<BoardInput, FieldErrors> {
+fn check_board(
+    form: &BoardForm,
+    groups: &[BoardGroup],
+    member_groups: &[Group],
+    editing: Option<&Board>,
+) -> Result<BoardInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let name = form.name.trim().to_string();
     if name.is_empty() {
@@ -218,12 +356,12 @@ fn check_board(form: &BoardForm, groups: &[BoardGroup], editing: Option<&Board>)
             String::new()
         }
     };
-    if !VIEW_LEVELS.contains(&form.view_access.as_str()) {
-        errors.add("view_access", "err-board-access");
-    }
-    if !POST_LEVELS.contains(&form.post_access.as_str()) {
-        errors.add("post_access", "err-board-access");
-    }
+    let read = check_access(&form.view_access, &form.read_named, true, member_groups)
+        .map_err(|k| errors.add("view_access", k))
+        .ok();
+    let post = check_access(&form.post_access, &form.post_named, false, member_groups)
+        .map_err(|k| errors.add("post_access", k))
+        .ok();
     let group_id = match form.group.trim() {
         "" => None,
         g => match g.parse::<i64>().ok().filter(|id| groups.iter().any(|x| x.id == *id)) {
@@ -241,6 +379,7 @@ fn check_board(form: &BoardForm, groups: &[BoardGroup], editing: Option<&Board>)
             0
         }),
     };
+    let (Some(read), Some(post)) = (read, post) else { return Err(errors) };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -250,8 +389,8 @@ fn check_board(form: &BoardForm, groups: &[BoardGroup], editing: Option<&Board>)
         name,
         description: form.description.trim().to_string(),
         kind,
-        view_access: form.view_access.clone(),
-        post_access: form.post_access.clone(),
+        read,
+        post,
         position,
     })
 }
@@ -262,24 +401,26 @@ async fn save_board(
     form: BoardForm,
     editing: Option<Board>,
 ) -> AppResult<HttpResponse> {
-    let groups = crate::db::run(&state.pool, |conn| Ok(q::groups(conn)?)).await?;
-    let input = match check_board(&form, &groups, editing.as_ref()) {
+    let (groups, member_groups) =
+        crate::db::run(&state.pool, |conn| Ok((q::groups(conn)?, groups::all(conn)?))).await?;
+    let input = match check_board(&form, &groups, &member_groups, editing.as_ref()) {
         Ok(i) => i,
         Err(errors) => {
             return render_invalid(&page(ctx, state, PageState { form, errors, editing, ..blank() }).await?);
         }
     };
     let id = editing.as_ref().map(|b| b.id);
-    let saved = crate::db::run(&state.pool, move |conn| {
-        let r = match id {
-            Some(id) => q::update_board(conn, id, &input),
-            None => q::create_board(conn, &input).map(|_| ()),
-        };
-        match r {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(AppError::from(e)),
+    let saved = crate::db::run_write(&state.pool, move |tx| {
+        if q::board_by_slug(tx, &input.slug)?.is_some_and(|b| Some(b.id) != id) {
+            return Ok(false);
         }
+        match id {
+            Some(id) => q::update_board(tx, id, &input)?,
+            None => {
+                q::create_board(tx, &input)?;
+            }
+        }
+        Ok(true)
     })
     .await?;
     if !saved {
@@ -293,10 +434,10 @@ async fn save_board(
 pub async fn create_board(
     ctx: Ctx,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<BoardForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
-    save_board(&ctx, &state, form, None).await
+    save_board(&ctx, &state, BoardForm::from_pairs(pairs), None).await
 }
 
 async fn load_board(state: &web::Data<AppState>, id: i64) -> AppResult<Board> {
@@ -312,7 +453,7 @@ pub async fn edit_board_form(
     ctx.require_admin()?;
     let board = load_board(&state, path.into_inner()).await?;
     let notice = if query.saved.is_empty() { String::new() } else { ctx.t("settings-saved") };
-    let st = PageState { form: BoardForm::from_board(&board), editing: Some(board), notice, ..blank() };
+    let st = PageState { form: board_form(&state, &board).await?, editing: Some(board), notice, ..blank() };
     render(&page(&ctx, &state, st).await?)
 }
 
@@ -320,11 +461,11 @@ pub async fn update_board(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<BoardForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
     let board = load_board(&state, path.into_inner()).await?;
-    save_board(&ctx, &state, form, Some(board)).await
+    save_board(&ctx, &state, BoardForm::from_pairs(pairs), Some(board)).await
 }
 
 fn check_group(form: &GroupForm) -> Result<(String, i32), FieldErrors> {
@@ -354,7 +495,7 @@ pub async fn create_group(
             return render_invalid(&page(&ctx, &state, PageState { group_form: form, group_errors, ..blank() }).await?);
         }
     };
-    crate::db::run(&state.pool, move |conn| Ok(q::create_group(conn, &name, position)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| Ok(q::create_group(tx, &name, position)?)).await?;
     Ok(redirect("/admin/forums?saved=1"))
 }
 
@@ -372,6 +513,6 @@ pub async fn update_group(
             return render_invalid(&page(&ctx, &state, PageState { group_form: form, group_errors, ..blank() }).await?);
         }
     };
-    crate::db::run(&state.pool, move |conn| Ok(q::update_group(conn, id, &name, position)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| Ok(q::update_group(tx, id, &name, position)?)).await?;
     Ok(redirect("/admin/forums?saved=1"))
 }

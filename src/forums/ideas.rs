@@ -9,17 +9,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use super::panels::{Panel, PanelForm, TopicPanel};
 use super::queries::{self as q, TopicFull};
 use super::{Board, TopicCard};
-use crate::accounts::{AuthorView, Role};
+use crate::accounts::AuthorView;
 use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
 use crate::content::{SafeHtml, markdown};
-use crate::db::schema::{
-    contents, idea_status_changes, idea_statuses, idea_votes, ideas, subscriptions, topics, users,
-};
-use crate::db::{DbConn, ignore_duplicate};
+use crate::db::schema::{contents, idea_status_changes, idea_statuses, idea_votes, ideas, topics, users};
+use crate::db::{DbConn, Tx, ignore_duplicate};
 use crate::error::{AppError, AppResult};
-use crate::web::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, redirect, render};
+use crate::notifications::{self, subscriptions};
+use crate::policy::Guard;
+use crate::web::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, Rendered, redirect, render};
 
 #[derive(Queryable, Clone, Debug)]
 pub struct IdeaStatus {
@@ -50,7 +51,7 @@ pub fn statuses(conn: &mut DbConn) -> QueryResult<Vec<IdeaStatus>> {
 
 /// Add a status (admins extend the defaults).
 pub fn create_status(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     slug: &str,
     name_en: &str,
     name_zh: &str,
@@ -65,7 +66,7 @@ pub fn create_status(
             idea_statuses::position.eq(position),
             idea_statuses::is_closed.eq(is_closed),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -99,12 +100,15 @@ pub async fn add_status(
     }
     let closed = form.closed.is_some();
     let kept = form.clone();
-    let saved = crate::db::run(&state.pool, move |conn| {
-        match create_status(conn, &slug, &name_en, &name_zh, position.unwrap_or(0), closed) {
-            Ok(()) => Ok(true),
-            Err(e) if crate::db::is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(AppError::from(e)),
+    let saved = crate::db::run_write(&state.pool, move |tx| {
+        let taken: bool =
+            diesel::select(diesel::dsl::exists(idea_statuses::table.filter(idea_statuses::slug.eq(&slug))))
+                .get_result(tx.conn())?;
+        if taken {
+            return Ok(false);
         }
+        create_status(tx, &slug, &name_en, &name_zh, position.unwrap_or(0), closed)?;
+        Ok(true)
     })
     .await?;
     if !saved {
@@ -114,14 +118,14 @@ pub async fn add_status(
 }
 
 /// Give a new idea the default status (inside the topic's transaction).
-pub fn attach_idea(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
+pub fn attach_idea(tx: &mut Tx<'_>, topic_id: i64) -> QueryResult<()> {
     let default: i64 = idea_statuses::table
         .order((idea_statuses::is_default.desc(), idea_statuses::position.asc()))
         .select(idea_statuses::id)
-        .first(conn)?;
+        .first(tx.conn())?;
     diesel::insert_into(ideas::table)
         .values((ideas::topic_id.eq(topic_id), ideas::status_id.eq(default)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -143,35 +147,32 @@ pub fn idea_of(conn: &mut DbConn, topic_id: i64) -> QueryResult<Option<(IdeaRow,
         .optional()
 }
 
-fn recount(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
-    let n: i64 = idea_votes::table.filter(idea_votes::topic_id.eq(topic_id)).count().get_result(conn)?;
-    diesel::update(ideas::table.find(topic_id))
-        .set(ideas::vote_count.eq(i32::try_from(n).unwrap_or(i32::MAX)))
-        .execute(conn)?;
+/// Vote for an idea or withdraw the vote. The count moves only when the vote row really
+/// appeared or went away: repeated or concurrent votes count once.
+pub fn vote(tx: &mut Tx<'_>, topic_id: i64, user_id: i64, on: bool) -> QueryResult<()> {
+    let changed = if on {
+        ignore_duplicate(tx, |conn| {
+            diesel::insert_into(idea_votes::table)
+                .values((
+                    idea_votes::topic_id.eq(topic_id),
+                    idea_votes::user_id.eq(user_id),
+                    idea_votes::created_at.eq(crate::now()),
+                ))
+                .execute(conn)
+        })?
+    } else {
+        diesel::delete(
+            idea_votes::table.filter(idea_votes::topic_id.eq(topic_id)).filter(idea_votes::user_id.eq(user_id)),
+        )
+        .execute(tx.conn())?
+    };
+    if changed > 0 {
+        let delta = if on { 1 } else { -1 };
+        diesel::update(ideas::table.find(topic_id))
+            .set(ideas::vote_count.eq(ideas::vote_count + delta))
+            .execute(tx.conn())?;
+    }
     Ok(())
-}
-
-/// Vote for an idea or withdraw the vote.
-pub fn vote(conn: &mut DbConn, topic_id: i64, user_id: i64, on: bool) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        if on {
-            ignore_duplicate(conn, |conn| {
-                diesel::insert_into(idea_votes::table)
-                    .values((
-                        idea_votes::topic_id.eq(topic_id),
-                        idea_votes::user_id.eq(user_id),
-                        idea_votes::created_at.eq(crate::now()),
-                    ))
-                    .execute(conn)
-            })?;
-        } else {
-            diesel::delete(
-                idea_votes::table.filter(idea_votes::topic_id.eq(topic_id)).filter(idea_votes::user_id.eq(user_id)),
-            )
-            .execute(conn)?;
-        }
-        recount(conn, topic_id)
-    })
 }
 
 pub fn has_voted(conn: &mut DbConn, topic_id: i64, user_id: i64) -> QueryResult<bool> {
@@ -181,80 +182,58 @@ pub fn has_voted(conn: &mut DbConn, topic_id: i64, user_id: i64) -> QueryResult<
     .get_result(conn)
 }
 
-/// Change an idea's status with a public note; a duplicate is merged into `into`: its votes
-/// are carried over (once per person) and its followers follow the other idea.
+/// Change an idea's status with a public note (the topic locked); a duplicate is merged into
+/// `into`: its votes are carried over (once per person) and its followers follow the other idea.
+/// Its author is told now, its followers by a job (each under the policy).
 pub fn change_status(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     t: &TopicFull,
     status: &IdeaStatus,
     note_md: &str,
     actor: i64,
     into: Option<i64>,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        let now = crate::now();
-        let html = markdown::render(note_md);
-        diesel::insert_into(idea_status_changes::table)
-            .values((
-                idea_status_changes::topic_id.eq(t.topic.content_id),
-                idea_status_changes::status_id.eq(status.id),
-                idea_status_changes::author_id.eq(Some(actor)),
-                idea_status_changes::note_md.eq(note_md),
-                idea_status_changes::note_html.eq(html.as_str()),
-                idea_status_changes::created_at.eq(now),
-            ))
-            .execute(conn)?;
-        diesel::update(ideas::table.find(t.topic.content_id))
-            .set((
-                ideas::status_id.eq(status.id),
-                ideas::status_changed_at.eq(Some(now)),
-                ideas::merged_into_id.eq(into),
-            ))
-            .execute(conn)?;
-        // Tell the author and the followers before followers move.
-        let mut told = vec![actor];
-        let followers: Vec<i64> = subscriptions::table
-            .filter(subscriptions::target_kind.eq(q::TARGET_TOPIC))
-            .filter(subscriptions::target_id.eq(t.topic.content_id))
-            .select(subscriptions::user_id)
-            .load(conn)?;
-        for user_id in std::iter::once(t.content.author_id).chain(followers.iter().copied()) {
-            if !told.contains(&user_id) {
-                crate::notifications::create(
-                    conn,
-                    user_id,
-                    crate::notifications::KIND_IDEA_STATUS,
-                    Some(actor),
-                    Some(t.topic.content_id),
-                )?;
-                told.push(user_id);
-            }
+    let now = crate::now();
+    let html = markdown::render(note_md);
+    diesel::insert_into(idea_status_changes::table)
+        .values((
+            idea_status_changes::topic_id.eq(t.topic.content_id),
+            idea_status_changes::status_id.eq(status.id),
+            idea_status_changes::author_id.eq(Some(actor)),
+            idea_status_changes::note_md.eq(note_md),
+            idea_status_changes::note_html.eq(html.as_str()),
+            idea_status_changes::created_at.eq(now),
+        ))
+        .execute(tx.conn())?;
+    diesel::update(ideas::table.find(t.topic.content_id))
+        .set((ideas::status_id.eq(status.id), ideas::status_changed_at.eq(Some(now)), ideas::merged_into_id.eq(into)))
+        .execute(tx.conn())?;
+    let mut told = vec![actor];
+    let idea = t.topic.content_id;
+    notifications::notify(tx, t.content.author_id, notifications::KIND_IDEA_STATUS, Some(actor), idea, &mut told)?;
+    crate::jobs::notify_followers(
+        tx,
+        subscriptions::TARGET_TOPIC,
+        idea,
+        idea,
+        notifications::KIND_IDEA_STATUS,
+        Some(actor),
+        &told,
+    )?;
+    if let Some(target) = into {
+        tx.lock("topics", "content_id", target)?;
+        let voters: Vec<i64> =
+            idea_votes::table.filter(idea_votes::topic_id.eq(idea)).select(idea_votes::user_id).load(tx.conn())?;
+        let target_author: i64 = contents::table.find(target).select(contents::author_id).first(tx.conn())?;
+        for v in voters.into_iter().filter(|v| *v != target_author) {
+            vote(tx, target, v, true)?;
         }
-        if let Some(target) = into {
-            let voters: Vec<i64> = idea_votes::table
-                .filter(idea_votes::topic_id.eq(t.topic.content_id))
-                .select(idea_votes::user_id)
-                .load(conn)?;
-            let target_author: i64 = contents::table.find(target).select(contents::author_id).first(conn)?;
-            for v in voters.into_iter().filter(|v| *v != target_author) {
-                ignore_duplicate(conn, |conn| {
-                    diesel::insert_into(idea_votes::table)
-                        .values((
-                            idea_votes::topic_id.eq(target),
-                            idea_votes::user_id.eq(v),
-                            idea_votes::created_at.eq(now),
-                        ))
-                        .execute(conn)
-                })?;
-            }
-            recount(conn, target)?;
-            for f in followers {
-                q::subscribe(conn, f, q::TARGET_TOPIC, target)?;
-            }
-            q::set_locked(conn, t.topic.content_id, true)?;
+        for f in subscriptions::followers(tx, subscriptions::TARGET_TOPIC, idea)? {
+            subscriptions::subscribe(tx, f, subscriptions::TARGET_TOPIC, target)?;
         }
-        Ok(())
-    })
+        q::set_locked(tx, idea, true)?;
+    }
+    Ok(())
 }
 
 /// A status change as the topic page, the adopted page and the feed show it.
@@ -288,7 +267,7 @@ fn changes(
             idea_status_changes::created_at,
             users::username.nullable(),
             users::display_name.nullable(),
-            users::role.nullable(),
+            users::roles.nullable(),
         ))
         .order(idea_status_changes::id.desc())
         .limit(limit)
@@ -302,14 +281,12 @@ fn changes(
     let rows: Vec<ChangeRow> = query.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(topic_id, status, html, created_at, username, display_name, role)| StatusChange {
+        .map(|(topic_id, status, html, created_at, username, display_name, roles)| StatusChange {
             topic_id,
             status,
             note_html: SafeHtml::from_stored(html),
-            author: username.map(|username| AuthorView {
-                username,
-                display_name: display_name.unwrap_or_default(),
-                role: role.as_deref().and_then(Role::parse).unwrap_or(Role::Member),
+            author: username.map(|username| {
+                AuthorView::from_row(username, display_name.unwrap_or_default(), roles.as_deref().unwrap_or(""))
             }),
             created_at,
         })
@@ -382,29 +359,108 @@ pub fn list(
         .collect())
 }
 
+// ---------------------------------------------------------------- the topic page's panel
+
+pub struct IdeasPanel;
+
+pub static PANEL: IdeasPanel = IdeasPanel;
+
+#[derive(Template)]
+#[template(path = "forums/panels/idea.html")]
+struct IdeaBox<'a> {
+    ctx: &'a PageCtx,
+    topic_id: i64,
+    status: IdeaStatus,
+    votes: i32,
+    voted: bool,
+    merged_into: Option<(String, String)>,
+    history: Vec<StatusChange>,
+    statuses: Vec<IdeaStatus>,
+    /// May vote (or withdraw a vote) now.
+    can_vote: bool,
+    can_change_status: bool,
+    form: &'a PanelForm,
+}
+
+impl IdeaBox<'_> {
+    pub fn vote_count(&self) -> i64 {
+        i64::from(self.votes)
+    }
+}
+
+impl TopicPanel for IdeasPanel {
+    fn board_kind(&self) -> &'static str {
+        super::BOARD_IDEAS
+    }
+
+    fn render(
+        &self,
+        conn: &mut DbConn,
+        ctx: &PageCtx,
+        guard: &Guard,
+        t: &TopicFull,
+        form: &PanelForm,
+    ) -> AppResult<Panel> {
+        let id = t.topic.content_id;
+        let Some((row, status)) = idea_of(conn, id)? else { return Ok(Panel::default()) };
+        let voted = match guard.user_id() {
+            Some(u) => has_voted(conn, id, u)?,
+            None => false,
+        };
+        let merged_into = match row.merged_into_id {
+            Some(target) => q::topic(conn, target)?
+                .filter(|m| guard.can_read(&m.facts(), crate::policy::Place::None))
+                .map(|m| (m.content.title.clone(), m.path())),
+            None => None,
+        };
+        let closed = status.is_closed || row.merged_into_id.is_some();
+        Ok(Panel {
+            head: Rendered::default(),
+            after_body: Rendered::of(&IdeaBox {
+                ctx,
+                topic_id: id,
+                votes: row.vote_count,
+                can_vote: guard.can_vote(&t.facts(), closed) || (voted && guard.can_vote(&t.facts(), false)),
+                can_change_status: guard.can_speak_for_company(&t.facts()),
+                status,
+                voted,
+                merged_into,
+                history: history(conn, id)?,
+                statuses: statuses(conn)?,
+                form,
+            })?,
+        })
+    }
+}
+
 // ---------------------------------------------------------------- handlers
 
+/// Vote for an idea, or withdraw the vote (one per member, never one's own, only while open).
 pub async fn vote_handler(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<super::handlers::FlagForm>,
+    CsrfForm(form): CsrfForm<super::actions::FlagForm>,
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
-    let t = super::handlers::visible_topic(&ctx, &state, path.into_inner()).await?;
+    let t = super::access::visible_topic(&ctx, &state, path.into_inner()).await?;
     if !t.board.is_ideas() {
         return Err(AppError::NotFound);
     }
     if t.content.author_id == user_id {
         return Err(AppError::BadRequest("err-vote-own"));
     }
-    let (id, on, path) = (t.topic.content_id, form.on(), t.path());
-    crate::db::run(&state.pool, move |conn| {
-        let (idea, status) = idea_of(conn, id)?.ok_or(AppError::NotFound)?;
-        if on && (status.is_closed || idea.merged_into_id.is_some()) {
-            return Err(AppError::BadRequest("err-vote-closed"));
+    let (id, on, path, viewer) = (t.topic.content_id, form.on(), t.path(), ctx.viewer());
+    crate::db::run_write(&state.pool, move |tx| {
+        let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
+        let (idea, status) = idea_of(tx, id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(tx, &viewer)?;
+        // Withdrawing is allowed after the idea closed; voting is not.
+        let closed = on && (status.is_closed || idea.merged_into_id.is_some());
+        if !guard.can_vote(&t.facts(), closed) {
+            return Err(if closed { AppError::BadRequest("err-vote-closed") } else { AppError::Forbidden });
         }
-        Ok(vote(conn, id, user_id, on)?)
+        Ok(vote(tx, id, user_id, on)?)
     })
     .await?;
     Ok(redirect(&path))
@@ -424,75 +480,51 @@ pub async fn status_handler(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> AppResult<HttpResponse> {
-    let user = ctx.require_user()?.clone();
-    if !user.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
-    let t = super::handlers::visible_topic(&ctx, &state, path.into_inner()).await?;
+    let user_id = ctx.require_user()?.id;
+    let t = super::access::visible_topic(&ctx, &state, path.into_inner()).await?;
     if !t.board.is_ideas() {
         return Err(AppError::NotFound);
     }
+    if !ctx.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let again =
+        |key: &str, note: String| super::topic_page::TopicForms::panel(PanelForm { text: note, error: ctx.t(key) });
     let all = crate::db::run(&state.pool, |conn| Ok(statuses(conn)?)).await?;
     let Some(status) = all.into_iter().find(|s| s.slug == form.status) else {
-        return super::handlers::render_topic(
-            &ctx,
-            &state,
-            t,
-            1,
-            super::handlers::TopicForms {
-                status_note: form.note,
-                status_error: ctx.t("err-idea-status"),
-                ..Default::default()
-            },
-        )
-        .await;
+        return super::topic_page::render_topic(&ctx, &state, t, 1, again("err-idea-status", form.note)).await;
     };
     if form.note.chars().count() > 5000 {
-        return super::handlers::render_topic(
-            &ctx,
-            &state,
-            t,
-            1,
-            super::handlers::TopicForms {
-                status_note: form.note,
-                status_error: ctx.t("err-note-long"),
-                ..Default::default()
-            },
-        )
-        .await;
+        return super::topic_page::render_topic(&ctx, &state, t, 1, again("err-note-long", form.note)).await;
     }
     let into = if status.slug == DUPLICATE {
         let raw = form.duplicate_of.trim();
         // Accept an idea's id or its address.
         let id = raw.rsplit('/').next().unwrap_or("").split('-').next().unwrap_or("").parse::<i64>().ok();
         let target = match id {
-            Some(i) if i != t.topic.content_id => {
-                crate::db::run(&state.pool, move |conn| Ok(q::topic(conn, i)?)).await?
-            }
+            Some(i) if i != t.topic.content_id => super::access::visible_topic(&ctx, &state, i).await.ok(),
             _ => None,
         };
         match target {
             Some(target) if target.board.id == t.board.id => Some(target.topic.content_id),
             _ => {
-                return super::handlers::render_topic(
-                    &ctx,
-                    &state,
-                    t,
-                    1,
-                    super::handlers::TopicForms {
-                        status_note: form.note,
-                        status_error: ctx.t("err-duplicate-target"),
-                        ..Default::default()
-                    },
-                )
-                .await;
+                return super::topic_page::render_topic(&ctx, &state, t, 1, again("err-duplicate-target", form.note))
+                    .await;
             }
         }
     } else {
         None
     };
-    let path = t.path();
-    crate::db::run(&state.pool, move |conn| Ok(change_status(conn, &t, &status, &form.note, user.id, into)?)).await?;
+    let (path, id, viewer, note) = (t.path(), t.topic.content_id, ctx.viewer(), form.note.clone());
+    crate::db::run_write(&state.pool, move |tx| {
+        let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(tx, &viewer)?;
+        if !guard.can_speak_for_company(&t.facts()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(change_status(tx, &t, &status, &note, user_id, into)?)
+    })
+    .await?;
     Ok(redirect(&format!("{path}#status")))
 }
 
@@ -507,7 +539,7 @@ struct AdoptedPage<'a> {
 
 /// What customers' ideas became.
 pub async fn adopted(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
-    let board = super::handlers::visible_board(&ctx, &state, path.into_inner()).await?;
+    let board = super::access::visible_board(&ctx, &state, path.into_inner()).await?;
     if !board.is_ideas() {
         return Err(AppError::NotFound);
     }
@@ -553,7 +585,7 @@ pub async fn status_feed(
 ) -> AppResult<HttpResponse> {
     let (slug, ext) = path.into_inner();
     let format = Format::from_ext(&ext).ok_or(AppError::NotFound)?;
-    let board = super::handlers::visible_board(&ctx, &state, slug).await?;
+    let board = super::access::visible_board(&ctx, &state, slug).await?;
     if !board.is_ideas() {
         return Err(AppError::NotFound);
     }
@@ -597,5 +629,5 @@ pub async fn status_feed(
             })
         })
         .collect();
-    Ok(feeds::respond(&req, format, &meta, &items))
+    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
 }

@@ -2,19 +2,29 @@
 //! Topics and replies are `contents` rows like blog posts, so tags, feeds, notifications,
 //! likes and edit history are shared with the rest of the site.
 
+pub mod access;
+pub mod actions;
 pub mod admin;
-pub mod handlers;
+pub mod board_pages;
+pub mod compose;
+pub mod feeds;
+pub mod history;
 pub mod ideas;
+pub mod kind;
+pub mod panels;
 pub mod queries;
+pub mod questions;
 pub mod reviews;
+pub mod topic_page;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::{AuthorView, CurrentUser};
+use crate::accounts::AuthorView;
 use crate::content::SafeHtml;
 use crate::content::tags::TagView;
 use crate::db::schema::{board_groups, boards};
+use crate::policy::BoardFacts;
 
 pub const KIND_TOPIC: &str = "topic";
 pub const KIND_REPLY: &str = "reply";
@@ -24,10 +34,6 @@ pub const BOARD_QUESTIONS: &str = "questions";
 pub const BOARD_REVIEWS: &str = "reviews";
 pub const BOARD_IDEAS: &str = "ideas";
 pub const BOARD_KINDS: [&str; 4] = [BOARD_DISCUSSION, BOARD_QUESTIONS, BOARD_REVIEWS, BOARD_IDEAS];
-
-pub const ACCESS_EVERYONE: &str = "everyone";
-pub const ACCESS_MEMBERS: &str = "members";
-pub const ACCESS_EMPLOYEES: &str = "employees";
 
 /// Replies shown per page of a topic.
 pub const REPLIES_PER_PAGE: i64 = 20;
@@ -52,8 +58,6 @@ pub struct Board {
     pub name: String,
     pub description: String,
     pub kind: String,
-    pub view_access: String,
-    pub post_access: String,
     pub position: i32,
     pub topic_count: i32,
     pub post_count: i32,
@@ -61,6 +65,10 @@ pub struct Board {
     pub last_topic_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Who may read it (and everything on it): an audience of the policy.
+    pub read_audience_id: i64,
+    /// Who may start topics on it.
+    pub post_audience_id: i64,
 }
 
 impl Board {
@@ -68,27 +76,13 @@ impl Board {
         format!("/forums/{}", crate::web::path_segment(&self.slug))
     }
 
-    /// Who may read the board: everyone, logged-in members, or staff only (an internal board).
-    pub fn can_view(&self, user: Option<&CurrentUser>) -> bool {
-        match self.view_access.as_str() {
-            ACCESS_EVERYONE => true,
-            ACCESS_MEMBERS => user.is_some(),
-            _ => user.is_some_and(|u| u.role.is_staff()),
+    /// What the policy needs to know about the board.
+    pub fn facts(&self) -> BoardFacts {
+        BoardFacts {
+            read_audience_id: self.read_audience_id,
+            post_audience_id: self.post_audience_id,
+            questions: self.is_questions(),
         }
-    }
-
-    /// Who may start topics: members, or employees only (e.g. an announcements board).
-    pub fn can_start_topic(&self, user: Option<&CurrentUser>) -> bool {
-        self.can_view(user)
-            && match self.post_access.as_str() {
-                ACCESS_MEMBERS => user.is_some(),
-                _ => user.is_some_and(|u| u.role.is_staff()),
-            }
-    }
-
-    /// Anyone who can read the board and is logged in may reply (unless the topic is locked).
-    pub fn can_reply(&self, user: Option<&CurrentUser>) -> bool {
-        user.is_some() && self.can_view(user)
     }
 
     pub fn is_questions(&self) -> bool {
@@ -116,10 +110,6 @@ impl Board {
             _ => "topic-start",
         }
     }
-
-    pub fn is_internal(&self) -> bool {
-        self.view_access == ACCESS_EMPLOYEES
-    }
 }
 
 pub fn kind_key(kind: &str) -> &'static str {
@@ -128,14 +118,6 @@ pub fn kind_key(kind: &str) -> &'static str {
         BOARD_REVIEWS => "board-kind-reviews",
         BOARD_IDEAS => "board-kind-ideas",
         _ => "board-kind-discussion",
-    }
-}
-
-pub fn access_key(access: &str) -> &'static str {
-    match access {
-        ACCESS_MEMBERS => "access-members",
-        ACCESS_EMPLOYEES => "access-employees",
-        _ => "access-everyone",
     }
 }
 
@@ -211,11 +193,18 @@ pub struct ReplyView {
     pub body_md: String,
     pub created_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
+    /// Deleted, or hidden from this viewer: a placeholder keeping its place.
     pub deleted: bool,
+    /// Hidden by a moderator (shown to moderators with a mark).
+    pub hidden: bool,
     pub is_staff: bool,
     pub like_count: i32,
     pub liked: bool,
     pub accepted: bool,
+    pub can_edit: bool,
+    pub can_delete: bool,
+    pub can_like: bool,
+    pub can_hide: bool,
 }
 
 impl ReplyView {

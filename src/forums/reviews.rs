@@ -7,16 +7,54 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use std::collections::HashMap;
+
+use super::panels::{Panel, PanelForm, TopicPanel};
 use super::queries::{self as q, TopicFull};
 use super::{Board, topic_path};
-use crate::accounts::{AuthorView, Role};
-use crate::content::{self, SafeHtml};
-use crate::db::DbConn;
+use crate::accounts::AuthorView;
+use crate::content::kind::ContentKind;
+use crate::content::{self, Placement, SafeHtml};
 use crate::db::schema::{contents, products, reviews, topics, users};
+use crate::db::{DbConn, Tx};
 use crate::error::{AppError, AppResult};
-use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, path_segment, redirect, render};
+use crate::policy::Guard;
+use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, Rendered, path_segment, redirect, render};
 
+/// `contents.kind` of the company's official response to a review.
 pub const KIND_RESPONSE: &str = "response";
+
+/// The official response as a content kind: it lives on its review's page.
+pub struct ResponseKind;
+
+pub static RESPONSE: ResponseKind = ResponseKind;
+
+impl ContentKind for ResponseKind {
+    fn kind(&self) -> &'static str {
+        KIND_RESPONSE
+    }
+
+    fn label_key(&self) -> &'static str {
+        "response-title"
+    }
+
+    fn paths(&self, _conn: &mut DbConn, _ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        Ok(HashMap::new())
+    }
+
+    fn anchor_in_parent(&self, _id: i64) -> Option<String> {
+        Some("#response".into())
+    }
+
+    fn permalink(&self, id: i64) -> String {
+        format!("/content/{id}")
+    }
+
+    /// Shown with its review, not found on its own.
+    fn searchable(&self) -> bool {
+        false
+    }
+}
 
 #[derive(Queryable, Clone, Debug)]
 pub struct Product {
@@ -75,7 +113,7 @@ pub fn product_by_slug(conn: &mut DbConn, board_id: i64, slug: &str) -> QueryRes
     products::table.filter(products::board_id.eq(board_id)).filter(products::slug.eq(slug)).first(conn).optional()
 }
 
-pub fn create_product(conn: &mut DbConn, board_id: i64, name: &str, slug: &str, description: &str) -> QueryResult<i64> {
+pub fn create_product(tx: &mut Tx<'_>, board_id: i64, name: &str, slug: &str, description: &str) -> QueryResult<i64> {
     diesel::insert_into(products::table)
         .values((
             products::board_id.eq(board_id),
@@ -85,51 +123,48 @@ pub fn create_product(conn: &mut DbConn, board_id: i64, name: &str, slug: &str, 
             products::created_at.eq(crate::now()),
         ))
         .returning(products::id)
-        .get_result(conn)
+        .get_result(tx.conn())
 }
 
 /// Move a product's aggregates by one review of `rating` (delta +1 to add, -1 to remove).
-fn adjust(conn: &mut DbConn, product_id: i64, rating: i32, delta: i32) -> QueryResult<()> {
+fn adjust(tx: &mut Tx<'_>, product_id: i64, rating: i32, delta: i32) -> QueryResult<()> {
     let target = products::table.find(product_id);
     diesel::update(target)
         .set((
             products::review_count.eq(products::review_count + delta),
             products::rating_sum.eq(products::rating_sum + rating * delta),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     match rating {
-        1 => diesel::update(target).set(products::stars_1.eq(products::stars_1 + delta)).execute(conn)?,
-        2 => diesel::update(target).set(products::stars_2.eq(products::stars_2 + delta)).execute(conn)?,
-        3 => diesel::update(target).set(products::stars_3.eq(products::stars_3 + delta)).execute(conn)?,
-        4 => diesel::update(target).set(products::stars_4.eq(products::stars_4 + delta)).execute(conn)?,
-        _ => diesel::update(target).set(products::stars_5.eq(products::stars_5 + delta)).execute(conn)?,
+        1 => diesel::update(target).set(products::stars_1.eq(products::stars_1 + delta)).execute(tx.conn())?,
+        2 => diesel::update(target).set(products::stars_2.eq(products::stars_2 + delta)).execute(tx.conn())?,
+        3 => diesel::update(target).set(products::stars_3.eq(products::stars_3 + delta)).execute(tx.conn())?,
+        4 => diesel::update(target).set(products::stars_4.eq(products::stars_4 + delta)).execute(tx.conn())?,
+        _ => diesel::update(target).set(products::stars_5.eq(products::stars_5 + delta)).execute(tx.conn())?,
     };
     Ok(())
 }
 
-/// The review a member already wrote for a product, if any (topic id).
+/// The review a member already wrote for a product, if any (topic id): one per member per
+/// product, even while a moderator has it hidden.
 pub fn existing_review(conn: &mut DbConn, product_id: i64, author_id: i64) -> QueryResult<Option<i64>> {
     reviews::table
-        .inner_join(topics::table)
         .filter(reviews::product_id.eq(product_id))
         .filter(reviews::author_id.eq(author_id))
-        .filter(topics::visible.eq(true))
         .select(reviews::topic_id)
         .first(conn)
         .optional()
 }
 
-/// Record the review row and its product's aggregates (inside the topic's transaction).
-pub fn attach_review(
-    conn: &mut DbConn,
-    topic_id: i64,
-    product_id: i64,
-    author_id: i64,
-    rating: i32,
-) -> QueryResult<()> {
-    // A deleted earlier review no longer counts: make room for the new one.
-    diesel::delete(reviews::table.filter(reviews::product_id.eq(product_id)).filter(reviews::author_id.eq(author_id)))
-        .execute(conn)?;
+/// Hold a product until commit: two reviews of it by one member at the same moment queue
+/// here, and the second finds the first.
+pub fn lock_product(tx: &mut Tx<'_>, product_id: i64) -> QueryResult<()> {
+    tx.lock("products", "id", product_id)
+}
+
+/// Record the review row and its product's aggregates (inside the topic's unit of work, with
+/// the product locked and no review of it by this member).
+pub fn attach_review(tx: &mut Tx<'_>, topic_id: i64, product_id: i64, author_id: i64, rating: i32) -> QueryResult<()> {
     diesel::insert_into(reviews::table)
         .values((
             reviews::topic_id.eq(topic_id),
@@ -137,8 +172,23 @@ pub fn attach_review(
             reviews::author_id.eq(author_id),
             reviews::rating.eq(rating),
         ))
-        .execute(conn)?;
-    adjust(conn, product_id, rating, 1)
+        .execute(tx.conn())?;
+    adjust(tx, product_id, rating, 1)
+}
+
+/// A review's topic appeared or disappeared (hidden, shown again, deleted): its rating counts
+/// only while the topic is there.
+pub fn review_visibility(tx: &mut Tx<'_>, topic_id: i64, visible: bool) -> QueryResult<()> {
+    if let Some(r) = review_of(tx, topic_id)? {
+        adjust(tx, r.product_id, r.rating, if visible { 1 } else { -1 })?;
+    }
+    Ok(())
+}
+
+/// A deleted review makes room for a new one by the same member.
+pub fn remove_review(tx: &mut Tx<'_>, topic_id: i64) -> QueryResult<()> {
+    diesel::delete(reviews::table.find(topic_id)).execute(tx.conn())?;
+    Ok(())
 }
 
 #[derive(Queryable, Clone, Debug)]
@@ -154,22 +204,17 @@ pub fn review_of(conn: &mut DbConn, topic_id: i64) -> QueryResult<Option<ReviewR
     reviews::table.find(topic_id).first(conn).optional()
 }
 
-/// Change a review's rating (its author editing), keeping the aggregates right.
-pub fn change_rating(conn: &mut DbConn, r: &ReviewRow, rating: i32) -> QueryResult<()> {
+/// Change a review's rating (its author editing, the topic locked), keeping the aggregates right.
+pub fn change_rating(tx: &mut Tx<'_>, topic_id: i64, rating: i32) -> QueryResult<()> {
+    let Some(r) = review_of(tx, topic_id)? else { return Ok(()) };
     if r.rating == rating {
         return Ok(());
     }
-    conn.transaction(|conn| {
-        diesel::update(reviews::table.find(r.topic_id)).set(reviews::rating.eq(rating)).execute(conn)?;
-        adjust(conn, r.product_id, r.rating, -1)?;
-        adjust(conn, r.product_id, rating, 1)
-    })
-}
-
-/// When a review's topic is deleted, it stops counting.
-pub fn forget_review(conn: &mut DbConn, topic_id: i64) -> QueryResult<()> {
-    if let Some(r) = review_of(conn, topic_id)? {
-        adjust(conn, r.product_id, r.rating, -1)?;
+    diesel::update(reviews::table.find(r.topic_id)).set(reviews::rating.eq(rating)).execute(tx.conn())?;
+    let counted: bool = topics::table.find(topic_id).select(topics::visible).first(tx.conn())?;
+    if counted {
+        adjust(tx, r.product_id, r.rating, -1)?;
+        adjust(tx, r.product_id, rating, 1)?;
     }
     Ok(())
 }
@@ -241,7 +286,7 @@ pub fn reviews_of(
             contents::created_at,
             users::username,
             users::display_name,
-            users::role,
+            users::roles,
         ))
         .limit(limit)
         .offset(offset)
@@ -254,14 +299,14 @@ pub fn reviews_of(
     let rows: Vec<CardRow> = q.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(topic_id, rating, response, title, excerpt, slug, created_at, username, display_name, role)| {
+        .map(|(topic_id, rating, response, title, excerpt, slug, created_at, username, display_name, roles)| {
             ReviewCard {
                 topic_id,
                 path: topic_path(&board.slug, topic_id, &slug),
                 title,
                 excerpt,
                 rating,
-                author: AuthorView { username, display_name, role: Role::parse(&role).unwrap_or(Role::Member) },
+                author: AuthorView::from_row(username, display_name, &roles),
                 created_at,
                 has_response: response.is_some(),
             }
@@ -274,27 +319,105 @@ pub fn response(conn: &mut DbConn, response_id: i64) -> QueryResult<Option<(Safe
     let row: Option<(String, NaiveDateTime, crate::accounts::User)> = contents::table
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(contents::id.eq(response_id))
-        .filter(contents::deleted_at.is_null())
+        .filter(contents::live.eq(true))
         .select((contents::body_html, contents::created_at, users::all_columns))
         .first(conn)
         .optional()?;
     Ok(row.map(|(html, at, u)| (SafeHtml::from_stored(html), AuthorView::from(&u), at)))
 }
 
-/// Post the company's one official response and tell the reviewer.
-pub fn respond(conn: &mut DbConn, r: &ReviewRow, author_id: i64, body_md: &str) -> QueryResult<i64> {
-    conn.transaction(|conn| {
-        let id = content::create_published(conn, KIND_RESPONSE, author_id, "", body_md)?;
-        diesel::update(reviews::table.find(r.topic_id)).set(reviews::response_id.eq(Some(id))).execute(conn)?;
-        crate::notifications::create(
-            conn,
-            r.author_id,
-            crate::notifications::KIND_RESPONSE,
-            Some(author_id),
-            Some(r.topic_id),
-        )?;
-        Ok(id)
-    })
+/// Post the company's one official response (the review's topic locked) and tell the reviewer.
+/// `None` when the review has a response already: a second one sent at the same moment changes
+/// nothing.
+pub fn respond(tx: &mut Tx<'_>, t: &TopicFull, author_id: i64, body_md: &str) -> QueryResult<Option<i64>> {
+    let Some(r) = review_of(tx, t.topic.content_id)? else { return Ok(None) };
+    if r.response_id.is_some() {
+        return Ok(None);
+    }
+    let id = content::create_published(tx, KIND_RESPONSE, author_id, "", body_md, Placement::under(&t.content))?;
+    let set = diesel::update(reviews::table.find(r.topic_id).filter(reviews::response_id.is_null()))
+        .set(reviews::response_id.eq(Some(id)))
+        .execute(tx.conn())?;
+    if set == 0 {
+        return Err(diesel::result::Error::RollbackTransaction);
+    }
+    crate::notifications::notify(
+        tx,
+        r.author_id,
+        crate::notifications::KIND_RESPONSE,
+        Some(author_id),
+        id,
+        &mut vec![author_id],
+    )?;
+    Ok(Some(id))
+}
+
+// ---------------------------------------------------------------- the topic page's panel
+
+pub struct ReviewsPanel;
+
+pub static PANEL: ReviewsPanel = ReviewsPanel;
+
+#[derive(Template)]
+#[template(path = "forums/panels/review_head.html")]
+struct ReviewHead<'a> {
+    ctx: &'a PageCtx,
+    product_name: String,
+    product_path: String,
+    rating: i32,
+}
+
+impl ReviewHead<'_> {
+    pub fn stars(&self) -> String {
+        stars(self.rating)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forums/panels/review_response.html")]
+struct ReviewResponse<'a> {
+    ctx: &'a PageCtx,
+    topic_id: i64,
+    response: Option<(SafeHtml, AuthorView, NaiveDateTime)>,
+    can_respond: bool,
+    form: &'a PanelForm,
+}
+
+impl TopicPanel for ReviewsPanel {
+    fn board_kind(&self) -> &'static str {
+        super::BOARD_REVIEWS
+    }
+
+    fn render(
+        &self,
+        conn: &mut DbConn,
+        ctx: &PageCtx,
+        guard: &Guard,
+        t: &TopicFull,
+        form: &PanelForm,
+    ) -> AppResult<Panel> {
+        let Some(r) = review_of(conn, t.topic.content_id)? else { return Ok(Panel::default()) };
+        let Some(product) = product_by_id(conn, r.product_id)? else { return Ok(Panel::default()) };
+        let response = match r.response_id {
+            Some(id) => response(conn, id)?,
+            None => None,
+        };
+        Ok(Panel {
+            head: Rendered::of(&ReviewHead {
+                ctx,
+                product_path: product.path(&t.board),
+                product_name: product.name,
+                rating: r.rating,
+            })?,
+            after_body: Rendered::of(&ReviewResponse {
+                ctx,
+                topic_id: t.topic.content_id,
+                can_respond: r.response_id.is_none() && guard.can_speak_for_company(&t.facts()),
+                response,
+                form,
+            })?,
+        })
+    }
 }
 
 // ---------------------------------------------------------------- pages
@@ -325,20 +448,21 @@ pub async fn product(
     query: web::Query<SortQuery>,
 ) -> AppResult<HttpResponse> {
     let (board_slug, product_slug) = path.into_inner();
-    let board = super::handlers::visible_board(&ctx, &state, board_slug).await?;
+    let board = super::access::visible_board(&ctx, &state, board_slug).await?;
     if !board.is_reviews() {
         return Err(AppError::NotFound);
     }
     let sort = ReviewSort::parse(&query.sort);
-    let (b, viewer) = (board.clone(), ctx.user_id());
-    let (product, reviews, mine) = crate::db::run(&state.pool, move |conn| {
+    let (b, viewer) = (board.clone(), ctx.viewer());
+    let (product, reviews, mine, can_review) = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
         let product = product_by_slug(conn, b.id, &product_slug)?.ok_or(AppError::NotFound)?;
         let reviews = reviews_of(conn, &b, product.id, sort, 100, 0)?;
-        let mine = match viewer {
+        let mine = match guard.user_id() {
             Some(u) => existing_review(conn, product.id, u)?,
             None => None,
         };
-        Ok((product, reviews, mine))
+        Ok((product, reviews, mine, guard.can_start_topic(&b.facts())))
     })
     .await?;
     let my_review = mine.and_then(|id| reviews.iter().find(|r| r.topic_id == id).map(|r| r.path.clone()));
@@ -346,16 +470,7 @@ pub async fn product(
     let meta = Meta::new(ctx.ta("product-title", &[("name", product.name.clone())]), path.clone()).description(
         ctx.ta("product-summary", &[("average", product.average()), ("count", product.review_count.to_string())]),
     );
-    render(&ProductPage {
-        can_review: board.can_start_topic(ctx.user.as_ref()),
-        meta,
-        ctx: &ctx,
-        board,
-        product,
-        reviews,
-        sort: query.sort.clone(),
-        my_review,
-    })
+    render(&ProductPage { can_review, meta, ctx: &ctx, board, product, reviews, sort: query.sort.clone(), my_review })
 }
 
 #[derive(Deserialize, Default)]
@@ -364,56 +479,58 @@ pub struct ResponseForm {
     pub body: String,
 }
 
-/// An employee posts the company's official response under a review (once).
+/// An employee posts the company's official response under a review (once). A second response
+/// (sent at the same moment, or later) is refused with the text kept.
 pub async fn post_response(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<ResponseForm>,
 ) -> AppResult<HttpResponse> {
-    let user = ctx.require_user()?.clone();
-    if !user.role.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    let user_id = ctx.require_user()?.id;
     let id = path.into_inner();
-    let t: TopicFull = super::handlers::visible_topic(&ctx, &state, id).await?;
-    let review = crate::db::run(&state.pool, move |conn| review_of(conn, id)?.ok_or(AppError::NotFound)).await?;
-    if review.response_id.is_some() {
-        return super::handlers::render_topic(
-            &ctx,
-            &state,
-            t,
-            1,
-            super::handlers::TopicForms {
-                response_body: form.body,
-                response_error: ctx.t("err-response-exists"),
-                ..Default::default()
-            },
-        )
-        .await;
-    }
-    let mut errors = FieldErrors::default();
-    if form.body.trim().is_empty() {
-        errors.add("body", "err-body-empty");
+    let t: TopicFull = super::access::visible_topic(&ctx, &state, id).await?;
+    let again = |error: String, text: String| super::panels::PanelForm { text, error };
+    let problem = if form.body.trim().is_empty() {
+        Some("err-body-empty")
     } else if form.body.chars().count() > 20_000 {
-        errors.add("body", "err-comment-long");
-    }
-    if !errors.is_empty() {
-        return super::handlers::render_topic(
+        Some("err-comment-long")
+    } else {
+        None
+    };
+    if let Some(key) = problem {
+        return super::topic_page::render_topic(
             &ctx,
             &state,
             t,
             1,
-            super::handlers::TopicForms {
-                response_body: form.body,
-                response_error: ctx.t(errors.get("body")),
-                ..Default::default()
-            },
+            super::topic_page::TopicForms::panel(again(ctx.t(key), form.body)),
         )
         .await;
     }
-    let path = t.path();
-    crate::db::run(&state.pool, move |conn| Ok(respond(conn, &review, user.id, &form.body)?)).await?;
+    let (viewer, path, body) = (ctx.viewer(), t.path(), form.body.clone());
+    let posted = crate::db::run_write(&state.pool, move |tx| {
+        let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(tx, &viewer)?;
+        if review_of(tx, id)?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if !guard.can_speak_for_company(&t.facts()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(respond(tx, &t, user_id, &body)?.is_some())
+    })
+    .await?;
+    if !posted {
+        return super::topic_page::render_topic(
+            &ctx,
+            &state,
+            t,
+            1,
+            super::topic_page::TopicForms::panel(again(ctx.t("err-response-exists"), form.body)),
+        )
+        .await;
+    }
     Ok(redirect(&format!("{path}#response")))
 }
 
@@ -463,13 +580,14 @@ pub async fn add_product(
         Ok(v) => v,
         Err(errors) => return super::admin::render_board_with_product_errors(&ctx, &state, board, form, errors).await,
     };
-    let saved =
-        crate::db::run(&state.pool, move |conn| match create_product(conn, board_id, &name, &slug, &description) {
-            Ok(_) => Ok(true),
-            Err(e) if crate::db::is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(AppError::from(e)),
-        })
-        .await?;
+    let saved = crate::db::run_write(&state.pool, move |tx| {
+        if product_by_slug(tx, board_id, &slug)?.is_some() {
+            return Ok(false);
+        }
+        create_product(tx, board_id, &name, &slug, &description)?;
+        Ok(true)
+    })
+    .await?;
     if !saved {
         let mut errors = FieldErrors::default();
         errors.add("product_slug", "err-product-slug-taken");

@@ -1,142 +1,268 @@
-//! Durable background work. The mail outbox: rows written in the same transaction as the
-//! notification they copy, delivered by a worker in every app process (a row is claimed before it
-//! is sent, so two processes never send the same message), retried with backoff.
+//! Durable background work. A request that starts work growing with the audience (telling
+//! 10,000 followers of a board) writes one job row in its own unit of work; a worker in every app
+//! process expands it in batches. Each batch is a unit of work of its own that also moves the
+//! job's cursor, so a crash repeats nothing and loses nothing, and each batch applies the policy
+//! as it stands when the batch runs (someone demoted meanwhile is not told).
+//!
+//! The same worker delivers the mail outbox (`mail`).
 
+pub mod mail;
+
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use lettre::message::header::ContentType;
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::db::schema::mail_outbox;
-use crate::db::{DbConn, Pool};
+use crate::db::schema::jobs;
+use crate::db::{DbConn, Pool, Tx};
+use crate::notifications::{self, Readers, subscriptions};
 
-/// Links in stored messages start with this token; the worker puts the site's base URL there.
-pub const BASE_URL_TOKEN: &str = "{{base_url}}";
-const BATCH: i64 = 50;
-const MAX_ATTEMPTS: i32 = 10;
+/// Followers told per batch.
+const BATCH: i64 = 200;
 
-pub fn enqueue(conn: &mut DbConn, to: &str, subject: &str, body: &str) -> QueryResult<()> {
+/// A job's work and where it has got to.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// Tell the followers of a topic or board about a piece of content.
+    NotifyFollowers {
+        target_kind: String,
+        target_id: i64,
+        content_id: i64,
+        event: String,
+        actor_id: Option<i64>,
+        /// Told directly already (the author, people quoted or mentioned).
+        skip: Vec<i64>,
+        /// Followers up to this user id are done.
+        after: i64,
+    },
+    /// Drop subscriptions their owners may no longer read.
+    RecheckSubscriptions { user_id: Option<i64>, board_id: Option<i64>, after: i64 },
+}
+
+impl Job {
+    fn kind(&self) -> &'static str {
+        match self {
+            Job::NotifyFollowers { .. } => "notify_followers",
+            Job::RecheckSubscriptions { .. } => "recheck_subscriptions",
+        }
+    }
+}
+
+pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> QueryResult<()> {
+    let payload = serde_json::to_string(job).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     let now = crate::now();
-    diesel::insert_into(mail_outbox::table)
-        .values((
-            mail_outbox::to_address.eq(to),
-            mail_outbox::subject.eq(subject),
-            mail_outbox::body.eq(body),
-            mail_outbox::created_at.eq(now),
-            mail_outbox::next_attempt_at.eq(now),
-        ))
-        .execute(conn)?;
+    diesel::insert_into(jobs::table)
+        .values((jobs::kind.eq(job.kind()), jobs::payload.eq(payload), jobs::created_at.eq(now), jobs::run_at.eq(now)))
+        .execute(tx.conn())?;
+    tx.wake_worker();
     Ok(())
 }
 
-enum Mailer {
-    Smtp(Box<SmtpTransport>),
-    Files(FileTransport),
+/// Tell the followers of a target about new content, in the background.
+pub fn notify_followers(
+    tx: &mut Tx<'_>,
+    target_kind: &str,
+    target_id: i64,
+    content_id: i64,
+    event: &str,
+    actor_id: Option<i64>,
+    skip: &[i64],
+) -> QueryResult<()> {
+    enqueue(
+        tx,
+        &Job::NotifyFollowers {
+            target_kind: target_kind.to_string(),
+            target_id,
+            content_id,
+            event: event.to_string(),
+            actor_id,
+            skip: skip.to_vec(),
+            after: i64::MIN,
+        },
+    )
 }
 
-fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
-    match &settings.smtp_url {
-        Some(url) => Ok(Mailer::Smtp(Box::new(
-            SmtpTransport::from_url(url.expose())?.timeout(Some(Duration::from_secs(20))).build(),
-        ))),
-        None => {
-            let dir = settings.data_dir.join("mail");
-            std::fs::create_dir_all(&dir)?;
-            Ok(Mailer::Files(FileTransport::new(dir)))
+/// Whose subscriptions to check after access changed.
+pub enum Recheck {
+    User(i64),
+    Board(i64),
+}
+
+pub fn recheck_subscriptions(tx: &mut Tx<'_>, which: Recheck) -> QueryResult<()> {
+    let (user_id, board_id) = match which {
+        Recheck::User(u) => (Some(u), None),
+        Recheck::Board(b) => (None, Some(b)),
+    };
+    enqueue(tx, &Job::RecheckSubscriptions { user_id, board_id, after: i64::MIN })
+}
+
+/// Run one batch of a job; the job as it continues, or `None` when it is finished.
+fn run_batch(tx: &mut Tx<'_>, job: Job) -> QueryResult<Option<Job>> {
+    match job {
+        Job::NotifyFollowers { target_kind, target_id, content_id, event, actor_id, skip, after } => {
+            let batch = subscriptions::followers_after(tx, &target_kind, target_id, after, BATCH)?;
+            let Some(last) = batch.last().copied() else { return Ok(None) };
+            if let Some(readers) = Readers::of(tx, content_id)? {
+                let ids: Vec<i64> = batch.iter().copied().filter(|u| !skip.contains(u)).collect();
+                for r in notifications::recipients(tx, &ids)? {
+                    if readers.include(&r.viewer) {
+                        notifications::create(tx, &r, &event, actor_id, Some(content_id), "")?;
+                    }
+                }
+            }
+            Ok(((batch.len() as i64) == BATCH).then_some(Job::NotifyFollowers {
+                target_kind,
+                target_id,
+                content_id,
+                event,
+                actor_id,
+                skip,
+                after: last,
+            }))
+        }
+        Job::RecheckSubscriptions { user_id, board_id, after } => {
+            let scope = match (user_id, board_id) {
+                (Some(u), _) => subscriptions::Scope::User(u),
+                (None, Some(b)) => subscriptions::Scope::Board(b),
+                (None, None) => return Ok(None),
+            };
+            Ok(subscriptions::recheck_batch(tx, scope, after, BATCH)?.map(|after| Job::RecheckSubscriptions {
+                user_id,
+                board_id,
+                after,
+            }))
         }
     }
 }
 
-fn send(mailer: &Mailer, settings: &Settings, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
-    let message = Message::builder()
-        .from(settings.mail_from.parse()?)
-        .to(to.parse()?)
-        .subject(subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body.replace(BASE_URL_TOKEN, &settings.base_url))?;
-    match mailer {
-        Mailer::Smtp(t) => {
-            t.send(&message)?;
-        }
-        Mailer::Files(t) => {
-            t.send(&message)?;
-        }
-    }
-    Ok(())
-}
+type JobRow = (i64, String, Option<chrono::NaiveDateTime>, i32);
 
-type Due = (i64, String, String, String, i32, NaiveDateTime);
-
-/// Deliver what is due now; returns how many messages went out.
-pub fn deliver_due(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<usize> {
+/// Run one batch of the oldest due job. Returns false when nothing was due.
+pub fn run_one(conn: &mut DbConn) -> anyhow::Result<bool> {
     let now = crate::now();
-    let due: Vec<Due> = mail_outbox::table
-        .filter(mail_outbox::sent_at.is_null())
-        .filter(mail_outbox::attempts.lt(MAX_ATTEMPTS))
-        .filter(mail_outbox::next_attempt_at.le(now))
-        .order(mail_outbox::id.asc())
-        .limit(BATCH)
-        .select((
-            mail_outbox::id,
-            mail_outbox::to_address,
-            mail_outbox::subject,
-            mail_outbox::body,
-            mail_outbox::attempts,
-            mail_outbox::next_attempt_at,
-        ))
-        .load(conn)?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let mailer = mailer(settings)?;
-    let mut sent = 0;
-    for (id, to, subject, body, attempts, due_at) in due {
-        // Claim the row: only the process whose update matches sends it.
-        let claimed = diesel::update(mail_outbox::table.find(id).filter(mail_outbox::next_attempt_at.eq(due_at)))
-            .set(mail_outbox::next_attempt_at.eq(now + chrono::Duration::minutes(10)))
-            .execute(conn)?;
-        if claimed == 0 {
-            continue;
+    let due: Option<i64> = jobs::table
+        .filter(jobs::done_at.is_null())
+        .filter(jobs::run_at.le(now))
+        .order(jobs::id.asc())
+        .select(jobs::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = due else { return Ok(false) };
+    let outcome = crate::db::write(conn, |tx| -> anyhow::Result<()> {
+        // Held until commit: another process running the same job waits, then sees the cursor.
+        tx.lock("jobs", "id", id)?;
+        let (_, payload, done_at, _): JobRow =
+            jobs::table.find(id).select((jobs::id, jobs::payload, jobs::done_at, jobs::attempts)).first(tx.conn())?;
+        if done_at.is_some() {
+            return Ok(());
         }
-        match send(&mailer, settings, &to, &subject, &body) {
-            Ok(()) => {
-                diesel::update(mail_outbox::table.find(id))
-                    .set(mail_outbox::sent_at.eq(Some(crate::now())))
-                    .execute(conn)?;
-                sent += 1;
+        let job: Job = serde_json::from_str(&payload)?;
+        match run_batch(tx, job)? {
+            Some(next) => {
+                diesel::update(jobs::table.find(id))
+                    .set(jobs::payload.eq(serde_json::to_string(&next)?))
+                    .execute(tx.conn())?;
             }
-            Err(e) => {
-                let backoff = chrono::Duration::minutes(2_i64.pow(attempts.clamp(0, 8) as u32));
-                tracing::warn!(error = %e, id, "mail delivery failed; will retry");
-                diesel::update(mail_outbox::table.find(id))
-                    .set((
-                        mail_outbox::attempts.eq(attempts + 1),
-                        mail_outbox::next_attempt_at.eq(crate::now() + backoff),
-                        mail_outbox::last_error.eq(e.to_string().chars().take(500).collect::<String>()),
-                    ))
-                    .execute(conn)?;
+            None => {
+                diesel::update(jobs::table.find(id)).set(jobs::done_at.eq(Some(crate::now()))).execute(tx.conn())?;
             }
         }
+        Ok(())
+    });
+    if let Err(e) = outcome {
+        tracing::warn!(error = %e, id, "job failed; will retry");
+        crate::db::write(conn, |tx| {
+            let attempts: i32 = jobs::table.find(id).select(jobs::attempts).first(tx.conn())?;
+            let backoff = chrono::Duration::seconds(2_i64.pow(attempts.clamp(0, 10) as u32 + 1));
+            diesel::update(jobs::table.find(id))
+                .set((
+                    jobs::attempts.eq(attempts + 1),
+                    jobs::run_at.eq(crate::now() + backoff),
+                    jobs::last_error.eq(e.to_string().chars().take(500).collect::<String>()),
+                ))
+                .execute(tx.conn())
+        })?;
     }
-    Ok(sent)
+    Ok(true)
 }
 
-/// Run the outbox worker in this process: a thread that delivers what is due every few
-/// seconds (independent of the async runtime; each run holds a pool connection only briefly).
-pub fn spawn_mailer(pool: Pool, settings: Settings) {
-    let spawned = std::thread::Builder::new().name("plaza-mailer".into()).spawn(move || {
+/// Run every job that is due until none is left (tests, and `plaza` commands).
+pub fn run_all(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let mut n = 0;
+    while run_one(conn)? {
+        n += 1;
+        if n > 100_000 {
+            anyhow::bail!("jobs keep coming");
+        }
+    }
+    Ok(n)
+}
+
+/// Done jobs are kept a week for inspection, then removed.
+fn prune(conn: &mut DbConn) -> QueryResult<usize> {
+    let before = crate::now() - chrono::Duration::days(7);
+    crate::db::write(conn, |tx| diesel::delete(jobs::table.filter(jobs::done_at.lt(before))).execute(tx.conn()))
+}
+
+static WAKE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
+
+/// Wake this process's worker (a unit of work queued something for it).
+pub fn wake() {
+    let (flag, signal) = &WAKE;
+    if let Ok(mut woken) = flag.lock() {
+        *woken = true;
+        signal.notify_all();
+    }
+}
+
+fn wait(timeout: Duration) {
+    let (flag, signal) = &WAKE;
+    if let Ok(mut woken) = flag.lock() {
+        if !*woken {
+            woken = match signal.wait_timeout(woken, timeout) {
+                Ok((w, _)) => w,
+                Err(_) => return,
+            };
+        }
+        *woken = false;
+    }
+}
+
+/// The worker of this process: jobs, then the mail outbox, then sleep until woken (or a few
+/// seconds, for work queued by other processes).
+pub fn spawn_worker(pool: Pool, settings: Settings) {
+    let spawned = std::thread::Builder::new().name("plaza-worker".into()).spawn(move || {
+        let mut rounds: u64 = 0;
         loop {
-            std::thread::sleep(Duration::from_secs(5));
-            let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| deliver_due(&mut conn, &settings));
-            if let Err(e) = run {
-                tracing::warn!(error = %e, "mail outbox run failed");
+            let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
+                let mut busy = false;
+                for _ in 0..50 {
+                    if !run_one(&mut conn)? {
+                        break;
+                    }
+                    busy = true;
+                }
+                mail::deliver_due(&mut conn, &settings)?;
+                if rounds % 10_000 == 0 {
+                    prune(&mut conn)?;
+                }
+                Ok(busy)
+            });
+            rounds += 1;
+            match run {
+                Ok(true) => continue,
+                Ok(false) => wait(Duration::from_secs(3)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "background work failed");
+                    wait(Duration::from_secs(5));
+                }
             }
         }
     });
     if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start the mail outbox worker");
+        tracing::error!(error = %e, "could not start the background worker");
     }
 }

@@ -5,6 +5,7 @@ use askama::Template;
 
 use super::NotificationView;
 use crate::error::{AppError, AppResult};
+use crate::policy::{Guard, Place};
 use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, PageQuery, Pager, redirect, render};
 
 #[derive(Template)]
@@ -17,9 +18,15 @@ struct NotificationsPage<'a> {
 }
 
 pub async fn index(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
-    let user_id = ctx.require_user()?.id;
+    ctx.require_user()?;
     let page = q.number();
-    let (items, total) = crate::db::run(&state.pool, move |conn| Ok(super::list(conn, user_id, page)?)).await?;
+    let viewer = ctx.viewer();
+    let kinds = state.kinds;
+    let (items, total) = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        Ok(super::list(conn, &guard, kinds, page)?)
+    })
+    .await?;
     render(&NotificationsPage {
         meta: Meta::new(ctx.t("notifications-title"), "/notifications").noindex(),
         pager: Pager::new("/notifications?", page, total, super::PAGE_SIZE),
@@ -32,7 +39,8 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQuery
 #[serde(default)]
 pub struct EmptyForm {}
 
-/// Following a notification marks it read.
+/// Following a notification marks it read and leads to what it is about, if the reader may
+/// still read it (else back to the list).
 pub async fn open(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -41,12 +49,26 @@ pub async fn open(
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let id = path.into_inner();
-    let to = crate::db::run(&state.pool, move |conn| super::open(conn, user_id, id)?.ok_or(AppError::NotFound)).await?;
-    Ok(redirect(&to))
+    let viewer = ctx.viewer();
+    let kinds = state.kinds;
+    let to = crate::db::run(&state.pool, move |conn| {
+        let about = crate::db::write(conn, |tx| super::open(tx, user_id, id))?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(conn, &viewer)?;
+        let readable = match about {
+            Some(c) => crate::content::find(conn, c)?.filter(|c| guard.can_read(&c.facts(), Place::None)),
+            None => None,
+        };
+        Ok(match readable {
+            Some(c) => kinds.path_of(conn, c.id)?,
+            None => None,
+        })
+    })
+    .await?;
+    Ok(redirect(&to.unwrap_or_else(|| "/notifications".into())))
 }
 
 pub async fn read_all(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
-    crate::db::run(&state.pool, move |conn| Ok(super::mark_all_read(conn, user_id)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| Ok(super::mark_all_read(tx, user_id)?)).await?;
     Ok(redirect("/notifications"))
 }

@@ -1,13 +1,23 @@
-//! In-site notifications: a row per event for a user, an unread count in the header, a page.
+//! In-site notifications (and their e-mail copies): a row per event for a person, an unread
+//! count in the header, a page.
+//!
+//! The policy is asked twice. When a notification is created, the recipient must be allowed to
+//! read what it is about, as they are at that moment (a quote from inside an internal board does
+//! not reach the quoted customer). When notifications are shown or counted, only those whose
+//! content the reader may still read count and show: deleted content, content hidden by a
+//! moderator or moved out of their reach drops out of both the list and the count.
 
 pub mod handlers;
+pub mod subscriptions;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::{AuthorView, Role};
-use crate::db::DbConn;
-use crate::db::schema::{contents, notifications, users};
+use crate::accounts::AuthorView;
+use crate::content::kind::Registry;
+use crate::db::schema::{audience_grants, contents, group_members, notifications, users};
+use crate::db::{DbConn, Tx};
+use crate::policy::{Guard, Roles, Viewer};
 
 pub const KIND_COMMENT: &str = "comment";
 pub const KIND_REPLY: &str = "reply";
@@ -19,16 +29,105 @@ pub const KIND_MENTION: &str = "mention";
 pub const KIND_ACCEPTED: &str = "accepted";
 pub const KIND_IDEA_STATUS: &str = "idea_status";
 pub const KIND_RESPONSE: &str = "response";
+/// A subscription was dropped because its owner may no longer read it (`detail` names it).
+pub const KIND_ACCESS_LOST: &str = "access_lost";
 
-/// Record a notification and, for people who asked for e-mail, queue its copy in the outbox
-/// (same transaction: a notification is never e-mailed twice or lost).
-pub fn create(
-    conn: &mut DbConn,
+/// A recipient as the policy sees them, with what their e-mail copy needs.
+#[derive(Clone, Debug)]
+pub struct Recipient {
+    pub viewer: Viewer,
+    pub email: String,
+    pub locale: Option<String>,
+    pub wants_mail: bool,
+}
+
+/// Load recipients (active accounts only), with their roles and groups, in two queries.
+pub fn recipients(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Recipient>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, String, String, Option<String>, bool)> = users::table
+        .filter(users::id.eq_any(ids))
+        .filter(users::suspended_at.is_null())
+        .select((users::id, users::roles, users::email, users::locale, users::email_notifications))
+        .load(conn)?;
+    let memberships: Vec<(i64, i64)> = group_members::table
+        .filter(group_members::user_id.eq_any(ids))
+        .select((group_members::user_id, group_members::group_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, roles, email, locale, wants_mail)| {
+            let groups = memberships.iter().filter(|(u, _)| *u == id).map(|(_, g)| *g).collect();
+            Recipient { viewer: Viewer::member(id, Roles::parse(&roles), groups), email, locale, wants_mail }
+        })
+        .collect())
+}
+
+/// Who may read a piece of content now: whether it is live, and its audience's grants.
+pub struct Readers {
+    live: bool,
+    grants: Vec<String>,
+}
+
+impl Readers {
+    pub fn of(conn: &mut DbConn, content_id: i64) -> QueryResult<Option<Readers>> {
+        let Some((live, audience)) = contents::table
+            .find(content_id)
+            .select((contents::live, contents::audience_id))
+            .first::<(bool, i64)>(conn)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let grants = audience_grants::table
+            .filter(audience_grants::audience_id.eq(audience))
+            .select(audience_grants::principal)
+            .load(conn)?;
+        Ok(Some(Readers { live, grants }))
+    }
+
+    /// The same rule as `Guard::can_read` for live content, without a query per person.
+    pub fn include(&self, viewer: &Viewer) -> bool {
+        self.live && (viewer.roles.is_admin() || viewer.principals().iter().any(|p| self.grants.contains(p)))
+    }
+}
+
+/// Tell one person about `content_id`, unless they were told already in this change (`told`),
+/// or may not read it. Returns whether a notification was made.
+pub fn notify(
+    tx: &mut Tx<'_>,
     user_id: i64,
     kind: &str,
     actor_id: Option<i64>,
+    content_id: i64,
+    told: &mut Vec<i64>,
+) -> QueryResult<bool> {
+    if told.contains(&user_id) {
+        return Ok(false);
+    }
+    told.push(user_id);
+    let Some(readers) = Readers::of(tx, content_id)? else { return Ok(false) };
+    let recipients = recipients(tx, &[user_id])?;
+    let Some(r) = recipients.first() else { return Ok(false) };
+    if !readers.include(&r.viewer) {
+        return Ok(false);
+    }
+    create(tx, r, kind, actor_id, Some(content_id), "")?;
+    Ok(true)
+}
+
+/// Record a notification for a recipient the caller checked, and its e-mail copy when they
+/// asked for e-mail (same unit of work: never e-mailed twice or lost).
+pub fn create(
+    tx: &mut Tx<'_>,
+    r: &Recipient,
+    kind: &str,
+    actor_id: Option<i64>,
     content_id: Option<i64>,
+    detail: &str,
 ) -> QueryResult<()> {
+    let Some(user_id) = r.viewer.user_id else { return Ok(()) };
     diesel::insert_into(notifications::table)
         .values((
             notifications::user_id.eq(user_id),
@@ -36,57 +135,73 @@ pub fn create(
             notifications::actor_id.eq(actor_id),
             notifications::content_id.eq(content_id),
             notifications::created_at.eq(crate::now()),
+            notifications::detail.eq(detail),
         ))
-        .execute(conn)?;
-    let (email, locale, wants_mail, suspended): (String, Option<String>, bool, Option<NaiveDateTime>) = users::table
-        .find(user_id)
-        .select((users::email, users::locale, users::email_notifications, users::suspended_at))
-        .first(conn)?;
-    if wants_mail && suspended.is_none() {
-        queue_mail(conn, &email, locale.as_deref(), kind, actor_id, content_id)?;
+        .execute(tx.conn())?;
+    if r.wants_mail {
+        queue_mail(tx, r, kind, actor_id, content_id, detail)?;
     }
     Ok(())
 }
 
-/// The e-mail copy of a notification, in the recipient's language.
+/// The e-mail copy of a notification, in the recipient's language. Its link is the content's
+/// permanent address (`/content/{id}`), which finds the current page when it is opened.
 fn queue_mail(
-    conn: &mut DbConn,
-    email: &str,
-    locale: Option<&str>,
+    tx: &mut Tx<'_>,
+    r: &Recipient,
     kind: &str,
     actor_id: Option<i64>,
     content_id: Option<i64>,
+    detail: &str,
 ) -> QueryResult<()> {
-    let lang = locale.and_then(crate::web::Lang::from_code).unwrap_or_default();
+    let lang = r.locale.as_deref().and_then(crate::web::Lang::from_code).unwrap_or_default();
     let actor = match actor_id {
         Some(a) => users::table
             .find(a)
             .select((users::username, users::display_name))
-            .first::<(String, String)>(conn)
+            .first::<(String, String)>(tx.conn())
             .optional()?,
         None => None,
     };
     let actor = actor.map(|(u, d)| if d.is_empty() { u } else { d }).unwrap_or_default();
-    let message = lang.ta(message_key(kind), &[("actor", actor)]);
+    let message = lang.ta(message_key(kind), &[("actor", actor), ("detail", detail.to_string())]);
     let (excerpt, path) = match content_id {
         Some(c) => {
-            let excerpt: String = contents::table.find(c).select(contents::excerpt).first(conn)?;
-            (excerpt, crate::content::paths_for(conn, &[c])?.remove(&c).unwrap_or_else(|| "/notifications".into()))
+            let excerpt: String = contents::table.find(c).select(contents::excerpt).first(tx.conn())?;
+            (excerpt, format!("/content/{c}"))
         }
         None => (String::new(), "/notifications".into()),
     };
-    let base = crate::jobs::BASE_URL_TOKEN;
+    let base = crate::jobs::mail::BASE_URL_TOKEN;
     let footer = lang.t("mail-footer");
     let body = format!("{message}\n\n{excerpt}\n\n{base}{path}\n\n-- \n{footer}\n{base}/settings\n");
-    crate::jobs::enqueue(conn, email, &message, &body)
+    crate::jobs::mail::enqueue(tx, &r.email, &message, &body, r.viewer.user_id, content_id)
 }
 
-pub fn unread_count(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
-    notifications::table
+/// May this person still read this content (an e-mail copy about to go out)?
+pub fn still_readable(conn: &mut DbConn, user_id: i64, content_id: i64) -> QueryResult<bool> {
+    let Some(readers) = Readers::of(conn, content_id)? else { return Ok(false) };
+    Ok(recipients(conn, &[user_id])?.first().is_some_and(|r| readers.include(&r.viewer)))
+}
+
+/// Unread notifications the reader may still read: the header's count. The same filter as the
+/// list, so the two always agree.
+pub fn unread_count(conn: &mut DbConn, guard: &Guard) -> QueryResult<i64> {
+    let Some(user_id) = guard.user_id() else { return Ok(0) };
+    let mut q = notifications::table
+        .left_join(contents::table.on(notifications::content_id.eq(contents::id.nullable())))
         .filter(notifications::user_id.eq(user_id))
         .filter(notifications::read_at.is_null())
-        .count()
-        .get_result(conn)
+        .into_boxed();
+    q = match guard.audience_ids() {
+        None => q.filter(notifications::content_id.is_null().or(contents::live.eq(true).nullable())),
+        Some(ids) => q.filter(
+            notifications::content_id
+                .is_null()
+                .or(contents::live.eq(true).nullable().and(contents::audience_id.eq_any(ids.to_vec()).nullable())),
+        ),
+    };
+    q.count().get_result(conn)
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +210,7 @@ pub struct NotificationView {
     pub kind: String,
     pub actor: Option<AuthorView>,
     pub excerpt: String,
+    pub detail: String,
     pub path: String,
     pub created_at: NaiveDateTime,
     pub unread: bool,
@@ -104,6 +220,10 @@ impl NotificationView {
     /// Catalog key describing the event.
     pub fn message_key(&self) -> &'static str {
         message_key(&self.kind)
+    }
+
+    pub fn is_access_lost(&self) -> bool {
+        self.kind == KIND_ACCESS_LOST
     }
 }
 
@@ -120,6 +240,7 @@ pub fn message_key(kind: &str) -> &'static str {
         KIND_ACCEPTED => "notif-accepted",
         KIND_IDEA_STATUS => "notif-idea-status",
         KIND_RESPONSE => "notif-response",
+        KIND_ACCESS_LOST => "notif-access-lost",
         _ => "notif-other",
     }
 }
@@ -132,19 +253,39 @@ type ListRow = (
     Option<NaiveDateTime>,
     NaiveDateTime,
     Option<i64>,
+    String,
     Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
 );
 
-/// A page of notifications, newest first, in three queries whatever the page size.
-pub fn list(conn: &mut DbConn, user_id: i64, page: i64) -> QueryResult<(Vec<NotificationView>, i64)> {
-    let total: i64 = notifications::table.filter(notifications::user_id.eq(user_id)).count().get_result(conn)?;
-    let rows: Vec<ListRow> = notifications::table
-        .left_join(users::table.on(notifications::actor_id.eq(users::id.nullable())))
-        .left_join(contents::table.on(notifications::content_id.eq(contents::id.nullable())))
-        .filter(notifications::user_id.eq(user_id))
+/// A page of the notifications the reader may still read, newest first, and how many there
+/// are, with the same filter as the unread count.
+pub fn list(
+    conn: &mut DbConn,
+    guard: &Guard,
+    kinds: &Registry,
+    page: i64,
+) -> QueryResult<(Vec<NotificationView>, i64)> {
+    let Some(user_id) = guard.user_id() else { return Ok((Vec::new(), 0)) };
+    let build = || {
+        let q = notifications::table
+            .left_join(users::table.on(notifications::actor_id.eq(users::id.nullable())))
+            .left_join(contents::table.on(notifications::content_id.eq(contents::id.nullable())))
+            .filter(notifications::user_id.eq(user_id))
+            .into_boxed();
+        match guard.audience_ids() {
+            None => q.filter(notifications::content_id.is_null().or(contents::live.eq(true).nullable())),
+            Some(ids) => q.filter(
+                notifications::content_id
+                    .is_null()
+                    .or(contents::live.eq(true).nullable().and(contents::audience_id.eq_any(ids.to_vec()).nullable())),
+            ),
+        }
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let rows: Vec<ListRow> = build()
         .order(notifications::id.desc())
         .limit(PAGE_SIZE)
         .offset((page.max(1) - 1) * PAGE_SIZE)
@@ -154,54 +295,55 @@ pub fn list(conn: &mut DbConn, user_id: i64, page: i64) -> QueryResult<(Vec<Noti
             notifications::read_at,
             notifications::created_at,
             notifications::content_id,
+            notifications::detail,
             users::username.nullable(),
             users::display_name.nullable(),
-            users::role.nullable(),
+            users::roles.nullable(),
             contents::excerpt.nullable(),
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.4).collect();
-    let paths = crate::content::paths_for(conn, &ids)?;
+    let paths = kinds.paths_for(conn, &ids)?;
     let views = rows
         .into_iter()
-        .map(|(id, kind, read_at, created_at, content_id, username, display_name, role, excerpt)| NotificationView {
-            id,
-            kind,
-            actor: username.map(|username| AuthorView {
-                username,
-                display_name: display_name.unwrap_or_default(),
-                role: role.as_deref().and_then(Role::parse).unwrap_or(Role::Member),
-            }),
-            excerpt: excerpt.unwrap_or_default(),
-            path: content_id.and_then(|c| paths.get(&c).cloned()).unwrap_or_else(|| "/notifications".into()),
-            created_at,
-            unread: read_at.is_none(),
+        .map(|(id, kind, read_at, created_at, content_id, detail, username, display_name, roles, excerpt)| {
+            NotificationView {
+                id,
+                kind,
+                actor: username.map(|username| {
+                    AuthorView::from_row(username, display_name.unwrap_or_default(), roles.as_deref().unwrap_or(""))
+                }),
+                excerpt: excerpt.unwrap_or_default(),
+                detail,
+                path: content_id.and_then(|c| paths.get(&c).cloned()).unwrap_or_else(|| "/notifications".into()),
+                created_at,
+                unread: read_at.is_none(),
+            }
         })
         .collect();
     Ok((views, total))
 }
 
-pub fn mark_all_read(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
+pub fn mark_all_read(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<usize> {
     diesel::update(
         notifications::table.filter(notifications::user_id.eq(user_id)).filter(notifications::read_at.is_null()),
     )
     .set(notifications::read_at.eq(Some(crate::now())))
-    .execute(conn)
+    .execute(tx.conn())
 }
 
-/// Mark one read and return where it points (for the click-through link).
-pub fn open(conn: &mut DbConn, user_id: i64, id: i64) -> QueryResult<Option<String>> {
+/// Mark one read; returns what it is about (`None` when it is not the user's).
+pub fn open(tx: &mut Tx<'_>, user_id: i64, id: i64) -> QueryResult<Option<Option<i64>>> {
     let row: Option<Option<i64>> = notifications::table
         .filter(notifications::id.eq(id))
         .filter(notifications::user_id.eq(user_id))
         .select(notifications::content_id)
-        .first(conn)
+        .first(tx.conn())
         .optional()?;
-    let Some(content_id) = row else { return Ok(None) };
-    diesel::update(notifications::table.find(id)).set(notifications::read_at.eq(Some(crate::now()))).execute(conn)?;
-    let path = match content_id {
-        Some(c) => crate::content::paths_for(conn, &[c])?.remove(&c),
-        None => None,
-    };
-    Ok(Some(path.unwrap_or_else(|| "/notifications".into())))
+    if row.is_some() {
+        diesel::update(notifications::table.find(id))
+            .set(notifications::read_at.eq(Some(crate::now())))
+            .execute(tx.conn())?;
+    }
+    Ok(row)
 }

@@ -374,6 +374,8 @@ impl Corpus {
 pub struct Target {
     pub author_id: i64,
     pub board_id: i64,
+    /// The board's readers (its topics and replies carry it).
+    pub board_audience: i64,
     pub blog_id: i64,
 }
 
@@ -404,8 +406,7 @@ pub fn seed(
     while made < n {
         let size = batch.min(n - made);
         let earlier_topics = topic_ids.len();
-        conn.transaction(|conn| -> anyhow::Result<()> {
-            let mut ids = Vec::with_capacity(size);
+        crate::db::write(conn, |conn| -> anyhow::Result<()> {
             for i in made..made + size {
                 let (title, body) = corpus.document();
                 // Three years of content arriving over time, oldest first, as a real site fills up.
@@ -417,11 +418,22 @@ pub fn seed(
                     0..=4 => crate::forums::KIND_TOPIC,
                     5..=7 if earlier_topics > 0 => crate::forums::KIND_REPLY,
                     5..=7 => crate::forums::KIND_TOPIC,
-                    _ => content::KIND_POST,
+                    _ => crate::blogs::KIND_POST,
                 };
                 let title = if kind == crate::forums::KIND_REPLY { String::new() } else { title };
                 let html = content::markdown::render(&body);
                 let excerpt = content::markdown::excerpt(&body, content::EXCERPT_CHARS);
+                let reply_to = (kind == crate::forums::KIND_REPLY).then(|| topic_ids[rng.gen_range(0..earlier_topics)]);
+                let placement = match (kind, reply_to) {
+                    (crate::forums::KIND_REPLY, Some(topic)) => {
+                        let parent = content::find(conn, topic)?.ok_or_else(|| anyhow::anyhow!("topic {topic}"))?;
+                        content::Placement::under(&parent)
+                    }
+                    (crate::forums::KIND_TOPIC, _) => {
+                        content::Placement::root(content::PLACE_BOARD, target.board_id, target.board_audience)
+                    }
+                    _ => content::Placement::root(content::PLACE_BLOG, target.blog_id, crate::policy::PUBLIC_AUDIENCE),
+                };
                 let id = content::insert(
                     conn,
                     &NewContent {
@@ -429,12 +441,12 @@ pub fn seed(
                         author_id: target.author_id,
                         title: &title,
                         body_md: &body,
-                        body_html: html.as_str(),
+                        body_html: &html,
                         excerpt: &excerpt,
-                        status: content::STATUS_PUBLISHED,
-                        created_at: at,
-                        updated_at: at,
-                        published_at: Some(at),
+                        publish: true,
+                        comments_open: kind == crate::blogs::KIND_POST,
+                        placement,
+                        at: Some(at),
                     },
                 )?;
                 match kind {
@@ -446,11 +458,11 @@ pub fn seed(
                                 topics::slug.eq(format!("t{id}")),
                                 topics::last_activity_at.eq(at),
                             ))
-                            .execute(conn)?;
+                            .execute(conn.conn())?;
                         topic_ids.push(id);
                     }
                     crate::forums::KIND_REPLY => {
-                        let topic = topic_ids[rng.gen_range(0..earlier_topics)];
+                        let topic = reply_to.unwrap_or_default();
                         let position = positions.entry(topic).or_insert(0);
                         *position += 1;
                         diesel::insert_into(replies::table)
@@ -459,7 +471,7 @@ pub fn seed(
                                 replies::topic_id.eq(topic),
                                 replies::position.eq(*position),
                             ))
-                            .execute(conn)?;
+                            .execute(conn.conn())?;
                     }
                     _ => {
                         diesel::insert_into(posts::table)
@@ -468,20 +480,31 @@ pub fn seed(
                                 posts::blog_id.eq(target.blog_id),
                                 posts::slug.eq(format!("p{id}")),
                             ))
-                            .execute(conn)?;
+                            .execute(conn.conn())?;
                     }
                 }
-                ids.push(id);
             }
-            crate::search::sync_content(conn, &ids)?;
             Ok(())
         })?;
         made += size;
         progress(size);
     }
-    let count = topics::table.filter(topics::board_id.eq(target.board_id)).count().get_result::<i64>(conn)?;
-    diesel::update(crate::db::schema::boards::table.find(target.board_id))
-        .set(crate::db::schema::boards::topic_count.eq(i32::try_from(count).unwrap_or(i32::MAX)))
-        .execute(conn)?;
+    // The counters the forums keep, for what was generated.
+    let board = target.board_id;
+    crate::db::write(conn, |tx| {
+        diesel::sql_query(format!(
+            "UPDATE topics SET \
+             last_position = COALESCE((SELECT MAX(position) FROM replies r WHERE r.topic_id = topics.content_id), 0), \
+             reply_count = (SELECT COUNT(*) FROM replies r WHERE r.topic_id = topics.content_id) \
+             WHERE board_id = {board}"
+        ))
+        .execute(tx.conn())?;
+        diesel::sql_query(format!(
+            "UPDATE boards SET topic_count = (SELECT COUNT(*) FROM topics t WHERE t.board_id = boards.id), \
+             post_count = (SELECT COUNT(*) + COALESCE(SUM(t.reply_count), 0) FROM topics t WHERE t.board_id = boards.id) \
+             WHERE id = {board}"
+        ))
+        .execute(tx.conn())
+    })?;
     Ok(())
 }

@@ -5,12 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::docs::{self, KINDS, PLACE_BLOG, PLACE_BOARD};
+use super::docs::{KINDS, PLACE_BLOG, PLACE_BOARD};
 use super::results::{self, ResultView};
 use super::text::{Fragment, Query};
 use super::{SearchRequest, Sort, sql::COUNT_CAP};
 use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
 use crate::error::{AppError, AppResult};
+use crate::policy::Guard;
 use crate::web::{AppState, Ctx, Feed, FieldErrors, Meta, PageCtx, urlencode};
 
 pub const PER_PAGE: i64 = 20;
@@ -146,8 +147,7 @@ fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, ()> {
 }
 
 /// Check every parameter; look up the author, tag and place they name.
-fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, ctx: &PageCtx) -> AppResult<Parsed> {
-    let access = docs::viewer_access(ctx.user.as_ref());
+fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, guard: &Guard) -> AppResult<Parsed> {
     let query = Query::parse(&p.q);
     let mut errors = FieldErrors::default();
     let query_problem = if p.q.trim().is_empty() {
@@ -159,7 +159,7 @@ fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, ctx: &PageCtx) -> AppRe
     } else {
         ""
     };
-    let mut req = SearchRequest::new(query, access);
+    let mut req = SearchRequest::new(query, guard.audience_ids().map(<[i64]>::to_vec));
     let kind = p.kind.trim();
     if !kind.is_empty() {
         match KINDS.iter().find(|k| **k == kind) {
@@ -200,7 +200,7 @@ fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, ctx: &PageCtx) -> AppRe
                 req.place = Some((PLACE_BLOG, id))
             }
             Some((PLACE_BOARD, id))
-                if crate::forums::queries::board(conn, id)?.is_some_and(|b| b.can_view(ctx.user.as_ref())) =>
+                if crate::forums::queries::board(conn, id)?.is_some_and(|b| guard.can_read_board(&b.facts())) =>
             {
                 req.place = Some((PLACE_BOARD, id))
             }
@@ -218,7 +218,7 @@ fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, ctx: &PageCtx) -> AppRe
     let tag = p.tag.trim().trim_start_matches('#');
     if !tag.is_empty() {
         let slug = crate::content::slug::slugify(tag);
-        match crate::content::tags::find_by_slug(conn, &slug)? {
+        match crate::content::tags::find_readable(conn, guard, &slug)? {
             Some(t) => req.tag_id = Some(t.id),
             None => unknown = Some(("search-unknown-tag", tag.to_string())),
         }
@@ -231,12 +231,12 @@ fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, ctx: &PageCtx) -> AppRe
     Ok(Parsed { request: req, errors, query_problem, unknown, page })
 }
 
-fn place_options(conn: &mut crate::db::DbConn, ctx: &PageCtx) -> AppResult<(Vec<PlaceOption>, Vec<PlaceOption>)> {
+fn place_options(conn: &mut crate::db::DbConn, guard: &Guard) -> AppResult<(Vec<PlaceOption>, Vec<PlaceOption>)> {
     let blogs = crate::blogs::queries::all_blogs(conn)?
         .into_iter()
         .map(|b| PlaceOption { value: format!("{PLACE_BLOG}-{}", b.id), label: b.title })
         .collect();
-    let boards = crate::forums::handlers::readable_boards(conn, ctx.user.as_ref())?
+    let boards = crate::forums::queries::readable_boards(conn, guard)?
         .into_iter()
         .map(|b| PlaceOption { value: format!("{PLACE_BOARD}-{}", b.id), label: b.name })
         .collect();
@@ -248,16 +248,18 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
     let page_ctx = ctx.0.clone();
     let engine = state.search.clone();
     let p = params.clone();
+    let viewer = ctx.viewer();
     let (parsed, answer, results, places) = crate::db::run(&state.pool, move |conn| {
-        let parsed = parse(conn, &p, &page_ctx)?;
-        let places = place_options(conn, &page_ctx)?;
+        let guard = Guard::load(conn, &viewer)?;
+        let parsed = parse(conn, &p, &guard)?;
+        let places = place_options(conn, &guard)?;
         let runnable = parsed.errors.is_empty() && parsed.query_problem.is_empty() && parsed.unknown.is_none();
         if !runnable {
             return Ok((parsed, None, Vec::new(), places));
         }
         let answer = engine.search(conn, &parsed.request)?;
         let words = parsed.request.query.highlight_words();
-        let views = results::load(conn, &answer.results.hits, parsed.request.access, &words, page_ctx.lang)?;
+        let views = results::load(conn, &answer.results.hits, &guard, &words, page_ctx.lang)?;
         Ok((parsed, Some(answer), views, places))
     })
     .await?;
@@ -324,13 +326,15 @@ pub async fn feed(
     let page_ctx = ctx.0.clone();
     let engine = state.search.clone();
     let p = params.clone();
+    let viewer = ctx.viewer();
     let views = crate::db::run(&state.pool, move |conn| {
-        let parsed = parse(conn, &p, &page_ctx)?;
+        let guard = Guard::load(conn, &viewer)?;
+        let parsed = parse(conn, &p, &guard)?;
         if !parsed.errors.is_empty() || !parsed.query_problem.is_empty() || parsed.unknown.is_some() {
             return Err(AppError::BadRequest("error-bad-request"));
         }
         let answer = engine.search(conn, &parsed.request)?;
-        Ok(results::load(conn, &answer.results.hits, parsed.request.access, &[], page_ctx.lang)?)
+        Ok(results::load(conn, &answer.results.hits, &guard, &[], page_ctx.lang)?)
     })
     .await?;
     let text = |f: &[Fragment]| f.iter().map(|x| x.text.as_str()).collect::<String>();
@@ -363,7 +367,7 @@ pub async fn feed(
         )
     };
     meta.description = ctx.ta("search-feed-description", &[("query", params.q.trim().to_string())]);
-    Ok(feeds::respond(&req, format, &meta, &items))
+    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
 }
 
 /// The OpenSearch description: browsers offer to add the site's search.

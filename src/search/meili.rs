@@ -41,7 +41,8 @@ pub struct MeiliDoc {
     pub author_id: Option<i64>,
     /// "blog-3", "board-7", or "" for people.
     pub place: String,
-    pub access: i32,
+    /// The audience that may find it (the searcher's audiences are the filter).
+    pub audience: i64,
     /// Unix seconds.
     pub published_at: i64,
 }
@@ -57,7 +58,7 @@ impl From<&Doc> for MeiliDoc {
             body: d.body.clone(),
             author_id: d.author_id,
             place: d.place_id.map(|id| format!("{}-{id}", d.place_kind)).unwrap_or_default(),
-            access: d.access,
+            audience: d.audience_id,
             published_at: d.published_at.and_utc().timestamp(),
         }
     }
@@ -133,7 +134,7 @@ impl MeiliIndex {
         }
         let settings = IndexSettings::new()
             .with_searchable_attributes(["title", "tags", "body"])
-            .with_filterable_attributes(["kind", "tag_ids", "author_id", "place", "access", "published_at"])
+            .with_filterable_attributes(["kind", "tag_ids", "author_id", "place", "audience", "published_at"])
             .with_sortable_attributes(["published_at"])
             .with_ranking_rules(["words", "typo", "proximity", "attribute", "sort", "exactness", "published_at:desc"]);
         let index = self.client.index(&self.index);
@@ -190,7 +191,12 @@ impl Drop for MeiliIndex {
 
 /// The filter expression for a request, built from typed values only.
 pub fn filter(req: &SearchRequest) -> String {
-    let mut parts = vec![format!("access <= {}", req.access)];
+    let mut parts = match &req.audiences {
+        None => Vec::new(),
+        Some(ids) => {
+            vec![format!("audience IN [{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))]
+        }
+    };
     if let Some(kind) = req.kind {
         parts.push(format!("kind = \"{kind}\""));
     }
@@ -265,17 +271,19 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
     }
     // Claim: only rows still due are taken, and only by this worker's token.
     let token = crate::web::random_token();
-    diesel::update(
-        search_outbox::table
-            .filter(search_outbox::id.eq_any(&due))
-            .filter(search_outbox::done_at.is_null())
-            .filter(search_outbox::next_attempt_at.le(now)),
-    )
-    .set((
-        search_outbox::claim.eq(&token),
-        search_outbox::next_attempt_at.eq(now + chrono::Duration::minutes(CLAIM_MINUTES)),
-    ))
-    .execute(conn)?;
+    crate::db::write(conn, |tx| {
+        diesel::update(
+            search_outbox::table
+                .filter(search_outbox::id.eq_any(&due))
+                .filter(search_outbox::done_at.is_null())
+                .filter(search_outbox::next_attempt_at.le(now)),
+        )
+        .set((
+            search_outbox::claim.eq(&token),
+            search_outbox::next_attempt_at.eq(now + chrono::Duration::minutes(CLAIM_MINUTES)),
+        ))
+        .execute(tx.conn())
+    })?;
     let claimed: Vec<Claimed> = search_outbox::table
         .filter(search_outbox::claim.eq(&token))
         .select((search_outbox::id, search_outbox::doc_kind, search_outbox::ref_id, search_outbox::attempts))
@@ -306,24 +314,29 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
     })();
     match result {
         Ok(()) => {
-            diesel::update(search_outbox::table.filter(search_outbox::claim.eq(&token)))
-                .set((search_outbox::done_at.eq(Some(crate::now())), search_outbox::last_error.eq("")))
-                .execute(conn)?;
+            crate::db::write(conn, |tx| {
+                diesel::update(search_outbox::table.filter(search_outbox::claim.eq(&token)))
+                    .set((search_outbox::done_at.eq(Some(crate::now())), search_outbox::last_error.eq("")))
+                    .execute(tx.conn())
+            })?;
             Ok(claimed.len())
         }
         Err(e) => {
             // Each row backs off by its own attempt count: 2, 4, 8 … seconds, at most 5 minutes.
-            for (id, _, _, attempts) in &claimed {
-                let wait = 2_i64.saturating_pow((*attempts as u32 + 1).min(20)).min(MAX_BACKOFF_SECS);
-                diesel::update(search_outbox::table.find(id))
-                    .set((
-                        search_outbox::attempts.eq(attempts + 1),
-                        search_outbox::next_attempt_at.eq(crate::now() + chrono::Duration::seconds(wait)),
-                        search_outbox::claim.eq(""),
-                        search_outbox::last_error.eq(e.to_string().chars().take(500).collect::<String>()),
-                    ))
-                    .execute(conn)?;
-            }
+            crate::db::write(conn, |tx| -> QueryResult<()> {
+                for (id, _, _, attempts) in &claimed {
+                    let wait = 2_i64.saturating_pow((*attempts as u32 + 1).min(20)).min(MAX_BACKOFF_SECS);
+                    diesel::update(search_outbox::table.find(id))
+                        .set((
+                            search_outbox::attempts.eq(attempts + 1),
+                            search_outbox::next_attempt_at.eq(crate::now() + chrono::Duration::seconds(wait)),
+                            search_outbox::claim.eq(""),
+                            search_outbox::last_error.eq(e.to_string().chars().take(500).collect::<String>()),
+                        ))
+                        .execute(tx.conn())?;
+                }
+                Ok(())
+            })?;
             Err(anyhow::anyhow!("sending search changes failed: {e}"))
         }
     }
@@ -339,7 +352,9 @@ pub fn drain(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
         }
     }
     let cutoff = crate::now() - chrono::Duration::days(KEEP_DONE_DAYS);
-    diesel::delete(search_outbox::table.filter(search_outbox::done_at.lt(cutoff))).execute(conn)?;
+    crate::db::write(conn, |tx| {
+        diesel::delete(search_outbox::table.filter(search_outbox::done_at.lt(cutoff))).execute(tx.conn())
+    })?;
     Ok(sent)
 }
 

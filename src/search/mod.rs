@@ -22,7 +22,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::search_outbox;
-use crate::db::{Backend, DbConn};
+use crate::db::{Backend, DbConn, Tx};
 pub use docs::Doc;
 pub use text::Query;
 
@@ -43,7 +43,8 @@ pub struct SearchRequest {
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
     pub sort: Sort,
-    pub access: i32,
+    /// The audiences the searcher belongs to (`None`: all, for admins), from the policy.
+    pub audiences: Option<Vec<i64>>,
     pub offset: i64,
     pub limit: i64,
     /// Relevance is ranked among at most this many of the newest matches (database backends).
@@ -51,7 +52,7 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
-    pub fn new(query: Query, access: i32) -> Self {
+    pub fn new(query: Query, audiences: Option<Vec<i64>>) -> Self {
         SearchRequest {
             query,
             kind: None,
@@ -61,7 +62,7 @@ impl SearchRequest {
             from: None,
             until: None,
             sort: Sort::Relevance,
-            access,
+            audiences,
             offset: 0,
             limit: 20,
             rank_window: sql::RANK_WINDOW,
@@ -144,16 +145,16 @@ const OUTBOX_SETTING: &str = "search.outbox";
 
 /// Turn the Meilisearch outbox on or off (at start-up, from the configuration). Stored in the
 /// database so every app process writing content agrees.
-pub fn set_outbox(conn: &mut DbConn, on: bool) -> QueryResult<()> {
-    crate::db::set_setting(conn, OUTBOX_SETTING, on.then_some("on"))
+pub fn set_outbox(tx: &mut Tx<'_>, on: bool) -> QueryResult<()> {
+    crate::db::set_setting(tx, OUTBOX_SETTING, on.then_some("on"))
 }
 
 fn outbox_on(conn: &mut DbConn) -> QueryResult<bool> {
     Ok(crate::db::setting(conn, OUTBOX_SETTING)?.is_some())
 }
 
-fn enqueue(conn: &mut DbConn, keys: &[(&'static str, i64)]) -> QueryResult<()> {
-    if keys.is_empty() || !outbox_on(conn)? {
+fn enqueue(tx: &mut Tx<'_>, keys: &[(&'static str, i64)]) -> QueryResult<()> {
+    if keys.is_empty() || !outbox_on(tx)? {
         return Ok(());
     }
     let now = crate::now();
@@ -165,76 +166,38 @@ fn enqueue(conn: &mut DbConn, keys: &[(&'static str, i64)]) -> QueryResult<()> {
                 search_outbox::created_at.eq(now),
                 search_outbox::next_attempt_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }
 
-/// Bring the index in line with these pieces of content, in the caller's transaction: visible
-/// ones are (re)indexed, the rest taken out with everything under them. A post or topic that
-/// becomes visible again brings its comments or replies back.
-pub fn sync_content(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
+/// Bring the index in line with these pieces of content, in the unit of work that changed them
+/// (`db::write` calls this with everything it touched): live ones are (re)indexed, the rest taken
+/// out with everything under them. What is under a piece whose state changed was touched too
+/// (`content::refresh_live`), so a post published again brings its comments back.
+pub fn sync_content(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let docs = docs::content_docs(conn, ids)?;
+    let docs = docs::content_docs(tx, ids)?;
     let present: HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
     let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
-    let roots: Vec<i64> = docs.iter().filter(|d| d.parent_id.is_none()).map(|d| d.ref_id).collect();
-    let already: HashSet<i64> = sql::indexed(conn, &roots)?.into_iter().collect();
-    let new_roots: Vec<i64> = roots.into_iter().filter(|id| !already.contains(id)).collect();
-
-    sql::upsert(conn, &docs)?;
+    sql::upsert(tx, &docs)?;
     let mut keys: Vec<(&'static str, i64)> = docs.iter().map(|d| (d.kind, d.ref_id)).collect();
-    keys.extend(sql::remove_content(conn, &absent)?);
-    enqueue(conn, &keys)?;
-
-    let children = docs::children_of(conn, &new_roots)?;
-    if !children.is_empty() {
-        sync_content(conn, &children)?;
-    }
-    Ok(())
+    keys.extend(sql::remove_content(tx, &absent)?);
+    enqueue(tx, &keys)
 }
 
 /// Bring the index in line with these people (profile edits, suspension).
-pub fn sync_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
-    let docs = docs::person_docs(conn, ids)?;
+pub fn sync_people(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let docs = docs::person_docs(tx, ids)?;
     let present: HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
     let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
-    sql::upsert(conn, &docs)?;
+    sql::upsert(tx, &docs)?;
     let mut keys: Vec<(&'static str, i64)> = docs.iter().map(|d| (d.kind, d.ref_id)).collect();
-    keys.extend(sql::remove_people(conn, &absent)?);
-    enqueue(conn, &keys)
-}
-
-/// A board's readers changed: its topics and replies carry the new access level at once, and
-/// an external index is told about each of them.
-pub fn board_access_changed(conn: &mut DbConn, board_id: i64, view_access: &str) -> QueryResult<()> {
-    sql::set_place_access(conn, docs::PLACE_BOARD, board_id, docs::board_access(view_access))?;
-    if outbox_on(conn)? {
-        // One INSERT … SELECT: a board may hold hundreds of thousands of documents.
-        use crate::db::schema::search_docs;
-        use diesel::sql_types::Timestamp;
-        let now = crate::now();
-        diesel::insert_into(search_outbox::table)
-            .values(
-                search_docs::table
-                    .filter(search_docs::place_kind.eq(docs::PLACE_BOARD))
-                    .filter(search_docs::place_id.eq(board_id))
-                    .select((
-                        search_docs::kind,
-                        search_docs::ref_id,
-                        now.into_sql::<Timestamp>(),
-                        now.into_sql::<Timestamp>(),
-                    )),
-            )
-            .into_columns((
-                search_outbox::doc_kind,
-                search_outbox::ref_id,
-                search_outbox::created_at,
-                search_outbox::next_attempt_at,
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    keys.extend(sql::remove_people(tx, &absent)?);
+    enqueue(tx, &keys)
 }

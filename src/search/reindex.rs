@@ -53,7 +53,7 @@ fn cursor(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
 }
 
 fn set_cursor(conn: &mut DbConn, key: &str, value: Option<i64>) -> QueryResult<()> {
-    crate::db::set_setting(conn, key, value.map(|v| v.to_string()).as_deref())
+    crate::db::write(conn, |tx| crate::db::set_setting(tx, key, value.map(|v| v.to_string()).as_deref()))
 }
 
 /// A rebuild of `target` was started and not finished.
@@ -129,20 +129,20 @@ pub fn rebuild(
                 docs::user_ids_after(conn, after, BATCH)?
             };
             let Some(&last) = ids.last() else { break };
-            let batch = conn.transaction(|conn| -> anyhow::Result<(u64, u64)> {
+            let batch = crate::db::write(conn, |tx| -> anyhow::Result<(u64, u64)> {
                 let found =
-                    if phase == "content" { docs::content_docs(conn, &ids)? } else { docs::person_docs(conn, &ids)? };
+                    if phase == "content" { docs::content_docs(tx, &ids)? } else { docs::person_docs(tx, &ids)? };
                 let present: std::collections::HashSet<i64> = found.iter().map(|d| d.ref_id).collect();
                 let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
                 let removed = match (target, meili) {
                     (Target::Database, _) => {
-                        sql::upsert(conn, &found)?;
+                        sql::upsert(tx, &found)?;
                         let removed = if phase == "content" {
-                            sql::remove_content(conn, &absent)?.len()
+                            sql::remove_content(tx, &absent)?.len()
                         } else {
-                            sql::remove_people(conn, &absent)?.len()
+                            sql::remove_people(tx, &absent)?.len()
                         };
-                        set_cursor(conn, &key, Some(last))?;
+                        crate::db::set_setting(tx, &key, Some(&last.to_string()))?;
                         removed
                     }
                     (Target::Meilisearch, Some(m)) => {
@@ -172,7 +172,7 @@ pub fn rebuild(
         set_cursor(conn, &key, None)?;
     }
     if target == Target::Database {
-        stats.removed += sql::remove_orphans(conn)? as u64;
+        stats.removed += crate::db::write(conn, sql::remove_orphans)? as u64;
     }
     Ok(stats)
 }

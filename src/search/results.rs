@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::docs;
 use super::text::{self, Fragment};
-use crate::accounts::{AuthorView, Role};
+use crate::accounts::AuthorView;
 use crate::content::{self, markdown, tags::TagView};
 use crate::db::DbConn;
 use crate::db::schema::{contents, search_docs, users};
@@ -53,13 +53,13 @@ pub fn kind_key(kind: &str) -> &'static str {
     }
 }
 
-type DocRow = (String, i64, Option<i64>, Option<i64>, String, Option<i64>, i32, NaiveDateTime);
+type DocRow = (String, i64, Option<i64>, Option<i64>, String, Option<i64>, i64, NaiveDateTime);
 
 /// The views of these hits, in the same order, leaving out any the viewer may not see.
 pub fn load(
     conn: &mut DbConn,
     hits: &[(&'static str, i64)],
-    access: i32,
+    guard: &crate::policy::Guard,
     words: &[&str],
     lang: crate::web::i18n::Lang,
 ) -> QueryResult<Vec<ResultView>> {
@@ -67,9 +67,11 @@ pub fn load(
         return Ok(Vec::new());
     }
     let ref_ids: Vec<i64> = hits.iter().map(|h| h.1).collect();
-    let rows: Vec<DocRow> = search_docs::table
-        .filter(search_docs::ref_id.eq_any(&ref_ids))
-        .filter(search_docs::access.le(access))
+    let mut query = search_docs::table.filter(search_docs::ref_id.eq_any(&ref_ids)).into_boxed();
+    if let Some(ids) = guard.audience_ids() {
+        query = query.filter(search_docs::audience_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<DocRow> = query
         .select((
             search_docs::kind,
             search_docs::ref_id,
@@ -77,7 +79,7 @@ pub fn load(
             search_docs::author_id,
             search_docs::place_kind,
             search_docs::place_id,
-            search_docs::access,
+            search_docs::audience_id,
             search_docs::published_at,
         ))
         .load(conn)?;
@@ -94,7 +96,7 @@ pub fn load(
         .into_iter()
         .map(|(id, title, body)| (id, (title, body)))
         .collect();
-    let paths = content::paths_for(conn, &content_rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+    let paths = crate::kinds::registry().paths_for(conn, &content_rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
     let mut tags = content::tags::for_contents(conn, &content_rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
     let blog_ids: Vec<i64> = content_rows.iter().filter(|r| r.4 == docs::PLACE_BLOG).filter_map(|r| r.5).collect();
     let board_ids: Vec<i64> = content_rows.iter().filter(|r| r.4 == docs::PLACE_BOARD).filter_map(|r| r.5).collect();
@@ -102,11 +104,11 @@ pub fn load(
     let person_ids: Vec<i64> = visible.iter().filter_map(|r| r.3).collect();
     let people: HashMap<i64, (AuthorView, String)> = users::table
         .filter(users::id.eq_any(&person_ids))
-        .select((users::id, users::username, users::display_name, users::role, users::bio_md))
+        .select((users::id, users::username, users::display_name, users::roles, users::bio_md))
         .load::<(i64, String, String, String, String)>(conn)?
         .into_iter()
-        .map(|(id, username, display_name, role, bio)| {
-            (id, (AuthorView { username, display_name, role: Role::parse(&role).unwrap_or(Role::Member) }, bio))
+        .map(|(id, username, display_name, roles, bio)| {
+            (id, (AuthorView::from_row(username, display_name, &roles), bio))
         })
         .collect();
 

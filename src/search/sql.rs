@@ -3,12 +3,12 @@
 //! writes backend-specific SQL for search.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use super::docs::{self, Doc};
 use super::text::{Part, Query, index_text};
 use super::{SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
-use crate::db::{Backend, DbConn};
+use crate::db::{Backend, DbConn, Tx};
 
 /// Results counted exactly up to this many; beyond, the page says "more than".
 pub const COUNT_CAP: i64 = 1000;
@@ -43,9 +43,9 @@ struct CountRow {
     n: i64,
 }
 
-const UPSERT_COLUMNS: &str = "kind, ref_id, parent_id, author_id, place_kind, place_id, access, published_at";
+const UPSERT_COLUMNS: &str = "kind, ref_id, parent_id, author_id, place_kind, place_id, audience_id, published_at";
 const UPSERT_SET: &str = "parent_id = excluded.parent_id, author_id = excluded.author_id, \
-    place_kind = excluded.place_kind, place_id = excluded.place_id, access = excluded.access, \
+    place_kind = excluded.place_kind, place_id = excluded.place_id, audience_id = excluded.audience_id, \
     published_at = excluded.published_at";
 
 fn id_list(ids: &[i64]) -> String {
@@ -53,7 +53,7 @@ fn id_list(ids: &[i64]) -> String {
 }
 
 /// Put documents in the database index, replacing earlier versions.
-pub fn upsert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
+pub fn upsert(tx: &mut Tx<'_>, docs: &[Doc]) -> QueryResult<()> {
     for d in docs {
         let title = index_text(&d.title);
         let tags = index_text(&d.tags.join(" "));
@@ -67,11 +67,11 @@ pub fn upsert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
                     .bind::<Nullable<BigInt>, _>(d.author_id)
                     .bind::<Text, _>(d.place_kind)
                     .bind::<Nullable<BigInt>, _>(d.place_id)
-                    .bind::<Integer, _>(d.access)
+                    .bind::<BigInt, _>(d.audience_id)
                     .bind::<Timestamp, _>(d.published_at)
             };
         }
-        match conn {
+        match tx.conn() {
             DbConn::Sqlite(c) => {
                 let row: IdRow = meta!(format!(
                     "INSERT INTO search_docs ({UPSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
@@ -105,10 +105,10 @@ pub fn upsert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
 
 /// Take documents out: `where_sql` selects the search_docs rows (built from integers and
 /// constants only). Returns the (kind, ref_id) of what was removed.
-fn remove_where(conn: &mut DbConn, where_sql: &str) -> QueryResult<Vec<(&'static str, i64)>> {
+fn remove_where(tx: &mut Tx<'_>, where_sql: &str) -> QueryResult<Vec<(&'static str, i64)>> {
     let sql = format!("DELETE FROM search_docs WHERE {where_sql} RETURNING id, kind, ref_id");
-    let rows: Vec<KeyRow> = diesel::sql_query(sql).load(conn)?;
-    if let DbConn::Sqlite(c) = conn {
+    let rows: Vec<KeyRow> = diesel::sql_query(sql).load(tx.conn())?;
+    if let DbConn::Sqlite(c) = tx.conn() {
         for r in &rows {
             diesel::sql_query("DELETE FROM search_fts WHERE rowid = ?").bind::<BigInt, _>(r.id).execute(c)?;
         }
@@ -117,26 +117,26 @@ fn remove_where(conn: &mut DbConn, where_sql: &str) -> QueryResult<Vec<(&'static
 }
 
 /// Remove these pieces of content and everything under them (a post's comments, a topic's replies).
-pub fn remove_content(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
+pub fn remove_content(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = id_list(ids);
-    remove_where(conn, &format!("kind <> '{}' AND (ref_id IN ({list}) OR parent_id IN ({list}))", docs::KIND_PERSON))
+    remove_where(tx, &format!("kind <> '{}' AND (ref_id IN ({list}) OR parent_id IN ({list}))", docs::KIND_PERSON))
 }
 
-pub fn remove_people(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
+pub fn remove_people(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    remove_where(conn, &format!("kind = '{}' AND ref_id IN ({})", docs::KIND_PERSON, id_list(ids)))
+    remove_where(tx, &format!("kind = '{}' AND ref_id IN ({})", docs::KIND_PERSON, id_list(ids)))
 }
 
 /// Take out documents whose content or person no longer exists at all.
-pub fn remove_orphans(conn: &mut DbConn) -> QueryResult<usize> {
+pub fn remove_orphans(tx: &mut Tx<'_>) -> QueryResult<usize> {
     let person = docs::KIND_PERSON;
     Ok(remove_where(
-        conn,
+        tx,
         &format!(
             "(kind <> '{person}' AND ref_id NOT IN (SELECT id FROM contents)) \
              OR (kind = '{person}' AND ref_id NOT IN (SELECT id FROM users))"
@@ -145,33 +145,9 @@ pub fn remove_orphans(conn: &mut DbConn) -> QueryResult<usize> {
     .len())
 }
 
-/// Which of these roots (posts, topics) are in the index now.
-pub fn indexed(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT ref_id AS id FROM search_docs WHERE kind <> '{}' AND ref_id IN ({})",
-        docs::KIND_PERSON,
-        id_list(ids)
-    );
-    Ok(diesel::sql_query(sql).load::<IdRow>(conn)?.into_iter().map(|r| r.id).collect())
-}
-
-/// A board's readers changed: its documents get the new access level at once.
-pub fn set_place_access(conn: &mut DbConn, place_kind: &str, place_id: i64, access: i32) -> QueryResult<()> {
-    use crate::db::schema::search_docs;
-    diesel::update(
-        search_docs::table.filter(search_docs::place_kind.eq(place_kind)).filter(search_docs::place_id.eq(place_id)),
-    )
-    .set(search_docs::access.eq(access))
-    .execute(conn)?;
-    Ok(())
-}
-
 /// Empty the database index (a rebuild from scratch).
-pub fn clear(conn: &mut DbConn) -> QueryResult<()> {
-    match conn {
+pub fn clear(tx: &mut Tx<'_>) -> QueryResult<()> {
+    match tx.conn() {
         DbConn::Sqlite(c) => {
             diesel::sql_query("DELETE FROM search_docs").execute(c)?;
             diesel::sql_query("INSERT INTO search_fts (search_fts) VALUES ('delete-all')").execute(c)?;
@@ -186,7 +162,11 @@ pub fn clear(conn: &mut DbConn) -> QueryResult<()> {
 /// The WHERE conditions every backend query shares (visibility and filters). Only integers,
 /// timestamps formatted from typed values, and constants reach the SQL text.
 fn filters_sql(req: &SearchRequest) -> String {
-    let mut sql = format!(" AND d.access <= {}", req.access);
+    let mut sql = match &req.audiences {
+        None => String::new(),
+        Some(ids) if ids.is_empty() => " AND 1 = 0".to_string(),
+        Some(ids) => format!(" AND d.audience_id IN ({})", id_list(ids)),
+    };
     if let Some(kind) = req.kind {
         sql.push_str(&format!(" AND d.kind = '{kind}'"));
     }

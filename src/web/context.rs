@@ -18,8 +18,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::{AppState, Lang, Meta};
-use crate::accounts::{CurrentUser, Role, sessions};
+use crate::accounts::{CurrentUser, sessions};
 use crate::error::{AppError, ErrorMessage};
+use crate::policy::Viewer;
 
 pub const CSRF_COOKIE: &str = "plaza_csrf";
 pub const LANG_COOKIE: &str = "plaza_lang";
@@ -89,16 +90,21 @@ impl PageCtx {
         self.user.as_ref().map(|u| u.id)
     }
 
-    pub fn role(&self) -> Option<Role> {
-        self.user.as_ref().map(|u| u.role)
+    /// Who is asking, for the policy (`policy::Guard::load`).
+    pub fn viewer(&self) -> Viewer {
+        self.user.as_ref().map(CurrentUser::viewer).unwrap_or_default()
     }
 
     pub fn is_admin(&self) -> bool {
-        self.role().is_some_and(Role::is_admin)
+        self.user.as_ref().is_some_and(|u| u.roles.is_admin())
     }
 
     pub fn is_staff(&self) -> bool {
-        self.role().is_some_and(Role::is_staff)
+        self.user.as_ref().is_some_and(|u| u.roles.is_staff())
+    }
+
+    pub fn can_moderate(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.roles.can_moderate())
     }
 
     /// The current user, or a redirect to the login page that comes back here.
@@ -108,7 +114,7 @@ impl PageCtx {
 
     pub fn require_admin(&self) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;
-        if user.role.is_admin() { Ok(user) } else { Err(AppError::Forbidden) }
+        if user.roles.is_admin() { Ok(user) } else { Err(AppError::Forbidden) }
     }
 }
 
@@ -137,6 +143,12 @@ pub trait Number {
 impl Number for i64 {
     fn number(&self) -> i64 {
         *self
+    }
+}
+
+impl Number for usize {
+    fn number(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
     }
 }
 
@@ -220,7 +232,8 @@ pub fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
     cookie(LANG_COOKIE, lang.code().to_string(), state.settings.secure_cookies(), 365)
 }
 
-/// Build the context for a request: one query for the session and user, one for the unread count.
+/// Build the context for a request: for a logged-in user, the session with the user and their
+/// groups, their audiences, and the unread count (counted as the notifications page lists them).
 async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx, Option<String>), AppError> {
     let session_token = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
     let (user, unread) = match session_token.clone() {
@@ -229,7 +242,10 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             crate::db::run(&state.pool, move |conn| {
                 let user = sessions::lookup(conn, &token, days)?;
                 let unread = match &user {
-                    Some(u) => crate::notifications::unread_count(conn, u.id)?,
+                    Some(u) => {
+                        let guard = crate::policy::Guard::load(conn, &u.viewer())?;
+                        crate::notifications::unread_count(conn, &guard)?
+                    }
                     None => 0,
                 };
                 Ok((user, unread))

@@ -6,6 +6,7 @@ pub mod context;
 pub mod form;
 pub mod i18n;
 pub mod pages;
+pub mod tag_pages;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub settings: Settings,
     pub csrf_secret: Vec<u8>,
     pub search: crate::search::Engine,
+    /// The content kinds (`crate::kinds`), for code that must not name the parts.
+    pub kinds: &'static crate::content::kind::Registry,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).
@@ -60,6 +63,30 @@ pub fn path_segment(s: &str) -> String {
     }
     out
 }
+
+/// HTML that one of our templates rendered (escaping everything it printed), to place inside
+/// another page: a board kind's panel on a topic page. Only `Rendered::of` makes one.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered(String);
+
+impl Rendered {
+    pub fn of<T: askama::Template>(template: &T) -> AppResult<Rendered> {
+        Ok(Rendered(template.render()?))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Printed as it is: askama escaped it when the inner template was rendered.
+impl askama::filters::HtmlSafe for Rendered {}
 
 /// What the layout needs to know about a page besides its body.
 #[derive(Clone, Debug, Default)]

@@ -10,6 +10,7 @@ use crate::blogs::queries::{self as blog_queries, PostFilter};
 use crate::blogs::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard};
 use crate::content::tags::{self, TagCount};
 use crate::error::AppResult;
+use crate::policy::Guard;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -25,14 +26,16 @@ struct HomePage<'a> {
 }
 
 pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let viewer = ctx.user.clone();
+    let viewer = ctx.viewer();
     let loaded = crate::db::run(&state.pool, move |conn| {
         if crate::accounts::queries::count(conn)? == 0 {
             return Ok(None);
         }
+        let guard = Guard::load(conn, &viewer)?;
         let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
             blog_queries::list_posts(
                 conn,
+                &guard,
                 &PostFilter { blog_kind: Some(kind), skip_total: true, ..Default::default() },
                 1,
                 n,
@@ -44,9 +47,9 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
             by_kind(conn, KIND_ENTERPRISE, 4)?,
             by_kind(conn, KIND_STAFF, 6)?,
             by_kind(conn, KIND_COMMUNITY, 6)?,
-            tags::with_counts(conn, 24)?,
+            tags::with_counts(conn, &guard, 24)?,
             {
-                let boards = crate::forums::handlers::readable_boards(conn, viewer.as_ref())?;
+                let boards = crate::forums::queries::readable_boards(conn, &guard)?;
                 use crate::forums::queries::{TopicSelect, select_topics};
                 select_topics(conn, &boards, &TopicSelect::across(&boards), 6)?
             },
@@ -83,8 +86,10 @@ pub async fn switch_lang(
 ) -> AppResult<HttpResponse> {
     let lang = Lang::from_code(&form.lang).unwrap_or_default();
     if let Some(user_id) = ctx.user_id() {
-        crate::db::run(&state.pool, move |conn| Ok(crate::accounts::queries::set_locale(conn, user_id, lang.code())?))
-            .await?;
+        crate::db::run_write(&state.pool, move |tx| {
+            Ok(crate::accounts::queries::set_locale(tx, user_id, lang.code())?)
+        })
+        .await?;
     }
     let mut res = redirect(&safe_next(Some(&form.next)));
     let _ = res.add_cookie(&lang_cookie(&state, lang));
@@ -102,16 +107,18 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
 /// The sitemap protocol's limit per file.
 const SITEMAP_MAX: i64 = 50_000;
 
+/// The sitemap lists what a visitor may read, whoever asks for it.
 pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let (posts, blogs, tags, boards, topics) = crate::db::run(&state.pool, |conn| {
-        let boards: Vec<crate::forums::Board> =
-            crate::forums::queries::all_boards(conn)?.into_iter().filter(|b| b.can_view(None)).collect();
+        let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
+        let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
+        let topics = crate::forums::queries::sitemap_entries(conn, &boards, (SITEMAP_MAX - 2000) / 2)?;
         Ok((
             blog_queries::sitemap_entries(conn, (SITEMAP_MAX - 2000) / 2)?,
             blog_queries::all_blogs(conn)?,
-            tags::with_counts(conn, 1000)?,
+            tags::with_counts(conn, &visitor, 1000)?,
             boards,
-            crate::forums::queries::sitemap_entries(conn, (SITEMAP_MAX - 2000) / 2)?,
+            topics,
         ))
     })
     .await?;
@@ -148,5 +155,5 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
         add(path, Some(*at));
     }
     xml.push_str("</urlset>\n");
-    Ok(crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", newest))
+    Ok(crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", newest, true))
 }

@@ -248,13 +248,17 @@ async fn following_boards_and_topics() {
     fan.post("/forums/general/follow", &[("value", "1")]).await.assert_redirect("/forums/general");
     fan.get("/forums/general").await.assert_contains("Unfollow board");
     let (_, id) = start_topic(&mia, "general", "Fresh topic", "New!").await;
+    // Followers are told by the background worker.
+    app.settle().await;
     fan.get("/notifications").await.assert_contains("mia started a topic in a board you follow");
     fan.post(&format!("/topics/{id}/follow"), &[("value", "1")]).await.assert_status(303);
     let bob = app.user_browser("bob", Role::Member).await;
     reply(&bob, &id, "A reply").await;
+    app.settle().await;
     fan.get("/notifications").await.assert_contains("bob replied in a topic you follow");
     fan.post(&format!("/topics/{id}/follow"), &[("value", "0")]).await.assert_status(303);
     reply(&bob, &id, "Another reply").await;
+    app.settle().await;
     assert_eq!(fan.get("/notifications").await.body.matches("replied in a topic you follow").count(), 1);
 }
 
@@ -477,12 +481,13 @@ async fn notifications_are_emailed_to_those_who_opted_in() {
     mia.get("/settings").await.assert_contains("name=\"email_notifications\" value=\"on\" checked");
     let (path, id) = start_topic(&mia, "general", "Mail me", "Please").await;
     let (_, bob_topic) = start_topic(&bob, "general", "Do not mail me", "Quiet").await;
-    reply(&bob, &id, "A reply worth an e-mail").await;
+    let (reply_path, reply_id) = reply(&bob, &id, "A reply worth an e-mail").await;
     reply(&mia, &bob_topic, "Bob did not opt in").await;
+    app.settle().await;
     assert_eq!(app.count("mail_outbox"), 1, "only the person who opted in gets mail");
 
     // The worker delivers it (no SMTP configured: a .eml file under the data directory).
-    let sent = plaza::jobs::deliver_due(&mut app.conn(), &app.settings).unwrap();
+    let sent = plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).unwrap();
     assert_eq!(sent, 1);
     let dir = app.settings.data_dir.join("mail");
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
@@ -490,9 +495,12 @@ async fn notifications_are_emailed_to_those_who_opted_in() {
     let raw = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(raw.contains("To: mia@example.com"), "{raw}");
     assert!(raw.contains("Subject: bob replied to your topic"), "{raw}");
-    assert!(raw.contains(&format!("{}{path}#r", crate::helpers::BASE_URL)), "{raw}");
+    // The link is the reply's permanent address, which leads to its place in the topic.
+    assert!(raw.contains(&format!("{}/content/{reply_id}", crate::helpers::BASE_URL)), "{raw}");
+    assert!(reply_path.starts_with(&path));
+    mia.get(&format!("/content/{reply_id}")).await.assert_redirect(&reply_path);
     // Nothing is sent twice.
-    assert_eq!(plaza::jobs::deliver_due(&mut app.conn(), &app.settings).unwrap(), 0);
+    assert_eq!(plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).unwrap(), 0);
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@
 use std::sync::Mutex;
 
 use diesel::prelude::*;
-use plaza::accounts::Role;
 use plaza::accounts::domain::{Email, Username};
+use plaza::accounts::{Role, Roles};
 use plaza::config::Settings;
 use plaza::db::{self, Backend};
 use reqwest::StatusCode;
@@ -222,9 +222,17 @@ pub async fn spawn_search(meili: bool) -> TestApp {
 }
 
 impl TestApp {
-    /// Let background search work finish: send the outbox to Meilisearch (nothing to do for
-    /// the database backends, which index in the writing transaction).
+    /// Let background work finish, as the worker would: run the jobs (notifying followers,
+    /// dropping subscriptions after access changed), and send the outbox to Meilisearch (nothing
+    /// to do for the database backends, which index in the writing unit of work).
     pub async fn settle(&self) {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().expect("connection");
+            plaza::jobs::run_all(&mut conn).expect("jobs ran");
+        })
+        .await
+        .expect("jobs");
         if self.settings.meili_url.is_none() {
             return;
         }
@@ -262,12 +270,20 @@ impl TestApp {
         let hash = plaza::accounts::password::hash(PASSWORD).expect("hash");
         let u = Username::parse(username).expect("username");
         let e = Email::parse(&format!("{username}@example.com")).expect("email");
-        plaza::accounts::queries::create(
-            &mut conn,
-            plaza::accounts::queries::CreateUser { username: &u, email: &e, password_hash: &hash, role, locale: None },
-        )
-        .map(|u| u.id)
-        .map_err(|e| format!("{e:?}"))
+        plaza::db::write(&mut conn, |tx| {
+            plaza::accounts::queries::create(
+                tx,
+                plaza::accounts::queries::CreateUser {
+                    username: &u,
+                    email: &e,
+                    password_hash: &hash,
+                    roles: Roles::from(role),
+                    locale: None,
+                },
+            )
+            .map(|u| u.id)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+        })
         .expect("create user")
     }
 
@@ -283,7 +299,7 @@ impl TestApp {
     pub fn make_enterprise_author(&self, user_id: i64) {
         let mut conn = self.conn();
         let blog = plaza::blogs::queries::enterprise_blog(&mut conn).expect("enterprise blog");
-        plaza::blogs::queries::add_author(&mut conn, blog.id, user_id).expect("add author");
+        plaza::db::write(&mut conn, |tx| plaza::blogs::queries::add_author(tx, blog.id, user_id)).expect("add author");
     }
 
     /// The ids in one column of a table, in ascending order.
@@ -304,21 +320,19 @@ impl TestApp {
 
     /// Create a forum board directly; returns its id.
     pub fn create_board(&self, slug: &str, kind: &str, view_access: &str, post_access: &str) -> i64 {
+        use plaza::forums::queries::Access;
         let mut conn = self.conn();
-        plaza::forums::queries::create_board(
-            &mut conn,
-            &plaza::forums::queries::BoardInput {
-                group_id: None,
-                slug: slug.into(),
-                name: format!("Board {slug}"),
-                description: format!("About {slug}"),
-                kind: kind.into(),
-                view_access: view_access.into(),
-                post_access: post_access.into(),
-                position: 0,
-            },
-        )
-        .expect("create board")
+        let input = plaza::forums::queries::BoardInput {
+            group_id: None,
+            slug: slug.into(),
+            name: format!("Board {slug}"),
+            description: format!("About {slug}"),
+            kind: kind.into(),
+            read: Access::from_name(view_access).expect("read access"),
+            post: Access::from_name(post_access).expect("post access"),
+            position: 0,
+        };
+        plaza::db::write(&mut conn, |tx| plaza::forums::queries::create_board(tx, &input)).expect("create board")
     }
 
     /// Count rows of a table.

@@ -131,7 +131,8 @@ async fn outbox_sends_settings_documents_and_deletions() {
 
     let settings = requests(&fake, "/indexes/plaza/settings");
     assert_eq!(settings[0].0, "PATCH");
-    for attr in ["\"filterableAttributes\"", "\"access\"", "\"tag_ids\"", "\"sortableAttributes\"", "\"published_at\""]
+    for attr in
+        ["\"filterableAttributes\"", "\"audience\"", "\"tag_ids\"", "\"sortableAttributes\"", "\"published_at\""]
     {
         assert!(settings[0].2.contains(attr), "{attr} missing from {}", settings[0].2);
     }
@@ -143,7 +144,7 @@ async fn outbox_sends_settings_documents_and_deletions() {
         "\"title\":\"Outbox post\"".to_string(),
         "搜索引擎".to_string(),
         "\"tags\":[\"news\"]".to_string(),
-        "\"access\":0".to_string(),
+        format!("\"audience\":{}", plaza::policy::PUBLIC_AUDIENCE),
         "\"place\":\"blog-".to_string(),
     ] {
         assert!(body.contains(&expected), "{expected} missing from {body}");
@@ -229,17 +230,38 @@ async fn searches_carry_the_viewers_access_and_hits_are_checked_again() {
     page.assert_lacks("Internal");
     let search = requests(&fake, "/indexes/plaza/search");
     let body = &search.last().expect("a search request").2;
-    for expected in ["\"q\":\"budget\"", "access <= 0", "kind = \\\"topic\\\"", "\"sort\":[\"published_at:desc\"]"] {
-        assert!(body.contains(expected), "{expected} missing from {body}");
+    // The filter names the audiences the visitor belongs to: the public's and the help board's,
+    // not the staff room's.
+    let audience = |slug: &str| -> i64 {
+        use diesel::prelude::*;
+        use plaza::db::schema::boards;
+        boards::table.filter(boards::slug.eq(slug)).select(boards::read_audience_id).first(&mut app.conn()).unwrap()
+    };
+    let (staff_room, help) = (audience("staff-room"), audience("help"));
+    for expected in [
+        "\"q\":\"budget\"".to_string(),
+        format!("audience IN [1, {help}]"),
+        "kind = \\\"topic\\\"".to_string(),
+        "\"sort\":[\"published_at:desc\"]".to_string(),
+    ] {
+        assert!(body.contains(&expected), "{expected} missing from {body}");
     }
+    assert!(!filter_audiences(body).contains(&staff_room), "{body}");
     // Staff see the internal topic, and the engine is asked for it.
     alice.get("/search?q=budget").await.assert_contains("Internal <mark>budget</mark>");
     let staff_search = requests(&fake, "/indexes/plaza/search");
-    assert!(staff_search.last().expect("search").2.contains("access <= 2"));
+    assert!(filter_audiences(&staff_search.last().expect("search").2).contains(&staff_room));
+}
+
+/// The audience ids in a search request's `audience IN [...]` filter.
+fn filter_audiences(body: &str) -> Vec<i64> {
+    let Some(start) = body.find("audience IN [") else { return Vec::new() };
+    let rest = &body[start + "audience IN [".len()..];
+    rest[..rest.find(']').unwrap_or(0)].split(',').filter_map(|n| n.trim().parse().ok()).collect()
 }
 
 #[tokio::test]
-async fn a_board_made_internal_resends_its_documents_with_the_new_access() {
+async fn a_board_made_internal_leaves_the_visitors_filter_without_resending_anything() {
     let (app, fake) = with_fake(1500).await;
     let admin = app.user_browser("boss", Role::Admin).await;
     app.create_board("lounge", "discussion", "everyone", "members");
@@ -247,7 +269,16 @@ async fn a_board_made_internal_resends_its_documents_with_the_new_access() {
     crate::helpers::reply(&admin, &topic, "Noted.").await;
     drain(&app).await.expect("sent");
     assert_eq!(pending(&app), 0);
-    let board_id = app.ids("boards", "id")[0];
+    let (board_id, audience): (i64, i64) = {
+        use diesel::prelude::*;
+        use plaza::db::schema::boards;
+        boards::table.select((boards::id, boards::read_audience_id)).first(&mut app.conn()).unwrap()
+    };
+    let docs = requests(&fake, "/documents?primaryKey=id").last().cloned().expect("a batch");
+    assert_eq!(docs.2.matches(&format!("\"audience\":{audience}")).count(), 2, "{}", docs.2);
+    app.get("/search?q=lounge").await.assert_status(200);
+    let before = requests(&fake, "/indexes/plaza/search").last().cloned().expect("search");
+    assert!(filter_audiences(&before.2).contains(&audience), "{}", before.2);
     let saved = admin
         .post(
             &format!("/admin/forums/boards/{board_id}"),
@@ -264,8 +295,10 @@ async fn a_board_made_internal_resends_its_documents_with_the_new_access() {
         )
         .await;
     assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
-    assert_eq!(pending(&app), 2, "the topic and its reply wait to be sent again");
-    drain(&app).await.expect("sent");
-    let last = requests(&fake, "/documents?primaryKey=id").last().cloned().expect("a batch");
-    assert_eq!(last.2.matches("\"access\":2").count(), 2, "{}", last.2);
+    // The documents keep their audience; who belongs to it changed. Nothing needs sending, and
+    // at once a visitor's search no longer names the board's audience.
+    assert_eq!(pending(&app), 0);
+    app.get("/search?q=lounge").await.assert_status(200).assert_lacks("Lounge rules");
+    let after = requests(&fake, "/indexes/plaza/search").last().cloned().expect("search");
+    assert!(!filter_audiences(&after.2).contains(&audience), "{}", after.2);
 }

@@ -3,7 +3,8 @@ use plaza::accounts::Role;
 use crate::helpers::{reply, spawn, start_topic};
 
 fn add_product(app: &crate::helpers::TestApp, board_id: i64, name: &str, slug: &str) {
-    plaza::forums::reviews::create_product(&mut app.conn(), board_id, name, slug, "").unwrap();
+    plaza::db::write(&mut app.conn(), |tx| plaza::forums::reviews::create_product(tx, board_id, name, slug, ""))
+        .unwrap();
 }
 
 async fn review(b: &crate::helpers::Browser, product: &str, rating: &str, title: &str) -> crate::helpers::Page {
@@ -238,6 +239,7 @@ async fn ideas_votes_statuses_duplicates_and_adopted() {
         .assert_contains("Dark mode for the desktop app")
         .assert_contains("This topic is locked");
     reply(&cat, &dark_id, "Followers moved here").await;
+    app.settle().await;
     ben.get("/notifications").await.assert_contains("cat replied in a topic you follow");
 
     staff

@@ -129,11 +129,14 @@ async fn filters_by_kind_place_author_tag_and_date(app: TestApp) {
         let mut conn = app.conn();
         let id: i64 = app.ids("posts", "content_id")[0];
         let at = chrono::NaiveDate::from_ymd_opt(2020, 5, 1).and_then(|d| d.and_hms_opt(9, 0, 0)).expect("date");
-        diesel::update(plaza::db::schema::contents::table.find(id))
-            .set(plaza::db::schema::contents::published_at.eq(Some(at)))
-            .execute(&mut conn)
-            .expect("backdate");
-        plaza::search::sync_content(&mut conn, &[id]).expect("sync");
+        plaza::db::write(&mut conn, |tx| {
+            diesel::update(plaza::db::schema::contents::table.find(id))
+                .set(plaza::db::schema::contents::published_at.eq(Some(at)))
+                .execute(tx.conn())?;
+            tx.touch(id);
+            Ok::<_, diesel::result::Error>(())
+        })
+        .expect("backdate");
     }
     let old = search(&app, &app.browser, &format!("{}&from=2020-01-01&to=2020-12-31", q("quota"))).await;
     old.assert_contains("1 result").assert_contains("Quota guide");
@@ -294,7 +297,7 @@ async fn rebuilding_the_index_gives_the_same_results(app: TestApp) {
         match plaza::search::meili::MeiliIndex::new(&settings).expect("settings") {
             Some(meili) => rebuild(&mut conn, Target::Meilisearch, Some(&meili), true, &|_| {}).expect("rebuild"),
             None => {
-                plaza::search::sql::clear(&mut conn).expect("clear");
+                plaza::db::write(&mut conn, plaza::search::sql::clear).expect("clear");
                 rebuild(&mut conn, Target::Database, None, true, &|_| {}).expect("rebuild")
             }
         }
@@ -414,7 +417,7 @@ async fn reindex_rebuilds_resumes_and_is_idempotent() {
     let mut conn = app.conn();
     // Wipe the index, as a restored dump without it would be; a rebuild brings back the same rows.
     assert!(!plaza::search::reindex::database_index_missing(&mut conn).expect("check"));
-    plaza::search::sql::clear(&mut conn).expect("clear");
+    plaza::db::write(&mut conn, plaza::search::sql::clear).expect("clear");
     app.get(&format!("/search?{}", q("rebuild"))).await.assert_contains("Nothing matched");
     // What start-up looks at to rebuild in the background (an upgraded or restored site).
     assert!(plaza::search::reindex::database_index_missing(&mut conn).expect("check"));
@@ -452,7 +455,7 @@ async fn relevance_is_ranked_among_the_newest_matches() {
         publish(&alice, "alice", &format!("Later note {i}"), "A walrus was mentioned once.", "").await;
     }
     let mut conn = app.conn();
-    let mut req = SearchRequest::new(Query::parse("walrus"), 0);
+    let mut req = SearchRequest::new(Query::parse("walrus"), Some(vec![plaza::policy::PUBLIC_AUDIENCE]));
     let backend = conn.backend();
     let all = database_index(backend).search(&mut conn, &req).expect("search");
     assert_eq!(all.hits.len(), 8);

@@ -606,3 +606,46 @@ err-search-sort = Sort by relevance or by newest.
 err-search-date = Enter a date as YYYY-MM-DD.
 err-search-date-order = The end date is before the start date.
 err-search-place = Choose a blog or board from the list.
+
+## One policy: roles, groups, hidden content, access
+access-named = Only the roles and groups ticked below
+access-all-readers = Every logged-in member who can read it
+access-admins = Admins only
+access-restricted = Restricted
+access-manage-groups = Manage member groups
+hint-access-named = Admins can always read and post. Ticked roles and groups apply when "Only the roles and groups ticked below" is chosen.
+err-board-access-named = Tick at least one role or group, or choose another option.
+admin-roles-of = Roles of { $name }
+admin-groups-link = Member groups
+content-hidden = Hidden by a moderator
+content-hide = Hide
+content-unhide = Show again
+groups-title = Member groups
+groups-intro = Groups such as “Enterprise customers” or “Beta testers”. A board can be opened to chosen groups; members see their groups in their settings.
+groups-none = No groups yet. Create the first one below.
+group-new = New group
+group-create = Create group
+group-members = Members
+group-title = Group: { $name }
+group-edit = Name and description
+group-delete = Delete group
+group-delete-confirm = Delete this group? Boards open only to it become visible to admins only, and its members stop following what they can no longer read.
+group-deleted = The group has been deleted.
+group-add-member = Add
+group-remove-member = Remove
+group-member-added = Added to the group.
+group-member-removed = Removed from the group.
+group-no-members = Nobody is in this group yet.
+group-added-on = added { $date }
+group-member-count = { $count ->
+    [one] One member
+   *[other] { $count } members
+}
+field-member-group-name = Group name
+err-group-name-long = Keep the group's name to 60 characters.
+err-group-name-chars = The name cannot contain control characters.
+err-group-name-taken = Another group already has this name.
+settings-groups = Your groups
+settings-no-groups = You are not in any group.
+settings-groups-hint = Admins put members in groups; some boards are open only to certain groups.
+notif-access-lost = You can no longer read “{ $detail }”, so you no longer follow it.

@@ -3,10 +3,11 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::tags::{self, TagCount, TagView};
 use crate::blogs::PostCard;
 use crate::blogs::queries::{self as blog_queries, PostFilter};
+use crate::content::tags::{self, TagCount, TagView};
 use crate::error::{AppError, AppResult};
+use crate::policy::Guard;
 use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, PageQuery, Pager, path_segment, redirect, render};
 
 const PER_PAGE: i64 = 15;
@@ -20,7 +21,12 @@ struct TagsPage<'a> {
 }
 
 pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let tags = crate::db::run(&state.pool, |conn| Ok(tags::with_counts(conn, 1000)?)).await?;
+    let viewer = ctx.viewer();
+    let tags = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        Ok(tags::with_counts(conn, &guard, 1000)?)
+    })
+    .await?;
     render(&TagsPage {
         meta: Meta::new(ctx.t("tags-title"), "/tags").description(ctx.t("tags-intro")),
         ctx: &ctx,
@@ -49,11 +55,12 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let slug = path.into_inner();
     let page = q.number();
-    let viewer = ctx.user_id();
-    let viewer_user = ctx.user.clone();
+    let viewer = ctx.viewer();
     let (tag, (posts, total), following, topics) = crate::db::run(&state.pool, move |conn| {
-        let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-        let boards = crate::forums::handlers::readable_boards(conn, viewer_user.as_ref())?;
+        let guard = Guard::load(conn, &viewer)?;
+        // A tag only used where the viewer cannot read does not exist for them.
+        let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
+        let boards = crate::forums::queries::readable_boards(conn, &guard)?;
         let topics = if page == 1 {
             {
                 use crate::forums::queries::{TopicSelect, select_topics};
@@ -62,9 +69,14 @@ pub async fn show(
         } else {
             Vec::new()
         };
-        let posts =
-            blog_queries::list_posts(conn, &PostFilter { tag_id: Some(tag.id), ..Default::default() }, page, PER_PAGE)?;
-        let following = match viewer {
+        let posts = blog_queries::list_posts(
+            conn,
+            &guard,
+            &PostFilter { tag_id: Some(tag.id), ..Default::default() },
+            page,
+            PER_PAGE,
+        )?;
+        let following = match guard.user_id() {
             Some(u) => tags::is_following(conn, u, tag.id)?,
             None => false,
         };
@@ -104,13 +116,14 @@ pub async fn follow(
     let user_id = ctx.require_user()?.id;
     let slug = path.into_inner();
     let follow = form.follow != "0";
-    let s = slug.clone();
-    crate::db::run(&state.pool, move |conn| {
-        let tag = tags::find_by_slug(conn, &s)?.ok_or(AppError::NotFound)?;
+    let (s, viewer) = (slug.clone(), ctx.viewer());
+    crate::db::run_write(&state.pool, move |tx| {
+        let guard = Guard::load(tx, &viewer)?;
+        let tag = tags::find_readable(tx, &guard, &s)?.ok_or(AppError::NotFound)?;
         if follow {
-            tags::follow(conn, user_id, tag.id)?
+            tags::follow(tx, user_id, tag.id)?
         } else {
-            tags::unfollow(conn, user_id, tag.id)?
+            tags::unfollow(tx, user_id, tag.id)?
         }
         Ok(())
     })
@@ -131,11 +144,14 @@ struct FollowingPage<'a> {
 pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let page = q.number();
+    let viewer = ctx.viewer();
     let (tags, (posts, total)) = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
         Ok((
             tags::followed(conn, user_id)?,
             blog_queries::list_posts(
                 conn,
+                &guard,
                 &PostFilter { followed_by: Some(user_id), ..Default::default() },
                 page,
                 PER_PAGE,

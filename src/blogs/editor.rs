@@ -1,0 +1,339 @@
+//! The post editor: write, edit, preview, publish or unpublish, delete.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::pages::{load_post, post_rights, viewer_is_author};
+use super::queries::{self, PostInput};
+use super::{Blog, PostPage};
+use crate::content::{self, SafeHtml, markdown, slug, tags};
+use crate::error::{AppError, AppResult};
+use crate::policy::Guard;
+use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct PostForm {
+    pub blog: String,
+    pub title: String,
+    pub slug: String,
+    pub body: String,
+    pub excerpt: String,
+    pub cover_url: String,
+    pub tags: String,
+    pub status: String,
+    pub comments_enabled: Option<String>,
+    pub action: String,
+}
+
+#[derive(Template)]
+#[template(path = "blogs/editor.html")]
+struct EditorPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    blog: Blog,
+    form: PostForm,
+    errors: FieldErrors,
+    preview: Option<SafeHtml>,
+    action_url: String,
+    post_path: Option<String>,
+    is_new: bool,
+}
+
+const EXCERPT_MAX: usize = 500;
+const URL_MAX: usize = 500;
+
+/// Check the editor's input; the parsed post or the problems by field.
+fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let title = form.title.trim().to_string();
+    if title.is_empty() {
+        errors.add("title", "err-title-empty");
+    } else if title.chars().count() > content::TITLE_MAX {
+        errors.add("title", "err-title-long");
+    } else if title.chars().any(char::is_control) {
+        errors.add("title", "err-title-chars");
+    }
+    let slug = form.slug.trim().to_lowercase();
+    let slug = if slug.is_empty() {
+        None
+    } else if slug.chars().count() > slug::MAX_CHARS || !slug::is_valid(&slug) {
+        errors.add("slug", "err-slug-invalid");
+        None
+    } else {
+        Some(slug)
+    };
+    if form.body.trim().is_empty() {
+        errors.add("body", "err-body-empty");
+    } else if form.body.chars().count() > content::BODY_MAX {
+        errors.add("body", "err-body-long");
+    }
+    if form.excerpt.chars().count() > EXCERPT_MAX {
+        errors.add("excerpt", "err-excerpt-long");
+    }
+    let cover = form.cover_url.trim().to_string();
+    if !cover.is_empty() {
+        let ok =
+            cover.len() <= URL_MAX && url::Url::parse(&cover).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !ok {
+            errors.add("cover_url", "err-url-invalid");
+        }
+    }
+    let tags = match tags::parse_list(&form.tags) {
+        Ok(t) => t,
+        Err(k) => {
+            errors.add("tags", k);
+            Vec::new()
+        }
+    };
+    let publish = match form.status.as_str() {
+        "published" => true,
+        "draft" | "" => false,
+        _ => {
+            errors.add("status", "err-status");
+            false
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(PostInput {
+        title,
+        slug,
+        body_md: form.body.clone(),
+        excerpt_md: form.excerpt.trim().to_string(),
+        cover_url: cover,
+        tags,
+        publish,
+        comments_enabled: form.comments_enabled.is_some(),
+    })
+}
+
+/// The blog the viewer may write in, by slug, or 403/404.
+async fn writable_blog(ctx: &PageCtx, state: &web::Data<AppState>, slug: String) -> AppResult<Blog> {
+    ctx.require_user()?;
+    let viewer = ctx.viewer();
+    crate::db::run(&state.pool, move |conn| {
+        let blog = queries::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(conn, &viewer)?;
+        let facts = blog.facts(viewer_is_author(conn, &guard, blog.id)?);
+        if guard.can_write_in(&facts) { Ok(blog) } else { Err(AppError::Forbidden) }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct WriteQuery {
+    blog: Option<String>,
+}
+
+/// `/write`: a new post. Without `?blog=`, the user's own blog (or the only one they may write in).
+pub async fn new_post_form(ctx: Ctx, state: web::Data<AppState>, q: web::Query<WriteQuery>) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    let slug = match q.blog.clone() {
+        Some(s) => s,
+        None => {
+            let uid = user.id;
+            let own = crate::db::run(&state.pool, move |conn| Ok(queries::owned_blog(conn, uid)?)).await?;
+            own.map(|b| b.slug).ok_or(AppError::Forbidden)?
+        }
+    };
+    let blog = writable_blog(&ctx, &state, slug).await?;
+    let form = PostForm {
+        blog: blog.slug.clone(),
+        comments_enabled: Some("on".into()),
+        status: "published".into(),
+        ..Default::default()
+    };
+    render(&EditorPage {
+        meta: Meta::new(ctx.t("editor-new-title"), "/write").noindex(),
+        ctx: &ctx,
+        blog,
+        form,
+        errors: FieldErrors::default(),
+        preview: None,
+        action_url: "/write".into(),
+        post_path: None,
+        is_new: true,
+    })
+}
+
+pub async fn create_post(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<PostForm>,
+) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    let blog = writable_blog(&ctx, &state, form.blog.clone()).await?;
+    let page = |form: PostForm, errors: FieldErrors, preview: Option<SafeHtml>| EditorPage {
+        meta: Meta::new(ctx.t("editor-new-title"), "/write").noindex(),
+        ctx: &ctx,
+        blog: blog.clone(),
+        form,
+        errors,
+        preview,
+        action_url: "/write".into(),
+        post_path: None,
+        is_new: true,
+    };
+    if form.action == "preview" {
+        let preview = markdown::render(&form.body);
+        return render(&page(form, FieldErrors::default(), Some(preview)));
+    }
+    let input = match check_post(&form) {
+        Ok(i) => i,
+        Err(errors) => return render_invalid(&page(form, errors, None)),
+    };
+    let base = state.settings.base_url.clone();
+    let (b, viewer) = (blog.clone(), ctx.viewer());
+    let id = crate::db::run_write(&state.pool, move |tx| {
+        // Still allowed now (authorship or role may have changed since the form was opened)?
+        let guard = Guard::load(tx, &viewer)?;
+        if !guard.can_write_in(&b.facts(viewer_is_author(tx, &guard, b.id)?)) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(queries::create_post(tx, &b, user.id, &input, &base)?)
+    })
+    .await?;
+    let post = load_post(&state, id).await?;
+    Ok(redirect(&post.card.path))
+}
+
+fn form_from_post(post: &PostPage, tags: String) -> PostForm {
+    PostForm {
+        blog: post.blog.slug.clone(),
+        title: post.card.title.clone(),
+        slug: post.slug.clone(),
+        body: post.content.body_md.clone(),
+        excerpt: post.excerpt_md.clone(),
+        cover_url: post.card.cover_url.clone(),
+        tags,
+        status: if post.card.is_draft { "draft".into() } else { "published".into() },
+        comments_enabled: post.comments_enabled().then(|| "on".to_string()),
+        action: String::new(),
+    }
+}
+
+/// A post the viewer may edit (with its tags for the form), or 403/404.
+async fn editable_post(ctx: &PageCtx, state: &web::Data<AppState>, id: i64) -> AppResult<(PostPage, String)> {
+    ctx.require_user()?;
+    let viewer = ctx.viewer();
+    crate::db::run(&state.pool, move |conn| {
+        let post = queries::post_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(conn, &viewer)?;
+        let rights = post_rights(conn, &guard, &post)?;
+        if !rights.read {
+            return Err(AppError::NotFound);
+        }
+        if !rights.edit {
+            return Err(AppError::Forbidden);
+        }
+        let tags = tags::field_value(conn, id)?;
+        Ok((post, tags))
+    })
+    .await
+}
+
+pub async fn edit_post_form(ctx: Ctx, state: web::Data<AppState>, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (post, tags) = editable_post(&ctx, &state, id).await?;
+    let form = form_from_post(&post, tags);
+    render(&EditorPage {
+        meta: Meta::new(
+            ctx.ta("editor-edit-title", &[("title", post.card.title.clone())]),
+            format!("/posts/{id}/edit"),
+        )
+        .noindex(),
+        ctx: &ctx,
+        blog: post.blog.clone(),
+        form,
+        errors: FieldErrors::default(),
+        preview: None,
+        action_url: format!("/posts/{id}/edit"),
+        post_path: Some(post.card.path.clone()),
+        is_new: false,
+    })
+}
+
+pub async fn update_post(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<PostForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (post, _) = editable_post(&ctx, &state, id).await?;
+    let page = |form: PostForm, errors: FieldErrors, preview: Option<SafeHtml>| EditorPage {
+        meta: Meta::new(
+            ctx.ta("editor-edit-title", &[("title", post.card.title.clone())]),
+            format!("/posts/{id}/edit"),
+        )
+        .noindex(),
+        ctx: &ctx,
+        blog: post.blog.clone(),
+        form,
+        errors,
+        preview,
+        action_url: format!("/posts/{id}/edit"),
+        post_path: Some(post.card.path.clone()),
+        is_new: false,
+    };
+    if form.action == "preview" {
+        let preview = markdown::render(&form.body);
+        return render(&page(form, FieldErrors::default(), Some(preview)));
+    }
+    let input = match check_post(&form) {
+        Ok(i) => i,
+        Err(errors) => return render_invalid(&page(form, errors, None)),
+    };
+    let (base, viewer) = (state.settings.base_url.clone(), ctx.viewer());
+    crate::db::run_write(&state.pool, move |tx| {
+        // Read again under the lock: the check and the change see the same post and rights.
+        crate::content::lock(tx, id)?;
+        let post = queries::post_by_id(tx, id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(tx, &viewer)?;
+        if !post_rights(tx, &guard, &post)?.edit {
+            return Err(AppError::Forbidden);
+        }
+        Ok(queries::update_post(tx, &post, &input, &base)?)
+    })
+    .await?;
+    let post = load_post(&state, id).await?;
+    Ok(redirect(&post.card.path))
+}
+
+pub async fn delete_post(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let viewer = ctx.viewer();
+    // A second delete (a double click, two tabs) finds the post gone and ends where the first did.
+    let blog_path = crate::db::run_write(&state.pool, move |tx| {
+        crate::content::lock(tx, id)?;
+        let Some(post) = queries::post_by_id(tx, id)? else {
+            return Ok(queries::blog_of_post(tx, id)?.map(|b| b.path()));
+        };
+        let guard = Guard::load(tx, &viewer)?;
+        let rights = post_rights(tx, &guard, &post)?;
+        if !rights.read {
+            return Err(AppError::NotFound);
+        }
+        if !rights.delete {
+            return Err(AppError::Forbidden);
+        }
+        queries::delete_post(tx, id)?;
+        Ok(Some(post.blog.path()))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(redirect(&blog_path))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmptyForm {}

@@ -1,0 +1,34 @@
+//! The blog post as a content kind.
+
+use std::collections::HashMap;
+
+use diesel::QueryResult;
+
+use crate::content::kind::ContentKind;
+use crate::db::DbConn;
+
+pub struct PostKind;
+
+pub static POST: PostKind = PostKind;
+
+impl ContentKind for PostKind {
+    fn kind(&self) -> &'static str {
+        super::KIND_POST
+    }
+
+    fn label_key(&self) -> &'static str {
+        "search-kind-post"
+    }
+
+    fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        super::queries::paths(conn, ids)
+    }
+
+    fn permalink(&self, id: i64) -> String {
+        format!("/posts/{id}")
+    }
+
+    fn resolve(&self, conn: &mut DbConn, segments: &[String]) -> QueryResult<Option<i64>> {
+        super::queries::post_at(conn, segments)
+    }
+}

@@ -1,0 +1,328 @@
+//! Blog pages: the directory, each blog, a post with its comments (and the comment form's post),
+//! and the permalinks.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::queries::{self, BlogSummary, BlogrollLink, PostFilter, SlugLookup};
+use super::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard, PostPage};
+use crate::accounts::AuthorView;
+use crate::content::comments::{self, CommentView};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::policy::{Guard, Place};
+use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, PageQuery, Pager, redirect, render, render_invalid};
+
+pub const PER_PAGE: i64 = 10;
+
+// ---------------------------------------------------------------- directory
+
+#[derive(Template)]
+#[template(path = "blogs/directory.html")]
+struct DirectoryPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    /// (catalog key of the heading, blogs)
+    sections: Vec<(&'static str, Vec<BlogSummary>)>,
+}
+
+pub async fn directory(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let (enterprise, staff, community) = crate::db::run(&state.pool, |conn| {
+        Ok((
+            queries::directory(conn, KIND_ENTERPRISE)?,
+            queries::directory(conn, KIND_STAFF)?,
+            queries::directory(conn, KIND_COMMUNITY)?,
+        ))
+    })
+    .await?;
+    render(&DirectoryPage {
+        meta: Meta::new(ctx.t("directory-title"), "/blogs")
+            .description(ctx.t("directory-intro"))
+            .feed(ctx.t("feed-all-posts"), "/feed"),
+        ctx: &ctx,
+        sections: vec![
+            ("blog-kind-enterprise", enterprise),
+            ("directory-staff", staff),
+            ("directory-community", community),
+        ],
+    })
+}
+
+// ---------------------------------------------------------------- a blog
+
+#[derive(Template)]
+#[template(path = "blogs/blog.html")]
+struct BlogPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    blog: Blog,
+    authors: Vec<AuthorView>,
+    blogroll: Vec<BlogrollLink>,
+    posts: Vec<PostCard>,
+    pager: Pager,
+    can_write: bool,
+    can_manage: bool,
+}
+
+/// Is the viewer one of the blog's authors now?
+pub fn viewer_is_author(conn: &mut DbConn, guard: &Guard, blog_id: i64) -> AppResult<bool> {
+    Ok(match guard.user_id() {
+        Some(u) => queries::is_author(conn, blog_id, u)?,
+        None => false,
+    })
+}
+
+async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, blog: Blog, page: i64) -> AppResult<HttpResponse> {
+    let viewer = ctx.viewer();
+    let b = blog.clone();
+    let (authors, blogroll, (posts, total), can_write, can_manage) = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let facts = b.facts(viewer_is_author(conn, &guard, b.id)?);
+        let filter = PostFilter { blog_id: Some(b.id), drafts_of: guard.user_id(), ..Default::default() };
+        Ok((
+            queries::authors(conn, b.id)?,
+            queries::blogroll(conn, b.id)?,
+            queries::list_posts(conn, &guard, &filter, page, PER_PAGE)?,
+            guard.can_write_in(&facts),
+            guard.can_manage_blog(&facts),
+        ))
+    })
+    .await?;
+    let path = blog.path();
+    let meta = Meta::new(blog.title.clone(), if page > 1 { format!("{path}?page={page}") } else { path.clone() })
+        .description(if blog.description.is_empty() { ctx.t(blog.kind_key()) } else { blog.description.clone() })
+        .feed(blog.title.clone(), &blog.feed_base());
+    render(&BlogPage {
+        can_write,
+        can_manage,
+        pager: Pager::new(&format!("{path}?"), page, total, PER_PAGE),
+        meta,
+        ctx,
+        blog,
+        authors,
+        blogroll,
+        posts,
+    })
+}
+
+pub async fn load_blog(state: &web::Data<AppState>, slug: String) -> AppResult<Blog> {
+    crate::db::run(&state.pool, move |conn| queries::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await
+}
+
+pub async fn load_enterprise(state: &web::Data<AppState>) -> AppResult<Blog> {
+    crate::db::run(&state.pool, |conn| Ok(queries::enterprise_blog(conn)?)).await
+}
+
+pub async fn enterprise_blog(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let blog = load_enterprise(&state).await?;
+    show_blog(&ctx, &state, blog, q.number()).await
+}
+
+pub async fn blog(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let blog = load_blog(&state, path.into_inner()).await?;
+    if blog.is_enterprise() {
+        return Ok(HttpResponse::MovedPermanently().insert_header(("Location", "/blog")).finish());
+    }
+    show_blog(&ctx, &state, blog, q.number()).await
+}
+
+// ---------------------------------------------------------------- a post
+
+/// What the viewer may do with a post, decided by the policy.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PostRights {
+    pub read: bool,
+    pub edit: bool,
+    pub delete: bool,
+    pub comment: bool,
+    pub hide: bool,
+}
+
+pub fn post_rights(conn: &mut DbConn, guard: &Guard, post: &PostPage) -> AppResult<PostRights> {
+    let blog = post.blog.facts(viewer_is_author(conn, guard, post.blog.id)?);
+    let facts = post.facts();
+    Ok(PostRights {
+        read: guard.can_read(&facts, Place::Blog(&blog)),
+        edit: guard.can_edit_post(&facts, &blog),
+        delete: guard.can_delete_post(&facts, &blog),
+        comment: guard.can_comment(&facts, post.comments_enabled()),
+        hide: guard.can_hide(&facts),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CommentForm {
+    pub body: String,
+    pub parent: Option<i64>,
+}
+
+impl CommentForm {
+    /// Was this form a reply to comment `id` (so its text goes back into that reply box)?
+    pub fn replying_to(&self, id: impl crate::web::context::Number) -> bool {
+        self.parent == Some(id.number())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "blogs/post.html")]
+struct PostTemplate<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    post: PostPage,
+    comments: Vec<CommentView>,
+    cited_by: Vec<PostCard>,
+    rights: PostRights,
+    comment_form: CommentForm,
+    comment_error: String,
+}
+
+/// A post the viewer may read, or 404.
+async fn readable_post(
+    state: &web::Data<AppState>,
+    ctx: &PageCtx,
+    post: PostPage,
+) -> AppResult<(PostPage, PostRights)> {
+    let viewer = ctx.viewer();
+    crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let rights = post_rights(conn, &guard, &post)?;
+        if rights.read { Ok((post, rights)) } else { Err(AppError::NotFound) }
+    })
+    .await
+}
+
+async fn render_post(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    post: PostPage,
+    rights: PostRights,
+    comment_form: CommentForm,
+    comment_error: String,
+) -> AppResult<HttpResponse> {
+    let viewer = ctx.viewer();
+    let edit_minutes = state.settings.comment_edit_minutes;
+    let id = post.card.id;
+    let (comments, cited_by) = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
+        let citing = crate::content::citations::citing(conn, &guard, id)?;
+        let cited_by = if citing.is_empty() {
+            Vec::new()
+        } else {
+            queries::list_posts(conn, &guard, &PostFilter { ids: Some(citing), ..Default::default() }, 1, 50)?.0
+        };
+        Ok((comments, cited_by))
+    })
+    .await?;
+    let mut meta = Meta::new(post.card.title.clone(), post.card.path.clone()).description(post.card.excerpt.clone());
+    meta.og_type = "article";
+    meta.og_image = post.card.cover_url.clone();
+    meta = meta.feed(
+        ctx.ta("feed-comments-on", &[("title", post.card.title.clone())]),
+        &format!("/posts/{}/comments", post.card.id),
+    );
+    meta = meta.feed(post.blog.title.clone(), &post.blog.feed_base());
+    if !post.content.live {
+        meta = meta.noindex();
+    }
+    let page = PostTemplate {
+        rights,
+        ctx,
+        meta,
+        post,
+        comments,
+        cited_by,
+        comment_form,
+        comment_error: comment_error.clone(),
+    };
+    if comment_error.is_empty() { render(&page) } else { render_invalid(&page) }
+}
+
+async fn show_post(ctx: &PageCtx, state: &web::Data<AppState>, blog: Blog, slug: String) -> AppResult<HttpResponse> {
+    let found = crate::db::run(&state.pool, move |conn| Ok(queries::post_by_slug(conn, blog.id, &slug)?)).await?;
+    match found {
+        SlugLookup::Found(post) => {
+            let (post, rights) = readable_post(state, ctx, *post).await?;
+            render_post(ctx, state, post, rights, CommentForm::default(), String::new()).await
+        }
+        SlugLookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header(("Location", to)).finish()),
+        SlugLookup::Missing => Err(AppError::NotFound),
+    }
+}
+
+pub async fn enterprise_post(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let blog = load_enterprise(&state).await?;
+    show_post(&ctx, &state, blog, path.into_inner()).await
+}
+
+pub async fn post(ctx: Ctx, state: web::Data<AppState>, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+    let (blog_slug, post_slug) = path.into_inner();
+    let blog = load_blog(&state, blog_slug).await?;
+    if blog.is_enterprise() {
+        let to = super::post_path(KIND_ENTERPRISE, &blog.slug, &post_slug);
+        return Ok(HttpResponse::MovedPermanently().insert_header(("Location", to)).finish());
+    }
+    show_post(&ctx, &state, blog, post_slug).await
+}
+
+pub async fn load_post(state: &web::Data<AppState>, id: i64) -> AppResult<PostPage> {
+    crate::db::run(&state.pool, move |conn| queries::post_by_id(conn, id)?.ok_or(AppError::NotFound)).await
+}
+
+/// `/posts/{id}`: the permalink that survives slug changes (feeds use it as the entry id).
+pub async fn permalink(ctx: Ctx, state: web::Data<AppState>, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    let post = load_post(&state, path.into_inner()).await?;
+    let (post, _) = readable_post(&state, &ctx, post).await?;
+    Ok(HttpResponse::MovedPermanently().insert_header(("Location", post.card.path)).finish())
+}
+
+/// `POST /posts/{id}/comments`: a comment (or a reply to one). A problem shows the post again
+/// with the text kept.
+pub async fn add_comment(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    let post = load_post(&state, path.into_inner()).await?;
+    let (post, rights) = readable_post(&state, &ctx, post).await?;
+    if !post.content.live {
+        return Err(AppError::NotFound);
+    }
+    if !post.comments_enabled() {
+        return render_post(&ctx, &state, post, rights, form, ctx.t("err-comments-closed")).await;
+    }
+    if let Some(key) = comments::check_body(&form.body) {
+        return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
+    }
+    let (post_id, parent, body, viewer) = (post.card.id, form.parent, form.body.clone(), ctx.viewer());
+    let created = crate::db::run_write(&state.pool, move |tx| {
+        // Checked again under the lock: the post may have been closed or deleted meanwhile.
+        let subject = crate::content::lock(tx, post_id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::load(tx, &viewer)?;
+        if !guard.can_comment(&subject.facts(), subject.comments_open) {
+            return Ok(None);
+        }
+        Ok(Some(comments::create(tx, &subject, parent, user_id, &body)?))
+    })
+    .await?;
+    match created {
+        Some(id) => Ok(redirect(&format!("{}#c{id}", post.card.path))),
+        None => {
+            let post = load_post(&state, post_id).await?;
+            render_post(&ctx, &state, post, rights, form, ctx.t("err-comments-closed")).await
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! A blog's settings: title, description, blogroll, and (for the enterprise blog) its authors.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::Blog;
+use super::pages::{load_blog, viewer_is_author};
+use super::queries;
+use crate::accounts::AuthorView;
+use crate::error::{AppError, AppResult};
+use crate::policy::Guard;
+use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
+
+const URL_MAX: usize = 500;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BlogSettingsForm {
+    pub title: String,
+    pub description: String,
+    pub blogroll: String,
+}
+
+#[derive(Template)]
+#[template(path = "blogs/settings.html")]
+struct BlogSettingsPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    blog: Blog,
+    form: BlogSettingsForm,
+    errors: FieldErrors,
+    authors: Vec<AuthorView>,
+    author_error: String,
+    author_input: String,
+    notice: String,
+}
+
+const BLOG_TITLE_MAX: usize = 100;
+const BLOG_DESCRIPTION_MAX: usize = 500;
+const BLOGROLL_MAX: usize = 50;
+
+/// Blogroll lines: `Title | https://url` or `Title | /blogs/someone`.
+fn parse_blogroll(text: &str) -> Result<Vec<(String, String)>, &'static str> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (title, url) = line.rsplit_once('|').ok_or("err-blogroll-line")?;
+        let (title, url) = (title.trim(), url.trim());
+        if title.is_empty() || title.chars().count() > 100 {
+            return Err("err-blogroll-line");
+        }
+        let valid_url = if url.starts_with('/') {
+            !url.starts_with("//")
+        } else {
+            url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        };
+        if !valid_url || url.len() > URL_MAX {
+            return Err("err-blogroll-url");
+        }
+        out.push((title.to_string(), url.to_string()));
+    }
+    if out.len() > BLOGROLL_MAX {
+        return Err("err-blogroll-many");
+    }
+    Ok(out)
+}
+
+/// The blog at a slug, if the viewer may manage it (else 403).
+async fn managed_blog(ctx: &PageCtx, state: &web::Data<AppState>, slug: String) -> AppResult<Blog> {
+    ctx.require_user()?;
+    let blog = load_blog(state, slug).await?;
+    let (b, viewer) = (blog.clone(), ctx.viewer());
+    let allowed = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        Ok(guard.can_manage_blog(&b.facts(viewer_is_author(conn, &guard, b.id)?)))
+    })
+    .await?;
+    if allowed { Ok(blog) } else { Err(AppError::Forbidden) }
+}
+
+/// What the settings page shows besides the blog: the submitted form (if any) and messages.
+#[derive(Default)]
+struct SettingsState {
+    form: Option<BlogSettingsForm>,
+    errors: FieldErrors,
+    author_error: String,
+    author_input: String,
+    notice: String,
+}
+
+async fn settings_page<'a>(
+    ctx: &'a PageCtx,
+    state: &web::Data<AppState>,
+    blog: Blog,
+    st: SettingsState,
+) -> AppResult<BlogSettingsPage<'a>> {
+    let SettingsState { form, errors, author_error, author_input, notice } = st;
+    let id = blog.id;
+    let (authors, blogroll) =
+        crate::db::run(&state.pool, move |conn| Ok((queries::authors(conn, id)?, queries::blogroll(conn, id)?)))
+            .await?;
+    let form = form.unwrap_or_else(|| BlogSettingsForm {
+        title: blog.title.clone(),
+        description: blog.description.clone(),
+        blogroll: blogroll.iter().map(|l| format!("{} | {}", l.title, l.url)).collect::<Vec<_>>().join("\n"),
+    });
+    Ok(BlogSettingsPage {
+        meta: Meta::new(
+            ctx.ta("blog-settings-title", &[("title", blog.title.clone())]),
+            format!("/manage/blogs/{}", crate::web::path_segment(&blog.slug)),
+        )
+        .noindex(),
+        ctx,
+        blog,
+        form,
+        errors,
+        authors,
+        author_error,
+        author_input,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn blog_settings_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<SavedQuery>,
+) -> AppResult<HttpResponse> {
+    let blog = managed_blog(&ctx, &state, path.into_inner()).await?;
+    let notice = if q.saved.is_some() { ctx.t("settings-saved") } else { String::new() };
+    render(&settings_page(&ctx, &state, blog, SettingsState { notice, ..Default::default() }).await?)
+}
+
+pub async fn save_blog_settings(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<BlogSettingsForm>,
+) -> AppResult<HttpResponse> {
+    let blog = managed_blog(&ctx, &state, path.into_inner()).await?;
+    let mut errors = FieldErrors::default();
+    let title = form.title.trim().to_string();
+    if title.is_empty() {
+        errors.add("title", "err-blog-title-empty");
+    } else if title.chars().count() > BLOG_TITLE_MAX {
+        errors.add("title", "err-blog-title-long");
+    }
+    if form.description.chars().count() > BLOG_DESCRIPTION_MAX {
+        errors.add("description", "err-description-long");
+    }
+    let links = parse_blogroll(&form.blogroll).map_err(|k| errors.add("blogroll", k)).ok();
+    let Some(links) = links.filter(|_| errors.is_empty()) else {
+        return render_invalid(
+            &settings_page(&ctx, &state, blog, SettingsState { form: Some(form), errors, ..Default::default() })
+                .await?,
+        );
+    };
+    let (id, description) = (blog.id, form.description.trim().to_string());
+    crate::db::run_write(&state.pool, move |tx| {
+        queries::update_blog(tx, id, &title, &description)?;
+        Ok(queries::set_blogroll(tx, id, &links)?)
+    })
+    .await?;
+    Ok(redirect(&format!("/manage/blogs/{}?saved=1", crate::web::path_segment(&blog.slug))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuthorForm {
+    pub username: String,
+}
+
+/// Enterprise blog: an admin authorises an employee as an author.
+pub async fn add_author(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<AuthorForm>,
+) -> AppResult<HttpResponse> {
+    let blog = managed_blog(&ctx, &state, path.into_inner()).await?;
+    let key = form.username.trim().to_lowercase();
+    let blog_id = blog.id;
+    let result = crate::db::run_write(&state.pool, move |tx| {
+        let Some(user) = crate::accounts::queries::find_by_key(tx, &key)? else {
+            return Ok(Err("err-author-unknown"));
+        };
+        if !user.roles().is_staff() {
+            return Ok(Err("err-author-not-staff"));
+        }
+        queries::add_author(tx, blog_id, user.id)?;
+        Ok(Ok(()))
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!("/manage/blogs/{}?saved=1", crate::web::path_segment(&blog.slug)))),
+        Err(key) => {
+            let msg = ctx.t(key);
+            render_invalid(
+                &settings_page(
+                    &ctx,
+                    &state,
+                    blog,
+                    SettingsState { author_error: msg, author_input: form.username, ..Default::default() },
+                )
+                .await?,
+            )
+        }
+    }
+}
+
+pub async fn remove_author(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<AuthorForm>,
+) -> AppResult<HttpResponse> {
+    let blog = managed_blog(&ctx, &state, path.into_inner()).await?;
+    let key = form.username.trim().to_lowercase();
+    let blog_id = blog.id;
+    crate::db::run_write(&state.pool, move |tx| {
+        if let Some(user) = crate::accounts::queries::find_by_key(tx, &key)? {
+            queries::remove_author(tx, blog_id, user.id)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(redirect(&format!("/manage/blogs/{}?saved=1", crate::web::path_segment(&blog.slug))))
+}

@@ -1,0 +1,60 @@
+//! Likes on any content: one per member, counted on the content row in the same unit of work.
+
+use diesel::prelude::*;
+
+use crate::db::schema::{contents, likes};
+use crate::db::{DbConn, Tx, ignore_duplicate};
+use crate::policy::Guard;
+
+/// Like or unlike. The count moves only when the like row really appeared or went away, so a
+/// repeated or concurrent request cannot count twice.
+pub fn set_like(tx: &mut Tx<'_>, content_id: i64, user_id: i64, like: bool) -> QueryResult<()> {
+    let changed = if like {
+        ignore_duplicate(tx, |conn| {
+            diesel::insert_into(likes::table)
+                .values((
+                    likes::content_id.eq(content_id),
+                    likes::user_id.eq(user_id),
+                    likes::created_at.eq(crate::now()),
+                ))
+                .execute(conn)
+        })?
+    } else {
+        diesel::delete(likes::table.filter(likes::content_id.eq(content_id)).filter(likes::user_id.eq(user_id)))
+            .execute(tx.conn())?
+    };
+    if changed > 0 {
+        let delta = if like { 1 } else { -1 };
+        diesel::update(contents::table.find(content_id))
+            .set(contents::like_count.eq(contents::like_count + delta))
+            .execute(tx.conn())?;
+    }
+    Ok(())
+}
+
+pub fn has_liked(conn: &mut DbConn, content_id: i64, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        likes::table.filter(likes::content_id.eq(content_id)).filter(likes::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Which of these pieces the user liked.
+pub fn liked_among(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    likes::table
+        .filter(likes::user_id.eq(user_id))
+        .filter(likes::content_id.eq_any(ids))
+        .select(likes::content_id)
+        .load(conn)
+}
+
+/// Likes a user received on what the viewer may read of theirs.
+pub fn received(conn: &mut DbConn, guard: &Guard, user_id: i64) -> QueryResult<i64> {
+    let sum: Option<i64> = contents::table
+        .filter(contents::author_id.eq(user_id))
+        .into_boxed()
+        .filter(guard.content_filter())
+        .select(diesel::dsl::sum(contents::like_count))
+        .first(conn)?;
+    Ok(sum.unwrap_or(0))
+}

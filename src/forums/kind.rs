@@ -1,0 +1,91 @@
+//! Forum topics and replies as content kinds.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::queries;
+use crate::content::Content;
+use crate::content::kind::ContentKind;
+use crate::db::schema::{boards, replies, topics};
+use crate::db::{DbConn, Tx};
+
+pub struct TopicKind;
+pub struct ReplyKind;
+
+pub static TOPIC: TopicKind = TopicKind;
+pub static REPLY: ReplyKind = ReplyKind;
+
+/// Paths of topics by id, in one query.
+pub fn topic_paths(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String, String)> = topics::table
+        .inner_join(boards::table)
+        .filter(topics::content_id.eq_any(ids))
+        .select((topics::content_id, topics::slug, boards::slug))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, slug, board)| (id, super::topic_path(&board, id, &slug))).collect())
+}
+
+impl ContentKind for TopicKind {
+    fn kind(&self) -> &'static str {
+        super::KIND_TOPIC
+    }
+
+    fn label_key(&self) -> &'static str {
+        "search-kind-topic"
+    }
+
+    fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        topic_paths(conn, ids)
+    }
+
+    fn permalink(&self, id: i64) -> String {
+        format!("/topics/{id}")
+    }
+
+    fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
+        tx.lock("topics", "content_id", c.id)?;
+        // Read with `deleted_at IS NULL`: a hidden topic is still there.
+        match queries::topic(tx, c.id)? {
+            Some(t) => queries::topic_visibility(tx, &t, visible),
+            None => Ok(()),
+        }
+    }
+}
+
+impl ContentKind for ReplyKind {
+    fn kind(&self) -> &'static str {
+        super::KIND_REPLY
+    }
+
+    fn label_key(&self) -> &'static str {
+        "search-kind-reply"
+    }
+
+    /// A reply's address is its topic's page that holds its position.
+    fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        let rows: Vec<(i64, i64, i32)> = replies::table
+            .filter(replies::content_id.eq_any(ids))
+            .select((replies::content_id, replies::topic_id, replies::position))
+            .load(conn)?;
+        let topics = topic_paths(conn, &rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, topic, position)| Some((id, super::reply_path(topics.get(&topic)?, id, position))))
+            .collect())
+    }
+
+    fn permalink(&self, id: i64) -> String {
+        format!("/replies/{id}")
+    }
+
+    fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
+        match c.parent_id {
+            Some(topic) => {
+                tx.lock("topics", "content_id", topic)?;
+                queries::reply_visibility(tx, topic, visible)
+            }
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Topic lists: a board, the home page, profiles, tag pages, ideas and feeds all use
+//! `select_topics` over boards the viewer may read.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::accounts::AuthorView;
+use crate::content;
+use crate::db::DbConn;
+use crate::db::schema::{content_tags, contents, topics, users};
+use crate::forums::{Board, TopicCard, topic_path};
+
+// ---------------------------------------------------------------- topic lists
+
+/// Which topics a board list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TopicFilter {
+    #[default]
+    All,
+    /// Questions without an accepted answer; other boards: topics without replies.
+    Unanswered,
+    Answered,
+}
+
+/// Where the next page starts: the last row's (last activity, id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: NaiveDateTime,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.at.and_utc().timestamp_micros(), self.id)
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (micros, id) = s.split_once('_')?;
+        let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+        Some(Cursor { at, id: id.parse().ok()? })
+    }
+}
+
+type CardRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    NaiveDateTime,
+    NaiveDateTime,
+    i32,
+    i64,
+    i32,
+    bool,
+    bool,
+    Option<i64>,
+    String,
+    String,
+    String,
+);
+
+/// Turn rows into cards, loading all their tags in one query.
+fn cards(conn: &mut DbConn, rows: Vec<CardRow>, boards: &[Board]) -> QueryResult<Vec<TopicCard>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut tags = content::tags::for_contents(conn, &ids)?;
+    let info: HashMap<i64, &Board> = boards.iter().map(|b| (b.id, b)).collect();
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                title,
+                excerpt,
+                slug,
+                board_id,
+                created_at,
+                last_activity_at,
+                reply_count,
+                view_count,
+                like_count,
+                pinned,
+                locked,
+                accepted,
+                username,
+                display_name,
+                roles,
+            )| {
+                let (board_slug, board_name, board_kind) = info
+                    .get(&board_id)
+                    .map(|b| (b.slug.as_str(), b.name.as_str(), b.kind.as_str()))
+                    .unwrap_or(("", "", ""));
+                TopicCard {
+                    id,
+                    title,
+                    path: topic_path(board_slug, id, &slug),
+                    excerpt,
+                    author: AuthorView::from_row(username, display_name, &roles),
+                    board_name: board_name.to_string(),
+                    board_path: format!("/forums/{}", crate::web::path_segment(board_slug)),
+                    created_at,
+                    last_activity_at,
+                    reply_count,
+                    view_count,
+                    like_count,
+                    pinned,
+                    locked,
+                    answered: accepted.is_some(),
+                    board_kind: board_kind.to_string(),
+                    tags: tags.remove(&id).unwrap_or_default(),
+                }
+            },
+        )
+        .collect())
+}
+
+/// Which topics a list shows. Every topic list (a board, the home page, profiles, tag pages,
+/// ideas, feeds) is this one query with different filters, and every list loads its tags in one
+/// more query.
+#[derive(Clone, Debug, Default)]
+pub struct TopicSelect {
+    pub board: Option<i64>,
+    /// Limit to boards the viewer may read (cross-board lists).
+    pub boards: Option<Vec<i64>>,
+    pub author: Option<i64>,
+    pub tag: Option<i64>,
+    pub ids: Option<Vec<i64>>,
+    pub pinned: Option<bool>,
+    /// Answered/unanswered; `questions` says which meaning (accepted answer or any reply).
+    pub filter: TopicFilter,
+    pub questions: bool,
+    /// Keyset position for newest-activity order.
+    pub after: Option<Cursor>,
+    /// Newest topics first (by id) instead of newest activity.
+    pub by_creation: bool,
+}
+
+impl TopicSelect {
+    /// Topics of one board.
+    pub fn board(board: &Board) -> Self {
+        TopicSelect { board: Some(board.id), questions: board.is_questions(), ..Default::default() }
+    }
+
+    /// Topics in any of these (readable) boards.
+    pub fn across(boards: &[Board]) -> Self {
+        TopicSelect { boards: Some(boards.iter().map(|b| b.id).collect()), ..Default::default() }
+    }
+}
+
+/// Select topic cards. Newest activity first is keyset-paged: the query walks the
+/// (board, visible, pinned, last_activity_at, id) index and never counts or skips rows.
+pub fn select_topics(
+    conn: &mut DbConn,
+    boards_known: &[Board],
+    sel: &TopicSelect,
+    limit: i64,
+) -> QueryResult<Vec<TopicCard>> {
+    let mut q = topics::table
+        .inner_join(contents::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .filter(topics::visible.eq(true))
+        .into_boxed();
+    if let Some(b) = sel.board {
+        q = q.filter(topics::board_id.eq(b));
+    }
+    if let Some(bs) = &sel.boards {
+        q = q.filter(topics::board_id.eq_any(bs.clone()));
+    }
+    if let Some(a) = sel.author {
+        q = q.filter(contents::author_id.eq(a));
+    }
+    if let Some(ids) = &sel.ids {
+        q = q.filter(topics::content_id.eq_any(ids.clone()));
+    }
+    if let Some(p) = sel.pinned {
+        q = q.filter(topics::pinned.eq(p));
+    }
+    q = match (sel.filter, sel.questions) {
+        (TopicFilter::All, _) => q,
+        (TopicFilter::Unanswered, true) => q.filter(topics::accepted_reply_id.is_null()),
+        (TopicFilter::Answered, true) => q.filter(topics::accepted_reply_id.is_not_null()),
+        (TopicFilter::Unanswered, false) => q.filter(topics::reply_count.eq(0)),
+        (TopicFilter::Answered, false) => q.filter(topics::reply_count.gt(0)),
+    };
+    if let Some(t) = sel.tag {
+        q = q.filter(
+            topics::content_id
+                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
+        );
+    }
+    if let Some(c) = sel.after {
+        // The `<=` bound is what lets SQLite walk the index from the cursor on; the OR alone
+        // (with bound parameters) made it scan from the newest topic down: 14 ms at 90,000 deep.
+        q = q.filter(topics::last_activity_at.le(c.at)).filter(
+            topics::last_activity_at.lt(c.at).or(topics::last_activity_at.eq(c.at).and(topics::content_id.lt(c.id))),
+        );
+    }
+    q = if sel.by_creation {
+        q.order(topics::content_id.desc())
+    } else {
+        q.order((topics::last_activity_at.desc(), topics::content_id.desc()))
+    };
+    let rows: Vec<CardRow> = q
+        .limit(limit)
+        .select((
+            topics::content_id,
+            contents::title,
+            contents::excerpt,
+            topics::slug,
+            topics::board_id,
+            contents::created_at,
+            topics::last_activity_at,
+            topics::reply_count,
+            topics::view_count,
+            contents::like_count,
+            topics::pinned,
+            topics::locked,
+            topics::accepted_reply_id,
+            users::username,
+            users::display_name,
+            users::roles,
+        ))
+        .load(conn)?;
+    cards(conn, rows, boards_known)
+}
+
+/// Cards for topics of one board, in the order of `ids`.
+pub fn cards_for_ids(conn: &mut DbConn, board: &Board, ids: &[i64]) -> QueryResult<Vec<TopicCard>> {
+    let sel = TopicSelect { ids: Some(ids.to_vec()), ..TopicSelect::board(board) };
+    let mut out = select_topics(conn, std::slice::from_ref(board), &sel, ids.len() as i64)?;
+    out.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
+    Ok(out)
+}

@@ -1,0 +1,20 @@
+//! The content kinds this site knows, in one list. Adding a kind: a module that implements
+//! `content::kind::ContentKind`, and one line here.
+
+use std::sync::LazyLock;
+
+use crate::content::kind::Registry;
+
+static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+    Registry::new(vec![
+        &crate::blogs::kind::POST,
+        &crate::content::comments::COMMENT,
+        &crate::forums::kind::TOPIC,
+        &crate::forums::kind::REPLY,
+        &crate::forums::reviews::RESPONSE,
+    ])
+});
+
+pub fn registry() -> &'static Registry {
+    &REGISTRY
+}
