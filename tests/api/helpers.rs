@@ -335,6 +335,17 @@ impl TestApp {
         plaza::db::write(&mut conn, |tx| plaza::forums::queries::create_board(tx, &input)).expect("create board")
     }
 
+    /// One number from a query written for both backends (`SELECT … AS n`).
+    pub fn number(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.conn();
+        diesel::sql_query(sql).get_result::<N>(&mut conn).unwrap_or_else(|e| panic!("{sql}: {e}")).n
+    }
+
     /// Count rows of a table.
     pub fn count(&self, table: &str) -> i64 {
         #[derive(QueryableByName)]

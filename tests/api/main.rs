@@ -8,6 +8,8 @@ mod accounts;
 mod admin;
 mod blogs;
 mod comments;
+mod concurrency;
+mod confidentiality;
 mod feeds;
 mod forums;
 mod helpers;

@@ -1,0 +1,224 @@
+//! Concurrency: many requests at once, then every acknowledged write is there exactly once and
+//! every counter equals the real count. Repeated and simultaneous submits of the same action
+//! change nothing twice and answer like the first.
+
+use futures_util::future::join_all;
+use plaza::accounts::Role;
+
+use crate::helpers::{Browser, TestApp, publish, reply, spawn, start_topic};
+
+/// Counters kept in rows against the rows they count. Every query returns 0 when all agree.
+const CONSISTENCY: &[(&str, &str)] = &[
+    (
+        "topics.reply_count",
+        "SELECT COUNT(*) AS n FROM topics t WHERE t.reply_count <> (SELECT COUNT(*) FROM replies r \
+         JOIN contents c ON c.id = r.content_id WHERE r.topic_id = t.content_id AND c.deleted_at IS NULL \
+         AND c.hidden_at IS NULL)",
+    ),
+    (
+        "topics.last_position",
+        "SELECT COUNT(*) AS n FROM topics t WHERE t.last_position <> (SELECT COALESCE(MAX(position), 0) \
+         FROM replies r WHERE r.topic_id = t.content_id)",
+    ),
+    (
+        "reply positions gap-free",
+        "SELECT COUNT(*) AS n FROM topics t WHERE t.last_position <> (SELECT COUNT(*) FROM replies r \
+         WHERE r.topic_id = t.content_id)",
+    ),
+    (
+        "boards.topic_count",
+        "SELECT COUNT(*) AS n FROM boards b WHERE b.topic_count <> (SELECT COUNT(*) FROM topics t \
+         WHERE t.board_id = b.id AND t.visible)",
+    ),
+    (
+        "boards.post_count",
+        "SELECT COUNT(*) AS n FROM boards b WHERE b.post_count <> (SELECT COUNT(*) + COALESCE(SUM(t.reply_count), 0) \
+         FROM topics t WHERE t.board_id = b.id AND t.visible)",
+    ),
+    (
+        "contents.like_count",
+        "SELECT COUNT(*) AS n FROM contents c WHERE c.like_count <> (SELECT COUNT(*) FROM likes l WHERE l.content_id = c.id)",
+    ),
+    (
+        "contents.comment_count",
+        "SELECT COUNT(*) AS n FROM contents p WHERE p.kind = 'post' AND p.comment_count <> (SELECT COUNT(*) \
+         FROM contents c WHERE c.parent_id = p.id AND c.kind = 'comment' AND c.deleted_at IS NULL AND c.hidden_at IS NULL)",
+    ),
+    (
+        "ideas.vote_count",
+        "SELECT COUNT(*) AS n FROM ideas i WHERE i.vote_count <> (SELECT COUNT(*) FROM idea_votes v WHERE v.topic_id = i.topic_id)",
+    ),
+    (
+        "products.review_count",
+        "SELECT COUNT(*) AS n FROM products p WHERE p.review_count <> (SELECT COUNT(*) FROM reviews r \
+         JOIN topics t ON t.content_id = r.topic_id WHERE r.product_id = p.id AND t.visible)",
+    ),
+    (
+        "products.rating_sum",
+        "SELECT COUNT(*) AS n FROM products p WHERE p.rating_sum <> (SELECT COALESCE(SUM(r.rating), 0) FROM reviews r \
+         JOIN topics t ON t.content_id = r.topic_id WHERE r.product_id = p.id AND t.visible)",
+    ),
+    ("negative counters", "SELECT COUNT(*) AS n FROM boards WHERE topic_count < 0 OR post_count < 0"),
+];
+
+pub fn assert_consistent(app: &TestApp) {
+    for (what, sql) in CONSISTENCY {
+        assert_eq!(app.number(sql), 0, "{what} disagrees with the rows it counts");
+    }
+}
+
+/// Members with their CSRF tokens loaded, ready to post at the same moment.
+async fn members(app: &TestApp, prefix: &str, n: usize) -> Vec<Browser> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let b = app.user_browser(&format!("{prefix}member{i}"), Role::Member).await;
+        b.token().await;
+        out.push(b);
+    }
+    out
+}
+
+#[tokio::test]
+async fn many_members_reply_like_and_vote_at_once() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("ideas", "ideas", "everyone", "members");
+    let owner = app.user_browser("owner", Role::Member).await;
+    let (_, topic) = start_topic(&owner, "help", "Busy topic", "Reply here.").await;
+    let (_, idea) = start_topic(&owner, "ideas", "Popular idea", "Vote here.").await;
+    let crowd = members(&app, "m", 16).await;
+    // Each member: two replies, a like on the topic (twice), a vote (twice), all at once.
+    let mut requests = Vec::new();
+    for (i, b) in crowd.iter().enumerate() {
+        let (t, idea) = (topic.clone(), idea.clone());
+        requests.push(async move {
+            let mut statuses = Vec::new();
+            for k in 0..2 {
+                let page = b.post(&format!("/topics/{t}/replies"), &[("body", &format!("Reply {k} from {i}"))]).await;
+                statuses.push(page.status.as_u16());
+            }
+            for _ in 0..2 {
+                statuses.push(b.post(&format!("/likes/{t}"), &[("value", "1")]).await.status.as_u16());
+                statuses.push(b.post(&format!("/topics/{idea}/vote"), &[("value", "1")]).await.status.as_u16());
+            }
+            statuses
+        });
+    }
+    // Meanwhile the search index is rebuilt from scratch (what `plaza reindex` does).
+    let pool = app.pool.clone();
+    let rebuild = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        plaza::search::reindex::rebuild(&mut conn, plaza::search::reindex::Target::Database, None, true, &|_| {})
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    let results = join_all(requests).await;
+    rebuild.await.expect("rebuild task").expect("rebuild under writes");
+    for statuses in &results {
+        assert!(statuses.iter().all(|s| *s == 303), "every request answered 303: {statuses:?}");
+    }
+    assert_eq!(app.number(&format!("SELECT COUNT(*) AS n FROM replies WHERE topic_id = {topic}")), 32);
+    assert_eq!(app.number(&format!("SELECT COUNT(DISTINCT position) AS n FROM replies WHERE topic_id = {topic}")), 32);
+    assert_eq!(app.number(&format!("SELECT CAST(like_count AS BIGINT) AS n FROM contents WHERE id = {topic}")), 16);
+    assert_eq!(app.number(&format!("SELECT CAST(vote_count AS BIGINT) AS n FROM ideas WHERE topic_id = {idea}")), 16);
+    assert_consistent(&app);
+    // Every reply is found once in the search index, as are the topic and the idea.
+    app.settle().await;
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM search_docs WHERE kind = 'reply'"), 32);
+}
+
+/// Send the same form from the same browser `n` times at once; the statuses.
+async fn at_once(b: &Browser, path: &str, fields: &[(&str, &str)], n: usize) -> Vec<u16> {
+    let pages = join_all((0..n).map(|_| b.post(path, fields))).await;
+    pages.iter().map(|p| p.status.as_u16()).collect()
+}
+
+#[tokio::test]
+async fn double_submits_change_nothing_twice() {
+    let app = spawn().await;
+    let board = app.create_board("reviews", "reviews", "everyone", "members");
+    app.create_board("help", "questions", "everyone", "members");
+    plaza::db::write(&mut app.conn(), |tx| plaza::forums::reviews::create_product(tx, board, "Cloud", "cloud", ""))
+        .unwrap();
+    let staff = app.user_browser("supporter", Role::Employee).await;
+    let mia = app.user_browser("mia", Role::Member).await;
+    let moderator = app.user_browser("moddy", Role::Moderator).await;
+
+    // Two reviews of one product by one member, sent at once: one review.
+    let fields =
+        [("product", "cloud"), ("rating", "4"), ("title", "Twice"), ("body", "Sent twice"), ("action", "save")];
+    let statuses = at_once(&mia, "/forums/reviews/new", &fields, 4).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 303 || *s == 422), "{statuses:?}");
+    assert_eq!(app.count("reviews"), 1);
+    assert_eq!(app.number("SELECT CAST(review_count AS BIGINT) AS n FROM products"), 1);
+    let review = app.ids("reviews", "topic_id")[0];
+
+    // Official responses at once: one.
+    let statuses = at_once(&staff, &format!("/topics/{review}/response"), &[("body", "Thanks!")], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303 || *s == 422), "{statuses:?}");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM contents WHERE kind = 'response'"), 1);
+
+    // The review deleted twice at once: its rating is taken away once.
+    let statuses = at_once(&mia, &format!("/topics/{review}/delete"), &[], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number("SELECT CAST(rating_sum AS BIGINT) AS n FROM products"), 0);
+    assert_eq!(app.number("SELECT CAST(review_count AS BIGINT) AS n FROM products"), 0);
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'reviews'"), 0);
+    // And the member may review again.
+    mia.post("/forums/reviews/new", &fields).await.assert_status(303);
+
+    // A question: its answer accepted four times at once tells its author once.
+    let (_, question) = start_topic(&mia, "help", "How?", "Please help.").await;
+    let (_, answer) = reply(&staff, &question, "Like this.").await;
+    let statuses = at_once(&mia, &format!("/topics/{question}/accept"), &[("reply", &answer)], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'accepted'"), 1);
+    // The accepted reply deleted twice: counts once, and the question is unanswered again.
+    let statuses = at_once(&moderator, &format!("/replies/{answer}/delete"), &[], 3).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(
+        app.number(&format!("SELECT CAST(reply_count AS BIGINT) AS n FROM topics WHERE content_id = {question}")),
+        0
+    );
+    staff.get("/forums/help?filter=unanswered").await.assert_contains("How?");
+
+    // A topic deleted four times at once: the board counts it out once.
+    let (_, doomed) = start_topic(&mia, "help", "Doomed", "Bye.").await;
+    reply(&staff, &doomed, "A reply in it.").await;
+    let before = app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'");
+    let statuses = at_once(&mia, &format!("/topics/{doomed}/delete"), &[], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), before - 2);
+
+    // A comment deleted twice at once: the post's count goes down once.
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let post = publish(&alice, "alice", "Commented", "Body", "").await;
+    let post_id = crate::helpers::post_id(&alice.get(&post).await.body);
+    for text in ["One", "Two"] {
+        mia.post(&format!("/posts/{post_id}/comments"), &[("body", text)]).await.assert_status(303);
+    }
+    let comment = app.ids("comments", "content_id")[0];
+    let statuses = at_once(&mia, &format!("/comments/{comment}/delete"), &[], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number(&format!("SELECT CAST(comment_count AS BIGINT) AS n FROM contents WHERE id = {post_id}")), 1);
+    assert_consistent(&app);
+}
+
+#[tokio::test]
+async fn only_one_first_admin_however_many_ask_at_once() {
+    let app = spawn().await;
+    let browsers: Vec<Browser> = (0..4).map(|_| app.new_browser()).collect();
+    for b in &browsers {
+        b.token().await;
+    }
+    let pages = join_all(browsers.iter().enumerate().map(|(i, b)| async move {
+        let (name, email) = (format!("boss{i}"), format!("boss{i}@example.com"));
+        b.post("/setup", &[("username", &name), ("email", &email), ("password", crate::helpers::PASSWORD)]).await
+    }))
+    .await;
+    let statuses: Vec<u16> = pages.iter().map(|p| p.status.as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 303 || *s == 404), "{statuses:?}");
+    assert_eq!(app.count("users"), 1);
+}

@@ -1,0 +1,299 @@
+//! Confidentiality: what an employees-only board holds never reaches anyone else, through any
+//! door. Private content carries one unique word; a visitor and a member then visit every public
+//! route and feed, search, the sitemap, their notifications and the e-mail they were sent, and
+//! the word is nowhere.
+//!
+//! A new route or feed is added to `ROUTES` (one line); placeholders in braces are filled from
+//! the fixture.
+
+use plaza::accounts::Role;
+
+use crate::helpers::{Browser, TestApp, publish, reply, spawn, start_topic};
+
+/// In every piece of private content: titles, bodies, a tag, a quote, a mention.
+const SECRET: &str = "zanzibarquokka";
+/// Next to it in every private title and body, and never in an address: a route that names
+/// the secret (a tag page, a search) echoes what was asked for, but must not show this.
+const HIDDEN: &str = "platypusledger";
+
+/// Every public surface (and the member's own pages). `{…}` are filled from the fixture.
+const ROUTES: &[&str] = &[
+    "/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/opensearch.xml",
+    "/feed.atom",
+    "/feed.rss",
+    "/blogs",
+    "/blog",
+    "/blog/feed.atom",
+    "/blog/feed.rss",
+    "/blogs/{staff_blog}",
+    "/blogs/{staff_blog}/feed.atom",
+    "{public_post}",
+    "/posts/{public_post_id}/comments.atom",
+    "/tags",
+    "/tags/{secret}",
+    "/tags/{secret}/feed.atom",
+    "/tags/{secret}/feed.rss",
+    "/tags/shared",
+    "/tags/shared/feed.atom",
+    "/forums",
+    "/forums/help",
+    "/forums/help?tag={secret}",
+    "/forums/help?tag=shared",
+    "/forums/help/feed.atom",
+    "/forums/help/feed.rss",
+    "/forums/staff-room",
+    "/forums/staff-room/feed.atom",
+    "/forums/staff-room/new",
+    "/forums/lounge",
+    "/forums/lounge/feed.atom",
+    "/forums/ideas",
+    "/forums/ideas/status.atom",
+    "/forums/ideas/adopted",
+    "/topics/{public_topic}",
+    "/topics/{public_topic}/feed.atom",
+    "{public_topic_path}",
+    "{public_topic_path}?quote={internal_reply}",
+    "/topics/{internal_topic}",
+    "/topics/{internal_topic}/feed.atom",
+    "/topics/{internal_topic}/feed.rss",
+    "/topics/{lounge_topic}",
+    "/replies/{internal_reply}",
+    "/history/{internal_topic}",
+    "/history/{internal_reply}",
+    "/content/{internal_topic}",
+    "/content/{internal_reply}",
+    "/content/{deleted_reply}",
+    "/replies/{deleted_reply}",
+    "/search?q={secret}",
+    "/search?q={secret}&kind=topic",
+    "/search?q=budget&sort=newest",
+    "/search?q={secret}&tag={secret}",
+    "/search?q=budget&place=board-{staff_board}",
+    "/search.atom?q={secret}",
+    "/search.rss?q=budget",
+    "/u/insider",
+    "/u/carol",
+    "/u/exstaff",
+    "/notifications",
+    "/following",
+    "/settings",
+];
+
+struct Fixture {
+    values: Vec<(&'static str, String)>,
+}
+
+impl Fixture {
+    fn fill(&self, route: &str) -> String {
+        let mut out = route.to_string();
+        for (k, v) in &self.values {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        assert!(!out.contains('{'), "unfilled placeholder in {route}");
+        out
+    }
+}
+
+fn board_id(app: &TestApp, slug: &str) -> i64 {
+    use diesel::prelude::*;
+    use plaza::db::schema::boards;
+    boards::table.filter(boards::slug.eq(slug)).select(boards::id).first(&mut app.conn()).expect("board")
+}
+
+async fn set_board_access(admin: &Browser, app: &TestApp, slug: &str, view: &str) {
+    let id = board_id(app, slug);
+    admin
+        .post(
+            &format!("/admin/forums/boards/{id}"),
+            &[
+                ("name", slug),
+                ("slug", slug),
+                ("kind", "discussion"),
+                ("view_access", view),
+                ("post_access", "members"),
+                ("position", "0"),
+            ],
+        )
+        .await
+        .assert_status(303);
+}
+
+/// The site: an employees-only board with a secret topic, a reply that quotes and @mentions a
+/// customer, a secret tag also used publicly; a board that became internal after a customer
+/// followed it; an employee demoted after following the internal board; a deleted public reply.
+async fn fixture(app: &TestApp) -> (Fixture, Browser) {
+    let admin = app.user_browser("boss", Role::Admin).await;
+    let insider = app.user_browser("insider", Role::Employee).await;
+    let colleague = app.user_browser("colleague", Role::Employee).await;
+    let exstaff = app.user_browser("exstaff", Role::Employee).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    carol
+        .post("/settings", &[("display_name", ""), ("bio", ""), ("locale", "en"), ("email_notifications", "on")])
+        .await
+        .assert_status(303);
+    exstaff
+        .post("/settings", &[("display_name", ""), ("bio", ""), ("locale", "en"), ("email_notifications", "on")])
+        .await
+        .assert_status(303);
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("staff-room", "discussion", "employees", "members");
+    app.create_board("lounge", "discussion", "everyone", "members");
+    app.create_board("ideas", "ideas", "everyone", "members");
+
+    // Public content that the private content refers to.
+    let public_post = publish(&insider, "insider", "Budget tips for everyone", "Plan ahead.", "shared").await;
+    let public_post_id = crate::helpers::post_id(&insider.get(&public_post).await.body);
+    let (public_topic_path, public_topic) = start_topic(&carol, "help", "Budget question", "How do I budget?").await;
+    let (carol_reply_path, carol_reply) = reply(&carol, &public_topic, "My own budget answer.").await;
+    assert!(carol_reply_path.contains("#r"));
+    carol.post(&format!("/topics/{public_topic}/follow"), &[("value", "1")]).await.assert_status(303);
+
+    // Followers who will lose access before the private content appears.
+    carol.post("/forums/lounge/follow", &[("value", "1")]).await.assert_status(303);
+    let (_, lounge_topic) = start_topic(&carol, "lounge", "Lounge chat", "Hello lounge.").await;
+    exstaff.post("/forums/staff-room/follow", &[("value", "1")]).await.assert_status(303);
+    set_board_access(&admin, app, "lounge", "employees").await;
+    admin
+        .post(&format!("/admin/users/{}/role", app.ids("users", "id")[3]), &[("role", "member")])
+        .await
+        .assert_status(303);
+    app.settle().await;
+
+    // The private content, each carrying the word.
+    let body = format!("{SECRET} {HIDDEN} budget numbers for the quarter.");
+    let page = insider
+        .post(
+            "/forums/staff-room/new",
+            &[
+                ("title", &format!("Internal {SECRET} {HIDDEN} plan")),
+                ("body", &body),
+                ("tags", &format!("{SECRET}, shared")),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    let internal_path = page.location();
+    let internal_topic = internal_path.rsplit('/').next().unwrap_or("").split('-').next().unwrap_or("").to_string();
+    let quote = format!(
+        "> **@carol** [wrote](/replies/{carol_reply}):\n>\n> My own budget answer.\n\n@carol {SECRET} {HIDDEN} disagrees with the budget."
+    );
+    let (_, internal_reply) = reply(&colleague, &internal_topic, &quote).await;
+    colleague.post(&format!("/likes/{internal_topic}"), &[("value", "1")]).await.assert_status(303);
+    start_topic(&insider, "lounge", &format!("Lounge {SECRET} {HIDDEN} memo"), &body).await;
+    // A comment on a public post cannot be private, but a deleted public reply's text must go too.
+    let (_, deleted_reply) =
+        reply(&insider, &public_topic, &format!("@carol [see](/replies/{carol_reply}) {SECRET} {HIDDEN} retracted"))
+            .await;
+    insider.post(&format!("/replies/{deleted_reply}/delete"), &[]).await.assert_status(303);
+    app.settle().await;
+    plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).expect("mail delivered");
+
+    let staff_blog = "insider".to_string();
+    let fixture = Fixture {
+        values: vec![
+            ("secret", SECRET.to_string()),
+            ("staff_blog", staff_blog),
+            ("public_post", public_post),
+            ("public_post_id", public_post_id),
+            ("public_topic", public_topic),
+            ("public_topic_path", public_topic_path),
+            ("internal_topic", internal_topic),
+            ("internal_reply", internal_reply),
+            ("deleted_reply", deleted_reply),
+            ("lounge_topic", lounge_topic),
+            ("staff_board", board_id(app, "staff-room").to_string()),
+        ],
+    };
+    (fixture, carol)
+}
+
+#[tokio::test]
+async fn private_content_reaches_no_visitor_and_no_member_anywhere() {
+    let app = spawn().await;
+    let (fixture, carol) = fixture(&app).await;
+    let visitor = app.new_browser();
+    for route in ROUTES {
+        let path = fixture.fill(route);
+        // A route that names the secret echoes it (in the search box, the canonical link).
+        let needles: &[&str] = if path.contains(SECRET) { &[HIDDEN] } else { &[SECRET, HIDDEN] };
+        for (who, browser) in [("visitor", &visitor), ("member", &carol)] {
+            let page = browser.get(&path).await;
+            assert!(page.status.as_u16() < 500, "{who} {path}: {}\n{}", page.status, page.body);
+            for needle in needles {
+                assert!(!page.body.contains(needle), "{who} sees {needle} at {path} ({}):\n{}", page.status, page.body);
+            }
+            // A redirect must not lead there either.
+            if page.status.is_redirection() && page.location().starts_with('/') {
+                let next = browser.get(&page.location()).await;
+                for needle in needles {
+                    assert!(!next.body.contains(needle), "{who} {path} -> {} shows {needle}", page.location());
+                }
+            }
+        }
+    }
+    // The e-mail the customer and the demoted employee were sent.
+    let mail_dir = app.settings.data_dir.join("mail");
+    for entry in std::fs::read_dir(&mail_dir).map(|d| d.flatten().collect::<Vec<_>>()).unwrap_or_default() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        assert!(!text.contains(SECRET) && !text.contains(HIDDEN), "an e-mail carries the secret:\n{text}");
+    }
+
+    // The side doors found when tried, each checked directly.
+    let home = carol.get("/").await;
+    home.assert_contains("shared");
+    let tags = carol.get("/tags").await;
+    tags.assert_lacks(SECRET);
+    // The shared tag counts what the member may read: the public post only.
+    assert!(tags.body.contains("shared"));
+    carol.get(&format!("/tags/{SECRET}")).await.assert_status(404);
+    // Notifications: the quote and the mention from inside the board never reached the customer;
+    // the deleted reply's notification is gone from the list and the count.
+    let notes = carol.get("/notifications").await;
+    notes.assert_lacks("quoted you").assert_lacks("mentioned you");
+    // Those who lost access were told, and follow nothing there any more.
+    notes.assert_contains("You can no longer read “lounge”");
+    let lounge_follows: i64 = {
+        use diesel::prelude::*;
+        use plaza::db::schema::subscriptions;
+        subscriptions::table.filter(subscriptions::target_kind.eq("board")).count().get_result(&mut app.conn()).unwrap()
+    };
+    assert_eq!(lounge_follows, 0, "carol's board subscription and exstaff's are dropped");
+    // Likes received on the public profile count only what the visitor may read.
+    visitor.get("/u/insider").await.assert_lacks("1 like received").assert_lacks("1 likes received");
+}
+
+#[tokio::test]
+async fn staff_still_see_it_all() {
+    let app = spawn().await;
+    let (fixture, _) = fixture(&app).await;
+    let insider = app.new_browser();
+    insider.login_ok("insider").await;
+    insider.get(&format!("/tags/{SECRET}")).await.assert_status(200).assert_contains(SECRET);
+    insider.get(&fixture.fill("/topics/{internal_topic}")).await.assert_status(301);
+    insider.get(&format!("/search?q={SECRET}")).await.assert_contains(HIDDEN);
+    insider.get("/tags").await.assert_contains(SECRET);
+    // The internal tag is never in the sitemap, even for staff.
+    insider.get("/sitemap.xml").await.assert_lacks(SECRET);
+}
+
+#[tokio::test]
+async fn feeds_that_depend_on_the_reader_are_private() {
+    let app = spawn().await;
+    app.create_board("members-only", "discussion", "members", "members");
+    app.create_board("open", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    start_topic(&mia, "members-only", "For members", "Inside.").await;
+    let visitor = app.new_browser();
+    let public = visitor.get("/forums/open/feed.atom").await;
+    assert!(public.header("cache-control").starts_with("public"), "{}", public.header("cache-control"));
+    let member = mia.get("/forums/members-only/feed.atom").await;
+    member.assert_status(200).assert_contains("For members");
+    assert!(member.header("cache-control").starts_with("private"), "{}", member.header("cache-control"));
+    // The same address for a visitor: log in first, nothing cached.
+    visitor.get("/forums/members-only/feed.atom").await.assert_status(303);
+    let site = mia.get("/feed.atom").await;
+    assert!(site.header("cache-control").starts_with("private"));
+}
