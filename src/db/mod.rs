@@ -129,6 +129,16 @@ pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Revert the newest migration (tests of a migration's upgrade path).
+pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<()> {
+    let migrations = match conn.backend() {
+        Backend::Sqlite => SQLITE_MIGRATIONS,
+        Backend::Postgres => POSTGRES_MIGRATIONS,
+    };
+    conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
+    Ok(())
+}
+
 /// Run blocking database work on actix's blocking thread pool.
 pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, AppError>
 where

@@ -151,18 +151,22 @@ pub fn describe(ctx: &PageCtx, access: &Access, member_groups: &[Group]) -> Stri
         Access::Everyone => ctx.t("access-everyone"),
         Access::Members => ctx.t("access-members"),
         Access::Only(list) if list.is_empty() => ctx.t("access-admins"),
-        Access::Only(list) => list
-            .iter()
-            .map(|p| match p {
-                Principal::Role(r) => ctx.t(r.label_key()),
-                Principal::Group(g) => {
-                    member_groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default()
-                }
-                Principal::Everyone => ctx.t("access-everyone"),
-                Principal::Members => ctx.t("access-members"),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
+        Access::Only(list) => {
+            // Roles first, then groups.
+            let mut list = list.clone();
+            list.sort_by_key(|p| !matches!(p, Principal::Role(_)));
+            list.iter()
+                .map(|p| match p {
+                    Principal::Role(r) => ctx.t(r.label_key()),
+                    Principal::Group(g) => {
+                        member_groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default()
+                    }
+                    Principal::Everyone => ctx.t("access-everyone"),
+                    Principal::Members => ctx.t("access-members"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod i18n;
 mod meili_fake;
 mod migrations;
 mod pages;
+mod policy;
 mod reviews_ideas;
 mod search;
 mod security;
