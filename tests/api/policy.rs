@@ -4,13 +4,7 @@
 use plaza::accounts::Role;
 
 use crate::concurrency::assert_consistent;
-use crate::helpers::{TestApp, publish, reply, spawn, start_topic};
-
-fn board_id(app: &TestApp, slug: &str) -> i64 {
-    use diesel::prelude::*;
-    use plaza::db::schema::boards;
-    boards::table.filter(boards::slug.eq(slug)).select(boards::id).first(&mut app.conn()).expect("board")
-}
+use crate::helpers::{publish, reply, spawn, start_topic};
 
 #[tokio::test]
 async fn groups_open_boards_to_their_members() {
