@@ -45,7 +45,7 @@ impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
         let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
         let meili = search::meili::MeiliIndex::new(&settings)?.map(std::sync::Arc::new);
-        let (csrf_secret, index_missing) = {
+        let (csrf_secret, index_missing, meili_outdated) = {
             let mut conn = pool.get()?;
             db::migrate(&mut conn)?;
             db::write(&mut conn, |tx| {
@@ -54,7 +54,8 @@ impl Application {
             })?;
             let missing = search::reindex::database_index_missing(&mut conn)?
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
-            (load_secret(&mut conn, "csrf_secret")?, missing)
+            let meili_outdated = meili.is_some() && search::reindex::meili_outdated(&mut conn)?;
+            (load_secret(&mut conn, "csrf_secret")?, missing, meili_outdated)
         };
         if let Some(m) = meili.clone() {
             // On a thread of its own (build may run inside an async runtime). Meilisearch may be
@@ -73,6 +74,9 @@ impl Application {
             jobs::spawn_worker(pool.clone(), settings.clone());
             if let Some(m) = &meili {
                 search::meili::spawn_worker(pool.clone(), m.clone());
+            }
+            if let Some(m) = meili.clone().filter(|_| meili_outdated) {
+                search::reindex::spawn_meili_rebuild(pool.clone(), m);
             }
             if index_missing {
                 search::reindex::spawn_database_rebuild(pool.clone());

@@ -285,6 +285,9 @@ fn reindex(settings: &Settings, target: &str, restart: bool) -> anyhow::Result<(
         });
         let started = std::time::Instant::now();
         let stats = reindex::rebuild(&mut conn, target, meili.as_ref(), restart, &|n| bar.inc(n))?;
+        if target == Target::Meilisearch {
+            reindex::mark_meili_current(&mut conn)?;
+        }
         bar.finish_and_clear();
         let secs = started.elapsed().as_secs_f64();
         println!(

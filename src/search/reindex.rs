@@ -177,6 +177,44 @@ pub fn rebuild(
     Ok(stats)
 }
 
+/// What Meilisearch documents hold changed in this version (they name their audience); an
+/// index written by an older version is rebuilt once, in the background, at start-up.
+pub const MEILI_SCHEMA: &str = "2-audience";
+const MEILI_SCHEMA_SETTING: &str = "search.meili.schema";
+
+/// Does the Meilisearch index need rebuilding for this version's documents?
+pub fn meili_outdated(conn: &mut DbConn) -> QueryResult<bool> {
+    Ok(crate::db::setting(conn, MEILI_SCHEMA_SETTING)?.as_deref() != Some(MEILI_SCHEMA))
+}
+
+/// Rebuild Meilisearch in the background (its documents predate this version), then remember
+/// that it is current. Searches meanwhile answer from what Meilisearch holds, filtered by the
+/// policy, and every hit is checked against the database index.
+pub fn spawn_meili_rebuild(pool: crate::db::Pool, meili: std::sync::Arc<MeiliIndex>) {
+    let spawned = std::thread::Builder::new().name("plaza-reindex-meili".into()).spawn(move || {
+        tracing::info!("rebuilding the Meilisearch index for this version");
+        let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
+            let stats = rebuild(&mut conn, Target::Meilisearch, Some(&meili), false, &|_| {})?;
+            crate::db::write(&mut conn, |tx| crate::db::set_setting(tx, MEILI_SCHEMA_SETTING, Some(MEILI_SCHEMA)))?;
+            Ok(stats)
+        });
+        match run {
+            Ok(s) => tracing::info!(indexed = s.indexed, "Meilisearch index rebuilt"),
+            Err(e) => {
+                tracing::error!(error = %e, "rebuilding Meilisearch failed; run `plaza reindex --target meilisearch`")
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the Meilisearch rebuild");
+    }
+}
+
+/// Record that Meilisearch holds this version's documents (after `plaza reindex`).
+pub fn mark_meili_current(conn: &mut DbConn) -> QueryResult<()> {
+    crate::db::write(conn, |tx| crate::db::set_setting(tx, MEILI_SCHEMA_SETTING, Some(MEILI_SCHEMA)))
+}
+
 /// Build the database index in the background (an upgraded site whose content predates it, or
 /// an interrupted rebuild). Pages keep working meanwhile; results fill in as it goes.
 pub fn spawn_database_rebuild(pool: crate::db::Pool) {
