@@ -5,8 +5,8 @@
 use diesel::prelude::*;
 
 use crate::content::markdown;
-use crate::db::DbConn;
 use crate::db::schema::{contents, idea_status_changes, users};
+use crate::db::{DbConn, Tx};
 
 const BATCH: i64 = 500;
 
@@ -19,85 +19,95 @@ pub struct Stats {
     pub changed: u64,
 }
 
+/// (id, Markdown, stored HTML)
+type Row = (i64, String, String);
+
+/// Go through one table in id order: `load` gives the rows after an id, `save` stores fresh HTML.
+/// Returns (rows read, rows changed).
+fn table(
+    conn: &mut DbConn,
+    what: &str,
+    progress: &dyn Fn(&str, u64),
+    load: impl Fn(&mut DbConn, i64) -> QueryResult<Vec<Row>>,
+    save: impl Fn(&mut Tx<'_>, i64, &str) -> QueryResult<()>,
+) -> anyhow::Result<(u64, u64)> {
+    let (mut read, mut changed, mut after) = (0, 0, 0);
+    loop {
+        let rows = load(conn, after)?;
+        let Some(last) = rows.last().map(|r| r.0) else { break };
+        changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
+            let mut n = 0;
+            for (id, md, html) in &rows {
+                let fresh = markdown::render(md);
+                if fresh.as_str() != html {
+                    save(tx, *id, fresh.as_str())?;
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })?;
+        read += rows.len() as u64;
+        after = last;
+        progress(what, read);
+    }
+    Ok((read, changed))
+}
+
 /// Render everything again. `progress` hears (what, rows done so far).
 pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<Stats> {
-    let mut stats = Stats::default();
-    let mut after = 0_i64;
-    loop {
-        let rows: Vec<(i64, String, String)> = contents::table
-            .filter(contents::id.gt(after))
-            .order(contents::id.asc())
-            .limit(BATCH)
-            .select((contents::id, contents::body_md, contents::body_html))
-            .load(conn)?;
-        let Some(last) = rows.last().map(|r| r.0) else { break };
-        stats.changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
-            let mut changed = 0;
-            for (id, md, html) in &rows {
-                let fresh = markdown::render(md);
-                if fresh.as_str() != html {
-                    diesel::update(contents::table.find(id))
-                        .set(contents::body_html.eq(fresh.as_str()))
-                        .execute(tx.conn())?;
-                    tx.touch(*id);
-                    changed += 1;
-                }
-            }
-            Ok(changed)
-        })?;
-        stats.contents += rows.len() as u64;
-        after = last;
-        progress("content", stats.contents);
-    }
-    after = 0;
-    loop {
-        let rows: Vec<(i64, String, String)> = users::table
-            .filter(users::id.gt(after))
-            .order(users::id.asc())
-            .limit(BATCH)
-            .select((users::id, users::bio_md, users::bio_html))
-            .load(conn)?;
-        let Some(last) = rows.last().map(|r| r.0) else { break };
-        stats.changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
-            let mut changed = 0;
-            for (id, md, html) in &rows {
-                let fresh = markdown::render(md);
-                if fresh.as_str() != html {
-                    diesel::update(users::table.find(id)).set(users::bio_html.eq(fresh.as_str())).execute(tx.conn())?;
-                    changed += 1;
-                }
-            }
-            Ok(changed)
-        })?;
-        stats.profiles += rows.len() as u64;
-        after = last;
-        progress("profiles", stats.profiles);
-    }
-    after = 0;
-    loop {
-        let rows: Vec<(i64, String, String)> = idea_status_changes::table
-            .filter(idea_status_changes::id.gt(after))
-            .order(idea_status_changes::id.asc())
-            .limit(BATCH)
-            .select((idea_status_changes::id, idea_status_changes::note_md, idea_status_changes::note_html))
-            .load(conn)?;
-        let Some(last) = rows.last().map(|r| r.0) else { break };
-        stats.changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
-            let mut changed = 0;
-            for (id, md, html) in &rows {
-                let fresh = markdown::render(md);
-                if fresh.as_str() != html {
-                    diesel::update(idea_status_changes::table.find(id))
-                        .set(idea_status_changes::note_html.eq(fresh.as_str()))
-                        .execute(tx.conn())?;
-                    changed += 1;
-                }
-            }
-            Ok(changed)
-        })?;
-        stats.notes += rows.len() as u64;
-        after = last;
-        progress("status notes", stats.notes);
-    }
-    Ok(stats)
+    let (contents_read, a) = table(
+        conn,
+        "content",
+        progress,
+        |conn, after| {
+            contents::table
+                .filter(contents::id.gt(after))
+                .order(contents::id.asc())
+                .limit(BATCH)
+                .select((contents::id, contents::body_md, contents::body_html))
+                .load(conn)
+        },
+        |tx, id, html| {
+            diesel::update(contents::table.find(id)).set(contents::body_html.eq(html)).execute(tx.conn())?;
+            tx.touch(id);
+            Ok(())
+        },
+    )?;
+    let (profiles, b) = table(
+        conn,
+        "profiles",
+        progress,
+        |conn, after| {
+            users::table
+                .filter(users::id.gt(after))
+                .order(users::id.asc())
+                .limit(BATCH)
+                .select((users::id, users::bio_md, users::bio_html))
+                .load(conn)
+        },
+        |tx, id, html| {
+            diesel::update(users::table.find(id)).set(users::bio_html.eq(html)).execute(tx.conn())?;
+            Ok(())
+        },
+    )?;
+    let (notes, c) = table(
+        conn,
+        "status notes",
+        progress,
+        |conn, after| {
+            idea_status_changes::table
+                .filter(idea_status_changes::id.gt(after))
+                .order(idea_status_changes::id.asc())
+                .limit(BATCH)
+                .select((idea_status_changes::id, idea_status_changes::note_md, idea_status_changes::note_html))
+                .load(conn)
+        },
+        |tx, id, html| {
+            diesel::update(idea_status_changes::table.find(id))
+                .set(idea_status_changes::note_html.eq(html))
+                .execute(tx.conn())?;
+            Ok(())
+        },
+    )?;
+    Ok(Stats { contents: contents_read, profiles, notes, changed: a + b + c })
 }
