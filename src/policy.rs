@@ -18,7 +18,7 @@
 //! This module is a leaf: it knows the schema, never a part (blogs, forums, search…).
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
@@ -189,6 +189,9 @@ pub struct Viewer {
     pub user_id: Option<i64>,
     pub roles: Roles,
     pub groups: Vec<i64>,
+    /// The guard once loaded, shared by the clones of one request's viewer: a page asks the
+    /// database for the viewer's audiences once however many places ask.
+    memo: Arc<OnceLock<Arc<Guard>>>,
 }
 
 impl Viewer {
@@ -197,7 +200,12 @@ impl Viewer {
     }
 
     pub fn member(user_id: i64, roles: Roles, groups: Vec<i64>) -> Viewer {
-        Viewer { user_id: Some(user_id), roles, groups }
+        Viewer { user_id: Some(user_id), roles, groups, memo: Default::default() }
+    }
+
+    /// The same person without the request's memo (what a guard keeps).
+    fn bare(&self) -> Viewer {
+        Viewer { user_id: self.user_id, roles: self.roles, groups: self.groups.clone(), memo: Default::default() }
     }
 
     pub fn is_member(&self) -> bool {
@@ -236,8 +244,21 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// One query: the audiences granted to any of the viewer's principals (and to members).
-    pub fn load(conn: &mut DbConn, viewer: &Viewer) -> QueryResult<Guard> {
+    /// The viewer's guard: loaded once per request (the first call asks the database, the others
+    /// reuse it).
+    pub fn load(conn: &mut DbConn, viewer: &Viewer) -> QueryResult<Arc<Guard>> {
+        if let Some(g) = viewer.memo.get() {
+            return Ok(g.clone());
+        }
+        let g = Arc::new(Guard::fresh(conn, viewer)?);
+        let _ = viewer.memo.set(g.clone());
+        Ok(g)
+    }
+
+    /// Ask the database now, whatever was loaded before (inside a unit of work, so that the
+    /// check sees the audiences as they are when the change is made). One query: the audiences
+    /// granted to any of the viewer's principals (and to members).
+    pub fn fresh(conn: &mut DbConn, viewer: &Viewer) -> QueryResult<Guard> {
         let mut principals = viewer.principals();
         if !viewer.is_member() {
             principals.push(MEMBERS.to_string());
@@ -255,7 +276,7 @@ impl Guard {
         let public = rows.iter().filter(|(_, p)| p == EVERYONE).map(|(a, _)| *a).collect::<HashSet<_>>();
         let readable = if viewer.roles.is_admin() { Audiences::All } else { Audiences::Some(readable) };
         Ok(Guard {
-            viewer: viewer.clone(),
+            viewer: viewer.bare(),
             readable,
             member_readable: Arc::new(member_readable),
             public: Arc::new(public),

@@ -189,7 +189,7 @@ pub async fn create_post(
     let (b, viewer) = (blog.clone(), ctx.viewer());
     let id = crate::db::run_write(&state.pool, move |tx| {
         // Still allowed now (authorship or role may have changed since the form was opened)?
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_write_in(&b.facts(viewer_is_author(tx, &guard, b.id)?)) {
             return Err(AppError::Forbidden);
         }
@@ -292,7 +292,7 @@ pub async fn update_post(
         // Read again under the lock: the check and the change see the same post and rights.
         crate::content::lock(tx, id)?;
         let post = queries::post_by_id(tx, id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !post_rights(tx, &guard, &post)?.edit {
             return Err(AppError::Forbidden);
         }
@@ -318,7 +318,7 @@ pub async fn delete_post(
         let Some(post) = queries::post_by_id(tx, id)? else {
             return Ok(queries::blog_of_post(tx, id)?.map(|b| b.path()));
         };
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         let rights = post_rights(tx, &guard, &post)?;
         if !rights.read {
             return Err(AppError::NotFound);

@@ -311,7 +311,7 @@ pub async fn add_comment(
     let created = crate::db::run_write(&state.pool, move |tx| {
         // Checked again under the lock: the post may have been closed or deleted meanwhile.
         let subject = crate::content::lock(tx, post_id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_comment(&subject.facts(), subject.comments_open) {
             return Ok(None);
         }

@@ -106,7 +106,7 @@ pub async fn edit_comment(
         (form.body.clone(), ctx.viewer(), state.kinds, state.settings.comment_edit_minutes);
     let saved = crate::db::run_write(&state.pool, move |tx| {
         super::lock(tx, id)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !load(tx, kinds, &guard, id, minutes)?.edit {
             return Ok(false);
         }
@@ -141,7 +141,7 @@ pub async fn delete_comment(
         if comment.is_deleted() {
             return kinds.path_of(tx, subject_id)?.ok_or(AppError::NotFound);
         }
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         let loaded = load(tx, kinds, &guard, id, minutes)?;
         if !loaded.delete {
             return Err(AppError::Forbidden);
@@ -196,7 +196,7 @@ pub async fn hide(
     let (viewer, kinds) = (ctx.viewer(), state.kinds);
     let back = crate::db::run_write(&state.pool, move |tx| {
         let c = super::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_hide(&c.facts()) {
             return Err(if guard.can_read(&c.facts(), Place::None) { AppError::Forbidden } else { AppError::NotFound });
         }

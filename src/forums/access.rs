@@ -29,7 +29,8 @@ pub async fn visible_board(ctx: &PageCtx, state: &web::Data<AppState>, slug: Str
     let (viewer, path) = (ctx.viewer(), ctx.path.clone());
     crate::db::run(&state.pool, move |conn| {
         let board = q::board_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-        check_board(&Guard::load(conn, &viewer)?, &board, &path)?;
+        let guard = Guard::load(conn, &viewer)?;
+        check_board(&guard, &board, &path)?;
         Ok(board)
     })
     .await

@@ -54,7 +54,7 @@ pub async fn add_reply(
         let author = crate::accounts::queries::find(tx, user_id)?.ok_or(AppError::Forbidden)?;
         // Held until commit: replies to this topic queue here and take consecutive positions.
         let t = q::lock_topic(tx, topic_id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_reply(&t.facts(), t.topic.locked) {
             if t.topic.locked && guard.can_reply(&t.facts(), false) {
                 return Ok(Err(ReplyRefused::Locked));
@@ -80,7 +80,7 @@ fn locked_topic(tx: &mut Tx<'_>, viewer: &Viewer, id: i64) -> AppResult<(TopicFu
     // The content row first, then the topic row: every change takes them in this order.
     crate::content::lock(tx, id)?;
     let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
-    let guard = Guard::load(tx, viewer)?;
+    let guard = Guard::fresh(tx, viewer)?;
     if !guard.can_read(&t.facts(), Place::None) && !guard.can_hide(&t.facts()) {
         return Err(AppError::NotFound);
     }
@@ -131,7 +131,7 @@ pub async fn delete_reply(
         let reply = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
         let (topic_id, position, _) = q::reply(tx, id)?.ok_or(AppError::NotFound)?;
         let t = q::lock_topic(tx, topic_id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         super::access::check_topic(&guard, &t, &here)?;
         let back = super::reply_path(&t.path(), id, position);
         if reply.is_deleted() {
@@ -166,7 +166,7 @@ pub async fn like(
         if c.kind != super::KIND_TOPIC && c.kind != super::KIND_REPLY {
             return Err(AppError::NotFound);
         }
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_read(&c.facts(), Place::None) {
             return Err(AppError::NotFound);
         }

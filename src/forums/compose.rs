@@ -174,7 +174,7 @@ pub async fn create_topic(
     let outcome = crate::db::run_write(&state.pool, move |tx| {
         let author = crate::accounts::queries::find(tx, user_id)?.ok_or(AppError::Forbidden)?;
         // The board's rules may have changed since the form was opened.
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_start_topic(&b.facts()) {
             return Err(AppError::Forbidden);
         }
@@ -301,7 +301,7 @@ pub async fn edit_topic(
     let path = crate::db::run_write(&state.pool, move |tx| {
         let old = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
         q::lock_topic(tx, id)?;
-        if !Guard::load(tx, &viewer)?.can_edit_own(&old.facts()) {
+        if !Guard::fresh(tx, &viewer)?.can_edit_own(&old.facts()) {
             return Err(AppError::Forbidden);
         }
         q::edit(tx, &old, user_id, Some(&input.title), &input.body_md)?;
@@ -374,7 +374,7 @@ pub async fn edit_reply(
     let (user_id, viewer) = (ctx.require_user()?.id, ctx.viewer());
     crate::db::run_write(&state.pool, move |tx| {
         let old = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        if !Guard::load(tx, &viewer)?.can_edit_own(&old.facts()) {
+        if !Guard::fresh(tx, &viewer)?.can_edit_own(&old.facts()) {
             return Err(AppError::Forbidden);
         }
         Ok(q::edit(tx, &old, user_id, None, &form.body)?)

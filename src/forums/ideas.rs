@@ -454,7 +454,7 @@ pub async fn vote_handler(
     crate::db::run_write(&state.pool, move |tx| {
         let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
         let (idea, status) = idea_of(tx, id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         // Withdrawing is allowed after the idea closed; voting is not.
         let closed = on && (status.is_closed || idea.merged_into_id.is_some());
         if !guard.can_vote(&t.facts(), closed) {
@@ -518,7 +518,7 @@ pub async fn status_handler(
     let (path, id, viewer, note) = (t.path(), t.topic.content_id, ctx.viewer(), form.note.clone());
     crate::db::run_write(&state.pool, move |tx| {
         let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_speak_for_company(&t.facts()) {
             return Err(AppError::Forbidden);
         }

@@ -511,7 +511,7 @@ pub async fn post_response(
     let (viewer, path, body) = (ctx.viewer(), t.path(), form.body.clone());
     let posted = crate::db::run_write(&state.pool, move |tx| {
         let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if review_of(tx, id)?.is_none() {
             return Err(AppError::NotFound);
         }

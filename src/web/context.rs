@@ -39,6 +39,8 @@ pub struct PageCtx {
     pub path: String,
     /// The raw session token, when logged in (to end this session on logout).
     pub session_token: Option<String>,
+    /// Who is asking, for the policy; its guard is loaded once per request.
+    viewer: Viewer,
 }
 
 impl PageCtx {
@@ -90,9 +92,9 @@ impl PageCtx {
         self.user.as_ref().map(|u| u.id)
     }
 
-    /// Who is asking, for the policy (`policy::Guard::load`).
+    /// Who is asking, for the policy (`policy::Guard::load`). Clones share the request's guard.
     pub fn viewer(&self) -> Viewer {
-        self.user.as_ref().map(CurrentUser::viewer).unwrap_or_default()
+        self.viewer.clone()
     }
 
     pub fn is_admin(&self) -> bool {
@@ -236,23 +238,25 @@ pub fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
 /// groups, their audiences, and the unread count (counted as the notifications page lists them).
 async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx, Option<String>), AppError> {
     let session_token = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
-    let (user, unread) = match session_token.clone() {
+    let (user, unread, viewer) = match session_token.clone() {
         Some(token) => {
             let days = state.settings.session_days;
             crate::db::run(&state.pool, move |conn| {
                 let user = sessions::lookup(conn, &token, days)?;
+                let viewer = user.as_ref().map(CurrentUser::viewer).unwrap_or_default();
                 let unread = match &user {
-                    Some(u) => {
-                        let guard = crate::policy::Guard::load(conn, &u.viewer())?;
+                    Some(_) => {
+                        // Loaded here once; the handler's policy questions reuse it.
+                        let guard = crate::policy::Guard::load(conn, &viewer)?;
                         crate::notifications::unread_count(conn, &guard)?
                     }
                     None => 0,
                 };
-                Ok((user, unread))
+                Ok((user, unread, viewer))
             })
             .await?
         }
-        None => (None, 0),
+        None => (None, 0, Viewer::visitor()),
     };
     let lang = req
         .cookie(LANG_COOKIE)
@@ -287,6 +291,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
             path,
+            viewer,
         },
         new_nonce,
     ))
@@ -308,6 +313,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         base_url: state.settings.base_url.clone(),
         path: req.path().to_string(),
         session_token: None,
+        viewer: Viewer::visitor(),
     }
 }
 

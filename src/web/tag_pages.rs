@@ -118,7 +118,7 @@ pub async fn follow(
     let follow = form.follow != "0";
     let (s, viewer) = (slug.clone(), ctx.viewer());
     crate::db::run_write(&state.pool, move |tx| {
-        let guard = Guard::load(tx, &viewer)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         let tag = tags::find_readable(tx, &guard, &s)?.ok_or(AppError::NotFound)?;
         if follow {
             tags::follow(tx, user_id, tag.id)?
