@@ -152,7 +152,7 @@ const COMMENTS: &[(usize, &str, Option<usize>, &str)] = &[
 ];
 
 pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<String> {
-    if users::count(conn)? > 0 {
+    if users::any(conn)? {
         anyhow::bail!("this site already has accounts; seed-demo only fills an empty site");
     }
     let hash = password::hash(DEMO_PASSWORD)?;

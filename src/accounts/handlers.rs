@@ -154,7 +154,7 @@ async fn create_account(
 fn claim_setup(tx: &mut crate::db::Tx<'_>) -> diesel::QueryResult<bool> {
     use crate::db::schema::site_settings;
     use diesel::prelude::*;
-    if queries::count(tx)? > 0 {
+    if queries::any(tx)? {
         return Ok(false);
     }
     let claimed = crate::db::ignore_duplicate(tx, |conn| {
@@ -166,7 +166,7 @@ fn claim_setup(tx: &mut crate::db::Tx<'_>) -> diesel::QueryResult<bool> {
 }
 
 async fn has_users(state: &web::Data<AppState>) -> AppResult<bool> {
-    crate::db::run(&state.pool, |conn| Ok(queries::count(conn)? > 0)).await
+    crate::db::run(&state.pool, |conn| Ok(queries::any(conn)?)).await
 }
 
 pub async fn setup_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {

@@ -83,8 +83,10 @@ pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteE
     Ok(user)
 }
 
-pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
-    users::table.count().get_result(conn)
+/// Does the site have any account yet (else every route leads to set-up)? Asks whether a row
+/// exists, never counts the table.
+pub fn any(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(users::table.select(users::id))).get_result(conn)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {

@@ -28,7 +28,7 @@ struct HomePage<'a> {
 pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let viewer = ctx.viewer();
     let loaded = crate::db::run(&state.pool, move |conn| {
-        if crate::accounts::queries::count(conn)? == 0 {
+        if !crate::accounts::queries::any(conn)? {
             return Ok(None);
         }
         let guard = Guard::load(conn, &viewer)?;
