@@ -19,6 +19,28 @@ const HIDDEN: &str = "platypusledger";
 /// Every public surface (and the member's own pages). `{…}` are filled from the fixture.
 const ROUTES: &[&str] = &[
     "/",
+    "/static/favicon.svg",
+    "/setup",
+    "/register",
+    "/login",
+    "/write",
+    "/write?blog={staff_blog}",
+    "/manage/blogs/{staff_blog}",
+    "/admin/users",
+    "/admin/groups",
+    "/admin/groups/1",
+    "/admin/forums",
+    "/admin/forums/boards/{staff_board}",
+    "/blog/no-such-post",
+    "/posts/{public_post_id}",
+    "/posts/{draft_post_id}",
+    "/posts/{draft_post_id}/edit",
+    "/posts/{draft_post_id}/comments.atom",
+    "/comments/{comment}/edit",
+    "/topics/{internal_topic}/edit",
+    "/replies/{internal_reply}/edit",
+    "/forums/reviews",
+    "/forums/reviews/products/cloud",
     "/robots.txt",
     "/sitemap.xml",
     "/opensearch.xml",
@@ -142,10 +164,18 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
     app.create_board("staff-room", "discussion", "employees", "members");
     app.create_board("lounge", "discussion", "everyone", "members");
     app.create_board("ideas", "ideas", "everyone", "members");
+    let reviews = app.create_board("reviews", "reviews", "everyone", "members");
+    plaza::db::write(&mut app.conn(), |tx| plaza::forums::reviews::create_product(tx, reviews, "Cloud", "cloud", ""))
+        .expect("product");
 
     // Public content that the private content refers to.
     let public_post = publish(&insider, "insider", "Budget tips for everyone", "Plan ahead.", "shared").await;
     let public_post_id = crate::helpers::post_id(&insider.get(&public_post).await.body);
+    carol
+        .post(&format!("/posts/{public_post_id}/comments"), &[("body", "Thanks for the tips.")])
+        .await
+        .assert_status(303);
+    let comment = app.ids("comments", "content_id")[0].to_string();
     let (public_topic_path, public_topic) = start_topic(&carol, "help", "Budget question", "How do I budget?").await;
     let (carol_reply_path, carol_reply) = reply(&carol, &public_topic, "My own budget answer.").await;
     assert!(carol_reply_path.contains("#r"));
@@ -183,6 +213,21 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
     let (_, internal_reply) = reply(&colleague, &internal_topic, &quote).await;
     colleague.post(&format!("/likes/{internal_topic}"), &[("value", "1")]).await.assert_status(303);
     start_topic(&insider, "lounge", &format!("Lounge {SECRET} {HIDDEN} memo"), &body).await;
+    // A draft is private too.
+    let draft = crate::helpers::editor(
+        &insider,
+        "/write",
+        &[
+            ("blog", "insider"),
+            ("title", &format!("Draft {SECRET} {HIDDEN}")),
+            ("body", &body),
+            ("tags", &format!("{SECRET}")),
+            ("status", "draft"),
+        ],
+    )
+    .await;
+    draft.assert_status(303);
+    let draft_post_id = crate::helpers::post_id(&insider.get(&draft.location()).await.body);
     // A comment on a public post cannot be private, but a deleted public reply's text must go too.
     let (_, deleted_reply) =
         reply(&insider, &public_topic, &format!("@carol [see](/replies/{carol_reply}) {SECRET} {HIDDEN} retracted"))
@@ -198,6 +243,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("staff_blog", staff_blog),
             ("public_post", public_post),
             ("public_post_id", public_post_id),
+            ("draft_post_id", draft_post_id),
+            ("comment", comment),
             ("public_topic", public_topic),
             ("public_topic_path", public_topic_path),
             ("internal_topic", internal_topic),
@@ -234,6 +281,16 @@ async fn private_content_reaches_no_visitor_and_no_member_anywhere() {
             }
         }
     }
+    // Every page route of the site is visited above (a new route must be added to ROUTES).
+    let filled: Vec<String> =
+        ROUTES.iter().map(|r| fixture.fill(r).split(['?', '#']).next().unwrap_or("").to_string()).collect();
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).expect("lib.rs");
+    for pattern in get_routes(&source) {
+        assert!(
+            filled.iter().any(|path| route_matches(&pattern, path)),
+            "GET {pattern} is not in the confidentiality suite's ROUTES"
+        );
+    }
     // The e-mail the customer and the demoted employee were sent.
     let mail_dir = app.settings.data_dir.join("mail");
     for entry in std::fs::read_dir(&mail_dir).map(|d| d.flatten().collect::<Vec<_>>()).unwrap_or_default() {
@@ -263,6 +320,33 @@ async fn private_content_reaches_no_visitor_and_no_member_anywhere() {
     assert_eq!(lounge_follows, 0, "carol's board subscription and exstaff's are dropped");
     // Likes received on the public profile count only what the visitor may read.
     visitor.get("/u/insider").await.assert_contains("0 likes received");
+}
+
+/// The GET routes registered in `lib.rs`: `.route("/path", aweb::get()…`.
+fn get_routes(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(i) = rest.find(".route(\"") {
+        rest = &rest[i + 8..];
+        let Some(end) = rest.find('"') else { break };
+        let path = &rest[..end];
+        let after = rest[end..].trim_start_matches(['"', ',', ' ', '\n']);
+        if after.starts_with("aweb::get()") {
+            out.push(path.to_string());
+        }
+    }
+    out
+}
+
+/// Does a concrete path match a route pattern (`{…}` stands for one segment, or the rest of a
+/// segment after a literal prefix such as `feed.{ext}`)?
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let (p, q): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == q.len()
+        && p.iter().zip(&q).all(|(a, b)| match a.find('{') {
+            None => a == b,
+            Some(i) => b.len() > i && b.starts_with(&a[..i]) && !b[i..].is_empty(),
+        })
 }
 
 #[tokio::test]
