@@ -203,6 +203,33 @@ async fn double_submits_change_nothing_twice() {
     assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
     assert_eq!(app.number(&format!("SELECT CAST(comment_count AS BIGINT) AS n FROM contents WHERE id = {post_id}")), 1);
     assert_consistent(&app);
+
+    // A moderator hides a topic four times at once, then shows it again four times: the board
+    // counts it out once and back once.
+    let (_, busy) = start_topic(&mia, "help", "Hide me twice", "Body.").await;
+    reply(&supporter_reply_author(&app).await, &busy, "A reply.").await;
+    let before = app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'");
+    let statuses = at_once(&moderator, &format!("/content/{busy}/hide"), &[("hidden", "1")], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), before - 2);
+    let statuses = at_once(&moderator, &format!("/content/{busy}/hide"), &[("hidden", "0")], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), before);
+    assert_consistent(&app);
+
+    // An admin adds the same person to a group from four tabs at once: one membership.
+    let admin = app.user_browser("boss", Role::Admin).await;
+    admin.post("/admin/groups", &[("name", "Partners")]).await.assert_status(303);
+    let group = app.ids("member_groups", "id")[0];
+    let statuses = at_once(&admin, &format!("/admin/groups/{group}/members"), &[("username", "mia")], 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.count("group_members"), 1);
+}
+
+async fn supporter_reply_author(app: &TestApp) -> Browser {
+    let b = app.new_browser();
+    b.login_ok("supporter").await;
+    b
 }
 
 #[tokio::test]
