@@ -188,7 +188,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                 users::ProfileChanges {
                     display_name: p.name,
                     bio_md: p.bio,
-                    bio_html: bio_html.as_str(),
+                    bio_html: &bio_html,
                     locale: p.locale,
                     email_notifications: false,
                 },

@@ -461,7 +461,7 @@ pub async fn save_settings(
             ProfileChanges {
                 display_name: &display_name,
                 bio_md: &bio,
-                bio_html: bio_html.as_str(),
+                bio_html: &bio_html,
                 locale,
                 email_notifications,
             },

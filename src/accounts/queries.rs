@@ -106,7 +106,7 @@ pub fn find_for_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User
 pub struct ProfileChanges<'a> {
     pub display_name: &'a str,
     pub bio_md: &'a str,
-    pub bio_html: &'a str,
+    pub bio_html: &'a crate::content::SafeHtml,
     pub locale: Option<&'a str>,
     pub email_notifications: bool,
 }
@@ -117,7 +117,7 @@ pub fn update_profile(tx: &mut Tx<'_>, user_id: i64, c: ProfileChanges<'_>) -> Q
             .set((
                 users::display_name.eq(c.display_name),
                 users::bio_md.eq(c.bio_md),
-                users::bio_html.eq(c.bio_html),
+                users::bio_html.eq(c.bio_html.as_str()),
                 users::locale.eq(c.locale),
                 users::email_notifications.eq(c.email_notifications),
                 users::updated_at.eq(crate::now()),
