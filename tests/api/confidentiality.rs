@@ -221,7 +221,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("blog", "insider"),
             ("title", &format!("Draft {SECRET} {HIDDEN}")),
             ("body", &body),
-            ("tags", &format!("{SECRET}")),
+            ("tags", SECRET),
             ("status", "draft"),
         ],
     )
