@@ -357,7 +357,8 @@ impl Guard {
             return false;
         }
         if c.hidden {
-            return self.can_moderate() && self.in_audience(c.audience_id);
+            // Moderators, and its author (who is told it is hidden).
+            return (self.can_moderate() || self.is(c.author_id)) && self.in_audience(c.audience_id);
         }
         if c.draft {
             return self.is(c.author_id)
@@ -367,6 +368,19 @@ impl Guard {
                 };
         }
         c.live && self.in_audience(c.audience_id)
+    }
+
+    /// A piece under another (a reply in a topic, a comment on a post) when the viewer may read
+    /// the parent: its own state decides. (A reply in a hidden topic is not live, yet a moderator
+    /// reading the topic reads its replies.)
+    pub fn can_read_under(&self, c: &ContentFacts, parent_readable: bool) -> bool {
+        if c.deleted || c.draft || !parent_readable {
+            return false;
+        }
+        if c.hidden {
+            return self.can_read(c, Place::None);
+        }
+        self.in_audience(c.audience_id)
     }
 
     pub fn can_read_board(&self, b: &BoardFacts) -> bool {
@@ -618,8 +632,13 @@ mod tests {
         assert!(visitor.login_would_help(2) && !visitor.login_would_help(3) && !member.login_would_help(2));
         let deleted = ContentFacts { deleted: true, live: false, ..live(5, 1) };
         assert!(!admin.can_read(&deleted, Place::None) && !member.can_read(&deleted, Place::None));
-        let hidden = ContentFacts { hidden: true, live: false, ..live(5, 1) };
+        let hidden = ContentFacts { hidden: true, live: false, ..live(9, 1) };
         assert!(!member.can_read(&hidden, Place::None) && moderator.can_read(&hidden, Place::None));
+        let own_hidden = ContentFacts { author_id: 5, ..hidden };
+        assert!(member.can_read(&own_hidden, Place::None), "authors see their hidden content");
+        // A reply in a hidden topic: not live, but a moderator reading the topic reads it.
+        let under_hidden = ContentFacts { live: false, ..live(9, 1) };
+        assert!(moderator.can_read_under(&under_hidden, true) && !member.can_read_under(&under_hidden, false));
         let draft = ContentFacts { draft: true, live: false, ..live(5, 1) };
         assert!(member.can_read(&draft, Place::None) && !moderator.can_read(&draft, Place::None));
     }

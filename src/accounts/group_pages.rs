@@ -40,6 +40,7 @@ fn notice(ctx: &PageCtx, msg: &str) -> String {
         "saved" => ctx.t("settings-saved"),
         "deleted" => ctx.t("group-deleted"),
         "added" => ctx.t("group-member-added"),
+        "already" => ctx.t("group-member-already"),
         "removed" => ctx.t("group-member-removed"),
         _ => String::new(),
     }
@@ -235,17 +236,16 @@ pub async fn add_member(
     let key = form.username.trim().trim_start_matches('@').to_lowercase();
     let added = crate::db::run_write(&state.pool, move |tx| {
         groups::find(tx, id)?.ok_or(AppError::NotFound)?;
-        let Some(user) = super::queries::find_by_key(tx, &key)? else { return Ok(false) };
-        groups::add_member(tx, id, user.id)?;
-        Ok(true)
+        let Some(user) = super::queries::find_by_key(tx, &key)? else { return Ok(None) };
+        Ok(Some(groups::add_member(tx, id, user.id)?))
     })
     .await?;
-    if !added {
+    let Some(added) = added else {
         let st =
             PageState { member_input: form.username, member_error: ctx.t("err-author-unknown"), ..Default::default() };
         return render_invalid(&group_page(&ctx, &state, id, st).await?);
-    }
-    Ok(redirect(&format!("/admin/groups/{id}?msg=added")))
+    };
+    Ok(redirect(&format!("/admin/groups/{id}?msg={}", if added { "added" } else { "already" })))
 }
 
 #[derive(Deserialize, Default)]

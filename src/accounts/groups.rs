@@ -38,7 +38,7 @@ impl GroupSummary {
 pub fn check_name(input: &str) -> Result<(String, String), &'static str> {
     let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
-        Err("err-group-name-empty")
+        Err("err-member-group-name-empty")
     } else if name.chars().count() > NAME_MAX {
         Err("err-group-name-long")
     } else if name.chars().any(char::is_control) {
@@ -136,8 +136,9 @@ pub fn members(conn: &mut DbConn, group_id: i64) -> QueryResult<Vec<(i64, Author
         .collect())
 }
 
-pub fn add_member(tx: &mut Tx<'_>, group_id: i64, user_id: i64) -> QueryResult<()> {
-    ignore_duplicate(tx, |conn| {
+/// Put someone in a group; false when they were in it already.
+pub fn add_member(tx: &mut Tx<'_>, group_id: i64, user_id: i64) -> QueryResult<bool> {
+    let added = ignore_duplicate(tx, |conn| {
         diesel::insert_into(group_members::table)
             .values((
                 group_members::group_id.eq(group_id),
@@ -146,7 +147,7 @@ pub fn add_member(tx: &mut Tx<'_>, group_id: i64, user_id: i64) -> QueryResult<(
             ))
             .execute(conn)
     })?;
-    Ok(())
+    Ok(added == 1)
 }
 
 /// Take someone out of a group; what only the group let them read, they no longer follow.
@@ -176,7 +177,7 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(super::check_name("  Beta   testers "), Ok(("Beta testers".into(), "beta testers".into())));
-        assert_eq!(super::check_name(" "), Err("err-group-name-empty"));
+        assert_eq!(super::check_name(" "), Err("err-member-group-name-empty"));
         assert_eq!(super::check_name(&"x".repeat(61)), Err("err-group-name-long"));
         assert_eq!(super::check_name("a\u{7}b"), Err("err-group-name-chars"));
         assert_eq!(super::check_name("企业客户"), Ok(("企业客户".into(), "企业客户".into())));

@@ -63,8 +63,10 @@ pub struct CommentView {
     pub edited_at: Option<NaiveDateTime>,
     /// Deleted (or hidden, for those who may not see it): a placeholder holding its replies.
     pub deleted: bool,
-    /// Hidden by a moderator, shown to moderators with a mark.
+    /// Hidden by a moderator, shown to moderators and its author with a mark.
     pub hidden: bool,
+    /// Deleted (a placeholder while it has replies).
+    pub is_deleted: bool,
     pub can_edit: bool,
     pub can_delete: bool,
     pub can_hide: bool,
@@ -88,7 +90,8 @@ pub fn list_for(conn: &mut DbConn, subject_id: i64, guard: &Guard, edit_minutes:
     for (c, parent, username, display_name, roles) in rows {
         let facts = c.facts();
         let hidden = c.is_hidden();
-        let shown = !c.is_deleted() && (!hidden || guard.can_read(&facts, crate::policy::Place::None));
+        // The subject's page is being shown, so the viewer may read the subject.
+        let shown = guard.can_read_under(&facts, true);
         let view = CommentView {
             id: c.id,
             author_id: c.author_id,
@@ -97,7 +100,8 @@ pub fn list_for(conn: &mut DbConn, subject_id: i64, guard: &Guard, edit_minutes:
             created_at: c.created_at,
             edited_at: c.edited_at,
             deleted: !shown,
-            hidden: hidden && shown,
+            hidden,
+            is_deleted: c.is_deleted(),
             can_edit: shown && guard.can_edit_comment(&facts, now - c.created_at < Duration::minutes(edit_minutes)),
             can_delete: shown && guard.can_delete(&facts),
             can_hide: !c.is_deleted() && guard.can_hide(&facts),

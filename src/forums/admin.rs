@@ -145,10 +145,12 @@ fn principal_choices(ctx: &PageCtx, member_groups: &[Group]) -> Vec<Choice> {
     out
 }
 
-/// Who an access lets in, in words: "Everyone", "Members", "Employees, Beta testers".
-pub fn describe(ctx: &PageCtx, access: &Access, member_groups: &[Group]) -> String {
+/// Who an access lets in, in words: "Everyone", "Members", "Employees, Beta testers". For who
+/// starts topics, "members" means the logged-in members who may read the board.
+pub fn describe(ctx: &PageCtx, access: &Access, member_groups: &[Group], posting: bool) -> String {
     match access {
         Access::Everyone => ctx.t("access-everyone"),
+        Access::Members if posting => ctx.t("access-readers"),
         Access::Members => ctx.t("access-members"),
         Access::Only(list) if list.is_empty() => ctx.t("access-admins"),
         Access::Only(list) => {
@@ -208,8 +210,8 @@ async fn page<'a>(ctx: &'a PageCtx, state: &web::Data<AppState>, st: PageState) 
         .into_iter()
         .zip(grants)
         .map(|(board, (read, post))| BoardRow {
-            reads: describe(ctx, &read, &member_groups),
-            posts: describe(ctx, &post, &member_groups),
+            reads: describe(ctx, &read, &member_groups, false),
+            posts: describe(ctx, &post, &member_groups, true),
             board,
         })
         .collect();

@@ -195,8 +195,10 @@ pub struct ReplyView {
     pub edited_at: Option<NaiveDateTime>,
     /// Deleted, or hidden from this viewer: a placeholder keeping its place.
     pub deleted: bool,
-    /// Hidden by a moderator (shown to moderators with a mark).
+    /// Hidden by a moderator (shown to moderators and its author with a mark).
     pub hidden: bool,
+    /// Deleted (its place stays).
+    pub is_deleted: bool,
     pub is_staff: bool,
     pub like_count: i32,
     pub liked: bool,

@@ -16,6 +16,10 @@ use super::queries::TopicFull;
 pub struct PanelForm {
     pub text: String,
     pub error: String,
+    /// A choice made in the form (an idea's new status), kept with the text.
+    pub choice: String,
+    /// A second field (the idea a duplicate is merged into).
+    pub extra: String,
 }
 
 /// A panel's two places on the topic page.

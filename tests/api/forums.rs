@@ -24,7 +24,7 @@ async fn admins_create_group_and_order_boards() {
         .post("/admin/forums/groups", &[("name", ""), ("position", "x")])
         .await
         .assert_status(422)
-        .assert_contains("Give the group a name.")
+        .assert_contains("Give the section a name.")
         .assert_contains("whole number");
     let group_id = app.ids("board_groups", "id")[0].to_string();
     let bad = admin
@@ -45,7 +45,7 @@ async fn admins_create_group_and_order_boards() {
         .assert_contains("Give the board a name.")
         .assert_contains("Use lowercase letters")
         .assert_contains("Choose one of the kinds.")
-        .assert_contains("Choose one of the groups.")
+        .assert_contains("Choose one of the sections.")
         .assert_contains("Choose one of the listed options.")
         .assert_contains("The order must be a whole number.");
     let fields = |name: &'static str, slug: &'static str, kind: &'static str, pos: &'static str| {

@@ -178,13 +178,24 @@ async fn moderators_hide_content_and_show_it_again() {
     // A reply hidden: a placeholder for others, marked for moderators, counts follow.
     moderator.post(&format!("/content/{spam}/hide"), &[("hidden", "1")]).await.assert_status(303);
     moderator.post(&format!("/content/{spam}/hide"), &[("hidden", "1")]).await.assert_status(303);
-    app.get(&path).await.assert_lacks("Spam reply goes").assert_contains("1 reply");
+    app.get(&path)
+        .await
+        .assert_lacks("Spam reply goes")
+        .assert_contains("1 reply")
+        .assert_contains("This reply was hidden by a moderator.");
     moderator.get(&path).await.assert_contains("Spam reply goes").assert_contains("Hidden by a moderator");
+    // Its author still sees it, marked.
+    bob.get(&path).await.assert_contains("Spam reply goes").assert_contains("Hidden by a moderator");
     assert_consistent(&app);
     // A topic hidden: gone for everyone but moderators, from the board, feeds and search.
     moderator.post(&format!("/content/{topic}/hide"), &[("hidden", "1")]).await.assert_status(303);
     app.get(&path).await.assert_status(404);
-    mia.get(&path).await.assert_status(404);
+    bob.get(&path).await.assert_status(404);
+    // Its author is told rather than shown a 404.
+    mia.get(&path).await.assert_status(200).assert_contains("Hidden by a moderator");
+    mia.get("/forums/help").await.assert_lacks("Spammy title");
+    // A moderator reading the hidden topic reads its replies too.
+    moderator.get(&path).await.assert_contains("First reply stays");
     app.get("/forums/help").await.assert_lacks("Spammy title");
     app.get("/forums/help/feed.atom").await.assert_lacks("Spammy title");
     app.get("/search?q=spammy").await.assert_lacks("Spammy");
@@ -207,6 +218,7 @@ async fn moderators_hide_content_and_show_it_again() {
     let comment = app.ids("comments", "content_id")[0];
     moderator.post(&format!("/content/{comment}/hide"), &[("hidden", "1")]).await.assert_status(303);
     app.get(&post).await.assert_lacks("Rude comment").assert_contains("No comments yet");
+    mia.get(&post).await.assert_contains("Rude comment").assert_contains("Hidden by a moderator");
     assert_consistent(&app);
     moderator.post(&format!("/content/{post_id}/hide"), &[("hidden", "1")]).await.assert_status(303);
     app.get(&post).await.assert_status(404);

@@ -120,8 +120,15 @@ pub async fn status_handler(
     if !ctx.is_staff() {
         return Err(AppError::Forbidden);
     }
+    // A problem shows the page again with everything chosen and typed kept.
+    let (choice, extra) = (form.status.clone(), form.duplicate_of.clone());
     let again = |key: &str, note: String| {
-        crate::forums::topic_page::TopicForms::panel(PanelForm { text: note, error: ctx.t(key) })
+        crate::forums::topic_page::TopicForms::panel(PanelForm {
+            text: note,
+            error: ctx.t(key),
+            choice: choice.clone(),
+            extra: extra.clone(),
+        })
     };
     let all = crate::db::run(&state.pool, |conn| Ok(statuses(conn)?)).await?;
     let Some(status) = all.into_iter().find(|s| s.slug == form.status) else {

@@ -124,12 +124,13 @@ fn load_replies(conn: &mut DbConn, t: &TopicFull, which: Replies, guard: &Guard)
         Some(v) => content::likes::liked_among(conn, v, &ids)?,
         None => Vec::new(),
     };
+    let topic_readable = guard.can_read(&t.facts(), Place::None);
     Ok(rows
         .into_iter()
         .map(|(id, position, is_staff, c, username, display_name, roles)| {
             let facts = c.facts();
-            // Deleted replies keep their place; hidden ones too, shown only to moderators.
-            let shown = guard.can_read(&facts, Place::None);
+            // Deleted replies keep their place; hidden ones too, shown to moderators and their author.
+            let shown = guard.can_read_under(&facts, topic_readable);
             ReplyView {
                 id,
                 position,
@@ -140,7 +141,8 @@ fn load_replies(conn: &mut DbConn, t: &TopicFull, which: Replies, guard: &Guard)
                 created_at: c.created_at,
                 edited_at: c.edited_at,
                 deleted: !shown,
-                hidden: c.is_hidden() && shown,
+                hidden: c.is_hidden(),
+                is_deleted: c.is_deleted(),
                 is_staff,
                 like_count: c.like_count,
                 liked: liked.contains(&id),

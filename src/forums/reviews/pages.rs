@@ -83,7 +83,7 @@ pub async fn post_response(
     let user_id = ctx.require_user()?.id;
     let id = path.into_inner();
     let t: TopicFull = crate::forums::access::visible_topic(&ctx, &state, id).await?;
-    let again = |error: String, text: String| crate::forums::panels::PanelForm { text, error };
+    let again = |error: String, text: String| crate::forums::panels::PanelForm { text, error, ..Default::default() };
     let problem = if form.body.trim().is_empty() {
         Some("err-body-empty")
     } else if form.body.chars().count() > 20_000 {
