@@ -8,9 +8,9 @@ use crate::content::kind::Registry;
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     Registry::new(vec![
         &crate::blogs::kind::POST,
-        &crate::content::comments::COMMENT,
         &crate::forums::kind::TOPIC,
         &crate::forums::kind::REPLY,
+        &crate::content::comments::COMMENT,
         &crate::forums::reviews::RESPONSE,
     ])
 });

@@ -38,6 +38,7 @@ pub fn now() -> chrono::NaiveDateTime {
 pub struct Application {
     port: u16,
     server: Server,
+    views: forums::views::ViewCounts,
 }
 
 impl Application {
@@ -82,8 +83,19 @@ impl Application {
                 search::reindex::spawn_database_rebuild(pool.clone());
             }
         }
+        let views = forums::views::ViewCounts::default();
+        if settings.background_jobs {
+            views.spawn_flusher(pool.clone());
+        }
         let search = search::Engine { meili };
-        let state = aweb::Data::new(AppState { pool, settings, csrf_secret, search, kinds: kinds::registry() });
+        let state = aweb::Data::new(AppState {
+            pool,
+            settings,
+            csrf_secret,
+            search,
+            kinds: kinds::registry(),
+            views: views.clone(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -102,11 +114,16 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        Ok(Application { port, server, views })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The topic views this server counts (to write them now: tests, commands).
+    pub fn view_counts(&self) -> forums::views::ViewCounts {
+        self.views.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

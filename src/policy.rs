@@ -24,7 +24,7 @@ use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
-use crate::db::schema::{audience_grants, contents};
+use crate::db::schema::{audience_grants, contents, group_members, users};
 use crate::db::{DbConn, MultiBackend};
 
 /// The audience of everything public (blogs, their posts and comments).
@@ -203,6 +203,20 @@ impl Viewer {
         Viewer { user_id: Some(user_id), roles, groups, memo: Default::default() }
     }
 
+    /// A person as they are in the database now (a visitor if suspended or gone).
+    fn current(conn: &mut DbConn, user_id: i64) -> QueryResult<Viewer> {
+        crate::db::hold_shared(conn, "users", "id", user_id)?;
+        let row: Option<(String, Option<chrono::NaiveDateTime>)> =
+            users::table.find(user_id).select((users::roles, users::suspended_at)).first(conn).optional()?;
+        let Some((roles, None)) = row else { return Ok(Viewer::visitor()) };
+        let groups: Vec<i64> = group_members::table
+            .filter(group_members::user_id.eq(user_id))
+            .order(group_members::group_id.asc())
+            .select(group_members::group_id)
+            .load(conn)?;
+        Ok(Viewer::member(user_id, Roles::parse(&roles), groups))
+    }
+
     /// The same person without the request's memo (what a guard keeps).
     fn bare(&self) -> Viewer {
         Viewer { user_id: self.user_id, roles: self.roles, groups: self.groups.clone(), memo: Default::default() }
@@ -222,6 +236,14 @@ impl Viewer {
         out.extend(self.roles.iter().map(role_principal));
         out.extend(self.groups.iter().map(|g| group_principal(*g)));
         out
+    }
+
+    /// Does an audience with these grants admit this viewer? The one rule of reading: admins
+    /// read everything; anyone else, what is granted to a principal they stand for. `Guard`
+    /// applies it to every audience at once for one viewer; notifications and subscription
+    /// checks apply it to many people for one audience.
+    pub fn admitted_by(&self, grants: &[String]) -> bool {
+        self.roles.is_admin() || self.principals().iter().any(|p| grants.contains(p))
     }
 }
 
@@ -250,15 +272,27 @@ impl Guard {
         if let Some(g) = viewer.memo.get() {
             return Ok(g.clone());
         }
-        let g = Arc::new(Guard::fresh(conn, viewer)?);
+        let g = Arc::new(Guard::compute(conn, viewer)?);
         let _ = viewer.memo.set(g.clone());
         Ok(g)
     }
 
-    /// Ask the database now, whatever was loaded before (inside a unit of work, so that the
-    /// check sees the audiences as they are when the change is made). One query: the audiences
-    /// granted to any of the viewer's principals (and to members).
+    /// Ask the database now, whatever was loaded before: inside a unit of work, so that the
+    /// check sees things as they are when the change is made. The viewer's roles and groups are
+    /// read again (a role or group taken away while the request was on its way applies to it)
+    /// and, on PostgreSQL, their row is held shared until commit: a change of their roles or
+    /// groups waits for the changes that were checked against the old ones, so the re-check of
+    /// their subscriptions that it queues sees what those changes did.
     pub fn fresh(conn: &mut DbConn, viewer: &Viewer) -> QueryResult<Guard> {
+        let current = match viewer.user_id {
+            Some(id) => Viewer::current(conn, id)?,
+            None => viewer.bare(),
+        };
+        Guard::compute(conn, &current)
+    }
+
+    /// One query: the audiences granted to any of the viewer's principals (and to members).
+    fn compute(conn: &mut DbConn, viewer: &Viewer) -> QueryResult<Guard> {
         let mut principals = viewer.principals();
         if !viewer.is_member() {
             principals.push(MEMBERS.to_string());
@@ -267,10 +301,12 @@ impl Guard {
             .filter(audience_grants::principal.eq_any(&principals))
             .select((audience_grants::audience_id, audience_grants::principal))
             .load(conn)?;
-        let mine: HashSet<String> = viewer.principals().into_iter().collect();
-        let mut readable: Vec<i64> = rows.iter().filter(|(_, p)| mine.contains(p)).map(|(a, _)| *a).collect();
-        readable.sort_unstable();
-        readable.dedup();
+        let mut grants: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+        for (audience, principal) in &rows {
+            grants.entry(*audience).or_default().push(principal.clone());
+        }
+        let readable: Vec<i64> =
+            grants.into_iter().filter(|(_, g)| viewer.admitted_by(g)).map(|(audience, _)| audience).collect();
         let member_readable =
             rows.iter().filter(|(_, p)| p == EVERYONE || p == MEMBERS).map(|(a, _)| *a).collect::<HashSet<_>>();
         let public = rows.iter().filter(|(_, p)| p == EVERYONE).map(|(a, _)| *a).collect::<HashSet<_>>();
@@ -394,9 +430,10 @@ impl Guard {
         self.is_member() && self.can_read_board(b) && self.in_audience(b.post_audience_id)
     }
 
-    /// Reply to a topic: any logged-in reader; a locked topic only takes moderators' replies.
+    /// Reply to a topic: any logged-in reader; a locked topic only takes moderators' replies, a
+    /// hidden one nobody's (it is out of every list and count until it is shown again).
     pub fn can_reply(&self, topic: &ContentFacts, locked: bool) -> bool {
-        self.is_member() && self.can_read(topic, Place::None) && (!locked || self.can_moderate())
+        self.is_member() && topic.live && self.can_read(topic, Place::None) && (!locked || self.can_moderate())
     }
 
     /// Edit a topic or reply: its author, while they may still read it.
@@ -407,6 +444,13 @@ impl Guard {
     /// Delete a topic, reply or comment: its author or a moderator.
     pub fn can_delete(&self, c: &ContentFacts) -> bool {
         self.can_read(c, Place::None) && (self.is(c.author_id) || self.can_moderate())
+    }
+
+    /// A piece deleted already, asked to be deleted again (a second tab, a double submit): may the
+    /// viewer be answered as the first delete was? Only who could have deleted it: to anyone else
+    /// it is simply not there.
+    pub fn may_redelete(&self, c: &ContentFacts) -> bool {
+        c.deleted && self.in_audience(c.audience_id) && (self.is(c.author_id) || self.can_moderate())
     }
 
     /// Hide (or show again) any content: moderators, where they may read.
@@ -429,14 +473,14 @@ impl Guard {
         self.is_staff() && self.can_read(topic, Place::None)
     }
 
-    /// Vote for an idea: a logged-in reader, not its author, while it is open.
+    /// Vote for an idea: a logged-in reader, not its author, while it is open (and not hidden).
     pub fn can_vote(&self, idea: &ContentFacts, closed: bool) -> bool {
-        self.is_member() && !closed && !self.is(idea.author_id) && self.can_read(idea, Place::None)
+        self.is_member() && !closed && idea.live && !self.is(idea.author_id) && self.can_read(idea, Place::None)
     }
 
-    /// Like a topic or reply: a logged-in reader, never one's own.
+    /// Like a topic or reply: a logged-in reader, never one's own, nor what is hidden.
     pub fn can_like(&self, c: &ContentFacts) -> bool {
-        self.is_member() && !self.is(c.author_id) && self.can_read(c, Place::None)
+        self.is_member() && c.live && !self.is(c.author_id) && self.can_read(c, Place::None)
     }
 
     // ------------------------------------------------------------ blogs and comments

@@ -22,14 +22,16 @@ pub struct Stats {
 /// (id, Markdown, stored HTML)
 type Row = (i64, String, String);
 
-/// Go through one table in id order: `load` gives the rows after an id, `save` stores fresh HTML.
-/// Returns (rows read, rows changed).
+/// Go through one table in id order: `load` gives the rows after an id, `save` stores fresh HTML
+/// for the Markdown it was rendered from, only while the row still has that Markdown (an edit
+/// saved meanwhile rendered its own); it returns the rows it changed. Returns (rows read, rows
+/// changed).
 fn table(
     conn: &mut DbConn,
     what: &str,
     progress: &dyn Fn(&str, u64),
     load: impl Fn(&mut DbConn, i64) -> QueryResult<Vec<Row>>,
-    save: impl Fn(&mut Tx<'_>, i64, &str) -> QueryResult<()>,
+    save: impl Fn(&mut Tx<'_>, i64, &str, &str) -> QueryResult<usize>,
 ) -> anyhow::Result<(u64, u64)> {
     let (mut read, mut changed, mut after) = (0, 0, 0);
     loop {
@@ -40,8 +42,7 @@ fn table(
             for (id, md, html) in &rows {
                 let fresh = markdown::render(md);
                 if fresh.as_str() != html {
-                    save(tx, *id, fresh.as_str())?;
-                    n += 1;
+                    n += save(tx, *id, md, fresh.as_str())? as u64;
                 }
             }
             Ok(n)
@@ -67,10 +68,12 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .select((contents::id, contents::body_md, contents::body_html))
                 .load(conn)
         },
-        |tx, id, html| {
-            diesel::update(contents::table.find(id)).set(contents::body_html.eq(html)).execute(tx.conn())?;
+        |tx, id, md, html| {
+            let n = diesel::update(contents::table.find(id).filter(contents::body_md.eq(md)))
+                .set(contents::body_html.eq(html))
+                .execute(tx.conn())?;
             tx.touch(id);
-            Ok(())
+            Ok(n)
         },
     )?;
     let (profiles, b) = table(
@@ -85,9 +88,10 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .select((users::id, users::bio_md, users::bio_html))
                 .load(conn)
         },
-        |tx, id, html| {
-            diesel::update(users::table.find(id)).set(users::bio_html.eq(html)).execute(tx.conn())?;
-            Ok(())
+        |tx, id, md, html| {
+            diesel::update(users::table.find(id).filter(users::bio_md.eq(md)))
+                .set(users::bio_html.eq(html))
+                .execute(tx.conn())
         },
     )?;
     let (notes, c) = table(
@@ -102,11 +106,10 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .select((idea_status_changes::id, idea_status_changes::note_md, idea_status_changes::note_html))
                 .load(conn)
         },
-        |tx, id, html| {
-            diesel::update(idea_status_changes::table.find(id))
+        |tx, id, md, html| {
+            diesel::update(idea_status_changes::table.find(id).filter(idea_status_changes::note_md.eq(md)))
                 .set(idea_status_changes::note_html.eq(html))
-                .execute(tx.conn())?;
-            Ok(())
+                .execute(tx.conn())
         },
     )?;
     Ok(Stats { contents: contents_read, profiles, notes, changed: a + b + c })

@@ -112,8 +112,14 @@ pub fn update(tx: &mut Tx<'_>, id: i64, name: &str, key: &str, description: &str
 /// Delete a group: it leaves every board's access, and its members lose what only it opened
 /// to them (their subscriptions there are dropped, and they are told).
 pub fn delete(tx: &mut Tx<'_>, id: i64) -> QueryResult<()> {
-    let members: Vec<i64> =
-        group_members::table.filter(group_members::group_id.eq(id)).select(group_members::user_id).load(tx.conn())?;
+    let members: Vec<i64> = group_members::table
+        .filter(group_members::group_id.eq(id))
+        .order(group_members::user_id.asc())
+        .select(group_members::user_id)
+        .load(tx.conn())?;
+    for user_id in &members {
+        hold_person(tx, *user_id)?;
+    }
     crate::policy::forget_group(tx, id)?;
     diesel::delete(member_groups::table.find(id)).execute(tx.conn())?;
     for user_id in members {
@@ -136,6 +142,12 @@ pub fn members(conn: &mut DbConn, group_id: i64) -> QueryResult<Vec<(i64, Author
         .collect())
 }
 
+/// A person's groups change: their row is held, so the change waits for the units of work that
+/// checked their old groups (`Guard::fresh` holds it shared) and its re-check sees what they did.
+fn hold_person(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<()> {
+    tx.lock("users", "id", user_id)
+}
+
 /// Put someone in a group; false when they were in it already.
 pub fn add_member(tx: &mut Tx<'_>, group_id: i64, user_id: i64) -> QueryResult<bool> {
     let added = ignore_duplicate(tx, |conn| {
@@ -152,6 +164,7 @@ pub fn add_member(tx: &mut Tx<'_>, group_id: i64, user_id: i64) -> QueryResult<b
 
 /// Take someone out of a group; what only the group let them read, they no longer follow.
 pub fn remove_member(tx: &mut Tx<'_>, group_id: i64, user_id: i64) -> QueryResult<()> {
+    hold_person(tx, user_id)?;
     let removed = diesel::delete(
         group_members::table.filter(group_members::group_id.eq(group_id)).filter(group_members::user_id.eq(user_id)),
     )

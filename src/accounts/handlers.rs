@@ -285,15 +285,15 @@ pub async fn login(
         let user = if login.is_empty() { None } else { queries::find_for_login(&mut conn, &login)? };
         let ok = password::verify(&pw, user.as_ref().map(|u| u.password_hash.as_str()));
         match user {
-            Some(u) if ok => {
-                ratelimit::clear_account(&mut conn, &key)?;
+            Some(u) if ok => crate::db::write(&mut conn, |tx| {
+                ratelimit::clear_account(tx, &key)?;
                 if u.suspended_at.is_some() {
                     return Ok(LoginOutcome::Suspended);
                 }
-                Ok(LoginOutcome::Ok(crate::db::write(&mut conn, |tx| sessions::create(tx, u.id, days, &agent))?))
-            }
+                Ok(LoginOutcome::Ok(sessions::create(tx, u.id, days, &agent)?))
+            }),
             _ => {
-                ratelimit::record_failure(&mut conn, &key, &ip)?;
+                crate::db::write(&mut conn, |tx| ratelimit::record_failure(tx, &key, &ip))?;
                 Ok(LoginOutcome::Wrong)
             }
         }
@@ -568,6 +568,7 @@ pub async fn profile(
         let forum = ForumActivity {
             topics: crate::forums::queries::select_topics(
                 conn,
+                &guard,
                 &boards,
                 &crate::forums::queries::TopicSelect {
                     author: Some(user.id),

@@ -4,8 +4,8 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::DbConn;
 use crate::db::schema::login_failures;
+use crate::db::{DbConn, Tx};
 
 pub const WINDOW_MINUTES: i64 = 15;
 pub const MAX_PER_ACCOUNT: i64 = 5;
@@ -39,7 +39,7 @@ pub fn locked_until(conn: &mut DbConn, username_key: &str, ip: &str) -> QueryRes
     Ok(until)
 }
 
-pub fn record_failure(conn: &mut DbConn, username_key: &str, ip: &str) -> QueryResult<()> {
+pub fn record_failure(tx: &mut Tx<'_>, username_key: &str, ip: &str) -> QueryResult<()> {
     let now = crate::now();
     diesel::insert_into(login_failures::table)
         .values((
@@ -47,14 +47,14 @@ pub fn record_failure(conn: &mut DbConn, username_key: &str, ip: &str) -> QueryR
             login_failures::ip.eq(ip),
             login_failures::failed_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     // Old rows are no longer needed for any decision.
     diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(now - Duration::days(1))))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
-pub fn clear_account(conn: &mut DbConn, username_key: &str) -> QueryResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::username_key.eq(username_key))).execute(conn)?;
+pub fn clear_account(tx: &mut Tx<'_>, username_key: &str) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::username_key.eq(username_key))).execute(tx.conn())?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::Blog;
 use super::pages::{load_blog, load_enterprise, load_post, post_rights};
 use super::queries::{self, PostFilter};
 use crate::content::comments;
-use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
+use crate::content::feeds::{self, FeedMeta, Format};
 use crate::content::tags;
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
@@ -27,28 +27,13 @@ async fn post_feed(
     format: Format,
 ) -> AppResult<HttpResponse> {
     let filter = PostFilter { skip_total: true, ..filter };
-    let viewer = ctx.viewer();
-    let (cards, bodies) = crate::db::run(&state.pool, move |conn| {
+    let (viewer, kinds, lang, base) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
+    let items = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let (cards, _) = queries::list_posts(conn, &guard, &filter, 1, FEED_ITEMS)?;
-        let bodies = crate::content::bodies(conn, &cards.iter().map(|c| c.id).collect::<Vec<_>>())?;
-        Ok((cards, bodies))
+        Ok(kinds.feed_items(conn, &cards.iter().map(|c| c.id).collect::<Vec<_>>(), lang, &base)?)
     })
     .await?;
-    let items: Vec<FeedItem> = cards
-        .into_iter()
-        .map(|c| FeedItem {
-            id: ctx.absolute(&format!("/posts/{}", c.id)),
-            url: ctx.absolute(&c.path),
-            author: c.author.name().to_string(),
-            published: c.date(),
-            updated: c.updated_at,
-            content_html: feeds::absolutize(bodies.get(&c.id).map(String::as_str).unwrap_or(""), &ctx.base_url),
-            summary: c.excerpt.clone(),
-            categories: c.tags.iter().map(|t| t.name.clone()).collect(),
-            title: c.title,
-        })
-        .collect();
     Ok(feeds::respond(req, format, &meta, &items, ctx.user.is_none()))
 }
 
@@ -105,21 +90,25 @@ pub async fn tag_feed(
 ) -> AppResult<HttpResponse> {
     let (slug, ext) = path.into_inner();
     let format = feed_format(&ext)?;
-    let viewer = ctx.viewer();
-    let tag = crate::db::run(&state.pool, move |conn| {
+    let (viewer, kinds, lang, base_url) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
+    // Posts and forum topics carrying the tag, newest first.
+    let (tag, items) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)
+        let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
+        let filter = PostFilter { tag_id: Some(tag.id), skip_total: true, ..Default::default() };
+        let (posts, _) = queries::list_posts(conn, &guard, &filter, 1, FEED_ITEMS)?;
+        let topics = crate::forums::queries::tagged_topics(conn, &guard, tag.id, FEED_ITEMS)?;
+        let mut dated: Vec<(chrono::NaiveDateTime, i64)> =
+            posts.iter().map(|p| (p.date(), p.id)).chain(topics.iter().map(|t| (t.created_at, t.id))).collect();
+        dated.sort_unstable_by(|a, b| b.cmp(a));
+        let ids: Vec<i64> = dated.into_iter().take(FEED_ITEMS as usize).map(|(_, id)| id).collect();
+        Ok((tag, kinds.feed_items(conn, &ids, lang, &base_url)?))
     })
     .await?;
     let base = format!("/tags/{}", crate::web::path_segment(&tag.slug));
-    let meta = FeedMeta::new(
-        &ctx,
-        ctx.ta("tag-title", &[("tag", tag.name.clone())]),
-        ctx.ta("tag-title", &[("tag", tag.name.clone())]),
-        &base,
-        &format!("{base}/feed"),
-    );
-    post_feed(&req, &ctx, &state, PostFilter { tag_id: Some(tag.id), ..Default::default() }, meta, format).await
+    let title = ctx.ta("tag-title", &[("tag", tag.name.clone())]);
+    let meta = FeedMeta::new(&ctx, title.clone(), title, &base, &format!("{base}/feed"));
+    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
 }
 
 pub async fn comments_feed(
@@ -131,33 +120,18 @@ pub async fn comments_feed(
     let (id, ext) = path.into_inner();
     let format = feed_format(&ext)?;
     let post = load_post(&state, id).await?;
-    let viewer = ctx.viewer();
-    let (post, rows) = crate::db::run(&state.pool, move |conn| {
+    let (viewer, kinds, lang, base) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
+    let (post, items) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         if !post.content.live || !post_rights(conn, &guard, &post)?.read {
             return Err(AppError::NotFound);
         }
-        Ok((post, comments::recent_for(conn, id, FEED_ITEMS)?))
+        let ids = comments::recent_for(conn, &guard, id, FEED_ITEMS)?;
+        let items = kinds.feed_items(conn, &ids, lang, &base)?;
+        Ok((post, items))
     })
     .await?;
     let title = ctx.ta("feed-comments-on", &[("title", post.card.title.clone())]);
     let meta = FeedMeta::new(&ctx, title.clone(), title, &post.card.path, &format!("/posts/{id}/comments"));
-    let items: Vec<FeedItem> = rows
-        .into_iter()
-        .map(|(cid, html, created, edited, username, display_name)| {
-            let author = if display_name.is_empty() { username } else { display_name };
-            FeedItem {
-                id: ctx.absolute(&format!("/posts/{id}/comments/{cid}")),
-                url: ctx.absolute(&format!("{}#c{cid}", post.card.path)),
-                title: ctx.ta("feed-comment-by", &[("author", author.clone())]),
-                author,
-                published: created,
-                updated: edited.unwrap_or(created),
-                content_html: feeds::absolutize(&html, &ctx.base_url),
-                summary: String::new(),
-                categories: Vec::new(),
-            }
-        })
-        .collect();
     Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
 }

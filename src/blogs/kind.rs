@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use diesel::QueryResult;
 
+use crate::content::Content;
 use crate::content::kind::ContentKind;
 use crate::db::DbConn;
 
@@ -20,12 +21,16 @@ impl ContentKind for PostKind {
         "search-kind-post"
     }
 
+    fn noun_key(&self) -> &'static str {
+        "noun-post"
+    }
+
     fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
         super::queries::paths(conn, ids)
     }
 
-    fn permalink(&self, id: i64) -> String {
-        format!("/posts/{id}")
+    fn permalink(&self, c: &Content) -> String {
+        format!("/posts/{}", c.id)
     }
 
     fn resolve(&self, conn: &mut DbConn, segments: &[String]) -> QueryResult<Option<i64>> {

@@ -621,13 +621,14 @@ pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url
     cite(tx, id, &input.body_md, base_url)
 }
 
-/// Live public posts for the sitemap: (path, last change), newest first.
-pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+/// Posts a visitor may read (`visitor` is a visitor's guard), for the sitemap: (path, last
+/// change), newest first.
+pub fn sitemap_entries(conn: &mut DbConn, visitor: &Guard, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let rows: Vec<(String, String, String, NaiveDateTime)> = posts::table
         .inner_join(contents::table)
         .inner_join(blogs::table)
-        .filter(contents::live.eq(true))
-        .filter(contents::audience_id.eq(PUBLIC_AUDIENCE))
+        .into_boxed()
+        .filter(visitor.content_filter())
         .order(contents::published_at.desc())
         .limit(limit)
         .select((posts::slug, blogs::kind, blogs::slug, contents::updated_at))

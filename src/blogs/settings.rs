@@ -197,20 +197,29 @@ pub async fn add_author(
         Ok(Ok(()))
     })
     .await?;
+    author_changed(&ctx, &state, blog, result, form.username).await
+}
+
+/// Back to the blog's settings after adding or removing an author, or the page again with the
+/// problem and the name typed.
+async fn author_changed(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    blog: Blog,
+    result: Result<(), &'static str>,
+    typed: String,
+) -> AppResult<HttpResponse> {
     match result {
         Ok(()) => Ok(redirect(&format!("/manage/blogs/{}?saved=1", crate::web::path_segment(&blog.slug)))),
-        Err(key) => {
-            let msg = ctx.t(key);
-            render_invalid(
-                &settings_page(
-                    &ctx,
-                    &state,
-                    blog,
-                    SettingsState { author_error: msg, author_input: form.username, ..Default::default() },
-                )
-                .await?,
+        Err(key) => render_invalid(
+            &settings_page(
+                ctx,
+                state,
+                blog,
+                SettingsState { author_error: ctx.t(key), author_input: typed, ..Default::default() },
             )
-        }
+            .await?,
+        ),
     }
 }
 
@@ -223,12 +232,15 @@ pub async fn remove_author(
     let blog = managed_blog(&ctx, &state, path.into_inner()).await?;
     let key = form.username.trim().to_lowercase();
     let blog_id = blog.id;
-    crate::db::run_write(&state.pool, move |tx| {
-        if let Some(user) = crate::accounts::queries::find_by_key(tx, &key)? {
-            queries::remove_author(tx, blog_id, user.id)?;
-        }
-        Ok(())
+    let result = crate::db::run_write(&state.pool, move |tx| {
+        let Some(user) = crate::accounts::queries::find_by_key(tx, &key)? else {
+            return Ok(Err("err-author-unknown"));
+        };
+        // Removing someone who is not (or no longer) an author is done already: a double
+        // submit ends where the first did.
+        queries::remove_author(tx, blog_id, user.id)?;
+        Ok(Ok(()))
     })
     .await?;
-    Ok(redirect(&format!("/manage/blogs/{}?saved=1", crate::web::path_segment(&blog.slug))))
+    author_changed(&ctx, &state, blog, result, form.username).await
 }

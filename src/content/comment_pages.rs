@@ -138,10 +138,14 @@ pub async fn delete_comment(
     let back = crate::db::run_write(&state.pool, move |tx| {
         super::lock(tx, id)?;
         let (comment, subject_id) = comments::find(tx, id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::fresh(tx, &viewer)?;
         if comment.is_deleted() {
+            // Deleted already: where the first request went, for who could have deleted it.
+            if !guard.may_redelete(&comment.facts()) {
+                return Err(AppError::NotFound);
+            }
             return kinds.path_of(tx, subject_id)?.ok_or(AppError::NotFound);
         }
-        let guard = Guard::fresh(tx, &viewer)?;
         let loaded = load(tx, kinds, &guard, id, minutes)?;
         if !loaded.delete {
             return Err(AppError::Forbidden);

@@ -1,7 +1,7 @@
 //! Comments on any content that takes them (`contents.comments_open`): blog posts now, magazine
 //! articles later. One level of replies deep.
 
-use std::collections::HashMap;
+use crate::web::Lang;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -31,18 +31,23 @@ impl ContentKind for CommentKind {
         "search-kind-comment"
     }
 
-    /// A comment's subject can be of any kind: the registry finds the subject's address and
-    /// adds this anchor.
-    fn paths(&self, _conn: &mut DbConn, _ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-        Ok(HashMap::new())
+    fn noun_key(&self) -> &'static str {
+        "noun-comment"
     }
 
+    /// A comment's subject can be of any kind: the registry finds the subject's address and
+    /// adds this anchor.
     fn anchor_in_parent(&self, id: i64) -> Option<String> {
         Some(format!("#c{id}"))
     }
 
-    fn permalink(&self, id: i64) -> String {
-        format!("/content/{id}")
+    /// The id comment feeds have always given their entries.
+    fn permalink(&self, c: &Content) -> String {
+        format!("/posts/{}/comments/{}", c.parent_id.unwrap_or_default(), c.id)
+    }
+
+    fn feed_title(&self, _c: &Content, author: &str, lang: Lang) -> String {
+        lang.ta("feed-comment-by", &[("author", author.to_string())])
     }
 
     fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
@@ -198,26 +203,16 @@ pub fn delete(tx: &mut Tx<'_>, id: i64, subject_id: i64) -> QueryResult<bool> {
     Ok(true)
 }
 
-/// (comment id, html, created, edited, username, display name)
-pub type FeedRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, String, String);
-
-/// Recent live comments on a subject, newest first, for the comments feed.
-pub fn recent_for(conn: &mut DbConn, subject_id: i64, limit: i64) -> QueryResult<Vec<FeedRow>> {
+/// Recent comments on a subject the viewer may read, newest first (the comments feed).
+pub fn recent_for(conn: &mut DbConn, guard: &Guard, subject_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
     comments::table
         .inner_join(contents::table.on(contents::id.eq(comments::content_id)))
-        .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(comments::subject_id.eq(subject_id))
-        .filter(contents::live.eq(true))
+        .into_boxed()
+        .filter(guard.content_filter())
         .order(comments::content_id.desc())
         .limit(limit)
-        .select((
-            contents::id,
-            contents::body_html,
-            contents::created_at,
-            contents::edited_at,
-            users::username,
-            users::display_name,
-        ))
+        .select(contents::id)
         .load(conn)
 }
 

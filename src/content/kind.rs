@@ -10,30 +10,49 @@
 
 use std::collections::HashMap;
 
-use diesel::QueryResult;
+use diesel::prelude::*;
 
 use super::Content;
+use super::feeds::FeedItem;
+use crate::db::schema::{contents, users};
 use crate::db::{DbConn, Tx};
+use crate::web::Lang;
 
 pub trait ContentKind: Send + Sync {
     /// The value of `contents.kind`.
     fn kind(&self) -> &'static str;
 
-    /// Catalog key of the kind's name ("Post", "Reply"…), for results and notifications.
+    /// Catalog key of the kind's name ("Blog post", "Forum reply"…), for search results.
     fn label_key(&self) -> &'static str;
 
-    /// Site paths of many pieces of this kind at once (a reply's path leads into its topic's
-    /// page). Pieces whose place is gone are left out.
-    fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>>;
+    /// Catalog key of the kind as notifications and e-mails name it in a sentence ("a post",
+    /// "a reply": "Ann mentioned you in a reply").
+    fn noun_key(&self) -> &'static str;
 
-    /// Kinds shown on their parent's page (comments): the anchor there. The registry then finds
-    /// the parent's address, whatever its kind, instead of calling `paths`.
+    /// Site paths of many pieces of this kind at once (a reply's path leads into its topic's
+    /// page). Pieces whose place is gone are left out. Kinds shown on their parent's page say
+    /// so with `anchor_in_parent` instead.
+    fn paths(&self, _conn: &mut DbConn, _ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        Ok(HashMap::new())
+    }
+
+    /// Kinds shown on their parent's page (comments, an official response): the anchor there.
+    /// The registry then finds the parent's address, whatever its kind, instead of calling
+    /// `paths`.
     fn anchor_in_parent(&self, _id: i64) -> Option<String> {
         None
     }
 
-    /// The address that never changes (feed entry ids): `/posts/12`, `/replies/7`.
-    fn permalink(&self, id: i64) -> String;
+    /// The address that never changes, the id of its feed entries: `/posts/12`, `/replies/7`.
+    fn permalink(&self, c: &Content) -> String {
+        format!("/content/{}", c.id)
+    }
+
+    /// The title of its feed entry. Kinds without a title of their own name their author
+    /// ("Reply by Ann").
+    fn feed_title(&self, c: &Content, _author: &str, _lang: Lang) -> String {
+        c.title.clone()
+    }
 
     /// The piece a site path leads to, if it is one of this kind's addresses (for citations):
     /// `segments` are the path's decoded segments.
@@ -47,7 +66,8 @@ pub trait ContentKind: Send + Sync {
         Ok(())
     }
 
-    /// Is it found by search (as a document of its own kind)?
+    /// Is it found by search (as a document of its own kind)? Its document comes from its
+    /// row (title, text, tags, place, audience).
     fn searchable(&self) -> bool {
         true
     }
@@ -67,13 +87,9 @@ impl Registry {
         self.kinds.iter().copied().find(|k| k.kind() == kind)
     }
 
+    /// Every kind, in the order they are listed.
     pub fn all(&self) -> &[&'static dyn ContentKind] {
         &self.kinds
-    }
-
-    /// The `&'static str` of a kind read from the database, if it is a known one.
-    pub fn known(&self, kind: &str) -> Option<&'static str> {
-        self.get(kind).map(|k| k.kind())
     }
 
     /// Site paths of many pieces of any kinds, in one query per kind present.
@@ -86,10 +102,12 @@ impl Registry {
         let mut anchored: Vec<(i64, String)> = Vec::new();
         for (kind, ids) in by_kind {
             let Some(k) = self.get(&kind) else { continue };
-            if k.anchor_in_parent(0).is_some() {
-                anchored.extend(ids.iter().filter_map(|id| Some((*id, k.anchor_in_parent(*id)?))));
-            } else {
+            let anchors: Vec<(i64, String)> =
+                ids.iter().filter_map(|id| Some((*id, k.anchor_in_parent(*id)?))).collect();
+            if anchors.is_empty() {
                 out.extend(k.paths(conn, &ids)?);
+            } else {
+                anchored.extend(anchors);
             }
         }
         if !anchored.is_empty() {
@@ -126,5 +144,50 @@ impl Registry {
 
     pub fn path_of(&self, conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
         Ok(self.paths_for(conn, &[id])?.remove(&id))
+    }
+
+    /// The catalog key naming a piece's kind in a sentence ("a reply"), "" if unknown.
+    pub fn noun_key(&self, kind: &str) -> &'static str {
+        self.get(kind).map_or("", |k| k.noun_key())
+    }
+
+    /// Feed entries for these pieces, in this order, whatever their kinds: each kind says its
+    /// entry's id and title, the rest is on the row. The caller chose the ids with the policy.
+    /// Links are absolute under `base_url`; pieces without an address are left out.
+    pub fn feed_items(&self, conn: &mut DbConn, ids: &[i64], lang: Lang, base_url: &str) -> QueryResult<Vec<FeedItem>> {
+        let rows: Vec<(Content, String, String)> = contents::table
+            .inner_join(users::table.on(users::id.eq(contents::author_id)))
+            .filter(contents::id.eq_any(ids))
+            .select((contents::all_columns, users::username, users::display_name))
+            .load(conn)?;
+        let mut rows: HashMap<i64, (Content, String)> = rows
+            .into_iter()
+            .map(|(c, username, display_name)| {
+                let author = if display_name.is_empty() { username } else { display_name };
+                (c.id, (c, author))
+            })
+            .collect();
+        let paths = self.paths_for(conn, ids)?;
+        let mut tags = super::tags::for_contents(conn, ids)?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let (c, author) = rows.remove(id)?;
+                let kind = self.get(&c.kind)?;
+                let path = paths.get(id)?;
+                let published = c.published_at.unwrap_or(c.created_at);
+                Some(FeedItem {
+                    id: format!("{base_url}{}", kind.permalink(&c)),
+                    url: format!("{base_url}{path}"),
+                    title: kind.feed_title(&c, &author, lang),
+                    published,
+                    updated: c.edited_at.map_or(published, |e| e.max(published)),
+                    content_html: super::feeds::absolutize(&c.body_html, base_url),
+                    summary: c.excerpt.clone(),
+                    categories: tags.remove(id).unwrap_or_default().into_iter().map(|t| t.name).collect(),
+                    author,
+                })
+            })
+            .collect())
     }
 }

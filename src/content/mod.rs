@@ -225,7 +225,20 @@ pub fn save_edit(tx: &mut Tx<'_>, id: i64, title: &str, body_md: &str) -> QueryR
 
 /// Read a row for a change that depends on it, holding it until commit: concurrent changes of
 /// the same piece queue here, so the check and the change see the same state.
+///
+/// Its parent (and the parent's parent) is held first. Every change takes rows in this order,
+/// parent before child, then the kind's own rows: deleting a topic updates its replies while
+/// deleting one of them reaches for the topic's counts, and taken in opposite orders the two
+/// would wait on each other for ever.
 pub fn lock(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<Content>> {
+    if tx.holds_rows() {
+        // `parent_id` never changes, so it is safe to read before holding anything.
+        let parent: Option<Option<i64>> =
+            contents::table.find(id).select(contents::parent_id).first(tx.conn()).optional()?;
+        if let Some(Some(parent)) = parent {
+            lock(tx, parent)?;
+        }
+    }
     tx.lock("contents", "id", id)?;
     find(tx, id)
 }
@@ -309,13 +322,6 @@ pub fn add_comment_count(tx: &mut Tx<'_>, id: i64, delta: i32) -> QueryResult<()
         .set(contents::comment_count.eq(contents::comment_count + delta))
         .execute(tx.conn())?;
     Ok(())
-}
-
-/// The stored HTML of many pieces of content in one query (full-content feeds).
-pub fn bodies(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    let rows: Vec<(i64, String)> =
-        contents::table.filter(contents::id.eq_any(ids)).select((contents::id, contents::body_html)).load(conn)?;
-    Ok(rows.into_iter().collect())
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Content>> {

@@ -148,6 +148,19 @@ pub fn find_readable(conn: &mut DbConn, guard: &Guard, slug: &str) -> QueryResul
     Ok(used.map(|_| tag))
 }
 
+/// How much of what the viewer may read carries a tag, by content kind ("post" → 3).
+pub fn counts_by_kind(conn: &mut DbConn, guard: &Guard, tag_id: i64) -> QueryResult<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = content_tags::table
+        .inner_join(contents::table)
+        .filter(content_tags::tag_id.eq(tag_id))
+        .group_by(contents::kind)
+        .select((contents::kind, diesel::dsl::count(content_tags::content_id)))
+        .into_boxed()
+        .filter(guard.content_filter())
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 #[derive(Clone, Debug)]
 pub struct TagCount {
     pub tag: TagView,

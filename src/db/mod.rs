@@ -246,12 +246,20 @@ impl Tx<'_> {
         self.wake = true;
     }
 
+    /// Rows are held one by one (PostgreSQL), so the order they are taken in matters; on SQLite
+    /// the whole database is held from the start.
+    pub fn holds_rows(&self) -> bool {
+        matches!(self.conn, DbConn::Postgresql(_))
+    }
+
     /// Hold a row until commit, so that a check made on it still holds when the change is
     /// written. On SQLite the whole database is already held (`BEGIN IMMEDIATE`); on PostgreSQL
-    /// this is `SELECT … FOR UPDATE`. `table` and `column` are names from our own code.
+    /// this is `SELECT … FOR NO KEY UPDATE`: changes of the row queue behind it, while inserting
+    /// rows that refer to it (a reply under a topic, a like) only waits for the key, which never
+    /// changes. `table` and `column` are names from our own code.
     pub fn lock(&mut self, table: &str, column: &str, id: i64) -> QueryResult<()> {
         if let DbConn::Postgresql(c) = self.conn {
-            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE {column} = $1 FOR UPDATE"))
+            diesel::sql_query(format!("SELECT 1 FROM {table} WHERE {column} = $1 FOR NO KEY UPDATE"))
                 .bind::<diesel::sql_types::BigInt, _>(id)
                 .execute(c)?;
         }
@@ -281,6 +289,18 @@ impl std::ops::DerefMut for Tx<'_> {
     fn deref_mut(&mut self) -> &mut DbConn {
         self.conn
     }
+}
+
+/// Hold a row shared until commit (PostgreSQL `FOR SHARE`; SQLite holds the whole database
+/// already): others may read and hold it shared too, but a change of it waits. `table` and
+/// `column` are names from our own code.
+pub fn hold_shared(conn: &mut DbConn, table: &str, column: &str, id: i64) -> QueryResult<()> {
+    if let DbConn::Postgresql(c) = conn {
+        diesel::sql_query(format!("SELECT 1 FROM {table} WHERE {column} = $1 FOR SHARE"))
+            .bind::<diesel::sql_types::BigInt, _>(id)
+            .execute(c)?;
+    }
+    Ok(())
 }
 
 /// True when the error is a unique-constraint violation (both backends report it this way).

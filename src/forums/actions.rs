@@ -77,8 +77,6 @@ pub async fn add_reply(
 /// The topic again inside a unit of work, held until commit, with the viewer's guard; a topic
 /// they may no longer read is 404.
 fn locked_topic(tx: &mut Tx<'_>, viewer: &Viewer, id: i64) -> AppResult<(TopicFull, Guard)> {
-    // The content row first, then the topic row: every change takes them in this order.
-    crate::content::lock(tx, id)?;
     let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
     let guard = Guard::fresh(tx, viewer)?;
     if !guard.can_read(&t.facts(), Place::None) && !guard.can_hide(&t.facts()) {
@@ -100,8 +98,15 @@ pub async fn delete_topic(
     let viewer = ctx.viewer();
     let board_path = crate::db::run_write(&state.pool, move |tx| {
         let Some(c) = crate::content::lock(tx, id)? else { return Err(AppError::NotFound) };
+        if c.kind != super::KIND_TOPIC {
+            return Err(AppError::NotFound);
+        }
         if c.is_deleted() {
-            // Deleted already: where the first request went.
+            // Deleted already: where the first request went, for who could have deleted it.
+            let guard = Guard::fresh(tx, &viewer)?;
+            if !guard.may_redelete(&c.facts()) {
+                return Err(AppError::NotFound);
+            }
             let board = c.place_id.map(|b| q::board(tx, b)).transpose()?.flatten().ok_or(AppError::NotFound)?;
             return Ok(board.path());
         }
@@ -173,7 +178,8 @@ pub async fn like(
         if c.author_id == user_id {
             return Err(AppError::BadRequest("err-like-own"));
         }
-        if !guard.can_like(&c.facts()) {
+        // Taking a like back stays possible where a new one is not (a hidden reply).
+        if on && !guard.can_like(&c.facts()) {
             return Err(AppError::Forbidden);
         }
         likes::set_like(tx, id, user_id, on)?;
@@ -251,7 +257,12 @@ pub async fn accept(
         }
         if let Some(r) = reply_id {
             match q::reply(tx, r)? {
-                Some((tid, _, c)) if tid == id && guard.can_read(&c.facts(), Place::None) => {}
+                Some((tid, _, c)) if tid == id && guard.can_read(&c.facts(), Place::None) => {
+                    // A hidden reply cannot become the answer.
+                    if !c.live {
+                        return Err(AppError::BadRequest("err-accept-hidden"));
+                    }
+                }
                 _ => return Err(AppError::NotFound),
             }
         }
@@ -270,8 +281,15 @@ pub async fn follow_topic(
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let t = visible_topic(&ctx, &state, path.into_inner()).await?;
-    let (id, on) = (t.topic.content_id, form.on());
+    let (id, board_id, on, viewer, here) = (t.topic.content_id, t.board.id, form.on(), ctx.viewer(), ctx.path.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        // Checked again where the change is made, with the board held: a change of its access
+        // happens wholly before (and this is refused) or after (and its re-check drops this).
+        tx.lock("boards", "id", board_id)?;
+        let guard = Guard::fresh(tx, &viewer)?;
+        if on {
+            super::access::readable_topic(tx, &guard, id, &here)?;
+        }
         Ok(subscriptions::set_subscribed(tx, user_id, subscriptions::TARGET_TOPIC, id, on)?)
     })
     .await?;
@@ -286,8 +304,14 @@ pub async fn follow_board(
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let board = visible_board(&ctx, &state, path.into_inner()).await?;
-    let (id, on) = (board.id, form.on());
+    let (id, on, viewer, here) = (board.id, form.on(), ctx.viewer(), ctx.path.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.lock("boards", "id", id)?;
+        let guard = Guard::fresh(tx, &viewer)?;
+        if on {
+            let b = q::board(tx, id)?.ok_or(AppError::NotFound)?;
+            super::access::check_board(&guard, &b, &here)?;
+        }
         Ok(subscriptions::set_subscribed(tx, user_id, subscriptions::TARGET_BOARD, id, on)?)
     })
     .await?;

@@ -321,7 +321,8 @@ fn check_access(kind: &str, named: &[String], allow_everyone: bool, groups: &[Gr
             let mut list = Vec::new();
             for n in named {
                 match Principal::parse(n) {
-                    Some(p @ Principal::Role(_)) => list.push(p),
+                    // Admins read every board already: naming them would open it to no one.
+                    Some(p @ Principal::Role(r)) if r != Role::Admin => list.push(p),
                     Some(Principal::Group(g)) if groups.iter().any(|x| x.id == g) => list.push(Principal::Group(g)),
                     _ => return Err("err-board-access"),
                 }

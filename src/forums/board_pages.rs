@@ -34,7 +34,7 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespon
     let (groups, boards, latest, public) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let boards = q::readable_boards(conn, &guard)?;
-        let latest = q::latest_topics(conn, &boards)?;
+        let latest = q::latest_topics(conn, &guard, &boards)?;
         let public: Vec<bool> = boards.iter().map(|b| guard.is_public(b.read_audience_id)).collect();
         Ok((q::groups(conn)?, boards, latest, public))
     })
@@ -141,11 +141,12 @@ pub async fn board(
         let sel = TopicSelect { filter, tag: tag_id, ..TopicSelect::board(&b) };
         let boards = std::slice::from_ref(&b);
         let pinned = match after {
-            None => q::select_topics(conn, boards, &TopicSelect { pinned: Some(true), ..sel.clone() }, 50)?,
+            None => q::select_topics(conn, &guard, boards, &TopicSelect { pinned: Some(true), ..sel.clone() }, 50)?,
             Some(_) => Vec::new(),
         };
         let topics = q::select_topics(
             conn,
+            &guard,
             boards,
             &TopicSelect { pinned: Some(false), after, ..sel },
             super::TOPICS_PER_PAGE + 1,
@@ -154,7 +155,7 @@ pub async fn board(
             Some(u) => subscriptions::is_subscribed(conn, u, subscriptions::TARGET_BOARD, b.id)?,
             None => false,
         };
-        let response = if b.is_questions() { Some(q::staff_response(conn, b.id)?) } else { None };
+        let response = if b.is_questions() { Some(q::staff_response(conn, &guard, b.id)?) } else { None };
         Ok((
             pinned,
             topics,
@@ -233,7 +234,7 @@ async fn ideas_board(
         let guard = Guard::load(conn, &viewer)?;
         let statuses = ideas::statuses(conn)?;
         let status_id = statuses.iter().find(|s| s.slug == status_slug).map(|s| s.id);
-        let list = ideas::list(conn, &b, sort, status_id, after, super::TOPICS_PER_PAGE + 1)?;
+        let list = ideas::list(conn, &guard, &b, sort, status_id, after, super::TOPICS_PER_PAGE + 1)?;
         let following = match guard.user_id() {
             Some(u) => subscriptions::is_subscribed(conn, u, subscriptions::TARGET_BOARD, b.id)?,
             None => false,

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::access::{visible_board, visible_topic};
 use super::queries::{self as q, TopicSelect};
-use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
+use crate::content::feeds::{self, FeedMeta, Format};
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
 use crate::web::{AppState, Ctx};
@@ -20,17 +20,18 @@ pub async fn board_feed(
     let (slug, ext) = path.into_inner();
     let format = Format::from_ext(&ext).ok_or(AppError::NotFound)?;
     let board = visible_board(&ctx, &state, slug).await?;
-    let b = board.clone();
-    let (cards, bodies) = crate::db::run(&state.pool, move |conn| {
+    let (b, viewer, kinds, lang, base) = (board.clone(), ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
+    let items = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
         // Newest topics first (a board's feed announces new topics), pinned or not.
         let all = q::select_topics(
             conn,
+            &guard,
             std::slice::from_ref(&b),
             &TopicSelect { by_creation: true, ..TopicSelect::board(&b) },
             30,
         )?;
-        let bodies = crate::content::bodies(conn, &all.iter().map(|c| c.id).collect::<Vec<_>>())?;
-        Ok((all, bodies))
+        Ok(kinds.feed_items(conn, &all.iter().map(|c| c.id).collect::<Vec<_>>(), lang, &base)?)
     })
     .await?;
     let meta = FeedMeta::new(
@@ -40,20 +41,6 @@ pub async fn board_feed(
         &board.path(),
         &format!("{}/feed", board.path()),
     );
-    let items: Vec<FeedItem> = cards
-        .into_iter()
-        .map(|c| FeedItem {
-            id: ctx.absolute(&format!("/topics/{}", c.id)),
-            url: ctx.absolute(&c.path),
-            author: c.author.name().to_string(),
-            published: c.created_at,
-            updated: c.created_at,
-            content_html: feeds::absolutize(bodies.get(&c.id).map(String::as_str).unwrap_or(""), &ctx.base_url),
-            summary: c.excerpt.clone(),
-            categories: c.tags.iter().map(|t| t.name.clone()).collect(),
-            title: c.title,
-        })
-        .collect();
     Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
 }
 
@@ -66,8 +53,8 @@ pub async fn topic_feed(
     let (id, ext) = path.into_inner();
     let format = Format::from_ext(&ext).ok_or(AppError::NotFound)?;
     let t = visible_topic(&ctx, &state, id).await?;
-    let (t2, viewer) = (t.clone(), ctx.viewer());
-    let replies = crate::db::run(&state.pool, move |conn| {
+    let (t2, viewer, kinds, lang, base) = (t.clone(), ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
+    let items = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         // The latest 30 replies: the last page or two.
         let last = t2.pages();
@@ -77,28 +64,14 @@ pub async fn topic_feed(
             prev.append(&mut rs);
             rs = prev;
         }
-        Ok(rs)
+        // Hidden replies stay out even for who may see them on the page: feeds are copied
+        // around.
+        let ids: Vec<i64> = rs.iter().rev().filter(|r| !r.deleted && !r.hidden).take(30).map(|r| r.id).collect();
+        Ok(kinds.feed_items(conn, &ids, lang, &base)?)
     })
     .await?;
     let path = t.path();
     let title = ctx.ta("feed-replies-to", &[("title", t.content.title.clone())]);
     let meta = FeedMeta::new(&ctx, title.clone(), title, &path, &format!("/topics/{id}/feed"));
-    let items: Vec<FeedItem> = replies
-        .into_iter()
-        .rev()
-        .filter(|r| !r.deleted)
-        .take(30)
-        .map(|r| FeedItem {
-            id: ctx.absolute(&format!("/replies/{}", r.id)),
-            url: ctx.absolute(&super::reply_path(&path, r.id, r.position)),
-            title: ctx.ta("feed-reply-by", &[("author", r.author.name().to_string())]),
-            author: r.author.name().to_string(),
-            published: r.created_at,
-            updated: r.edited_at.unwrap_or(r.created_at),
-            content_html: feeds::absolutize(r.body_html.as_str(), &ctx.base_url),
-            summary: String::new(),
-            categories: Vec::new(),
-        })
-        .collect();
     Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
 }

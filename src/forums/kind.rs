@@ -9,6 +9,7 @@ use crate::content::Content;
 use crate::content::kind::ContentKind;
 use crate::db::schema::{boards, replies, topics};
 use crate::db::{DbConn, Tx};
+use crate::web::Lang;
 
 pub struct TopicKind;
 pub struct ReplyKind;
@@ -35,12 +36,16 @@ impl ContentKind for TopicKind {
         "search-kind-topic"
     }
 
+    fn noun_key(&self) -> &'static str {
+        "noun-topic"
+    }
+
     fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
         topic_paths(conn, ids)
     }
 
-    fn permalink(&self, id: i64) -> String {
-        format!("/topics/{id}")
+    fn permalink(&self, c: &Content) -> String {
+        format!("/topics/{}", c.id)
     }
 
     fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
@@ -62,6 +67,10 @@ impl ContentKind for ReplyKind {
         "search-kind-reply"
     }
 
+    fn noun_key(&self) -> &'static str {
+        "noun-reply"
+    }
+
     /// A reply's address is its topic's page that holds its position.
     fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
         let rows: Vec<(i64, i64, i32)> = replies::table
@@ -75,15 +84,19 @@ impl ContentKind for ReplyKind {
             .collect())
     }
 
-    fn permalink(&self, id: i64) -> String {
-        format!("/replies/{id}")
+    fn permalink(&self, c: &Content) -> String {
+        format!("/replies/{}", c.id)
+    }
+
+    fn feed_title(&self, _c: &Content, author: &str, lang: Lang) -> String {
+        lang.ta("feed-reply-by", &[("author", author.to_string())])
     }
 
     fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
         match c.parent_id {
             Some(topic) => {
                 tx.lock("topics", "content_id", topic)?;
-                queries::reply_visibility(tx, topic, visible)
+                queries::reply_visibility(tx, topic, c.id, visible)
             }
             None => Ok(()),
         }

@@ -16,6 +16,7 @@ pub mod queries;
 pub mod questions;
 pub mod reviews;
 pub mod topic_page;
+pub mod views;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -94,6 +94,7 @@ pub async fn render_topic(
     let t2 = t.clone();
     let page_ctx = ctx.clone();
     let panel_form = forms.panel.clone();
+    let views = state.views.clone();
     let (replies, tags_, liked_topic, following, panel, rights, public) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let id = t2.topic.content_id;
@@ -107,7 +108,7 @@ pub async fn render_topic(
             None => (false, false),
         };
         if guard.user_id() != Some(t2.content.author_id) {
-            crate::db::write(conn, |tx| q::count_view(tx, id))?;
+            views.count(id);
         }
         let panel = match panels::for_board(&t2.board.kind) {
             Some(p) => p.render(conn, &page_ctx, &guard, &t2, &panel_form)?,

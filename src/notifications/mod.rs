@@ -89,7 +89,7 @@ impl Readers {
 
     /// The same rule as `Guard::can_read` for live content, without a query per person.
     pub fn include(&self, viewer: &Viewer) -> bool {
-        self.live && (viewer.roles.is_admin() || viewer.principals().iter().any(|p| self.grants.contains(p)))
+        self.live && viewer.admitted_by(&self.grants)
     }
 }
 
@@ -164,14 +164,15 @@ fn queue_mail(
         None => None,
     };
     let actor = actor.map(|(u, d)| if d.is_empty() { u } else { d }).unwrap_or_default();
-    let message = lang.ta(message_key(kind), &[("actor", actor), ("detail", detail.to_string())]);
-    let (excerpt, path) = match content_id {
+    let (excerpt, content_kind, path) = match content_id {
         Some(c) => {
-            let excerpt: String = contents::table.find(c).select(contents::excerpt).first(tx.conn())?;
-            (excerpt, format!("/content/{c}"))
+            let (excerpt, kind): (String, String) =
+                contents::table.find(c).select((contents::excerpt, contents::kind)).first(tx.conn())?;
+            (excerpt, kind, format!("/content/{c}"))
         }
-        None => (String::new(), "/notifications".into()),
+        None => (String::new(), String::new(), "/notifications".into()),
     };
+    let message = message(lang, kind, &actor, detail, &content_kind);
     let base = crate::jobs::mail::BASE_URL_TOKEN;
     let footer = lang.t("mail-footer");
     let body = format!("{message}\n\n{excerpt}\n\n{base}{path}\n\n-- \n{footer}\n{base}/settings\n");
@@ -214,12 +215,15 @@ pub struct NotificationView {
     pub path: String,
     pub created_at: NaiveDateTime,
     pub unread: bool,
+    /// The kind of content it is about ("reply"), or "".
+    pub content_kind: String,
 }
 
 impl NotificationView {
-    /// Catalog key describing the event.
-    pub fn message_key(&self) -> &'static str {
-        message_key(&self.kind)
+    /// What happened, in a sentence.
+    pub fn message(&self, lang: &crate::web::Lang) -> String {
+        let actor = self.actor.as_ref().map_or("—", |a| a.name());
+        message(*lang, &self.kind, actor, &self.detail, &self.content_kind)
     }
 
     pub fn is_access_lost(&self) -> bool {
@@ -227,8 +231,16 @@ impl NotificationView {
     }
 }
 
+/// What happened, in a sentence, on the page and in the e-mail: who did it (`actor`), and what
+/// it is about, named by its content kind ("in a reply").
+pub fn message(lang: crate::web::Lang, kind: &str, actor: &str, detail: &str, content_kind: &str) -> String {
+    let noun = crate::kinds::registry().noun_key(content_kind);
+    let what = if noun.is_empty() { String::new() } else { lang.t(noun) };
+    lang.ta(message_key(kind), &[("actor", actor.to_string()), ("detail", detail.to_string()), ("what", what)])
+}
+
 /// Catalog key describing an event of a kind.
-pub fn message_key(kind: &str) -> &'static str {
+fn message_key(kind: &str) -> &'static str {
     match kind {
         KIND_COMMENT => "notif-comment",
         KIND_REPLY => "notif-reply",
@@ -254,6 +266,7 @@ type ListRow = (
     NaiveDateTime,
     Option<i64>,
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -300,13 +313,14 @@ pub fn list(
             users::display_name.nullable(),
             users::roles.nullable(),
             contents::excerpt.nullable(),
+            contents::kind.nullable(),
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.4).collect();
     let paths = kinds.paths_for(conn, &ids)?;
     let views = rows
         .into_iter()
-        .map(|(id, kind, read_at, created_at, content_id, detail, username, display_name, roles, excerpt)| {
+        .map(|(id, kind, read_at, created_at, content_id, detail, username, display_name, roles, excerpt, ckind)| {
             NotificationView {
                 id,
                 kind,
@@ -318,6 +332,7 @@ pub fn list(
                 path: content_id.and_then(|c| paths.get(&c).cloned()).unwrap_or_else(|| "/notifications".into()),
                 created_at,
                 unread: read_at.is_none(),
+                content_kind: ckind.unwrap_or_default(),
             }
         })
         .collect();

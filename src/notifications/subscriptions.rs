@@ -132,8 +132,7 @@ pub fn recheck_batch(tx: &mut Tx<'_>, scope: Scope, after: i64, limit: i64) -> Q
             .filter(audience_grants::audience_id.eq(audience))
             .select(audience_grants::principal)
             .load(tx.conn())?;
-        let may_read = person.viewer.roles.is_admin() || person.viewer.principals().iter().any(|p| grants.contains(p));
-        if !may_read {
+        if !person.viewer.admitted_by(&grants) {
             unsubscribe(tx, *user_id, kind, *target)?;
             super::create(tx, person, KIND_ACCESS_LOST, None, None, &name)?;
         }

@@ -2,6 +2,7 @@
 //! per visible post, comment, topic, reply and person, with who may see it and where it lives.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -10,13 +11,21 @@ use crate::content::markdown;
 use crate::db::DbConn;
 use crate::db::schema::{blogs, boards, content_tags, contents, tags, users};
 
-pub const KIND_POST: &str = "post";
-pub const KIND_COMMENT: &str = "comment";
-pub const KIND_TOPIC: &str = "topic";
-pub const KIND_REPLY: &str = "reply";
+pub use crate::blogs::KIND_POST;
+pub use crate::content::comments::KIND_COMMENT;
+pub use crate::forums::{KIND_REPLY, KIND_TOPIC};
+/// People are found too: a document per profile.
 pub const KIND_PERSON: &str = "person";
-/// Every kind, in the order the filter offers them.
-pub const KINDS: [&str; 5] = [KIND_POST, KIND_TOPIC, KIND_REPLY, KIND_COMMENT, KIND_PERSON];
+
+/// Every kind search finds, in the order the filter offers them: the content kinds that are
+/// searched (`ContentKind::searchable`, in the order `crate::kinds` lists them), then people.
+pub fn kinds() -> &'static [&'static str] {
+    static KINDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let content = crate::kinds::registry().all().iter().filter(|k| k.searchable()).map(|k| k.kind());
+        content.chain([KIND_PERSON]).collect()
+    });
+    &KINDS
+}
 
 pub use crate::content::{PLACE_BLOG, PLACE_BOARD};
 
@@ -58,7 +67,7 @@ pub fn parse_key(key: &str) -> Option<(&'static str, i64)> {
 
 /// The kind constant for a kind read from the database (or an engine).
 pub fn known_kind(kind: &str) -> Option<&'static str> {
-    KINDS.into_iter().find(|k| *k == kind)
+    kinds().iter().copied().find(|k| *k == kind)
 }
 
 type ContentRow = (i64, String, i64, String, String, Option<NaiveDateTime>, Option<i64>, String, Option<i64>, i64);

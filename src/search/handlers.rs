@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::docs::{KINDS, PLACE_BLOG, PLACE_BOARD};
+use super::docs::{PLACE_BLOG, PLACE_BOARD};
 use super::results::{self, ResultView};
 use super::text::{Fragment, Query};
 use super::{SearchRequest, Sort, sql::COUNT_CAP};
@@ -162,7 +162,7 @@ fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, guard: &Guard) -> AppRe
     let mut req = SearchRequest::new(query, guard.audience_ids().map(<[i64]>::to_vec));
     let kind = p.kind.trim();
     if !kind.is_empty() {
-        match KINDS.iter().find(|k| **k == kind) {
+        match super::docs::known_kind(kind) {
             Some(k) => req.kind = Some(k),
             None => errors.add("kind", "err-search-kind"),
         }
@@ -287,7 +287,7 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
     };
     let page = SearchPage {
         meta,
-        kinds: &KINDS,
+        kinds: super::docs::kinds(),
         blogs: places.0,
         boards: places.1,
         truncated: parsed.request.query.truncated,

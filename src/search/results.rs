@@ -44,13 +44,7 @@ impl ResultView {
 }
 
 pub fn kind_key(kind: &str) -> &'static str {
-    match kind {
-        docs::KIND_POST => "search-kind-post",
-        docs::KIND_COMMENT => "search-kind-comment",
-        docs::KIND_TOPIC => "search-kind-topic",
-        docs::KIND_REPLY => "search-kind-reply",
-        _ => "search-kind-person",
-    }
+    crate::kinds::registry().get(kind).map_or("search-kind-person", |k| k.label_key())
 }
 
 type DocRow = (String, i64, Option<i64>, Option<i64>, String, Option<i64>, i64, NaiveDateTime);

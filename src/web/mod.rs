@@ -28,6 +28,8 @@ pub struct AppState {
     pub search: crate::search::Engine,
     /// The content kinds (`crate::kinds`), for code that must not name the parts.
     pub kinds: &'static crate::content::kind::Registry,
+    /// Topic views counted since they were last written.
+    pub views: crate::forums::views::ViewCounts,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).

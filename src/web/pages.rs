@@ -51,7 +51,7 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
             {
                 let boards = crate::forums::queries::readable_boards(conn, &guard)?;
                 use crate::forums::queries::{TopicSelect, select_topics};
-                select_topics(conn, &boards, &TopicSelect::across(&boards), 6)?
+                select_topics(conn, &guard, &boards, &TopicSelect::across(&boards), 6)?
             },
         )))
     })
@@ -112,9 +112,9 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
     let (posts, blogs, tags, boards, topics) = crate::db::run(&state.pool, |conn| {
         let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
         let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
-        let topics = crate::forums::queries::sitemap_entries(conn, &boards, (SITEMAP_MAX - 2000) / 2)?;
+        let topics = crate::forums::queries::sitemap_entries(conn, &visitor, &boards, (SITEMAP_MAX - 2000) / 2)?;
         Ok((
-            blog_queries::sitemap_entries(conn, (SITEMAP_MAX - 2000) / 2)?,
+            blog_queries::sitemap_entries(conn, &visitor, (SITEMAP_MAX - 2000) / 2)?,
             blog_queries::all_blogs(conn)?,
             tags::with_counts(conn, &visitor, 1000)?,
             boards,

@@ -43,6 +43,7 @@ struct TagPage<'a> {
     posts: Vec<PostCard>,
     topics: Vec<crate::forums::TopicCard>,
     total: i64,
+    topic_total: i64,
     pager: Pager,
     following: bool,
 }
@@ -56,19 +57,12 @@ pub async fn show(
     let slug = path.into_inner();
     let page = q.number();
     let viewer = ctx.viewer();
-    let (tag, (posts, total), following, topics) = crate::db::run(&state.pool, move |conn| {
+    let (tag, (posts, total), following, topics, counts) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         // A tag only used where the viewer cannot read does not exist for them.
         let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
-        let boards = crate::forums::queries::readable_boards(conn, &guard)?;
-        let topics = if page == 1 {
-            {
-                use crate::forums::queries::{TopicSelect, select_topics};
-                select_topics(conn, &boards, &TopicSelect { tag: Some(tag.id), ..TopicSelect::across(&boards) }, 20)?
-            }
-        } else {
-            Vec::new()
-        };
+        let topics =
+            if page == 1 { crate::forums::queries::tagged_topics(conn, &guard, tag.id, 20)? } else { Vec::new() };
         let posts = blog_queries::list_posts(
             conn,
             &guard,
@@ -80,14 +74,16 @@ pub async fn show(
             Some(u) => tags::is_following(conn, u, tag.id)?,
             None => false,
         };
-        Ok((tag, posts, following, topics))
+        let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
+        Ok((tag, posts, following, topics, counts))
     })
     .await?;
     let view = TagView { name: tag.name.clone(), slug: tag.slug.clone() };
     let base = view.url();
     let title = ctx.ta("tag-title", &[("tag", tag.name.clone())]);
+    let topic_total = counts.get(crate::forums::KIND_TOPIC).copied().unwrap_or(0);
     let meta = Meta::new(title.clone(), if page > 1 { format!("{base}?page={page}") } else { base.clone() })
-        .description(ctx.tn("tag-count", total))
+        .description(format!("{} · {}", ctx.tn("tag-count", total), ctx.tn("tag-topic-count", topic_total)))
         .feed(title, &format!("{base}/feed"));
     render(&TagPage {
         pager: Pager::new(&format!("{base}?"), page, total, PER_PAGE),
@@ -97,6 +93,7 @@ pub async fn show(
         posts,
         topics,
         total,
+        topic_total,
         following,
     })
 }

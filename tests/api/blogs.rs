@@ -280,3 +280,17 @@ async fn blog_pages_are_paged() {
     app.get("/blogs/alice?page=-4").await.assert_status(200);
     app.get("/blogs/alice?page=99999999999999999999").await.assert_status(200);
 }
+
+#[tokio::test]
+async fn removing_an_unknown_author_says_so() {
+    let app = crate::helpers::spawn().await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    admin
+        .post("/manage/blogs/company/authors/remove", &[("username", "nobody-here")])
+        .await
+        .assert_status(422)
+        .assert_contains("nobody-here");
+    // Removing someone who is not an author is done already.
+    app.create_user("emp2", Role::Employee);
+    admin.post("/manage/blogs/company/authors/remove", &[("username", "emp2")]).await.assert_status(303);
+}

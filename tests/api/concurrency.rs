@@ -249,3 +249,94 @@ async fn only_one_first_admin_however_many_ask_at_once() {
     assert!(statuses.iter().all(|s| *s == 303 || *s == 404), "{statuses:?}");
     assert_eq!(app.count("users"), 1);
 }
+
+/// One form sent by one browser: (browser, path, fields).
+type Request<'a> = (&'a Browser, String, Vec<(&'a str, &'a str)>);
+
+/// Send these at the same moment; the statuses, in order.
+async fn together(requests: &[Request<'_>]) -> Vec<u16> {
+    let pages = join_all(requests.iter().map(|(b, path, fields)| b.post(path, fields))).await;
+    pages.iter().map(|p| p.status.as_u16()).collect()
+}
+
+#[tokio::test]
+async fn a_thread_deleted_while_its_pieces_change_never_fails() {
+    // On PostgreSQL, deleting a topic updates its replies while deleting or hiding a reply
+    // reaches for the topic: taken in opposite orders the two waited on each other (500).
+    let app = spawn().await;
+    app.create_board("help", "questions", "everyone", "members");
+    let asker = app.user_browser("asker", Role::Member).await;
+    let replier = app.user_browser("replier", Role::Member).await;
+    let moderator = app.user_browser("moddy", Role::Moderator).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    for round in 0..4 {
+        let (_, topic) = start_topic(&asker, "help", &format!("Thread {round}"), "Body.").await;
+        let mut replies = Vec::new();
+        for k in 0..4 {
+            replies.push(reply(&replier, &topic, &format!("Reply {k} of {round}")).await.1);
+        }
+        let mut requests = vec![(&asker, format!("/topics/{topic}/delete"), vec![])];
+        for r in &replies[1..] {
+            requests.push((&replier, format!("/replies/{r}/delete"), vec![]));
+        }
+        requests.push((&moderator, format!("/content/{}/hide", replies[0]), vec![("hidden", "1")]));
+        let statuses = together(&requests).await;
+        assert!(statuses.iter().all(|s| *s == 303 || *s == 404), "round {round}: {statuses:?}");
+        assert_consistent(&app);
+
+        // The same with a blog post and its comments.
+        let post = publish(&alice, "alice", &format!("Post {round}"), "Body", "").await;
+        let post_id = crate::helpers::post_id(&alice.get(&post).await.body);
+        for k in 0..4 {
+            replier.post(&format!("/posts/{post_id}/comments"), &[("body", &format!("C{k}"))]).await.assert_status(303);
+        }
+        let comments: Vec<i64> = app
+            .ids("comments", "content_id")
+            .into_iter()
+            .filter(|c| {
+                app.number(&format!("SELECT subject_id AS n FROM comments WHERE content_id = {c}")).to_string()
+                    == post_id
+            })
+            .collect();
+        let mut requests = vec![(&alice, format!("/posts/{post_id}/delete"), vec![])];
+        for c in &comments[1..] {
+            requests.push((&replier, format!("/comments/{c}/delete"), vec![]));
+        }
+        requests.push((&moderator, format!("/content/{}/hide", comments[0]), vec![("hidden", "1")]));
+        let statuses = together(&requests).await;
+        assert!(statuses.iter().all(|s| *s == 303 || *s == 404), "round {round}: {statuses:?}");
+        assert_consistent(&app);
+    }
+}
+
+#[tokio::test]
+async fn idea_statuses_sent_twice_or_crossed_change_once() {
+    let app = spawn().await;
+    app.create_board("ideas", "ideas", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let staff = app.user_browser("supporter", Role::Employee).await;
+    let (_, idea) = start_topic(&mia, "ideas", "Dark mode", "Please.").await;
+    // The same status with the same note from four tabs: one change, one notification.
+    let fields = [("status", "planned"), ("note", "Coming in spring.")];
+    let statuses = at_once(&staff, &format!("/topics/{idea}/status"), &fields, 4).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!(app.number(&format!("SELECT COUNT(*) AS n FROM idea_status_changes WHERE topic_id = {idea}")), 1);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'idea_status'"), 1);
+
+    // Two ideas each merged into the other at the same moment: one merge, never both.
+    let (_, a) = start_topic(&mia, "ideas", "Night theme", "Same thing.").await;
+    let (_, b) = start_topic(&mia, "ideas", "Black background", "Same again.").await;
+    let a_into_b = vec![("status", "duplicate"), ("note", ""), ("duplicate_of", b.as_str())];
+    let b_into_a = vec![("status", "duplicate"), ("note", ""), ("duplicate_of", a.as_str())];
+    let requests =
+        vec![(&staff, format!("/topics/{a}/status"), a_into_b), (&staff, format!("/topics/{b}/status"), b_into_a)];
+    let statuses = together(&requests).await;
+    assert!(statuses.iter().all(|s| *s == 303 || *s == 422), "{statuses:?}");
+    assert_eq!(
+        app.number(&format!(
+            "SELECT COUNT(*) AS n FROM ideas WHERE topic_id IN ({a}, {b}) AND merged_into_id IS NOT NULL"
+        )),
+        1
+    );
+    assert_consistent(&app);
+}

@@ -180,7 +180,8 @@ async fn topics_replies_counts_and_readable_urls() {
     let index = app.get("/forums").await;
     index.assert_contains("同步很慢怎么办？");
     app.get("/sitemap.xml").await.assert_contains(&format!("{}{path}</loc>", crate::helpers::BASE_URL));
-    // Views are counted for readers other than the author.
+    // Views are counted for readers other than the author (and written a few seconds later).
+    app.settle().await;
     let views: i64 = {
         use diesel::prelude::*;
         use plaza::db::schema::topics;
@@ -231,8 +232,8 @@ async fn quotes_mentions_and_replies_notify() {
         "> **@bob** [wrote](/replies/{bob_reply}):\n>\n> Bob's wise words\n\nAgreed, and @mia should see this. @nobody_here too."
     );
     reply(&carl, &id, &body).await;
-    bob.get("/notifications").await.assert_contains("carl quoted you");
-    mia.get("/notifications").await.assert_contains("carl mentioned you");
+    bob.get("/notifications").await.assert_contains("carl quoted you in a reply");
+    mia.get("/notifications").await.assert_contains("carl mentioned you in a reply");
     assert!(app.get(&path).await.body.contains("<blockquote>"));
     // Each person is told once per reply.
     let mia_count = mia.get("/notifications").await.body.matches("carl ").count();

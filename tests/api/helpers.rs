@@ -20,6 +20,8 @@ pub struct TestApp {
     pub addr: String,
     pub settings: Settings,
     pub pool: db::Pool,
+    /// Topic views the server counted and has not written yet (`settle` writes them).
+    pub views: plaza::forums::views::ViewCounts,
     /// The default browser.
     pub browser: Browser,
     _dir: tempfile::TempDir,
@@ -186,9 +188,10 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     }
     let app = plaza::Application::build(settings.clone()).expect("build app");
     let addr = format!("http://127.0.0.1:{}", app.port());
+    let views = app.view_counts();
     tokio::spawn(app.run_until_stopped());
     let pool = db::connect(&settings.database_url, 2).expect("pool");
-    TestApp { browser: Browser::new(&addr), addr, settings, pool, _dir: dir, pg }
+    TestApp { browser: Browser::new(&addr), addr, settings, pool, views, _dir: dir, pg }
 }
 
 impl Drop for TestApp {
@@ -226,10 +229,11 @@ impl TestApp {
     /// dropping subscriptions after access changed), and send the outbox to Meilisearch (nothing
     /// to do for the database backends, which index in the writing unit of work).
     pub async fn settle(&self) {
-        let pool = self.pool.clone();
+        let (pool, views) = (self.pool.clone(), self.views.clone());
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().expect("connection");
             plaza::jobs::run_all(&mut conn).expect("jobs ran");
+            views.flush(&mut conn).expect("views written");
         })
         .await
         .expect("jobs");

@@ -58,6 +58,10 @@ async fn groups_open_boards_to_their_members() {
         .assert_status(422)
         .assert_contains("Tick at least one role or group");
     let group_principal = format!("group:{group}");
+    // Admins read every board already: naming them is refused, not taken as "nobody".
+    let mut admins_only = named_without_choice.to_vec();
+    admins_only.push(("read_named", "role:admin"));
+    admin.post("/admin/forums/boards", &admins_only).await.assert_status(422);
     let mut fields = named_without_choice.to_vec();
     fields.push(("read_named", &group_principal));
     fields.push(("read_named", "role:employee"));
@@ -269,4 +273,99 @@ async fn rerender_brings_stored_html_in_line_with_the_sanitizer() {
     assert_eq!(stats.changed, 1);
     app.get(&post).await.assert_lacks("<script>").assert_lacks("onclick").assert_contains("<strong>bold</strong>");
     assert_eq!(plaza::rerender::all(&mut app.conn(), &|_, _| {}).expect("again").changed, 0);
+}
+
+#[tokio::test]
+async fn hidden_content_leaves_nothing_half_done() {
+    let app = spawn().await;
+    app.create_board("help", "questions", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let staff = app.user_browser("supporter", Role::Employee).await;
+    let moderator = app.user_browser("moddy", Role::Moderator).await;
+    let (older_path, _) = start_topic(&mia, "help", "Older question", "First.").await;
+    let (path, question) = start_topic(&mia, "help", "Newest question", "How?").await;
+    let (_, answer) = reply(&staff, &question, "Like this.").await;
+    mia.post(&format!("/topics/{question}/accept"), &[("reply", &answer)]).await.assert_status(303);
+    app.get("/forums/help?filter=answered").await.assert_contains("Newest question");
+
+    // The accepted answer hidden: the question is unanswered again, and a hidden reply cannot
+    // be accepted.
+    moderator.post(&format!("/content/{answer}/hide"), &[("hidden", "1")]).await.assert_status(303);
+    app.get("/forums/help?filter=unanswered").await.assert_contains("Newest question");
+    app.get("/forums/help?filter=answered").await.assert_lacks("Newest question");
+    mia.post(&format!("/topics/{question}/accept"), &[("reply", &answer)]).await.assert_status(404);
+    // Its author still reads it, but it cannot be the answer while hidden.
+    staff
+        .post(&format!("/topics/{question}/accept"), &[("reply", &answer)])
+        .await
+        .assert_status(400)
+        .assert_contains("show it again first");
+    moderator.post(&format!("/content/{answer}/hide"), &[("hidden", "0")]).await.assert_status(303);
+
+    // A hidden topic takes no replies, not even a moderator's, so its counts stay right.
+    moderator.post(&format!("/content/{question}/hide"), &[("hidden", "1")]).await.assert_status(303);
+    moderator.post(&format!("/topics/{question}/replies"), &[("body", "Into the void")]).await.assert_status(403);
+    moderator.get(&path).await.assert_lacks("reply-body");
+    // The board's latest topic is the latest one still there.
+    app.get("/forums").await.assert_contains("Older question").assert_lacks("Newest question");
+    assert_consistent(&app);
+    moderator.post(&format!("/content/{question}/hide"), &[("hidden", "0")]).await.assert_status(303);
+    app.get("/forums").await.assert_contains("Newest question");
+    assert_consistent(&app);
+    app.get(&older_path).await.assert_status(200);
+}
+
+#[tokio::test]
+async fn a_hidden_official_response_can_be_shown_again() {
+    let app = spawn().await;
+    let board = app.create_board("reviews", "reviews", "everyone", "members");
+    plaza::db::write(&mut app.conn(), |tx| plaza::forums::reviews::create_product(tx, board, "Cloud", "cloud", ""))
+        .unwrap();
+    let mia = app.user_browser("mia", Role::Member).await;
+    let staff = app.user_browser("supporter", Role::Employee).await;
+    let moderator = app.user_browser("moddy", Role::Moderator).await;
+    let fields = [("product", "cloud"), ("rating", "2"), ("title", "Slow"), ("body", "Slow sync."), ("action", "save")];
+    let path = mia.post("/forums/reviews/new", &fields).await.assert_status(303).location();
+    let review = app.ids("reviews", "topic_id")[0];
+    staff.post(&format!("/topics/{review}/response"), &[("body", "We fixed the sync.")]).await.assert_status(303);
+    let response = app.number("SELECT id AS n FROM contents WHERE kind = 'response'");
+
+    moderator.post(&format!("/content/{response}/hide"), &[("hidden", "1")]).await.assert_status(303);
+    app.get(&path).await.assert_lacks("We fixed the sync.");
+    mia.get(&path).await.assert_lacks("We fixed the sync.");
+    // Moderators and its author still see it, marked, and may show it again.
+    moderator.get(&path).await.assert_contains("We fixed the sync.").assert_contains("Hidden by a moderator");
+    staff.get(&path).await.assert_contains("We fixed the sync.").assert_contains("Hidden by a moderator");
+    moderator.post(&format!("/content/{response}/hide"), &[("hidden", "0")]).await.assert_status(303);
+    app.get(&path).await.assert_contains("We fixed the sync.");
+}
+
+#[tokio::test]
+async fn a_second_delete_tells_nothing_to_who_could_not_delete() {
+    let app = spawn().await;
+    app.create_board("staff-room", "discussion", "employees", "employees");
+    let staff = app.user_browser("supporter", Role::Employee).await;
+    let mia = app.user_browser("mia", Role::Member).await;
+    let (_, topic) = start_topic(&staff, "staff-room", "Internal plans", "Secret.").await;
+    staff.post(&format!("/topics/{topic}/delete"), &[]).await.assert_redirect("/forums/staff-room");
+    // Its author again: where the first delete went.
+    staff.post(&format!("/topics/{topic}/delete"), &[]).await.assert_redirect("/forums/staff-room");
+    // Anyone else: it is not there, and the board's address is not given away.
+    let page = mia.post(&format!("/topics/{topic}/delete"), &[]).await;
+    page.assert_status(404);
+    assert!(!page.location().contains("staff-room"));
+
+    // Not a topic at all: not found, whatever it is.
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let post = publish(&alice, "alice", "Commented", "Body", "").await;
+    let post_id = crate::helpers::post_id(&alice.get(&post).await.body);
+    mia.post(&format!("/posts/{post_id}/comments"), &[("body", "Mine")]).await.assert_status(303);
+    let comment = app.ids("comments", "content_id")[0];
+    mia.post(&format!("/comments/{comment}/delete"), &[]).await.assert_status(303);
+    mia.post(&format!("/topics/{comment}/delete"), &[]).await.assert_status(404);
+    mia.post(&format!("/topics/{post_id}/delete"), &[]).await.assert_status(404);
+    // A deleted comment again: its author goes back to the post, others find nothing.
+    mia.post(&format!("/comments/{comment}/delete"), &[]).await.assert_status(303);
+    let bob = app.user_browser("bob", Role::Member).await;
+    bob.post(&format!("/comments/{comment}/delete"), &[]).await.assert_status(404);
 }

@@ -41,3 +41,28 @@ async fn members_follow_tags_and_see_new_posts_on_their_following_page() {
     app.get("/following").await.assert_redirect("/login?next=%2Ffollowing");
     reader.post("/tags/unknown/follow", &[("follow", "1")]).await.assert_status(404);
 }
+
+#[tokio::test]
+async fn a_tag_counts_forum_topics_as_topics_and_its_feed_carries_them() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let fields =
+        [("title", "Offline mode?"), ("body", "Does it work offline?"), ("tags", "onlytopic"), ("action", "save")];
+    mia.post("/forums/help/new", &fields).await.assert_status(303);
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Offline explained", "Yes it does.", "onlytopic").await;
+    app.get("/tags").await.assert_contains("(used 2 times)").assert_lacks("2 posts");
+    app.get("/tags/onlytopic")
+        .await
+        .assert_contains("1 post · 1 forum topic")
+        .assert_contains("Offline mode?")
+        .assert_contains("Offline explained");
+    let feed = app.get("/tags/onlytopic/feed.atom").await;
+    feed.assert_status(200).assert_contains("Offline mode?").assert_contains("Offline explained");
+    // Chinese counts too.
+    app.new_browser()
+        .get_with("/tags/onlytopic", &[("Accept-Language", "zh-CN")])
+        .await
+        .assert_contains("1 篇文章 · 1 个论坛主题");
+}

@@ -16,6 +16,7 @@ use crate::content::{SafeHtml, markdown};
 use crate::db::schema::{contents, idea_status_changes, idea_statuses, idea_votes, ideas, topics, users};
 use crate::db::{DbConn, Tx, ignore_duplicate};
 use crate::notifications::{self, subscriptions};
+use crate::policy::Guard;
 use crate::web::Lang;
 
 pub use pages::{StatusDefForm, StatusForm, add_status, adopted, status_feed, status_handler, vote_handler};
@@ -136,7 +137,8 @@ pub fn has_voted(conn: &mut DbConn, topic_id: i64, user_id: i64) -> QueryResult<
 
 /// Change an idea's status with a public note (the topic locked); a duplicate is merged into
 /// `into`: its votes are carried over (once per person) and its followers follow the other idea.
-/// Its author is told now, its followers by a job (each under the policy).
+/// Its author is told now, its followers by a job (each under the policy). The same status with
+/// the same note as the last change (a double submit) changes nothing: returns false.
 pub fn change_status(
     tx: &mut Tx<'_>,
     t: &TopicFull,
@@ -144,7 +146,21 @@ pub fn change_status(
     note_md: &str,
     actor: i64,
     into: Option<i64>,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
+    if let Some((idea, _)) = idea_of(tx, t.topic.content_id)?
+        && idea.status_id == status.id
+        && idea.merged_into_id == into
+    {
+        let last_note: Option<String> = idea_status_changes::table
+            .filter(idea_status_changes::topic_id.eq(t.topic.content_id))
+            .order(idea_status_changes::id.desc())
+            .select(idea_status_changes::note_md)
+            .first(tx.conn())
+            .optional()?;
+        if last_note.as_deref() == Some(note_md) {
+            return Ok(false);
+        }
+    }
     let now = crate::now();
     let html = markdown::render(note_md);
     diesel::insert_into(idea_status_changes::table)
@@ -185,7 +201,7 @@ pub fn change_status(
         }
         q::set_locked(tx, idea, true)?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A status change as the topic page, the adopted page and the feed show it.
@@ -203,6 +219,7 @@ type ChangeRow = (i64, IdeaStatus, String, NaiveDateTime, Option<String>, Option
 /// Status changes, newest first, of some ideas (`topics`) or of a whole board.
 fn changes(
     conn: &mut DbConn,
+    guard: &Guard,
     topics_: Option<&[i64]>,
     board: Option<i64>,
     limit: i64,
@@ -210,8 +227,10 @@ fn changes(
     let mut query = idea_status_changes::table
         .inner_join(idea_statuses::table)
         .inner_join(topics::table.on(topics::content_id.eq(idea_status_changes::topic_id)))
+        .inner_join(contents::table.on(contents::id.eq(idea_status_changes::topic_id)))
         .left_join(users::table.on(idea_status_changes::author_id.eq(users::id.nullable())))
-        .filter(topics::visible.eq(true))
+        .into_boxed()
+        .filter(guard.content_filter())
         .select((
             idea_status_changes::topic_id,
             idea_statuses::all_columns,
@@ -222,8 +241,7 @@ fn changes(
             users::roles.nullable(),
         ))
         .order(idea_status_changes::id.desc())
-        .limit(limit)
-        .into_boxed();
+        .limit(limit);
     if let Some(t) = topics_ {
         query = query.filter(idea_status_changes::topic_id.eq_any(t.to_vec()));
     }
@@ -245,8 +263,8 @@ fn changes(
         .collect())
 }
 
-pub fn history(conn: &mut DbConn, topic_id: i64) -> QueryResult<Vec<StatusChange>> {
-    changes(conn, Some(&[topic_id]), None, 100)
+pub fn history(conn: &mut DbConn, guard: &Guard, topic_id: i64) -> QueryResult<Vec<StatusChange>> {
+    changes(conn, guard, Some(&[topic_id]), None, 100)
 }
 
 /// An idea in a list: its card, votes and status.
@@ -272,6 +290,7 @@ pub enum IdeaSort {
 /// Ideas of a board, by votes or newest, keyset-paged on (votes, id) or id.
 pub fn list(
     conn: &mut DbConn,
+    guard: &Guard,
     board: &Board,
     sort: IdeaSort,
     status: Option<i64>,
@@ -280,11 +299,12 @@ pub fn list(
 ) -> QueryResult<Vec<IdeaCard>> {
     let mut query = ideas::table
         .inner_join(topics::table.on(topics::content_id.eq(ideas::topic_id)))
+        .inner_join(contents::table.on(contents::id.eq(ideas::topic_id)))
         .filter(topics::board_id.eq(board.id))
-        .filter(topics::visible.eq(true))
+        .into_boxed()
+        .filter(guard.content_filter())
         .select((ideas::topic_id, ideas::vote_count, ideas::status_id))
-        .limit(limit)
-        .into_boxed();
+        .limit(limit);
     if let Some(s) = status {
         query = query.filter(ideas::status_id.eq(s));
     }
@@ -301,7 +321,8 @@ pub fn list(
     };
     let rows: Vec<(i64, i32, i64)> = query.load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let cards: HashMap<i64, TopicCard> = q::cards_for_ids(conn, board, &ids)?.into_iter().map(|c| (c.id, c)).collect();
+    let cards: HashMap<i64, TopicCard> =
+        q::cards_for_ids(conn, guard, board, &ids)?.into_iter().map(|c| (c.id, c)).collect();
     let all_statuses: HashMap<i64, IdeaStatus> = statuses(conn)?.into_iter().map(|s| (s.id, s)).collect();
     Ok(rows
         .into_iter()

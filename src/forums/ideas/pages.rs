@@ -162,15 +162,44 @@ pub async fn status_handler(
         None
     };
     let (path, id, viewer, note) = (t.path(), t.topic.content_id, ctx.viewer(), form.note.clone());
-    crate::db::run_write(&state.pool, move |tx| {
+    let merged = crate::db::run_write(&state.pool, move |tx| {
+        // Both ideas of a merge are held, the lower id first: merges of A into B and of B into A
+        // sent together queue instead of waiting on each other.
+        let mut held = vec![id];
+        held.extend(into);
+        held.sort_unstable();
+        for h in held {
+            q::lock_topic(tx, h)?;
+        }
         let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
         let guard = Guard::fresh(tx, &viewer)?;
         if !guard.can_speak_for_company(&t.facts()) {
             return Err(AppError::Forbidden);
         }
-        Ok(change_status(tx, &t, &status, &note, user_id, into)?)
+        if let Some(target) = into {
+            // Checked again under the lock: still there, readable, on this board, not merged
+            // itself (merging into an idea that was merged away would lose the votes).
+            let ok = match q::topic(tx, target)? {
+                Some(other) => {
+                    other.board.id == t.board.id
+                        && guard.can_read(&other.facts(), crate::policy::Place::None)
+                        && idea_of(tx, target)?.is_some_and(|(idea, _)| idea.merged_into_id.is_none())
+                }
+                None => false,
+            };
+            if !ok {
+                return Ok(false);
+            }
+        }
+        change_status(tx, &t, &status, &note, user_id, into)?;
+        Ok(true)
     })
     .await?;
+    if !merged {
+        let t = crate::forums::access::visible_topic(&ctx, &state, id).await?;
+        return crate::forums::topic_page::render_topic(&ctx, &state, t, 1, again("err-duplicate-target", form.note))
+            .await;
+    }
     Ok(redirect(&format!("{path}#status")))
 }
 
@@ -189,19 +218,20 @@ pub async fn adopted(ctx: Ctx, state: web::Data<AppState>, path: web::Path<Strin
     if !board.is_ideas() {
         return Err(AppError::NotFound);
     }
-    let b = board.clone();
+    let (b, viewer) = (board.clone(), ctx.viewer());
     let items = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
         let adopted = idea_statuses::table
             .filter(idea_statuses::slug.eq(ADOPTED))
             .select(idea_statuses::id)
             .first::<i64>(conn)
             .optional()?;
         let Some(adopted) = adopted else { return Ok(Vec::new()) };
-        let cards = list(conn, &b, IdeaSort::Newest, Some(adopted), None, 200)?;
+        let cards = list(conn, &guard, &b, IdeaSort::Newest, Some(adopted), None, 200)?;
         // The latest note of every idea in one query (newest first: the first seen wins).
         let ids: Vec<i64> = cards.iter().map(|c| c.card.id).collect();
         let mut latest: HashMap<i64, StatusChange> = HashMap::new();
-        for change in changes(conn, Some(&ids), None, 10_000)? {
+        for change in changes(conn, &guard, Some(&ids), None, 10_000)? {
             latest.entry(change.topic_id).or_insert(change);
         }
         Ok(cards
@@ -235,9 +265,10 @@ pub async fn status_feed(
     if !board.is_ideas() {
         return Err(AppError::NotFound);
     }
-    let b = board.clone();
+    let (b, viewer) = (board.clone(), ctx.viewer());
     let (list_, titles) = crate::db::run(&state.pool, move |conn| {
-        let list_ = changes(conn, None, Some(b.id), 30)?;
+        let guard = Guard::load(conn, &viewer)?;
+        let list_ = changes(conn, &guard, None, Some(b.id), 30)?;
         let ids: Vec<i64> = list_.iter().map(|c| c.topic_id).collect();
         let titles: HashMap<i64, (String, String)> = topics::table
             .inner_join(contents::table)

@@ -77,7 +77,7 @@ impl TopicPanel for IdeasPanel {
                 status,
                 voted,
                 merged_into,
-                history: history(conn, id)?,
+                history: history(conn, guard, id)?,
                 statuses: statuses(conn)?,
                 form,
             })?,

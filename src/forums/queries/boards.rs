@@ -114,10 +114,12 @@ pub fn create_board(tx: &mut Tx<'_>, b: &BoardInput) -> QueryResult<i64> {
         .get_result(tx.conn())
 }
 
-/// Change a board; its kind is fixed once it has topics (reviews and ideas carry data of their
+/// Change a board; its kind is fixed once it is made (reviews and ideas carry data of their
 /// own). A change of readers reaches every topic and reply on it at once (they carry the board's
 /// audience); those who can no longer read it lose what they followed there, and are told.
 pub fn update_board(tx: &mut Tx<'_>, id: i64, b: &BoardInput) -> QueryResult<()> {
+    // Held first: following the board (which checks its access under the same lock) waits.
+    tx.lock("boards", "id", id)?;
     let board = boards::table.find(id).first::<Board>(tx.conn())?;
     let narrowed = policy::set_grants(tx, board.read_audience_id, &b.read.grants())?;
     policy::set_grants(tx, board.post_audience_id, &b.post.grants())?;
@@ -156,12 +158,17 @@ pub fn update_group(tx: &mut Tx<'_>, id: i64, name: &str, position: i32) -> Quer
 }
 
 /// Titles and paths of the boards' latest topics, in one query.
-pub fn latest_topics(conn: &mut DbConn, boards_list: &[Board]) -> QueryResult<HashMap<i64, (String, String)>> {
+pub fn latest_topics(
+    conn: &mut DbConn,
+    guard: &Guard,
+    boards_list: &[Board],
+) -> QueryResult<HashMap<i64, (String, String)>> {
     let ids: Vec<i64> = boards_list.iter().filter_map(|b| b.last_topic_id).collect();
     let rows: Vec<(i64, String, String, i64)> = topics::table
         .inner_join(contents::table)
         .filter(topics::content_id.eq_any(&ids))
-        .filter(topics::visible.eq(true))
+        .into_boxed()
+        .filter(guard.content_filter())
         .select((topics::content_id, contents::title, topics::slug, topics::board_id))
         .load(conn)?;
     let slugs: HashMap<i64, &str> = boards_list.iter().map(|b| (b.id, b.slug.as_str())).collect();
@@ -173,12 +180,21 @@ pub fn latest_topics(conn: &mut DbConn, boards_list: &[Board]) -> QueryResult<Ha
         .collect())
 }
 
-/// Topics of these (public) boards for the sitemap: (path, last activity), newest first.
-pub fn sitemap_entries(conn: &mut DbConn, public: &[Board], limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+/// Topics a visitor may read (`visitor` is a visitor's guard) on these boards, for the sitemap:
+/// (path, last activity), newest first.
+pub fn sitemap_entries(
+    conn: &mut DbConn,
+    visitor: &Guard,
+    public: &[Board],
+    limit: i64,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let slugs: HashMap<i64, &str> = public.iter().map(|b| (b.id, b.slug.as_str())).collect();
     let rows: Vec<(i64, String, i64, NaiveDateTime)> = topics::table
+        .inner_join(contents::table)
         .filter(topics::visible.eq(true))
         .filter(topics::board_id.eq_any(public.iter().map(|b| b.id).collect::<Vec<_>>()))
+        .into_boxed()
+        .filter(visitor.content_filter())
         .order((topics::last_activity_at.desc(), topics::content_id.desc()))
         .limit(limit)
         .select((topics::content_id, topics::slug, topics::board_id, topics::last_activity_at))

@@ -11,6 +11,7 @@ use crate::content;
 use crate::db::DbConn;
 use crate::db::schema::{content_tags, contents, topics, users};
 use crate::forums::{Board, TopicCard, topic_path};
+use crate::policy::Guard;
 
 // ---------------------------------------------------------------- topic lists
 
@@ -149,10 +150,12 @@ impl TopicSelect {
     }
 }
 
-/// Select topic cards. Newest activity first is keyset-paged: the query walks the
-/// (board, visible, pinned, last_activity_at, id) index and never counts or skips rows.
+/// Select topic cards the viewer may read (the policy's filter). Newest activity first is
+/// keyset-paged: the query walks the (board, visible, pinned, last_activity_at, id) index and
+/// never counts or skips rows; `topics.visible` mirrors the topic's `live` for that index.
 pub fn select_topics(
     conn: &mut DbConn,
+    guard: &Guard,
     boards_known: &[Board],
     sel: &TopicSelect,
     limit: i64,
@@ -161,7 +164,8 @@ pub fn select_topics(
         .inner_join(contents::table)
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(topics::visible.eq(true))
-        .into_boxed();
+        .into_boxed()
+        .filter(guard.content_filter());
     if let Some(b) = sel.board {
         q = q.filter(topics::board_id.eq(b));
     }
@@ -226,10 +230,17 @@ pub fn select_topics(
     cards(conn, rows, boards_known)
 }
 
+/// Topics carrying a tag that the viewer may read, newest first (tag pages and feeds).
+pub fn tagged_topics(conn: &mut DbConn, guard: &Guard, tag_id: i64, limit: i64) -> QueryResult<Vec<TopicCard>> {
+    let boards = super::readable_boards(conn, guard)?;
+    let sel = TopicSelect { tag: Some(tag_id), by_creation: true, ..TopicSelect::across(&boards) };
+    select_topics(conn, guard, &boards, &sel, limit)
+}
+
 /// Cards for topics of one board, in the order of `ids`.
-pub fn cards_for_ids(conn: &mut DbConn, board: &Board, ids: &[i64]) -> QueryResult<Vec<TopicCard>> {
+pub fn cards_for_ids(conn: &mut DbConn, guard: &Guard, board: &Board, ids: &[i64]) -> QueryResult<Vec<TopicCard>> {
     let sel = TopicSelect { ids: Some(ids.to_vec()), ..TopicSelect::board(board) };
-    let mut out = select_topics(conn, std::slice::from_ref(board), &sel, ids.len() as i64)?;
+    let mut out = select_topics(conn, guard, std::slice::from_ref(board), &sel, ids.len() as i64)?;
     out.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
     Ok(out)
 }

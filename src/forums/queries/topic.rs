@@ -72,9 +72,11 @@ pub fn topic(conn: &mut DbConn, id: i64) -> QueryResult<Option<TopicFull>> {
     }))
 }
 
-/// The topic again, holding its row until commit: replies, deletions, acceptance and status
-/// changes of one topic queue here.
+/// The topic again, holding its rows until commit (the content row, then the topic row, the
+/// order every change takes them in): replies, deletions, acceptance and status changes of one
+/// topic queue here.
 pub fn lock_topic(tx: &mut Tx<'_>, id: i64) -> QueryResult<Option<TopicFull>> {
+    crate::content::lock(tx, id)?;
     tx.lock("topics", "content_id", id)?;
     topic(tx, id)
 }
@@ -170,11 +172,4 @@ pub fn reply(conn: &mut DbConn, id: i64) -> QueryResult<Option<(i64, i32, Conten
 pub fn accepted_reply(conn: &mut DbConn, t: &TopicFull, guard: &Guard) -> QueryResult<Option<ReplyView>> {
     let Some(id) = t.topic.accepted_reply_id else { return Ok(None) };
     Ok(load_replies(conn, t, Replies::One(id), guard)?.into_iter().find(|r| !r.deleted))
-}
-
-pub fn count_view(tx: &mut Tx<'_>, topic_id: i64) -> QueryResult<()> {
-    diesel::update(topics::table.find(topic_id))
-        .set(topics::view_count.eq(topics::view_count + 1))
-        .execute(tx.conn())?;
-    Ok(())
 }

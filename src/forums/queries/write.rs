@@ -205,10 +205,20 @@ pub fn topic_visibility(tx: &mut Tx<'_>, t: &TopicFull, visible: bool) -> QueryR
     let delta = if visible { 1 } else { -1 };
     // The reply count is read under the lock: it is what the board counted for this topic.
     let replies: i32 = topics::table.find(topic_id).select(topics::reply_count).first(tx.conn())?;
+    // The board's latest topic is the latest one still there.
+    let latest: Option<(i64, NaiveDateTime)> = topics::table
+        .filter(topics::board_id.eq(t.board.id))
+        .filter(topics::visible.eq(true))
+        .order((topics::last_activity_at.desc(), topics::content_id.desc()))
+        .select((topics::content_id, topics::last_activity_at))
+        .first(tx.conn())
+        .optional()?;
     diesel::update(boards::table.find(t.board.id))
         .set((
             boards::topic_count.eq(boards::topic_count + delta),
             boards::post_count.eq(boards::post_count + delta * (1 + replies)),
+            boards::last_topic_id.eq(latest.map(|l| l.0)),
+            boards::last_activity_at.eq(latest.map(|l| l.1)),
         ))
         .execute(tx.conn())?;
     crate::forums::reviews::review_visibility(tx, topic_id, visible)
@@ -225,7 +235,14 @@ pub fn delete_topic(tx: &mut Tx<'_>, t: &TopicFull) -> QueryResult<bool> {
 }
 
 /// A reply appeared or disappeared: its topic's count, and its board's while the topic is there.
-pub fn reply_visibility(tx: &mut Tx<'_>, topic_id: i64, visible: bool) -> QueryResult<()> {
+/// A reply that disappears stops being the accepted answer (the question is unanswered again
+/// for everyone who can no longer read it); showing it again does not accept it again.
+pub fn reply_visibility(tx: &mut Tx<'_>, topic_id: i64, reply_id: i64, visible: bool) -> QueryResult<()> {
+    if !visible {
+        diesel::update(topics::table.find(topic_id).filter(topics::accepted_reply_id.eq(reply_id)))
+            .set(topics::accepted_reply_id.eq(None::<i64>))
+            .execute(tx.conn())?;
+    }
     let delta = if visible { 1 } else { -1 };
     diesel::update(topics::table.find(topic_id))
         .set(topics::reply_count.eq(topics::reply_count + delta))
@@ -247,12 +264,7 @@ pub fn delete_reply(tx: &mut Tx<'_>, reply: &Content, t: &TopicFull) -> QueryRes
         return Ok(false);
     }
     if !reply.is_hidden() {
-        reply_visibility(tx, t.topic.content_id, false)?;
-    }
-    if t.topic.accepted_reply_id == Some(reply.id) {
-        diesel::update(topics::table.find(t.topic.content_id))
-            .set(topics::accepted_reply_id.eq(None::<i64>))
-            .execute(tx.conn())?;
+        reply_visibility(tx, t.topic.content_id, reply.id, false)?;
     }
     Ok(true)
 }
@@ -288,14 +300,16 @@ pub fn accept(tx: &mut Tx<'_>, t: &TopicFull, reply_id: Option<i64>, actor: i64)
 
 /// For a questions board: the median time to the first staff reply over questions asked in the
 /// last 30 days, and how many questions are still waiting for staff.
-pub fn staff_response(conn: &mut DbConn, board_id: i64) -> QueryResult<(Option<chrono::Duration>, i64)> {
+/// Counted over the questions the viewer may read.
+pub fn staff_response(conn: &mut DbConn, guard: &Guard, board_id: i64) -> QueryResult<(Option<chrono::Duration>, i64)> {
     let since = crate::now() - chrono::Duration::days(30);
     let answered: Vec<(NaiveDateTime, Option<NaiveDateTime>)> = topics::table
         .inner_join(contents::table)
         .filter(topics::board_id.eq(board_id))
-        .filter(topics::visible.eq(true))
         .filter(contents::created_at.ge(since))
         .filter(topics::first_staff_reply_at.is_not_null())
+        .into_boxed()
+        .filter(guard.content_filter())
         .select((contents::created_at, topics::first_staff_reply_at))
         .load(conn)?;
     let mut waits: Vec<chrono::Duration> =
@@ -309,10 +323,12 @@ pub fn staff_response(conn: &mut DbConn, board_id: i64) -> QueryResult<(Option<c
         Some((waits[waits.len() / 2 - 1] + waits[waits.len() / 2]) / 2)
     };
     let waiting: i64 = topics::table
+        .inner_join(contents::table)
         .filter(topics::board_id.eq(board_id))
-        .filter(topics::visible.eq(true))
         .filter(topics::first_staff_reply_at.is_null())
         .filter(topics::accepted_reply_id.is_null())
+        .into_boxed()
+        .filter(guard.content_filter())
         .count()
         .get_result(conn)?;
     Ok((median, waiting))

@@ -7,7 +7,8 @@ mod panel;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use std::collections::HashMap;
+use crate::content::Content;
+use crate::web::Lang;
 
 use super::queries::TopicFull;
 use super::{Board, topic_path};
@@ -38,16 +39,16 @@ impl ContentKind for ResponseKind {
         "response-title"
     }
 
-    fn paths(&self, _conn: &mut DbConn, _ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-        Ok(HashMap::new())
+    fn noun_key(&self) -> &'static str {
+        "noun-response"
     }
 
     fn anchor_in_parent(&self, _id: i64) -> Option<String> {
         Some("#response".into())
     }
 
-    fn permalink(&self, id: i64) -> String {
-        format!("/content/{id}")
+    fn feed_title(&self, _c: &Content, _author: &str, lang: Lang) -> String {
+        lang.t("response-title")
     }
 
     /// Shown with its review, not found on its own.
@@ -264,6 +265,7 @@ type CardRow = (i64, i32, Option<i64>, String, String, String, NaiveDateTime, St
 
 pub fn reviews_of(
     conn: &mut DbConn,
+    guard: &crate::policy::Guard,
     board: &Board,
     product_id: i64,
     sort: ReviewSort,
@@ -275,7 +277,8 @@ pub fn reviews_of(
         .inner_join(contents::table.on(contents::id.eq(reviews::topic_id)))
         .inner_join(users::table.on(users::id.eq(reviews::author_id)))
         .filter(reviews::product_id.eq(product_id))
-        .filter(topics::visible.eq(true))
+        .into_boxed()
+        .filter(guard.content_filter())
         .select((
             reviews::topic_id,
             reviews::rating,
@@ -289,8 +292,7 @@ pub fn reviews_of(
             users::roles,
         ))
         .limit(limit)
-        .offset(offset)
-        .into_boxed();
+        .offset(offset);
     let q = match sort {
         ReviewSort::Newest => q.order(reviews::topic_id.desc()),
         ReviewSort::Highest => q.order((reviews::rating.desc(), reviews::topic_id.desc())),
@@ -314,16 +316,38 @@ pub fn reviews_of(
         .collect())
 }
 
-/// The official response under a review: (html, author, when).
-pub fn response(conn: &mut DbConn, response_id: i64) -> QueryResult<Option<(SafeHtml, AuthorView, NaiveDateTime)>> {
-    let row: Option<(String, NaiveDateTime, crate::accounts::User)> = contents::table
+/// The official response under a review, as its page shows it.
+#[derive(Clone, Debug)]
+pub struct ResponseView {
+    pub id: i64,
+    pub html: SafeHtml,
+    pub author: AuthorView,
+    pub at: NaiveDateTime,
+    /// Hidden by a moderator: shown, marked, to moderators and its author only.
+    pub hidden: bool,
+    pub can_hide: bool,
+}
+
+/// The official response under a review whose page the viewer is reading, if they may read it.
+pub fn response(
+    conn: &mut DbConn,
+    guard: &crate::policy::Guard,
+    response_id: i64,
+) -> QueryResult<Option<ResponseView>> {
+    let row: Option<(content::Content, crate::accounts::User)> = contents::table
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(contents::id.eq(response_id))
-        .filter(contents::live.eq(true))
-        .select((contents::body_html, contents::created_at, users::all_columns))
+        .select((contents::all_columns, users::all_columns))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(html, at, u)| (SafeHtml::from_stored(html), AuthorView::from(&u), at)))
+    Ok(row.filter(|(c, _)| guard.can_read_under(&c.facts(), true)).map(|(c, u)| ResponseView {
+        id: c.id,
+        html: c.html(),
+        author: AuthorView::from(&u),
+        at: c.created_at,
+        hidden: c.is_hidden(),
+        can_hide: guard.can_hide(&c.facts()),
+    }))
 }
 
 /// Post the company's one official response (the review's topic locked) and tell the reviewer.

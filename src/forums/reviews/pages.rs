@@ -50,7 +50,7 @@ pub async fn product(
     let (product, reviews, mine, can_review) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let product = product_by_slug(conn, b.id, &product_slug)?.ok_or(AppError::NotFound)?;
-        let reviews = reviews_of(conn, &b, product.id, sort, 100, 0)?;
+        let reviews = reviews_of(conn, &guard, &b, product.id, sort, 100, 0)?;
         let mine = match guard.user_id() {
             Some(u) => existing_review(conn, product.id, u)?,
             None => None,

@@ -1,10 +1,7 @@
 //! The topic page's panel of this board kind.
 
 use askama::Template;
-use chrono::NaiveDateTime;
 
-use crate::accounts::AuthorView;
-use crate::content::SafeHtml;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::forums::panels::{Panel, PanelForm, TopicPanel};
@@ -40,7 +37,7 @@ impl ReviewHead<'_> {
 struct ReviewResponse<'a> {
     ctx: &'a PageCtx,
     topic_id: i64,
-    response: Option<(SafeHtml, AuthorView, NaiveDateTime)>,
+    response: Option<super::ResponseView>,
     can_respond: bool,
     form: &'a PanelForm,
 }
@@ -61,7 +58,7 @@ impl TopicPanel for ReviewsPanel {
         let Some(r) = review_of(conn, t.topic.content_id)? else { return Ok(Panel::default()) };
         let Some(product) = product_by_id(conn, r.product_id)? else { return Ok(Panel::default()) };
         let response = match r.response_id {
-            Some(id) => response(conn, id)?,
+            Some(id) => response(conn, guard, id)?,
             None => None,
         };
         Ok(Panel {

@@ -277,6 +277,14 @@ tag-count = { $count ->
     [one] { $count } post
    *[other] { $count } posts
 }
+tag-topic-count = { $count ->
+    [one] { $count } forum topic
+   *[other] { $count } forum topics
+}
+tag-uses = { $count ->
+    [one] used once
+   *[other] used { $count } times
+}
 tag-follow = Follow this tag
 tag-unfollow = Unfollow
 tag-login-to-follow = Log in to follow this tag
@@ -432,8 +440,8 @@ err-group-name-empty = Give the section a name.
 notif-topic-reply = { $actor } replied to your topic
 notif-followed-reply = { $actor } replied in a topic you follow
 notif-new-topic = { $actor } started a topic in a board you follow
-notif-quote = { $actor } quoted you
-notif-mention = { $actor } mentioned you
+notif-quote = { $actor } quoted you in { $what }
+notif-mention = { $actor } mentioned you in { $what }
 notif-accepted = { $actor } accepted your answer
 notif-idea-status = { $actor } changed the status of an idea you follow
 notif-response = { $actor } responded officially to your review
@@ -515,6 +523,7 @@ err-idea-status = Choose one of the statuses.
 err-note-long = The note can have at most 5,000 characters.
 err-duplicate-target = Give the number or address of another idea on this board.
 err-vote-own = You cannot vote for your own idea.
+err-accept-hidden = A hidden reply cannot be marked as the answer; show it again first.
 err-vote-closed = This idea is closed for voting.
 adopted-title = Adopted ideas: { $board }
 adopted-intro = Ideas from customers that we adopted, and what became of them.
@@ -649,6 +658,11 @@ settings-groups = Your groups
 settings-no-groups = You are not in any group.
 settings-groups-hint = Admins put members in groups; some boards are open only to certain groups.
 notif-access-lost = You can no longer read “{ $detail }”, so you no longer follow it.
+noun-post = a post
+noun-comment = a comment
+noun-topic = a topic
+noun-reply = a reply
+noun-response = an official response
 reply-hidden = This reply was hidden by a moderator.
 comment-hidden = This comment was hidden by a moderator.
 access-readers = Logged-in readers
