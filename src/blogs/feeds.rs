@@ -26,12 +26,11 @@ async fn post_feed(
     meta: FeedMeta,
     format: Format,
 ) -> AppResult<HttpResponse> {
-    let filter = PostFilter { skip_total: true, ..filter };
     let (viewer, kinds, lang, base) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
     let items = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let (cards, _) = queries::list_posts(conn, &guard, &filter, 1, FEED_ITEMS)?;
-        Ok(kinds.feed_items(conn, &cards.iter().map(|c| c.id).collect::<Vec<_>>(), lang, &base)?)
+        let ids = queries::post_ids(conn, &guard, &filter, FEED_ITEMS)?;
+        Ok(kinds.feed_items(conn, &ids, lang, &base)?)
     })
     .await?;
     Ok(feeds::respond(req, format, &meta, &items, ctx.user.is_none()))
@@ -95,14 +94,13 @@ pub async fn tag_feed(
     let (tag, items) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
-        let filter = PostFilter { tag_id: Some(tag.id), skip_total: true, ..Default::default() };
-        let (posts, _) = queries::list_posts(conn, &guard, &filter, 1, FEED_ITEMS)?;
-        let topics = crate::forums::queries::tagged_topics(conn, &guard, tag.id, FEED_ITEMS)?;
-        let mut dated: Vec<(chrono::NaiveDateTime, i64)> =
-            posts.iter().map(|p| (p.date(), p.id)).chain(topics.iter().map(|t| (t.created_at, t.id))).collect();
-        dated.sort_unstable_by(|a, b| b.cmp(a));
-        let ids: Vec<i64> = dated.into_iter().take(FEED_ITEMS as usize).map(|(_, id)| id).collect();
-        Ok((tag, kinds.feed_items(conn, &ids, lang, &base_url)?))
+        let filter = PostFilter { tag_id: Some(tag.id), ..Default::default() };
+        let mut ids = queries::post_ids(conn, &guard, &filter, FEED_ITEMS)?;
+        ids.extend(crate::forums::queries::tagged_topics(conn, &guard, tag.id, FEED_ITEMS)?.iter().map(|t| t.id));
+        let mut items = kinds.feed_items(conn, &ids, lang, &base_url)?;
+        items.sort_by_key(|i| std::cmp::Reverse(i.published));
+        items.truncate(FEED_ITEMS as usize);
+        Ok((tag, items))
     })
     .await?;
     let base = format!("/tags/{}", crate::web::path_segment(&tag.slug));

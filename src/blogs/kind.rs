@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use diesel::QueryResult;
 
-use crate::content::Content;
 use crate::content::kind::ContentKind;
 use crate::db::DbConn;
 
@@ -29,8 +28,8 @@ impl ContentKind for PostKind {
         super::queries::paths(conn, ids)
     }
 
-    fn permalink(&self, c: &Content) -> String {
-        format!("/posts/{}", c.id)
+    fn permalink(&self, id: i64, _parent_id: Option<i64>) -> String {
+        format!("/posts/{id}")
     }
 
     fn resolve(&self, conn: &mut DbConn, segments: &[String]) -> QueryResult<Option<i64>> {

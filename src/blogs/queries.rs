@@ -262,6 +262,72 @@ type CardRow = (
     String,
 );
 
+type PostQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoinOn<
+        diesel::dsl::InnerJoin<diesel::dsl::InnerJoin<posts::table, contents::table>, blogs::table>,
+        users::table,
+        diesel::dsl::Eq<users::id, contents::author_id>,
+    >,
+    crate::db::MultiBackend,
+>;
+
+/// Posts the viewer may read that match a filter (and, with `drafts_of`, that person's drafts).
+fn filtered<'a>(guard: &Guard, f: &PostFilter) -> PostQuery<'a> {
+    let mut q = posts::table
+        .inner_join(contents::table)
+        .inner_join(blogs::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .into_boxed();
+    q = match f.drafts_of {
+        Some(uid) => q.filter(guard.content_filter().or(
+            contents::author_id.eq(uid).and(contents::status.eq(STATUS_DRAFT)).and(contents::deleted_at.is_null()),
+        )),
+        None => q.filter(guard.content_filter()),
+    };
+    if let Some(b) = f.blog_id {
+        q = q.filter(posts::blog_id.eq(b));
+    }
+    if let Some(k) = f.blog_kind {
+        q = q.filter(blogs::kind.eq(k));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(posts::content_id.eq_any(ids.clone()));
+    }
+    if let Some(a) = f.author_id {
+        q = q.filter(contents::author_id.eq(a));
+    }
+    if let Some(t) = f.tag_id {
+        q = q.filter(
+            posts::content_id
+                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
+        );
+    }
+    if let Some(u) = f.followed_by {
+        q = q.filter(
+            posts::content_id.eq_any(
+                content_tags::table
+                    .filter(
+                        content_tags::tag_id
+                            .eq_any(tag_follows::table.filter(tag_follows::user_id.eq(u)).select(tag_follows::tag_id)),
+                    )
+                    .select(content_tags::content_id),
+            ),
+        );
+    }
+    q
+}
+
+/// The ids of the newest posts the viewer may read that match a filter (feeds, which need no
+/// cards).
+pub fn post_ids(conn: &mut DbConn, guard: &Guard, f: &PostFilter, limit: i64) -> QueryResult<Vec<i64>> {
+    filtered(guard, f)
+        .order((contents::published_at.desc(), contents::id.desc()))
+        .limit(limit)
+        .select(contents::id)
+        .load(conn)
+}
+
 /// A page of post cards, newest first, in two or three queries (posts with their authors, tags,
 /// and the total unless `skip_total`). Only what the viewer may read (and, with `drafts_of`,
 /// that person's own drafts).
@@ -272,50 +338,7 @@ pub fn list_posts(
     page: i64,
     per_page: i64,
 ) -> QueryResult<(Vec<PostCard>, i64)> {
-    let build = || {
-        let mut q = posts::table
-            .inner_join(contents::table)
-            .inner_join(blogs::table)
-            .inner_join(users::table.on(users::id.eq(contents::author_id)))
-            .into_boxed();
-        q = match f.drafts_of {
-            Some(uid) => q.filter(guard.content_filter().or(
-                contents::author_id.eq(uid).and(contents::status.eq(STATUS_DRAFT)).and(contents::deleted_at.is_null()),
-            )),
-            None => q.filter(guard.content_filter()),
-        };
-        if let Some(b) = f.blog_id {
-            q = q.filter(posts::blog_id.eq(b));
-        }
-        if let Some(k) = f.blog_kind {
-            q = q.filter(blogs::kind.eq(k));
-        }
-        if let Some(ids) = &f.ids {
-            q = q.filter(posts::content_id.eq_any(ids.clone()));
-        }
-        if let Some(a) = f.author_id {
-            q = q.filter(contents::author_id.eq(a));
-        }
-        if let Some(t) = f.tag_id {
-            q = q.filter(
-                posts::content_id
-                    .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
-            );
-        }
-        if let Some(u) = f.followed_by {
-            q =
-                q.filter(
-                    posts::content_id.eq_any(
-                        content_tags::table
-                            .filter(content_tags::tag_id.eq_any(
-                                tag_follows::table.filter(tag_follows::user_id.eq(u)).select(tag_follows::tag_id),
-                            ))
-                            .select(content_tags::content_id),
-                    ),
-                );
-        }
-        q
-    };
+    let build = || filtered(guard, f);
     let total: i64 = if f.skip_total { 0 } else { build().count().get_result(conn)? };
     let rows: Vec<CardRow> = build()
         .order((contents::published_at.desc(), contents::id.desc()))

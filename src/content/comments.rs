@@ -42,11 +42,11 @@ impl ContentKind for CommentKind {
     }
 
     /// The id comment feeds have always given their entries.
-    fn permalink(&self, c: &Content) -> String {
-        format!("/posts/{}/comments/{}", c.parent_id.unwrap_or_default(), c.id)
+    fn permalink(&self, id: i64, parent_id: Option<i64>) -> String {
+        format!("/posts/{}/comments/{id}", parent_id.unwrap_or_default())
     }
 
-    fn feed_title(&self, _c: &Content, author: &str, lang: Lang) -> String {
+    fn feed_title(&self, _title: &str, author: &str, lang: Lang) -> String {
         lang.ta("feed-comment-by", &[("author", author.to_string())])
     }
 

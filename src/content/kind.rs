@@ -44,14 +44,14 @@ pub trait ContentKind: Send + Sync {
     }
 
     /// The address that never changes, the id of its feed entries: `/posts/12`, `/replies/7`.
-    fn permalink(&self, c: &Content) -> String {
-        format!("/content/{}", c.id)
+    fn permalink(&self, id: i64, _parent_id: Option<i64>) -> String {
+        format!("/content/{id}")
     }
 
     /// The title of its feed entry. Kinds without a title of their own name their author
     /// ("Reply by Ann").
-    fn feed_title(&self, c: &Content, _author: &str, _lang: Lang) -> String {
-        c.title.clone()
+    fn feed_title(&self, title: &str, _author: &str, _lang: Lang) -> String {
+        title.to_string()
     }
 
     /// The piece a site path leads to, if it is one of this kind's addresses (for citations):
@@ -72,6 +72,22 @@ pub trait ContentKind: Send + Sync {
         true
     }
 }
+
+/// What a feed entry is made of: (id, kind, parent, title, html, excerpt, created, published,
+/// edited, username, display name).
+type FeedRow = (
+    i64,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    String,
+    String,
+);
 
 /// The kinds a site knows, in one list.
 pub struct Registry {
@@ -94,8 +110,14 @@ impl Registry {
 
     /// Site paths of many pieces of any kinds, in one query per kind present.
     pub fn paths_for(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+        let kinds = super::kinds_of(conn, ids)?;
+        self.paths_of_kinds(conn, kinds)
+    }
+
+    /// Site paths of pieces whose kinds are known: (id, kind).
+    fn paths_of_kinds(&self, conn: &mut DbConn, pieces: Vec<(i64, String)>) -> QueryResult<HashMap<i64, String>> {
         let mut by_kind: HashMap<String, Vec<i64>> = HashMap::new();
-        for (id, kind) in super::kinds_of(conn, ids)? {
+        for (id, kind) in pieces {
             by_kind.entry(kind).or_default().push(id);
         }
         let mut out = HashMap::new();
@@ -155,35 +177,43 @@ impl Registry {
     /// entry's id and title, the rest is on the row. The caller chose the ids with the policy.
     /// Links are absolute under `base_url`; pieces without an address are left out.
     pub fn feed_items(&self, conn: &mut DbConn, ids: &[i64], lang: Lang, base_url: &str) -> QueryResult<Vec<FeedItem>> {
-        let rows: Vec<(Content, String, String)> = contents::table
+        let rows: Vec<FeedRow> = contents::table
             .inner_join(users::table.on(users::id.eq(contents::author_id)))
             .filter(contents::id.eq_any(ids))
-            .select((contents::all_columns, users::username, users::display_name))
+            .select((
+                contents::id,
+                contents::kind,
+                contents::parent_id,
+                contents::title,
+                contents::body_html,
+                contents::excerpt,
+                contents::created_at,
+                contents::published_at,
+                contents::edited_at,
+                users::username,
+                users::display_name,
+            ))
             .load(conn)?;
-        let mut rows: HashMap<i64, (Content, String)> = rows
-            .into_iter()
-            .map(|(c, username, display_name)| {
-                let author = if display_name.is_empty() { username } else { display_name };
-                (c.id, (c, author))
-            })
-            .collect();
-        let paths = self.paths_for(conn, ids)?;
+        let paths = self.paths_of_kinds(conn, rows.iter().map(|r| (r.0, r.1.clone())).collect())?;
         let mut tags = super::tags::for_contents(conn, ids)?;
+        let mut rows: HashMap<i64, FeedRow> = rows.into_iter().map(|r| (r.0, r)).collect();
         Ok(ids
             .iter()
             .filter_map(|id| {
-                let (c, author) = rows.remove(id)?;
-                let kind = self.get(&c.kind)?;
+                let (_, kind, parent, title, html, excerpt, created, published, edited, username, display_name) =
+                    rows.remove(id)?;
+                let kind = self.get(&kind)?;
                 let path = paths.get(id)?;
-                let published = c.published_at.unwrap_or(c.created_at);
+                let author = if display_name.is_empty() { username } else { display_name };
+                let published = published.unwrap_or(created);
                 Some(FeedItem {
-                    id: format!("{base_url}{}", kind.permalink(&c)),
+                    id: format!("{base_url}{}", kind.permalink(*id, parent)),
                     url: format!("{base_url}{path}"),
-                    title: kind.feed_title(&c, &author, lang),
+                    title: kind.feed_title(&title, &author, lang),
                     published,
-                    updated: c.edited_at.map_or(published, |e| e.max(published)),
-                    content_html: super::feeds::absolutize(&c.body_html, base_url),
-                    summary: c.excerpt.clone(),
+                    updated: edited.map_or(published, |e| e.max(published)),
+                    content_html: super::feeds::absolutize(&html, base_url),
+                    summary: excerpt,
                     categories: tags.remove(id).unwrap_or_default().into_iter().map(|t| t.name).collect(),
                     author,
                 })

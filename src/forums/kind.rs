@@ -44,8 +44,8 @@ impl ContentKind for TopicKind {
         topic_paths(conn, ids)
     }
 
-    fn permalink(&self, c: &Content) -> String {
-        format!("/topics/{}", c.id)
+    fn permalink(&self, id: i64, _parent_id: Option<i64>) -> String {
+        format!("/topics/{id}")
     }
 
     fn visibility_changed(&self, tx: &mut Tx<'_>, c: &Content, visible: bool) -> QueryResult<()> {
@@ -84,11 +84,11 @@ impl ContentKind for ReplyKind {
             .collect())
     }
 
-    fn permalink(&self, c: &Content) -> String {
-        format!("/replies/{}", c.id)
+    fn permalink(&self, id: i64, _parent_id: Option<i64>) -> String {
+        format!("/replies/{id}")
     }
 
-    fn feed_title(&self, _c: &Content, author: &str, lang: Lang) -> String {
+    fn feed_title(&self, _title: &str, author: &str, lang: Lang) -> String {
         lang.ta("feed-reply-by", &[("author", author.to_string())])
     }
 

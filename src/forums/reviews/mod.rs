@@ -7,7 +7,6 @@ mod panel;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::content::Content;
 use crate::web::Lang;
 
 use super::queries::TopicFull;
@@ -47,7 +46,7 @@ impl ContentKind for ResponseKind {
         Some("#response".into())
     }
 
-    fn feed_title(&self, _c: &Content, _author: &str, lang: Lang) -> String {
+    fn feed_title(&self, _title: &str, _author: &str, lang: Lang) -> String {
         lang.t("response-title")
     }
 
