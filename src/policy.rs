@@ -446,6 +446,12 @@ impl Guard {
         self.can_read(c, Place::None) && (self.is(c.author_id) || self.can_moderate())
     }
 
+    /// Delete a piece under a parent the viewer may read (a reply in a hidden topic, for a
+    /// moderator reading that topic).
+    pub fn can_delete_under(&self, c: &ContentFacts, parent_readable: bool) -> bool {
+        self.can_read_under(c, parent_readable) && (self.is(c.author_id) || self.can_moderate())
+    }
+
     /// A piece deleted already, asked to be deleted again (a second tab, a double submit): may the
     /// viewer be answered as the first delete was? Only who could have deleted it: to anyone else
     /// it is simply not there.
@@ -466,6 +472,12 @@ impl Guard {
     /// Mark the accepted answer of a question: its asker or staff.
     pub fn can_accept(&self, question: &ContentFacts, board: &BoardFacts) -> bool {
         board.questions && self.can_read(question, Place::None) && (self.is(question.author_id) || self.is_staff())
+    }
+
+    /// Can this reply be the accepted answer? Only while it is there for everyone who reads the
+    /// question: a hidden reply cannot (it is shown again first).
+    pub fn can_be_answer(&self, reply: &ContentFacts) -> bool {
+        reply.live
     }
 
     /// The company's official response to a review; an idea's status.

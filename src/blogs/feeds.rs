@@ -96,7 +96,7 @@ pub async fn tag_feed(
         let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
         let filter = PostFilter { tag_id: Some(tag.id), ..Default::default() };
         let mut ids = queries::post_ids(conn, &guard, &filter, FEED_ITEMS)?;
-        ids.extend(crate::forums::queries::tagged_topics(conn, &guard, tag.id, FEED_ITEMS)?.iter().map(|t| t.id));
+        ids.extend(crate::forums::queries::tagged_topics(conn, &guard, tag.id, 0, FEED_ITEMS)?.iter().map(|t| t.id));
         let mut items = kinds.feed_items(conn, &ids, lang, &base_url)?;
         items.sort_by_key(|i| std::cmp::Reverse(i.published));
         items.truncate(FEED_ITEMS as usize);

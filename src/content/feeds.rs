@@ -148,7 +148,7 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
             ItemBuilder::default()
                 .title(Some(i.title.clone()))
                 .link(Some(i.url.clone()))
-                .guid(Some(GuidBuilder::default().value(i.id.clone()).permalink(true).build()))
+                .guid(Some(GuidBuilder::default().value(i.id.clone()).permalink(false).build()))
                 .pub_date(Some(utc(i.published).to_rfc2822()))
                 .author(None)
                 .dublin_core_ext(Some(rss::extension::dublincore::DublinCoreExtension {

@@ -142,8 +142,9 @@ pub async fn delete_reply(
         if reply.is_deleted() {
             return Ok(back);
         }
-        if !guard.can_delete(&reply.facts()) {
-            return Err(if guard.can_read(&reply.facts(), Place::None) {
+        // check_topic said the viewer may read the topic.
+        if !guard.can_delete_under(&reply.facts(), true) {
+            return Err(if guard.can_read_under(&reply.facts(), true) {
                 AppError::Forbidden
             } else {
                 AppError::NotFound
@@ -167,7 +168,8 @@ pub async fn like(
     let id = path.into_inner();
     let (on, viewer, kinds) = (form.on(), ctx.viewer(), state.kinds);
     let back = crate::db::run_write(&state.pool, move |tx| {
-        let c = crate::content::find(tx, id)?.ok_or(AppError::NotFound)?;
+        // Held: a like checked against a reply being hidden at the same moment waits for it.
+        let c = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
         if c.kind != super::KIND_TOPIC && c.kind != super::KIND_REPLY {
             return Err(AppError::NotFound);
         }
@@ -178,7 +180,7 @@ pub async fn like(
         if c.author_id == user_id {
             return Err(AppError::BadRequest("err-like-own"));
         }
-        // Taking a like back stays possible where a new one is not (a hidden reply).
+        // Who may still read a hidden piece (moderators) may take a like back, not give one.
         if on && !guard.can_like(&c.facts()) {
             return Err(AppError::Forbidden);
         }
@@ -258,8 +260,7 @@ pub async fn accept(
         if let Some(r) = reply_id {
             match q::reply(tx, r)? {
                 Some((tid, _, c)) if tid == id && guard.can_read(&c.facts(), Place::None) => {
-                    // A hidden reply cannot become the answer.
-                    if !c.live {
+                    if !guard.can_be_answer(&c.facts()) {
                         return Err(AppError::BadRequest("err-accept-hidden"));
                     }
                 }

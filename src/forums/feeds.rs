@@ -56,17 +56,7 @@ pub async fn topic_feed(
     let (t2, viewer, kinds, lang, base) = (t.clone(), ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
     let items = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        // The latest 30 replies: the last page or two.
-        let last = t2.pages();
-        let mut rs = q::replies_page(conn, &t2, last, &guard)?;
-        if last > 1 && rs.len() < 30 {
-            let mut prev = q::replies_page(conn, &t2, last - 1, &guard)?;
-            prev.append(&mut rs);
-            rs = prev;
-        }
-        // Hidden replies stay out even for who may see them on the page: feeds are copied
-        // around.
-        let ids: Vec<i64> = rs.iter().rev().filter(|r| !r.deleted && !r.hidden).take(30).map(|r| r.id).collect();
+        let ids = q::latest_reply_ids(conn, &guard, t2.topic.content_id, 30)?;
         Ok(kinds.feed_items(conn, &ids, lang, &base)?)
     })
     .await?;

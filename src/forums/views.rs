@@ -39,7 +39,9 @@ impl ViewCounts {
             return Ok(0);
         }
         let mut sorted = taken.clone();
-        // In id order: two processes writing at once take the rows in the same order.
+        // Topic rows only, in id order, and nothing after them: this may wait behind a change
+        // of a topic, but never in a circle (changes that hold two topics take them in id
+        // order too).
         sorted.sort_unstable();
         let written = crate::db::write(conn, |tx| {
             for (id, n) in &sorted {

@@ -61,8 +61,8 @@ pub async fn show(
         let guard = Guard::load(conn, &viewer)?;
         // A tag only used where the viewer cannot read does not exist for them.
         let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
-        let topics =
-            if page == 1 { crate::forums::queries::tagged_topics(conn, &guard, tag.id, 20)? } else { Vec::new() };
+        // Posts and topics are paged together: page N shows the Nth slice of each.
+        let topics = crate::forums::queries::tagged_topics(conn, &guard, tag.id, (page - 1) * PER_PAGE, PER_PAGE)?;
         let posts = blog_queries::list_posts(
             conn,
             &guard,
@@ -86,7 +86,7 @@ pub async fn show(
         .description(format!("{} · {}", ctx.tn("tag-count", total), ctx.tn("tag-topic-count", topic_total)))
         .feed(title, &format!("{base}/feed"));
     render(&TagPage {
-        pager: Pager::new(&format!("{base}?"), page, total, PER_PAGE),
+        pager: Pager::new(&format!("{base}?"), page, total.max(topic_total), PER_PAGE),
         meta,
         ctx: &ctx,
         tag: view,

@@ -340,3 +340,32 @@ async fn idea_statuses_sent_twice_or_crossed_change_once() {
     );
     assert_consistent(&app);
 }
+
+#[tokio::test]
+async fn no_like_lands_on_a_reply_after_it_was_hidden() {
+    // The like was checked on a row it did not hold: on PostgreSQL likes sent while a moderator
+    // hid the reply were recorded after the hide.
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let owner = app.user_browser("owner", Role::Member).await;
+    let moderator = app.user_browser("moddy", Role::Moderator).await;
+    let crowd = members(&app, "l", 6).await;
+    let (_, topic) = start_topic(&owner, "help", "Likeable", "Body.").await;
+    for round in 0..3 {
+        let (_, target) = reply(&owner, &topic, &format!("Like me {round}")).await;
+        let mut requests: Vec<Request<'_>> =
+            crowd.iter().map(|b| (b, format!("/likes/{target}"), vec![("value", "1")])).collect();
+        requests.insert(2, (&moderator, format!("/content/{target}/hide"), vec![("hidden", "1")]));
+        let statuses = together(&requests).await;
+        assert!(statuses.iter().all(|s| *s == 303 || *s == 404 || *s == 403), "{statuses:?}");
+    }
+    assert_eq!(
+        app.number(
+            "SELECT COUNT(*) AS n FROM likes l JOIN contents c ON c.id = l.content_id \
+             WHERE c.hidden_at IS NOT NULL AND l.created_at > c.hidden_at"
+        ),
+        0,
+        "likes recorded after the reply was hidden"
+    );
+    assert_consistent(&app);
+}

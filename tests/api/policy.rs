@@ -306,6 +306,14 @@ async fn hidden_content_leaves_nothing_half_done() {
     moderator.post(&format!("/content/{question}/hide"), &[("hidden", "1")]).await.assert_status(303);
     moderator.post(&format!("/topics/{question}/replies"), &[("body", "Into the void")]).await.assert_status(403);
     moderator.get(&path).await.assert_lacks("reply-body");
+    // Replies in it can still be deleted by a moderator reading it (an admin too).
+    let (_, stray) = {
+        moderator.post(&format!("/content/{question}/hide"), &[("hidden", "0")]).await.assert_status(303);
+        let r = reply(&mia, &question, "Stray reply").await;
+        moderator.post(&format!("/content/{question}/hide"), &[("hidden", "1")]).await.assert_status(303);
+        r
+    };
+    moderator.post(&format!("/replies/{stray}/delete"), &[]).await.assert_status(303);
     // The board's latest topic is the latest one still there.
     app.get("/forums").await.assert_contains("Older question").assert_lacks("Newest question");
     assert_consistent(&app);

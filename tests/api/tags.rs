@@ -60,9 +60,32 @@ async fn a_tag_counts_forum_topics_as_topics_and_its_feed_carries_them() {
         .assert_contains("Offline explained");
     let feed = app.get("/tags/onlytopic/feed.atom").await;
     feed.assert_status(200).assert_contains("Offline mode?").assert_contains("Offline explained");
+    // RSS guids are ids, not addresses to open (a comment's has no page of its own).
+    app.get("/tags/onlytopic/feed.rss").await.assert_contains("isPermaLink=\"false\"");
     // Chinese counts too.
     app.new_browser()
         .get_with("/tags/onlytopic", &[("Accept-Language", "zh-CN")])
         .await
         .assert_contains("1 篇文章 · 1 个论坛主题");
+}
+
+#[tokio::test]
+async fn a_tag_page_pages_its_topics_too() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    for i in 0..17 {
+        let fields = [
+            ("title", format!("Tagged topic {i:02}")),
+            ("body", "x".into()),
+            ("tags", "many".into()),
+            ("action", "save".into()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        mia.post("/forums/help/new", &fields).await.assert_status(303);
+    }
+    let first = app.get("/tags/many").await;
+    first.assert_contains("17 forum topics").assert_contains("Tagged topic 16").assert_contains("?page=2");
+    assert!(!first.body.contains("Tagged topic 00"));
+    app.get("/tags/many?page=2").await.assert_contains("Tagged topic 00").assert_contains("Tagged topic 01");
 }

@@ -136,6 +136,9 @@ pub struct TopicSelect {
     pub after: Option<Cursor>,
     /// Newest topics first (by id) instead of newest activity.
     pub by_creation: bool,
+    /// Rows to skip (tag pages, which page posts and topics together); lists that can grow long
+    /// use `after` instead.
+    pub offset: i64,
 }
 
 impl TopicSelect {
@@ -208,6 +211,7 @@ pub fn select_topics(
     };
     let rows: Vec<CardRow> = q
         .limit(limit)
+        .offset(sel.offset)
         .select((
             topics::content_id,
             contents::title,
@@ -230,10 +234,17 @@ pub fn select_topics(
     cards(conn, rows, boards_known)
 }
 
-/// Topics carrying a tag that the viewer may read, newest first (tag pages and feeds).
-pub fn tagged_topics(conn: &mut DbConn, guard: &Guard, tag_id: i64, limit: i64) -> QueryResult<Vec<TopicCard>> {
+/// Topics carrying a tag that the viewer may read, newest first, from `offset` on (tag pages
+/// and feeds).
+pub fn tagged_topics(
+    conn: &mut DbConn,
+    guard: &Guard,
+    tag_id: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<TopicCard>> {
     let boards = super::readable_boards(conn, guard)?;
-    let sel = TopicSelect { tag: Some(tag_id), by_creation: true, ..TopicSelect::across(&boards) };
+    let sel = TopicSelect { tag: Some(tag_id), by_creation: true, offset, ..TopicSelect::across(&boards) };
     select_topics(conn, guard, &boards, &sel, limit)
 }
 

@@ -150,12 +150,26 @@ fn load_replies(conn: &mut DbConn, t: &TopicFull, which: Replies, guard: &Guard)
                 liked: liked.contains(&id),
                 accepted: t.topic.accepted_reply_id == Some(id),
                 can_edit: shown && guard.can_edit_own(&facts),
-                can_delete: shown && guard.can_delete(&facts),
+                can_delete: guard.can_delete_under(&facts, topic_readable),
                 can_like: shown && guard.can_like(&facts),
                 can_hide: !c.is_deleted() && guard.can_hide(&facts),
             }
         })
         .collect())
+}
+
+/// The newest replies of a topic that the viewer may list (the policy's filter: hidden replies
+/// stay out even for moderators, as in every list and feed), newest first.
+pub fn latest_reply_ids(conn: &mut DbConn, guard: &Guard, topic_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
+    replies::table
+        .inner_join(contents::table)
+        .filter(replies::topic_id.eq(topic_id))
+        .into_boxed()
+        .filter(guard.content_filter())
+        .order(replies::position.desc())
+        .limit(limit)
+        .select(replies::content_id)
+        .load(conn)
 }
 
 /// A single reply with its topic id and position (quotes, permalinks, actions).
