@@ -254,6 +254,16 @@ enum Audiences {
     Some(Vec<i64>),
 }
 
+/// The expressions of `Guard::optional_content_filter` (left-joined content).
+type NullableContent<C> = diesel::dsl::Nullable<C>;
+type NoContent = diesel::dsl::Nullable<diesel::dsl::IsNull<NullableContent<contents::id>>>;
+type LiveContent = diesel::dsl::Eq<NullableContent<contents::live>, bool>;
+pub type NoContentOrLive = diesel::dsl::Or<NoContent, LiveContent>;
+pub type NoContentOrLiveIn = diesel::dsl::Or<
+    NoContent,
+    diesel::dsl::And<LiveContent, diesel::dsl::EqAny<NullableContent<contents::audience_id>, Vec<i64>>>,
+>;
+
 /// A viewer with the audiences they belong to: asks every question of access.
 #[derive(Clone, Debug)]
 pub struct Guard {
@@ -382,6 +392,23 @@ impl Guard {
         match self.audience_ids() {
             None => Box::new(contents::live.eq(true)),
             Some(ids) => Box::new(contents::live.eq(true).and(contents::audience_id.eq_any(ids.to_vec()))),
+        }
+    }
+
+    /// `content_filter` for rows that may be about no content at all (notifications, where
+    /// the content is left-joined): those pass, the others as in `content_filter`.
+    pub fn optional_content_filter<QS>(
+        &self,
+    ) -> Box<dyn BoxableExpression<QS, MultiBackend, SqlType = diesel::sql_types::Nullable<Bool>>>
+    where
+        NoContentOrLive: BoxableExpression<QS, MultiBackend, SqlType = diesel::sql_types::Nullable<Bool>>,
+        NoContentOrLiveIn: BoxableExpression<QS, MultiBackend, SqlType = diesel::sql_types::Nullable<Bool>>,
+    {
+        let none = contents::id.nullable().is_null().nullable();
+        let live = contents::live.nullable().eq(true);
+        match self.audience_ids() {
+            None => Box::new(none.or(live)),
+            Some(ids) => Box::new(none.or(live.and(contents::audience_id.nullable().eq_any(ids.to_vec())))),
         }
     }
 
@@ -584,12 +611,16 @@ pub fn set_grants(tx: &mut crate::db::Tx<'_>, audience_id: i64, grants: &[Princi
 
 /// An audience's grants, as an admin form shows them.
 pub fn grants_of(conn: &mut DbConn, audience_id: i64) -> QueryResult<Vec<Principal>> {
-    let rows: Vec<String> = audience_grants::table
+    Ok(grant_names(conn, audience_id)?.iter().filter_map(|p| Principal::parse(p)).collect())
+}
+
+/// An audience's grants as stored, for `Viewer::admitted_by` (checking many people at once).
+pub fn grant_names(conn: &mut DbConn, audience_id: i64) -> QueryResult<Vec<String>> {
+    audience_grants::table
         .filter(audience_grants::audience_id.eq(audience_id))
         .select(audience_grants::principal)
         .order(audience_grants::principal.asc())
-        .load(conn)?;
-    Ok(rows.iter().filter_map(|p| Principal::parse(p)).collect())
+        .load(conn)
 }
 
 /// Take a group out of every audience (the group is being deleted).

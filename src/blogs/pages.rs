@@ -28,11 +28,13 @@ struct DirectoryPage<'a> {
 }
 
 pub async fn directory(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let (enterprise, staff, community) = crate::db::run(&state.pool, |conn| {
+    let viewer = ctx.viewer();
+    let (enterprise, staff, community) = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
         Ok((
-            queries::directory(conn, KIND_ENTERPRISE)?,
-            queries::directory(conn, KIND_STAFF)?,
-            queries::directory(conn, KIND_COMMUNITY)?,
+            queries::directory(conn, &guard, KIND_ENTERPRISE)?,
+            queries::directory(conn, &guard, KIND_STAFF)?,
+            queries::directory(conn, &guard, KIND_COMMUNITY)?,
         ))
     })
     .await?;

@@ -198,8 +198,8 @@ pub struct BlogSummary {
     pub last_post_at: Option<NaiveDateTime>,
 }
 
-/// All blogs of a kind with their owners and published post counts, in two queries.
-pub fn directory(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<BlogSummary>> {
+/// All blogs of a kind with their owners and how many posts the viewer may read, in two queries.
+pub fn directory(conn: &mut DbConn, guard: &Guard, kind: &str) -> QueryResult<Vec<BlogSummary>> {
     let rows: Vec<(Blog, Option<User>)> = blogs::table
         .left_join(users::table.on(blogs::owner_id.eq(users::id.nullable())))
         .filter(blogs::kind.eq(kind))
@@ -209,9 +209,10 @@ pub fn directory(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<BlogSummary>>
     let counts: Vec<(i64, i64, Option<NaiveDateTime>)> = posts::table
         .inner_join(contents::table)
         .filter(posts::blog_id.eq_any(&ids))
-        .filter(contents::live.eq(true))
         .group_by(posts::blog_id)
         .select((posts::blog_id, diesel::dsl::count(posts::content_id), diesel::dsl::max(contents::published_at)))
+        .into_boxed()
+        .filter(guard.content_filter())
         .load(conn)?;
     let counts: HashMap<i64, (i64, Option<NaiveDateTime>)> = counts.into_iter().map(|(b, n, l)| (b, (n, l))).collect();
     let mut out: Vec<BlogSummary> = rows

@@ -15,7 +15,7 @@ use diesel::prelude::*;
 
 use crate::accounts::AuthorView;
 use crate::content::kind::Registry;
-use crate::db::schema::{audience_grants, contents, group_members, notifications, users};
+use crate::db::schema::{contents, group_members, notifications, users};
 use crate::db::{DbConn, Tx};
 use crate::policy::{Guard, Roles, Viewer};
 
@@ -80,11 +80,7 @@ impl Readers {
         else {
             return Ok(None);
         };
-        let grants = audience_grants::table
-            .filter(audience_grants::audience_id.eq(audience))
-            .select(audience_grants::principal)
-            .load(conn)?;
-        Ok(Some(Readers { live, grants }))
+        Ok(Some(Readers { live, grants: crate::policy::grant_names(conn, audience)? }))
     }
 
     /// The same rule as `Guard::can_read` for live content, without a query per person.
@@ -189,20 +185,14 @@ pub fn still_readable(conn: &mut DbConn, user_id: i64, content_id: i64) -> Query
 /// list, so the two always agree.
 pub fn unread_count(conn: &mut DbConn, guard: &Guard) -> QueryResult<i64> {
     let Some(user_id) = guard.user_id() else { return Ok(0) };
-    let mut q = notifications::table
+    notifications::table
         .left_join(contents::table.on(notifications::content_id.eq(contents::id.nullable())))
         .filter(notifications::user_id.eq(user_id))
         .filter(notifications::read_at.is_null())
-        .into_boxed();
-    q = match guard.audience_ids() {
-        None => q.filter(notifications::content_id.is_null().or(contents::live.eq(true).nullable())),
-        Some(ids) => q.filter(
-            notifications::content_id
-                .is_null()
-                .or(contents::live.eq(true).nullable().and(contents::audience_id.eq_any(ids.to_vec()).nullable())),
-        ),
-    };
-    q.count().get_result(conn)
+        .into_boxed()
+        .filter(guard.optional_content_filter())
+        .count()
+        .get_result(conn)
 }
 
 #[derive(Clone, Debug)]
@@ -283,19 +273,12 @@ pub fn list(
 ) -> QueryResult<(Vec<NotificationView>, i64)> {
     let Some(user_id) = guard.user_id() else { return Ok((Vec::new(), 0)) };
     let build = || {
-        let q = notifications::table
+        notifications::table
             .left_join(users::table.on(notifications::actor_id.eq(users::id.nullable())))
             .left_join(contents::table.on(notifications::content_id.eq(contents::id.nullable())))
             .filter(notifications::user_id.eq(user_id))
-            .into_boxed();
-        match guard.audience_ids() {
-            None => q.filter(notifications::content_id.is_null().or(contents::live.eq(true).nullable())),
-            Some(ids) => q.filter(
-                notifications::content_id
-                    .is_null()
-                    .or(contents::live.eq(true).nullable().and(contents::audience_id.eq_any(ids.to_vec()).nullable())),
-            ),
-        }
+            .into_boxed()
+            .filter(guard.optional_content_filter())
     };
     let total: i64 = build().count().get_result(conn)?;
     let rows: Vec<ListRow> = build()

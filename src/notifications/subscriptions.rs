@@ -2,10 +2,12 @@
 //! A subscription only lasts while its owner may read its target; when access is lost (a
 //! demotion, leaving a group, a board closed to them) it is dropped and they are told.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::{KIND_ACCESS_LOST, Recipient};
-use crate::db::schema::{audience_grants, boards, contents, subscriptions};
+use crate::db::schema::{boards, contents, subscriptions};
 use crate::db::{DbConn, Tx, ignore_duplicate};
 
 pub const TARGET_TOPIC: &str = "topic";
@@ -78,6 +80,9 @@ fn target_audience(conn: &mut DbConn, kind: &str, target: i64) -> QueryResult<Op
     }
 }
 
+/// A followed target's name and its audience's grants.
+type TargetAccess = (String, Vec<String>);
+
 /// Which subscriptions to check.
 #[derive(Clone, Copy, Debug)]
 pub enum Scope {
@@ -125,16 +130,22 @@ pub fn recheck_batch(tx: &mut Tx<'_>, scope: Scope, after: i64, limit: i64) -> Q
         v
     };
     let people: Vec<Recipient> = super::recipients(tx, &user_ids)?;
+    // Many people follow the same targets: each target's audience is read once per batch.
+    let mut targets: HashMap<(String, i64), Option<TargetAccess>> = HashMap::new();
     for (user_id, kind, target) in rows.iter().filter(|r| done || r.0 != last_user) {
         let Some(person) = people.iter().find(|p| p.viewer.user_id == Some(*user_id)) else { continue };
-        let Some((audience, name)) = target_audience(tx, kind, *target)? else { continue };
-        let grants: Vec<String> = audience_grants::table
-            .filter(audience_grants::audience_id.eq(audience))
-            .select(audience_grants::principal)
-            .load(tx.conn())?;
-        if !person.viewer.admitted_by(&grants) {
+        let key = (kind.clone(), *target);
+        if !targets.contains_key(&key) {
+            let found = match target_audience(tx, kind, *target)? {
+                Some((audience, name)) => Some((name, crate::policy::grant_names(tx, audience)?)),
+                None => None,
+            };
+            targets.insert(key.clone(), found);
+        }
+        let Some(Some((name, grants))) = targets.get(&key) else { continue };
+        if !person.viewer.admitted_by(grants) {
             unsubscribe(tx, *user_id, kind, *target)?;
-            super::create(tx, person, KIND_ACCESS_LOST, None, None, &name)?;
+            super::create(tx, person, KIND_ACCESS_LOST, None, None, name)?;
         }
     }
     if done {
