@@ -145,13 +145,13 @@ impl Settings {
             s.site_name = name;
         }
         if let Some(m) = parse_env(&env, "PLAZA_COMMENT_EDIT_MINUTES")?.or(file.comment_edit_minutes) {
-            s.comment_edit_minutes = m;
+            s.comment_edit_minutes = in_range("PLAZA_COMMENT_EDIT_MINUTES", m, 0..=10_080)?;
         }
         if let Some(d) = parse_env(&env, "PLAZA_SESSION_DAYS")?.or(file.session_days) {
-            s.session_days = d;
+            s.session_days = in_range("PLAZA_SESSION_DAYS", d, 1..=3650)?;
         }
         if let Some(n) = parse_env(&env, "PLAZA_DB_POOL_SIZE")?.or(file.db_pool_size) {
-            s.db_pool_size = n.max(1);
+            s.db_pool_size = in_range("PLAZA_DB_POOL_SIZE", n, 1..=512)?;
         }
         if let Some(url) = env("PLAZA_SMTP_URL").or(file.smtp_url) {
             s.smtp_url = Some(Secret(url));
@@ -173,7 +173,7 @@ impl Settings {
             s.meili_index = index;
         }
         if let Some(ms) = parse_env(&env, "MEILI_TIMEOUT_MS")?.or(file.meili_timeout_ms) {
-            s.meili_timeout_ms = ms;
+            s.meili_timeout_ms = in_range("MEILI_TIMEOUT_MS", ms, 50..=120_000)?;
         }
         Ok(s)
     }
@@ -191,6 +191,19 @@ impl Settings {
 
 fn default_database_url(data_dir: &Path) -> String {
     data_dir.join("plaza.sqlite3").to_string_lossy().into_owned()
+}
+
+/// A number setting must make sense: the message names the setting and the accepted range.
+fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
+    key: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> anyhow::Result<T> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        anyhow::bail!("{key}={value} is out of range: it must be from {} to {}", range.start(), range.end())
+    }
 }
 
 fn parse_env<T: std::str::FromStr>(env: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<T>> {
@@ -261,5 +274,23 @@ mod tests {
             error(Settings::from_sources("p", None, env(&[("PLAZA_BASE_URL", "not a url")])))
                 .contains("PLAZA_BASE_URL")
         );
+    }
+
+    #[test]
+    fn numbers_out_of_range_stop_the_start() {
+        for (key, value) in [
+            ("PLAZA_SESSION_DAYS", "0"),
+            ("PLAZA_SESSION_DAYS", "10000000"),
+            ("PLAZA_SESSION_DAYS", "-3"),
+            ("PLAZA_DB_POOL_SIZE", "0"),
+            ("PLAZA_COMMENT_EDIT_MINUTES", "-1"),
+            ("MEILI_TIMEOUT_MS", "0"),
+        ] {
+            let e = error(Settings::from_sources("p", None, env(&[(key, value)])));
+            assert!(e.contains(key) && e.contains("from"), "{key}={value}: {e}");
+        }
+        let s =
+            Settings::from_sources("p", None, env(&[("PLAZA_SESSION_DAYS", "3650")])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.session_days, 3650);
     }
 }

@@ -75,7 +75,9 @@ impl ResponseError for AppError {
             }
             AppError::LoginRequired(next) => {
                 let target = format!("/login?next={}", crate::web::urlencode(next));
-                return HttpResponse::SeeOther().insert_header(("Location", target)).finish();
+                let mut res = HttpResponse::SeeOther().insert_header(("Location", target)).finish();
+                res.extensions_mut().insert(LoginRedirect);
+                return res;
             }
         };
         let mut res = HttpResponse::build(self.status_code()).finish();
@@ -83,5 +85,10 @@ impl ResponseError for AppError {
         res
     }
 }
+
+/// Marks the redirect to the login page of a request that needed a session (so the middleware can
+/// tell it from a handler's own redirect that merely leads to `/login`).
+#[derive(Clone, Copy, Debug)]
+pub struct LoginRedirect;
 
 pub type AppResult<T> = Result<T, AppError>;

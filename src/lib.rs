@@ -88,6 +88,7 @@ impl Application {
             views.spawn_flusher(pool.clone());
         }
         let search = search::Engine { meili };
+        let https = settings.base_url.starts_with("https://");
         let state = aweb::Data::new(AppState {
             pool,
             settings,
@@ -108,7 +109,7 @@ impl Application {
                 .configure(routes)
                 .default_service(aweb::to(not_found))
                 .wrap(from_fn(web::context::middleware))
-                .wrap(security_headers())
+                .wrap(security_headers(https))
                 .wrap(Compress::default())
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         })
@@ -135,8 +136,14 @@ async fn not_found() -> Result<actix_web::HttpResponse, error::AppError> {
     Err(error::AppError::NotFound)
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        // Served over https: browsers keep to it for a year.
+        DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; \

@@ -11,7 +11,7 @@ use super::{AuthorView, Role, Roles, password, ratelimit, sessions};
 use crate::blogs::{Blog, PostCard, queries as blog_queries};
 use crate::content::SafeHtml;
 use crate::error::{AppError, AppResult};
-use crate::web::context::{expired_session_cookie, session_cookie};
+use crate::web::context::{expired_session_cookie, rotate_csrf, session_cookie};
 use crate::web::{
     AppState, CsrfForm, Ctx, FieldErrors, Lang, Meta, PageCtx, PageQuery, Pager, redirect, render, render_invalid,
     safe_next,
@@ -204,9 +204,11 @@ pub async fn setup(
     }
 }
 
+/// The answer to a successful login: the new session's cookie and a new CSRF nonce.
 fn logged_in(state: &AppState, token: String, to: &str) -> HttpResponse {
     let mut res = redirect(to);
     let _ = res.add_cookie(&session_cookie(state, token));
+    rotate_csrf(state, &mut res);
     res
 }
 
@@ -275,6 +277,9 @@ pub async fn login(
     let login = form.login.trim().to_string();
     let pw = form.password.clone();
     let pool = state.pool.clone();
+    // A login over another session ends that one: a session cookie planted or left behind never
+    // outlives a login.
+    let previous = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
     // All of it (queries and argon2) on the blocking pool.
     let outcome = web::block(move || -> Result<LoginOutcome, AppError> {
         let mut conn = pool.get().map_err(AppError::internal)?;
@@ -289,6 +294,9 @@ pub async fn login(
                 ratelimit::clear_account(tx, &key)?;
                 if u.suspended_at.is_some() {
                     return Ok(LoginOutcome::Suspended);
+                }
+                if let Some(previous) = &previous {
+                    sessions::revoke(tx, previous)?;
                 }
                 Ok(LoginOutcome::Ok(sessions::create(tx, u.id, days, &agent)?))
             }),
@@ -329,6 +337,7 @@ pub async fn logout(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyF
     }
     let mut res = redirect("/");
     let _ = res.add_cookie(&expired_session_cookie(&state));
+    rotate_csrf(&state, &mut res);
     Ok(res)
 }
 
@@ -337,6 +346,7 @@ pub async fn logout_all(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<Em
     crate::db::run_write(&state.pool, move |tx| Ok(sessions::revoke_all(tx, user_id)?)).await?;
     let mut res = redirect("/");
     let _ = res.add_cookie(&expired_session_cookie(&state));
+    rotate_csrf(&state, &mut res);
     Ok(res)
 }
 

@@ -49,15 +49,16 @@ fn parse_blogroll(text: &str) -> Result<Vec<(String, String)>, &'static str> {
         if title.is_empty() || title.chars().count() > 100 {
             return Err("err-blogroll-line");
         }
-        let valid_url = if url.starts_with('/') {
-            !url.starts_with("//")
+        // A path must stay on this site as a browser reads it (`/\\evil.example` is another site).
+        let url = if url.starts_with('/') {
+            crate::web::same_site_path(url)
         } else {
-            url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+            url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).map(|_| url.to_string())
         };
-        if !valid_url || url.len() > URL_MAX {
+        let Some(url) = url.filter(|u| u.len() <= URL_MAX) else {
             return Err("err-blogroll-url");
-        }
-        out.push((title.to_string(), url.to_string()));
+        };
+        out.push((title.to_string(), url));
     }
     if out.len() > BLOGROLL_MAX {
         return Err("err-blogroll-many");

@@ -77,13 +77,19 @@ pub struct FeedItem {
     pub categories: Vec<String>,
 }
 
+/// When the feed last changed: its newest entry. An empty feed has not changed since the epoch
+/// (a date of "now" would give it a new ETag on every request and never a 304).
+fn last_updated(items: &[FeedItem]) -> NaiveDateTime {
+    items.iter().map(|i| i.updated).max().unwrap_or(DateTime::UNIX_EPOCH.naive_utc())
+}
+
 fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
 
 pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
     use atom_syndication::{Category, Content, Entry, FeedBuilder, Link, Person, Text};
-    let updated = items.iter().map(|i| i.updated).max().unwrap_or_else(crate::now);
+    let updated = last_updated(items);
     let entries: Vec<Entry> = items
         .iter()
         .map(|i| {
@@ -141,7 +147,7 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
 pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
     use rss::extension::atom::{AtomExtensionBuilder, Link as AtomLink};
     use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ItemBuilder};
-    let updated = items.iter().map(|i| i.updated).max().unwrap_or_else(crate::now);
+    let updated = last_updated(items);
     let rss_items: Vec<rss::Item> = items
         .iter()
         .map(|i| {

@@ -143,7 +143,12 @@ fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, ()> {
     if s.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0)).map_err(|_| ())
+    // Four-digit years only: chrono reads `+262142-12-31`, whose next day overflows.
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1..=9998).contains(&chrono::Datelike::year(d)))
+        .map(|d| d.and_hms_opt(0, 0, 0))
+        .ok_or(())
 }
 
 /// Check every parameter; look up the author, tag and place they name.
@@ -392,5 +397,8 @@ pub async fn opensearch(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         search = esc(&ctx.absolute("/search")),
         base = esc(ctx.absolute("").trim_end_matches('/')),
     );
-    HttpResponse::Ok().content_type("application/opensearchdescription+xml; charset=utf-8").body(body)
+    HttpResponse::Ok()
+        .content_type("application/opensearchdescription+xml; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(body)
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -86,6 +86,11 @@ impl PageCtx {
     /// Versioned URL of a static asset.
     pub fn asset(&self, name: &str) -> String {
         super::assets::url(name)
+    }
+
+    /// The header's "Log in" link for this page.
+    pub fn login_href(&self) -> String {
+        super::login_href(&self.path)
     }
 
     pub fn user_id(&self) -> Option<i64> {
@@ -193,21 +198,31 @@ impl FromRequest for Ctx {
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The form token for a CSRF cookie nonce: HMAC(secret, nonce). Forging one needs the secret,
-/// so planting a cookie is not enough (signed double-submit).
-pub fn csrf_token_for(secret: &[u8], nonce: &str) -> String {
+/// The form token: HMAC(secret, nonce, session). The nonce is a cookie, the session the login
+/// cookie (empty for visitors). Forging one needs the secret, and a token is good only with the
+/// session it was made for, so a planted nonce cookie is not enough; both change at login and
+/// logout (`rotate_csrf`).
+pub fn csrf_token_for(secret: &[u8], nonce: &str, session: Option<&str>) -> String {
     let Ok(mut mac) = HmacSha256::new_from_slice(secret) else { return String::new() };
     mac.update(nonce.as_bytes());
+    mac.update(b"|");
+    mac.update(session.unwrap_or("").as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
-pub fn csrf_valid(secret: &[u8], nonce: &str, token: &str) -> bool {
+/// Does the submitted token match the one this request's forms carry?
+pub fn csrf_valid(expected: &str, token: &str) -> bool {
     use subtle::ConstantTimeEq;
-    if nonce.is_empty() || token.is_empty() {
+    if expected.is_empty() || token.is_empty() {
         return false;
     }
-    let expected = csrf_token_for(secret, nonce);
     expected.as_bytes().ct_eq(token.as_bytes()).into()
+}
+
+/// A new CSRF nonce on this response (at login and logout, so a nonce known before does not
+/// outlive the session change).
+pub fn rotate_csrf(state: &AppState, res: &mut HttpResponse) {
+    let _ = res.add_cookie(&cookie(CSRF_COOKIE, super::random_token(), state.settings.secure_cookies(), 365));
 }
 
 fn cookie<'a>(name: &'a str, value: String, secure: bool, max_age_days: i64) -> Cookie<'a> {
@@ -281,12 +296,14 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
         Some(pq) => pq.as_str().to_string(),
         None => req.path().to_string(),
     };
+    let session_token = if user.is_some() { session_token } else { None };
+    let csrf_token = csrf_token_for(&state.csrf_secret, &nonce, session_token.as_deref());
     Ok((
         PageCtx {
             lang,
-            session_token: if user.is_some() { session_token } else { None },
+            session_token,
             user,
-            csrf_token: csrf_token_for(&state.csrf_secret, &nonce),
+            csrf_token,
             unread,
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
@@ -382,6 +399,12 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut req = req;
+    // HEAD is GET without the body: the route table answers it as GET and the server leaves the
+    // body out (it knew the method when it read the request).
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
     if req.path().starts_with("/static/") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
@@ -406,6 +429,11 @@ pub async fn middleware(
         let page = error_page(&ctx, StatusCode::NOT_FOUND, "error-not-found", String::new());
         return Ok(req.into_response(page));
     }
+    let changes_state = !matches!(*req.method(), Method::GET | Method::OPTIONS);
+    if changes_state && is_cross_site(req.request(), &state.settings.base_url) {
+        let page = error_page(&ctx, StatusCode::FORBIDDEN, "error-cross-site", String::new());
+        return Ok(req.into_response(page));
+    }
     req.extensions_mut().insert(ctx.clone());
 
     let res = next.call(req).await?.map_into_boxed_body();
@@ -414,11 +442,7 @@ pub async fn middleware(
     // text with a login link instead.
     let login_redirect = res.request().method() == actix_web::http::Method::POST
         && !kept.is_empty()
-        && res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|l| l.starts_with("/login?next="));
+        && res.response().extensions().get::<crate::error::LoginRedirect>().is_some();
     let mut res = if login_redirect {
         let page = error_page(&ctx, StatusCode::UNAUTHORIZED, "error-logged-out", kept);
         res.into_response(page)
@@ -432,7 +456,9 @@ pub async fn middleware(
             None => res,
         }
     };
-    if let Some(nonce) = new_nonce {
+    // Forms live on pages: feeds, the sitemap and other shared, cacheable answers set no cookie.
+    let sets_csrf = res.headers().get_all(header::SET_COOKIE).any(|c| c.as_bytes().starts_with(CSRF_COOKIE.as_bytes()));
+    if let Some(nonce) = new_nonce.filter(|_| is_html(res.response()) && !sets_csrf) {
         let c = cookie(CSRF_COOKIE, nonce, state.settings.secure_cookies(), 365);
         if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
             res.headers_mut().append(header::SET_COOKIE, v);
@@ -450,6 +476,31 @@ pub async fn middleware(
         return with_etag(res).await;
     }
     Ok(res)
+}
+
+/// A state change sent by another site's page: the browser names the page's origin (`Origin`, or
+/// failing that `Referer`) and it is neither the site's base URL nor the host the request was sent
+/// to. Requests that name no origin (non-browser clients, privacy settings) still need the token.
+fn is_cross_site(req: &HttpRequest, base_url: &str) -> bool {
+    let headers = req.headers();
+    let named = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
+    let Some(named) = named else { return false };
+    let Some(origin) = named.to_str().ok().and_then(|v| url::Url::parse(v).ok()) else { return true };
+    let Some(host) = origin.host_str() else { return true };
+    let port = origin.port_or_known_default();
+    if let Ok(base) = url::Url::parse(base_url)
+        && base.scheme() == origin.scheme()
+        && base.host_str() == Some(host)
+        && base.port_or_known_default() == port
+    {
+        return false;
+    }
+    let authority = match origin.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let sent_to = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    !sent_to.eq_ignore_ascii_case(&authority)
 }
 
 fn is_html(res: &HttpResponse) -> bool {

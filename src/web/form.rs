@@ -7,8 +7,10 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::de::DeserializeOwned;
 
-use super::AppState;
-use super::context::{CSRF_COOKIE, csrf_valid};
+use std::sync::Arc;
+
+use super::PageCtx;
+use super::context::csrf_valid;
 use crate::error::AppError;
 
 /// Largest form body accepted (a long post is well under this).
@@ -86,12 +88,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             // error page can hand the person their text back.
             req.extensions_mut().insert(KeptText::from_pairs(&pairs));
             let token = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
-            let nonce = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
-            let secret = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.csrf_secret.clone())
-                .ok_or_else(|| AppError::internal("app state missing"))?;
-            if !csrf_valid(&secret, &nonce, token) {
+            // The token this request's pages carry (its nonce cookie and session): a request that
+            // brought no nonce cookie was given a new random one, which no form can know.
+            let expected = req.extensions().get::<Arc<PageCtx>>().map(|c| c.csrf_token.clone()).unwrap_or_default();
+            if !csrf_valid(&expected, token) {
                 return Err(AppError::Csrf);
             }
             // NUL is never meaningful in text, and PostgreSQL refuses it: drop it, keep the rest.

@@ -154,11 +154,48 @@ pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header(("Location", to.to_string())).finish()
 }
 
-/// Only same-site paths are followed after login or a language switch.
+/// Only same-site paths are followed after login or a language switch. `next` is read the way
+/// a browser would read it (WHATWG URL parsing: tabs and newlines dropped, `\\` taken as `/`),
+/// so `/\t/evil.example` and `/\\evil.example` are seen as the other sites they are. The answer is
+/// the path, query and fragment as the parser wrote them (percent-encoded: safe in a header).
+/// The account pages themselves lead home instead, so that `next` never nests.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => "/".to_string(),
+    same_site_path(next.unwrap_or("")).filter(|p| !is_account_page(p)).unwrap_or_else(|| "/".to_string())
+}
+
+/// A link target that stays on this site: a path (never `//host`, `/\\host` or a scheme).
+pub fn same_site_path(target: &str) -> Option<String> {
+    const HERE: &str = "http://plaza.invalid/";
+    if !target.starts_with('/') {
+        return None;
+    }
+    let base = url::Url::parse(HERE).ok()?;
+    let url = base.join(target).ok()?;
+    if url.scheme() != "http" || url.host_str() != Some("plaza.invalid") || url.port().is_some() {
+        return None;
+    }
+    let s = url.as_str().strip_prefix("http://plaza.invalid")?;
+    Some(s.to_string())
+}
+
+/// Pages a visitor passes through on the way in or out, never a place to come back to.
+pub fn is_account_page(path: &str) -> bool {
+    let p = path.split(['?', '#']).next().unwrap_or("");
+    matches!(p, "/login" | "/register" | "/setup" | "/logout" | "/lang")
+}
+
+/// The header's "Log in" link: back to this page afterwards, or, from an account page, to where
+/// that page would have led (so `next` is never nested in itself).
+pub fn login_href(path: &str) -> String {
+    let back = if is_account_page(path) {
+        let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "next").map(|(_, v)| safe_next(Some(&v)))
+    } else {
+        Some(safe_next(Some(path)))
+    };
+    match back.as_deref() {
+        None | Some("/") => "/login".to_string(),
+        Some(b) => format!("/login?next={}", urlencode(b)),
     }
 }
 

@@ -5,7 +5,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::context::lang_cookie;
-use super::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, redirect, render, safe_next};
+use super::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, redirect, render};
 use crate::blogs::queries::{self as blog_queries, PostFilter};
 use crate::blogs::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard};
 use crate::content::tags::{self, TagCount};
@@ -91,7 +91,9 @@ pub async fn switch_lang(
         })
         .await?;
     }
-    let mut res = redirect(&safe_next(Some(&form.next)));
+    // Back to the same page, the login page included.
+    let back = super::same_site_path(&form.next).unwrap_or_else(|| "/".to_string());
+    let mut res = redirect(&back);
     let _ = res.add_cookie(&lang_cookie(&state, lang));
     Ok(res)
 }
@@ -101,7 +103,10 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
         "User-agent: *\nDisallow: /admin/\nDisallow: /settings\nDisallow: /write\nDisallow: /manage/\nDisallow: /notifications\nDisallow: /login\nDisallow: /register\nDisallow: /search\n\nSitemap: {}\n",
         state.settings.absolute("/sitemap.xml")
     );
-    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(body)
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
 }
 
 /// The sitemap protocol's limit per file.

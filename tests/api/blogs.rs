@@ -114,6 +114,13 @@ async fn blog_owner_edits_title_description_and_blogroll() {
         )
         .await;
     bad.assert_status(422).assert_contains("must start with http://");
+    // Paths that a browser reads as another site are refused, the text kept.
+    for evil in ["Evil | /\\evil.example", "Evil | /\t/evil.example", "Evil | //evil.example"] {
+        let bad = alice
+            .post("/manage/blogs/alice", &[("title", "Alice's notes"), ("description", ""), ("blogroll", evil)])
+            .await;
+        bad.assert_status(422).assert_contains("must start with http://").assert_contains("evil.example");
+    }
     let bad = alice.post("/manage/blogs/alice", &[("title", ""), ("description", ""), ("blogroll", "")]).await;
     bad.assert_status(422).assert_contains("Give the blog a title.");
     alice

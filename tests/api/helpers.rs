@@ -104,8 +104,16 @@ impl Browser {
         if let Some(t) = self.token.lock().expect("lock").clone() {
             return t;
         }
-        let page = self.get("/register").await;
-        let t = extract_token(&page.body).expect("csrf token on /register");
+        // Every page's layout carries the token (the language switcher's form); a site not yet
+        // set up shows the set-up form.
+        let mut t = None;
+        for path in ["/", "/setup", "/register"] {
+            t = extract_token(&self.get(path).await.body);
+            if t.is_some() {
+                break;
+            }
+        }
+        let t = t.expect("csrf token on a page");
         *self.token.lock().expect("lock") = Some(t.clone());
         t
     }
@@ -118,9 +126,32 @@ impl Browser {
         self.post_raw(path, &form).await
     }
 
+    /// Post a form with this browser's CSRF token and extra headers (`Origin`, `Referer`…).
+    pub async fn post_with(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+        let token = self.token().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        let mut req = self.client.post(format!("{}{}", self.addr, path)).form(&form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
+    }
+
+    /// A HEAD request, as feed readers and crawlers send.
+    pub async fn head(&self, path: &str) -> Page {
+        let res = self.client.head(format!("{}{}", self.addr, path)).send().await.expect("request");
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
+    }
+
     /// Post exactly these fields (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let res = self.client.post(format!("{}{}", self.addr, path)).form(fields).send().await.expect("request");
+        // A login or logout gives a new CSRF nonce (and session): the forms' token changes.
+        if res.headers().get_all("set-cookie").iter().any(|c| c.as_bytes().starts_with(b"plaza_csrf=")) {
+            *self.token.lock().expect("lock") = None;
+        }
         Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
     }
 

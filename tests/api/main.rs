@@ -11,6 +11,7 @@ mod comments;
 mod concurrency;
 mod confidentiality;
 mod feeds;
+mod forgery;
 mod forums;
 mod helpers;
 mod i18n;

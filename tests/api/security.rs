@@ -157,6 +157,20 @@ async fn no_input_produces_a_500() {
         let page = alice.post("/login", &[("login", w), ("password", w)]).await;
         assert!(page.status.as_u16() < 500);
     }
+    // Dates beyond four-digit years, and control characters where a redirect is built.
+    for path in [
+        "/search?q=x&to=%2B262142-12-31",
+        "/search?q=x&from=%2B262142-12-31",
+        "/search?q=x&to=9999-12-31",
+        "/search?q=x&from=-0001-01-01",
+        "/login?next=%0d%0aSet-Cookie:%20x=y",
+        "/register?next=%0d%0a",
+    ] {
+        let page = alice.get(path).await;
+        assert!(page.status.as_u16() < 500, "{path} gave {}", page.status);
+        let page = app.new_browser().get(path).await;
+        assert!(page.status.as_u16() < 500, "{path} gave {} to a visitor", page.status);
+    }
     // NUL bytes in form text are dropped, not an error (PostgreSQL refuses them).
     let path = publish(&alice, "alice", "Nul\u{0}title", "Body with a \u{0} nul", "").await;
     app.get(&path).await.assert_contains("Nultitle").assert_contains("Body with a  nul");

@@ -669,3 +669,4 @@ access-readers = Logged-in readers
 group-member-already = Already in the group.
 group-remove-member-named = Remove { $name } from the group
 err-member-group-name-empty = Give the group a name.
+error-cross-site = This form was sent from another site's page, so nothing was changed. If you meant to do this, open the page on this site and send the form again.

@@ -615,3 +615,4 @@ access-readers = 能阅读的已登录会员
 group-member-already = 已在该用户组中。
 group-remove-member-named = 将 { $name } 移出用户组
 err-member-group-name-empty = 请填写用户组名称。
+error-cross-site = 该表单是从其他网站的页面提交的，因此没有做任何更改。如果确实是您的操作，请在本站打开页面后重新提交。
