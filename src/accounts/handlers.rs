@@ -447,6 +447,8 @@ pub async fn save_settings(
     }
     if form.bio.chars().count() > BIO_MAX {
         errors.add("bio", "err-bio-long");
+    } else if let Err(k) = crate::content::markdown::check_nesting(&form.bio) {
+        errors.add("bio", k);
     }
     let locale = match form.locale.as_str() {
         "" => None,

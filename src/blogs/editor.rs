@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::pages::{load_post, post_rights, viewer_is_author};
 use super::queries::{self, PostInput};
 use super::{Blog, PostPage};
-use crate::content::{self, SafeHtml, markdown, slug, tags};
+use crate::content::{self, SafeHtml, slug, tags};
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
 use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
@@ -68,9 +68,13 @@ fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
         errors.add("body", "err-body-empty");
     } else if form.body.chars().count() > content::BODY_MAX {
         errors.add("body", "err-body-long");
+    } else if let Err(k) = content::markdown::check_nesting(&form.body) {
+        errors.add("body", k);
     }
     if form.excerpt.chars().count() > EXCERPT_MAX {
         errors.add("excerpt", "err-excerpt-long");
+    } else if let Err(k) = content::markdown::check_nesting(&form.excerpt) {
+        errors.add("excerpt", k);
     }
     let cover = form.cover_url.trim().to_string();
     if !cover.is_empty() {
@@ -178,8 +182,10 @@ pub async fn create_post(
         is_new: true,
     };
     if form.action == "preview" {
-        let preview = markdown::render(&form.body);
-        return render(&page(form, FieldErrors::default(), Some(preview)));
+        return match crate::content::preview(&form.body, content::BODY_MAX, "err-body-long").await {
+            Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
+            Err(errors) => render_invalid(&page(form, errors, None)),
+        };
     }
     let input = match check_post(&form) {
         Ok(i) => i,
@@ -280,8 +286,10 @@ pub async fn update_post(
         is_new: false,
     };
     if form.action == "preview" {
-        let preview = markdown::render(&form.body);
-        return render(&page(form, FieldErrors::default(), Some(preview)));
+        return match crate::content::preview(&form.body, content::BODY_MAX, "err-body-long").await {
+            Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
+            Err(errors) => render_invalid(&page(form, errors, None)),
+        };
     }
     let input = match check_post(&form) {
         Ok(i) => i,

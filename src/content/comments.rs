@@ -137,7 +137,7 @@ pub fn check_body(body: &str) -> Option<&'static str> {
     } else if body.chars().count() > MAX_CHARS {
         Some("err-comment-long")
     } else {
-        None
+        super::markdown::check_nesting(body).err()
     }
 }
 

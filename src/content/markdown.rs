@@ -84,8 +84,71 @@ fn slug_id(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-/// Render Markdown and sanitize the result.
+/// How deeply Markdown blocks, inline markup and HTML elements may nest. The sanitizer's cost
+/// grows with the square of the depth (20,000 nested quotes took minutes); no real text comes near.
+pub const MAX_DEPTH: usize = 40;
+
+/// Elements that never hold others (an opening tag without a closing one).
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+
+/// How deep the text nests, counting Markdown structure and the HTML tags written in it, given up
+/// as soon as it passes `MAX_DEPTH` (one linear pass; the parser itself is linear).
+pub fn nesting_depth(markdown: &str) -> usize {
+    let mut blocks = 0usize;
+    let mut html = 0usize;
+    let mut deepest = 0usize;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(_) => blocks += 1,
+            Event::End(_) => blocks = blocks.saturating_sub(1),
+            Event::Html(t) | Event::InlineHtml(t) => html = html_depth_after(&t, html),
+            _ => {}
+        }
+        deepest = deepest.max(blocks + html);
+        if deepest > MAX_DEPTH {
+            break;
+        }
+    }
+    deepest
+}
+
+/// Follow open and close tags through a piece of HTML (unclosed tags nest, as a browser reads them).
+fn html_depth_after(fragment: &str, mut depth: usize) -> usize {
+    let mut rest = fragment;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+        }
+    }
+    depth
+}
+
+/// Is this text nested too deeply to accept? (The catalog key names the problem.)
+pub fn check_nesting(markdown: &str) -> Result<(), &'static str> {
+    if nesting_depth(markdown) > MAX_DEPTH { Err("err-body-nested") } else { Ok(()) }
+}
+
+/// Render Markdown and sanitize the result. Text nested beyond `MAX_DEPTH` (forms refuse it; this
+/// guards anything older or imported) is shown as escaped plain text instead of being parsed.
 pub fn render(markdown: &str) -> SafeHtml {
+    if nesting_depth(markdown) > MAX_DEPTH {
+        return SafeHtml(format!("<pre>{}</pre>", crate::web::escape_html(markdown)));
+    }
     let parser = Parser::new_ext(markdown, options());
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
@@ -96,6 +159,31 @@ pub fn render(markdown: &str) -> SafeHtml {
         .replace(r#" style="text-align: center""#, r#" class="align-center""#)
         .replace(r#" style="text-align: right""#, r#" class="align-right""#);
     sanitize(&raw)
+}
+
+/// Renders at once: at most one per core, so a burst of large previews cannot take every thread.
+static RENDERS: LazyLock<tokio::sync::Semaphore> =
+    LazyLock::new(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+
+/// How long a request waits for its rendering (including its turn) before it is refused.
+pub const RENDER_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Render on the blocking pool, a bounded number at a time and within `RENDER_BUDGET`, so the
+/// request workers keep answering other people meanwhile. `Err` is a catalog key for the form.
+pub async fn render_bounded(markdown: String) -> Result<SafeHtml, &'static str> {
+    check_nesting(&markdown)?;
+    let work = async {
+        let permit = RENDERS.acquire().await.map_err(|_| "err-body-slow")?;
+        let html = tokio::task::spawn_blocking(move || {
+            let html = render(&markdown);
+            drop(permit);
+            html
+        })
+        .await
+        .map_err(|_| "err-body-slow")?;
+        Ok(html)
+    };
+    tokio::time::timeout(RENDER_BUDGET, work).await.unwrap_or(Err("err-body-slow"))
 }
 
 /// Sanitize HTML from any source with the one policy.
@@ -155,6 +243,25 @@ pub fn links(markdown: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_measured_and_never_sanitized() {
+        assert!(nesting_depth("> quote\n\n- item\n  - nested\n\n<div><p>x</p></div>") < 10);
+        for deep in [
+            ">".repeat(20_000),
+            format!("{}x", "- ".repeat(20_000)),
+            format!("{}x", "* ".repeat(20_000)),
+            "<div>".repeat(20_000),
+            format!("{}x{}", "<span>".repeat(5_000), "</span>".repeat(5_000)),
+            (0..300).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>(),
+        ] {
+            assert!(nesting_depth(&deep) > MAX_DEPTH);
+            assert_eq!(check_nesting(&deep), Err("err-body-nested"));
+            assert!(render(&deep).as_str().starts_with("<pre>"));
+        }
+        // Void and self-closing tags do not nest.
+        assert!(nesting_depth(&"<br><img src=x><hr/>".repeat(1000)) < 5);
+    }
 
     #[test]
     fn github_flavoured_features() {

@@ -171,6 +171,24 @@ pub fn insert(tx: &mut Tx<'_>, new: &NewContent<'_>) -> QueryResult<i64> {
     Ok(id)
 }
 
+/// A preview of a body being written: refused like the body itself would be (too long, nested too
+/// deeply), rendered off the request workers within the render budget.
+pub async fn preview(
+    body_md: &str,
+    max_chars: usize,
+    too_long: &'static str,
+) -> Result<SafeHtml, crate::web::FieldErrors> {
+    let mut errors = crate::web::FieldErrors::default();
+    if body_md.chars().count() > max_chars {
+        errors.add("body", too_long);
+        return Err(errors);
+    }
+    markdown::render_bounded(body_md.to_string()).await.map_err(|k| {
+        errors.add("body", k);
+        errors
+    })
+}
+
 /// The excerpt of a Markdown text.
 pub fn excerpt_of(body_md: &str) -> String {
     markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS)

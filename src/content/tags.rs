@@ -60,6 +60,7 @@ impl TagName {
 
 /// Parse a comma-separated list (ASCII or Chinese commas), dropping duplicates.
 pub fn parse_list(input: &str) -> Result<Vec<TagName>, &'static str> {
+    // Stop at the first tag too many: a field of 95,000 tags must cost no more than eleven.
     let mut out: Vec<TagName> = Vec::new();
     for part in input.split([',', '，', '、']) {
         if part.trim().is_empty() {
@@ -67,11 +68,11 @@ pub fn parse_list(input: &str) -> Result<Vec<TagName>, &'static str> {
         }
         let tag = TagName::parse(part)?;
         if !out.iter().any(|t| t.slug == tag.slug) {
+            if out.len() == MAX_TAGS {
+                return Err("err-tags-many");
+            }
             out.push(tag);
         }
-    }
-    if out.len() > MAX_TAGS {
-        return Err("err-tags-many");
     }
     Ok(out)
 }

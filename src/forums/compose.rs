@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::Board;
 use super::access::{visible_board, visible_topic};
 use super::queries::{self as q, TopicInput};
-use crate::content::{SafeHtml, markdown, tags};
+use crate::content::{SafeHtml, tags};
 use crate::error::{AppError, AppResult};
 use crate::policy::{Guard, Place};
 use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
@@ -74,6 +74,8 @@ pub fn check_body(body: &str, errors: &mut FieldErrors) {
         errors.add("body", "err-body-empty");
     } else if body.chars().count() > BODY_MAX {
         errors.add("body", "err-forum-body-long");
+    } else if let Err(k) = crate::content::markdown::check_nesting(body) {
+        errors.add("body", k);
     }
 }
 
@@ -145,8 +147,10 @@ pub async fn create_topic(
         is_new: true,
     };
     if form.action == "preview" {
-        let preview = markdown::render(&form.body);
-        return render(&page(form, FieldErrors::default(), Some(preview)));
+        return match crate::content::preview(&form.body, BODY_MAX, "err-forum-body-long").await {
+            Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
+            Err(errors) => render_invalid(&page(form, errors, None)),
+        };
     }
     let checked = check_topic(&form, true);
     // Reviews also need a product of this board and a rating from 1 to 5.
@@ -278,8 +282,10 @@ pub async fn edit_topic(
         existing_review: None,
     };
     if form.action == "preview" {
-        let preview = markdown::render(&form.body);
-        return render(&page(form, FieldErrors::default(), Some(preview)));
+        return match crate::content::preview(&form.body, BODY_MAX, "err-forum-body-long").await {
+            Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
+            Err(errors) => render_invalid(&page(form, errors, None)),
+        };
     }
     let checked = check_topic(&form, false);
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();

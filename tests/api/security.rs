@@ -179,3 +179,66 @@ async fn no_input_produces_a_500() {
     let page = editor(&alice, "/write", &[("title", "big"), ("body", &huge)]).await;
     page.assert_status(413).assert_contains("larger than this site accepts");
 }
+
+/// Shapes that used to stall the site: text nested thousands of levels deep costs the sanitizer
+/// quadratic time, and a field of 95,000 tags was read whole before the limit was checked. Each is
+/// refused with a clear message and the text kept, previews included, while other pages answer.
+#[tokio::test]
+async fn deeply_nested_text_and_endless_tags_are_refused_while_the_site_answers() {
+    let app = spawn().await;
+    app.create_board("general", "discussion", "everyone", "members");
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let (_, topic) = crate::helpers::start_topic(&alice, "general", "A fine topic", "Hello").await;
+    let (_, post_id) = publish_id(&alice, "alice", "A fine post", "Hello", "").await;
+    let shapes = [
+        format!("deepquote\n\n{}x", ">".repeat(19_000)),
+        format!("deeplist\n\n{}x", "- ".repeat(9_000)),
+        format!("deepdiv {}", "<div>".repeat(3_900)),
+    ];
+    let visitor = app.new_browser();
+    for shape in &shapes {
+        let marker = &shape[..8];
+        let sends = [
+            (
+                "/forums/general/new".to_string(),
+                vec![("title", "Deep"), ("body", shape.as_str()), ("action", "preview")],
+            ),
+            ("/forums/general/new".to_string(), vec![("title", "Deep"), ("body", shape.as_str()), ("action", "save")]),
+            (
+                "/write".to_string(),
+                vec![("blog", "alice"), ("title", "Deep"), ("body", shape.as_str()), ("action", "preview")],
+            ),
+            (
+                "/write".to_string(),
+                vec![("blog", "alice"), ("title", "Deep"), ("body", shape.as_str()), ("status", "published")],
+            ),
+            (format!("/topics/{topic}/replies"), vec![("body", shape.as_str())]),
+            (format!("/posts/{post_id}/comments"), vec![("body", shape.as_str())]),
+        ];
+        for (path, fields) in sends {
+            let (page, other) = tokio::join!(alice.post(&path, &fields), visitor.get("/robots.txt"));
+            assert_eq!(page.status.as_u16(), 422, "{path} with {marker}:\n{}", &page.body[..page.body.len().min(3000)]);
+            assert!(page.body.contains("more than 40 levels deep"), "{path} with {marker}");
+            assert!(page.body.contains(marker), "{path} lost the text");
+            other.assert_status(200);
+        }
+    }
+    // Ninety-five thousand tags: refused as "at most 10".
+    let tags = (0..95_000).map(|i| format!("t{i}")).collect::<Vec<_>>().join(",");
+    let page = alice
+        .post(
+            "/write",
+            &[("blog", "alice"), ("title", "Tags"), ("body", "x"), ("tags", &tags), ("status", "published")],
+        )
+        .await;
+    page.assert_status(422).assert_contains("Use at most 10 tags.");
+    let page = alice
+        .post("/forums/general/new", &[("title", "Tags"), ("body", "x"), ("tags", &tags), ("action", "save")])
+        .await;
+    page.assert_status(422).assert_contains("Use at most 10 tags.");
+    // Oversized previews are refused like oversized posts.
+    let long = "word ".repeat(11_000);
+    let page = alice.post("/forums/general/new", &[("title", "Long"), ("body", &long), ("action", "preview")]).await;
+    page.assert_status(422).assert_contains("at most 50,000 characters");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM contents WHERE title IN ('Deep', 'Tags', 'Long')"), 0);
+}

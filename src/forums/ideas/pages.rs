@@ -137,6 +137,9 @@ pub async fn status_handler(
     if form.note.chars().count() > 5000 {
         return crate::forums::topic_page::render_topic(&ctx, &state, t, 1, again("err-note-long", form.note)).await;
     }
+    if let Err(k) = crate::content::markdown::check_nesting(&form.note) {
+        return crate::forums::topic_page::render_topic(&ctx, &state, t, 1, again(k, form.note)).await;
+    }
     let into = if status.slug == DUPLICATE {
         let raw = form.duplicate_of.trim();
         // Accept an idea's id or its address.

@@ -89,7 +89,7 @@ pub async fn post_response(
     } else if form.body.chars().count() > 20_000 {
         Some("err-comment-long")
     } else {
-        None
+        crate::content::markdown::check_nesting(&form.body).err()
     };
     if let Some(key) = problem {
         return crate::forums::topic_page::render_topic(

@@ -616,3 +616,5 @@ group-member-already = 已在该用户组中。
 group-remove-member-named = 将 { $name } 移出用户组
 err-member-group-name-empty = 请填写用户组名称。
 error-cross-site = 该表单是从其他网站的页面提交的，因此没有做任何更改。如果确实是您的操作，请在本站打开页面后重新提交。
+err-body-nested = 这段文字中的引用、列表或 HTML 元素嵌套超过 40 层，本站不接受。请减少最深处的嵌套后重新提交；您的文字保留在下方。
+err-body-slow = 网站此刻太忙，无法排版这段文字。内容没有丢失，仍保留在下方；请稍后再试。
