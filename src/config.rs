@@ -36,6 +36,8 @@ pub struct Settings {
     pub meili_index: String,
     /// How long a search waits for Meilisearch before answering from the database.
     pub meili_timeout_ms: u64,
+    /// The site's time zone: pages show dates in it unless a member chose their own.
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -76,6 +78,7 @@ struct FileSettings {
     meili_key: Option<String>,
     meili_index: Option<String>,
     meili_timeout_ms: Option<u64>,
+    time_zone: Option<String>,
 }
 
 impl Settings {
@@ -99,6 +102,7 @@ impl Settings {
             meili_key: None,
             meili_index: "plaza".to_string(),
             meili_timeout_ms: 1500,
+            time_zone: chrono_tz::UTC,
         }
     }
 
@@ -171,6 +175,11 @@ impl Settings {
                 anyhow::bail!("MEILI_INDEX {index:?} may only hold letters, digits, - and _");
             }
             s.meili_index = index;
+        }
+        if let Some(zone) = env("PLAZA_TIME_ZONE").or(file.time_zone) {
+            s.time_zone = zone.trim().parse().map_err(|_| {
+                anyhow::anyhow!("PLAZA_TIME_ZONE {zone:?} is not a time zone: use a name such as Asia/Shanghai, Europe/Berlin or UTC")
+            })?;
         }
         if let Some(ms) = parse_env(&env, "MEILI_TIMEOUT_MS")?.or(file.meili_timeout_ms) {
             s.meili_timeout_ms = in_range("MEILI_TIMEOUT_MS", ms, 50..=120_000)?;
@@ -289,6 +298,13 @@ mod tests {
             let e = error(Settings::from_sources("p", None, env(&[(key, value)])));
             assert!(e.contains(key) && e.contains("from"), "{key}={value}: {e}");
         }
+        for (key, value) in [("PLAZA_TIME_ZONE", "Mars/Base"), ("PLAZA_TIME_ZONE", "+08:00")] {
+            let e = error(Settings::from_sources("p", None, env(&[(key, value)])));
+            assert!(e.contains(key) && e.contains("Asia/Shanghai"), "{key}={value}: {e}");
+        }
+        let s = Settings::from_sources("p", None, env(&[("PLAZA_TIME_ZONE", "Asia/Shanghai")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.time_zone, chrono_tz::Asia::Shanghai);
         let s =
             Settings::from_sources("p", None, env(&[("PLAZA_SESSION_DAYS", "3650")])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.session_days, 3650);

@@ -190,6 +190,8 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                     bio_md: p.bio,
                     bio_html: &bio_html,
                     locale: p.locale,
+                    // The Chinese-speaking demo members read the site in Beijing time.
+                    time_zone: (p.locale == Some("zh-CN")).then_some("Asia/Shanghai"),
                     email_notifications: false,
                 },
             )?;

@@ -356,6 +356,8 @@ pub struct ProfileForm {
     pub display_name: String,
     pub bio: String,
     pub locale: String,
+    /// An IANA time zone name, or "" for the site's.
+    pub time_zone: String,
     /// "on" when the box "e-mail me my notifications" is ticked.
     pub email_notifications: Option<String>,
 }
@@ -378,6 +380,9 @@ struct SettingsPage<'a> {
     notice: String,
     session_count: i64,
     langs: [Lang; 2],
+    /// Every time zone a member may choose, and the site's.
+    zones: &'static [chrono_tz::Tz],
+    site_zone: String,
     /// The groups the person is in (admins put them there).
     groups: Vec<super::groups::Group>,
 }
@@ -399,6 +404,7 @@ async fn settings_page<'a>(
         display_name: user.display_name,
         bio: user.bio_md,
         locale: user.locale.unwrap_or_default(),
+        time_zone: user.time_zone.unwrap_or_default(),
         email_notifications: user.email_notifications.then(|| "on".to_string()),
     });
     Ok(SettingsPage {
@@ -409,6 +415,8 @@ async fn settings_page<'a>(
         notice,
         session_count,
         langs: Lang::ALL,
+        zones: &chrono_tz::TZ_VARIANTS,
+        site_zone: state.settings.time_zone.name().to_string(),
         groups,
     })
 }
@@ -460,6 +468,16 @@ pub async fn save_settings(
             }
         },
     };
+    let time_zone = match form.time_zone.trim() {
+        "" => None,
+        name => match name.parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(tz.name().to_string()),
+            Err(_) => {
+                errors.add("time_zone", "err-time-zone");
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return render_invalid(&settings_page(&ctx, &state, Some(form), errors, String::new()).await?);
     }
@@ -475,6 +493,7 @@ pub async fn save_settings(
                 bio_md: &bio,
                 bio_html: &bio_html,
                 locale,
+                time_zone: time_zone.as_deref(),
                 email_notifications,
             },
         )?)

@@ -36,6 +36,8 @@ pub struct User {
     pub email_notifications: bool,
     /// The stored role set; read it with `roles()`.
     pub roles: String,
+    /// The member's time zone (an IANA name); the site's when unset.
+    pub time_zone: Option<String>,
 }
 
 impl User {
@@ -120,6 +122,8 @@ pub struct CurrentUser {
     pub groups: Vec<i64>,
     /// The user's chosen UI language, if any.
     pub locale: Option<String>,
+    /// The user's chosen time zone (an IANA name), if any.
+    pub time_zone: Option<String>,
 }
 
 impl CurrentUser {

@@ -108,6 +108,7 @@ pub struct ProfileChanges<'a> {
     pub bio_md: &'a str,
     pub bio_html: &'a crate::content::SafeHtml,
     pub locale: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
     pub email_notifications: bool,
 }
 
@@ -119,6 +120,7 @@ pub fn update_profile(tx: &mut Tx<'_>, user_id: i64, c: ProfileChanges<'_>) -> Q
                 users::bio_md.eq(c.bio_md),
                 users::bio_html.eq(c.bio_html.as_str()),
                 users::locale.eq(c.locale),
+                users::time_zone.eq(c.time_zone),
                 users::email_notifications.eq(c.email_notifications),
                 users::updated_at.eq(crate::now()),
             ))

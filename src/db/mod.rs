@@ -129,14 +129,22 @@ pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Revert the newest migration (tests of a migration's upgrade path).
-pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<()> {
-    let migrations = match conn.backend() {
-        Backend::Sqlite => SQLITE_MIGRATIONS,
-        Backend::Postgres => POSTGRES_MIGRATIONS,
-    };
-    conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
-    Ok(())
+/// Revert migrations, newest first, up to and including the one named by its date prefix
+/// (tests of a migration's upgrade path).
+pub fn revert_through(conn: &mut DbConn, name: &str) -> anyhow::Result<()> {
+    loop {
+        let migrations = match conn.backend() {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        let reverted =
+            conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
+        // Versions are the directory name's digits (`2026-11-30-000005_x` is `20261130000005`).
+        let wanted: String = name.chars().filter(char::is_ascii_digit).collect();
+        if reverted.to_string() == wanted {
+            return Ok(());
+        }
+    }
 }
 
 /// Run blocking database work on actix's blocking thread pool.

@@ -24,6 +24,7 @@ diesel::table! {
         updated_at -> Timestamp,
         email_notifications -> Bool,
         roles -> Text,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -151,8 +151,22 @@ fn parse_date(s: &str) -> Result<Option<NaiveDateTime>, ()> {
         .ok_or(())
 }
 
+/// The UTC moment of a wall-clock time in a zone (the earlier one when clocks go back; the moment
+/// clocks jump to when it falls in a gap).
+fn utc_of_local(tz: chrono_tz::Tz, local: NaiveDateTime) -> NaiveDateTime {
+    use chrono::TimeZone;
+    match tz.from_local_datetime(&local).earliest() {
+        Some(t) => t.naive_utc(),
+        None => tz
+            .from_local_datetime(&(local + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|t| t.naive_utc())
+            .unwrap_or(local),
+    }
+}
+
 /// Check every parameter; look up the author, tag and place they name.
-fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, guard: &Guard) -> AppResult<Parsed> {
+fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, guard: &Guard, tz: chrono_tz::Tz) -> AppResult<Parsed> {
     let query = Query::parse(&p.q);
     let mut errors = FieldErrors::default();
     let query_problem = if p.q.trim().is_empty() {
@@ -184,9 +198,9 @@ fn parse(conn: &mut crate::db::DbConn, p: &SearchParams, guard: &Guard) -> AppRe
                     errors.add("to", "err-search-date-order");
                 }
             }
-            req.from = from;
-            // "To" includes the whole day.
-            req.until = to.map(|t| t + chrono::Duration::days(1));
+            // Days are the reader's: from their midnight, and "to" includes the whole day.
+            req.from = from.map(|f| utc_of_local(tz, f));
+            req.until = to.map(|t| utc_of_local(tz, t + chrono::Duration::days(1)));
         }
         (from, to) => {
             if from.is_err() {
@@ -254,9 +268,10 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
     let engine = state.search.clone();
     let p = params.clone();
     let viewer = ctx.viewer();
+    let tz = ctx.tz;
     let (parsed, answer, results, places) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let parsed = parse(conn, &p, &guard)?;
+        let parsed = parse(conn, &p, &guard, tz)?;
         let places = place_options(conn, &guard)?;
         let runnable = parsed.errors.is_empty() && parsed.query_problem.is_empty() && parsed.unknown.is_none();
         if !runnable {
@@ -332,9 +347,10 @@ pub async fn feed(
     let engine = state.search.clone();
     let p = params.clone();
     let viewer = ctx.viewer();
+    let tz = ctx.tz;
     let views = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let parsed = parse(conn, &p, &guard)?;
+        let parsed = parse(conn, &p, &guard, tz)?;
         if !parsed.errors.is_empty() || !parsed.query_problem.is_empty() || parsed.unknown.is_some() {
             return Err(AppError::BadRequest("error-bad-request"));
         }

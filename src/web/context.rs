@@ -14,6 +14,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -39,6 +40,8 @@ pub struct PageCtx {
     pub path: String,
     /// The raw session token, when logged in (to end this session on logout).
     pub session_token: Option<String>,
+    /// The reader's time zone: their own setting, or the site's.
+    pub tz: Tz,
     /// Who is asking, for the policy; its guard is loaded once per request.
     viewer: Viewer,
 }
@@ -57,16 +60,26 @@ impl PageCtx {
         self.lang.tn(key, count.number())
     }
 
+    /// A moment (stored in UTC) in the reader's time zone.
+    pub fn local(&self, at: impl Moment) -> chrono::DateTime<Tz> {
+        use chrono::TimeZone;
+        self.tz.from_utc_datetime(&at.moment())
+    }
+
+    /// The date of a moment, in the reader's time zone.
     pub fn date(&self, at: impl Moment) -> String {
-        self.lang.date(at.moment())
+        self.lang.date(self.local(at).naive_local())
     }
 
+    /// Date and time in the reader's time zone, with the zone named.
     pub fn datetime(&self, at: impl Moment) -> String {
-        self.lang.datetime(at.moment())
+        let local = self.local(at);
+        self.lang.datetime(local.naive_local(), &local.format("%Z").to_string())
     }
 
+    /// For `<time datetime>`: the reader's local time with its offset.
     pub fn iso(&self, at: impl Moment) -> String {
-        at.moment().and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        self.local(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
     /// "Page 2 of 7".
@@ -297,6 +310,11 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
         None => req.path().to_string(),
     };
     let session_token = if user.is_some() { session_token } else { None };
+    let tz = user
+        .as_ref()
+        .and_then(|u| u.time_zone.as_deref())
+        .and_then(|z| z.parse::<Tz>().ok())
+        .unwrap_or(state.settings.time_zone);
     let csrf_token = csrf_token_for(&state.csrf_secret, &nonce, session_token.as_deref());
     Ok((
         PageCtx {
@@ -308,6 +326,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
             path,
+            tz,
             viewer,
         },
         new_nonce,
@@ -330,6 +349,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         base_url: state.settings.base_url.clone(),
         path: req.path().to_string(),
         session_token: None,
+        tz: state.settings.time_zone,
         viewer: Viewer::visitor(),
     }
 }

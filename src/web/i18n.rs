@@ -116,11 +116,11 @@ impl Lang {
         }
     }
 
-    /// A date and time (UTC) as readers of the language write it.
-    pub fn datetime(self, at: NaiveDateTime) -> String {
+    /// A local date and time, with its zone's name, as readers of the language write it.
+    pub fn datetime(self, at: NaiveDateTime, zone: &str) -> String {
         match self {
-            Lang::En => at.format("%-d %b %Y, %H:%M UTC").to_string(),
-            Lang::Zh => format!("{}年{}月{}日 {} UTC", at.year(), at.month(), at.day(), at.format("%H:%M")),
+            Lang::En => format!("{}, {} {zone}", at.format("%-d %b %Y"), at.format("%H:%M")),
+            Lang::Zh => format!("{}年{}月{}日 {} {zone}", at.year(), at.month(), at.day(), at.format("%H:%M")),
         }
     }
 }

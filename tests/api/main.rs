@@ -23,3 +23,4 @@ mod reviews_ideas;
 mod search;
 mod security;
 mod tags;
+mod time_zones;

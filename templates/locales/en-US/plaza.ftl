@@ -672,3 +672,7 @@ err-member-group-name-empty = Give the group a name.
 error-cross-site = This form was sent from another site's page, so nothing was changed. If you meant to do this, open the page on this site and send the form again.
 err-body-nested = This text nests quotes, lists or HTML elements more than 40 levels deep, which this site does not accept. Flatten the deepest part and send it again; your text is kept below.
 err-body-slow = The site is too busy to format this text right now. Nothing was lost: your text is kept below; try again in a moment.
+field-time-zone = Time zone
+time-zone-site = The site's ({ $zone })
+hint-time-zone = Dates and times on every page are shown in this zone; search dates are days in it too.
+err-time-zone = Choose a time zone from the list.

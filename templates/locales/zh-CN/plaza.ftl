@@ -618,3 +618,7 @@ err-member-group-name-empty = 请填写用户组名称。
 error-cross-site = 该表单是从其他网站的页面提交的，因此没有做任何更改。如果确实是您的操作，请在本站打开页面后重新提交。
 err-body-nested = 这段文字中的引用、列表或 HTML 元素嵌套超过 40 层，本站不接受。请减少最深处的嵌套后重新提交；您的文字保留在下方。
 err-body-slow = 网站此刻太忙，无法排版这段文字。内容没有丢失，仍保留在下方；请稍后再试。
+field-time-zone = 时区
+time-zone-site = 网站时区（{ $zone }）
+hint-time-zone = 所有页面上的日期和时间都按此时区显示，搜索的日期也按此时区计算。
+err-time-zone = 请从列表中选择一个时区。
