@@ -56,6 +56,7 @@ impl Application {
             let missing = search::reindex::database_index_missing(&mut conn)?
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
             let meili_outdated = meili.is_some() && search::reindex::meili_outdated(&mut conn)?;
+            load_secret(&mut conn, notifications::prefs::SECRET_KEY)?;
             (load_secret(&mut conn, "csrf_secret")?, missing, meili_outdated)
         };
         if let Some(m) = meili.clone() {
@@ -215,6 +216,11 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/notifications", aweb::get().to(n::index))
         .route("/notifications/read-all", aweb::post().to(n::read_all))
         .route("/notifications/{id}/open", aweb::post().to(n::open))
+        .route("/settings/notifications", aweb::get().to(n::prefs_form))
+        .route("/settings/notifications", aweb::post().to(n::save_prefs))
+        // signed one-click links from e-mail: no login, no CSRF token (the token is the proof)
+        .route("/unsubscribe/{token}", aweb::get().to(n::unsubscribe_form))
+        .route("/unsubscribe/{token}", aweb::post().to(n::unsubscribe))
         // tags
         .route("/tags", aweb::get().to(tg::index))
         .route("/tags/{slug}/feed.{ext}", aweb::get().to(bf::tag_feed))

@@ -443,7 +443,7 @@ notif-new-topic = { $actor } started a topic in a board you follow
 notif-quote = { $actor } quoted you in { $what }
 notif-mention = { $actor } mentioned you in { $what }
 notif-accepted = { $actor } accepted your answer
-notif-idea-status = { $actor } changed the status of an idea you follow
+notif-idea-status = { $actor } changed the status of an idea you follow to “{ $detail }”
 notif-response = { $actor } responded officially to your review
 profile-topics = Forum topics
 profile-replies = Forum replies
@@ -669,3 +669,49 @@ access-readers = Logged-in readers
 group-member-already = Already in the group.
 group-remove-member-named = Remove { $name } from the group
 err-member-group-name-empty = Give the group a name.
+
+# notification preferences, e-mail copies, unsubscribe
+settings-more = More settings
+settings-notifications-link = Notifications: what you hear about, and how
+prefs-title = Notification settings
+prefs-intro = For each kind of event, choose whether you are told on the site only, also by e-mail, or not at all.
+prefs-kind = Event
+prefs-channel-site = On the site
+prefs-channel-email = Site and e-mail
+prefs-channel-off = Off
+prefs-kind-reply = Replies to my comments
+prefs-kind-comment = Comments on my posts
+prefs-kind-topic-reply = Replies to my topics
+prefs-kind-mention = Someone mentions me (@name)
+prefs-kind-quote = Someone quotes me
+prefs-kind-accepted = My answer is accepted
+prefs-kind-response = Official responses to my reviews
+prefs-kind-idea-status = Status changes of ideas I follow
+prefs-kind-followed-reply = Replies in topics I follow
+prefs-kind-new-topic = New topics in boards I follow
+prefs-kind-all = all e-mail notifications
+prefs-digest = How e-mail is sent
+prefs-digest-immediate = One e-mail per notification, at once
+prefs-digest-daily = A daily digest
+prefs-digest-weekly = A weekly digest (on Mondays)
+prefs-digest-hint = Digests collect the day's or the week's e-mail notifications (UTC) into one message.
+prefs-invalid = Choose one option for every event, and how e-mail is sent.
+mail-open = Open on the site
+mail-unsubscribe = Stop these e-mails
+mail-digest-daily = { $count ->
+    [one] Your daily digest: 1 notification
+   *[other] Your daily digest: { $count } notifications
+}
+mail-digest-weekly = { $count ->
+    [one] Your weekly digest: 1 notification
+   *[other] Your weekly digest: { $count } notifications
+}
+mail-digest-intro = { $count ->
+    [one] Here is what happened since your last digest (1 notification):
+   *[other] Here is what happened since your last digest ({ $count } notifications):
+}
+unsubscribe-title = Unsubscribe
+unsubscribe-confirm = Stop e-mails about: { $what }? You will still see these notifications on the site.
+unsubscribe-button = Stop these e-mails
+unsubscribe-done = Done: no more e-mails about { $what }. You can change this any time in your notification settings.
+
