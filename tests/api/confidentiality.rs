@@ -103,6 +103,9 @@ const ROUTES: &[&str] = &[
     "/following",
     "/settings",
     "/settings/notifications",
+    "/settings/account",
+    "/settings/account/export",
+    "/settings/account/deleted",
     "/unsubscribe/1.mention.00",
 ];
 

@@ -715,3 +715,22 @@ unsubscribe-confirm = Stop e-mails about: { $what }? You will still see these no
 unsubscribe-button = Stop these e-mails
 unsubscribe-done = Done: no more e-mails about { $what }. You can change this any time in your notification settings.
 
+# a member's own data
+settings-account-link = Your data: download it, or delete your account
+account-title = Your data and account
+account-export = Download my data
+account-export-intro = A zip file with everything you wrote (posts, comments, topics, replies, reviews, ideas) as Markdown files, each with its title, address, dates and tags, plus your profile and settings as JSON. It holds no password and no session.
+account-export-button = Download my data (.zip)
+account-delete = Delete my account
+account-delete-policy = This site keeps what members wrote when they leave, so that discussions stay whole: deleting your account works like this.
+account-delete-kept = Kept: your posts, comments, topics, replies, reviews and ideas stay where they are, shown as written by “deleted member”. Delete any of them first if you want them gone.
+account-delete-gone = Gone at once: your e-mail address, name, username, bio and profile, your sessions (you are logged out everywhere), notification settings, followed topics, boards and tags, group memberships and notifications.
+account-delete-final = This cannot be undone. Your e-mail address and username can be used to register again.
+account-delete-password = Your password, to confirm
+account-delete-button = Delete my account
+account-delete-confirm = Delete your account now? This cannot be undone.
+account-delete-wrong-password = That password is not right. Your account was not deleted.
+account-deleted = Your account was deleted
+account-deleted-text = You are logged out. What you wrote stays on the site under “deleted member”.
+account-deleted-home = Go to the home page
+deleted-member = deleted member

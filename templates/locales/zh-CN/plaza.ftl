@@ -652,3 +652,22 @@ unsubscribe-confirm = 不再接收关于“{ $what }”的邮件吗？你仍会�
 unsubscribe-button = 不再接收此类邮件
 unsubscribe-done = 已完成：不再发送关于“{ $what }”的邮件。你可以随时在通知设置中更改。
 
+# a member's own data
+settings-account-link = 你的数据：下载，或注销账户
+account-title = 你的数据和账户
+account-export = 下载我的数据
+account-export-intro = 一个 zip 文件，包含你写的所有内容（文章、评论、主题、回复、评测、建议），每篇为一个 Markdown 文件，附标题、地址、日期和标签；另有 JSON 格式的个人资料和设置。不含密码和会话。
+account-export-button = 下载我的数据（.zip）
+account-delete = 注销我的账户
+account-delete-policy = 本站在成员离开后保留其发表的内容，以保持讨论完整：注销账户的规则如下。
+account-delete-kept = 保留：你的文章、评论、主题、回复、评测和建议仍在原处，作者显示为“已注销成员”。如希望删除，请先逐一删除。
+account-delete-gone = 立即删除：你的电子邮箱、名字、用户名、简介和个人主页，你的所有会话（各处立即退出登录），通知设置，关注的主题、版块和标签，群组成员身份和通知。
+account-delete-final = 此操作无法撤销。你的电子邮箱和用户名之后可以重新注册。
+account-delete-password = 输入密码以确认
+account-delete-button = 注销我的账户
+account-delete-confirm = 现在注销你的账户吗？此操作无法撤销。
+account-delete-wrong-password = 密码不正确。你的账户未被注销。
+account-deleted = 你的账户已注销
+account-deleted-text = 你已退出登录。你发表的内容以“已注销成员”的名义保留在站内。
+account-deleted-home = 返回首页
+deleted-member = 已注销成员
