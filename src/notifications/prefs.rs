@@ -2,7 +2,8 @@
 //! plus an e-mail copy) or off, and whether e-mail copies go out at once or in a daily or weekly
 //! digest. Rows in `notification_prefs`; a kind without a row keeps the default (in-site, and
 //! e-mail when the member ticked "e-mail me" in their settings), so nothing changes for members
-//! who never open the page.
+//! who never open the page. That box stays the master switch: unticked, nothing is e-mailed;
+//! saving the page ticks it when some kind is e-mailed.
 //!
 //! One-click unsubscribe (RFC 8058): every e-mail copy carries a link signed with the site's
 //! `unsubscribe_secret` (an HMAC of the user id and the kind); the link is the proof, so the
@@ -128,7 +129,12 @@ impl Prefs {
             // Not a choice: a member is always told that they lost a subscription.
             return default;
         }
-        self.set.iter().find(|(k, _)| k == kind).and_then(|(_, v)| Channel::parse(v)).unwrap_or(default)
+        match self.set.iter().find(|(k, _)| k == kind).and_then(|(_, v)| Channel::parse(v)) {
+            // The settings box is the master switch: unticked, no kind is e-mailed.
+            Some(Channel::Email) if !self.default_email => Channel::Site,
+            Some(chosen) => chosen,
+            None => default,
+        }
     }
 
     pub fn digest(&self) -> Digest {
@@ -179,11 +185,15 @@ fn put(tx: &mut Tx<'_>, user_id: i64, kind: &str, value: &str) -> QueryResult<()
 }
 
 /// Save every choice of the settings page.
+/// Save every choice of the settings page; the settings box ("e-mail me") follows: ticked when
+/// some kind is e-mailed.
 pub fn save(tx: &mut Tx<'_>, user_id: i64, channels: &[(&str, Channel)], digest: Digest) -> QueryResult<()> {
     tx.lock("users", "id", user_id)?;
     for (kind, channel) in channels {
         put(tx, user_id, kind, channel.code())?;
     }
+    let any_mail = channels.iter().any(|(_, c)| *c == Channel::Email);
+    diesel::update(users::table.find(user_id)).set(users::email_notifications.eq(any_mail)).execute(tx.conn())?;
     put(tx, user_id, DIGEST, digest.code())
 }
 

@@ -252,3 +252,22 @@ async fn an_idea_status_mail_says_the_status_and_the_note() {
     assert!(eml.contains("Planned"), "{eml}");
     assert!(eml.contains("Coming in Q1."), "{eml}");
 }
+
+#[tokio::test]
+async fn the_settings_box_stays_the_master_switch_for_e_mail() {
+    let app = spawn().await;
+    app.create_board("general", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    save_prefs(&mia, &prefs_form("site", "immediate", &[("topic_reply", "email")])).await;
+    mia.get("/settings").await.assert_contains("name=\"email_notifications\" value=\"on\" checked");
+    // Unticked in the settings: no e-mail of any kind, the page says so.
+    mia.post("/settings", &[("display_name", ""), ("bio", ""), ("locale", "en")]).await.assert_status(303);
+    mia.get("/settings/notifications").await.assert_contains(
+        "name=\"topic_reply\" value=\"site\" aria-label=\"Replies to my topics: On the site\" checked",
+    );
+    let (_, topic) = start_topic(&mia, "general", "Quiet now", "Please").await;
+    reply(&bob, &topic, "No mail").await;
+    app.settle().await;
+    assert_eq!(app.count("mail_outbox"), 0);
+}
