@@ -56,6 +56,7 @@ impl Application {
             let missing = search::reindex::database_index_missing(&mut conn)?
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
             let meili_outdated = meili.is_some() && search::reindex::meili_outdated(&mut conn)?;
+            load_secret(&mut conn, notifications::prefs::SECRET_KEY)?;
             (load_secret(&mut conn, "csrf_secret")?, missing, meili_outdated)
         };
         if let Some(m) = meili.clone() {
@@ -206,6 +207,10 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/settings", aweb::get().to(acc::settings_form))
         .route("/settings", aweb::post().to(acc::save_settings))
         .route("/settings/password", aweb::post().to(acc::change_password))
+        .route("/settings/account", aweb::get().to(accounts::own_data::page))
+        .route("/settings/account/export", aweb::get().to(accounts::own_data::export))
+        .route("/settings/account/delete", aweb::post().to(accounts::own_data::delete))
+        .route("/settings/account/deleted", aweb::get().to(accounts::own_data::deleted))
         .route("/u/{username}", aweb::get().to(acc::profile))
         .route("/admin/users", aweb::get().to(admin::users))
         .route("/admin/users/{id}/role", aweb::post().to(admin::set_role))
@@ -222,6 +227,11 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/notifications", aweb::get().to(n::index))
         .route("/notifications/read-all", aweb::post().to(n::read_all))
         .route("/notifications/{id}/open", aweb::post().to(n::open))
+        .route("/settings/notifications", aweb::get().to(n::prefs_form))
+        .route("/settings/notifications", aweb::post().to(n::save_prefs))
+        // signed one-click links from e-mail: no login, no CSRF token (the token is the proof)
+        .route("/unsubscribe/{token}", aweb::get().to(n::unsubscribe_form))
+        .route("/unsubscribe/{token}", aweb::post().to(n::unsubscribe))
         // tags
         .route("/tags", aweb::get().to(tg::index))
         .route("/tags/{slug}/feed.{ext}", aweb::get().to(bf::tag_feed))

@@ -584,6 +584,9 @@ pub async fn profile(
         // Everything listed is what the viewer may read, counted the same way.
         let guard = crate::policy::Guard::load(conn, &viewer)?;
         let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
+        if super::own_data::is_deleted(&user.roles) {
+            return Err(AppError::NotFound);
+        }
         let blog = blog_queries::owned_blog(conn, user.id)?;
         let filter = blog_queries::PostFilter { author_id: Some(user.id), ..Default::default() };
         let posts = blog_queries::list_posts(conn, &guard, &filter, page, PROFILE_POSTS)?;

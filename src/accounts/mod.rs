@@ -5,6 +5,7 @@ pub mod domain;
 pub mod group_pages;
 pub mod groups;
 pub mod handlers;
+pub mod own_data;
 pub mod password;
 pub mod queries;
 pub mod ratelimit;
@@ -71,6 +72,8 @@ pub struct AuthorView {
     pub username: String,
     pub display_name: String,
     pub roles: Roles,
+    /// The account was deleted: shown as "deleted member", without a link.
+    pub deleted: bool,
 }
 
 impl AuthorView {
@@ -101,13 +104,18 @@ impl AuthorView {
 impl AuthorView {
     /// From the columns list queries select (username, display name, stored roles).
     pub fn from_row(username: String, display_name: String, roles: &str) -> Self {
-        AuthorView { username, display_name, roles: Roles::parse(roles) }
+        AuthorView { username, display_name, roles: Roles::parse(roles), deleted: own_data::is_deleted(roles) }
     }
 }
 
 impl From<&User> for AuthorView {
     fn from(u: &User) -> Self {
-        AuthorView { username: u.username.clone(), display_name: u.display_name.clone(), roles: u.roles() }
+        AuthorView {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            roles: u.roles(),
+            deleted: own_data::is_deleted(&u.roles),
+        }
     }
 }
 

@@ -142,8 +142,8 @@ pub fn check_body(body: &str) -> Option<&'static str> {
 }
 
 /// Add a comment to `subject` (read under lock by the caller). A reply to a reply attaches to
-/// the top-level comment (one level deep). The subject's author and the replied-to commenter
-/// are told, if they may read it.
+/// the top-level comment (one level deep). The subject's author, the replied-to commenter and
+/// anyone @mentioned are told, if they may read it.
 pub fn create(
     tx: &mut Tx<'_>,
     subject: &Content,
@@ -172,6 +172,7 @@ pub fn create(
     if let Some((_, _, parent_author)) = parent {
         notifications::notify(tx, parent_author, notifications::KIND_REPLY, Some(author_id), id, &mut told)?;
     }
+    notifications::mentions::notify(tx, body_md, author_id, id, &mut told)?;
     Ok(id)
 }
 

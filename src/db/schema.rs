@@ -344,6 +344,17 @@ diesel::table! {
         last_error -> Text,
         user_id -> Nullable<BigInt>,
         content_id -> Nullable<BigInt>,
+        html -> Text,
+        kind -> Text,
+        digest -> Text,
+    }
+}
+
+diesel::table! {
+    notification_prefs (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        value -> Text,
     }
 }
 
@@ -485,6 +496,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_votes,
     idea_status_changes,
     mail_outbox,
+    notification_prefs,
     search_docs,
     search_outbox,
 );

@@ -2,12 +2,18 @@
 //! delivered by the worker in every app process (a row is claimed before it is sent, so two
 //! processes never send the same message), retried with backoff. A copy about content is
 //! withdrawn if its reader may no longer read that content when it is due.
+//!
+//! Notification copies carry an HTML part (sent as multipart/alternative) and the kind they are
+//! about: they get `List-Unsubscribe` with a signed one-click link (RFC 8058). Copies held for a
+//! member's digest (`digest` set) wait until their period ends, then
+//! `notifications::mail::gather_digests` rolls them into one mail.
 
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{MultiPart, SinglePart};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 use crate::config::Settings;
@@ -16,6 +22,8 @@ use crate::db::{DbConn, Tx};
 
 /// Links in stored messages start with this token; the worker puts the site's base URL there.
 pub const BASE_URL_TOKEN: &str = "{{base_url}}";
+/// Where a notification copy's unsubscribe link goes; the worker signs it when it sends.
+pub const UNSUBSCRIBE_TOKEN: &str = "{{unsubscribe_url}}";
 const BATCH: i64 = 50;
 const MAX_ATTEMPTS: i32 = 10;
 
@@ -43,6 +51,41 @@ pub fn enqueue(
     Ok(())
 }
 
+/// A notification's e-mail copy (or a digest of them).
+pub struct Copy<'a> {
+    pub to: &'a str,
+    pub mail: &'a crate::notifications::mail::Composed,
+    pub user_id: Option<i64>,
+    pub content_id: Option<i64>,
+    /// The notification kind, for the unsubscribe link.
+    pub kind: &'a str,
+    /// Held for a digest: its period and when the period ends.
+    pub digest: Option<(&'a str, NaiveDateTime)>,
+}
+
+pub fn enqueue_copy(tx: &mut Tx<'_>, copy: &Copy<'_>) -> QueryResult<()> {
+    let now = crate::now();
+    let (digest, due) = copy.digest.unwrap_or(("", now));
+    diesel::insert_into(mail_outbox::table)
+        .values((
+            mail_outbox::to_address.eq(copy.to),
+            mail_outbox::subject.eq(&copy.mail.subject),
+            mail_outbox::body.eq(&copy.mail.text),
+            mail_outbox::html.eq(&copy.mail.html),
+            mail_outbox::created_at.eq(now),
+            mail_outbox::next_attempt_at.eq(due),
+            mail_outbox::user_id.eq(copy.user_id),
+            mail_outbox::content_id.eq(copy.content_id),
+            mail_outbox::kind.eq(copy.kind),
+            mail_outbox::digest.eq(digest),
+        ))
+        .execute(tx.conn())?;
+    if copy.digest.is_none() {
+        tx.wake_worker();
+    }
+    Ok(())
+}
+
 enum Mailer {
     Smtp(Box<SmtpTransport>),
     Files(FileTransport),
@@ -61,13 +104,45 @@ fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
     }
 }
 
-fn send(mailer: &Mailer, settings: &Settings, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
-    let message = Message::builder()
-        .from(settings.mail_from.parse()?)
-        .to(to.parse()?)
-        .subject(subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body.replace(BASE_URL_TOKEN, &settings.base_url))?;
+/// One message as the outbox holds it.
+struct Outgoing {
+    to: String,
+    subject: String,
+    body: String,
+    html: String,
+    /// The signed one-click unsubscribe address, for notification copies.
+    unsubscribe: Option<String>,
+}
+
+fn header(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+}
+
+fn send(mailer: &Mailer, settings: &Settings, m: &Outgoing) -> anyhow::Result<()> {
+    let fill = |s: &str| {
+        let s = s.replace(BASE_URL_TOKEN, &settings.base_url);
+        let settings_page = format!("{}/settings/notifications", settings.base_url);
+        s.replace(UNSUBSCRIBE_TOKEN, m.unsubscribe.as_deref().unwrap_or(&settings_page))
+    };
+    let mut builder = Message::builder().from(settings.mail_from.parse()?).to(m.to.parse()?).subject(&m.subject);
+    if let Some(url) = &m.unsubscribe {
+        builder = builder
+            .raw_header(header("List-Unsubscribe", format!("<{url}>")))
+            .raw_header(header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into()));
+    }
+    let message = if m.html.is_empty() {
+        builder.header(ContentType::TEXT_PLAIN).body(fill(&m.body))?
+    } else {
+        // Quoted-printable: readable in any mail tool, safe through any relay.
+        let part = |kind: ContentType, text: String| {
+            SinglePart::builder().header(kind).header(ContentTransferEncoding::QuotedPrintable).body(text)
+        };
+        builder.multipart(
+            MultiPart::alternative()
+                .singlepart(part(ContentType::TEXT_PLAIN, fill(&m.body)))
+                .singlepart(part(ContentType::TEXT_HTML, fill(&m.html))),
+        )?
+    };
     match mailer {
         Mailer::Smtp(t) => {
             t.send(&message)?;
@@ -79,13 +154,16 @@ fn send(mailer: &Mailer, settings: &Settings, to: &str, subject: &str, body: &st
     Ok(())
 }
 
-type Due = (i64, String, String, String, i32, NaiveDateTime, Option<i64>, Option<i64>);
+type Due = (i64, String, String, String, i32, NaiveDateTime, Option<i64>, Option<i64>, String, String);
 
-/// Deliver what is due now; returns how many messages went out.
+/// Deliver what is due now (first gathering the digests whose period ended); returns how many
+/// messages went out.
 pub fn deliver_due(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<usize> {
+    crate::notifications::mail::gather_digests(conn)?;
     let now = crate::now();
     let due: Vec<Due> = mail_outbox::table
         .filter(mail_outbox::sent_at.is_null())
+        .filter(mail_outbox::digest.eq(""))
         .filter(mail_outbox::attempts.lt(MAX_ATTEMPTS))
         .filter(mail_outbox::next_attempt_at.le(now))
         .order(mail_outbox::id.asc())
@@ -99,14 +177,17 @@ pub fn deliver_due(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<usi
             mail_outbox::next_attempt_at,
             mail_outbox::user_id,
             mail_outbox::content_id,
+            mail_outbox::html,
+            mail_outbox::kind,
         ))
         .load(conn)?;
     if due.is_empty() {
         return Ok(0);
     }
     let mailer = mailer(settings)?;
+    let secret = crate::notifications::prefs::secret(conn)?;
     let mut sent = 0;
-    for (id, to, subject, body, attempts, due_at, user_id, content_id) in due {
+    for (id, to, subject, body, attempts, due_at, user_id, content_id, html, kind) in due {
         // Claim the row: only the process whose update matches sends it.
         let claimed = crate::db::write(conn, |tx| {
             diesel::update(mail_outbox::table.find(id).filter(mail_outbox::next_attempt_at.eq(due_at)))
@@ -128,7 +209,14 @@ pub fn deliver_due(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<usi
             })?;
             continue;
         }
-        match send(&mailer, settings, &to, &subject, &body) {
+        let unsubscribe = match (&secret, user_id) {
+            (Some(key), Some(u)) if crate::notifications::prefs::known_kind(&kind) => {
+                crate::notifications::prefs::token(key, u, &kind)
+                    .map(|t| format!("{}/unsubscribe/{t}", settings.base_url))
+            }
+            _ => None,
+        };
+        match send(&mailer, settings, &Outgoing { to, subject, body, html, unsubscribe }) {
             Ok(()) => {
                 crate::db::write(conn, |tx| {
                     diesel::update(mail_outbox::table.find(id))

@@ -35,6 +35,9 @@ pub enum Job {
         actor_id: Option<i64>,
         /// Told directly already (the author, people quoted or mentioned).
         skip: Vec<i64>,
+        /// What the notification names (a new status and its note), see `notifications::detail`.
+        #[serde(default)]
+        detail: String,
         /// Followers up to this user id are done.
         after: i64,
     },
@@ -61,7 +64,9 @@ pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> QueryResult<()> {
     Ok(())
 }
 
-/// Tell the followers of a target about new content, in the background.
+/// Tell the followers of a target about new content, in the background; `detail` is what the
+/// notification names (`notifications::detail`), or "".
+#[allow(clippy::too_many_arguments)]
 pub fn notify_followers(
     tx: &mut Tx<'_>,
     target_kind: &str,
@@ -70,6 +75,7 @@ pub fn notify_followers(
     event: &str,
     actor_id: Option<i64>,
     skip: &[i64],
+    detail: &str,
 ) -> QueryResult<()> {
     enqueue(
         tx,
@@ -80,6 +86,7 @@ pub fn notify_followers(
             event: event.to_string(),
             actor_id,
             skip: skip.to_vec(),
+            detail: detail.to_string(),
             after: i64::MIN,
         },
     )
@@ -102,14 +109,14 @@ pub fn recheck_subscriptions(tx: &mut Tx<'_>, which: Recheck) -> QueryResult<()>
 /// Run one batch of a job; the job as it continues, or `None` when it is finished.
 fn run_batch(tx: &mut Tx<'_>, job: Job) -> QueryResult<Option<Job>> {
     match job {
-        Job::NotifyFollowers { target_kind, target_id, content_id, event, actor_id, skip, after } => {
+        Job::NotifyFollowers { target_kind, target_id, content_id, event, actor_id, skip, detail, after } => {
             let batch = subscriptions::followers_after(tx, &target_kind, target_id, after, BATCH)?;
             let Some(last) = batch.last().copied() else { return Ok(None) };
             if let Some(readers) = Readers::of(tx, content_id)? {
                 let ids: Vec<i64> = batch.iter().copied().filter(|u| !skip.contains(u)).collect();
                 for r in notifications::recipients(tx, &ids)? {
                     if readers.include(&r.viewer) {
-                        notifications::create(tx, &r, &event, actor_id, Some(content_id), "")?;
+                        notifications::create(tx, &r, &event, actor_id, Some(content_id), &detail)?;
                     }
                 }
             }
@@ -120,6 +127,7 @@ fn run_batch(tx: &mut Tx<'_>, job: Job) -> QueryResult<Option<Job>> {
                 event,
                 actor_id,
                 skip,
+                detail,
                 after: last,
             }))
         }

@@ -8,6 +8,9 @@
 //! moderator or moved out of their reach drops out of both the list and the count.
 
 pub mod handlers;
+pub mod mail;
+pub mod mentions;
+pub mod prefs;
 pub mod subscriptions;
 
 use chrono::NaiveDateTime;
@@ -38,7 +41,8 @@ pub struct Recipient {
     pub viewer: Viewer,
     pub email: String,
     pub locale: Option<String>,
-    pub wants_mail: bool,
+    /// What they want to hear about, and how.
+    pub prefs: prefs::Prefs,
 }
 
 /// Load recipients (active accounts only), with their roles and groups, in two queries.
@@ -55,11 +59,13 @@ pub fn recipients(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Recipient>>
         .filter(group_members::user_id.eq_any(ids))
         .select((group_members::user_id, group_members::group_id))
         .load(conn)?;
+    let mut chosen = prefs::load_many(conn, ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, roles, email, locale, wants_mail)| {
+        .map(|(id, roles, email, locale, default_email)| {
             let groups = memberships.iter().filter(|(u, _)| *u == id).map(|(_, g)| *g).collect();
-            Recipient { viewer: Viewer::member(id, Roles::parse(&roles), groups), email, locale, wants_mail }
+            let prefs = prefs::Prefs { default_email, set: chosen.remove(&id).unwrap_or_default() };
+            Recipient { viewer: Viewer::member(id, Roles::parse(&roles), groups), email, locale, prefs }
         })
         .collect())
 }
@@ -99,6 +105,19 @@ pub fn notify(
     content_id: i64,
     told: &mut Vec<i64>,
 ) -> QueryResult<bool> {
+    notify_with(tx, user_id, kind, actor_id, content_id, "", told)
+}
+
+/// `notify` with a `detail` (see `detail`).
+pub fn notify_with(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    kind: &str,
+    actor_id: Option<i64>,
+    content_id: i64,
+    detail: &str,
+    told: &mut Vec<i64>,
+) -> QueryResult<bool> {
     if told.contains(&user_id) {
         return Ok(false);
     }
@@ -109,12 +128,12 @@ pub fn notify(
     if !readers.include(&r.viewer) {
         return Ok(false);
     }
-    create(tx, r, kind, actor_id, Some(content_id), "")?;
+    create(tx, r, kind, actor_id, Some(content_id), detail)?;
     Ok(true)
 }
 
-/// Record a notification for a recipient the caller checked, and its e-mail copy when they
-/// asked for e-mail (same unit of work: never e-mailed twice or lost).
+/// Record a notification for a recipient the caller checked, as they chose for its kind: in-site,
+/// with an e-mail copy (same unit of work: never e-mailed twice or lost), or not at all.
 pub fn create(
     tx: &mut Tx<'_>,
     r: &Recipient,
@@ -124,6 +143,10 @@ pub fn create(
     detail: &str,
 ) -> QueryResult<()> {
     let Some(user_id) = r.viewer.user_id else { return Ok(()) };
+    let channel = r.prefs.channel(kind);
+    if channel == prefs::Channel::Off {
+        return Ok(());
+    }
     diesel::insert_into(notifications::table)
         .values((
             notifications::user_id.eq(user_id),
@@ -134,45 +157,10 @@ pub fn create(
             notifications::detail.eq(detail),
         ))
         .execute(tx.conn())?;
-    if r.wants_mail {
-        queue_mail(tx, r, kind, actor_id, content_id, detail)?;
+    if channel == prefs::Channel::Email {
+        mail::queue(tx, r, kind, actor_id, content_id, detail)?;
     }
     Ok(())
-}
-
-/// The e-mail copy of a notification, in the recipient's language. Its link is the content's
-/// permanent address (`/content/{id}`), which finds the current page when it is opened.
-fn queue_mail(
-    tx: &mut Tx<'_>,
-    r: &Recipient,
-    kind: &str,
-    actor_id: Option<i64>,
-    content_id: Option<i64>,
-    detail: &str,
-) -> QueryResult<()> {
-    let lang = r.locale.as_deref().and_then(crate::web::Lang::from_code).unwrap_or_default();
-    let actor = match actor_id {
-        Some(a) => users::table
-            .find(a)
-            .select((users::username, users::display_name))
-            .first::<(String, String)>(tx.conn())
-            .optional()?,
-        None => None,
-    };
-    let actor = actor.map(|(u, d)| if d.is_empty() { u } else { d }).unwrap_or_default();
-    let (excerpt, content_kind, path) = match content_id {
-        Some(c) => {
-            let (excerpt, kind): (String, String) =
-                contents::table.find(c).select((contents::excerpt, contents::kind)).first(tx.conn())?;
-            (excerpt, kind, format!("/content/{c}"))
-        }
-        None => (String::new(), String::new(), "/notifications".into()),
-    };
-    let message = message(lang, kind, &actor, detail, &content_kind);
-    let base = crate::jobs::mail::BASE_URL_TOKEN;
-    let footer = lang.t("mail-footer");
-    let body = format!("{message}\n\n{excerpt}\n\n{base}{path}\n\n-- \n{footer}\n{base}/settings\n");
-    crate::jobs::mail::enqueue(tx, &r.email, &message, &body, r.viewer.user_id, content_id)
 }
 
 /// May this person still read this content (an e-mail copy about to go out)?
@@ -226,7 +214,30 @@ impl NotificationView {
 pub fn message(lang: crate::web::Lang, kind: &str, actor: &str, detail: &str, content_kind: &str) -> String {
     let noun = crate::kinds::registry().noun_key(content_kind);
     let what = if noun.is_empty() { String::new() } else { lang.t(noun) };
+    let detail = detail.split_once('\n').map_or(detail, |(first, _)| first);
+    let mut names = detail.split(NAME_SEPARATOR);
+    let detail = match (lang, names.next(), names.next()) {
+        (crate::web::Lang::Zh, Some(_), Some(zh)) if !zh.is_empty() => zh,
+        (_, Some(first), _) => first,
+        _ => detail,
+    };
     lang.ta(message_key(kind), &[("actor", actor.to_string()), ("detail", detail.to_string()), ("what", what)])
+}
+
+/// Between the names of a thing in each language (English first) in a `detail`.
+const NAME_SEPARATOR: char = '\u{1f}';
+
+/// A `detail` naming a thing (in each language, English first: `[en, zh]`) with a note.
+pub fn detail(names: &[&str], note: &str) -> String {
+    let names: Vec<String> = names.iter().map(|n| n.replace(['\n', NAME_SEPARATOR], " ")).collect();
+    let names = names.join(&NAME_SEPARATOR.to_string());
+    if note.trim().is_empty() { names } else { format!("{names}\n{}", note.trim()) }
+}
+
+/// A notification's `detail` is a line the sentence names (a status, a topic's title), and may
+/// go on with a note the e-mail shows under it (the note of a status change).
+pub fn detail_note(detail: &str) -> &str {
+    detail.split_once('\n').map_or("", |(_, note)| note.trim())
 }
 
 /// Catalog key describing an event of a kind.

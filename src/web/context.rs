@@ -449,7 +449,10 @@ pub async fn middleware(
         let page = error_page(&ctx, StatusCode::NOT_FOUND, "error-not-found", String::new());
         return Ok(req.into_response(page));
     }
-    let changes_state = !matches!(*req.method(), Method::GET | Method::OPTIONS);
+    // One-click unsubscribe (RFC 8058) is posted by mail providers' servers: its signed token is
+    // the proof, whatever page or none the request names.
+    let changes_state =
+        !matches!(*req.method(), Method::GET | Method::OPTIONS) && !req.path().starts_with("/unsubscribe/");
     if changes_state && is_cross_site(req.request(), &state.settings.base_url) {
         let page = error_page(&ctx, StatusCode::FORBIDDEN, "error-cross-site", String::new());
         return Ok(req.into_response(page));

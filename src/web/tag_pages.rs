@@ -135,6 +135,7 @@ struct FollowingPage<'a> {
     meta: Meta,
     tags: Vec<TagView>,
     posts: Vec<PostCard>,
+    topics: Vec<crate::forums::TopicCard>,
     pager: Pager,
 }
 
@@ -142,7 +143,7 @@ pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQ
     let user_id = ctx.require_user()?.id;
     let page = q.number();
     let viewer = ctx.viewer();
-    let (tags, (posts, total)) = crate::db::run(&state.pool, move |conn| {
+    let (tags, (posts, total), (topics, topic_total)) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         Ok((
             tags::followed(conn, user_id)?,
@@ -153,14 +154,17 @@ pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQ
                 page,
                 PER_PAGE,
             )?,
+            // Topics too, paged with the posts as on a tag page.
+            crate::forums::queries::followed_tag_topics(conn, &guard, user_id, (page - 1) * PER_PAGE, PER_PAGE)?,
         ))
     })
     .await?;
     render(&FollowingPage {
         meta: Meta::new(ctx.t("following-title"), "/following").noindex(),
-        pager: Pager::new("/following?", page, total, PER_PAGE),
+        pager: Pager::new("/following?", page, total.max(topic_total), PER_PAGE),
         ctx: &ctx,
         tags,
         posts,
+        topics,
     })
 }

@@ -17,6 +17,8 @@ mod helpers;
 mod i18n;
 mod meili_fake;
 mod migrations;
+mod notify;
+mod own_data;
 mod pages;
 mod policy;
 mod reviews_ideas;

@@ -89,3 +89,27 @@ async fn a_tag_page_pages_its_topics_too() {
     assert!(!first.body.contains("Tagged topic 00"));
     app.get("/tags/many?page=2").await.assert_contains("Tagged topic 00").assert_contains("Tagged topic 01");
 }
+
+#[tokio::test]
+async fn following_a_tag_lists_its_forum_topics_through_the_policy() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("staff-room", "discussion", "employees", "employees");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let topic = |title: &'static str| [("title", title), ("body", "About sync."), ("tags", "sync"), ("action", "save")];
+    mia.post("/forums/help/new", &topic("Sync fails on Mondays")).await.assert_status(303);
+    mia.post("/forums/help/new", &topic("Sync is slow")).await.assert_status(303);
+    alice.post("/forums/staff-room/new", &topic("Internal sync roadmap")).await.assert_status(303);
+    mia.post("/tags/sync/follow", &[("follow", "1")]).await.assert_status(303);
+    // The tag page's count matches what it lists.
+    mia.get("/tags/sync").await.assert_contains("0 posts · 2 forum topics").assert_lacks("Internal sync roadmap");
+    let following = mia.get("/following").await;
+    following
+        .assert_contains("Sync fails on Mondays")
+        .assert_contains("Sync is slow")
+        .assert_lacks("Internal sync roadmap")
+        .assert_lacks("Nothing new in the tags you follow.");
+    alice.post("/tags/sync/follow", &[("follow", "1")]).await.assert_status(303);
+    alice.get("/following").await.assert_contains("Internal sync roadmap");
+}

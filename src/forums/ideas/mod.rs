@@ -178,16 +178,12 @@ pub fn change_status(
         .execute(tx.conn())?;
     let mut told = vec![actor];
     let idea = t.topic.content_id;
-    notifications::notify(tx, t.content.author_id, notifications::KIND_IDEA_STATUS, Some(actor), idea, &mut told)?;
-    crate::jobs::notify_followers(
-        tx,
-        subscriptions::TARGET_TOPIC,
-        idea,
-        idea,
-        notifications::KIND_IDEA_STATUS,
-        Some(actor),
-        &told,
-    )?;
+    // The e-mail says the new status (in the reader's language) and the note.
+    let note: String = markdown::plain_text(note_md).chars().take(2000).collect();
+    let detail = notifications::detail(&[&status.name_en, &status.name_zh], &note);
+    let kind = notifications::KIND_IDEA_STATUS;
+    notifications::notify_with(tx, t.content.author_id, kind, Some(actor), idea, &detail, &mut told)?;
+    crate::jobs::notify_followers(tx, subscriptions::TARGET_TOPIC, idea, idea, kind, Some(actor), &told, &detail)?;
     if let Some(target) = into {
         tx.lock("topics", "content_id", target)?;
         let voters: Vec<i64> =

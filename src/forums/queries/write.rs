@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::topic::TopicFull;
 use crate::accounts::User;
 use crate::content::{self, Content, PLACE_BOARD, Placement, tags::TagName};
-use crate::db::schema::{boards, contents, replies, topics, users};
+use crate::db::schema::{boards, contents, replies, topics};
 use crate::db::{DbConn, Tx};
 use crate::forums::{Board, KIND_REPLY, KIND_TOPIC};
 use crate::notifications::{self, subscriptions};
@@ -49,7 +49,7 @@ where
         .execute(tx.conn())?;
     subscriptions::subscribe(tx, author.id, subscriptions::TARGET_TOPIC, id)?;
     let mut told = vec![author.id];
-    notify_mentions(tx, &input.body_md, author.id, id, &mut told)?;
+    notifications::mentions::notify(tx, &input.body_md, author.id, id, &mut told)?;
     crate::jobs::notify_followers(
         tx,
         subscriptions::TARGET_BOARD,
@@ -58,6 +58,7 @@ where
         notifications::KIND_NEW_TOPIC,
         Some(author.id),
         &told,
+        "",
     )?;
     extra(tx, id)?;
     Ok(id)
@@ -113,7 +114,7 @@ pub fn create_reply(tx: &mut Tx<'_>, t: &TopicFull, author: &User, body_md: &str
             notifications::notify(tx, c.author_id, notifications::KIND_QUOTE, Some(author.id), id, &mut told)?;
         }
     }
-    notify_mentions(tx, body_md, author.id, id, &mut told)?;
+    notifications::mentions::notify(tx, body_md, author.id, id, &mut told)?;
     notifications::notify(tx, t.content.author_id, notifications::KIND_TOPIC_REPLY, Some(author.id), id, &mut told)?;
     crate::jobs::notify_followers(
         tx,
@@ -123,6 +124,7 @@ pub fn create_reply(tx: &mut Tx<'_>, t: &TopicFull, author: &User, body_md: &str
         notifications::KIND_FOLLOWED_REPLY,
         Some(author.id),
         &told,
+        "",
     )?;
     subscriptions::subscribe(tx, author.id, subscriptions::TARGET_TOPIC, topic_id)?;
     Ok((id, position))
@@ -141,45 +143,6 @@ pub fn quoted_replies(body_md: &str) -> Vec<i64> {
         }
     }
     out
-}
-
-/// `@username` mentions in a body (letters, digits, `_` and `-`, as usernames allow).
-pub fn mentions(body_md: &str) -> Vec<String> {
-    let text = content::markdown::plain_text(body_md);
-    let mut out: Vec<String> = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        let boundary = i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
-        if *c == '@' && boundary {
-            let name: String =
-                chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || **c == '_' || **c == '-').collect();
-            let name = name.trim_end_matches('-').to_lowercase();
-            if name.chars().count() >= 3 && !out.contains(&name) {
-                out.push(name);
-            }
-        }
-    }
-    out.truncate(20);
-    out
-}
-
-/// Tell the people a body @mentions (at most 20), if they may read it.
-fn notify_mentions(
-    tx: &mut Tx<'_>,
-    body_md: &str,
-    actor: i64,
-    content_id: i64,
-    told: &mut Vec<i64>,
-) -> QueryResult<()> {
-    let names = mentions(body_md);
-    if names.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<i64> = users::table.filter(users::username_key.eq_any(&names)).select(users::id).load(tx.conn())?;
-    for user_id in ids {
-        notifications::notify(tx, user_id, notifications::KIND_MENTION, Some(actor), content_id, told)?;
-    }
-    Ok(())
 }
 
 /// Edit a topic's title and body or a reply's body, keeping the previous version.

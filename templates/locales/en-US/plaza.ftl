@@ -443,7 +443,7 @@ notif-new-topic = { $actor } started a topic in a board you follow
 notif-quote = { $actor } quoted you in { $what }
 notif-mention = { $actor } mentioned you in { $what }
 notif-accepted = { $actor } accepted your answer
-notif-idea-status = { $actor } changed the status of an idea you follow
+notif-idea-status = { $actor } changed the status of an idea you follow to “{ $detail }”
 notif-response = { $actor } responded officially to your review
 profile-topics = Forum topics
 profile-replies = Forum replies
@@ -676,3 +676,68 @@ field-time-zone = Time zone
 time-zone-site = The site's ({ $zone })
 hint-time-zone = Dates and times on every page are shown in this zone; search dates are days in it too.
 err-time-zone = Choose a time zone from the list.
+
+# notification preferences, e-mail copies, unsubscribe
+settings-more = More settings
+settings-notifications-link = Notifications: what you hear about, and how
+prefs-title = Notification settings
+prefs-intro = For each kind of event, choose whether you are told on the site only, also by e-mail, or not at all. The “E-mail me a copy of my notifications” box in your settings turns all e-mail on or off; saving this page ticks it when you choose e-mail for something.
+prefs-kind = Event
+prefs-channel-site = On the site
+prefs-channel-email = Site and e-mail
+prefs-channel-off = Off
+prefs-kind-reply = Replies to my comments
+prefs-kind-comment = Comments on my posts
+prefs-kind-topic-reply = Replies to my topics
+prefs-kind-mention = Someone mentions me (@name)
+prefs-kind-quote = Someone quotes me
+prefs-kind-accepted = My answer is accepted
+prefs-kind-response = Official responses to my reviews
+prefs-kind-idea-status = Status changes of ideas I follow
+prefs-kind-followed-reply = Replies in topics I follow
+prefs-kind-new-topic = New topics in boards I follow
+prefs-kind-all = all e-mail notifications
+prefs-digest = How e-mail is sent
+prefs-digest-immediate = One e-mail per notification, at once
+prefs-digest-daily = A daily digest
+prefs-digest-weekly = A weekly digest (on Mondays)
+prefs-digest-hint = Digests collect the day's or the week's e-mail notifications (UTC) into one message.
+prefs-invalid = Choose one option for every event, and how e-mail is sent.
+mail-open = Open on the site
+mail-unsubscribe = Stop these e-mails
+mail-digest-daily = { $count ->
+    [one] Your daily digest: 1 notification
+   *[other] Your daily digest: { $count } notifications
+}
+mail-digest-weekly = { $count ->
+    [one] Your weekly digest: 1 notification
+   *[other] Your weekly digest: { $count } notifications
+}
+mail-digest-intro = { $count ->
+    [one] Here is what happened since your last digest (1 notification):
+   *[other] Here is what happened since your last digest ({ $count } notifications):
+}
+unsubscribe-title = Unsubscribe
+unsubscribe-confirm = Stop e-mails about: { $what }? You will still see these notifications on the site.
+unsubscribe-button = Stop these e-mails
+unsubscribe-done = Done: no more e-mails about { $what }. You can change this any time in your notification settings.
+
+# a member's own data
+settings-account-link = Your data: download it, or delete your account
+account-title = Your data and account
+account-export = Download my data
+account-export-intro = A zip file with everything you wrote (posts, comments, topics, replies, reviews, ideas) as Markdown files, each with its title, address, dates and tags, plus your profile and settings as JSON. It holds no password and no session.
+account-export-button = Download my data (.zip)
+account-delete = Delete my account
+account-delete-policy = This site keeps what members wrote when they leave, so that discussions stay whole: deleting your account works like this.
+account-delete-kept = Kept: your posts, comments, topics, replies, reviews and ideas stay where they are, shown as written by “deleted member”. Delete any of them first if you want them gone.
+account-delete-gone = Gone at once: your e-mail address, name, username, bio and profile, your sessions (you are logged out everywhere), notification settings, followed topics, boards and tags, group memberships and notifications.
+account-delete-final = This cannot be undone. Your e-mail address and username can be used to register again.
+account-delete-password = Your password, to confirm
+account-delete-button = Delete my account
+account-delete-confirm = Delete your account now? This cannot be undone.
+account-delete-wrong-password = That password is not right. Your account was not deleted.
+account-deleted = Your account was deleted
+account-deleted-text = You are logged out. What you wrote stays on the site under “deleted member”.
+account-deleted-home = Go to the home page
+deleted-member = deleted member
