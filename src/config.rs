@@ -36,6 +36,9 @@ pub struct Settings {
     pub meili_index: String,
     /// How long a search waits for Meilisearch before answering from the database.
     pub meili_timeout_ms: u64,
+    /// A bearer token that opens `/metrics` to hosts other than this one
+    /// (`PLAZA_METRICS_TOKEN`); without it only local requests see the metrics.
+    pub metrics_token: Option<Secret>,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -76,6 +79,7 @@ struct FileSettings {
     meili_key: Option<String>,
     meili_index: Option<String>,
     meili_timeout_ms: Option<u64>,
+    metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -99,6 +103,7 @@ impl Settings {
             meili_key: None,
             meili_index: "plaza".to_string(),
             meili_timeout_ms: 1500,
+            metrics_token: None,
         }
     }
 
@@ -174,6 +179,16 @@ impl Settings {
         }
         if let Some(ms) = parse_env(&env, "MEILI_TIMEOUT_MS")?.or(file.meili_timeout_ms) {
             s.meili_timeout_ms = ms;
+        }
+        if let Some(token) = env("PLAZA_METRICS_TOKEN").or(file.metrics_token) {
+            let token = token.trim().to_string();
+            if token.len() < 16 || token.len() > 256 || !token.chars().all(|c| c.is_ascii_graphic()) {
+                anyhow::bail!(
+                    "PLAZA_METRICS_TOKEN must be 16 to 256 visible ASCII characters without spaces \
+                     (for example the output of `openssl rand -hex 24`)"
+                );
+            }
+            s.metrics_token = Some(Secret(token));
         }
         Ok(s)
     }
@@ -261,5 +276,12 @@ mod tests {
             error(Settings::from_sources("p", None, env(&[("PLAZA_BASE_URL", "not a url")])))
                 .contains("PLAZA_BASE_URL")
         );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_METRICS_TOKEN", "short")])))
+                .contains("PLAZA_METRICS_TOKEN must be 16 to 256")
+        );
+        let s = Settings::from_sources("p", None, env(&[("PLAZA_METRICS_TOKEN", "0123456789abcdef0123")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!format!("{s:?}").contains("0123456789abcdef0123"));
     }
 }

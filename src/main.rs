@@ -21,6 +21,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Copy a live SQLite site into FILE, consistently, while it keeps running (PostgreSQL:
+    /// prints how to use pg_dump). Never overwrites a file.
+    Backup {
+        /// The new file to write, e.g. backups/plaza-2026-12-01.sqlite3.
+        file: std::path::PathBuf,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -95,12 +101,18 @@ fn main() {
     }
 }
 
-fn init_tracing() {
+fn init_tracing() -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
-    // actix's request log goes through the `log` crate; tracing-subscriber picks it up.
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn")))
-        .init();
+    // One line per request (target plaza::request) with its request id, method, route,
+    // status and duration; every line logged while answering carries the request id.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter);
+    match std::env::var("PLAZA_LOG_FORMAT").unwrap_or_default().trim() {
+        "" | "text" => fmt.with_ansi(std::io::stdout().is_terminal()).init(),
+        "json" => fmt.json().with_current_span(true).with_span_list(false).init(),
+        other => anyhow::bail!("PLAZA_LOG_FORMAT={other:?} is not valid: use text or json"),
+    }
+    Ok(())
 }
 
 fn run() -> anyhow::Result<()> {
@@ -108,7 +120,7 @@ fn run() -> anyhow::Result<()> {
     let settings = Settings::load()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            init_tracing();
+            init_tracing()?;
             std::fs::create_dir_all(&settings.data_dir)?;
             let bind = settings.bind.clone();
             let base = settings.base_url.clone();
@@ -123,6 +135,18 @@ fn run() -> anyhow::Result<()> {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let mut conn = connect(&settings)?;
+            let started = std::time::Instant::now();
+            let bytes = plaza::ops::backup::sqlite(&mut conn, &file)?;
+            println!(
+                "backed up to {} ({:.1} MB in {:.1} s)",
+                file.display(),
+                bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::User { command } => user_command(&settings, command),

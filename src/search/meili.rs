@@ -26,8 +26,6 @@ pub const BATCH: i64 = 500;
 const CLAIM_MINUTES: i64 = 5;
 /// Longest wait between retries of a failing row.
 const MAX_BACKOFF_SECS: i64 = 300;
-/// Sent rows are kept this long (for operators to look at), then pruned.
-const KEEP_DONE_DAYS: i64 = 7;
 
 /// A document as Meilisearch stores it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -344,17 +342,19 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
 
 /// Send everything that is due now, batch after batch. Returns how many rows were sent.
 pub fn drain(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
+    drain_until(conn, meili, &crate::jobs::Stop::default())
+}
+
+/// `drain`, ending after the batch in hand once the process is stopping.
+pub fn drain_until(conn: &mut DbConn, meili: &MeiliIndex, stop: &crate::jobs::Stop) -> anyhow::Result<usize> {
     let mut sent = 0;
-    loop {
+    while !stop.requested() {
         match send_due(conn, meili)? {
             0 => break,
             n => sent += n,
         }
     }
-    let cutoff = crate::now() - chrono::Duration::days(KEEP_DONE_DAYS);
-    crate::db::write(conn, |tx| {
-        diesel::delete(search_outbox::table.filter(search_outbox::done_at.lt(cutoff))).execute(tx.conn())
-    })?;
+    // Sent rows are pruned by the housekeeping (`ops::housekeeping`).
     Ok(sent)
 }
 
@@ -363,19 +363,28 @@ pub fn pending(conn: &mut DbConn) -> QueryResult<i64> {
     search_outbox::table.filter(search_outbox::done_at.is_null()).count().get_result(conn)
 }
 
-/// Run the outbox worker in this process: a thread that sends what is due every second.
-pub fn spawn_worker(pool: Pool, meili: std::sync::Arc<MeiliIndex>) {
+/// Run the outbox worker in this process: a thread that sends what is due every second. Once
+/// the process is stopping it finishes the batch it holds and ends.
+pub fn spawn_worker(
+    pool: Pool,
+    meili: std::sync::Arc<MeiliIndex>,
+    stop: crate::jobs::Stop,
+) -> Option<std::thread::JoinHandle<()>> {
     let spawned = std::thread::Builder::new().name("plaza-search-outbox".into()).spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_secs(1));
-            let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| drain(&mut conn, &meili));
+        while !stop.sleep(Duration::from_secs(1)) {
+            let run =
+                pool.get().map_err(anyhow::Error::from).and_then(|mut conn| drain_until(&mut conn, &meili, &stop));
             if let Err(e) = run {
                 tracing::warn!(error = %e, "search outbox run failed; will retry");
-                std::thread::sleep(Duration::from_secs(4));
+                stop.sleep(Duration::from_secs(4));
             }
         }
     });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start the search outbox worker");
+    match spawned {
+        Ok(handle) => Some(handle),
+        Err(e) => {
+            tracing::error!(error = %e, "could not start the search outbox worker");
+            None
+        }
     }
 }

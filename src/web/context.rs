@@ -41,6 +41,8 @@ pub struct PageCtx {
     pub session_token: Option<String>,
     /// Who is asking, for the policy; its guard is loaded once per request.
     viewer: Viewer,
+    /// This request's id (`ops::RequestId`), shown on error pages so a person can quote it.
+    pub request_id: String,
 }
 
 impl PageCtx {
@@ -292,6 +294,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             base_url: state.settings.base_url.clone(),
             path,
             viewer,
+            request_id: crate::ops::request_id(req),
         },
         new_nonce,
     ))
@@ -314,6 +317,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         path: req.path().to_string(),
         session_token: None,
         viewer: Viewer::visitor(),
+        request_id: crate::ops::request_id(req),
     }
 }
 
@@ -382,7 +386,7 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if req.path().starts_with("/static/") {
+    if req.path().starts_with("/static/") || crate::ops::is_probe(req.path()) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {

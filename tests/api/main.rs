@@ -16,6 +16,7 @@ mod helpers;
 mod i18n;
 mod meili_fake;
 mod migrations;
+mod ops;
 mod pages;
 mod policy;
 mod reviews_ideas;
