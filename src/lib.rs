@@ -58,8 +58,17 @@ impl Application {
             db::migrate(&mut conn)?;
             db::write(&mut conn, |tx| {
                 blogs::queries::ensure_enterprise_blog(tx, &settings.site_name)?;
-                search::set_outbox(tx, meili.is_some())
+                // The outbox follows the site: a process with Meilisearch turns it on; one
+                // without never turns it off for the others (`plaza meilisearch-off` does).
+                if meili.is_some() { search::set_outbox(tx, true) } else { Ok(()) }
             })?;
+            if meili.is_none() && search::outbox_on(&mut conn)? {
+                tracing::warn!(
+                    "this site sends changes to Meilisearch (another process has MEILI_URL), but this process \
+                     has none: it searches the database index and queues changes for the others to send; \
+                     if the site no longer uses Meilisearch, run `plaza meilisearch-off`"
+                );
+            }
             let missing = search::reindex::database_index_missing(&mut conn)?
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
             let meili_outdated = meili.is_some() && search::reindex::meili_outdated(&mut conn)?;

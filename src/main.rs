@@ -44,6 +44,9 @@ enum Command {
         #[arg(long)]
         restart: bool,
     },
+    /// The site no longer uses Meilisearch: stop queueing changes for it (run it after removing
+    /// MEILI_URL from every process; a process without MEILI_URL never turns the outbox off).
+    MeilisearchOff,
     /// Search the site from the command line, as a visitor sees it (or as staff with --staff).
     Search {
         /// The query: words, "a phrase", -excluded.
@@ -189,6 +192,13 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Search { query, staff, limit } => search(&settings, &query, staff, limit),
+        Command::MeilisearchOff => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let dropped = db::write(&mut conn, plaza::search::disable_outbox)?;
+            println!("changes are no longer queued for Meilisearch ({dropped} waiting changes dropped)");
+            Ok(())
+        }
         Command::SeedDemo => {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
@@ -349,6 +359,7 @@ fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::
     let took = started.elapsed();
     let words = req.query.highlight_words();
     let views = results::load(&mut conn, &answer.results.hits, &guard, &words, plaza::web::Lang::En)?;
+    let total = results::surviving_total(&answer.results, views.len(), 0, req.limit);
     let plain = |f: &[search::text::Fragment]| {
         f.iter().map(|x| if x.mark { format!("[{}]", x.text) } else { x.text.clone() }).collect::<String>()
     };
@@ -364,7 +375,7 @@ fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::
     println!(
         "{}{} results in {:.1} ms from {}{}",
         if answer.results.total_is_estimate { "about " } else { "" },
-        answer.results.total,
+        total,
         took.as_secs_f64() * 1000.0,
         answer.engine,
         if answer.fell_back { " (Meilisearch unavailable: database index)" } else { "" }
