@@ -183,14 +183,14 @@ pub fn metrics_allowed(req: &HttpRequest, token: Option<&str>) -> bool {
     local && !proxied && bearer.is_none()
 }
 
-/// `/metrics`: Prometheus's text format. Anyone else gets the site's 404, as if it were not there.
+/// `/metrics`: Prometheus's text format. Anyone else gets a 404, as if it were not there.
 pub async fn metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, crate::error::AppError> {
     if !metrics_allowed(&req, state.settings.metrics_token.as_ref().map(|t| t.expose())) {
-        return Err(crate::error::AppError::NotFound);
+        return Ok(plain(actix_web::http::StatusCode::NOT_FOUND, "not found\n".into()));
     }
     let pool = state.pool.clone();
     let text = web::block(move || {

@@ -18,6 +18,9 @@ CREATE TABLE search_docs_new (
 );
 INSERT INTO search_docs_new (id, kind, ref_id, parent_id, author_id, place_kind, place_id, published_at, audience_id)
     SELECT id, kind, ref_id, parent_id, author_id, place_kind, place_id, published_at, audience_id FROM search_docs;
+-- New ids continue after the old table's highest, as they would have.
+UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'search_docs'), 0))
+    WHERE name = 'search_docs_new';
 DROP TABLE search_docs;
 ALTER TABLE search_docs_new RENAME TO search_docs;
 CREATE INDEX search_docs_parent_idx ON search_docs (parent_id);
