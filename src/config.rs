@@ -38,6 +38,9 @@ pub struct Settings {
     pub meili_timeout_ms: u64,
     /// The site's time zone: pages show dates in it unless a member chose their own.
     pub time_zone: chrono_tz::Tz,
+    /// A bearer token that opens `/metrics` to hosts other than this one
+    /// (`PLAZA_METRICS_TOKEN`); without it only local requests see the metrics.
+    pub metrics_token: Option<Secret>,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -79,6 +82,7 @@ struct FileSettings {
     meili_index: Option<String>,
     meili_timeout_ms: Option<u64>,
     time_zone: Option<String>,
+    metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -103,6 +107,7 @@ impl Settings {
             meili_index: "plaza".to_string(),
             meili_timeout_ms: 1500,
             time_zone: chrono_tz::UTC,
+            metrics_token: None,
         }
     }
 
@@ -183,6 +188,16 @@ impl Settings {
         }
         if let Some(ms) = parse_env(&env, "MEILI_TIMEOUT_MS")?.or(file.meili_timeout_ms) {
             s.meili_timeout_ms = in_range("MEILI_TIMEOUT_MS", ms, 50..=120_000)?;
+        }
+        if let Some(token) = env("PLAZA_METRICS_TOKEN").or(file.metrics_token) {
+            let token = token.trim().to_string();
+            if token.len() < 16 || token.len() > 256 || !token.chars().all(|c| c.is_ascii_graphic()) {
+                anyhow::bail!(
+                    "PLAZA_METRICS_TOKEN must be 16 to 256 visible ASCII characters without spaces \
+                     (for example the output of `openssl rand -hex 24`)"
+                );
+            }
+            s.metrics_token = Some(Secret(token));
         }
         Ok(s)
     }
@@ -283,6 +298,13 @@ mod tests {
             error(Settings::from_sources("p", None, env(&[("PLAZA_BASE_URL", "not a url")])))
                 .contains("PLAZA_BASE_URL")
         );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_METRICS_TOKEN", "short")])))
+                .contains("PLAZA_METRICS_TOKEN must be 16 to 256")
+        );
+        let s = Settings::from_sources("p", None, env(&[("PLAZA_METRICS_TOKEN", "0123456789abcdef0123")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!format!("{s:?}").contains("0123456789abcdef0123"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod forums;
 pub mod jobs;
 pub mod kinds;
 pub mod notifications;
+pub mod ops;
 pub mod policy;
 pub mod rerender;
 pub mod search;
@@ -20,7 +21,7 @@ pub mod web;
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, Logger, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web as aweb};
 use diesel::prelude::*;
 
@@ -39,20 +40,35 @@ pub struct Application {
     port: u16,
     server: Server,
     views: forums::views::ViewCounts,
+    pool: db::Pool,
+    /// Asks the background threads to finish what they hold and end.
+    stop: jobs::Stop,
+    /// The background threads, waited for after the server has stopped.
+    workers: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Application {
     /// Connect, migrate, make sure the enterprise blog exists, and bind.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
-        let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+        let metrics = aweb::Data::new(ops::Metrics::new()?);
+        let pool = db::connect_observed(&settings.database_url, settings.db_pool_size, Some(metrics.pool_events()))?;
         let meili = search::meili::MeiliIndex::new(&settings)?.map(std::sync::Arc::new);
         let (csrf_secret, index_missing, meili_outdated) = {
             let mut conn = pool.get()?;
             db::migrate(&mut conn)?;
             db::write(&mut conn, |tx| {
                 blogs::queries::ensure_enterprise_blog(tx, &settings.site_name)?;
-                search::set_outbox(tx, meili.is_some())
+                // The outbox follows the site: a process with Meilisearch turns it on; one
+                // without never turns it off for the others (`plaza meilisearch-off` does).
+                if meili.is_some() { search::set_outbox(tx, true) } else { Ok(()) }
             })?;
+            if meili.is_none() && search::outbox_on(&mut conn)? {
+                tracing::warn!(
+                    "this site sends changes to Meilisearch (another process has MEILI_URL), but this process \
+                     has none: it searches the database index and queues changes for the others to send; \
+                     if the site no longer uses Meilisearch, run `plaza meilisearch-off`"
+                );
+            }
             let missing = search::reindex::database_index_missing(&mut conn)?
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
             let meili_outdated = meili.is_some() && search::reindex::meili_outdated(&mut conn)?;
@@ -72,10 +88,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let stop = jobs::Stop::default();
+        let mut workers = Vec::new();
         if settings.background_jobs {
-            jobs::spawn_worker(pool.clone(), settings.clone());
+            workers.extend(jobs::spawn_worker(pool.clone(), settings.clone(), stop.clone()));
             if let Some(m) = &meili {
-                search::meili::spawn_worker(pool.clone(), m.clone());
+                workers.extend(search::meili::spawn_worker(pool.clone(), m.clone(), stop.clone()));
             }
             if let Some(m) = meili.clone().filter(|_| meili_outdated) {
                 search::reindex::spawn_meili_rebuild(pool.clone(), m);
@@ -86,12 +104,12 @@ impl Application {
         }
         let views = forums::views::ViewCounts::default();
         if settings.background_jobs {
-            views.spawn_flusher(pool.clone());
+            workers.extend(views.spawn_flusher(pool.clone(), stop.clone()));
         }
         let search = search::Engine { meili };
         let https = settings.base_url.starts_with("https://");
         let state = aweb::Data::new(AppState {
-            pool,
+            pool: pool.clone(),
             settings,
             csrf_secret,
             search,
@@ -101,6 +119,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(aweb::PayloadConfig::new(web::form::MAX_FORM_BYTES))
                 .app_data(
                     aweb::QueryConfig::default()
@@ -112,11 +131,14 @@ impl Application {
                 .wrap(from_fn(web::context::middleware))
                 .wrap(security_headers(https))
                 .wrap(Compress::default())
-                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .wrap(from_fn(ops::observe))
+                .wrap(tracing_actix_web::TracingLogger::<ops::RequestSpan>::new())
         })
+        // On SIGTERM or ctrl-c: stop accepting, let requests in flight finish (up to 30 s).
+        .shutdown_timeout(30)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, views })
+        Ok(Application { port, server, views, pool, stop, workers })
     }
 
     pub fn port(&self) -> u16 {
@@ -128,8 +150,38 @@ impl Application {
         self.views.clone()
     }
 
+    /// To stop the server from outside (tests; signals stop it by themselves).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serve until stopped (SIGTERM, ctrl-c, or `handle().stop`). Then the background threads
+    /// finish the row they hold and end, and the topic views counted so far are written.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        tracing::info!("server stopped; finishing background work");
+        self.stop.request();
+        let (workers, views, pool) = (self.workers, self.views, self.pool);
+        let finished = actix_web::rt::task::spawn_blocking(move || {
+            for worker in workers {
+                if worker.join().is_err() {
+                    tracing::error!("a background thread panicked");
+                }
+            }
+            match pool.get() {
+                Ok(mut conn) => {
+                    if let Err(e) = views.flush(&mut conn) {
+                        tracing::error!(error = %e, "topic views not written at shutdown");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "topic views not written at shutdown"),
+            }
+        })
+        .await;
+        if finished.is_err() {
+            tracing::error!("shutdown work did not finish");
+        }
+        served
     }
 }
 
@@ -181,6 +233,9 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
     use notifications::handlers as n;
     use web::tag_pages as tg;
     cfg.route("/static/{name}", aweb::get().to(web::assets::serve))
+        .route("/healthz", aweb::get().to(ops::healthz))
+        .route("/readyz", aweb::get().to(ops::readyz))
+        .route("/metrics", aweb::get().to(ops::metrics))
         .route("/", aweb::get().to(web::pages::home))
         .route("/robots.txt", aweb::get().to(web::pages::robots))
         .route("/sitemap.xml", aweb::get().to(web::pages::sitemap))

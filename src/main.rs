@@ -21,6 +21,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Copy a live SQLite site into FILE, consistently, while it keeps running (PostgreSQL:
+    /// prints how to use pg_dump). Never overwrites a file.
+    Backup {
+        /// The new file to write, e.g. backups/plaza-2026-12-01.sqlite3.
+        file: std::path::PathBuf,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -38,6 +44,9 @@ enum Command {
         #[arg(long)]
         restart: bool,
     },
+    /// The site no longer uses Meilisearch: stop queueing changes for it (run it after removing
+    /// MEILI_URL from every process; a process without MEILI_URL never turns the outbox off).
+    MeilisearchOff,
     /// Search the site from the command line, as a visitor sees it (or as staff with --staff).
     Search {
         /// The query: words, "a phrase", -excluded.
@@ -95,12 +104,18 @@ fn main() {
     }
 }
 
-fn init_tracing() {
+fn init_tracing() -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
-    // actix's request log goes through the `log` crate; tracing-subscriber picks it up.
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn")))
-        .init();
+    // One line per request (target plaza::request) with its request id, method, route,
+    // status and duration; every line logged while answering carries the request id.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter);
+    match std::env::var("PLAZA_LOG_FORMAT").unwrap_or_default().trim() {
+        "" | "text" => fmt.with_ansi(std::io::stdout().is_terminal()).init(),
+        "json" => fmt.json().with_current_span(true).with_span_list(false).init(),
+        other => anyhow::bail!("PLAZA_LOG_FORMAT={other:?} is not valid: use text or json"),
+    }
+    Ok(())
 }
 
 fn run() -> anyhow::Result<()> {
@@ -108,7 +123,7 @@ fn run() -> anyhow::Result<()> {
     let settings = Settings::load()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            init_tracing();
+            init_tracing()?;
             std::fs::create_dir_all(&settings.data_dir)?;
             let bind = settings.bind.clone();
             let base = settings.base_url.clone();
@@ -123,6 +138,18 @@ fn run() -> anyhow::Result<()> {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let mut conn = connect(&settings)?;
+            let started = std::time::Instant::now();
+            let bytes = plaza::ops::backup::sqlite(&mut conn, &file)?;
+            println!(
+                "backed up to {} ({:.1} MB in {:.1} s)",
+                file.display(),
+                bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::User { command } => user_command(&settings, command),
@@ -165,6 +192,13 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Search { query, staff, limit } => search(&settings, &query, staff, limit),
+        Command::MeilisearchOff => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let dropped = db::write(&mut conn, plaza::search::disable_outbox)?;
+            println!("changes are no longer queued for Meilisearch ({dropped} waiting changes dropped)");
+            Ok(())
+        }
         Command::SeedDemo => {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
@@ -325,6 +359,7 @@ fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::
     let took = started.elapsed();
     let words = req.query.highlight_words();
     let views = results::load(&mut conn, &answer.results.hits, &guard, &words, plaza::web::Lang::En)?;
+    let total = results::surviving_total(&answer.results, views.len(), 0, req.limit);
     let plain = |f: &[search::text::Fragment]| {
         f.iter().map(|x| if x.mark { format!("[{}]", x.text) } else { x.text.clone() }).collect::<String>()
     };
@@ -340,7 +375,7 @@ fn search(settings: &Settings, query: &str, staff: bool, limit: i64) -> anyhow::
     println!(
         "{}{} results in {:.1} ms from {}{}",
         if answer.results.total_is_estimate { "about " } else { "" },
-        answer.results.total,
+        total,
         took.as_secs_f64() * 1000.0,
         answer.engine,
         if answer.fell_back { " (Meilisearch unavailable: database index)" } else { "" }

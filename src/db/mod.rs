@@ -96,6 +96,11 @@ impl ManageConnection for Manager {
 /// Build the pool, creating the SQLite file's directory if needed. Fails fast with the real
 /// connection error instead of waiting out the pool's timeout.
 pub fn connect(url: &str, size: u32) -> anyhow::Result<Pool> {
+    connect_observed(url, size, None)
+}
+
+/// `connect`, reporting every checkout's wait and every timeout to `events` (the metrics).
+pub fn connect_observed(url: &str, size: u32, events: Option<Box<dyn r2d2::HandleEvent>>) -> anyhow::Result<Pool> {
     let backend = Backend::from_url(url);
     if backend == Backend::Sqlite {
         let path = std::path::Path::new(url.strip_prefix("sqlite://").unwrap_or(url));
@@ -106,44 +111,88 @@ pub fn connect(url: &str, size: u32) -> anyhow::Result<Pool> {
     let manager = Manager { url: url.to_string(), backend };
     // Try one connection first so a wrong URL or a stopped server is reported as it is.
     manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-    Ok(r2d2::Pool::builder().max_size(size).connection_timeout(std::time::Duration::from_secs(10)).build(manager)?)
+    let mut builder = r2d2::Pool::builder().max_size(size).connection_timeout(std::time::Duration::from_secs(10));
+    if let Some(events) = events {
+        builder = builder.event_handler(events);
+    }
+    Ok(builder.build(manager)?)
 }
 
-/// Apply every pending migration of the connection's backend.
-pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
-    let migrations = match conn.backend() {
+fn migrations_of(backend: Backend) -> EmbeddedMigrations {
+    match backend {
         Backend::Sqlite => SQLITE_MIGRATIONS,
         Backend::Postgres => POSTGRES_MIGRATIONS,
-    };
-    conn.run_pending_migrations(migrations).map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    }
+}
+
+/// Any number, the same in every process: the PostgreSQL advisory lock migrations run under.
+const MIGRATION_LOCK: i64 = 0x706c_617a_615f_6d67; // "plaza_mg"
+
+/// Apply every pending migration of the connection's backend, under a lock, so that several
+/// processes starting at once on one database run them once: the first applies them, the others
+/// wait and find nothing left to do. PostgreSQL: a session advisory lock. SQLite: the database's
+/// write lock, taken up front (`BEGIN IMMEDIATE`); each migration runs in a savepoint inside.
+pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let migrations = migrations_of(conn.backend());
+    let failed = |e: &dyn std::fmt::Display| anyhow::anyhow!("migration failed: {e}");
+    match conn {
+        DbConn::Postgresql(pg) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(pg)?;
+            let ran = conn.run_pending_migrations(migrations).map(|_| ()).map_err(|e| failed(&e));
+            let unlocked = match conn {
+                DbConn::Postgresql(pg) => {
+                    diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(pg).map(|_| ())
+                }
+                DbConn::Sqlite(_) => Ok(()),
+            };
+            ran?;
+            unlocked?;
+        }
+        DbConn::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            match conn.run_pending_migrations(migrations) {
+                Ok(_) => <DbConn as Connection>::TransactionManager::commit_transaction(conn)?,
+                Err(e) => {
+                    let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+                    return Err(failed(&e));
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// Are there migrations this binary carries that the database has not applied (`/readyz`)?
+pub fn migrations_pending(conn: &mut DbConn) -> anyhow::Result<bool> {
+    let migrations = migrations_of(conn.backend());
+    conn.has_pending_migration(migrations).map_err(|e| anyhow::anyhow!("cannot read applied migrations: {e}"))
 }
 
 /// Revert every migration (used by the migration round-trip test).
 pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<()> {
-    let migrations = match conn.backend() {
-        Backend::Sqlite => SQLITE_MIGRATIONS,
-        Backend::Postgres => POSTGRES_MIGRATIONS,
-    };
+    let migrations = migrations_of(conn.backend());
     conn.revert_all_migrations(migrations).map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))?;
     Ok(())
 }
 
-/// Revert migrations, newest first, up to and including the one named by its date prefix
-/// (tests of a migration's upgrade path).
-pub fn revert_through(conn: &mut DbConn, name: &str) -> anyhow::Result<()> {
+/// Revert the newest migration (tests of a migration's upgrade path).
+pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<()> {
+    let migrations = migrations_of(conn.backend());
+    conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
+    Ok(())
+}
+
+/// Revert migrations, newest first, until the one named by `version` ("2026-11-30-000005") is
+/// reverted too (tests of a migration's upgrade path, whatever came after it).
+pub fn revert_through(conn: &mut DbConn, version: &str) -> anyhow::Result<()> {
+    let wanted = version.replace('-', "");
     loop {
-        let migrations = match conn.backend() {
-            Backend::Sqlite => SQLITE_MIGRATIONS,
-            Backend::Postgres => POSTGRES_MIGRATIONS,
-        };
-        let reverted =
-            conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
-        // Versions are the directory name's digits (`2026-11-30-000005_x` is `20261130000005`).
-        let wanted: String = name.chars().filter(char::is_ascii_digit).collect();
-        if reverted.to_string() == wanted {
+        let applied = conn.applied_migrations().map_err(|e| anyhow::anyhow!("cannot read migrations: {e}"))?;
+        if !applied.iter().any(|v| v.to_string() == wanted) {
             return Ok(());
         }
+        revert_last(conn)?;
     }
 }
 

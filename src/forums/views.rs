@@ -61,20 +61,28 @@ impl ViewCounts {
         written
     }
 
-    /// Write the counted views every few seconds, on a thread of their own.
-    pub fn spawn_flusher(&self, pool: Pool) {
+    /// Write the counted views every few seconds, on a thread of their own; once the process
+    /// is stopping, write what is left and end.
+    pub fn spawn_flusher(&self, pool: Pool, stop: crate::jobs::Stop) -> Option<std::thread::JoinHandle<()>> {
         let counts = self.clone();
         let spawned = std::thread::Builder::new().name("plaza-views".into()).spawn(move || {
             loop {
-                std::thread::sleep(FLUSH_EVERY);
+                let stopping = stop.sleep(FLUSH_EVERY);
                 let flushed = pool.get().map_err(anyhow::Error::from).and_then(|mut c| Ok(counts.flush(&mut c)?));
                 if let Err(e) = flushed {
                     tracing::warn!(error = %e, "topic views not written yet");
                 }
+                if stopping {
+                    break;
+                }
             }
         });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "could not start the view counter");
+        match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                tracing::error!(error = %e, "could not start the view counter");
+                None
+            }
         }
     }
 }

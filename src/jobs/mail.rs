@@ -159,6 +159,12 @@ type Due = (i64, String, String, String, i32, NaiveDateTime, Option<i64>, Option
 /// Deliver what is due now (first gathering the digests whose period ended); returns how many
 /// messages went out.
 pub fn deliver_due(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<usize> {
+    deliver_due_until(conn, settings, &|| false)
+}
+
+/// `deliver_due`, stopping before the next message once `stop` says so (the process is
+/// shutting down: the message in hand is finished, the rest wait for the next process).
+pub fn deliver_due_until(conn: &mut DbConn, settings: &Settings, stop: &dyn Fn() -> bool) -> anyhow::Result<usize> {
     crate::notifications::mail::gather_digests(conn)?;
     let now = crate::now();
     let due: Vec<Due> = mail_outbox::table
@@ -188,6 +194,9 @@ pub fn deliver_due(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<usi
     let secret = crate::notifications::prefs::secret(conn)?;
     let mut sent = 0;
     for (id, to, subject, body, attempts, due_at, user_id, content_id, html, kind) in due {
+        if stop() {
+            break;
+        }
         // Claim the row: only the process whose update matches sends it.
         let claimed = crate::db::write(conn, |tx| {
             diesel::update(mail_outbox::table.find(id).filter(mail_outbox::next_attempt_at.eq(due_at)))

@@ -8,8 +8,9 @@
 
 pub mod mail;
 
-use std::sync::{Condvar, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -209,12 +210,6 @@ pub fn run_all(conn: &mut DbConn) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-/// Done jobs are kept a week for inspection, then removed.
-fn prune(conn: &mut DbConn) -> QueryResult<usize> {
-    let before = crate::now() - chrono::Duration::days(7);
-    crate::db::write(conn, |tx| diesel::delete(jobs::table.filter(jobs::done_at.lt(before))).execute(tx.conn()))
-}
-
 static WAKE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
 
 /// Wake this process's worker (a unit of work queued something for it).
@@ -239,27 +234,63 @@ fn wait(timeout: Duration) {
     }
 }
 
+/// Asks this process's workers to finish the row they hold and exit (graceful shutdown).
+#[derive(Clone, Default)]
+pub struct Stop(Arc<(Mutex<bool>, Condvar)>);
+
+impl Stop {
+    pub fn request(&self) {
+        let (flag, signal) = &*self.0;
+        if let Ok(mut stopped) = flag.lock() {
+            *stopped = true;
+            signal.notify_all();
+        }
+        wake();
+    }
+
+    pub fn requested(&self) -> bool {
+        self.0.0.lock().map(|s| *s).unwrap_or(true)
+    }
+
+    /// Sleep for `d`, or less if a stop is requested meanwhile. True when stopping.
+    pub fn sleep(&self, d: Duration) -> bool {
+        let (flag, signal) = &*self.0;
+        let Ok(stopped) = flag.lock() else { return true };
+        match signal.wait_timeout_while(stopped, d, |stopped| !*stopped) {
+            Ok((stopped, _)) => *stopped,
+            Err(_) => true,
+        }
+    }
+}
+
+/// How often the worker does its housekeeping (pruning old rows, the SQLite checkpoint).
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(300);
+
 /// The worker of this process: jobs, then the mail outbox, then sleep until woken (or a few
-/// seconds, for work queued by other processes).
-pub fn spawn_worker(pool: Pool, settings: Settings) {
+/// seconds, for work queued by other processes); housekeeping every few minutes. Between two
+/// pieces of work it looks whether the process is stopping, and if so exits: the job batch or
+/// e-mail it holds is finished first, and nothing is left claimed.
+pub fn spawn_worker(pool: Pool, settings: Settings, stop: Stop) -> Option<JoinHandle<()>> {
     let spawned = std::thread::Builder::new().name("plaza-worker".into()).spawn(move || {
-        let mut rounds: u64 = 0;
-        loop {
+        let mut last_housekeeping: Option<Instant> = None;
+        while !stop.requested() {
             let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
                 let mut busy = false;
                 for _ in 0..50 {
-                    if !run_one(&mut conn)? {
+                    if stop.requested() || !run_one(&mut conn)? {
                         break;
                     }
                     busy = true;
                 }
-                mail::deliver_due(&mut conn, &settings)?;
-                if rounds % 10_000 == 0 {
-                    prune(&mut conn)?;
+                mail::deliver_due_until(&mut conn, &settings, &|| stop.requested())?;
+                if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) && !stop.requested() {
+                    last_housekeeping = Some(Instant::now());
+                    let report = crate::ops::housekeeping::run(&mut conn)?;
+                    tracing::debug!(?report, "housekeeping");
+                    crate::ops::housekeeping::checkpoint(&mut conn)?;
                 }
                 Ok(busy)
             });
-            rounds += 1;
             match run {
                 Ok(true) => continue,
                 Ok(false) => wait(Duration::from_secs(3)),
@@ -269,8 +300,13 @@ pub fn spawn_worker(pool: Pool, settings: Settings) {
                 }
             }
         }
+        tracing::info!("background worker stopped");
     });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start the background worker");
+    match spawned {
+        Ok(handle) => Some(handle),
+        Err(e) => {
+            tracing::error!(error = %e, "could not start the background worker");
+            None
+        }
     }
 }

@@ -264,26 +264,23 @@ fn place_options(conn: &mut crate::db::DbConn, guard: &Guard) -> AppResult<(Vec<
 
 pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<SearchParams>) -> AppResult<HttpResponse> {
     let params = params.into_inner();
-    let page_ctx = ctx.0.clone();
-    let engine = state.search.clone();
     let p = params.clone();
     let viewer = ctx.viewer();
     let tz = ctx.tz;
-    let (parsed, answer, results, places) = crate::db::run(&state.pool, move |conn| {
+    let (parsed, places) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let parsed = parse(conn, &p, &guard, tz)?;
         let places = place_options(conn, &guard)?;
-        let runnable = parsed.errors.is_empty() && parsed.query_problem.is_empty() && parsed.unknown.is_none();
-        if !runnable {
-            return Ok((parsed, None, Vec::new(), places));
-        }
-        let answer = engine.search(conn, &parsed.request)?;
-        let words = parsed.request.query.highlight_words();
-        let views = results::load(conn, &answer.results.hits, &guard, &words, page_ctx.lang)?;
-        Ok((parsed, Some(answer), views, places))
+        Ok((parsed, places))
     })
     .await?;
-
+    let runnable = parsed.errors.is_empty() && parsed.query_problem.is_empty() && parsed.unknown.is_none();
+    let (answer, results) = if runnable {
+        let (answer, views) = run_search(&state, &ctx, parsed.request.clone(), true).await?;
+        (Some(answer), views)
+    } else {
+        (None, Vec::new())
+    };
     let q = params.q.trim();
     let title =
         if q.is_empty() { ctx.t("search-title") } else { ctx.ta("search-title-for", &[("query", q.to_string())]) };
@@ -343,21 +340,19 @@ pub async fn feed(
     let mut params = params.into_inner();
     params.sort = "newest".into();
     params.page = String::new();
-    let page_ctx = ctx.0.clone();
-    let engine = state.search.clone();
     let p = params.clone();
     let viewer = ctx.viewer();
     let tz = ctx.tz;
-    let views = crate::db::run(&state.pool, move |conn| {
+    let request = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let parsed = parse(conn, &p, &guard, tz)?;
         if !parsed.errors.is_empty() || !parsed.query_problem.is_empty() || parsed.unknown.is_some() {
             return Err(AppError::BadRequest("error-bad-request"));
         }
-        let answer = engine.search(conn, &parsed.request)?;
-        Ok(results::load(conn, &answer.results.hits, &guard, &[], page_ctx.lang)?)
+        Ok(parsed.request)
     })
     .await?;
+    let (_, views) = run_search(&state, &ctx, request, false).await?;
     let text = |f: &[Fragment]| f.iter().map(|x| x.text.as_str()).collect::<String>();
     let items: Vec<FeedItem> = views
         .iter()
@@ -389,6 +384,37 @@ pub async fn feed(
     };
     meta.description = ctx.ta("search-feed-description", &[("query", params.q.trim().to_string())]);
     Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
+}
+
+/// Run a search for the page or the feed. No database connection is held while Meilisearch is
+/// asked (a slow or hung engine must not take the pool from every other page): it is asked
+/// on a blocking thread of its own, then one connection loads the answer (or the database
+/// index's) and checks every hit with the policy. The count is the engine's, less the hits the
+/// check left out: a count must not tell a visitor that something they cannot see matched.
+async fn run_search(
+    state: &AppState,
+    ctx: &Ctx,
+    request: SearchRequest,
+    highlight: bool,
+) -> AppResult<(super::Answer, Vec<ResultView>)> {
+    let engine = state.search.clone();
+    let external = match engine.meili.is_some() {
+        true => {
+            let (engine, request) = (engine.clone(), request.clone());
+            web::block(move || engine.ask_external(&request)).await.map_err(AppError::internal)?
+        }
+        false => None,
+    };
+    let (viewer, lang) = (ctx.viewer(), ctx.lang);
+    crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let mut answer = engine.answer(conn, &request, external)?;
+        let words = if highlight { request.query.highlight_words() } else { Vec::new() };
+        let views = results::load(conn, &answer.results.hits, &guard, &words, lang)?;
+        answer.results.total = results::surviving_total(&answer.results, views.len(), request.offset, request.limit);
+        Ok((answer, views))
+    })
+    .await
 }
 
 /// The OpenSearch description: browsers offer to add the site's search.

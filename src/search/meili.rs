@@ -4,8 +4,9 @@
 //! same batch), retried with backoff until Meilisearch takes them. The worker reads each
 //! document's current state from the database when it sends, so order and repeats do not matter.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,6 +16,7 @@ use meilisearch_sdk::tasks::Task;
 use serde::{Deserialize, Serialize};
 
 use super::docs::{self, Doc};
+use super::text;
 use super::{SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
 use crate::config::Settings;
 use crate::db::schema::search_outbox;
@@ -22,12 +24,17 @@ use crate::db::{DbConn, Pool};
 
 /// Outbox rows sent per batch.
 pub const BATCH: i64 = 500;
-/// How long a claimed batch is left alone before another worker may retry it.
-const CLAIM_MINUTES: i64 = 5;
+/// A claim is a lease: the rows are left alone this long, and the worker renews it every
+/// `RENEW_EVERY` while it waits for Meilisearch. Rows claimed by a process that died are due
+/// again when its lease runs out, seconds later.
+pub const CLAIM_LEASE_SECS: i64 = 15;
+const RENEW_EVERY: Duration = Duration::from_secs(5);
+/// After this many searches in a row failed, searches skip Meilisearch for `BREAKER_OPEN`
+/// (then one search tries it again).
+pub const BREAKER_TRIPS_AFTER: u32 = 3;
+const BREAKER_OPEN: Duration = Duration::from_secs(30);
 /// Longest wait between retries of a failing row.
 const MAX_BACKOFF_SECS: i64 = 300;
-/// Sent rows are kept this long (for operators to look at), then pruned.
-const KEEP_DONE_DAYS: i64 = 7;
 
 /// A document as Meilisearch stores it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -38,6 +45,11 @@ pub struct MeiliDoc {
     pub tags: Vec<String>,
     pub tag_ids: Vec<i64>,
     pub body: String,
+    /// The same texts with English words stemmed, so that a stemmed query finds every form of
+    /// a word as the database indexes do (`syncing` finds `synced`).
+    pub title_stems: String,
+    pub tag_stems: Vec<String>,
+    pub body_stems: String,
     pub author_id: Option<i64>,
     /// "blog-3", "board-7", or "" for people.
     pub place: String,
@@ -56,6 +68,9 @@ impl From<&Doc> for MeiliDoc {
             tags: d.tags.clone(),
             tag_ids: d.tag_ids.clone(),
             body: d.body.clone(),
+            title_stems: text::stemmed(&d.title),
+            tag_stems: d.tags.iter().map(|t| text::stemmed(t)).collect(),
+            body_stems: text::stemmed(&d.body),
             author_id: d.author_id,
             place: d.place_id.map(|id| format!("{}-{id}", d.place_kind)).unwrap_or_default(),
             audience: d.audience_id,
@@ -77,6 +92,56 @@ pub struct MeiliIndex {
     /// An Option only so that Drop can shut it down without blocking an async thread.
     runtime: Option<tokio::runtime::Runtime>,
     settings_applied: AtomicBool,
+    breaker: Breaker,
+}
+
+/// A circuit breaker for searches: after `BREAKER_TRIPS_AFTER` failures in a row it opens, and
+/// searches answer from the database index without waiting for Meilisearch; when
+/// `BREAKER_OPEN` has passed, one search tries again (the others keep skipping), and a success
+/// closes it.
+#[derive(Default)]
+struct Breaker {
+    failures: AtomicU32,
+    open_until: Mutex<Option<Instant>>,
+}
+
+impl Breaker {
+    /// May a search ask Meilisearch now?
+    fn allow(&self) -> bool {
+        let Ok(mut open_until) = self.open_until.lock() else { return true };
+        match *open_until {
+            Some(until) if Instant::now() < until => false,
+            Some(_) => {
+                // Half-open: this search tries; the others skip until it has answered.
+                *open_until = Some(Instant::now() + BREAKER_OPEN);
+                true
+            }
+            None => true,
+        }
+    }
+
+    fn succeeded(&self) {
+        self.failures.store(0, Ordering::Relaxed);
+        if let Ok(mut open_until) = self.open_until.lock() {
+            *open_until = None;
+        }
+    }
+
+    fn failed(&self) {
+        let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
+        if failures >= BREAKER_TRIPS_AFTER
+            && let Ok(mut open_until) = self.open_until.lock()
+        {
+            if open_until.is_none() {
+                tracing::warn!(
+                    failures,
+                    "Meilisearch failed {failures} times in a row: searches use the database index for {} s",
+                    BREAKER_OPEN.as_secs()
+                );
+            }
+            *open_until = Some(Instant::now() + BREAKER_OPEN);
+        }
+    }
 }
 
 fn unavailable(e: impl std::fmt::Display) -> SearchError {
@@ -98,6 +163,7 @@ impl MeiliIndex {
             timeout: Duration::from_millis(settings.meili_timeout_ms.max(1)),
             runtime: Some(runtime),
             settings_applied: AtomicBool::new(false),
+            breaker: Breaker::default(),
         }))
     }
 
@@ -115,15 +181,35 @@ impl MeiliIndex {
 
     /// Wait for a Meilisearch task and fail unless it succeeded.
     pub fn finish(&self, task: meilisearch_sdk::task_info::TaskInfo) -> Result<(), SearchError> {
-        let client = self.client.clone();
-        let done = self.block_on(Duration::from_secs(120), async move {
-            task.wait_for_completion(&client, Some(Duration::from_millis(25)), Some(Duration::from_secs(110))).await
-        })?;
-        match done {
-            Task::Succeeded { .. } => Ok(()),
-            Task::Failed { content } => Err(unavailable(format!("task failed: {}", content.error))),
-            _ => Err(unavailable("task did not finish")),
+        self.finish_renewing(task, &mut || {})
+    }
+
+    /// `finish`, calling `renew` every few seconds while it waits (the outbox worker renews
+    /// the lease on the rows it is sending).
+    fn finish_renewing(
+        &self,
+        task: meilisearch_sdk::task_info::TaskInfo,
+        renew: &mut dyn FnMut(),
+    ) -> Result<(), SearchError> {
+        let started = Instant::now();
+        let mut renewed = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        while started.elapsed() < Duration::from_secs(110) {
+            let client = self.client.clone();
+            let info = task.clone();
+            match self.block_on(Duration::from_secs(10), async move { client.get_task(&info).await })? {
+                Task::Succeeded { .. } => return Ok(()),
+                Task::Failed { content } => return Err(unavailable(format!("task failed: {}", content.error))),
+                _ => {}
+            }
+            if renewed.elapsed() >= RENEW_EVERY {
+                renew();
+                renewed = Instant::now();
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(250));
         }
+        Err(unavailable("task did not finish"))
     }
 
     /// Searchable, filterable and sortable attributes and ranking rules (idempotent; run at
@@ -133,7 +219,7 @@ impl MeiliIndex {
             return Ok(());
         }
         let settings = IndexSettings::new()
-            .with_searchable_attributes(["title", "tags", "body"])
+            .with_searchable_attributes(["title", "title_stems", "tags", "tag_stems", "body", "body_stems"])
             .with_filterable_attributes(["kind", "tag_ids", "author_id", "place", "audience", "published_at"])
             .with_sortable_attributes(["published_at"])
             .with_ranking_rules(["words", "typo", "proximity", "attribute", "sort", "exactness", "published_at:desc"]);
@@ -146,6 +232,10 @@ impl MeiliIndex {
 
     /// Add or replace these documents and delete these keys, waiting until Meilisearch has them.
     pub fn apply(&self, upsert: &[Doc], remove: &[String]) -> Result<(), SearchError> {
+        self.apply_renewing(upsert, remove, &mut || {})
+    }
+
+    fn apply_renewing(&self, upsert: &[Doc], remove: &[String], renew: &mut dyn FnMut()) -> Result<(), SearchError> {
         self.apply_settings()?;
         let index = self.client.index(&self.index);
         if !upsert.is_empty() {
@@ -153,12 +243,12 @@ impl MeiliIndex {
             let index = index.clone();
             let task =
                 self.block_on(Duration::from_secs(30), async move { index.add_or_replace(&docs, Some("id")).await })?;
-            self.finish(task)?;
+            self.finish_renewing(task, renew)?;
         }
         if !remove.is_empty() {
             let ids = remove.to_vec();
             let task = self.block_on(Duration::from_secs(30), async move { index.delete_documents(&ids).await })?;
-            self.finish(task)?;
+            self.finish_renewing(task, renew)?;
         }
         Ok(())
     }
@@ -225,8 +315,30 @@ impl SearchIndex for MeiliIndex {
     }
 
     fn search(&self, _conn: &mut DbConn, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_remote(req)
+    }
+}
+
+impl MeiliIndex {
+    /// Ask Meilisearch (no database connection is needed or held), unless the circuit breaker
+    /// says it has been failing: then fail at once, without waiting for it.
+    pub fn search_remote(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        if !self.breaker.allow() {
+            return Err(SearchError::Skipped);
+        }
+        let answer = self.ask(req);
+        match &answer {
+            Ok(_) => self.breaker.succeeded(),
+            Err(_) => self.breaker.failed(),
+        }
+        answer
+    }
+
+    fn ask(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let index = self.client.index(&self.index);
-        let query = req.query.to_plain();
+        // Every word must match (as on the database), in any of its forms (stemmed, as the
+        // *_stems attributes are).
+        let query = req.query.to_stemmed();
         let filter = filter(req);
         let (limit, offset) = (req.limit.max(0) as usize, req.offset.max(0) as usize);
         let newest = req.sort == Sort::Newest;
@@ -235,6 +347,7 @@ impl SearchIndex for MeiliIndex {
             let mut search = index.search();
             search
                 .with_query(&query)
+                .with_matching_strategy(meilisearch_sdk::search::MatchingStrategies::ALL)
                 .with_filter(&filter)
                 .with_limit(limit)
                 .with_offset(offset)
@@ -256,9 +369,9 @@ impl SearchIndex for MeiliIndex {
 
 type Claimed = (i64, String, i64, i32);
 
-/// Send one batch of due outbox rows. Returns how many rows were sent (0: nothing was due).
-pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
-    let now = crate::now();
+/// Claim up to a batch of due rows for this worker, as of `now`: they are leased to it for
+/// `CLAIM_LEASE_SECS`. Returns the claim's token and the rows.
+pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(String, Vec<Claimed>)> {
     let due: Vec<i64> = search_outbox::table
         .filter(search_outbox::done_at.is_null())
         .filter(search_outbox::next_attempt_at.le(now))
@@ -266,11 +379,11 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
         .limit(BATCH)
         .select(search_outbox::id)
         .load(conn)?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    // Claim: only rows still due are taken, and only by this worker's token.
     let token = crate::web::random_token();
+    if due.is_empty() {
+        return Ok((token, Vec::new()));
+    }
+    // Only rows still due are taken, and only by this worker's token.
     crate::db::write(conn, |tx| {
         diesel::update(
             search_outbox::table
@@ -280,18 +393,25 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
         )
         .set((
             search_outbox::claim.eq(&token),
-            search_outbox::next_attempt_at.eq(now + chrono::Duration::minutes(CLAIM_MINUTES)),
+            search_outbox::next_attempt_at.eq(now + chrono::Duration::seconds(CLAIM_LEASE_SECS)),
         ))
         .execute(tx.conn())
     })?;
-    let claimed: Vec<Claimed> = search_outbox::table
+    let claimed = search_outbox::table
         .filter(search_outbox::claim.eq(&token))
+        .filter(search_outbox::done_at.is_null())
         .select((search_outbox::id, search_outbox::doc_kind, search_outbox::ref_id, search_outbox::attempts))
         .load(conn)?;
+    Ok((token, claimed))
+}
+
+/// Send one batch of due outbox rows. Returns how many rows were sent (0: nothing was due).
+pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
+    let (token, claimed) = claim(conn, crate::now())?;
     if claimed.is_empty() {
         return Ok(0);
     }
-    let result = (|| -> Result<(), SearchError> {
+    let documents = (|| -> Result<(Vec<Doc>, Vec<String>), SearchError> {
         let mut content_ids: Vec<i64> = Vec::new();
         let mut person_ids: Vec<i64> = Vec::new();
         for (_, kind, ref_id, _) in &claimed {
@@ -310,8 +430,20 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
             .collect();
         gone.sort();
         gone.dedup();
-        meili.apply(&current, &gone)
+        Ok((current, gone))
     })();
+    // While Meilisearch works, the lease is renewed, so no other worker takes these rows.
+    let mut renew = || {
+        let renewed = crate::db::write(conn, |tx| {
+            diesel::update(search_outbox::table.filter(search_outbox::claim.eq(&token)))
+                .set(search_outbox::next_attempt_at.eq(crate::now() + chrono::Duration::seconds(CLAIM_LEASE_SECS)))
+                .execute(tx.conn())
+        });
+        if let Err(e) = renewed {
+            tracing::warn!(error = %e, "search outbox lease not renewed");
+        }
+    };
+    let result = documents.and_then(|(current, gone)| meili.apply_renewing(&current, &gone, &mut renew));
     match result {
         Ok(()) => {
             crate::db::write(conn, |tx| {
@@ -344,17 +476,19 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
 
 /// Send everything that is due now, batch after batch. Returns how many rows were sent.
 pub fn drain(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> {
+    drain_until(conn, meili, &crate::jobs::Stop::default())
+}
+
+/// `drain`, ending after the batch in hand once the process is stopping.
+pub fn drain_until(conn: &mut DbConn, meili: &MeiliIndex, stop: &crate::jobs::Stop) -> anyhow::Result<usize> {
     let mut sent = 0;
-    loop {
+    while !stop.requested() {
         match send_due(conn, meili)? {
             0 => break,
             n => sent += n,
         }
     }
-    let cutoff = crate::now() - chrono::Duration::days(KEEP_DONE_DAYS);
-    crate::db::write(conn, |tx| {
-        diesel::delete(search_outbox::table.filter(search_outbox::done_at.lt(cutoff))).execute(tx.conn())
-    })?;
+    // Sent rows are pruned by the housekeeping (`ops::housekeeping`).
     Ok(sent)
 }
 
@@ -363,19 +497,28 @@ pub fn pending(conn: &mut DbConn) -> QueryResult<i64> {
     search_outbox::table.filter(search_outbox::done_at.is_null()).count().get_result(conn)
 }
 
-/// Run the outbox worker in this process: a thread that sends what is due every second.
-pub fn spawn_worker(pool: Pool, meili: std::sync::Arc<MeiliIndex>) {
+/// Run the outbox worker in this process: a thread that sends what is due every second. Once
+/// the process is stopping it finishes the batch it holds and ends.
+pub fn spawn_worker(
+    pool: Pool,
+    meili: std::sync::Arc<MeiliIndex>,
+    stop: crate::jobs::Stop,
+) -> Option<std::thread::JoinHandle<()>> {
     let spawned = std::thread::Builder::new().name("plaza-search-outbox".into()).spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_secs(1));
-            let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| drain(&mut conn, &meili));
+        while !stop.sleep(Duration::from_secs(1)) {
+            let run =
+                pool.get().map_err(anyhow::Error::from).and_then(|mut conn| drain_until(&mut conn, &meili, &stop));
             if let Err(e) = run {
                 tracing::warn!(error = %e, "search outbox run failed; will retry");
-                std::thread::sleep(Duration::from_secs(4));
+                stop.sleep(Duration::from_secs(4));
             }
         }
     });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start the search outbox worker");
+    match spawned {
+        Ok(handle) => Some(handle),
+        Err(e) => {
+            tracing::error!(error = %e, "could not start the search outbox worker");
+            None
+        }
     }
 }

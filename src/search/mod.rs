@@ -83,6 +83,9 @@ pub struct SearchResults {
 pub enum SearchError {
     #[error("the search engine is unavailable: {0}")]
     Unavailable(String),
+    /// Not asked: it failed repeatedly just before (the circuit breaker is open).
+    #[error("the search engine is skipped after repeated failures")]
+    Skipped,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -125,15 +128,35 @@ pub struct Answer {
 }
 
 impl Engine {
+    /// The whole search on one connection (the command line). Pages use `ask_external` and
+    /// `answer` instead, so that no connection is held while Meilisearch is waited for.
     pub fn search(&self, conn: &mut DbConn, req: &SearchRequest) -> Result<Answer, SearchError> {
-        if let Some(meili) = &self.meili {
-            match meili.search(conn, req) {
-                Ok(results) => return Ok(Answer { results, fell_back: false, engine: meili.name() }),
-                Err(SearchError::Unavailable(e)) => {
-                    tracing::warn!(error = %e, "Meilisearch unavailable; answering from the database index");
-                }
-                Err(e) => return Err(e),
+        let external = self.ask_external(req);
+        self.answer(conn, req, external)
+    }
+
+    /// Ask Meilisearch, when the site has it; needs no database connection. `None` without it.
+    pub fn ask_external(&self, req: &SearchRequest) -> Option<Result<SearchResults, SearchError>> {
+        self.meili.as_ref().map(|m| m.search_remote(req))
+    }
+
+    /// The answer: Meilisearch's if it gave one, else the database index's (on `conn`).
+    pub fn answer(
+        &self,
+        conn: &mut DbConn,
+        req: &SearchRequest,
+        external: Option<Result<SearchResults, SearchError>>,
+    ) -> Result<Answer, SearchError> {
+        match external {
+            Some(Ok(results)) => return Ok(Answer { results, fell_back: false, engine: "meilisearch" }),
+            Some(Err(SearchError::Unavailable(e))) => {
+                tracing::warn!(error = %e, "Meilisearch unavailable; answering from the database index");
             }
+            Some(Err(SearchError::Skipped)) => {
+                tracing::debug!("Meilisearch skipped after repeated failures; answering from the database index");
+            }
+            Some(Err(e)) => return Err(e),
+            None => {}
         }
         let index = database_index(conn.backend());
         let results = index.search(conn, req)?;
@@ -143,13 +166,22 @@ impl Engine {
 
 const OUTBOX_SETTING: &str = "search.outbox";
 
-/// Turn the Meilisearch outbox on or off (at start-up, from the configuration). Stored in the
-/// database so every app process writing content agrees.
+/// Turn the Meilisearch outbox on or off. Stored in the database so every app process writing
+/// content agrees: a process started with `MEILI_URL` turns it on; only the operator turns it
+/// off (`plaza meilisearch-off`, see `disable_outbox`), never a process started without it.
 pub fn set_outbox(tx: &mut Tx<'_>, on: bool) -> QueryResult<()> {
     crate::db::set_setting(tx, OUTBOX_SETTING, on.then_some("on"))
 }
 
-fn outbox_on(conn: &mut DbConn) -> QueryResult<bool> {
+/// The site no longer uses Meilisearch: stop queueing changes and drop those not sent.
+/// Returns how many were dropped.
+pub fn disable_outbox(tx: &mut Tx<'_>) -> QueryResult<usize> {
+    set_outbox(tx, false)?;
+    diesel::delete(search_outbox::table.filter(search_outbox::done_at.is_null())).execute(tx.conn())
+}
+
+/// Does this site send its changes to Meilisearch?
+pub fn outbox_on(conn: &mut DbConn) -> QueryResult<bool> {
     Ok(crate::db::setting(conn, OUTBOX_SETTING)?.is_some())
 }
 

@@ -179,7 +179,7 @@ pub fn rebuild(
 
 /// What Meilisearch documents hold changed in this version (they name their audience); an
 /// index written by an older version is rebuilt once, in the background, at start-up.
-pub const MEILI_SCHEMA: &str = "2-audience";
+pub const MEILI_SCHEMA: &str = "3-stems";
 const MEILI_SCHEMA_SETTING: &str = "search.meili.schema";
 
 /// Does the Meilisearch index need rebuilding for this version's documents?

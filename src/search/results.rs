@@ -47,6 +47,18 @@ pub fn kind_key(kind: &str) -> &'static str {
     crate::kinds::registry().get(kind).map_or("search-kind-person", |k| k.label_key())
 }
 
+/// The number of results to show once the hits of a page have been checked with the policy:
+/// the engine's count less the hits left out (an external engine may be behind, or answer with
+/// what the viewer may not see), and exactly what was shown when this page is the last.
+pub fn surviving_total(results: &super::SearchResults, shown: usize, offset: i64, limit: i64) -> i64 {
+    let shown = shown as i64;
+    let dropped = results.hits.len() as i64 - shown;
+    if dropped <= 0 {
+        return results.total;
+    }
+    if (results.hits.len() as i64) < limit { offset + shown } else { (results.total - dropped).max(offset + shown) }
+}
+
 type DocRow = (String, i64, Option<i64>, Option<i64>, String, Option<i64>, i64, NaiveDateTime);
 
 /// The views of these hits, in the same order, leaving out any the viewer may not see.

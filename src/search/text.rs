@@ -138,8 +138,20 @@ impl Query {
 
     /// The query written back in its canonical form (for engines that parse their own syntax).
     pub fn to_plain(&self) -> String {
+        self.written(&|w| w.to_string())
+    }
+
+    /// The query with its English words stemmed (`syncing` → `sync`), for an engine that
+    /// searches text indexed by `stemmed` (Meilisearch does not stem: the same forms match as
+    /// on the database indexes, which stem English).
+    pub fn to_stemmed(&self) -> String {
+        self.written(&|w| if w.chars().any(is_cjk) { w.to_string() } else { stem(w) })
+    }
+
+    fn written(&self, word: &dyn Fn(&str) -> String) -> String {
         let part = |p: &Part| {
-            if p.phrase { format!("\"{}\"", p.words.join(" ")) } else { p.words.join(" ") }
+            let words: Vec<String> = p.words.iter().map(|w| word(w)).collect();
+            if p.phrase { format!("\"{}\"", words.join(" ")) } else { words.join(" ") }
         };
         let mut out: Vec<String> = self.include.iter().map(part).collect();
         out.extend(self.exclude.iter().map(|p| format!("-{}", part(p))));
@@ -158,6 +170,38 @@ fn stem(word: &str) -> String {
     STEMMER.stem(&word.to_lowercase()).into_owned()
 }
 
+/// Byte ranges of the non-Chinese words in `text` (runs of letters and digits).
+fn word_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let word_char = c.is_alphanumeric() && !is_cjk(c);
+        match (start, word_char) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Text with every English word replaced by its stem (`Synced folders` → `sync folder`);
+/// Chinese and other text is kept as it is.
+pub fn stemmed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (s, e) in word_ranges(text) {
+        out.push_str(&text[at..s]);
+        out.push_str(&stem(&text[s..e]));
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// Byte ranges in `text` where the query's words occur: English words by stem ("installing"
 /// for "install"), Chinese words as substrings.
 fn match_ranges(text: &str, words: &[&str]) -> Vec<(usize, usize)> {
@@ -167,20 +211,7 @@ fn match_ranges(text: &str, words: &[&str]) -> Vec<(usize, usize)> {
         ranges.extend(text.match_indices(*w).map(|(i, m)| (i, i + m.len())));
     }
     if !stems.is_empty() {
-        let mut start = None;
-        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-            let word_char = c.is_alphanumeric() && !is_cjk(c);
-            match (start, word_char) {
-                (None, true) => start = Some(i),
-                (Some(s), false) => {
-                    if stems.contains(&stem(&text[s..i])) {
-                        ranges.push((s, i));
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
+        ranges.extend(word_ranges(text).into_iter().filter(|&(s, e)| stems.contains(&stem(&text[s..e]))));
     }
     ranges.sort_unstable();
     // Overlaps (a Chinese word inside another) merge into one highlight.
@@ -267,6 +298,15 @@ mod tests {
         assert!(q.truncated);
         assert_eq!(q.include.len(), QUERY_MAX_PARTS);
         assert_eq!(Query::parse("\"unterminated phrase").include[0].words, ["unterminated", "phrase"]);
+    }
+
+    #[test]
+    fn stemmed_text_and_queries_meet() {
+        assert_eq!(stemmed("Synced folders, 技术支持!"), "sync folder, 技术支持!");
+        assert_eq!(
+            Query::parse("syncing \"release notes\" -betas 技术").to_stemmed(),
+            "sync \"releas note\" 技术 -beta"
+        );
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct PageCtx {
     pub tz: Tz,
     /// Who is asking, for the policy; its guard is loaded once per request.
     viewer: Viewer,
+    /// This request's id (`ops::RequestId`), shown on error pages so a person can quote it.
+    pub request_id: String,
 }
 
 impl PageCtx {
@@ -328,6 +330,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             path,
             tz,
             viewer,
+            request_id: crate::ops::request_id(req),
         },
         new_nonce,
     ))
@@ -351,6 +354,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         session_token: None,
         tz: state.settings.time_zone,
         viewer: Viewer::visitor(),
+        request_id: crate::ops::request_id(req),
     }
 }
 
@@ -425,7 +429,7 @@ pub async fn middleware(
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    if req.path().starts_with("/static/") {
+    if req.path().starts_with("/static/") || crate::ops::is_probe(req.path()) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {

@@ -24,8 +24,8 @@ pub struct TestApp {
     pub views: plaza::forums::views::ViewCounts,
     /// The default browser.
     pub browser: Browser,
-    _dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
+    /// The database (dropped with the app).
+    _db: FreshDatabase,
 }
 
 /// One browser: its own cookie jar and CSRF token.
@@ -196,19 +196,21 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{cut}/{name}{query}")
 }
 
-pub async fn spawn() -> TestApp {
-    spawn_with(|_| {}).await
+/// A database nobody has used yet (a temporary SQLite file, or a new PostgreSQL database), with
+/// settings pointing at it; dropped with the value.
+pub struct FreshDatabase {
+    pub settings: Settings,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
 }
 
-/// Spawn with settings adjusted by the test.
-pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+pub fn fresh_database() -> FreshDatabase {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = Settings::with_data_dir(dir.path());
     settings.bind = "127.0.0.1:0".into();
     settings.base_url = BASE_URL.into();
-    settings.db_pool_size = 4;
+    settings.db_pool_size = 2;
     settings.background_jobs = false;
-    adjust(&mut settings);
     let mut pg = None;
     if let Some(admin_url) = test_database_url() {
         let name = unique_name();
@@ -217,15 +219,10 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         settings.database_url = with_database(&admin_url, &name);
         pg = Some((admin_url, name));
     }
-    let app = plaza::Application::build(settings.clone()).expect("build app");
-    let addr = format!("http://127.0.0.1:{}", app.port());
-    let views = app.view_counts();
-    tokio::spawn(app.run_until_stopped());
-    let pool = db::connect(&settings.database_url, 2).expect("pool");
-    TestApp { browser: Browser::new(&addr), addr, settings, pool, views, _dir: dir, pg }
+    FreshDatabase { settings, _dir: dir, pg }
 }
 
-impl Drop for TestApp {
+impl Drop for FreshDatabase {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = self.pg.take()
             && let Ok(mut conn) = PgConnection::establish(&admin_url)
@@ -233,6 +230,24 @@ impl Drop for TestApp {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
         }
     }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// Spawn with settings adjusted by the test.
+pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = fresh_database();
+    let mut settings = db.settings.clone();
+    settings.db_pool_size = 4;
+    adjust(&mut settings);
+    let app = plaza::Application::build(settings.clone()).expect("build app");
+    let addr = format!("http://127.0.0.1:{}", app.port());
+    let views = app.view_counts();
+    tokio::spawn(app.run_until_stopped());
+    let pool = db::connect(&settings.database_url, 2).expect("pool");
+    TestApp { browser: Browser::new(&addr), addr, settings, pool, views, _db: db }
 }
 
 /// Meilisearch for the shared search suite: `MEILI_URL` (and `MEILI_KEY`) from the environment.

@@ -18,6 +18,7 @@ mod i18n;
 mod meili_fake;
 mod migrations;
 mod notify;
+mod ops;
 mod own_data;
 mod pages;
 mod policy;

@@ -77,6 +77,10 @@ async fn handle(req: HttpRequest, body: web::Bytes, fake: web::Data<Shared>) -> 
 
 /// Start the fake and a Plaza app pointing at it.
 async fn with_fake(timeout_ms: u64) -> (TestApp, Shared) {
+    with_fake_and(timeout_ms, |_| {}).await
+}
+
+async fn with_fake_and(timeout_ms: u64, adjust: impl FnOnce(&mut plaza::config::Settings)) -> (TestApp, Shared) {
     let fake: Shared = Arc::new(Mutex::new(Fake::default()));
     let data = web::Data::new(fake.clone());
     let server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::to(handle)))
@@ -89,6 +93,7 @@ async fn with_fake(timeout_ms: u64) -> (TestApp, Shared) {
         s.meili_url = Some(format!("http://{addr}"));
         s.meili_index = "plaza".into();
         s.meili_timeout_ms = timeout_ms;
+        adjust(s);
     })
     .await;
     (app, fake)
@@ -228,6 +233,9 @@ async fn searches_carry_the_viewers_access_and_hits_are_checked_again() {
     let page = app.get("/search?q=budget&kind=topic&sort=newest").await;
     page.assert_status(200).assert_lacks("not answering").assert_contains("Public <mark>budget</mark> question");
     page.assert_lacks("Internal");
+    // The count is of what survived the check, not the engine's 3 (a private word must not
+    // show as a count over an empty list).
+    page.assert_contains("1 result").assert_lacks("3 results");
     let search = requests(&fake, "/indexes/plaza/search");
     let body = &search.last().expect("a search request").2;
     // The filter names the audiences the visitor belongs to: the public's and the help board's,
@@ -301,4 +309,112 @@ async fn a_board_made_internal_leaves_the_visitors_filter_without_resending_anyt
     app.get("/search?q=lounge").await.assert_status(200).assert_lacks("Lounge rules");
     let after = requests(&fake, "/indexes/plaza/search").last().cloned().expect("search");
     assert!(!filter_audiences(&after.2).contains(&audience), "{}", after.2);
+}
+
+#[tokio::test]
+async fn every_word_must_match_and_the_query_is_stemmed_like_the_index() {
+    let (app, fake) = with_fake(1500).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Synced folders", "Files follow you.", "").await;
+    drain(&app).await.expect("sent");
+    let docs = requests(&fake, "/documents?primaryKey=id");
+    let body = docs.iter().map(|r| r.2.as_str()).collect::<String>();
+    assert!(body.contains("\"title_stems\":\"sync folder\""), "{body}");
+    let settings = &requests(&fake, "/indexes/plaza/settings")[0].2;
+    assert!(settings.contains("\"body_stems\""), "{settings}");
+    app.get("/search?q=syncing%20%22release%20notes%22").await.assert_status(200);
+    let search = requests(&fake, "/indexes/plaza/search");
+    let body = &search.last().expect("a search").2;
+    assert!(body.contains("\"matchingStrategy\":\"all\""), "{body}");
+    assert!(body.contains(r#""q":"sync \"releas note\"""#), "{body}");
+}
+
+#[tokio::test]
+async fn a_failing_meilisearch_is_skipped_after_a_few_tries() {
+    let (app, fake) = with_fake(1500).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Breaker test", "Still found.", "").await;
+    set_mode(&fake, Mode::Fail);
+    let trips = plaza::search::meili::BREAKER_TRIPS_AFTER as usize;
+    for n in 1..=trips {
+        let page = app.get("/search?q=breaker").await;
+        page.assert_status(200).assert_contains("full search service is not answering").assert_contains("Breaker");
+        assert_eq!(requests(&fake, "/search").len(), n, "each of the first searches tries Meilisearch");
+    }
+    // Then it is not asked any more for a while; the page still answers from the database.
+    for _ in 0..3 {
+        let page = app.get("/search?q=breaker").await;
+        page.assert_status(200).assert_contains("full search service is not answering").assert_contains("Breaker");
+    }
+    assert_eq!(requests(&fake, "/search").len(), trips, "searches skipped Meilisearch");
+}
+
+#[tokio::test]
+async fn a_hung_meilisearch_holds_no_connection_from_other_pages() {
+    // One connection for the whole app: a search waiting on Meilisearch while holding it would
+    // make every other page wait too.
+    let (app, fake) = with_fake_and(2000, |s| s.db_pool_size = 1).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Hung engine", "Pages go on.", "").await;
+    set_mode(&fake, Mode::SlowSearch);
+    let visitor = app.new_browser();
+    let searching = tokio::spawn(async move { visitor.get("/search?q=hung").await });
+    // Once Meilisearch has the question (and does not answer)…
+    while requests(&fake, "/search").is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // …another page, which needs the connection, answers before the search does.
+    app.get("/").await.assert_status(200);
+    app.get("/blog").await.assert_status(200);
+    assert!(!searching.is_finished(), "the other pages waited for the search");
+    let page = searching.await.expect("search");
+    page.assert_status(200)
+        .assert_contains("full search service is not answering")
+        .assert_contains("<mark>Hung</mark> engine");
+}
+
+#[tokio::test]
+async fn rows_claimed_by_a_process_that_died_are_sent_when_its_short_lease_ends() {
+    let (app, fake) = with_fake(1500).await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Orphaned change", "Claimed, then the process died.", "").await;
+    let waiting = pending(&app);
+    assert!(waiting >= 2);
+    // The changes were queued a minute ago; a process claimed them a lease ago and was killed
+    // before sending them.
+    {
+        use diesel::prelude::*;
+        use plaza::db::schema::search_outbox as o;
+        let a_minute_ago = plaza::now() - chrono::Duration::seconds(60);
+        diesel::update(o::table).set(o::next_attempt_at.eq(a_minute_ago)).execute(&mut app.conn()).expect("older");
+    }
+    let lease = plaza::search::meili::CLAIM_LEASE_SECS;
+    assert!(lease <= 30, "a lease of seconds, not minutes");
+    let (_, claimed) =
+        plaza::search::meili::claim(&mut app.conn(), plaza::now() - chrono::Duration::seconds(lease + 1))
+            .expect("claimed");
+    assert_eq!(claimed.len() as i64, waiting);
+    // Its lease has run out: the next worker sends them.
+    assert_eq!(drain(&app).await.expect("sent"), waiting as usize);
+    assert_eq!(pending(&app), 0);
+    assert!(requests(&fake, "/documents?primaryKey=id").iter().any(|r| r.2.contains("Orphaned change")));
+}
+
+#[tokio::test]
+async fn a_process_without_meilisearch_does_not_turn_the_outbox_off_for_the_others() {
+    let (app, _fake) = with_fake(1500).await;
+    // A second process on the same database, started without MEILI_URL (a command, a worker).
+    let mut settings = app.settings.clone();
+    settings.meili_url = None;
+    let other = plaza::Application::build(settings).expect("second process");
+    drop(other);
+    // Content written through the Meilisearch process still reaches the outbox.
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Written after the other start", "Queued for Meilisearch.", "").await;
+    assert!(pending(&app) >= 2, "the outbox is still on");
+    // Turning it off is the operator's decision.
+    let dropped = plaza::db::write(&mut app.conn(), plaza::search::disable_outbox).expect("off");
+    assert!(dropped >= 2);
+    publish(&alice, "alice", "Written after it was turned off", "Not queued.", "").await;
+    assert_eq!(pending(&app), 0);
 }

@@ -33,6 +33,7 @@ macro_rules! on_every_backend {
 
 on_every_backend!(
     ranks_titles_first_and_matches_word_forms,
+    every_word_must_match_in_any_of_its_forms,
     filters_by_kind_place_author_tag_and_date,
     chinese_words_inside_longer_text,
     phrases_and_exclusions,
@@ -83,6 +84,25 @@ async fn ranks_titles_first_and_matches_word_forms(app: TestApp) {
     page.assert_lacks("gardening").assert_contains("2 results");
     // The matched form is highlighted in the snippet, escaped text around it.
     page.assert_contains("<mark>installer</mark>");
+}
+
+/// Every word of a query must match (found on Meilisearch: `release notes` found documents with
+/// only one of the words), and a word finds its other forms on every backend (`syncing` found
+/// nothing on Meilisearch, while the database indexes stem English).
+async fn every_word_must_match_in_any_of_its_forms(app: TestApp) {
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish(&alice, "alice", "Release notes for March", "We fixed the installer.", "").await;
+    publish(&alice, "alice", "Release party", "Cake for everyone.", "").await;
+    publish(&alice, "alice", "Meeting notes", "The agenda.", "").await;
+    publish(&alice, "alice", "Synced folders", "Files follow you.", "").await;
+    publish(&alice, "alice", "How the desktop client works", "It syncs every minute.", "").await;
+    let page = search(&app, &app.browser, &q("release notes")).await;
+    page.assert_contains("Release notes for March").assert_contains("1 result");
+    page.assert_lacks("Release party").assert_lacks("Meeting notes");
+    let page = search(&app, &app.browser, &q("syncing")).await;
+    page.assert_contains("Synced folders").assert_contains("How the desktop client works").assert_contains("2 results");
+    let page = search(&app, &app.browser, &q("desktop syncing")).await;
+    page.assert_contains("How the desktop client works").assert_lacks("Synced folders").assert_contains("1 result");
 }
 
 async fn filters_by_kind_place_author_tag_and_date(app: TestApp) {

@@ -53,6 +53,7 @@ error-too-large = What you sent is larger than this site accepts.
 error-internal = An unexpected error happened on our side. It has been logged; please try again in a moment.
 error-unavailable = The site is temporarily unavailable. Please try again in a moment.
 error-home-link = Go to the home page
+error-request-id = Request id: { $id } (quote it when you report this problem)
 
 ## Home
 home-tagline = News, tips and conversations between the company and its customers.

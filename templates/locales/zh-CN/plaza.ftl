@@ -50,6 +50,7 @@ error-too-large = 你提交的内容超过了本站允许的大小。
 error-internal = 服务器发生了意外错误，已记录在案，请稍后重试。
 error-unavailable = 网站暂时无法访问，请稍后重试。
 error-home-link = 返回首页
+error-request-id = 请求编号：{ $id }（报告问题时请提供此编号）
 
 ## Home
 home-tagline = 公司与客户之间的新闻、技巧与交流。

@@ -1,0 +1,2 @@
+-- Nothing to undo: the table keeps the key every database should have.
+SELECT 1;
