@@ -2,13 +2,16 @@
 
 pub mod admin;
 pub mod domain;
+pub mod gate;
 pub mod group_pages;
 pub mod groups;
 pub mod handlers;
 pub mod password;
 pub mod queries;
 pub mod ratelimit;
+pub mod recovery;
 pub mod sessions;
+pub mod tokens;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -36,6 +39,10 @@ pub struct User {
     pub email_notifications: bool,
     /// The stored role set; read it with `roles()`.
     pub roles: String,
+    /// When the person opened the link sent to their address (None: not yet).
+    pub email_verified_at: Option<NaiveDateTime>,
+    /// `domain::skeleton` of the username: look-alike names share it.
+    pub username_skeleton: String,
 }
 
 impl User {
@@ -61,6 +68,8 @@ pub struct NewUser<'a> {
     pub locale: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub username_skeleton: &'a str,
 }
 
 /// How a person is shown next to what they wrote: name, profile link and badge.
@@ -120,6 +129,8 @@ pub struct CurrentUser {
     pub groups: Vec<i64>,
     /// The user's chosen UI language, if any.
     pub locale: Option<String>,
+    /// Has the person confirmed their e-mail address?
+    pub email_verified: bool,
 }
 
 impl CurrentUser {

@@ -33,7 +33,8 @@ pub fn create(tx: &mut Tx<'_>, user_id: i64, days: i64, user_agent: &str) -> Que
     Ok(token)
 }
 
-type SessionRow = (i64, NaiveDateTime, i64, String, String, String, Option<String>, Option<NaiveDateTime>);
+type SessionRow =
+    (i64, NaiveDateTime, i64, String, String, String, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>);
 
 /// The user behind a session token, if the session is live and the user not suspended.
 /// Extends the session (at most every ten minutes, to spare writes).
@@ -52,10 +53,11 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
             users::roles,
             users::locale,
             users::suspended_at,
+            users::email_verified_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((session_id, last_seen, user_id, username, display_name, roles, locale, suspended)) = row else {
+    let Some((session_id, last_seen, user_id, username, display_name, roles, locale, suspended, verified)) = row else {
         return Ok(None);
     };
     if suspended.is_some() {
@@ -70,7 +72,15 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
     }
     let groups =
         group_members::table.filter(group_members::user_id.eq(user_id)).select(group_members::group_id).load(conn)?;
-    Ok(Some(CurrentUser { id: user_id, username, display_name, roles: Roles::parse(&roles), groups, locale }))
+    Ok(Some(CurrentUser {
+        id: user_id,
+        username,
+        display_name,
+        roles: Roles::parse(&roles),
+        groups,
+        locale,
+        email_verified: verified.is_some(),
+    }))
 }
 
 pub fn revoke(tx: &mut Tx<'_>, token: &str) -> QueryResult<usize> {

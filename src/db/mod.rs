@@ -129,14 +129,15 @@ pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Revert the newest migration (tests of a migration's upgrade path).
-pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<()> {
+/// Revert the newest migration (tests of a migration's upgrade path); returns its version.
+pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<String> {
     let migrations = match conn.backend() {
         Backend::Sqlite => SQLITE_MIGRATIONS,
         Backend::Postgres => POSTGRES_MIGRATIONS,
     };
-    conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
-    Ok(())
+    let version =
+        conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
+    Ok(version.to_string())
 }
 
 /// Run blocking database work on actix's blocking thread pool.

@@ -426,7 +426,12 @@ pub async fn middleware(
         match needs_error_page(res.response()) {
             Some(key) => {
                 let status = res.status();
-                let page = error_page(&ctx, status, key, kept);
+                // A 429 says when to come back (Retry-After); the page keeps it.
+                let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+                let mut page = error_page(&ctx, status, key, kept);
+                if let Some(v) = retry_after {
+                    page.headers_mut().insert(header::RETRY_AFTER, v);
+                }
                 res.into_response(page)
             }
             None => res,
