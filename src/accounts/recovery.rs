@@ -39,19 +39,16 @@ fn queue(
 pub fn mail_reset(tx: &mut crate::db::Tx<'_>, user: &User, lang: Lang, site_name: &str) -> diesel::QueryResult<()> {
     let token = tokens::issue(tx, user.id, Purpose::Reset, &user.email)?;
     let lang = mail_lang(user, lang);
-    let args = |extra: Option<(&'static str, String)>| {
-        let mut a = vec![("site", site_name.to_string()), ("username", user.username.clone())];
-        a.extend(extra);
-        a
-    };
+    let args = vec![("site", site_name.to_string()), ("username", user.username.clone())];
     queue(
         tx,
         &user.email,
         user.id,
-        lang.ta("mail-reset-subject", &args(None)),
+        lang.ta("mail-reset-subject", &args),
         &[
-            lang.ta("mail-reset-intro", &args(None)),
-            lang.ta("mail-reset-link", &args(Some(("link", format!("{BASE_URL_TOKEN}/password/reset/{token}"))))),
+            lang.ta("mail-reset-intro", &args),
+            lang.t("mail-reset-link"),
+            format!("{BASE_URL_TOKEN}/password/reset/{token}"),
             lang.t("mail-reset-ignore"),
         ],
     )
@@ -66,17 +63,18 @@ pub fn mail_verification(
 ) -> diesel::QueryResult<()> {
     let token = tokens::issue(tx, user.id, Purpose::Verify, &user.email)?;
     let lang = mail_lang(user, lang);
-    let args = vec![
-        ("site", site_name.to_string()),
-        ("username", user.username.clone()),
-        ("link", format!("{BASE_URL_TOKEN}/email/confirm/{token}")),
-    ];
+    let args = vec![("site", site_name.to_string()), ("username", user.username.clone())];
     queue(
         tx,
         &user.email,
         user.id,
         lang.ta("mail-verify-subject", &args),
-        &[lang.ta("mail-verify-intro", &args), lang.ta("mail-verify-link", &args), lang.t("mail-verify-ignore")],
+        &[
+            lang.ta("mail-verify-intro", &args),
+            lang.t("mail-verify-link"),
+            format!("{BASE_URL_TOKEN}/email/confirm/{token}"),
+            lang.t("mail-verify-ignore"),
+        ],
     )
 }
 
@@ -89,17 +87,17 @@ pub fn mail_signup_attempt(
     site_name: &str,
 ) -> diesel::QueryResult<()> {
     let lang = mail_lang(user, lang);
-    let args = vec![
-        ("site", site_name.to_string()),
-        ("username", user.username.clone()),
-        ("link", format!("{BASE_URL_TOKEN}/password/forgot")),
-    ];
+    let args = vec![("site", site_name.to_string()), ("username", user.username.clone())];
     queue(
         tx,
         &user.email,
         user.id,
         lang.ta("mail-signup-taken-subject", &args),
-        &[lang.ta("mail-signup-taken-intro", &args), lang.ta("mail-signup-taken-reset", &args)],
+        &[
+            lang.ta("mail-signup-taken-intro", &args),
+            lang.t("mail-signup-taken-reset"),
+            format!("{BASE_URL_TOKEN}/password/forgot"),
+        ],
     )
 }
 
@@ -117,14 +115,17 @@ fn mail_email_change(
         ("site", site_name.to_string()),
         ("username", user.username.clone()),
         ("email", new_email.as_str().to_string()),
-        ("link", format!("{BASE_URL_TOKEN}/email/confirm/{token}")),
     ];
     queue(
         tx,
         new_email.as_str(),
         user.id,
         lang.ta("mail-email-change-subject", &args),
-        &[lang.ta("mail-email-change-intro", &args), lang.ta("mail-email-change-link", &args)],
+        &[
+            lang.ta("mail-email-change-intro", &args),
+            lang.t("mail-email-change-link"),
+            format!("{BASE_URL_TOKEN}/email/confirm/{token}"),
+        ],
     )?;
     queue(
         tx,
