@@ -91,8 +91,7 @@ pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteE
     Ok(user)
 }
 
-/// Does the site have any account yet (else every route leads to set-up)? Asks whether a row
-/// exists, never counts the table.
+/// Does the site have any account yet? Asks whether a row exists, never counts the table.
 pub fn any(conn: &mut DbConn) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(users::table.select(users::id))).get_result(conn)
 }
