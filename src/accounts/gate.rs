@@ -18,7 +18,8 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
+use askama::Template;
 
 use super::ratelimit::{Action, Limits};
 use crate::error::AppError;
@@ -162,8 +163,28 @@ pub async fn middleware(
         let q = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).map(|q| q.into_inner());
         q.map(|pairs| KeptText::from_pairs(&pairs)).unwrap_or_default()
     };
+    let ctx = req.extensions().get::<Arc<PageCtx>>().cloned();
+    if let (AppError::Unverified, Some(ctx)) = (&refusal, ctx) {
+        // Its own page: what to do, the button that sends the link again, and the text.
+        let page = VerifyFirstPage {
+            meta: crate::web::Meta::new(ctx.t("verify-first-title"), ctx.path.clone()).noindex(),
+            ctx: &ctx,
+            kept: kept.0,
+        };
+        let body = page.render().map_err(AppError::from)?;
+        let res = HttpResponse::Forbidden().content_type("text/html; charset=utf-8").body(body);
+        return Ok(req.into_response(res));
+    }
     req.extensions_mut().insert(kept);
     Ok(req.into_response(refusal.error_response()))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/verify_first.html")]
+struct VerifyFirstPage<'a> {
+    ctx: &'a PageCtx,
+    meta: crate::web::Meta,
+    kept: String,
 }
 
 #[cfg(test)]

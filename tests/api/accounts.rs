@@ -604,8 +604,9 @@ async fn new_members_confirm_their_address_before_posting() {
         .await;
     refused
         .assert_status(403)
-        .assert_contains("Confirm your e-mail address")
-        .assert_contains("Hello everyone, long text");
+        .assert_contains("Confirm your e-mail address first")
+        .assert_contains("Hello everyone, long text")
+        .assert_contains("action=\"/email/resend\"");
     b.get("/settings").await.assert_contains("not confirmed yet").assert_contains("action=\"/email/resend\"");
     b.post("/email/resend", &[]).await.assert_redirect("/settings?saved=verify-sent");
     assert_eq!(app.mails_to("quinn@example.com").len(), 2);

@@ -747,3 +747,5 @@ mail-email-change-link = Open this link to confirm it (if you did not ask for th
 mail-email-change-old-subject = Your e-mail address on { $site } is being changed
 mail-email-change-old-intro = The account { $username } on { $site } asked to change its e-mail address to { $email }. The change happens when the new address confirms it; until then this address stays in effect.
 mail-email-change-old-warning = If you did not ask for this, change your password now: someone may be using your account.
+verify-first-title = Confirm your e-mail address first
+verify-first-text = Before you post, open the link we sent to your e-mail address. Nothing arrived? Look in your spam folder, or have it sent again. What you wrote is kept below: copy it, then send it again once your address is confirmed.

@@ -693,3 +693,5 @@ mail-email-change-link = 打开此链接以确认（如果这不是你申请的�
 mail-email-change-old-subject = 你在 { $site } 的电子邮件地址正在更改
 mail-email-change-old-intro = { $site } 上的账户 { $username } 申请将电子邮件地址改为 { $email }。新地址确认后才会更改；在此之前这个地址继续有效。
 mail-email-change-old-warning = 如果这不是你申请的，请立即修改密码：可能有人在使用你的账户。
+verify-first-title = 请先确认电子邮件地址
+verify-first-text = 发帖前，请打开我们发到你电子邮箱的链接。没有收到？请查看垃圾邮件文件夹，或重新发送。你写的内容保留在下面：请先复制，地址确认后再提交。
