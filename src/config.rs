@@ -41,6 +41,11 @@ pub struct Settings {
     /// A bearer token that opens `/metrics` to hosts other than this one
     /// (`PLAZA_METRICS_TOKEN`); without it only local requests see the metrics.
     pub metrics_token: Option<Secret>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`PLAZA_TRUSTED_PROXIES`: addresses
+    /// and CIDR ranges, comma-separated). Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// New members confirm their e-mail address before they may post (`PLAZA_VERIFY_EMAIL`).
+    pub verify_email: bool,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -83,6 +88,8 @@ struct FileSettings {
     meili_timeout_ms: Option<u64>,
     time_zone: Option<String>,
     metrics_token: Option<String>,
+    trusted_proxies: Option<String>,
+    verify_email: Option<bool>,
 }
 
 impl Settings {
@@ -108,6 +115,8 @@ impl Settings {
             meili_timeout_ms: 1500,
             time_zone: chrono_tz::UTC,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
+            verify_email: false,
         }
     }
 
@@ -199,6 +208,18 @@ impl Settings {
             }
             s.metrics_token = Some(Secret(token));
         }
+        if let Some(list) = env("PLAZA_TRUSTED_PROXIES").or(file.trusted_proxies) {
+            s.trusted_proxies = parse_proxies(&list)?;
+        }
+        if let Some(v) = env("PLAZA_VERIFY_EMAIL") {
+            s.verify_email = match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                _ => anyhow::bail!("PLAZA_VERIFY_EMAIL={v:?} must be true or false"),
+            };
+        } else if let Some(v) = file.verify_email {
+            s.verify_email = v;
+        }
         Ok(s)
     }
 
@@ -228,6 +249,21 @@ fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
     } else {
         anyhow::bail!("{key}={value} is out of range: it must be from {} to {}", range.start(), range.end())
     }
+}
+
+/// `PLAZA_TRUSTED_PROXIES`: "10.0.0.1, 10.1.0.0/16, ::1". A bare address is a range of one.
+fn parse_proxies(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>().or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(|_| {
+                anyhow::anyhow!(
+                    "PLAZA_TRUSTED_PROXIES: {p:?} is not an IP address or CIDR range (e.g. 10.0.0.1 or 10.0.0.0/8)"
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_env<T: std::str::FromStr>(env: &impl Fn(&str) -> Option<String>, key: &str) -> anyhow::Result<Option<T>> {
@@ -330,5 +366,36 @@ mod tests {
         let s =
             Settings::from_sources("p", None, env(&[("PLAZA_SESSION_DAYS", "3650")])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.session_days, 3650);
+    }
+
+    #[test]
+    fn proxies_and_verification_are_checked() {
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_TRUSTED_PROXIES", "10.0.0.1, proxy.local")])))
+                .contains("PLAZA_TRUSTED_PROXIES: \"proxy.local\"")
+        );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_TRUSTED_PROXIES", "10.0.0.0/99")])))
+                .contains("PLAZA_TRUSTED_PROXIES")
+        );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_VERIFY_EMAIL", "maybe")])))
+                .contains("PLAZA_VERIFY_EMAIL")
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_and_verification() {
+        let s = Settings::from_sources(
+            "p",
+            None,
+            env(&[("PLAZA_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16,::1"), ("PLAZA_VERIFY_EMAIL", "true")]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.trusted_proxies.len(), 3);
+        assert!(
+            s.trusted_proxies[1].contains(&"192.168.4.5".parse::<std::net::IpAddr>().unwrap_or_else(|e| panic!("{e}")))
+        );
+        assert!(s.verify_email);
     }
 }

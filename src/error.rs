@@ -21,6 +21,12 @@ pub enum AppError {
     BadRequest(&'static str),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// Too many requests of this kind: try again after this many seconds; message is a catalog key.
+    #[error("too many requests")]
+    TooManyRequests(u64, &'static str),
+    /// A member who has not confirmed their e-mail address tried to post.
+    #[error("e-mail address not verified")]
+    Unverified,
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
 }
@@ -54,7 +60,8 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::Unverified => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -69,6 +76,14 @@ impl ResponseError for AppError {
             AppError::Csrf => "error-csrf",
             AppError::BadRequest(key) => key,
             AppError::PayloadTooLarge => "error-too-large",
+            AppError::Unverified => "error-verify-email",
+            AppError::TooManyRequests(seconds, key) => {
+                let mut res = HttpResponse::TooManyRequests()
+                    .insert_header(("Retry-After", seconds.max(&1).to_string()))
+                    .finish();
+                res.extensions_mut().insert(ErrorMessage(key));
+                return res;
+            }
             AppError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
                 "error-internal"

@@ -58,6 +58,7 @@ impl Application {
             db::migrate(&mut conn)?;
             db::write(&mut conn, |tx| {
                 blogs::queries::ensure_enterprise_blog(tx, &settings.site_name)?;
+                accounts::gate::remember_setup(tx)?;
                 // The outbox follows the site: a process with Meilisearch turns it on; one
                 // without never turns it off for the others (`plaza meilisearch-off` does).
                 if meili.is_some() { search::set_outbox(tx, true) } else { Ok(()) }
@@ -73,8 +74,11 @@ impl Application {
                 || search::reindex::interrupted(&mut conn, search::reindex::Target::Database)?;
             let meili_outdated = meili.is_some() && search::reindex::meili_outdated(&mut conn)?;
             load_secret(&mut conn, notifications::prefs::SECRET_KEY)?;
+            // Accounts from before look-alike names were refused get their key.
+            accounts::queries::backfill_skeletons(&mut conn)?;
             (load_secret(&mut conn, "csrf_secret")?, missing, meili_outdated)
         };
+        let gate = aweb::Data::new(accounts::gate::Gate::default());
         if let Some(m) = meili.clone() {
             // On a thread of its own (build may run inside an async runtime). Meilisearch may be
             // down at start-up: the outbox worker applies the settings when it is back.
@@ -120,6 +124,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(metrics.clone())
+                .app_data(gate.clone())
                 .app_data(aweb::PayloadConfig::new(web::form::MAX_FORM_BYTES))
                 .app_data(
                     aweb::QueryConfig::default()
@@ -128,6 +133,7 @@ impl Application {
                 .app_data(aweb::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
                 .configure(routes)
                 .default_service(aweb::to(not_found))
+                .wrap(from_fn(accounts::gate::middleware))
                 .wrap(from_fn(web::context::middleware))
                 .wrap(security_headers(https))
                 .wrap(Compress::default())
@@ -226,7 +232,7 @@ fn load_secret(conn: &mut db::DbConn, key: &str) -> anyhow::Result<Vec<u8>> {
 
 /// Every route. Feed routes come before the slug routes they would otherwise match.
 fn routes(cfg: &mut aweb::ServiceConfig) {
-    use accounts::{admin, group_pages as groups, handlers as acc};
+    use accounts::{admin, group_pages as groups, handlers as acc, recovery as rec};
     use blogs::{editor, feeds as bf, pages as bp, settings as bs};
     use content::comment_pages as cp;
     use forums::{actions as fa, admin as fadmin, board_pages as fb, compose as fc, topic_page as ft};
@@ -253,6 +259,14 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         // accounts
         .route("/setup", aweb::get().to(acc::setup_form))
         .route("/setup", aweb::post().to(acc::setup))
+        .route("/password/forgot", aweb::get().to(rec::forgot_form))
+        .route("/password/forgot", aweb::post().to(rec::forgot))
+        .route("/password/reset/{token}", aweb::get().to(rec::reset_form))
+        .route("/password/reset/{token}", aweb::post().to(rec::reset))
+        .route("/email/confirm/{token}", aweb::get().to(rec::confirm_form))
+        .route("/email/confirm/{token}", aweb::post().to(rec::confirm))
+        .route("/email/resend", aweb::post().to(rec::resend))
+        .route("/settings/email", aweb::post().to(rec::change_email))
         .route("/register", aweb::get().to(acc::register_form))
         .route("/register", aweb::post().to(acc::register))
         .route("/login", aweb::get().to(acc::login_form))
@@ -271,6 +285,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/admin/users/{id}/role", aweb::post().to(admin::set_role))
         .route("/admin/users/{id}/suspend", aweb::post().to(admin::suspend))
         .route("/admin/users/{id}/community-blog", aweb::post().to(admin::grant_blog))
+        .route("/admin/users/{id}/reset-link", aweb::post().to(admin::send_reset_link))
         .route("/admin/groups", aweb::get().to(groups::index))
         .route("/admin/groups", aweb::post().to(groups::create))
         .route("/admin/groups/{id}", aweb::get().to(groups::show))

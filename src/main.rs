@@ -87,6 +87,15 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Set an account's password (prompted for, or read from standard input), ending every
+    /// session of the account and every reset link sent to it.
+    SetPassword {
+        /// The account's username.
+        username: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Set an account's roles (all of them: "member" takes every role away).
     SetRole {
         #[arg(long)]
@@ -256,6 +265,7 @@ fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()>
                         password_hash: &hash,
                         roles,
                         locale: None,
+                        email_verified: true,
                     },
                 )
                 .map_err(|e| match e {
@@ -263,14 +273,35 @@ fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()>
                     queries::UserWriteError::Db(e) => anyhow::anyhow!(e),
                 })
             })?;
+            db::write(&mut conn, plaza::accounts::gate::remember_setup)?;
             println!("created {} ({}) as {}", user.username, user.email, roles_text(roles));
+            Ok(())
+        }
+        UserCommand::SetPassword { username, password_stdin } => {
+            let user = queries::find_by_key(&mut conn, &username.trim().to_lowercase())?
+                .ok_or_else(|| anyhow::anyhow!("no user named {username}"))?;
+            let pw = read_password(password_stdin)?;
+            let pw = NewPassword::parse(&pw, &user.username, &user.email)
+                .map_err(|k| anyhow::anyhow!("password: {}", problem(k)))?;
+            let hash = password::hash(pw.as_str())?;
+            let ended = db::write(&mut conn, |tx| -> anyhow::Result<usize> {
+                queries::set_password_hash(tx, user.id, &hash)?;
+                plaza::accounts::tokens::expire_all(tx, user.id, plaza::accounts::tokens::Purpose::Reset)?;
+                plaza::accounts::ratelimit::clear_account(tx, &user.username_key)?;
+                Ok(plaza::accounts::sessions::revoke_all(tx, user.id)?)
+            })?;
+            println!("password of {} set; {ended} session(s) ended", user.username);
             Ok(())
         }
         UserCommand::SetRole { username, role } => {
             let roles = parse_roles(&role)?;
             let user = queries::find_by_key(&mut conn, &username.to_lowercase())?
                 .ok_or_else(|| anyhow::anyhow!("no user named {username}"))?;
-            db::write(&mut conn, |tx| queries::set_roles(tx, user.id, roles))?;
+            db::write(&mut conn, |tx| {
+                plaza::accounts::gate::remember_setup(tx)?;
+                queries::set_roles(tx, user.id, roles)?;
+                plaza::accounts::gate::remember_setup(tx)
+            })?;
             // Subscriptions the person may no longer read are dropped now, not at the next start.
             plaza::jobs::run_all(&mut conn)?;
             println!("{} is now {}", user.username, roles_text(roles));

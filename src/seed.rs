@@ -178,6 +178,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                     password_hash: &hash,
                     roles: Roles::from(p.role),
                     locale: p.locale,
+                    email_verified: true,
                 },
             )
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -482,6 +483,7 @@ fn bench_user(conn: &mut DbConn, name: &str, role: Role) -> anyhow::Result<User>
                 password_hash: &hash,
                 roles: Roles::from(role),
                 locale: None,
+                email_verified: true,
             },
         )
         .map_err(|e| anyhow::anyhow!("{e:?}"))

@@ -49,6 +49,7 @@ fn notice_key(msg: &str) -> Option<&'static str> {
         "reinstated" => Some("admin-reinstated"),
         "blog" => Some("admin-blog-granted"),
         "self" => Some("admin-not-self"),
+        "reset" => Some("admin-reset-sent"),
         _ => None,
     }
 }
@@ -188,4 +189,22 @@ pub async fn grant_blog(
     })
     .await?;
     Ok(back_to(&form.back, "blog"))
+}
+
+/// Send the person a password-reset link (they choose the password; the admin never knows it).
+pub async fn send_reset_link(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<BackForm>,
+) -> AppResult<HttpResponse> {
+    ctx.require_admin()?;
+    let user_id = path.into_inner();
+    let (lang, site_name) = (ctx.lang, state.settings.site_name.clone());
+    crate::db::run_write(&state.pool, move |tx| {
+        let user = queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
+        Ok(super::recovery::mail_reset(tx, &user, lang, &site_name)?)
+    })
+    .await?;
+    Ok(back_to(&form.back, "reset"))
 }

@@ -1,8 +1,40 @@
 //! Parse, don't validate: form input becomes these values or a named problem (a catalog key).
 
-/// A username: 3–32 letters (any script), digits, `_` or `-`, starting with a letter or digit.
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::{RestrictionLevel, RestrictionLevelDetection};
+
+/// A username: 3–32 letters (any script), digits, `_` or `-`, starting with a letter or digit;
+/// in NFKC (full-width `ａｄｍｉｎ` is `admin`), with no invisible or format characters, and no
+/// mixing of scripts that look alike (`аdmin` with a Cyrillic а): Latin may be mixed with Han,
+/// Kana or Hangul, as Chinese, Japanese and Korean names are (UTS #39 "highly restrictive").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Username(String);
+
+/// The confusable "skeleton" of a name (UTS #39): names that look alike share it, whatever the
+/// case, script or width they are written in (`Admin`, `АDMIN` in Cyrillic, `ａｄｍｉｎ` → one
+/// skeleton). Taken of the capitals, where Latin, Greek and Cyrillic look most alike (`Т`, `М`,
+/// `Н`, `В` have no Latin twin in lower case), and case does not matter anyway.
+pub fn skeleton(name: &str) -> String {
+    let upper: String = name.nfkc().collect::<String>().to_uppercase();
+    unicode_security::confusable_detection::skeleton(&upper).collect()
+}
+
+/// Is this name, or one that looks like it, one of the reserved names?
+pub fn looks_reserved(name: &str) -> bool {
+    let key = skeleton(name);
+    RESERVED.iter().any(|r| skeleton(r) == key)
+}
+
+/// Characters that show nothing or change how the text around them is shown (zero-width
+/// joiners, direction overrides, soft hyphens, variation selectors…).
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
 
 /// Names that would collide with site paths or mislead readers.
 const RESERVED: &[&str] = &[
@@ -22,7 +54,11 @@ const RESERVED: &[&str] = &[
 
 impl Username {
     pub fn parse(input: &str) -> Result<Username, &'static str> {
-        let s = input.trim();
+        if input.chars().any(is_invisible) {
+            return Err("err-username-invisible");
+        }
+        let normalized: String = input.trim().nfkc().collect();
+        let s = normalized.as_str();
         let len = s.chars().count();
         if len == 0 {
             return Err("err-username-empty");
@@ -39,10 +75,20 @@ impl Username {
         if !s.chars().next().is_some_and(char::is_alphanumeric) {
             return Err("err-username-chars");
         }
-        if RESERVED.contains(&s.to_lowercase().as_str()) {
+        let letters: String = s.chars().filter(|c| *c != '_' && *c != '-').collect();
+        if letters.as_str().detect_restriction_level() > RestrictionLevel::HighlyRestrictive {
+            return Err("err-username-mixed");
+        }
+        // Deleted accounts are renamed `deleted-<id>`: nobody may take such a name first.
+        if looks_reserved(s) || skeleton(s).starts_with(&skeleton("deleted-")) {
             return Err("err-username-reserved");
         }
         Ok(Username(s.to_string()))
+    }
+
+    /// The look-alike key that must be unique too (`skeleton`).
+    pub fn skeleton(&self) -> String {
+        skeleton(&self.0)
     }
 
     pub fn as_str(&self) -> &str {
@@ -164,6 +210,29 @@ mod tests {
         assert_eq!(Username::parse("_abc"), Err("err-username-chars"));
         assert_eq!(Username::parse("Admin"), Err("err-username-reserved"));
         assert_eq!(Username::parse("Alice").map(|u| u.key()), Ok("alice".to_string()));
+    }
+
+    #[test]
+    fn look_alike_usernames() {
+        // NFKC: full-width letters are the ASCII ones.
+        assert_eq!(Username::parse("ａｌｉｃｅ").map(|u| u.as_str().to_string()), Ok("alice".to_string()));
+        assert_eq!(Username::parse("ａｄｍｉｎ"), Err("err-username-reserved"));
+        // A Cyrillic а among Latin letters.
+        assert_eq!(Username::parse("\u{0430}dmin"), Err("err-username-mixed"));
+        assert_eq!(Username::parse("p\u{0430}ypal"), Err("err-username-mixed"));
+        // All Cyrillic, looking like a Latin name: one skeleton.
+        assert_eq!(skeleton("\u{0441}\u{043E}\u{0441}\u{043E}"), skeleton("coco"));
+        assert_eq!(Username::parse("\u{0405}\u{0422}\u{0410}\u{0422}\u{0406}\u{0421}"), Err("err-username-reserved"));
+        assert_eq!(Username::parse("ADM1N"), Err("err-username-reserved"));
+        // Invisible characters.
+        assert_eq!(Username::parse("ali\u{200B}ce"), Err("err-username-invisible"));
+        assert_eq!(Username::parse("alice\u{202E}"), Err("err-username-invisible"));
+        // Real names in one script, or Latin with Han, are fine.
+        assert!(Username::parse("Дмитрий").is_ok());
+        assert!(Username::parse("张三abc").is_ok());
+        assert!(Username::parse("dev_ops-2").is_ok());
+        assert_eq!(skeleton("Alice"), skeleton("\u{0430}lice"));
+        assert_ne!(skeleton("alice"), skeleton("bob"));
     }
 
     #[test]

@@ -6,8 +6,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::domain::{Email, NewPassword, Username};
+use super::gate::Gate;
 use super::queries::{self, CreateUser, ProfileChanges, UserWriteError};
-use super::{AuthorView, Role, Roles, password, ratelimit, sessions};
+use super::ratelimit::Source;
+use super::tokens::Purpose;
+use super::{AuthorView, Role, Roles, password, ratelimit, recovery, sessions, tokens};
 use crate::blogs::{Blog, PostCard, queries as blog_queries};
 use crate::content::SafeHtml;
 use crate::error::{AppError, AppResult};
@@ -70,11 +73,12 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+/// The client's address as the rate limits see it (`PLAZA_TRUSTED_PROXIES`).
+pub fn client_ip(state: &AppState, req: &HttpRequest) -> String {
+    crate::web::client::ip(req, &state.settings.trusted_proxies).to_string()
 }
 
-fn user_agent(req: &HttpRequest) -> String {
+pub fn user_agent(req: &HttpRequest) -> String {
     req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }
 
@@ -92,61 +96,67 @@ fn check_account(form: &AccountForm) -> Result<(Username, Email, NewPassword), F
     }
 }
 
-/// Create an account and log it in. Field errors come back for the form.
-async fn create_account(
+/// Create the first administrator and log them in, if no other request did so first
+/// (`Ok(None)`). Field errors come back for the form.
+async fn create_first_admin(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     form: &AccountForm,
-    role: Role,
-    only_if_first: bool,
-) -> AppResult<Result<String, FieldErrors>> {
+) -> AppResult<Option<Result<String, FieldErrors>>> {
     let (username, email, new_password) = match check_account(form) {
         Ok(v) => v,
-        Err(errors) => return Ok(Err(errors)),
+        Err(errors) => return Ok(Some(Err(errors))),
     };
-    let pw = new_password.as_str().to_string();
-    let hash =
-        web::block(move || password::hash(&pw)).await.map_err(AppError::internal)?.map_err(AppError::Internal)?;
+    let hash = password::hash_bounded(new_password.as_str().to_string()).await.map_err(AppError::Internal)?;
     let days = state.settings.session_days;
     let agent = user_agent(req);
     let site_name = state.settings.site_name.clone();
-    crate::db::run(&state.pool, move |conn| {
-        let result = crate::db::write(conn, |tx| -> Result<_, diesel::result::Error> {
-            if only_if_first && !claim_setup(tx)? {
-                return Ok(Err(None));
+    /// Why the unit of work stopped: it rolls back, the claim with it.
+    enum Stop {
+        Field(&'static str, &'static str),
+        Db(diesel::result::Error),
+    }
+    impl From<diesel::result::Error> for Stop {
+        fn from(e: diesel::result::Error) -> Self {
+            Stop::Db(e)
+        }
+    }
+    let result = crate::db::run(&state.pool, move |conn| {
+        Ok(crate::db::write(conn, |tx| -> Result<Option<String>, Stop> {
+            if !claim_setup(tx)? {
+                return Ok(None);
             }
-            let user = match queries::create(
+            let user = queries::create(
                 tx,
                 CreateUser {
                     username: &username,
                     email: &email,
                     password_hash: &hash,
-                    roles: Roles::from(role),
+                    roles: Roles::from(Role::Admin),
                     locale: None,
+                    email_verified: true,
                 },
-            ) {
-                Ok(u) => u,
-                Err(UserWriteError::Field(f, k)) => return Ok(Err(Some((f, k)))),
-                Err(UserWriteError::Db(e)) => return Err(e),
-            };
-            if only_if_first {
-                // The first admin can write on the enterprise blog straight away.
-                let blog = blog_queries::ensure_enterprise_blog(tx, &site_name)?;
-                blog_queries::add_author(tx, blog.id, user.id)?;
-            }
-            Ok(Ok(sessions::create(tx, user.id, days, &agent)?))
-        })?;
-        match result {
-            Ok(token) => Ok(Ok(token)),
-            Err(Some((f, k))) => {
-                let mut errors = FieldErrors::default();
-                errors.add(f, k);
-                Ok(Err(errors))
-            }
-            Err(None) => Ok(Err(FieldErrors::default())),
-        }
+            )
+            .map_err(|e| match e {
+                UserWriteError::Field(f, k) => Stop::Field(f, k),
+                UserWriteError::Db(e) => Stop::Db(e),
+            })?;
+            // The first admin can write on the enterprise blog straight away.
+            let blog = blog_queries::ensure_enterprise_blog(tx, &site_name)?;
+            blog_queries::add_author(tx, blog.id, user.id)?;
+            Ok(Some(sessions::create(tx, user.id, days, &agent)?))
+        }))
     })
-    .await
+    .await?;
+    match result {
+        Ok(token) => Ok(token.map(Ok)),
+        Err(Stop::Field(f, k)) => {
+            let mut errors = FieldErrors::default();
+            errors.add(f, k);
+            Ok(Some(Err(errors)))
+        }
+        Err(Stop::Db(e)) => Err(e.into()),
+    }
 }
 
 /// Only one request may create the first admin: the first to record the set-up (a row whose key
@@ -154,23 +164,22 @@ async fn create_account(
 fn claim_setup(tx: &mut crate::db::Tx<'_>) -> diesel::QueryResult<bool> {
     use crate::db::schema::site_settings;
     use diesel::prelude::*;
-    if queries::any(tx)? {
+    if queries::admin_exists(tx)? {
         return Ok(false);
     }
     let claimed = crate::db::ignore_duplicate(tx, |conn| {
         diesel::insert_into(site_settings::table)
-            .values((site_settings::key.eq("setup.first_admin"), site_settings::value.eq(crate::now().to_string())))
+            .values((
+                site_settings::key.eq(super::gate::SETUP_CLAIM),
+                site_settings::value.eq(crate::now().to_string()),
+            ))
             .execute(conn)
     })?;
     Ok(claimed == 1)
 }
 
-async fn has_users(state: &web::Data<AppState>) -> AppResult<bool> {
-    crate::db::run(&state.pool, |conn| Ok(queries::any(conn)?)).await
-}
-
-pub async fn setup_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    if has_users(&state).await? {
+pub async fn setup_form(ctx: Ctx, state: web::Data<AppState>, gate: web::Data<Gate>) -> AppResult<HttpResponse> {
+    if gate.setup_done(&state.pool).await? {
         return Err(AppError::NotFound);
     }
     render(&SetupPage {
@@ -184,18 +193,25 @@ pub async fn setup_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpR
 pub async fn setup(
     ctx: Ctx,
     state: web::Data<AppState>,
+    gate: web::Data<Gate>,
     req: HttpRequest,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> AppResult<HttpResponse> {
-    if has_users(&state).await? {
+    if gate.setup_done(&state.pool).await? {
         return Err(AppError::NotFound);
     }
-    match create_account(&state, &req, &form, Role::Admin, true).await? {
-        Ok(token) => Ok(logged_in(&state, token, "/admin/users")),
+    match create_first_admin(&state, &req, &form).await? {
+        Some(Ok(token)) => {
+            gate.mark_setup_done();
+            Ok(logged_in(&state, token, "/admin/users"))
+        }
         // Another request created the first admin at the same moment: set-up is gone for this
         // one, as for any later visit.
-        Err(errors) if errors.is_empty() => Err(AppError::NotFound),
-        Err(errors) => render_invalid(&SetupPage {
+        None => {
+            gate.mark_setup_done();
+            Err(AppError::NotFound)
+        }
+        Some(Err(errors)) => render_invalid(&SetupPage {
             meta: Meta::new(ctx.t("setup-title"), "/setup").noindex(),
             ctx: &ctx,
             form: AccountForm { password: String::new(), ..form },
@@ -225,27 +241,71 @@ pub async fn register_form(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<Http
     })
 }
 
+/// Registration never says whether an address already has an account: a new address gets its
+/// account and a confirmation link; a known one gets a mail saying someone tried to sign up with
+/// it (with the way to reset the password). Both see the same page: check your mail.
 pub async fn register(
     ctx: Ctx,
     state: web::Data<AppState>,
     req: HttpRequest,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> AppResult<HttpResponse> {
-    match create_account(&state, &req, &form, Role::Member, false).await? {
-        Ok(token) => Ok(logged_in(&state, token, &safe_next(Some(&form.next)))),
-        Err(errors) => render_invalid(&RegisterPage {
-            meta: Meta::new(ctx.t("register-title"), "/register"),
-            ctx: &ctx,
-            form: AccountForm { password: String::new(), ..form },
-            errors,
-        }),
+    let (username, email, new_password) = match check_account(&form) {
+        Ok(v) => v,
+        Err(errors) => return register_invalid(&ctx, form, errors),
+    };
+    let ip = client_ip(&state, &req);
+    crate::db::run_write(&state.pool, move |tx| Ok(ratelimit::hit(tx, ratelimit::REGISTER_PER_ADDRESS, &ip)?))
+        .await?
+        .map_err(|wait| AppError::TooManyRequests(wait, "error-too-many-registrations"))?;
+    let hash = password::hash_bounded(new_password.as_str().to_string()).await.map_err(AppError::Internal)?;
+    let (lang, site_name) = (ctx.lang, state.settings.site_name.clone());
+    let outcome = crate::db::run_write(&state.pool, move |tx| {
+        if let Some(existing) = queries::find_by_email(tx, &email.key())? {
+            recovery::mail_signup_attempt(tx, &existing, lang, &site_name)?;
+            return Ok(Ok(()));
+        }
+        let user = match queries::create(
+            tx,
+            CreateUser {
+                username: &username,
+                email: &email,
+                password_hash: &hash,
+                roles: Roles::NONE,
+                locale: Some(lang.code()),
+                email_verified: false,
+            },
+        ) {
+            Ok(u) => u,
+            // Someone took the address a moment ago: as above.
+            Err(UserWriteError::Field("email", _)) => return Ok(Ok(())),
+            Err(UserWriteError::Field(f, k)) => return Ok(Err((f, k))),
+            Err(UserWriteError::Db(e)) => return Err(e.into()),
+        };
+        recovery::mail_verification(tx, &user, lang, &site_name)?;
+        Ok(Ok(()))
+    })
+    .await?;
+    match outcome {
+        Ok(()) => recovery::check_mail(&ctx, form.email.trim()),
+        Err((f, k)) => {
+            let mut errors = FieldErrors::default();
+            errors.add(f, k);
+            register_invalid(&ctx, form, errors)
+        }
     }
 }
 
-pub async fn login_form(ctx: Ctx, state: web::Data<AppState>, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
-    if !has_users(&state).await? {
-        return Ok(redirect("/setup"));
-    }
+fn register_invalid(ctx: &PageCtx, form: AccountForm, errors: FieldErrors) -> AppResult<HttpResponse> {
+    render_invalid(&RegisterPage {
+        meta: Meta::new(ctx.t("register-title"), "/register"),
+        ctx,
+        form: AccountForm { password: String::new(), ..form },
+        errors,
+    })
+}
+
+pub async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
     if ctx.user.is_some() {
         return Ok(redirect(&safe_next(q.next.as_deref())));
     }
@@ -258,64 +318,129 @@ pub async fn login_form(ctx: Ctx, state: web::Data<AppState>, q: web::Query<Next
     })
 }
 
+/// The cookie that marks a browser which logged into an account before ("device cookie"): the
+/// login limits judge it by its own failures, not by its address's, so a stranger guessing from
+/// the same address (a shared proxy, an office) cannot keep the owner out.
+pub const DEVICE_COOKIE: &str = "plaza_device";
+
+/// `{user id}.{random id}.{HMAC}`: signed with the site's secret, so it cannot be forged.
+fn device_value(secret: &[u8], user_id: i64, id: &str) -> String {
+    let mac = crate::web::context::sign(secret, "device", &format!("{user_id}:{id}"));
+    format!("{user_id}.{id}.{mac}")
+}
+
+/// The device id, if the cookie is genuine and was given for this account.
+fn known_device(req: &HttpRequest, secret: &[u8], user_id: i64) -> Option<String> {
+    use subtle::ConstantTimeEq;
+    let value = req.cookie(DEVICE_COOKIE)?.value().to_string();
+    let mut parts = value.splitn(3, '.');
+    let (uid, id) = (parts.next()?, parts.next()?);
+    if uid.parse::<i64>().ok()? != user_id || id.len() != 32 {
+        return None;
+    }
+    let expected = device_value(secret, user_id, id);
+    bool::from(expected.as_bytes().ct_eq(value.as_bytes())).then(|| id.to_string())
+}
+
+fn device_cookie(state: &AppState, user_id: i64) -> actix_web::cookie::Cookie<'static> {
+    let id = crate::web::random_token()[..32].to_string();
+    actix_web::cookie::Cookie::build(DEVICE_COOKIE, device_value(&state.csrf_secret, user_id, &id))
+        .path("/login")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .secure(state.settings.secure_cookies())
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
+}
+
 enum LoginOutcome {
-    Ok(String),
-    Locked(chrono::NaiveDateTime),
+    Ok(String, i64),
+    /// Wait this many seconds before trying again.
+    Slowed(i64),
     Wrong,
     Suspended,
 }
 
+/// Log in: find the account and ask the limits (one database hop), check the password with no
+/// connection held (bounded, on the blocking pool), then record the outcome (a second hop).
 pub async fn login(
     ctx: Ctx,
     state: web::Data<AppState>,
     req: HttpRequest,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<HttpResponse> {
-    let ip = client_ip(&req);
+    let ip = client_ip(&state, &req);
     let agent = user_agent(&req);
     let days = state.settings.session_days;
     let login = form.login.trim().to_string();
-    let pw = form.password.clone();
-    let pool = state.pool.clone();
     // A login over another session ends that one: a session cookie planted or left behind never
     // outlives a login.
     let previous = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
-    // All of it (queries and argon2) on the blocking pool.
-    let outcome = web::block(move || -> Result<LoginOutcome, AppError> {
-        let mut conn = pool.get().map_err(AppError::internal)?;
-        let key = login.to_lowercase();
-        if let Some(until) = ratelimit::locked_until(&mut conn, &key, &ip)? {
-            return Ok(LoginOutcome::Locked(until));
-        }
-        let user = if login.is_empty() { None } else { queries::find_for_login(&mut conn, &login)? };
-        let ok = password::verify(&pw, user.as_ref().map(|u| u.password_hash.as_str()));
-        match user {
-            Some(u) if ok => crate::db::write(&mut conn, |tx| {
-                ratelimit::clear_account(tx, &key)?;
-                if u.suspended_at.is_some() {
-                    return Ok(LoginOutcome::Suspended);
+    let user = {
+        let login = login.clone();
+        crate::db::run(&state.pool, move |conn| {
+            Ok(if login.is_empty() { None } else { queries::find_for_login(conn, &login)? })
+        })
+        .await?
+    };
+    // Attempts on one account count together whether it was named by username or e-mail.
+    let account = user.as_ref().map(|u| u.username_key.clone()).unwrap_or_else(|| login.to_lowercase());
+    let device = user.as_ref().and_then(|u| known_device(&req, &state.csrf_secret, u.id));
+    let wait = {
+        let (account, ip, device) = (account.clone(), ip.clone(), device.clone());
+        crate::db::run(&state.pool, move |conn| {
+            let source = match &device {
+                Some(d) => Source::Device(d),
+                None => Source::Address(&ip),
+            };
+            Ok(ratelimit::login_wait(conn, &account, &source)?)
+        })
+        .await?
+    };
+    let outcome = if wait > 0 {
+        LoginOutcome::Slowed(wait)
+    } else {
+        let ok = password::verify_bounded(form.password.clone(), user.as_ref().map(|u| u.password_hash.clone()))
+            .await
+            .map_err(AppError::Internal)?;
+        let user = user.clone();
+        crate::db::run_write(&state.pool, move |tx| {
+            let source = match &device {
+                Some(d) => Source::Device(d),
+                None => Source::Address(&ip),
+            };
+            match user {
+                Some(u) if ok => {
+                    ratelimit::clear_pair(tx, &account, &source)?;
+                    if u.suspended_at.is_some() {
+                        return Ok(LoginOutcome::Suspended);
+                    }
+                    if let Some(previous) = &previous {
+                        sessions::revoke(tx, previous)?;
+                    }
+                    Ok(LoginOutcome::Ok(sessions::create(tx, u.id, days, &agent)?, u.id))
                 }
-                if let Some(previous) = &previous {
-                    sessions::revoke(tx, previous)?;
+                _ => {
+                    ratelimit::record_failure(tx, &account, &source)?;
+                    Ok(LoginOutcome::Wrong)
                 }
-                Ok(LoginOutcome::Ok(sessions::create(tx, u.id, days, &agent)?))
-            }),
-            _ => {
-                crate::db::write(&mut conn, |tx| ratelimit::record_failure(tx, &key, &ip))?;
-                Ok(LoginOutcome::Wrong)
             }
+        })
+        .await?
+    };
+    let (error, status, retry) = match outcome {
+        LoginOutcome::Ok(token, user_id) => {
+            let mut res = logged_in(&state, token, &safe_next(Some(&form.next)));
+            let _ = res.add_cookie(&device_cookie(&state, user_id));
+            return Ok(res);
         }
-    })
-    .await
-    .map_err(AppError::internal)??;
-    let (error, status) = match outcome {
-        LoginOutcome::Ok(token) => return Ok(logged_in(&state, token, &safe_next(Some(&form.next)))),
-        LoginOutcome::Wrong => (ctx.t("err-login-wrong"), StatusCode::UNPROCESSABLE_ENTITY),
-        LoginOutcome::Suspended => (ctx.t("err-login-suspended"), StatusCode::FORBIDDEN),
-        LoginOutcome::Locked(until) => {
-            let minutes = ((until - crate::now()).num_seconds() + 59) / 60;
-            (ctx.ta("err-login-locked", &[("minutes", minutes.max(1).to_string())]), StatusCode::TOO_MANY_REQUESTS)
-        }
+        LoginOutcome::Wrong => (ctx.t("err-login-wrong"), StatusCode::UNPROCESSABLE_ENTITY, None),
+        LoginOutcome::Suspended => (ctx.t("err-login-suspended"), StatusCode::FORBIDDEN, None),
+        LoginOutcome::Slowed(seconds) => (
+            ctx.ta("err-login-slowed", &[("seconds", seconds.to_string())]),
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(seconds),
+        ),
     };
     let page = LoginPage {
         meta: Meta::new(ctx.t("login-title"), "/login"),
@@ -324,7 +449,11 @@ pub async fn login(
         next: form.next,
         error,
     };
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
+    let mut res = HttpResponse::build(status);
+    if let Some(s) = retry {
+        res.insert_header(("Retry-After", s.to_string()));
+    }
+    Ok(res.content_type("text/html; charset=utf-8").body(page.render()?))
 }
 
 #[derive(Deserialize, Default)]
@@ -385,6 +514,13 @@ struct SettingsPage<'a> {
     site_zone: String,
     /// The groups the person is in (admins put them there).
     groups: Vec<super::groups::Group>,
+    /// The address in effect, and whether it is confirmed.
+    email: String,
+    email_verified: bool,
+    /// The site asks for a confirmed address before posting.
+    verify_required: bool,
+    /// A new address typed into the change form (kept when it had a problem).
+    new_email: String,
 }
 
 async fn settings_page<'a>(
@@ -400,6 +536,7 @@ async fn settings_page<'a>(
         Ok((user, sessions::count_for_user(conn, user_id)?, super::groups::of_user(conn, user_id)?))
     })
     .await?;
+    let (email, email_verified) = (user.email.clone(), user.email_verified_at.is_some());
     let profile = profile.unwrap_or(ProfileForm {
         display_name: user.display_name,
         bio: user.bio_md,
@@ -418,7 +555,23 @@ async fn settings_page<'a>(
         zones: &chrono_tz::TZ_VARIANTS,
         site_zone: state.settings.time_zone.name().to_string(),
         groups,
+        email,
+        email_verified,
+        verify_required: state.settings.verify_email,
+        new_email: String::new(),
     })
+}
+
+/// The settings page again with a problem in the e-mail form.
+pub async fn settings_invalid(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    errors: FieldErrors,
+    new_email: String,
+) -> AppResult<HttpResponse> {
+    let mut page = settings_page(ctx, state, None, errors, String::new()).await?;
+    page.new_email = new_email;
+    render_invalid(&page)
 }
 
 #[derive(Deserialize)]
@@ -434,6 +587,11 @@ pub async fn settings_form(
     let notice = match q.saved.as_deref() {
         Some("profile") => ctx.t("settings-saved"),
         Some("password") => ctx.t("password-changed"),
+        Some("reset") => ctx.t("password-reset-done"),
+        Some("email-sent") => ctx.t("email-change-sent"),
+        Some("email") => ctx.t("email-changed"),
+        Some("verified") => ctx.t("email-verified"),
+        Some("verify-sent") => ctx.t("verify-sent"),
         _ => String::new(),
     };
     render(&settings_page(&ctx, &state, None, FieldErrors::default(), notice).await?)
@@ -450,8 +608,22 @@ pub async fn save_settings(
     if display_name.chars().count() > DISPLAY_NAME_MAX {
         errors.add("display_name", "err-display-name-long");
     }
-    if display_name.chars().any(char::is_control) {
+    if display_name.chars().any(super::domain::is_invisible) {
         errors.add("display_name", "err-display-name-chars");
+    }
+    let display_name: String = {
+        use unicode_normalization::UnicodeNormalization;
+        display_name.nfkc().collect()
+    };
+    // A member may not pass for staff: no display name that looks like a staff member's name
+    // (or a reserved one such as "Admin" or "Support").
+    let is_staff = ctx.user.as_ref().is_some_and(|u| u.roles.is_staff() || u.roles.can_moderate());
+    if !is_staff && !display_name.is_empty() && errors.is_empty() {
+        let staff = crate::db::run(&state.pool, move |conn| Ok(queries::staff_names(conn, user_id)?)).await?;
+        let key = super::domain::skeleton(&display_name);
+        if super::domain::looks_reserved(&display_name) || staff.iter().any(|n| super::domain::skeleton(n) == key) {
+            errors.add("display_name", "err-display-name-staff");
+        }
     }
     if form.bio.chars().count() > BIO_MAX {
         errors.add("bio", "err-bio-long");
@@ -502,40 +674,40 @@ pub async fn save_settings(
     Ok(redirect("/settings?saved=profile"))
 }
 
+/// Change the password: the stored hash is read, the old password checked and the new one
+/// hashed with no connection held; then one unit of work stores it and ends the other sessions.
 pub async fn change_password(
     ctx: Ctx,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> AppResult<HttpResponse> {
-    let user = ctx.require_user()?.clone();
+    let user_id = ctx.require_user()?.id;
     let token = ctx.session_token.clone().unwrap_or_default();
-    let pool = state.pool.clone();
-    let errors = web::block(move || -> Result<FieldErrors, AppError> {
-        let mut conn = pool.get().map_err(AppError::internal)?;
-        let mut errors = FieldErrors::default();
-        let stored = queries::find(&mut conn, user.id)?.ok_or(AppError::NotFound)?;
-        if !password::verify(&form.old_password, Some(&stored.password_hash)) {
-            errors.add("old_password", "err-old-password");
+    let stored =
+        crate::db::run(&state.pool, move |conn| queries::find(conn, user_id)?.ok_or(AppError::NotFound)).await?;
+    let mut errors = FieldErrors::default();
+    let old_ok = password::verify_bounded(form.old_password.clone(), Some(stored.password_hash.clone()))
+        .await
+        .map_err(AppError::Internal)?;
+    if !old_ok {
+        errors.add("old_password", "err-old-password");
+    }
+    match NewPassword::parse(&form.new_password, &stored.username, &stored.email) {
+        Err(k) => errors.add("new_password", k),
+        Ok(_) if form.new_password != form.confirm_password => errors.add("confirm_password", "err-password-mismatch"),
+        Ok(p) if errors.is_empty() => {
+            let hash = password::hash_bounded(p.as_str().to_string()).await.map_err(AppError::Internal)?;
+            crate::db::run_write(&state.pool, move |tx| {
+                queries::set_password_hash(tx, user_id, &hash)?;
+                tokens::expire_all(tx, user_id, Purpose::Reset)?;
+                // Everyone else holding this account's sessions is logged out.
+                sessions::revoke_others(tx, user_id, &token)?;
+                Ok(())
+            })
+            .await?;
         }
-        match NewPassword::parse(&form.new_password, &stored.username, &stored.email) {
-            Err(k) => errors.add("new_password", k),
-            Ok(_) if form.new_password != form.confirm_password => {
-                errors.add("confirm_password", "err-password-mismatch")
-            }
-            Ok(p) if errors.is_empty() => {
-                let hash = password::hash(p.as_str()).map_err(AppError::Internal)?;
-                crate::db::write(&mut conn, |tx| {
-                    queries::set_password_hash(tx, user.id, &hash)?;
-                    // Everyone else holding this account's sessions is logged out.
-                    sessions::revoke_others(tx, user.id, &token)
-                })?;
-            }
-            Ok(_) => {}
-        }
-        Ok(errors)
-    })
-    .await
-    .map_err(AppError::internal)??;
+        Ok(_) => {}
+    }
     if errors.is_empty() {
         Ok(redirect("/settings?saved=password"))
     } else {

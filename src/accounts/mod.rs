@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod domain;
+pub mod gate;
 pub mod group_pages;
 pub mod groups;
 pub mod handlers;
@@ -9,7 +10,9 @@ pub mod own_data;
 pub mod password;
 pub mod queries;
 pub mod ratelimit;
+pub mod recovery;
 pub mod sessions;
+pub mod tokens;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -39,6 +42,10 @@ pub struct User {
     pub roles: String,
     /// The member's time zone (an IANA name); the site's when unset.
     pub time_zone: Option<String>,
+    /// When the person opened the link sent to their address (None: not yet).
+    pub email_verified_at: Option<NaiveDateTime>,
+    /// `domain::skeleton` of the username: look-alike names share it.
+    pub username_skeleton: String,
 }
 
 impl User {
@@ -64,6 +71,8 @@ pub struct NewUser<'a> {
     pub locale: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub username_skeleton: &'a str,
 }
 
 /// How a person is shown next to what they wrote: name, profile link and badge.
@@ -132,6 +141,8 @@ pub struct CurrentUser {
     pub locale: Option<String>,
     /// The user's chosen time zone (an IANA name), if any.
     pub time_zone: Option<String>,
+    /// Has the person confirmed their e-mail address?
+    pub email_verified: bool,
 }
 
 impl CurrentUser {

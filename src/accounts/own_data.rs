@@ -252,7 +252,7 @@ fn tombstone(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<String> {
     let mut name = format!("deleted-{user_id}");
     let taken = |tx: &mut Tx<'_>, n: &str| -> QueryResult<bool> {
         Ok(users::table
-            .filter(users::username_key.eq(n))
+            .filter(users::username_key.eq(n).or(users::username_skeleton.eq(super::domain::skeleton(n))))
             .filter(users::id.ne(user_id))
             .count()
             .get_result::<i64>(tx.conn())?
@@ -285,6 +285,7 @@ pub fn erase(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
         .set((
             users::username.eq(&name),
             users::username_key.eq(&name),
+            users::username_skeleton.eq(super::domain::skeleton(&name)),
             users::email.eq(&email),
             users::email_key.eq(&email),
             // No password verifies against this.

@@ -1,6 +1,30 @@
-//! argon2id hashing. Both functions are CPU-heavy: call them off the async executor.
+//! argon2id hashing. Both functions are CPU-heavy (and take 19 MiB each): handlers call
+//! `hash_bounded`/`verify_bounded`, which run them on the blocking pool, at most one per core at
+//! a time, and never while holding a database connection, so a burst of logins queues here
+//! instead of starving every other request of threads, connections or memory.
 
 use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
+
+/// How many hashes run at once in this process: one per core.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _permit = HASHING.acquire().await.map_err(|e| anyhow::anyhow!("hashing closed: {e}"))?;
+    actix_web::web::block(work).await.map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+/// `hash`, bounded and off the async workers.
+pub async fn hash_bounded(password: String) -> anyhow::Result<String> {
+    bounded(move || hash(&password)).await?
+}
+
+/// `verify`, bounded and off the async workers.
+pub async fn verify_bounded(password: String, stored: Option<String>) -> anyhow::Result<bool> {
+    bounded(move || verify(&password, stored.as_deref())).await
+}
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 

@@ -43,15 +43,21 @@ pub struct CreateUser<'a> {
     pub password_hash: &'a str,
     pub roles: Roles,
     pub locale: Option<&'a str>,
+    /// Made by someone who vouches for the address (set-up, the command line): no link needed.
+    pub email_verified: bool,
 }
 
 pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteError> {
     let now = crate::now();
     let username_key = input.username.key();
+    let username_skeleton = input.username.skeleton();
     let email_key = input.email.key();
-    // Check first for a friendly answer; the unique index still guards against races.
+    // Check first for a friendly answer; the unique indexes still guard against races.
     if find_by_key(tx, &username_key)?.is_some() {
         return Err(UserWriteError::Field("username", "err-username-taken"));
+    }
+    if users::table.filter(users::username_skeleton.eq(&username_skeleton)).count().get_result::<i64>(tx.conn())? > 0 {
+        return Err(UserWriteError::Field("username", "err-username-lookalike"));
     }
     if users::table.filter(users::email_key.eq(&email_key)).count().get_result::<i64>(tx.conn())? > 0 {
         return Err(UserWriteError::Field("email", "err-email-taken"));
@@ -67,6 +73,8 @@ pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteE
         locale: input.locale,
         created_at: now,
         updated_at: now,
+        email_verified_at: input.email_verified.then_some(now),
+        username_skeleton: &username_skeleton,
     };
     let id: i64 =
         diesel::insert_into(users::table).values(&row).returning(users::id).get_result(tx.conn()).map_err(|e| {
@@ -83,10 +91,76 @@ pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteE
     Ok(user)
 }
 
-/// Does the site have any account yet (else every route leads to set-up)? Asks whether a row
-/// exists, never counts the table.
+/// Does the site have any account yet? Asks whether a row exists, never counts the table.
 pub fn any(conn: &mut DbConn) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(users::table.select(users::id))).get_result(conn)
+}
+
+/// Is there an administrator (else every route leads to set-up)?
+pub fn admin_exists(conn: &mut DbConn) -> QueryResult<bool> {
+    // Role names are distinct words, none inside another.
+    diesel::select(diesel::dsl::exists(users::table.filter(users::roles.like("%admin%")).select(users::id)))
+        .get_result(conn)
+}
+
+/// Fill the look-alike key of accounts made before it existed. A name whose key another account
+/// already holds keeps none (both stay; new look-alikes of either are refused).
+pub fn backfill_skeletons(conn: &mut DbConn) -> QueryResult<usize> {
+    let rows: Vec<(i64, String)> = users::table
+        .filter(users::username_skeleton.eq(""))
+        .select((users::id, users::username))
+        .order(users::id.asc())
+        .load(conn)?;
+    let mut filled = 0;
+    for (id, name) in rows {
+        let key = super::domain::skeleton(&name);
+        filled += crate::db::write(conn, |tx| {
+            crate::db::ignore_duplicate(tx, |c| {
+                diesel::update(users::table.find(id)).set(users::username_skeleton.eq(&key)).execute(c)
+            })
+        })?;
+    }
+    Ok(filled)
+}
+
+/// The names staff are known by (usernames and display names of employees, moderators and
+/// admins): what a member's display name may not look like.
+pub fn staff_names(conn: &mut DbConn, except: i64) -> QueryResult<Vec<String>> {
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::roles.ne(""))
+        .filter(users::id.ne(except))
+        .select((users::username, users::display_name))
+        .load(conn)?;
+    Ok(rows.into_iter().flat_map(|(u, d)| [u, d]).filter(|n| !n.is_empty()).collect())
+}
+
+pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<User>> {
+    users::table.filter(users::email_key.eq(email_key)).first(conn).optional()
+}
+
+pub fn set_email_verified(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id).filter(users::email_verified_at.is_null()))
+        .set(users::email_verified_at.eq(Some(crate::now())))
+        .execute(tx.conn())?;
+    Ok(())
+}
+
+/// Change a person's address (confirmed by a link sent to it): it counts as verified.
+pub fn set_email(tx: &mut Tx<'_>, user_id: i64, email: &super::domain::Email) -> Result<(), UserWriteError> {
+    let now = crate::now();
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::email.eq(email.as_str()),
+            users::email_key.eq(email.key()),
+            users::email_verified_at.eq(Some(now)),
+            users::updated_at.eq(now),
+        ))
+        .execute(tx.conn())
+        .map_err(|e| match unique_field(&e) {
+            Some((f, k)) => UserWriteError::Field(f, k),
+            None => UserWriteError::Db(e),
+        })?;
+    Ok(())
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {

@@ -33,8 +33,18 @@ pub fn create(tx: &mut Tx<'_>, user_id: i64, days: i64, user_agent: &str) -> Que
     Ok(token)
 }
 
-type SessionRow =
-    (i64, NaiveDateTime, i64, String, String, String, Option<String>, Option<NaiveDateTime>, Option<String>);
+type SessionRow = (
+    i64,
+    NaiveDateTime,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
 
 /// The user behind a session token, if the session is live and the user not suspended.
 /// Extends the session (at most every ten minutes, to spare writes).
@@ -54,10 +64,12 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
             users::locale,
             users::suspended_at,
             users::time_zone,
+            users::email_verified_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((session_id, last_seen, user_id, username, display_name, roles, locale, suspended, time_zone)) = row
+    let Some((session_id, last_seen, user_id, username, display_name, roles, locale, suspended, time_zone, verified)) =
+        row
     else {
         return Ok(None);
     };
@@ -81,6 +93,7 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
         groups,
         locale,
         time_zone,
+        email_verified: verified.is_some(),
     }))
 }
 

@@ -176,11 +176,15 @@ pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Revert the newest migration (tests of a migration's upgrade path).
-pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<()> {
-    let migrations = migrations_of(conn.backend());
-    conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
-    Ok(())
+/// Revert the newest migration (tests of a migration's upgrade path); returns its version.
+pub fn revert_last(conn: &mut DbConn) -> anyhow::Result<String> {
+    let migrations = match conn.backend() {
+        Backend::Sqlite => SQLITE_MIGRATIONS,
+        Backend::Postgres => POSTGRES_MIGRATIONS,
+    };
+    let version =
+        conn.revert_last_migration(migrations).map_err(|e| anyhow::anyhow!("reverting a migration failed: {e}"))?;
+    Ok(version.to_string())
 }
 
 /// Revert migrations, newest first, until the one named by `version` ("2026-11-30-000005") is

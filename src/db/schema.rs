@@ -25,6 +25,30 @@ diesel::table! {
         email_notifications -> Bool,
         roles -> Text,
         time_zone -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamp>,
+        username_skeleton -> Text,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    rate_hits (id) {
+        id -> BigInt,
+        scope -> Text,
+        key -> Text,
+        at -> Timestamp,
     }
 }
 
@@ -359,6 +383,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(boards -> board_groups (group_id));
 diesel::joinable!(topics -> boards (board_id));
 diesel::joinable!(topics -> contents (content_id));
@@ -461,6 +486,7 @@ diesel::joinable!(group_members -> member_groups (group_id));
 diesel::joinable!(group_members -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    account_tokens,
     audiences,
     audience_grants,
     member_groups,

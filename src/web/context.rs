@@ -218,10 +218,15 @@ type HmacSha256 = Hmac<Sha256>;
 /// session it was made for, so a planted nonce cookie is not enough; both change at login and
 /// logout (`rotate_csrf`).
 pub fn csrf_token_for(secret: &[u8], nonce: &str, session: Option<&str>) -> String {
+    sign(secret, "csrf", &format!("{nonce}|{}", session.unwrap_or("")))
+}
+
+/// HMAC(secret, purpose, message), hex: a value made for one purpose is never valid for another.
+pub fn sign(secret: &[u8], purpose: &str, message: &str) -> String {
     let Ok(mut mac) = HmacSha256::new_from_slice(secret) else { return String::new() };
-    mac.update(nonce.as_bytes());
-    mac.update(b"|");
-    mac.update(session.unwrap_or("").as_bytes());
+    mac.update(purpose.as_bytes());
+    mac.update(b"\0");
+    mac.update(message.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
@@ -477,7 +482,12 @@ pub async fn middleware(
         match needs_error_page(res.response()) {
             Some(key) => {
                 let status = res.status();
-                let page = error_page(&ctx, status, key, kept);
+                // A 429 says when to come back (Retry-After); the page keeps it.
+                let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+                let mut page = error_page(&ctx, status, key, kept);
+                if let Some(v) = retry_after {
+                    page.headers_mut().insert(header::RETRY_AFTER, v);
+                }
                 res.into_response(page)
             }
             None => res,

@@ -36,7 +36,7 @@ impl KeptText {
         "value",
     ];
 
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
         let text: Vec<&str> = pairs
             .iter()
             .filter(|(k, v)| !Self::SKIP.contains(&k.as_str()) && v.trim().chars().count() > 1)

@@ -2,6 +2,7 @@
 //! page metadata, rendering helpers and the site-wide pages (home, sitemap, robots, errors).
 
 pub mod assets;
+pub mod client;
 pub mod context;
 pub mod form;
 pub mod i18n;

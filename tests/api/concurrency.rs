@@ -234,7 +234,7 @@ async fn supporter_reply_author(app: &TestApp) -> Browser {
 
 #[tokio::test]
 async fn only_one_first_admin_however_many_ask_at_once() {
-    let app = spawn().await;
+    let app = crate::helpers::spawn_empty().await;
     let browsers: Vec<Browser> = (0..4).map(|_| app.new_browser()).collect();
     for b in &browsers {
         b.token().await;
@@ -248,6 +248,7 @@ async fn only_one_first_admin_however_many_ask_at_once() {
     assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 303 || *s == 404), "{statuses:?}");
     assert_eq!(app.count("users"), 1);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM users WHERE roles LIKE '%admin%'"), 1);
 }
 
 /// One form sent by one browser: (browser, path, fields).

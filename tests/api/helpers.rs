@@ -236,8 +236,23 @@ pub async fn spawn() -> TestApp {
     spawn_with(|_| {}).await
 }
 
-/// Spawn with settings adjusted by the test.
+/// Spawn with settings adjusted by the test. The site counts as set up (as if its first admin
+/// had been made), so tests need not make an admin first; `spawn_empty` is a site before set-up.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let app = spawn_inner(adjust).await;
+    let mut conn = app.conn();
+    plaza::db::write(&mut conn, |tx| plaza::db::set_setting(tx, plaza::accounts::gate::SETUP_CLAIM, Some("test")))
+        .expect("set up");
+    drop(conn);
+    app
+}
+
+/// A fresh site nobody has set up yet: every route leads to `/setup`.
+pub async fn spawn_empty() -> TestApp {
+    spawn_inner(|_| {}).await
+}
+
+async fn spawn_inner(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db = fresh_database();
     let mut settings = db.settings.clone();
     settings.db_pool_size = 4;
@@ -329,6 +344,7 @@ impl TestApp {
                     password_hash: &hash,
                     roles: Roles::from(role),
                     locale: None,
+                    email_verified: true,
                 },
             )
             .map(|u| u.id)
@@ -394,6 +410,25 @@ impl TestApp {
         }
         let mut conn = self.conn();
         diesel::sql_query(sql).get_result::<N>(&mut conn).unwrap_or_else(|e| panic!("{sql}: {e}")).n
+    }
+
+    /// The mails queued for an address, oldest first: (subject, body).
+    pub fn mails_to(&self, address: &str) -> Vec<(String, String)> {
+        use plaza::db::schema::mail_outbox;
+        mail_outbox::table
+            .filter(mail_outbox::to_address.eq(address))
+            .order(mail_outbox::id.asc())
+            .select((mail_outbox::subject, mail_outbox::body))
+            .load(&mut self.conn())
+            .expect("mails")
+    }
+
+    /// The site path of the newest link starting with `prefix` mailed to an address.
+    pub fn mailed_link(&self, address: &str, prefix: &str) -> String {
+        let mails = self.mails_to(address);
+        let (_, body) = mails.iter().rev().find(|(_, b)| b.contains(prefix)).expect("a mail with the link");
+        let start = body.find(prefix).expect("link");
+        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c)).collect()
     }
 
     /// Count rows of a table.

@@ -103,7 +103,8 @@ async fn deleting_my_account_keeps_my_content_under_deleted_member_and_removes_m
     let carl = app.new_browser();
     carl.post("/register", &[("username", "carl"), ("email", "carl@example.com"), ("password", PASSWORD)])
         .await
-        .assert_status(303);
+        .assert_contains("Check your mail");
+    carl.login_ok("carl").await;
     carl.post("/settings", &[("display_name", NAME), ("bio", "About me"), ("locale", "en")]).await.assert_status(303);
     carl.post(&format!("/posts/{post}/comments"), &[("body", "Thanks, it worked")]).await.assert_status(303);
     let (topic_path, topic) = start_topic(&carl, "help", "Sync is slow", "Since Monday").await;
@@ -164,6 +165,11 @@ async fn deleting_my_account_keeps_my_content_under_deleted_member_and_removes_m
     again
         .post("/register", &[("username", "carl"), ("email", "carl@example.com"), ("password", PASSWORD)])
         .await
-        .assert_status(303);
+        .assert_contains("Check your mail");
     again.get("/u/carl").await.assert_status(200).assert_lacks(WORD);
+    // Nobody can take a tombstone's name before the account it belongs to is deleted.
+    app.new_browser()
+        .post("/register", &[("username", "deleted-77"), ("email", "d77@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_status(422);
 }
