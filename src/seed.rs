@@ -235,7 +235,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             let input = PostInput {
                 title: p.title.to_string(),
                 slug: None,
-                body_md: p.body.to_string(),
+                body: crate::content::Body::render(p.body),
                 excerpt_md: String::new(),
                 cover_url: String::new(),
                 tags: tags::parse_list(p.tags).map_err(|k| anyhow::anyhow!("{k}"))?,
@@ -254,7 +254,8 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             let parent_id = parent.and_then(|p| comment_ids.get(p).copied());
             let subject =
                 crate::content::find(conn, post_ids[*post])?.ok_or_else(|| anyhow::anyhow!("post missing"))?;
-            let created = comments::create(conn, &subject, parent_id, id_of(author), body)?;
+            let created =
+                comments::create(conn, &subject, parent_id, id_of(author), &crate::content::Body::render(*body))?;
             let at = now - Duration::days(1) + Duration::minutes(i as i64 * 17);
             diesel::update(contents::table.find(created))
                 .set((contents::created_at.eq(at), contents::published_at.eq(Some(at)), contents::updated_at.eq(at)))
@@ -306,12 +307,12 @@ fn seed_forums(conn: &mut Tx<'_>, people: &[User]) -> anyhow::Result<String> {
     };
     let reply = |conn: &mut Tx<'_>, topic_id: i64, author: &User, body: &str| -> anyhow::Result<i64> {
         let t = fq::topic(conn, topic_id)?.ok_or_else(|| anyhow::anyhow!("topic {topic_id} missing"))?;
-        Ok(fq::create_reply(conn, &t, author, body)?.0)
+        Ok(fq::create_reply(conn, &t, author, &crate::content::Body::render(body))?.0)
     };
     let topic = |title: &str, body: &str, tags_: &str| -> anyhow::Result<TopicInput> {
         Ok(TopicInput {
             title: title.into(),
-            body_md: body.into(),
+            body: crate::content::Body::render(body),
             tags: tags::parse_list(tags_).map_err(|k| anyhow::anyhow!("{k}"))?,
         })
     };
@@ -435,7 +436,7 @@ fn seed_forums(conn: &mut Tx<'_>, people: &[User]) -> anyhow::Result<String> {
                 conn,
                 &t,
                 user("maria")?.id,
-                "Thanks, John — offline editing on mobile is planned for Q1.",
+                &crate::content::Body::render("Thanks, John — offline editing on mobile is planned for Q1."),
             )?;
         }
     }
@@ -545,7 +546,7 @@ pub fn seed_bench(conn: &mut DbConn, topics: usize) -> anyhow::Result<(String, i
                     conn,
                     &board,
                     &author,
-                    &TopicInput { title, body_md: body, tags: Vec::new() },
+                    &TopicInput { title, body: crate::content::Body::render(body), tags: Vec::new() },
                     |_, _| Ok(()),
                 )?;
             }

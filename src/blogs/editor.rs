@@ -45,7 +45,8 @@ const EXCERPT_MAX: usize = 500;
 const URL_MAX: usize = 500;
 
 /// Check the editor's input; the parsed post or the problems by field.
-fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
+/// Check the editor's form; a valid body is rendered here, before any unit of work begins.
+async fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
@@ -102,10 +103,14 @@ fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let body = content::Body::prepare(form.body.clone()).await.map_err(|k| {
+        errors.add("body", k);
+        errors
+    })?;
     Ok(PostInput {
         title,
         slug,
-        body_md: form.body.clone(),
+        body,
         excerpt_md: form.excerpt.trim().to_string(),
         cover_url: cover,
         tags,
@@ -187,7 +192,7 @@ pub async fn create_post(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let input = match check_post(&form) {
+    let input = match check_post(&form).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };
@@ -291,7 +296,7 @@ pub async fn update_post(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let input = match check_post(&form) {
+    let input = match check_post(&form).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };

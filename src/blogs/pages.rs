@@ -309,7 +309,11 @@ pub async fn add_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
     }
-    let (post_id, parent, body, viewer) = (post.card.id, form.parent, form.body.clone(), ctx.viewer());
+    let body = match crate::content::Body::prepare(form.body.clone()).await {
+        Ok(body) => body,
+        Err(key) => return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await,
+    };
+    let (post_id, parent, viewer) = (post.card.id, form.parent, ctx.viewer());
     let created = crate::db::run_write(&state.pool, move |tx| {
         // Checked again under the lock: the post may have been closed or deleted meanwhile.
         let subject = crate::content::lock(tx, post_id)?.ok_or(AppError::NotFound)?;

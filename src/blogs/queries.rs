@@ -507,7 +507,7 @@ pub fn post_at(conn: &mut DbConn, segments: &[String]) -> QueryResult<Option<i64
 pub struct PostInput {
     pub title: String,
     pub slug: Option<String>,
-    pub body_md: String,
+    pub body: content::Body,
     pub excerpt_md: String,
     pub cover_url: String,
     pub tags: Vec<TagName>,
@@ -541,8 +541,11 @@ fn unique_post_slug(conn: &mut DbConn, blog_id: i64, wanted: &str, except: Optio
 }
 
 fn derived_excerpt(input: &PostInput) -> String {
-    let source = if input.excerpt_md.trim().is_empty() { &input.body_md } else { &input.excerpt_md };
-    content::excerpt_of(source)
+    if input.excerpt_md.trim().is_empty() {
+        input.body.excerpt().to_string()
+    } else {
+        content::excerpt_of(&input.excerpt_md)
+    }
 }
 
 /// The pieces a post's links cite.
@@ -558,7 +561,6 @@ pub fn create_post(
     input: &PostInput,
     base_url: &str,
 ) -> QueryResult<i64> {
-    let html = content::markdown::render(&input.body_md);
     let excerpt = derived_excerpt(input);
     let id = content::insert(
         tx,
@@ -566,8 +568,8 @@ pub fn create_post(
             kind: KIND_POST,
             author_id,
             title: &input.title,
-            body_md: &input.body_md,
-            body_html: &html,
+            body_md: input.body.md(),
+            body_html: input.body.html(),
             excerpt: &excerpt,
             publish: input.publish,
             comments_open: input.comments_enabled,
@@ -587,7 +589,7 @@ pub fn create_post(
         ))
         .execute(tx.conn())?;
     content::tags::set_for(tx, id, &input.tags)?;
-    cite(tx, id, &input.body_md, base_url)?;
+    cite(tx, id, input.body.md(), base_url)?;
     Ok(id)
 }
 
@@ -595,14 +597,13 @@ pub fn create_post(
 pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url: &str) -> QueryResult<()> {
     let now = crate::now();
     let id = post.card.id;
-    let html = content::markdown::render(&input.body_md);
     let excerpt = derived_excerpt(input);
     let was_published = !post.card.is_draft;
     diesel::update(contents::table.find(id))
         .set((
             contents::title.eq(&input.title),
-            contents::body_md.eq(&input.body_md),
-            contents::body_html.eq(html.as_str()),
+            contents::body_md.eq(input.body.md()),
+            contents::body_html.eq(input.body.html().as_str()),
             contents::excerpt.eq(&excerpt),
             contents::updated_at.eq(now),
             contents::comments_open.eq(input.comments_enabled),
@@ -642,7 +643,7 @@ pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url
         .set((posts::slug.eq(&slug), posts::excerpt_md.eq(&input.excerpt_md), posts::cover_url.eq(&input.cover_url)))
         .execute(tx.conn())?;
     content::tags::set_for(tx, id, &input.tags)?;
-    cite(tx, id, &input.body_md, base_url)
+    cite(tx, id, input.body.md(), base_url)
 }
 
 /// Posts a visitor may read (`visitor` is a visitor's guard), for the sitemap: (path, last

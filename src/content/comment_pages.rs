@@ -102,8 +102,11 @@ pub async fn edit_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back));
     }
-    let (body, viewer, kinds, minutes) =
-        (form.body.clone(), ctx.viewer(), state.kinds, state.settings.comment_edit_minutes);
+    let body = match super::Body::prepare(form.body.clone()).await {
+        Ok(body) => body,
+        Err(key) => return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back)),
+    };
+    let (viewer, kinds, minutes) = (ctx.viewer(), state.kinds, state.settings.comment_edit_minutes);
     let saved = crate::db::run_write(&state.pool, move |tx| {
         super::lock(tx, id)?;
         let guard = Guard::fresh(tx, &viewer)?;

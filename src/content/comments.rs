@@ -149,7 +149,7 @@ pub fn create(
     subject: &Content,
     parent_id: Option<i64>,
     author_id: i64,
-    body_md: &str,
+    body: &super::Body,
 ) -> QueryResult<i64> {
     let parent: Option<(i64, Option<i64>, i64)> = match parent_id {
         Some(p) => comments::table
@@ -162,7 +162,7 @@ pub fn create(
         None => None,
     };
     let parent_top = parent.map(|(id, pp, _)| pp.unwrap_or(id));
-    let id = super::create_published(tx, KIND_COMMENT, author_id, "", body_md, Placement::under(subject))?;
+    let id = super::create_published(tx, KIND_COMMENT, author_id, "", body, Placement::under(subject))?;
     diesel::insert_into(comments::table)
         .values((comments::content_id.eq(id), comments::subject_id.eq(subject.id), comments::parent_id.eq(parent_top)))
         .execute(tx.conn())?;
@@ -172,7 +172,7 @@ pub fn create(
     if let Some((_, _, parent_author)) = parent {
         notifications::notify(tx, parent_author, notifications::KIND_REPLY, Some(author_id), id, &mut told)?;
     }
-    notifications::mentions::notify(tx, body_md, author_id, id, &mut told)?;
+    notifications::mentions::notify(tx, body.md(), author_id, id, &mut told)?;
     Ok(id)
 }
 

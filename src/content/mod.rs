@@ -171,6 +171,47 @@ pub fn insert(tx: &mut Tx<'_>, new: &NewContent<'_>) -> QueryResult<i64> {
     Ok(id)
 }
 
+/// A Markdown body with its sanitized rendering and excerpt, made before any unit of work begins:
+/// rendering is CPU work that must never hold a connection or the write lock.
+#[derive(Clone, Debug)]
+pub struct Body {
+    md: String,
+    html: SafeHtml,
+    excerpt: String,
+}
+
+impl Body {
+    /// Render here and now (commands, seeding, imports: no request is waiting).
+    pub fn render(md: impl Into<String>) -> Body {
+        let md = md.into();
+        let html = markdown::render(&md);
+        let excerpt = excerpt_of(&md);
+        Body { md, html, excerpt }
+    }
+
+    /// Render off the request workers, a few at a time and within the render budget; `Err` is the
+    /// catalog key of the problem (nested too deeply, or the site too busy) for the form.
+    pub async fn prepare(md: impl Into<String>) -> Result<Body, &'static str> {
+        let md = md.into();
+        markdown::check_nesting(&md)?;
+        let excerpt = excerpt_of(&md);
+        let html = markdown::render_bounded(md.clone()).await?;
+        Ok(Body { md, html, excerpt })
+    }
+
+    pub fn md(&self) -> &str {
+        &self.md
+    }
+
+    pub fn html(&self) -> &SafeHtml {
+        &self.html
+    }
+
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
+    }
+}
+
 /// A preview of a body being written: refused like the body itself would be (too long, nested too
 /// deeply), rendered off the request workers within the render budget.
 pub async fn preview(
@@ -183,7 +224,7 @@ pub async fn preview(
         errors.add("body", too_long);
         return Err(errors);
     }
-    markdown::render_bounded(body_md.to_string()).await.map_err(|k| {
+    Body::prepare(body_md).await.map(|b| b.html).map_err(|k| {
         errors.add("body", k);
         errors
     })
@@ -194,26 +235,25 @@ pub fn excerpt_of(body_md: &str) -> String {
     markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS)
 }
 
-/// Render a Markdown body once, derive its excerpt, and insert it published (comments, forum
-/// topics and replies, official responses).
+/// Insert a body rendered beforehand, published (comments, forum topics and replies, official
+/// responses).
 pub fn create_published(
     tx: &mut Tx<'_>,
     kind: &str,
     author_id: i64,
     title: &str,
-    body_md: &str,
+    body: &Body,
     placement: Placement,
 ) -> QueryResult<i64> {
-    let html = markdown::render(body_md);
     insert(
         tx,
         &NewContent {
             kind,
             author_id,
             title,
-            body_md,
-            body_html: &html,
-            excerpt: &excerpt_of(body_md),
+            body_md: body.md(),
+            body_html: body.html(),
+            excerpt: body.excerpt(),
             publish: true,
             comments_open: false,
             placement,
@@ -222,17 +262,16 @@ pub fn create_published(
     )
 }
 
-/// Save an edit of a body (and, for titled content, its title): rendered once, excerpt derived,
-/// marked as edited.
-pub fn save_edit(tx: &mut Tx<'_>, id: i64, title: &str, body_md: &str) -> QueryResult<()> {
+/// Save an edit of a body rendered beforehand (and, for titled content, its title), marked as
+/// edited.
+pub fn save_edit(tx: &mut Tx<'_>, id: i64, title: &str, body: &Body) -> QueryResult<()> {
     let now = crate::now();
-    let html = markdown::render(body_md);
     diesel::update(contents::table.find(id))
         .set((
             contents::title.eq(title),
-            contents::body_md.eq(body_md),
-            contents::body_html.eq(html.as_str()),
-            contents::excerpt.eq(excerpt_of(body_md)),
+            contents::body_md.eq(body.md()),
+            contents::body_html.eq(body.html().as_str()),
+            contents::excerpt.eq(body.excerpt()),
             contents::updated_at.eq(now),
             contents::edited_at.eq(Some(now)),
         ))

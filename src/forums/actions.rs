@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::access::{visible_board, visible_topic};
-use super::compose::{ReplyForm, check_body};
+use super::compose::ReplyForm;
 use super::queries::{self as q, TopicFull};
 use super::topic_page::{TopicForms, render_topic};
 use crate::content::likes;
@@ -14,7 +14,7 @@ use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::notifications::subscriptions;
 use crate::policy::{Guard, Place, Viewer};
-use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, redirect, safe_next};
+use crate::web::{AppState, CsrfForm, Ctx, redirect, safe_next};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -43,13 +43,14 @@ pub async fn add_reply(
     let user_id = ctx.require_user()?.id;
     let t = visible_topic(&ctx, &state, path.into_inner()).await?;
     let last_page = t.pages();
-    let mut errors = FieldErrors::default();
-    check_body(&form.body, &mut errors);
-    if !errors.is_empty() {
-        let forms = TopicForms::reply(form.body, ctx.t(errors.get("body")));
-        return render_topic(&ctx, &state, t, last_page, forms).await;
-    }
-    let (topic_id, body, viewer) = (t.topic.content_id, form.body.clone(), ctx.viewer());
+    let body = match super::compose::prepared_body(&form.body).await {
+        Ok(body) => body,
+        Err(key) => {
+            let forms = TopicForms::reply(form.body, ctx.t(key));
+            return render_topic(&ctx, &state, t, last_page, forms).await;
+        }
+    };
+    let (topic_id, viewer) = (t.topic.content_id, ctx.viewer());
     let result = crate::db::run_write(&state.pool, move |tx| {
         let author = crate::accounts::queries::find(tx, user_id)?.ok_or(AppError::Forbidden)?;
         // Held until commit: replies to this topic queue here and take consecutive positions.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::Board;
 use super::access::{visible_board, visible_topic};
 use super::queries::{self as q, TopicInput};
-use crate::content::{SafeHtml, tags};
+use crate::content::{Body, SafeHtml, tags};
 use crate::error::{AppError, AppResult};
 use crate::policy::{Guard, Place};
 use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
@@ -47,7 +47,8 @@ struct TopicEditorPage<'a> {
     existing_review: Option<String>,
 }
 
-fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, FieldErrors> {
+/// Check a topic form; a valid body is rendered here, before any unit of work begins.
+async fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
@@ -66,7 +67,26 @@ fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, FieldErr
     } else {
         Vec::new()
     };
-    if errors.is_empty() { Ok(TopicInput { title, body_md: form.body.clone(), tags }) } else { Err(errors) }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match Body::prepare(form.body.clone()).await {
+        Ok(body) => Ok(TopicInput { title, body, tags }),
+        Err(k) => {
+            errors.add("body", k);
+            Err(errors)
+        }
+    }
+}
+
+/// A reply's body checked and rendered (before any unit of work): the catalog key of the problem.
+pub async fn prepared_body(body: &str) -> Result<Body, &'static str> {
+    let mut errors = FieldErrors::default();
+    check_body(body, &mut errors);
+    match errors.0.first() {
+        Some((_, key)) => Err(key),
+        None => Body::prepare(body).await,
+    }
 }
 
 pub fn check_body(body: &str, errors: &mut FieldErrors) {
@@ -152,7 +172,7 @@ pub async fn create_topic(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let checked = check_topic(&form, true);
+    let checked = check_topic(&form, true).await;
     // Reviews also need a product of this board and a rating from 1 to 5.
     let mut review: Option<(i64, i32)> = None;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
@@ -287,7 +307,7 @@ pub async fn edit_topic(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let checked = check_topic(&form, false);
+    let checked = check_topic(&form, false).await;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     // A review's author may change the rating too.
     let rating = if t.board.is_reviews() {
@@ -310,7 +330,7 @@ pub async fn edit_topic(
         if !Guard::fresh(tx, &viewer)?.can_edit_own(&old.facts()) {
             return Err(AppError::Forbidden);
         }
-        q::edit(tx, &old, user_id, Some(&input.title), &input.body_md)?;
+        q::edit(tx, &old, user_id, Some(&input.title), &input.body)?;
         if let Some(rating) = rating {
             super::reviews::change_rating(tx, id, rating)?;
         }
@@ -366,8 +386,11 @@ pub async fn edit_reply(
     let (_, t, position) = own_reply(&ctx, &state, id).await?;
     let back = super::reply_path(&t.path(), id, position);
     let mut errors = FieldErrors::default();
-    check_body(&form.body, &mut errors);
-    if !errors.is_empty() {
+    let body = prepared_body(&form.body).await;
+    if let Err(key) = &body {
+        errors.add("body", key);
+    }
+    let Ok(body) = body else {
         return render_invalid(&ReplyEditorPage {
             meta: Meta::new(ctx.t("reply-edit-title"), format!("/replies/{id}/edit")).noindex(),
             ctx: &ctx,
@@ -376,14 +399,14 @@ pub async fn edit_reply(
             errors,
             back,
         });
-    }
+    };
     let (user_id, viewer) = (ctx.require_user()?.id, ctx.viewer());
     crate::db::run_write(&state.pool, move |tx| {
         let old = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
         if !Guard::fresh(tx, &viewer)?.can_edit_own(&old.facts()) {
             return Err(AppError::Forbidden);
         }
-        Ok(q::edit(tx, &old, user_id, None, &form.body)?)
+        Ok(q::edit(tx, &old, user_id, None, &body)?)
     })
     .await?;
     Ok(redirect(&back))

@@ -16,7 +16,7 @@ use crate::policy::Guard;
 
 pub struct TopicInput {
     pub title: String,
-    pub body_md: String,
+    pub body: content::Body,
     pub tags: Vec<TagName>,
 }
 
@@ -28,7 +28,7 @@ where
     F: FnOnce(&mut Tx<'_>, i64) -> QueryResult<()>,
 {
     let placement = Placement::root(PLACE_BOARD, board.id, board.read_audience_id);
-    let id = content::create_published(tx, KIND_TOPIC, author.id, &input.title, &input.body_md, placement)?;
+    let id = content::create_published(tx, KIND_TOPIC, author.id, &input.title, &input.body, placement)?;
     let now = crate::now();
     diesel::insert_into(topics::table)
         .values((
@@ -49,7 +49,7 @@ where
         .execute(tx.conn())?;
     subscriptions::subscribe(tx, author.id, subscriptions::TARGET_TOPIC, id)?;
     let mut told = vec![author.id];
-    notifications::mentions::notify(tx, &input.body_md, author.id, id, &mut told)?;
+    notifications::mentions::notify(tx, input.body.md(), author.id, id, &mut told)?;
     crate::jobs::notify_followers(
         tx,
         subscriptions::TARGET_BOARD,
@@ -68,13 +68,13 @@ where
 /// row (`last_position + 1`): replies at the same moment queue on that row and get consecutive
 /// positions. The topic's author, anyone quoted or @mentioned (if they may read the reply) are
 /// told now, the topic's followers by a job; the replier follows the topic from now on.
-pub fn create_reply(tx: &mut Tx<'_>, t: &TopicFull, author: &User, body_md: &str) -> QueryResult<(i64, i32)> {
+pub fn create_reply(tx: &mut Tx<'_>, t: &TopicFull, author: &User, body: &content::Body) -> QueryResult<(i64, i32)> {
     let topic_id = t.topic.content_id;
     let position: i32 = diesel::update(topics::table.find(topic_id))
         .set(topics::last_position.eq(topics::last_position + 1))
         .returning(topics::last_position)
         .get_result(tx.conn())?;
-    let id = content::create_published(tx, KIND_REPLY, author.id, "", body_md, Placement::under(&t.content))?;
+    let id = content::create_published(tx, KIND_REPLY, author.id, "", body, Placement::under(&t.content))?;
     let now = crate::now();
     let is_staff = author.roles().is_staff();
     diesel::insert_into(replies::table)
@@ -109,12 +109,12 @@ pub fn create_reply(tx: &mut Tx<'_>, t: &TopicFull, author: &User, body_md: &str
 
     let mut told = vec![author.id];
     // Quoted replies: links to /replies/{id} in the body.
-    for quoted in quoted_replies(body_md) {
+    for quoted in quoted_replies(body.md()) {
         if let Some((_, _, c)) = super::topic::reply(tx, quoted)? {
             notifications::notify(tx, c.author_id, notifications::KIND_QUOTE, Some(author.id), id, &mut told)?;
         }
     }
-    notifications::mentions::notify(tx, body_md, author.id, id, &mut told)?;
+    notifications::mentions::notify(tx, body.md(), author.id, id, &mut told)?;
     notifications::notify(tx, t.content.author_id, notifications::KIND_TOPIC_REPLY, Some(author.id), id, &mut told)?;
     crate::jobs::notify_followers(
         tx,
@@ -146,14 +146,20 @@ pub fn quoted_replies(body_md: &str) -> Vec<i64> {
 }
 
 /// Edit a topic's title and body or a reply's body, keeping the previous version.
-pub fn edit(tx: &mut Tx<'_>, old: &Content, editor_id: i64, title: Option<&str>, body_md: &str) -> QueryResult<()> {
+pub fn edit(
+    tx: &mut Tx<'_>,
+    old: &Content,
+    editor_id: i64,
+    title: Option<&str>,
+    body: &content::Body,
+) -> QueryResult<()> {
     content::revisions::record(tx, old, editor_id)?;
     if let Some(t) = title {
         diesel::update(topics::table.find(old.id))
             .set(topics::slug.eq(content::slug::slugify(t)))
             .execute(tx.conn())?;
     }
-    content::save_edit(tx, old.id, title.unwrap_or(&old.title), body_md)
+    content::save_edit(tx, old.id, title.unwrap_or(&old.title), body)
 }
 
 /// A topic appeared (shown again) or disappeared (deleted, hidden): the board's counts, the

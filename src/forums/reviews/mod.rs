@@ -352,12 +352,12 @@ pub fn response(
 /// Post the company's one official response (the review's topic locked) and tell the reviewer.
 /// `None` when the review has a response already: a second one sent at the same moment changes
 /// nothing.
-pub fn respond(tx: &mut Tx<'_>, t: &TopicFull, author_id: i64, body_md: &str) -> QueryResult<Option<i64>> {
+pub fn respond(tx: &mut Tx<'_>, t: &TopicFull, author_id: i64, body: &content::Body) -> QueryResult<Option<i64>> {
     let Some(r) = review_of(tx, t.topic.content_id)? else { return Ok(None) };
     if r.response_id.is_some() {
         return Ok(None);
     }
-    let id = content::create_published(tx, KIND_RESPONSE, author_id, "", body_md, Placement::under(&t.content))?;
+    let id = content::create_published(tx, KIND_RESPONSE, author_id, "", body, Placement::under(&t.content))?;
     let set = diesel::update(reviews::table.find(r.topic_id).filter(reviews::response_id.is_null()))
         .set(reviews::response_id.eq(Some(id)))
         .execute(tx.conn())?;

@@ -89,19 +89,26 @@ pub async fn post_response(
     } else if form.body.chars().count() > 20_000 {
         Some("err-comment-long")
     } else {
-        crate::content::markdown::check_nesting(&form.body).err()
+        None
     };
-    if let Some(key) = problem {
-        return crate::forums::topic_page::render_topic(
-            &ctx,
-            &state,
-            t,
-            1,
-            crate::forums::topic_page::TopicForms::panel(again(ctx.t(key), form.body)),
-        )
-        .await;
-    }
-    let (viewer, path, body) = (ctx.viewer(), t.path(), form.body.clone());
+    let body = match problem {
+        Some(key) => Err(key),
+        None => crate::content::Body::prepare(form.body.clone()).await,
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(key) => {
+            return crate::forums::topic_page::render_topic(
+                &ctx,
+                &state,
+                t,
+                1,
+                crate::forums::topic_page::TopicForms::panel(again(ctx.t(key), form.body)),
+            )
+            .await;
+        }
+    };
+    let (viewer, path) = (ctx.viewer(), t.path());
     let posted = crate::db::run_write(&state.pool, move |tx| {
         let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
         let guard = Guard::fresh(tx, &viewer)?;
