@@ -173,3 +173,29 @@ async fn deleting_my_account_keeps_my_content_under_deleted_member_and_removes_m
         .await
         .assert_status(422);
 }
+
+/// The password prompts that guard deleting the account and changing the address are not a
+/// password oracle for whoever holds a session: like the password form, they hold a run of wrong
+/// guesses back (and the right password, sent after the run, waits too).
+#[tokio::test]
+async fn password_prompts_on_delete_and_email_change_hold_guessers_back() {
+    let app = spawn().await;
+    let eve = app.new_browser();
+    eve.post("/register", &[("username", "erin"), ("email", "erin@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_contains("Check your mail");
+    eve.login_ok("erin").await;
+    for i in 0..5 {
+        eve.post("/settings/account/delete", &[("password", &format!("guess number {i}"))]).await.assert_status(422);
+    }
+    eve.post("/settings/account/delete", &[("password", PASSWORD)])
+        .await
+        .assert_status(429)
+        .assert_contains("Too many password attempts");
+    eve.post("/settings/email", &[("new_email", "erin2@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_status(429)
+        .assert_contains("Too many password attempts");
+    // Nothing was deleted: the account still answers.
+    eve.get("/settings").await.assert_status(200);
+}

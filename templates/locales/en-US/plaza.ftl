@@ -752,6 +752,7 @@ err-email-same = That is already your e-mail address.
 err-login-slowed = Too many wrong passwords were tried for this account from your network. Wait { $seconds } seconds, then try again. Forgot your password? Reset it with the link below.
 error-too-many-posts = You are posting faster than this site allows. Wait a minute, then send your text again (it is kept below).
 error-too-many-password = Too many password changes in a short time. Wait a few minutes, then try again.
+error-too-many-password-checks = Too many password attempts in a short time. Wait a few minutes, then try again.
 error-too-many-searches = Too many searches in a short time. Wait a moment, then search again.
 error-too-many-registrations = Too many accounts were created from your network in the last hour. Please try again later.
 error-too-many-resets = Too many reset links were asked for in the last hour. Check your mail (and its spam folder) for the ones already sent, or try again later.

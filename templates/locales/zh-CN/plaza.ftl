@@ -689,6 +689,7 @@ err-email-same = 这已经是你的电子邮件地址。
 err-login-slowed = 你所在的网络对此账户尝试了太多次错误密码。请等待 { $seconds } 秒后再试。忘记密码？可以用下面的链接重设。
 error-too-many-posts = 你发帖的速度超过了本站允许的范围。请等一分钟后再提交（你写的内容保留在下面）。
 error-too-many-password = 短时间内修改密码次数过多。请等几分钟再试。
+error-too-many-password-checks = 短时间内密码尝试次数过多。请等几分钟再试。
 error-too-many-searches = 短时间内搜索次数过多。请稍等片刻再搜索。
 error-too-many-registrations = 过去一小时内从你所在的网络创建的账户太多。请稍后再试。
 error-too-many-resets = 过去一小时内申请的重设链接太多。请查看已发送的邮件（包括垃圾邮件文件夹），或稍后再试。
