@@ -146,7 +146,10 @@ pub async fn middleware(
         (&Method::GET, _) if path == "/search" || path.starts_with("/search.") => {
             let key = match &user {
                 Some(u) => format!("user:{}", u.id),
-                None => crate::web::client::ip(req.request(), &state.settings.trusted_proxies).to_string(),
+                None => crate::web::client::limit_key(crate::web::client::ip(
+                    req.request(),
+                    &state.settings.trusted_proxies,
+                )),
             };
             gate.limits
                 .check(Action::Search, &key)
