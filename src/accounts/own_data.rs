@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::content::kind::Registry;
 use crate::db::schema::{
-    blogs, boards, content_tags, contents, group_members, login_failures, mail_outbox, member_groups,
+    account_tokens, blogs, boards, content_tags, contents, group_members, login_failures, mail_outbox, member_groups,
     notification_prefs, notifications, sessions, subscriptions, tag_follows, tags, topics, users,
 };
 use crate::db::{DbConn, Tx};
@@ -300,6 +300,8 @@ pub fn erase(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
         ))
         .execute(tx.conn())?;
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(tx.conn())?;
+    // Links already mailed (reset, confirm, change of address) die with the account.
+    diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(notification_prefs::table.filter(notification_prefs::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(subscriptions::table.filter(subscriptions::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(tag_follows::table.filter(tag_follows::user_id.eq(user_id))).execute(tx.conn())?;

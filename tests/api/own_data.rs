@@ -199,3 +199,28 @@ async fn password_prompts_on_delete_and_email_change_hold_guessers_back() {
     // Nothing was deleted: the account still answers.
     eve.get("/settings").await.assert_status(200);
 }
+
+/// Links mailed before the account was deleted die with it: a pending e-mail change must not
+/// give the tombstone an address again (holding that address from anyone who registers it), and
+/// a reset link must not set a password on it.
+#[tokio::test]
+async fn links_mailed_before_deletion_stop_working() {
+    let app = spawn().await;
+    app.create_user("sam", Role::Member);
+    app.browser.login_ok("sam").await;
+    app.post("/settings/email", &[("new_email", "sam.new@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_redirect("/settings?saved=email-sent");
+    app.new_browser().post("/password/forgot", &[("email", "sam@example.com")]).await.assert_status(200);
+    let change = app.mailed_link("sam.new@example.com", "/email/confirm/");
+    let reset = app.mailed_link("sam@example.com", "/password/reset/");
+    app.post("/settings/account/delete", &[("password", PASSWORD)]).await.assert_redirect("/settings/account/deleted");
+    let stranger = app.new_browser();
+    stranger.post(&change, &[]).await.assert_status(410);
+    stranger
+        .post(&reset, &[("new_password", "a brand new secret"), ("confirm_password", "a brand new secret")])
+        .await
+        .assert_status(410);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM users WHERE email_key = 'sam.new@example.com'"), 0);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM account_tokens"), 0);
+}
