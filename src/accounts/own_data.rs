@@ -224,11 +224,33 @@ pub async fn delete(ctx: Ctx, state: web::Data<AppState>, form: CsrfForm<DeleteF
     if !ok {
         return render_invalid(&account_page(&ctx, ctx.t("account-delete-wrong-password")));
     }
-    crate::db::run_write(&state.pool, move |tx| Ok(erase(tx, user_id)?)).await?;
+    let erased = crate::db::run_write(&state.pool, move |tx| {
+        if is_only_admin(tx, user_id)? {
+            return Ok(false);
+        }
+        Ok(erase(tx, user_id)?)
+    })
+    .await?;
+    if !erased {
+        return render_invalid(&account_page(&ctx, ctx.t("account-delete-only-admin")));
+    }
     // Logged out: the page that says so is shown to a visitor (their name is gone from the header).
     let mut res = redirect("/settings/account/deleted");
     let _ = res.add_cookie(&expired_session_cookie(&state));
     Ok(res)
+}
+
+/// Is this member the site's only administrator still able to log in? Then deleting them would
+/// leave nobody to run the site (and set-up does not come back).
+fn is_only_admin(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
+    let admins: Vec<(i64, String)> = users::table
+        .filter(users::roles.like("%admin%"))
+        .filter(users::suspended_at.is_null())
+        .select((users::id, users::roles))
+        .load(tx.conn())?;
+    let admins: Vec<i64> =
+        admins.into_iter().filter(|(_, r)| crate::policy::Roles::parse(r).is_admin()).map(|(id, _)| id).collect();
+    Ok(admins == [user_id])
 }
 
 /// `/settings/account/deleted`: where a deleted account lands, logged out.

@@ -224,3 +224,19 @@ async fn links_mailed_before_deletion_stop_working() {
     assert_eq!(app.number("SELECT COUNT(*) AS n FROM users WHERE email_key = 'sam.new@example.com'"), 0);
     assert_eq!(app.number("SELECT COUNT(*) AS n FROM account_tokens"), 0);
 }
+
+/// The admin pages keep an admin from taking away their own role (the site would be left with
+/// no one to run it, and set-up never comes back); deleting the account must not do it either.
+#[tokio::test]
+async fn the_only_admin_cannot_delete_their_account() {
+    let app = spawn().await;
+    let boss = app.user_browser("boss", Role::Admin).await;
+    boss.post("/settings/account/delete", &[("password", PASSWORD)])
+        .await
+        .assert_status(422)
+        .assert_contains("only administrator");
+    boss.get("/admin/users").await.assert_status(200);
+    // With another administrator, it may go.
+    app.create_user("deputy", Role::Admin);
+    boss.post("/settings/account/delete", &[("password", PASSWORD)]).await.assert_redirect("/settings/account/deleted");
+}

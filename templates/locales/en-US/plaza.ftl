@@ -738,6 +738,7 @@ account-delete-password = Your password, to confirm
 account-delete-button = Delete my account
 account-delete-confirm = Delete your account now? This cannot be undone.
 account-delete-wrong-password = That password is not right. Your account was not deleted.
+account-delete-only-admin = You are the only administrator of this site, so your account was not deleted. Make someone else an administrator first.
 account-deleted = Your account was deleted
 account-deleted-text = You are logged out. What you wrote stays on the site under “deleted member”.
 account-deleted-home = Go to the home page

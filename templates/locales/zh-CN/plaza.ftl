@@ -675,6 +675,7 @@ account-delete-password = 输入密码以确认
 account-delete-button = 注销我的账户
 account-delete-confirm = 现在注销你的账户吗？此操作无法撤销。
 account-delete-wrong-password = 密码不正确。你的账户未被注销。
+account-delete-only-admin = 你是本站唯一的管理员，因此账户未被注销。请先让其他人成为管理员。
 account-deleted = 你的账户已注销
 account-deleted-text = 你已退出登录。你发表的内容以“已注销成员”的名义保留在站内。
 account-deleted-home = 返回首页
