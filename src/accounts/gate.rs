@@ -136,10 +136,20 @@ pub async fn middleware(
             .check(Action::PasswordChange, &u.id.to_string())
             .err()
             .map(|s| AppError::TooManyRequests(s, "error-too-many-password")),
+        // The other forms that check the current password share its budget, so a stolen
+        // session cannot guess the password there at the speed of the hashing.
+        (&Method::POST, Some(u)) if path == "/settings/email" || path == "/settings/account/delete" => gate
+            .limits
+            .check(Action::PasswordChange, &u.id.to_string())
+            .err()
+            .map(|s| AppError::TooManyRequests(s, "error-too-many-password-checks")),
         (&Method::GET, _) if path == "/search" || path.starts_with("/search.") => {
             let key = match &user {
                 Some(u) => format!("user:{}", u.id),
-                None => crate::web::client::ip(req.request(), &state.settings.trusted_proxies).to_string(),
+                None => crate::web::client::limit_key(crate::web::client::ip(
+                    req.request(),
+                    &state.settings.trusted_proxies,
+                )),
             };
             gate.limits
                 .check(Action::Search, &key)

@@ -73,9 +73,9 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// The client's address as the rate limits see it (`PLAZA_TRUSTED_PROXIES`).
+/// The client's address as the rate limits see it (`PLAZA_TRUSTED_PROXIES`; an IPv6 /64 as one).
 pub fn client_ip(state: &AppState, req: &HttpRequest) -> String {
-    crate::web::client::ip(req, &state.settings.trusted_proxies).to_string()
+    crate::web::client::limit_key(crate::web::client::ip(req, &state.settings.trusted_proxies))
 }
 
 pub fn user_agent(req: &HttpRequest) -> String {

@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::content::kind::Registry;
 use crate::db::schema::{
-    blogs, boards, content_tags, contents, group_members, login_failures, mail_outbox, member_groups,
+    account_tokens, blogs, boards, content_tags, contents, group_members, login_failures, mail_outbox, member_groups,
     notification_prefs, notifications, sessions, subscriptions, tag_follows, tags, topics, users,
 };
 use crate::db::{DbConn, Tx};
@@ -219,17 +219,38 @@ pub async fn delete(ctx: Ctx, state: web::Data<AppState>, form: CsrfForm<DeleteF
         Ok(users::table.find(user_id).select(users::password_hash).first::<String>(conn)?)
     })
     .await?;
-    let ok = web::block(move || crate::accounts::password::verify(&password, Some(&stored)))
-        .await
-        .map_err(AppError::internal)?;
+    // Bounded like every other hash: a burst of deletes cannot take every blocking thread.
+    let ok = crate::accounts::password::verify_bounded(password, Some(stored)).await.map_err(AppError::Internal)?;
     if !ok {
         return render_invalid(&account_page(&ctx, ctx.t("account-delete-wrong-password")));
     }
-    crate::db::run_write(&state.pool, move |tx| Ok(erase(tx, user_id)?)).await?;
+    let erased = crate::db::run_write(&state.pool, move |tx| {
+        if is_only_admin(tx, user_id)? {
+            return Ok(false);
+        }
+        Ok(erase(tx, user_id)?)
+    })
+    .await?;
+    if !erased {
+        return render_invalid(&account_page(&ctx, ctx.t("account-delete-only-admin")));
+    }
     // Logged out: the page that says so is shown to a visitor (their name is gone from the header).
     let mut res = redirect("/settings/account/deleted");
     let _ = res.add_cookie(&expired_session_cookie(&state));
     Ok(res)
+}
+
+/// Is this member the site's only administrator still able to log in? Then deleting them would
+/// leave nobody to run the site (and set-up does not come back).
+fn is_only_admin(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
+    let admins: Vec<(i64, String)> = users::table
+        .filter(users::roles.like("%admin%"))
+        .filter(users::suspended_at.is_null())
+        .select((users::id, users::roles))
+        .load(tx.conn())?;
+    let admins: Vec<i64> =
+        admins.into_iter().filter(|(_, r)| crate::policy::Roles::parse(r).is_admin()).map(|(id, _)| id).collect();
+    Ok(admins == [user_id])
 }
 
 /// `/settings/account/deleted`: where a deleted account lands, logged out.
@@ -301,6 +322,8 @@ pub fn erase(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
         ))
         .execute(tx.conn())?;
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(tx.conn())?;
+    // Links already mailed (reset, confirm, change of address) die with the account.
+    diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(notification_prefs::table.filter(notification_prefs::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(subscriptions::table.filter(subscriptions::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(tag_follows::table.filter(tag_follows::user_id.eq(user_id))).execute(tx.conn())?;

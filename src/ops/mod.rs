@@ -166,8 +166,9 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 /// May this request read the metrics? With the configured bearer token, from anywhere; without
 /// it, only from this machine and not through a proxy (a reverse proxy on this host connects
-/// from loopback on behalf of anyone: such requests carry `X-Forwarded-For` or `Forwarded`).
-pub fn metrics_allowed(req: &HttpRequest, token: Option<&str>) -> bool {
+/// from loopback on behalf of anyone: such requests carry `X-Forwarded-For` or `Forwarded`, and
+/// when the operator lists loopback in `PLAZA_TRUSTED_PROXIES` it is a proxy whatever it sends).
+pub fn metrics_allowed(req: &HttpRequest, token: Option<&str>, proxies: &[ipnet::IpNet]) -> bool {
     use subtle::ConstantTimeEq;
     let bearer = req
         .headers()
@@ -179,7 +180,7 @@ pub fn metrics_allowed(req: &HttpRequest, token: Option<&str>) -> bool {
         return expected.as_bytes().ct_eq(given.as_bytes()).into();
     }
     let proxied = ["x-forwarded-for", "forwarded", "x-real-ip"].iter().any(|h| req.headers().contains_key(*h));
-    let local = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
+    let local = req.peer_addr().is_some_and(|a| a.ip().is_loopback() && !proxies.iter().any(|p| p.contains(&a.ip())));
     local && !proxied && bearer.is_none()
 }
 
@@ -189,7 +190,8 @@ pub async fn metrics(
     state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, crate::error::AppError> {
-    if !metrics_allowed(&req, state.settings.metrics_token.as_ref().map(|t| t.expose())) {
+    let token = state.settings.metrics_token.as_ref().map(|t| t.expose());
+    if !metrics_allowed(&req, token, &state.settings.trusted_proxies) {
         return Ok(plain(actix_web::http::StatusCode::NOT_FOUND, "not found\n".into()));
     }
     let pool = state.pool.clone();

@@ -42,6 +42,18 @@ pub fn ip(req: &HttpRequest, proxies: &[IpNet]) -> IpAddr {
     client
 }
 
+/// The address as the rate limits count it: an IPv4 address, or an IPv6 address's /64 (one
+/// subscriber or host usually holds the whole /64, so stepping through it must not escape a limit).
+pub fn limit_key(ip: IpAddr) -> String {
+    match canonical(ip) {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        v4 => v4.to_string(),
+    }
+}
+
 /// IPv4 addresses reached over IPv6 (`::ffff:10.0.0.1`) count as the IPv4 address.
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
@@ -80,5 +92,14 @@ mod tests {
         assert_eq!(ip_of("198.51.100.1:5000", Some("10.0.0.1"), &["10.0.0.0/8"]), "198.51.100.1");
         // Garbage stops the walk at the last believable hop.
         assert_eq!(ip_of("10.0.0.2:5000", Some("nonsense"), &["10.0.0.0/8"]), "10.0.0.2");
+    }
+
+    #[test]
+    fn limits_count_an_ipv6_prefix_as_one_address() {
+        let key = |s: &str| super::limit_key(s.parse().unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(key("2001:db8:5:6::1"), key("2001:db8:5:6:ffff::99"));
+        assert_ne!(key("2001:db8:5:6::1"), key("2001:db8:5:7::1"));
+        assert_eq!(key("203.0.113.5"), "203.0.113.5");
+        assert_eq!(key("::ffff:203.0.113.5"), "203.0.113.5");
     }
 }

@@ -205,6 +205,21 @@ async fn spoofed_forwarded_for_is_ignored() {
     login_from(&stranger, "203.0.113.99", "dave", PASSWORD).await.assert_status(429);
 }
 
+/// One IPv6 subscriber holds a whole /64 (2^64 addresses): a guesser who steps through it is
+/// still one address to the limits, so the pair's wait holds.
+#[tokio::test]
+async fn a_guesser_rotating_through_an_ipv6_prefix_is_still_slowed() {
+    let app = spawn_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    app.create_user("dave", Role::Member);
+    let stranger = app.new_browser();
+    for i in 1..=3 {
+        login_from(&stranger, &format!("2001:db8:5:6::{i:x}"), "dave", "wrong password!").await.assert_status(422);
+    }
+    login_from(&stranger, "2001:db8:5:6:ffff::99", "dave", PASSWORD).await.assert_status(429);
+    // Another network is not held back.
+    login_from(&app.new_browser(), "2001:db8:5:7::1", "dave", PASSWORD).await.assert_status(303);
+}
+
 /// Behind a proxy with no trusted configuration every visitor shares one address. A stranger
 /// failing on many accounts slows that address, briefly; people whose browser logged into
 /// their account before get in at once, and no account is locked.

@@ -111,6 +111,22 @@ async fn metrics_are_only_for_this_host_or_the_token() {
     page.assert_status(200).assert_contains("plaza_http_requests_total");
 }
 
+/// When the operator says the reverse proxy runs on this machine (`PLAZA_TRUSTED_PROXIES`
+/// names loopback), a loopback peer is that proxy, acting for anyone, even when it forwards no
+/// header (nginx adds `X-Forwarded-For` only when told to): only the token opens the metrics.
+#[tokio::test]
+async fn metrics_stay_closed_when_loopback_is_the_trusted_proxy() {
+    const TOKEN: &str = "metrics-token-0123456789";
+    let app = spawn_with(|s| {
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.metrics_token = Some(plaza::config::Secret::new(TOKEN));
+    })
+    .await;
+    app.get("/metrics").await.assert_status(404).assert_lacks("plaza_");
+    let bearer = format!("Bearer {TOKEN}");
+    app.browser.get_with("/metrics", &[("Authorization", &bearer)]).await.assert_status(200);
+}
+
 #[tokio::test]
 async fn several_processes_can_start_together_on_a_new_database() {
     let fresh = fresh_database();

@@ -173,3 +173,70 @@ async fn deleting_my_account_keeps_my_content_under_deleted_member_and_removes_m
         .await
         .assert_status(422);
 }
+
+/// The password prompts that guard deleting the account and changing the address are not a
+/// password oracle for whoever holds a session: like the password form, they hold a run of wrong
+/// guesses back (and the right password, sent after the run, waits too).
+#[tokio::test]
+async fn password_prompts_on_delete_and_email_change_hold_guessers_back() {
+    let app = spawn().await;
+    let eve = app.new_browser();
+    eve.post("/register", &[("username", "erin"), ("email", "erin@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_contains("Check your mail");
+    eve.login_ok("erin").await;
+    for i in 0..5 {
+        eve.post("/settings/account/delete", &[("password", &format!("guess number {i}"))]).await.assert_status(422);
+    }
+    eve.post("/settings/account/delete", &[("password", PASSWORD)])
+        .await
+        .assert_status(429)
+        .assert_contains("Too many password attempts");
+    eve.post("/settings/email", &[("new_email", "erin2@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_status(429)
+        .assert_contains("Too many password attempts");
+    // Nothing was deleted: the account still answers.
+    eve.get("/settings").await.assert_status(200);
+}
+
+/// Links mailed before the account was deleted die with it: a pending e-mail change must not
+/// give the tombstone an address again (holding that address from anyone who registers it), and
+/// a reset link must not set a password on it.
+#[tokio::test]
+async fn links_mailed_before_deletion_stop_working() {
+    let app = spawn().await;
+    app.create_user("sam", Role::Member);
+    app.browser.login_ok("sam").await;
+    app.post("/settings/email", &[("new_email", "sam.new@example.com"), ("password", PASSWORD)])
+        .await
+        .assert_redirect("/settings?saved=email-sent");
+    app.new_browser().post("/password/forgot", &[("email", "sam@example.com")]).await.assert_status(200);
+    let change = app.mailed_link("sam.new@example.com", "/email/confirm/");
+    let reset = app.mailed_link("sam@example.com", "/password/reset/");
+    app.post("/settings/account/delete", &[("password", PASSWORD)]).await.assert_redirect("/settings/account/deleted");
+    let stranger = app.new_browser();
+    stranger.post(&change, &[]).await.assert_status(410);
+    stranger
+        .post(&reset, &[("new_password", "a brand new secret"), ("confirm_password", "a brand new secret")])
+        .await
+        .assert_status(410);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM users WHERE email_key = 'sam.new@example.com'"), 0);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM account_tokens"), 0);
+}
+
+/// The admin pages keep an admin from taking away their own role (the site would be left with
+/// no one to run it, and set-up never comes back); deleting the account must not do it either.
+#[tokio::test]
+async fn the_only_admin_cannot_delete_their_account() {
+    let app = spawn().await;
+    let boss = app.user_browser("boss", Role::Admin).await;
+    boss.post("/settings/account/delete", &[("password", PASSWORD)])
+        .await
+        .assert_status(422)
+        .assert_contains("only administrator");
+    boss.get("/admin/users").await.assert_status(200);
+    // With another administrator, it may go.
+    app.create_user("deputy", Role::Admin);
+    boss.post("/settings/account/delete", &[("password", PASSWORD)]).await.assert_redirect("/settings/account/deleted");
+}
