@@ -156,7 +156,11 @@ impl Settings {
             s.database_url = url;
         }
         if let Some(url) = env("PLAZA_BASE_URL").or(file.base_url) {
-            url::Url::parse(&url).map_err(|e| anyhow::anyhow!("PLAZA_BASE_URL {url:?} is not a URL: {e}"))?;
+            let parsed =
+                url::Url::parse(&url).map_err(|e| anyhow::anyhow!("PLAZA_BASE_URL {url:?} is not a URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                anyhow::bail!("PLAZA_BASE_URL {url:?} must be an http:// or https:// address with a host name");
+            }
             s.base_url = url.trim_end_matches('/').to_string();
         }
         if let Some(name) = env("PLAZA_SITE_NAME").or(file.site_name) {
@@ -333,6 +337,10 @@ mod tests {
         assert!(
             error(Settings::from_sources("p", None, env(&[("PLAZA_BASE_URL", "not a url")])))
                 .contains("PLAZA_BASE_URL")
+        );
+        assert!(
+            error(Settings::from_sources("p", None, env(&[("PLAZA_BASE_URL", "ftp://x")])))
+                .contains("must be an http:// or https://")
         );
         assert!(
             error(Settings::from_sources("p", None, env(&[("PLAZA_METRICS_TOKEN", "short")])))

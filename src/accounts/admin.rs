@@ -118,7 +118,11 @@ impl RoleForm {
 fn back_to(back: &str, msg: &str) -> HttpResponse {
     // `back` is only ever a query string we produced; keep it to safe characters.
     let back: String = back.chars().filter(|c| c.is_ascii_alphanumeric() || "=&%-_.".contains(*c)).collect();
-    redirect(&format!("/admin/users?{back}&msg={msg}"))
+    if back.is_empty() {
+        redirect(&format!("/admin/users?msg={msg}"))
+    } else {
+        redirect(&format!("/admin/users?{back}&msg={msg}"))
+    }
 }
 
 pub async fn set_role(

@@ -436,11 +436,9 @@ pub async fn login(
         }
         LoginOutcome::Wrong => (ctx.t("err-login-wrong"), StatusCode::UNPROCESSABLE_ENTITY, None),
         LoginOutcome::Suspended => (ctx.t("err-login-suspended"), StatusCode::FORBIDDEN, None),
-        LoginOutcome::Slowed(seconds) => (
-            ctx.ta("err-login-slowed", &[("seconds", seconds.to_string())]),
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(seconds),
-        ),
+        LoginOutcome::Slowed(seconds) => {
+            (ctx.tn("err-login-slowed", seconds), StatusCode::TOO_MANY_REQUESTS, Some(seconds))
+        }
     };
     let page = LoginPage {
         meta: Meta::new(ctx.t("login-title"), "/login"),

@@ -520,6 +520,10 @@ pub async fn middleware(
 /// to. Requests that name no origin (non-browser clients, privacy settings) still need the token.
 fn is_cross_site(req: &HttpRequest, base_url: &str) -> bool {
     let headers = req.headers();
+    // Browsers that say so themselves (Fetch Metadata) are believed first.
+    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
+        return true;
+    }
     let named = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
     let Some(named) = named else { return false };
     let Some(origin) = named.to_str().ok().and_then(|v| url::Url::parse(v).ok()) else { return true };

@@ -176,7 +176,7 @@ async fn a_guesser_is_slowed_and_the_owner_still_gets_in() {
     }
     // Now even the right password from the stranger's address waits, and says how long.
     let slowed = login_from(&stranger, "203.0.113.5", "dave", PASSWORD).await;
-    slowed.assert_status(429).assert_contains("Wait 1 seconds");
+    slowed.assert_status(429).assert_contains("Wait one second, then try again");
     assert_eq!(slowed.header("retry-after"), "1");
     // The owner, elsewhere, is not held back; nor is another account from the stranger's address.
     let owner = app.new_browser();
@@ -558,7 +558,7 @@ async fn admins_send_reset_links_and_the_command_line_sets_passwords() {
     admin
         .post(&format!("/admin/users/{id}/reset-link"), &[("back", "")])
         .await
-        .assert_redirect("/admin/users?&msg=reset");
+        .assert_redirect("/admin/users?msg=reset");
     admin.get("/admin/users?msg=reset").await.assert_contains("A password-reset link has been sent.");
     let link = app.mailed_link("pete@example.com", "/password/reset/");
     app.new_browser().get(&link).await.assert_status(200);

@@ -30,6 +30,7 @@ async fn a_form_sent_from_another_site_changes_nothing_even_with_a_valid_token()
         ("Origin", "null"),
         ("Referer", "https://evil.example/page"),
         ("Origin", "http://plaza.test.evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
     ] {
         let page = app.browser.post_with("/settings", &fields, &[(header, value)]).await;
         page.assert_status(403).assert_contains("sent from another site");

@@ -750,7 +750,10 @@ err-username-mixed = Do not mix alphabets that look alike (such as Latin and Cyr
 err-username-lookalike = That username looks too much like an existing one. Please choose another.
 err-display-name-staff = That display name looks like the name of a staff member or a role. Please choose another.
 err-email-same = That is already your e-mail address.
-err-login-slowed = Too many wrong passwords were tried for this account from your network. Wait { $seconds } seconds, then try again. Forgot your password? Reset it with the link below.
+err-login-slowed = Too many wrong passwords were tried for this account from your network. Wait { $count ->
+        [one] one second
+       *[other] { $count } seconds
+    }, then try again. Forgot your password? Reset it with the link below.
 error-too-many-posts = You are posting faster than this site allows. Wait a minute, then send your text again (it is kept below).
 error-too-many-password = Too many password changes in a short time. Wait a few minutes, then try again.
 error-too-many-password-checks = Too many password attempts in a short time. Wait a few minutes, then try again.
