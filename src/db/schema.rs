@@ -371,6 +371,7 @@ diesel::table! {
         html -> Text,
         kind -> Text,
         digest -> Text,
+        note -> Text,
     }
 }
 

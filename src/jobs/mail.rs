@@ -61,6 +61,8 @@ pub struct Copy<'a> {
     pub kind: &'a str,
     /// Held for a digest: its period and when the period ends.
     pub digest: Option<(&'a str, NaiveDateTime)>,
+    /// The note the digest shows under the message (an idea's status note), if any.
+    pub note: &'a str,
 }
 
 pub fn enqueue_copy(tx: &mut Tx<'_>, copy: &Copy<'_>) -> QueryResult<()> {
@@ -78,6 +80,7 @@ pub fn enqueue_copy(tx: &mut Tx<'_>, copy: &Copy<'_>) -> QueryResult<()> {
             mail_outbox::content_id.eq(copy.content_id),
             mail_outbox::kind.eq(copy.kind),
             mail_outbox::digest.eq(digest),
+            mail_outbox::note.eq(copy.note),
         ))
         .execute(tx.conn())?;
     if copy.digest.is_none() {

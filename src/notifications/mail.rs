@@ -137,6 +137,7 @@ pub(super) fn queue(
             content_id,
             kind,
             digest: (digest != Digest::Immediate).then_some((digest.code(), digest.due(crate::now()))),
+            note: &item.note,
         },
     )
 }
@@ -166,14 +167,20 @@ pub fn gather_digests(conn: &mut DbConn) -> QueryResult<usize> {
 /// the same time waits and then finds the copies gone.
 fn digest_for(tx: &mut Tx<'_>, user_id: i64, now: chrono::NaiveDateTime) -> QueryResult<bool> {
     tx.lock("users", "id", user_id)?;
-    let rows: Vec<(i64, String, Option<i64>, String)> = mail_outbox::table
+    let rows: Vec<(i64, String, Option<i64>, String, String)> = mail_outbox::table
         .filter(mail_outbox::user_id.eq(user_id))
         .filter(mail_outbox::sent_at.is_null())
         .filter(mail_outbox::digest.ne(""))
         .filter(mail_outbox::next_attempt_at.le(now))
         .order(mail_outbox::id.asc())
         .limit(DIGEST_ITEMS)
-        .select((mail_outbox::id, mail_outbox::subject, mail_outbox::content_id, mail_outbox::digest))
+        .select((
+            mail_outbox::id,
+            mail_outbox::subject,
+            mail_outbox::content_id,
+            mail_outbox::digest,
+            mail_outbox::note,
+        ))
         .load(tx.conn())?;
     if rows.is_empty() {
         return Ok(false);
@@ -181,7 +188,7 @@ fn digest_for(tx: &mut Tx<'_>, user_id: i64, now: chrono::NaiveDateTime) -> Quer
     let recipient = super::recipients(tx, &[user_id])?.into_iter().next();
     let mut items = Vec::new();
     let mut period = Digest::Daily;
-    for (id, subject, content_id, digest) in rows {
+    for (id, subject, content_id, digest, note) in rows {
         // The policy once more, as for a single copy: what it is about may have been deleted,
         // hidden or closed to the reader since it was queued.
         let readable = match (&recipient, content_id) {
@@ -206,7 +213,7 @@ fn digest_for(tx: &mut Tx<'_>, user_id: i64, now: chrono::NaiveDateTime) -> Quer
             ),
             None => (String::new(), format!("{BASE_URL_TOKEN}/notifications")),
         };
-        items.push(Item { message: subject, note: String::new(), excerpt, link });
+        items.push(Item { message: subject, note, excerpt, link });
     }
     let Some(r) = recipient.filter(|_| !items.is_empty()) else { return Ok(false) };
     let lang = lang_of(&r);
@@ -226,6 +233,7 @@ fn digest_for(tx: &mut Tx<'_>, user_id: i64, now: chrono::NaiveDateTime) -> Quer
             content_id: None,
             kind: prefs::ALL_MAIL,
             digest: None,
+            note: "",
         },
     )?;
     Ok(true)

@@ -254,6 +254,33 @@ async fn an_idea_status_mail_says_the_status_and_the_note() {
 }
 
 #[tokio::test]
+async fn an_idea_status_note_reaches_a_digest_too() {
+    let app = spawn().await;
+    app.create_board("ideas", "ideas", "everyone", "members");
+    let ann = app.user_browser("ann", Role::Member).await;
+    let staff = app.user_browser("pmlead", Role::Employee).await;
+    save_prefs(&ann, &prefs_form("email", "daily", &[])).await;
+    let (_, idea) = start_topic(&ann, "ideas", "Dark mode", "Please").await;
+    staff
+        .post(&format!("/topics/{idea}/status"), &[("status", "planned"), ("note", "Coming in **Q1**.")])
+        .await
+        .assert_status(303);
+    app.settle().await;
+    {
+        use diesel::prelude::*;
+        let past = plaza::now() - chrono::Duration::minutes(1);
+        diesel::update(plaza::db::schema::mail_outbox::table)
+            .set(plaza::db::schema::mail_outbox::next_attempt_at.eq(past))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    assert_eq!(deliver(&app), 1);
+    let eml = mails(&app).pop().unwrap();
+    assert!(eml.contains("Your daily digest"), "{eml}");
+    assert!(eml.contains("Planned") && eml.contains("Coming in Q1."), "{eml}");
+}
+
+#[tokio::test]
 async fn the_settings_box_stays_the_master_switch_for_e_mail() {
     let app = spawn().await;
     app.create_board("general", "discussion", "everyone", "members");
