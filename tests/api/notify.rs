@@ -162,6 +162,16 @@ async fn mail_is_multipart_in_the_members_language_with_one_click_unsubscribe() 
     );
 }
 
+/// The digest period ends: every held copy is due.
+fn end_digest_period(app: &crate::helpers::TestApp) {
+    use diesel::prelude::*;
+    let past = plaza::now() - chrono::Duration::minutes(1);
+    diesel::update(plaza::db::schema::mail_outbox::table)
+        .set(plaza::db::schema::mail_outbox::next_attempt_at.eq(past))
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_digest_gathers_the_periods_mail_into_one_sent_once() {
     let app = spawn().await;
@@ -180,14 +190,7 @@ async fn a_digest_gathers_the_periods_mail_into_one_sent_once() {
     bob.post(&format!("/replies/{hidden}/delete"), &[]).await.assert_status(303);
 
     // The day ends; two workers gather at once: one digest.
-    {
-        use diesel::prelude::*;
-        let past = plaza::now() - chrono::Duration::minutes(1);
-        diesel::update(plaza::db::schema::mail_outbox::table)
-            .set(plaza::db::schema::mail_outbox::next_attempt_at.eq(past))
-            .execute(&mut app.conn())
-            .unwrap();
-    }
+    end_digest_period(&app);
     let workers: Vec<_> = (0..2)
         .map(|_| {
             let (pool, settings) = (app.pool.clone(), app.settings.clone());
@@ -266,14 +269,7 @@ async fn an_idea_status_note_reaches_a_digest_too() {
         .await
         .assert_status(303);
     app.settle().await;
-    {
-        use diesel::prelude::*;
-        let past = plaza::now() - chrono::Duration::minutes(1);
-        diesel::update(plaza::db::schema::mail_outbox::table)
-            .set(plaza::db::schema::mail_outbox::next_attempt_at.eq(past))
-            .execute(&mut app.conn())
-            .unwrap();
-    }
+    end_digest_period(&app);
     assert_eq!(deliver(&app), 1);
     let eml = mails(&app).pop().unwrap();
     assert!(eml.contains("Your daily digest"), "{eml}");
