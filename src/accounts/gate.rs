@@ -69,8 +69,9 @@ pub fn setup_done(conn: &mut crate::db::DbConn) -> diesel::QueryResult<bool> {
 
 /// Routes that answer before set-up: the set-up page itself, assets, probes, robots.
 fn before_setup(path: &str) -> bool {
-    matches!(path, "/setup" | "/robots.txt" | "/favicon.ico" | "/healthz" | "/readyz" | "/metrics" | "/lang")
+    matches!(path, "/setup" | "/robots.txt" | "/favicon.ico" | "/lang")
         || path.starts_with("/static/")
+        || crate::ops::is_probe(path)
 }
 
 /// Form posts an unconfirmed member may still send: their account, language, notifications and

@@ -37,21 +37,7 @@ fn queue(
 
 /// A password-reset link (valid one hour) to the account's address.
 pub fn mail_reset(tx: &mut crate::db::Tx<'_>, user: &User, lang: Lang, site_name: &str) -> diesel::QueryResult<()> {
-    let token = tokens::issue(tx, user.id, Purpose::Reset, &user.email)?;
-    let lang = mail_lang(user, lang);
-    let args = vec![("site", site_name.to_string()), ("username", user.username.clone())];
-    queue(
-        tx,
-        &user.email,
-        user.id,
-        lang.ta("mail-reset-subject", &args),
-        &[
-            lang.ta("mail-reset-intro", &args),
-            lang.t("mail-reset-link"),
-            format!("{BASE_URL_TOKEN}/password/reset/{token}"),
-            lang.t("mail-reset-ignore"),
-        ],
-    )
+    mail_link(tx, user, lang, site_name, Purpose::Reset, "mail-reset", "/password/reset/")
 }
 
 /// The confirmation link for a new member's address.
@@ -61,19 +47,33 @@ pub fn mail_verification(
     lang: Lang,
     site_name: &str,
 ) -> diesel::QueryResult<()> {
-    let token = tokens::issue(tx, user.id, Purpose::Verify, &user.email)?;
+    mail_link(tx, user, lang, site_name, Purpose::Verify, "mail-verify", "/email/confirm/")
+}
+
+/// A single-use link to the account's own address: the mail's texts are the catalog keys
+/// `{keys}-subject`, `-intro`, `-link` and `-ignore`; the link is `path` + the token.
+fn mail_link(
+    tx: &mut crate::db::Tx<'_>,
+    user: &User,
+    lang: Lang,
+    site_name: &str,
+    purpose: Purpose,
+    keys: &str,
+    path: &str,
+) -> diesel::QueryResult<()> {
+    let token = tokens::issue(tx, user.id, purpose, &user.email)?;
     let lang = mail_lang(user, lang);
     let args = vec![("site", site_name.to_string()), ("username", user.username.clone())];
     queue(
         tx,
         &user.email,
         user.id,
-        lang.ta("mail-verify-subject", &args),
+        lang.ta(&format!("{keys}-subject"), &args),
         &[
-            lang.ta("mail-verify-intro", &args),
-            lang.t("mail-verify-link"),
-            format!("{BASE_URL_TOKEN}/email/confirm/{token}"),
-            lang.t("mail-verify-ignore"),
+            lang.ta(&format!("{keys}-intro"), &args),
+            lang.t(&format!("{keys}-link")),
+            format!("{BASE_URL_TOKEN}{path}{token}"),
+            lang.t(&format!("{keys}-ignore")),
         ],
     )
 }
