@@ -21,6 +21,8 @@ pub struct Settings {
     /// How long a login lasts without activity.
     pub session_days: i64,
     pub db_pool_size: u32,
+    /// Memory for visitors' pages kept compressed (`PLAZA_PAGE_CACHE_MB`; 0 turns the cache off).
+    pub page_cache_mb: u64,
     /// `smtp://…` or `smtps://user:password@host` to send e-mail; without it, messages are
     /// written as .eml files under `<data dir>/mail/`.
     pub smtp_url: Option<Secret>,
@@ -80,6 +82,7 @@ struct FileSettings {
     comment_edit_minutes: Option<i64>,
     session_days: Option<i64>,
     db_pool_size: Option<u32>,
+    page_cache_mb: Option<u64>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     meili_url: Option<String>,
@@ -106,6 +109,7 @@ impl Settings {
             comment_edit_minutes: 30,
             session_days: 30,
             db_pool_size: 8,
+            page_cache_mb: 64,
             smtp_url: None,
             mail_from: "Plaza <noreply@localhost>".to_string(),
             background_jobs: true,
@@ -174,6 +178,9 @@ impl Settings {
         }
         if let Some(n) = parse_env(&env, "PLAZA_DB_POOL_SIZE")?.or(file.db_pool_size) {
             s.db_pool_size = in_range("PLAZA_DB_POOL_SIZE", n, 1..=512)?;
+        }
+        if let Some(n) = parse_env(&env, "PLAZA_PAGE_CACHE_MB")?.or(file.page_cache_mb) {
+            s.page_cache_mb = in_range("PLAZA_PAGE_CACHE_MB", n, 0..=65_536)?;
         }
         if let Some(url) = env("PLAZA_SMTP_URL").or(file.smtp_url) {
             s.smtp_url = Some(Secret(url));

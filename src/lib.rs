@@ -45,6 +45,7 @@ pub struct Application {
     stop: jobs::Stop,
     /// The background threads, waited for after the server has stopped.
     workers: Vec<std::thread::JoinHandle<()>>,
+    page_cache: std::sync::Arc<web::cache::PageCache>,
 }
 
 impl Application {
@@ -106,6 +107,17 @@ impl Application {
                 search::reindex::spawn_database_rebuild(pool.clone());
             }
         }
+        let page_cache = std::sync::Arc::new(web::cache::PageCache::new(settings.page_cache_mb * 1024 * 1024));
+        {
+            let mut conn = pool.get()?;
+            page_cache.start_at_current(&mut conn)?;
+        }
+        if settings.background_jobs && settings.page_cache_mb > 0 {
+            workers.extend(web::cache::spawn_follower(page_cache.clone(), pool.clone(), stop.clone()));
+        }
+        let page_cache_handle = page_cache.clone();
+        let page_cache = aweb::Data::from(page_cache);
+        let cache_on = settings.page_cache_mb > 0;
         let views = forums::views::ViewCounts::default();
         if settings.background_jobs {
             workers.extend(views.spawn_flusher(pool.clone(), stop.clone()));
@@ -125,6 +137,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(gate.clone())
+                .app_data(page_cache.clone())
                 .app_data(aweb::PayloadConfig::new(web::form::MAX_FORM_BYTES))
                 .app_data(
                     aweb::QueryConfig::default()
@@ -136,6 +149,7 @@ impl Application {
                 .wrap(from_fn(accounts::gate::middleware))
                 .wrap(from_fn(web::context::middleware))
                 .wrap(security_headers(https))
+                .wrap(actix_web::middleware::Condition::new(cache_on, from_fn(web::cache::middleware)))
                 .wrap(Compress::default())
                 .wrap(from_fn(ops::observe))
                 .wrap(tracing_actix_web::TracingLogger::<ops::RequestSpan>::new())
@@ -144,7 +158,7 @@ impl Application {
         .shutdown_timeout(30)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, views, pool, stop, workers })
+        Ok(Application { port, server, views, pool, stop, workers, page_cache: page_cache_handle })
     }
 
     pub fn port(&self) -> u16 {
@@ -154,6 +168,12 @@ impl Application {
     /// The topic views this server counts (to write them now: tests, commands).
     pub fn view_counts(&self) -> forums::views::ViewCounts {
         self.views.clone()
+    }
+
+    /// This server's page cache (tests apply changes written around the server with
+    /// `catch_up`, as the follower thread does every half second in production).
+    pub fn page_cache(&self) -> std::sync::Arc<web::cache::PageCache> {
+        self.page_cache.clone()
     }
 
     /// To stop the server from outside (tests; signals stop it by themselves).
@@ -245,6 +265,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/", aweb::get().to(web::pages::home))
         .route("/robots.txt", aweb::get().to(web::pages::robots))
         .route("/sitemap.xml", aweb::get().to(web::pages::sitemap))
+        .route("/sitemap-{part}.xml", aweb::get().to(web::pages::sitemap_part))
         .route(
             "/favicon.ico",
             aweb::get().to(|| async {

@@ -69,7 +69,25 @@ enum Command {
         /// Instead: how many search documents (topics, replies, posts) to generate and index.
         #[arg(long)]
         search_docs: Option<usize>,
+        /// Instead: how many blog posts (with tags, and comments on a third of them) to add to
+        /// the blog of `postbench`.
+        #[arg(long)]
+        posts: Option<usize>,
     },
+}
+
+/// Run generation of `n` things with a progress bar, then say how fast it went.
+fn with_progress<T>(n: usize, what: &str, run: impl FnOnce(&dyn Fn(usize)) -> anyhow::Result<T>) -> anyhow::Result<T> {
+    let bar = indicatif::ProgressBar::new(n as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template(&format!(
+        "[{{bar:40}}] {{pos}}/{{len}} {what}  {{per_sec}}  eta {{eta}}"
+    ))?);
+    let started = std::time::Instant::now();
+    let out = run(&|k| bar.inc(k as u64))?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!("{n} {what} generated in {secs:.1} s ({:.0} {what}/s)", n as f64 / secs);
+    Ok(out)
 }
 
 #[derive(Subcommand)]
@@ -165,15 +183,14 @@ fn run() -> anyhow::Result<()> {
         Command::SeedBench { search_docs: Some(n), .. } => {
             let mut conn = connect(&settings)?;
             db::migrate(&mut conn)?;
-            let bar = indicatif::ProgressBar::new(n as u64);
-            bar.set_style(indicatif::ProgressStyle::with_template(
-                "[{bar:40}] {pos}/{len} documents  {per_sec}  eta {eta}",
-            )?);
-            let started = std::time::Instant::now();
-            plaza::seed::seed_search_bench(&mut conn, n, &|k| bar.inc(k as u64))?;
-            bar.finish_and_clear();
-            let secs = started.elapsed().as_secs_f64();
-            println!("{n} documents generated and indexed in {secs:.1} s ({:.0} documents/s)", n as f64 / secs);
+            with_progress(n, "documents", |tick| plaza::seed::seed_search_bench(&mut conn, n, tick))?;
+            Ok(())
+        }
+        Command::SeedBench { posts: Some(n), .. } => {
+            let mut conn = connect(&settings)?;
+            db::migrate(&mut conn)?;
+            let path = with_progress(n, "posts", |tick| plaza::seed::seed_post_bench(&mut conn, &settings, n, tick))?;
+            println!("(in {path})");
             Ok(())
         }
         Command::SeedBench { topics, .. } => {

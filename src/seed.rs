@@ -588,3 +588,94 @@ pub fn seed_search_bench(conn: &mut DbConn, docs: usize, progress: &dyn Fn(usize
     let target = crate::search::corpus::Target { author_id: author.id, board_id, board_audience, blog_id: blog.id };
     crate::search::corpus::seed(conn, &target, docs, 1000, progress)
 }
+
+/// `plaza seed-bench --posts N`: one staff blog of `N` posts (mixed English/Chinese, 1–3 tags
+/// each from a pool of 300, a third of them with two comments), written through the site's own
+/// write path (rendering, tags and their counts, the blog's count, the search index), in
+/// transactions of 500 posts. The posts are the newest of the site, as a growing blog's are.
+pub fn seed_post_bench(
+    conn: &mut DbConn,
+    settings: &Settings,
+    posts: usize,
+    progress: &dyn Fn(usize),
+) -> anyhow::Result<String> {
+    const TAG_WORDS: &[&str] = &[
+        "sync",
+        "backup",
+        "mobile",
+        "api",
+        "security",
+        "pricing",
+        "release",
+        "tips",
+        "offline",
+        "sharing",
+        "同步",
+        "备份",
+        "移动端",
+        "安全",
+        "价格",
+        "发布",
+        "技巧",
+        "离线",
+        "分享",
+        "企业版",
+    ];
+    let author = bench_user(conn, "postbench", Role::Employee)?;
+    let blog = crate::db::write(conn, |tx| blogs::ensure_staff_blog(tx, &author))?;
+    let first = usize::try_from(blog.post_count).unwrap_or(0);
+    let mut corpus = crate::search::corpus::Corpus::new(11 + first as u64);
+    let tag_name = |n: usize| -> String {
+        let (a, b) = (TAG_WORDS[n % TAG_WORDS.len()], TAG_WORDS[(n / TAG_WORDS.len()) % TAG_WORDS.len()]);
+        if n < TAG_WORDS.len() { a.to_string() } else { format!("{a} {b}") }
+    };
+    let mut made = 0;
+    while made < posts {
+        let size = (posts - made).min(500);
+        crate::db::write(conn, |tx| -> anyhow::Result<()> {
+            for i in first + made..first + made + size {
+                let (title, body) = corpus.document();
+                // Popular tags often, the rest now and then (i * a prime spreads them).
+                let tags: Vec<tags::TagName> = (0..1 + i % 3)
+                    .map(|k| tag_name(if k == 0 { i % 20 } else { (i * 7919 + k * 104_729) % 300 }))
+                    .filter_map(|t| tags::TagName::parse(&t).ok())
+                    .collect::<Vec<_>>();
+                let mut unique: Vec<tags::TagName> = Vec::new();
+                for t in tags {
+                    if !unique.iter().any(|u| u.slug == t.slug) {
+                        unique.push(t);
+                    }
+                }
+                let slug =
+                    format!("{}-{i}", crate::content::slug::slugify(&title).chars().take(60).collect::<String>());
+                let id = blogs::create_post(
+                    tx,
+                    &blog,
+                    author.id,
+                    &PostInput {
+                        title,
+                        slug: Some(slug),
+                        body: crate::content::Body::render(body),
+                        excerpt_md: String::new(),
+                        cover_url: String::new(),
+                        tags: unique,
+                        publish: true,
+                        comments_enabled: true,
+                    },
+                    &settings.base_url,
+                )?;
+                if i % 3 == 0 {
+                    let post = crate::content::find(tx, id)?.ok_or_else(|| anyhow::anyhow!("post {id} missing"))?;
+                    for c in 0..2 {
+                        let text = format!("Comment {c} on post {i}. 第 {i} 篇文章的评论。");
+                        comments::create(tx, &post, None, author.id, &crate::content::Body::render(text))?;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        made += size;
+        progress(size);
+    }
+    Ok(blog.path())
+}

@@ -206,6 +206,7 @@ pub async fn send_reset_link(
     let user_id = path.into_inner();
     let (lang, site_name) = (ctx.lang, state.settings.site_name.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         let user = queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
         Ok(super::recovery::mail_reset(tx, &user, lang, &site_name)?)
     })

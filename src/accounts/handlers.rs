@@ -16,7 +16,7 @@ use crate::content::SafeHtml;
 use crate::error::{AppError, AppResult};
 use crate::web::context::{expired_session_cookie, rotate_csrf, session_cookie};
 use crate::web::{
-    AppState, CsrfForm, Ctx, FieldErrors, Lang, Meta, PageCtx, PageQuery, Pager, redirect, render, render_invalid,
+    AppState, CsrfForm, Ctx, FieldErrors, Lang, ListQuery, Meta, Older, PageCtx, redirect, render, render_invalid,
     safe_next,
 };
 
@@ -405,6 +405,7 @@ pub async fn login(
             .map_err(AppError::Internal)?;
         let user = user.clone();
         crate::db::run_write(&state.pool, move |tx| {
+            tx.quiet();
             let source = match &device {
                 Some(d) => Source::Device(d),
                 None => Source::Address(&ip),
@@ -460,7 +461,11 @@ pub struct EmptyForm {}
 
 pub async fn logout(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
     if let Some(token) = ctx.session_token.clone() {
-        crate::db::run_write(&state.pool, move |tx| Ok(sessions::revoke(tx, &token)?)).await?;
+        crate::db::run_write(&state.pool, move |tx| {
+            tx.quiet();
+            Ok(sessions::revoke(tx, &token)?)
+        })
+        .await?;
     }
     let mut res = redirect("/");
     let _ = res.add_cookie(&expired_session_cookie(&state));
@@ -470,7 +475,11 @@ pub async fn logout(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyF
 
 pub async fn logout_all(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
-    crate::db::run_write(&state.pool, move |tx| Ok(sessions::revoke_all(tx, user_id)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
+        Ok(sessions::revoke_all(tx, user_id)?)
+    })
+    .await?;
     let mut res = redirect("/");
     let _ = res.add_cookie(&expired_session_cookie(&state));
     rotate_csrf(&state, &mut res);
@@ -696,6 +705,7 @@ pub async fn change_password(
         Ok(p) if errors.is_empty() => {
             let hash = password::hash_bounded(p.as_str().to_string()).await.map_err(AppError::Internal)?;
             crate::db::run_write(&state.pool, move |tx| {
+                tx.quiet();
                 queries::set_password_hash(tx, user_id, &hash)?;
                 tokens::expire_all(tx, user_id, Purpose::Reset)?;
                 // Everyone else holding this account's sessions is logged out.
@@ -725,7 +735,7 @@ struct ProfilePage<'a> {
     blog: Option<Blog>,
     posts: Vec<PostCard>,
     comments: Vec<(String, String, chrono::NaiveDateTime)>,
-    pager: Pager,
+    pager: Older,
     forum: ForumActivity,
 }
 
@@ -745,12 +755,12 @@ pub async fn profile(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<PageQuery>,
+    q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let key = path.into_inner().to_lowercase();
-    let page = q.number();
+    let before = q.cursor();
     let (viewer, kinds) = (ctx.viewer(), state.kinds);
-    let (user, blog, (posts, total), comments, forum) = crate::db::run(&state.pool, move |conn| {
+    let (user, blog, (posts, next), comments, forum) = crate::db::run(&state.pool, move |conn| {
         // Everything listed is what the viewer may read, counted the same way.
         let guard = crate::policy::Guard::load(conn, &viewer)?;
         let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
@@ -758,8 +768,8 @@ pub async fn profile(
             return Err(AppError::NotFound);
         }
         let blog = blog_queries::owned_blog(conn, user.id)?;
-        let filter = blog_queries::PostFilter { author_id: Some(user.id), ..Default::default() };
-        let posts = blog_queries::list_posts(conn, &guard, &filter, page, PROFILE_POSTS)?;
+        let filter = blog_queries::PostFilter { author_id: Some(user.id), before, ..Default::default() };
+        let posts = blog_queries::list_posts(conn, &guard, &filter, PROFILE_POSTS)?;
         let recent = crate::content::comments::recent_by(conn, &guard, user.id, 10)?;
         let paths = kinds.paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
         let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
@@ -802,10 +812,11 @@ pub async fn profile(
     if let Some(b) = &blog {
         meta = meta.feed(b.title.clone(), &b.feed_base());
     }
-    render(&ProfilePage {
+    let user_id = user.id;
+    let page = render(&ProfilePage {
         ctx: &ctx,
         meta,
-        pager: Pager::new(&format!("{path}?"), page, total, PROFILE_POSTS),
+        pager: Older::new(&path, &format!("{path}?"), before.is_none(), next),
         person,
         bio_html: SafeHtml::from_stored(user.bio_html.clone()),
         joined: user.created_at,
@@ -814,5 +825,6 @@ pub async fn profile(
         posts,
         comments,
         forum,
-    })
+    })?;
+    Ok(crate::web::cache::keep(page, [crate::content::listing::person_key(user_id)]))
 }

@@ -340,6 +340,8 @@ pub fn erase(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
     .execute(tx.conn())?;
     // Out of the people search.
     tx.touch_person(user_id);
+    // Their name leaves every page they wrote on.
+    tx.stale_everything();
     Ok(true)
 }
 

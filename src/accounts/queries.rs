@@ -200,6 +200,8 @@ pub fn update_profile(tx: &mut Tx<'_>, user_id: i64, c: ProfileChanges<'_>) -> Q
             ))
             .execute(tx.conn())?;
         tx.touch_person(user_id);
+        // A name, badge or standing shows wherever they wrote.
+        tx.stale_everything();
         Ok(())
     }
 }
@@ -235,6 +237,8 @@ pub fn set_roles(tx: &mut Tx<'_>, user_id: i64, roles: Roles) -> QueryResult<()>
         crate::jobs::recheck_subscriptions(tx, crate::jobs::Recheck::User(user_id))?;
     }
     tx.touch_person(user_id);
+    // A name, badge or standing shows wherever they wrote.
+    tx.stale_everything();
     Ok(())
 }
 
@@ -246,6 +250,8 @@ pub fn set_suspended(tx: &mut Tx<'_>, user_id: i64, suspended: bool) -> QueryRes
         super::sessions::revoke_all(tx, user_id)?;
     }
     tx.touch_person(user_id);
+    // A name, badge or standing shows wherever they wrote.
+    tx.stale_everything();
     Ok(())
 }
 

@@ -234,6 +234,7 @@ pub async fn forgot(
     let (lang, site_name) = (ctx.lang, state.settings.site_name.clone());
     let key = email.key();
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         if let Err(wait) = ratelimit::hit(tx, ratelimit::RESET_PER_ADDRESS, &ip)? {
             return Ok(Err(wait));
         }
@@ -339,6 +340,7 @@ pub async fn reset(
     let (days, agent) = (state.settings.session_days, user_agent(&req));
     let t = token.clone();
     let outcome = crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         let link = match tokens::consume(tx, Purpose::Reset, &t)? {
             State::Valid(link) => link,
             other => return Ok(Err(other)),
@@ -404,6 +406,7 @@ pub async fn confirm(
     let token = path.into_inner();
     let (purpose, _) = confirm_kind(&state, &token).await?;
     let outcome = crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         let link = match tokens::consume(tx, purpose, &token)? {
             State::Valid(link) => link,
             other => return Ok(Err(other)),
@@ -450,6 +453,7 @@ pub async fn resend(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyF
     let user_id = ctx.require_user()?.id;
     let (lang, site_name) = (ctx.lang, state.settings.site_name.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         let user = queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
         if user.email_verified_at.is_some() {
             return Ok(Ok(()));
@@ -498,6 +502,7 @@ pub async fn change_email(
     };
     let (lang, site_name) = (ctx.lang, state.settings.site_name.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         if let Err(wait) = ratelimit::hit(tx, ratelimit::MAIL_PER_ACCOUNT, &user_id.to_string())? {
             return Ok(Err(wait));
         }

@@ -78,6 +78,7 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
     }
     if now - last_seen > Duration::minutes(10) {
         crate::db::write(conn, |tx| {
+            tx.quiet();
             diesel::update(sessions::table.find(session_id))
                 .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(now + Duration::days(days))))
                 .execute(tx.conn())

@@ -5,11 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::Blog;
 use super::pages::{load_blog, load_enterprise, load_post, post_rights};
 use super::queries::{self, PostFilter};
-use crate::content::comments;
 use crate::content::feeds::{self, FeedMeta, Format};
 use crate::content::tags;
+use crate::content::{comments, listing};
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
+use crate::web::cache::keep;
 use crate::web::{AppState, Ctx, PageCtx};
 
 pub const FEED_ITEMS: i64 = 30;
@@ -25,6 +26,7 @@ async fn post_feed(
     filter: PostFilter,
     meta: FeedMeta,
     format: Format,
+    cache_key: String,
 ) -> AppResult<HttpResponse> {
     let (viewer, kinds, lang, base) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
     let items = crate::db::run(&state.pool, move |conn| {
@@ -33,7 +35,7 @@ async fn post_feed(
         Ok(kinds.feed_items(conn, &ids, lang, &base)?)
     })
     .await?;
-    Ok(feeds::respond(req, format, &meta, &items, ctx.user.is_none()))
+    Ok(keep(feeds::respond(req, format, &meta, &items, ctx.user.is_none()), [cache_key]))
 }
 
 pub async fn site_feed(
@@ -44,7 +46,7 @@ pub async fn site_feed(
 ) -> AppResult<HttpResponse> {
     let format = feed_format(&path.into_inner())?;
     let meta = FeedMeta::new(&ctx, ctx.site_name.clone(), ctx.t("feed-all-posts"), "/", "/feed");
-    post_feed(&req, &ctx, &state, PostFilter::default(), meta, format).await
+    post_feed(&req, &ctx, &state, PostFilter::default(), meta, format, listing::LISTS.to_string()).await
 }
 
 async fn blog_feed(
@@ -55,7 +57,8 @@ async fn blog_feed(
     format: Format,
 ) -> AppResult<HttpResponse> {
     let meta = FeedMeta::new(ctx, blog.title.clone(), blog.description.clone(), &blog.path(), &blog.feed_base());
-    post_feed(req, ctx, state, PostFilter { blog_id: Some(blog.id), ..Default::default() }, meta, format).await
+    let key = listing::place_key(crate::content::PLACE_BLOG, blog.id);
+    post_feed(req, ctx, state, PostFilter { blog_id: Some(blog.id), ..Default::default() }, meta, format, key).await
 }
 
 pub async fn enterprise_feed(
@@ -94,9 +97,8 @@ pub async fn tag_feed(
     let (tag, items) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
-        let filter = PostFilter { tag_id: Some(tag.id), ..Default::default() };
-        let mut ids = queries::post_ids(conn, &guard, &filter, FEED_ITEMS)?;
-        ids.extend(crate::forums::queries::tagged_topics(conn, &guard, tag.id, 0, FEED_ITEMS)?.iter().map(|t| t.id));
+        let mut ids = tags::tagged(conn, &guard, &[tag.id], super::KIND_POST, None, FEED_ITEMS)?.0;
+        ids.extend(tags::tagged(conn, &guard, &[tag.id], crate::forums::KIND_TOPIC, None, FEED_ITEMS)?.0);
         let mut items = kinds.feed_items(conn, &ids, lang, &base_url)?;
         items.sort_by_key(|i| std::cmp::Reverse(i.published));
         items.truncate(FEED_ITEMS as usize);
@@ -106,7 +108,7 @@ pub async fn tag_feed(
     let base = format!("/tags/{}", crate::web::path_segment(&tag.slug));
     let title = ctx.ta("tag-title", &[("tag", tag.name.clone())]);
     let meta = FeedMeta::new(&ctx, title.clone(), title, &base, &format!("{base}/feed"));
-    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
+    Ok(keep(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()), [listing::tag_key(tag.id)]))
 }
 
 pub async fn comments_feed(
@@ -131,5 +133,5 @@ pub async fn comments_feed(
     .await?;
     let title = ctx.ta("feed-comments-on", &[("title", post.card.title.clone())]);
     let meta = FeedMeta::new(&ctx, title.clone(), title, &post.card.path, &format!("/posts/{id}/comments"));
-    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
+    Ok(keep(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()), [listing::content_key(id)]))
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use diesel::QueryResult;
 
 use crate::content::kind::ContentKind;
-use crate::db::DbConn;
+use crate::db::{DbConn, Tx};
 
 pub struct PostKind;
 
@@ -34,5 +34,9 @@ impl ContentKind for PostKind {
 
     fn resolve(&self, conn: &mut DbConn, segments: &[String]) -> QueryResult<Option<i64>> {
         super::queries::post_at(conn, segments)
+    }
+
+    fn sync_counts(&self, tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
+        super::queries::sync_blog_counts(tx, ids)
     }
 }

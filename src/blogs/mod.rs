@@ -37,6 +37,9 @@ pub struct Blog {
     pub owner_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Published posts, kept by the unit of work (`blogs::kind::PostKind::sync_counts`).
+    pub post_count: i32,
+    pub last_post_at: Option<NaiveDateTime>,
 }
 
 impl Blog {

@@ -12,7 +12,7 @@ use crate::content::comments::{self, CommentView};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Guard, Place};
-use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, PageQuery, Pager, redirect, render, render_invalid};
+use crate::web::{AppState, CsrfForm, Ctx, ListQuery, Meta, Older, PageCtx, redirect, render, render_invalid};
 
 pub const PER_PAGE: i64 = 10;
 
@@ -28,17 +28,15 @@ struct DirectoryPage<'a> {
 }
 
 pub async fn directory(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let viewer = ctx.viewer();
     let (enterprise, staff, community) = crate::db::run(&state.pool, move |conn| {
-        let guard = Guard::load(conn, &viewer)?;
         Ok((
-            queries::directory(conn, &guard, KIND_ENTERPRISE)?,
-            queries::directory(conn, &guard, KIND_STAFF)?,
-            queries::directory(conn, &guard, KIND_COMMUNITY)?,
+            queries::directory(conn, KIND_ENTERPRISE)?,
+            queries::directory(conn, KIND_STAFF)?,
+            queries::directory(conn, KIND_COMMUNITY)?,
         ))
     })
     .await?;
-    render(&DirectoryPage {
+    let page = render(&DirectoryPage {
         meta: Meta::new(ctx.t("directory-title"), "/blogs")
             .description(ctx.t("directory-intro"))
             .feed(ctx.t("feed-all-posts"), "/feed"),
@@ -48,7 +46,8 @@ pub async fn directory(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRe
             ("directory-staff", staff),
             ("directory-community", community),
         ],
-    })
+    })?;
+    Ok(crate::web::cache::keep(page, [crate::content::listing::LISTS.to_string()]))
 }
 
 // ---------------------------------------------------------------- a blog
@@ -62,7 +61,9 @@ struct BlogPage<'a> {
     authors: Vec<AuthorView>,
     blogroll: Vec<BlogrollLink>,
     posts: Vec<PostCard>,
-    pager: Pager,
+    /// The viewer's own drafts (they are one of the blog's authors), on the first page.
+    drafts: Vec<PostCard>,
+    pager: Older,
     can_write: bool,
     can_manage: bool,
 }
@@ -75,38 +76,82 @@ pub fn viewer_is_author(conn: &mut DbConn, guard: &Guard, blog_id: i64) -> AppRe
     })
 }
 
-async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, blog: Blog, page: i64) -> AppResult<HttpResponse> {
+/// Which blog a page shows.
+enum Which {
+    Enterprise,
+    Slug(String),
+}
+
+/// A blog's page: its newest posts from `before` on (and, for its authors, their drafts first),
+/// in one trip to the database.
+async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, which: Which, q: &ListQuery) -> AppResult<HttpResponse> {
     let viewer = ctx.viewer();
-    let b = blog.clone();
-    let (authors, blogroll, (posts, total), can_write, can_manage) = crate::db::run(&state.pool, move |conn| {
-        let guard = Guard::load(conn, &viewer)?;
-        let facts = b.facts(viewer_is_author(conn, &guard, b.id)?);
-        let filter = PostFilter { blog_id: Some(b.id), drafts_of: guard.user_id(), ..Default::default() };
-        Ok((
-            queries::authors(conn, b.id)?,
-            queries::blogroll(conn, b.id)?,
-            queries::list_posts(conn, &guard, &filter, page, PER_PAGE)?,
-            guard.can_write_in(&facts),
-            guard.can_manage_blog(&facts),
-        ))
-    })
-    .await?;
+    let by_slug = matches!(which, Which::Slug(_));
+    let mut before = q.cursor();
+    // Links from before keyset paging (`?page=3`) still land, a bounded way down.
+    let skip = match before {
+        None => (q.number() - 1).min(MAX_OLD_PAGE) * PER_PAGE,
+        Some(_) => 0,
+    };
+    let is_first = before.is_none() && skip == 0;
+    let (blog, authors, blogroll, (posts, next), drafts, can_write, can_manage) =
+        crate::db::run(&state.pool, move |conn| {
+            let blog = match which {
+                Which::Enterprise => queries::enterprise_blog(conn)?,
+                Which::Slug(slug) => queries::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?,
+            };
+            let guard = Guard::load(conn, &viewer)?;
+            let is_author = viewer_is_author(conn, &guard, blog.id)?;
+            let facts = blog.facts(is_author);
+            if skip > 0 {
+                let walked = PostFilter { blog_id: Some(blog.id), ..Default::default() };
+                let cursors = queries::post_cursors(conn, &guard, &walked, skip)?;
+                before = Some(match cursors.last() {
+                    Some(c) if cursors.len() as i64 == skip => *c,
+                    _ => crate::web::Cursor { at: chrono::NaiveDateTime::MIN, id: 0 },
+                });
+            }
+            let filter = PostFilter { blog_id: Some(blog.id), before, ..Default::default() };
+            let drafts = match (is_author, guard.user_id()) {
+                (true, Some(u)) if is_first => queries::drafts(conn, blog.id, u, 20)?,
+                _ => Vec::new(),
+            };
+            let authors = queries::authors(conn, blog.id)?;
+            let blogroll = queries::blogroll(conn, blog.id)?;
+            let posts = queries::list_posts(conn, &guard, &filter, PER_PAGE)?;
+            let (w, m) = (guard.can_write_in(&facts), guard.can_manage_blog(&facts));
+            Ok((blog, authors, blogroll, posts, drafts, w, m))
+        })
+        .await?;
+    if by_slug && blog.is_enterprise() {
+        return Ok(HttpResponse::MovedPermanently().insert_header(("Location", "/blog")).finish());
+    }
     let path = blog.path();
-    let meta = Meta::new(blog.title.clone(), if page > 1 { format!("{path}?page={page}") } else { path.clone() })
+    let canonical = match q.cursor() {
+        Some(c) => format!("{path}?before={}", c.encode()),
+        None => path.clone(),
+    };
+    let meta = Meta::new(blog.title.clone(), canonical)
         .description(if blog.description.is_empty() { ctx.t(blog.kind_key()) } else { blog.description.clone() })
         .feed(blog.title.clone(), &blog.feed_base());
-    render(&BlogPage {
+    let blog_id = blog.id;
+    let page = render(&BlogPage {
         can_write,
         can_manage,
-        pager: Pager::new(&format!("{path}?"), page, total, PER_PAGE),
+        pager: Older::new(&path, &format!("{path}?"), is_first, next),
         meta,
         ctx,
         blog,
         authors,
         blogroll,
         posts,
-    })
+        drafts,
+    })?;
+    Ok(crate::web::cache::keep(page, [crate::content::listing::place_key(crate::content::PLACE_BLOG, blog_id)]))
 }
+
+/// Links from before keyset paging reach this far down (`?page=N`).
+const MAX_OLD_PAGE: i64 = 50;
 
 pub async fn load_blog(state: &web::Data<AppState>, slug: String) -> AppResult<Blog> {
     crate::db::run(&state.pool, move |conn| queries::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await
@@ -119,23 +164,18 @@ pub async fn load_enterprise(state: &web::Data<AppState>) -> AppResult<Blog> {
 pub async fn enterprise_blog(
     ctx: Ctx,
     state: web::Data<AppState>,
-    q: web::Query<PageQuery>,
+    q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let blog = load_enterprise(&state).await?;
-    show_blog(&ctx, &state, blog, q.number()).await
+    show_blog(&ctx, &state, Which::Enterprise, &q).await
 }
 
 pub async fn blog(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<PageQuery>,
+    q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let blog = load_blog(&state, path.into_inner()).await?;
-    if blog.is_enterprise() {
-        return Ok(HttpResponse::MovedPermanently().insert_header(("Location", "/blog")).finish());
-    }
-    show_blog(&ctx, &state, blog, q.number()).await
+    show_blog(&ctx, &state, Which::Slug(path.into_inner()), &q).await
 }
 
 // ---------------------------------------------------------------- a post
@@ -222,7 +262,7 @@ async fn render_post(
         let cited_by = if citing.is_empty() {
             Vec::new()
         } else {
-            queries::list_posts(conn, &guard, &PostFilter { ids: Some(citing), ..Default::default() }, 1, 50)?.0
+            queries::list_posts(conn, &guard, &PostFilter { ids: Some(citing), ..Default::default() }, 50)?.0
         };
         Ok((comments, cited_by))
     })
@@ -256,7 +296,9 @@ async fn show_post(ctx: &PageCtx, state: &web::Data<AppState>, blog: Blog, slug:
     match found {
         SlugLookup::Found(post) => {
             let (post, rights) = readable_post(state, ctx, *post).await?;
-            render_post(ctx, state, post, rights, CommentForm::default(), String::new()).await
+            let key = crate::content::listing::content_key(post.card.id);
+            let page = render_post(ctx, state, post, rights, CommentForm::default(), String::new()).await?;
+            Ok(crate::web::cache::keep(page, [key]))
         }
         SlugLookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header(("Location", to)).finish()),
         SlugLookup::Missing => Err(AppError::NotFound),

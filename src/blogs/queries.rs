@@ -10,11 +10,10 @@ use super::{
 };
 use crate::accounts::{AuthorView, User};
 use crate::content::{self, NewContent, PLACE_BLOG, Placement, STATUS_DRAFT, tags::TagName};
-use crate::db::schema::{
-    blog_authors, blogroll_links, blogs, content_tags, contents, posts, slug_redirects, tag_follows, users,
-};
+use crate::db::schema::{blog_authors, blogroll_links, blogs, contents, posts, slug_redirects, users};
 use crate::db::{DbConn, Tx, ignore_duplicate};
 use crate::policy::{Guard, PUBLIC_AUDIENCE};
+use crate::web::Cursor;
 
 pub fn ensure_enterprise_blog(tx: &mut Tx<'_>, site_name: &str) -> QueryResult<Blog> {
     if let Some(b) = blogs::table.filter(blogs::kind.eq(KIND_ENTERPRISE)).first::<Blog>(tx.conn()).optional()? {
@@ -198,50 +197,81 @@ pub struct BlogSummary {
     pub last_post_at: Option<NaiveDateTime>,
 }
 
-/// All blogs of a kind with their owners and how many posts the viewer may read, in two queries.
-pub fn directory(conn: &mut DbConn, guard: &Guard, kind: &str) -> QueryResult<Vec<BlogSummary>> {
+/// Keep each blog's count of published posts and its newest date in line with the posts a unit
+/// of work touched: a post is counted once (`posts.counted`) while it is live. Posts are public,
+/// so the count is the same for every reader.
+pub fn sync_blog_counts(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
+    let rows: Vec<(i64, i64, bool, bool, Option<NaiveDateTime>)> = posts::table
+        .inner_join(contents::table)
+        .filter(posts::content_id.eq_any(ids))
+        .select((posts::content_id, posts::blog_id, posts::counted, contents::live, contents::published_at))
+        .load(tx.conn())?;
+    let mut blogs_changed = Vec::new();
+    for (id, blog_id, counted, live, _) in rows {
+        if counted == live {
+            continue;
+        }
+        diesel::update(posts::table.find(id)).set(posts::counted.eq(live)).execute(tx.conn())?;
+        diesel::update(blogs::table.find(blog_id))
+            .set(blogs::post_count.eq(blogs::post_count + if live { 1 } else { -1 }))
+            .execute(tx.conn())?;
+        blogs_changed.push(blog_id);
+    }
+    blogs_changed.sort_unstable();
+    blogs_changed.dedup();
+    for blog_id in blogs_changed {
+        // The newest is one step down the blog's index.
+        let newest: Option<Option<NaiveDateTime>> = contents::table
+            .filter(contents::place_kind.eq(content::PLACE_BLOG))
+            .filter(contents::place_id.eq(blog_id))
+            .filter(contents::kind.eq(KIND_POST))
+            .filter(contents::live.eq(true))
+            .order((contents::published_at.desc(), contents::id.desc()))
+            .select(contents::published_at)
+            .first(tx.conn())
+            .optional()?;
+        diesel::update(blogs::table.find(blog_id)).set(blogs::last_post_at.eq(newest.flatten())).execute(tx.conn())?;
+    }
+    Ok(())
+}
+
+/// All blogs of a kind with their owners and their published posts (counts kept on the blog
+/// row: posts are public, so every reader sees the same), most recently active first, in one
+/// query.
+pub fn directory(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<BlogSummary>> {
     let rows: Vec<(Blog, Option<User>)> = blogs::table
         .left_join(users::table.on(blogs::owner_id.eq(users::id.nullable())))
         .filter(blogs::kind.eq(kind))
         .select((blogs::all_columns, users::all_columns.nullable()))
+        .order((blogs::last_post_at.desc(), blogs::title.asc()))
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|(b, _)| b.id).collect();
-    let counts: Vec<(i64, i64, Option<NaiveDateTime>)> = posts::table
-        .inner_join(contents::table)
-        .filter(posts::blog_id.eq_any(&ids))
-        .group_by(posts::blog_id)
-        .select((posts::blog_id, diesel::dsl::count(posts::content_id), diesel::dsl::max(contents::published_at)))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .load(conn)?;
-    let counts: HashMap<i64, (i64, Option<NaiveDateTime>)> = counts.into_iter().map(|(b, n, l)| (b, (n, l))).collect();
     let mut out: Vec<BlogSummary> = rows
         .into_iter()
-        .map(|(blog, owner)| {
-            let (post_count, last_post_at) = counts.get(&blog.id).cloned().unwrap_or((0, None));
-            BlogSummary { owner: owner.as_ref().map(AuthorView::from), blog, post_count, last_post_at }
+        .map(|(blog, owner)| BlogSummary {
+            owner: owner.as_ref().map(AuthorView::from),
+            post_count: i64::from(blog.post_count),
+            last_post_at: blog.last_post_at,
+            blog,
         })
         .collect();
-    // Active blogs first, then by title.
+    // Active blogs first (PostgreSQL sorts NULL first in descending order; SQLite last).
     out.sort_by(|a, b| b.last_post_at.cmp(&a.last_post_at).then_with(|| a.blog.title.cmp(&b.blog.title)));
     Ok(out)
 }
 
-/// Which posts a list shows.
+/// Which posts a list shows. Each filter walks its own index newest first (`contents_place_live_idx`
+/// for a blog, `contents_list_idx` for a kind of blog, `contents_author_list_idx` for an author,
+/// `contents_kind_live_idx` for the site), so a page reads its rows and no more.
 #[derive(Clone, Debug, Default)]
 pub struct PostFilter {
     pub blog_id: Option<i64>,
     pub blog_kind: Option<&'static str>,
     pub author_id: Option<i64>,
-    pub tag_id: Option<i64>,
-    /// Posts carrying any tag this user follows.
-    pub followed_by: Option<i64>,
-    /// Include this user's own drafts (their blog page).
-    pub drafts_of: Option<i64>,
-    /// Only these posts (e.g. those citing a post).
+    /// Only these posts (those citing a post, those carrying a tag: found through their own
+    /// index first).
     pub ids: Option<Vec<i64>>,
-    /// The caller shows no page count (the home page): skip counting.
-    pub skip_total: bool,
+    /// Older than this (keyset paging).
+    pub before: Option<Cursor>,
 }
 
 type CardRow = (
@@ -273,78 +303,90 @@ type PostQuery<'a> = diesel::dsl::IntoBoxed<
     crate::db::MultiBackend,
 >;
 
-/// Posts the viewer may read that match a filter (and, with `drafts_of`, that person's drafts).
+/// Published posts the viewer may read that match a filter, newest first.
 fn filtered<'a>(guard: &Guard, f: &PostFilter) -> PostQuery<'a> {
     let mut q = posts::table
         .inner_join(contents::table)
         .inner_join(blogs::table)
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
-        .into_boxed();
-    q = match f.drafts_of {
-        Some(uid) => q.filter(guard.content_filter().or(
-            contents::author_id.eq(uid).and(contents::status.eq(STATUS_DRAFT)).and(contents::deleted_at.is_null()),
-        )),
-        None => q.filter(guard.content_filter()),
-    };
+        .into_boxed()
+        .filter(contents::kind.eq(KIND_POST))
+        .filter(guard.content_filter());
     if let Some(b) = f.blog_id {
-        q = q.filter(posts::blog_id.eq(b));
+        q = q.filter(contents::place_kind.eq(PLACE_BLOG)).filter(contents::place_id.eq(b));
     }
     if let Some(k) = f.blog_kind {
-        q = q.filter(blogs::kind.eq(k));
+        q = q.filter(contents::list_key.eq(list_key(k)));
     }
     if let Some(ids) = &f.ids {
-        q = q.filter(posts::content_id.eq_any(ids.clone()));
+        q = q.filter(contents::id.eq_any(ids.clone()));
     }
     if let Some(a) = f.author_id {
         q = q.filter(contents::author_id.eq(a));
     }
-    if let Some(t) = f.tag_id {
-        q = q.filter(
-            posts::content_id
-                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
-        );
+    if let Some(c) = f.before {
+        q = q.filter(contents::published_at.lt(c.at).or(contents::published_at.eq(c.at).and(contents::id.lt(c.id))));
     }
-    if let Some(u) = f.followed_by {
-        q = q.filter(
-            posts::content_id.eq_any(
-                content_tags::table
-                    .filter(
-                        content_tags::tag_id
-                            .eq_any(tag_follows::table.filter(tag_follows::user_id.eq(u)).select(tag_follows::tag_id)),
-                    )
-                    .select(content_tags::content_id),
-            ),
-        );
-    }
-    q
+    q.order((contents::published_at.desc(), contents::id.desc()))
+}
+
+/// The list a post of this kind of blog is in (`contents.list_key`).
+pub fn list_key(blog_kind: &str) -> String {
+    format!("blog:{blog_kind}")
 }
 
 /// The ids of the newest posts the viewer may read that match a filter (feeds, which need no
 /// cards).
 pub fn post_ids(conn: &mut DbConn, guard: &Guard, f: &PostFilter, limit: i64) -> QueryResult<Vec<i64>> {
-    filtered(guard, f)
-        .order((contents::published_at.desc(), contents::id.desc()))
-        .limit(limit)
-        .select(contents::id)
-        .load(conn)
+    filtered(guard, f).limit(limit).select(contents::id).load(conn)
 }
 
-/// A page of post cards, newest first, in two or three queries (posts with their authors, tags,
-/// and the total unless `skip_total`). Only what the viewer may read (and, with `drafts_of`,
-/// that person's own drafts).
+/// Where each of the newest `limit` posts matching a filter stands (to turn an old page number
+/// into a cursor).
+pub fn post_cursors(conn: &mut DbConn, guard: &Guard, f: &PostFilter, limit: i64) -> QueryResult<Vec<Cursor>> {
+    let rows: Vec<(i64, Option<NaiveDateTime>)> =
+        filtered(guard, f).limit(limit).select((contents::id, contents::published_at)).load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, at)| at.map(|at| Cursor { at, id })).collect())
+}
+
+/// A page of post cards, newest first (posts with their authors, then their tags), and where
+/// the next page starts when there is one.
 pub fn list_posts(
     conn: &mut DbConn,
     guard: &Guard,
     f: &PostFilter,
-    page: i64,
     per_page: i64,
-) -> QueryResult<(Vec<PostCard>, i64)> {
-    let build = || filtered(guard, f);
-    let total: i64 = if f.skip_total { 0 } else { build().count().get_result(conn)? };
-    let rows: Vec<CardRow> = build()
-        .order((contents::published_at.desc(), contents::id.desc()))
-        .limit(per_page)
-        .offset((page.max(1) - 1) * per_page)
+) -> QueryResult<(Vec<PostCard>, Option<Cursor>)> {
+    let mut cards = load_cards(filtered(guard, f).limit(per_page + 1), conn)?;
+    let next = if cards.len() as i64 > per_page {
+        cards.truncate(per_page as usize);
+        cards.last().and_then(|c| c.published_at.map(|at| Cursor { at, id: c.id }))
+    } else {
+        None
+    };
+    Ok((cards, next))
+}
+
+/// The viewer's own drafts in a blog (shown to them above its posts), newest first.
+pub fn drafts(conn: &mut DbConn, blog_id: i64, author_id: i64, limit: i64) -> QueryResult<Vec<PostCard>> {
+    let q = posts::table
+        .inner_join(contents::table)
+        .inner_join(blogs::table)
+        .inner_join(users::table.on(users::id.eq(contents::author_id)))
+        .into_boxed()
+        .filter(contents::author_id.eq(author_id))
+        .filter(contents::kind.eq(KIND_POST))
+        .filter(contents::status.eq(STATUS_DRAFT))
+        .filter(contents::deleted_at.is_null())
+        .filter(contents::place_kind.eq(PLACE_BLOG))
+        .filter(contents::place_id.eq(blog_id))
+        .order(contents::id.desc())
+        .limit(limit);
+    load_cards(q, conn)
+}
+
+fn load_cards(q: PostQuery<'_>, conn: &mut DbConn) -> QueryResult<Vec<PostCard>> {
+    let rows: Vec<CardRow> = q
         .select((
             contents::id,
             contents::title,
@@ -404,10 +446,10 @@ pub fn list_posts(
             },
         )
         .collect();
-    Ok((cards, total))
+    Ok(cards)
 }
 
-type PageRow = (content::Content, (i64, i64, String, String, String), Blog, User);
+type PageRow = (content::Content, (i64, i64, String, String, String, bool), Blog, User);
 
 /// A post by its id, whatever its state but deleted (callers ask the policy whether the viewer
 /// may see it).
@@ -421,7 +463,7 @@ pub fn post_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostPage>> {
         .select((contents::all_columns, posts::all_columns, blogs::all_columns, users::all_columns))
         .first(conn)
         .optional()?;
-    let Some((c, (_, _, slug, excerpt_md, cover_url), blog, author)) = row else {
+    let Some((c, (_, _, slug, excerpt_md, cover_url, _), blog, author)) = row else {
         return Ok(None);
     };
     let tags = content::tags::for_contents(conn, &[c.id])?.remove(&c.id).unwrap_or_default();
@@ -577,6 +619,7 @@ pub fn create_post(
             at: None,
         },
     )?;
+    diesel::update(contents::table.find(id)).set(contents::list_key.eq(list_key(&blog.kind))).execute(tx.conn())?;
     let wanted = input.slug.clone().unwrap_or_else(|| content::slug::slugify(&input.title));
     let slug = unique_post_slug(tx, blog.id, &wanted, None)?;
     diesel::insert_into(posts::table)
@@ -646,15 +689,24 @@ pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url
     cite(tx, id, input.body.md(), base_url)
 }
 
-/// Posts a visitor may read (`visitor` is a visitor's guard), for the sitemap: (path, last
-/// change), newest first.
-pub fn sitemap_entries(conn: &mut DbConn, visitor: &Guard, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+/// The sitemap's posts with content ids in `(after, upto]` (one sitemap file's share, at most
+/// 50,000 ids wide), in id order: the paths visitors may read and when each last changed.
+pub fn sitemap_entries(
+    conn: &mut DbConn,
+    visitor: &Guard,
+    after: i64,
+    upto: i64,
+    limit: i64,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let rows: Vec<(String, String, String, NaiveDateTime)> = posts::table
         .inner_join(contents::table)
         .inner_join(blogs::table)
+        .filter(contents::id.gt(after))
+        .filter(contents::id.le(upto))
+        .filter(contents::kind.eq(KIND_POST))
         .into_boxed()
         .filter(visitor.content_filter())
-        .order(contents::published_at.desc())
+        .order(contents::id.asc())
         .limit(limit)
         .select((posts::slug, blogs::kind, blogs::slug, contents::updated_at))
         .load(conn)?;

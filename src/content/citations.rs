@@ -29,6 +29,13 @@ pub fn site_segments(base_url: &str, link: &str) -> Option<Vec<String>> {
 }
 
 pub fn set_for(tx: &mut Tx<'_>, citing_id: i64, cited: &[i64]) -> QueryResult<()> {
+    // The pages it stops citing lose it from their "cited by" (the ones it cites are named by
+    // `content::listing` from the rows written here).
+    let before: Vec<i64> =
+        citations::table.filter(citations::citing_id.eq(citing_id)).select(citations::cited_id).load(tx.conn())?;
+    for id in before {
+        tx.stale(super::listing::content_key(id));
+    }
     diesel::delete(citations::table.filter(citations::citing_id.eq(citing_id))).execute(tx.conn())?;
     for &cited_id in cited.iter().filter(|&&c| c != citing_id) {
         ignore_duplicate(tx, |conn| {

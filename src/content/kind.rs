@@ -66,6 +66,12 @@ pub trait ContentKind: Send + Sync {
         Ok(())
     }
 
+    /// Pieces of this kind changed in the unit of work (called before it commits): bring the
+    /// counts the kind keeps about them in line (a blog's posts and newest date).
+    fn sync_counts(&self, _tx: &mut Tx<'_>, _ids: &[i64]) -> QueryResult<()> {
+        Ok(())
+    }
+
     /// Is it found by search (as a document of its own kind)? Its document comes from its
     /// row (title, text, tags, place, audience).
     fn searchable(&self) -> bool {

@@ -13,6 +13,7 @@ pub mod comments;
 pub mod feeds;
 pub mod kind;
 pub mod likes;
+pub mod listing;
 pub mod markdown;
 pub mod revisions;
 pub mod slug;
@@ -65,6 +66,8 @@ pub struct Content {
     pub hidden_at: Option<NaiveDateTime>,
     pub comments_open: bool,
     pub comment_count: i32,
+    /// The cross-place list it is in (posts: `blog:<kind of blog>`), for an indexed walk.
+    pub list_key: String,
 }
 
 impl Content {
@@ -347,6 +350,12 @@ pub fn refresh_live(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
     tx.touch_all(ids);
     tx.touch_all(&children);
     Ok(())
+}
+
+/// The highest content id (0 on an empty site): how far the sitemap's spans of ids reach.
+pub fn max_id(conn: &mut DbConn) -> QueryResult<i64> {
+    let id: Option<i64> = contents::table.select(diesel::dsl::max(contents::id)).first(conn)?;
+    Ok(id.unwrap_or(0))
 }
 
 /// The ids of what is directly under these pieces.

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{content_tags, contents, tag_follows, tags};
+use crate::db::schema::{content_tags, tag_counts, tag_follows, tags};
 use crate::db::{DbConn, Tx, ignore_duplicate};
 use crate::policy::Guard;
+use crate::web::Cursor;
 
 pub const MAX_TAGS: usize = 10;
 pub const MAX_TAG_CHARS: usize = 32;
@@ -91,6 +92,10 @@ fn find_or_create(tx: &mut Tx<'_>, tag: &TagName) -> QueryResult<i64> {
 
 /// Replace the tags of a piece of content.
 pub fn set_for(tx: &mut Tx<'_>, content_id: i64, names: &[TagName]) -> QueryResult<()> {
+    // The old tags' pages lose the piece: out of their counts, and their cached pages stale.
+    for old in super::listing::forget_tag_rows(tx, content_id)? {
+        tx.stale(super::listing::tag_key(old));
+    }
     diesel::delete(content_tags::table.filter(content_tags::content_id.eq(content_id))).execute(tx.conn())?;
     tx.touch(content_id);
     for tag in names {
@@ -138,28 +143,71 @@ pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Tag>> {
 /// on an internal board does not exist for a customer, not even its name.)
 pub fn find_readable(conn: &mut DbConn, guard: &Guard, slug: &str) -> QueryResult<Option<Tag>> {
     let Some(tag) = find_by_slug(conn, slug)? else { return Ok(None) };
-    let used: Option<i64> = content_tags::table
-        .inner_join(contents::table)
-        .filter(content_tags::tag_id.eq(tag.id))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .select(content_tags::content_id)
-        .first(conn)
-        .optional()?;
-    Ok(used.map(|_| tag))
+    let counts = counts_by_kind(conn, guard, tag.id)?;
+    Ok((counts.values().sum::<i64>() > 0).then_some(tag))
 }
 
-/// How much of what the viewer may read carries a tag, by content kind ("post" → 3).
+/// How much of what the viewer may read carries a tag, by content kind ("post" → 3): the kept
+/// counts of the viewer's audiences added up.
 pub fn counts_by_kind(conn: &mut DbConn, guard: &Guard, tag_id: i64) -> QueryResult<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = content_tags::table
-        .inner_join(contents::table)
-        .filter(content_tags::tag_id.eq(tag_id))
-        .group_by(contents::kind)
-        .select((contents::kind, diesel::dsl::count(content_tags::content_id)))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .load(conn)?;
-    Ok(rows.into_iter().collect())
+    let mut q = tag_counts::table.filter(tag_counts::tag_id.eq(tag_id)).into_boxed();
+    if let Some(ids) = guard.audience_ids() {
+        q = q.filter(tag_counts::audience_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(String, i32)> = q.select((tag_counts::kind, tag_counts::n)).load(conn)?;
+    let mut out: HashMap<String, i64> = HashMap::new();
+    for (kind, n) in rows {
+        *out.entry(kind).or_default() += i64::from(n);
+    }
+    out.retain(|_, n| *n > 0);
+    Ok(out)
+}
+
+/// The newest pieces of a kind carrying any of these tags that the viewer may read, older than
+/// `before`, and where the next page starts. Each tag is one walk down its index
+/// (`content_tags_list_idx`: tag, kind, date), never a count or a sort of all it carries.
+pub fn tagged(
+    conn: &mut DbConn,
+    guard: &Guard,
+    tag_ids: &[i64],
+    kind: &str,
+    before: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<(Vec<i64>, Option<Cursor>)> {
+    let mut found: Vec<Cursor> = Vec::new();
+    for &tag_id in tag_ids {
+        let mut q = content_tags::table
+            .filter(content_tags::tag_id.eq(tag_id))
+            .filter(content_tags::kind.eq(kind.to_string()))
+            .into_boxed();
+        q = match guard.audience_ids() {
+            None => q.filter(content_tags::live_audience.is_not_null()),
+            Some(ids) => q.filter(content_tags::live_audience.eq_any(ids.to_vec())),
+        };
+        if let Some(c) = before {
+            // The `<=` bound lets SQLite start the walk at the cursor (as on boards).
+            q = q.filter(content_tags::published_at.le(c.at)).filter(
+                content_tags::published_at
+                    .lt(c.at)
+                    .or(content_tags::published_at.eq(c.at).and(content_tags::content_id.lt(c.id))),
+            );
+        }
+        let rows: Vec<(i64, Option<NaiveDateTime>)> = q
+            .order((content_tags::published_at.desc(), content_tags::content_id.desc()))
+            .limit(limit + 1)
+            .select((content_tags::content_id, content_tags::published_at))
+            .load(conn)?;
+        found.extend(rows.into_iter().filter_map(|(id, at)| at.map(|at| Cursor { at, id })));
+    }
+    found.sort_by_key(|c| std::cmp::Reverse((c.at, c.id)));
+    found.dedup_by_key(|c| c.id);
+    let next = if found.len() as i64 > limit {
+        found.truncate(limit as usize);
+        found.last().copied()
+    } else {
+        None
+    };
+    Ok((found.into_iter().map(|c| c.id).collect(), next))
 }
 
 #[derive(Clone, Debug)]
@@ -168,20 +216,29 @@ pub struct TagCount {
     pub count: i64,
 }
 
-/// Tags with how much of what the viewer may read carries them, most used first. A tag used only
-/// where the viewer cannot read is not there at all.
+/// Tags with how much of what the viewer may read carries them, most used first: the kept
+/// counts of the viewer's audiences (a few rows per tag), never a count of the pieces. A tag
+/// used only where the viewer cannot read is not there at all.
 pub fn with_counts(conn: &mut DbConn, guard: &Guard, limit: i64) -> QueryResult<Vec<TagCount>> {
-    let rows: Vec<(String, String, i64)> = content_tags::table
+    let total = diesel::dsl::sum(tag_counts::n);
+    let mut q = tag_counts::table
         .inner_join(tags::table)
-        .inner_join(contents::table)
+        .filter(tag_counts::n.gt(0))
         .group_by((tags::id, tags::name, tags::slug))
-        .select((tags::name, tags::slug, diesel::dsl::count(content_tags::content_id)))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .order((diesel::dsl::count(content_tags::content_id).desc(), tags::name.asc()))
+        .select((tags::name, tags::slug, total))
+        .order((total.desc(), tags::name.asc()))
         .limit(limit)
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(name, slug, count)| TagCount { tag: TagView { name, slug }, count }).collect())
+        .into_boxed();
+    if let Some(ids) = guard.audience_ids() {
+        q = q.filter(tag_counts::audience_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(String, String, Option<i64>)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, slug, count)| {
+            count.filter(|c| *c > 0).map(|count| TagCount { tag: TagView { name, slug }, count })
+        })
+        .collect())
 }
 
 pub fn follow(tx: &mut Tx<'_>, user_id: i64, tag_id: i64) -> QueryResult<()> {
@@ -208,6 +265,10 @@ pub fn is_following(conn: &mut DbConn, user_id: i64, tag_id: i64) -> QueryResult
         tag_follows::table.filter(tag_follows::user_id.eq(user_id)).filter(tag_follows::tag_id.eq(tag_id)),
     ))
     .get_result(conn)
+}
+
+pub fn followed_ids(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
+    tag_follows::table.filter(tag_follows::user_id.eq(user_id)).select(tag_follows::tag_id).load(conn)
 }
 
 pub fn followed(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<TagView>> {

@@ -235,7 +235,15 @@ where
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgresql(_) => Manager::begin_transaction(conn)?,
     }
-    let mut tx = Tx { conn: &mut *conn, touched: Vec::new(), touched_people: Vec::new(), wake: false };
+    let mut tx = Tx {
+        conn: &mut *conn,
+        touched: Vec::new(),
+        touched_people: Vec::new(),
+        wake: false,
+        stale: std::collections::BTreeSet::new(),
+        stale_everything: false,
+        quiet: false,
+    };
     // What the unit of work changed reaches the search index before it commits.
     let result = f(&mut tx).and_then(|value| tx.apply_effects().map(|()| value).map_err(E::from));
     let wake = tx.wake;
@@ -277,6 +285,11 @@ pub struct Tx<'c> {
     touched: Vec<i64>,
     touched_people: Vec<i64>,
     wake: bool,
+    /// Page-cache keys this unit makes stale besides those of the content it touched.
+    stale: std::collections::BTreeSet<String>,
+    stale_everything: bool,
+    /// Nothing a visitor sees changes (sessions, notifications, outboxes, counters of our own).
+    quiet: bool,
 }
 
 impl Tx<'_> {
@@ -300,6 +313,25 @@ impl Tx<'_> {
     /// Record that a person's profile or standing changed.
     pub fn touch_person(&mut self, user_id: i64) {
         self.touched_people.push(user_id);
+    }
+
+    /// A cached page this unit changes, besides those of the content it touches (which
+    /// `content::listing` names): `content::listing::content_key(id)` and the like.
+    pub fn stale(&mut self, key: String) {
+        self.stale.insert(key);
+    }
+
+    /// This unit changes what every page may show (a role, a name, a blog's or board's
+    /// settings): the page caches of every process start again.
+    pub fn stale_everything(&mut self) {
+        self.stale_everything = true;
+    }
+
+    /// This unit changes nothing a visitor sees (a session, a notification, an outbox). A unit
+    /// that touches no content and says neither this nor what it makes stale empties the page
+    /// caches: forgetting to say costs speed, never a stale page.
+    pub fn quiet(&mut self) {
+        self.quiet = true;
     }
 
     /// Background work was queued: wake this process's worker once the change commits.
@@ -334,8 +366,13 @@ impl Tx<'_> {
         content.dedup();
         people.sort_unstable();
         people.dedup();
+        let mut stale = crate::content::listing::sync(self, &content)?;
         crate::search::sync_content(self, &content)?;
-        crate::search::sync_people(self, &people)
+        crate::search::sync_people(self, &people)?;
+        stale.append(&mut self.stale);
+        stale.extend(people.iter().map(|&u| crate::content::listing::person_key(u)));
+        let everything = self.stale_everything || (stale.is_empty() && !self.quiet);
+        crate::web::cache::record(self, &stale, everything)
     }
 }
 

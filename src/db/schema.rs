@@ -83,6 +83,8 @@ diesel::table! {
         owner_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        post_count -> Integer,
+        last_post_at -> Nullable<Timestamp>,
     }
 }
 
@@ -127,6 +129,7 @@ diesel::table! {
         hidden_at -> Nullable<Timestamp>,
         comments_open -> Bool,
         comment_count -> Integer,
+        list_key -> Text,
     }
 }
 
@@ -137,6 +140,7 @@ diesel::table! {
         slug -> Text,
         excerpt_md -> Text,
         cover_url -> Text,
+        counted -> Bool,
     }
 }
 
@@ -170,6 +174,24 @@ diesel::table! {
     content_tags (content_id, tag_id) {
         content_id -> BigInt,
         tag_id -> BigInt,
+        kind -> Text,
+        live_audience -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+diesel::table! {
+    tag_counts (tag_id, audience_id, kind) {
+        tag_id -> BigInt,
+        audience_id -> BigInt,
+        kind -> Text,
+        n -> Integer,
+    }
+}
+diesel::table! {
+    cache_events (id) {
+        id -> BigInt,
+        keys -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -403,6 +425,7 @@ diesel::joinable!(posts -> contents (content_id));
 diesel::joinable!(posts -> blogs (blog_id));
 diesel::joinable!(content_tags -> contents (content_id));
 diesel::joinable!(content_tags -> tags (tag_id));
+diesel::joinable!(tag_counts -> tags (tag_id));
 diesel::joinable!(tag_follows -> tags (tag_id));
 diesel::joinable!(tag_follows -> users (user_id));
 diesel::joinable!(comments -> contents (content_id));
@@ -488,6 +511,8 @@ diesel::joinable!(group_members -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
+    tag_counts,
+    cache_events,
     audiences,
     audience_grants,
     member_groups,

@@ -285,6 +285,7 @@ pub async fn follow_topic(
     let t = visible_topic(&ctx, &state, path.into_inner()).await?;
     let (id, board_id, on, viewer, here) = (t.topic.content_id, t.board.id, form.on(), ctx.viewer(), ctx.path.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         // Checked again where the change is made, with the board held: a change of its access
         // happens wholly before (and this is refused) or after (and its re-check drops this).
         tx.lock("boards", "id", board_id)?;
@@ -308,6 +309,7 @@ pub async fn follow_board(
     let board = visible_board(&ctx, &state, path.into_inner()).await?;
     let (id, on, viewer, here) = (board.id, form.on(), ctx.viewer(), ctx.path.clone());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         tx.lock("boards", "id", id)?;
         let guard = Guard::fresh(tx, &viewer)?;
         if on {

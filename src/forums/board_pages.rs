@@ -53,11 +53,12 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespon
         sections.push((None, ungrouped));
     }
     sections.retain(|(_, rows)| !rows.is_empty());
-    render(&IndexPage {
+    let page = render(&IndexPage {
         meta: Meta::new(ctx.t("forums-title"), "/forums").description(ctx.t("forums-intro")),
         ctx: &ctx,
         sections,
-    })
+    })?;
+    Ok(crate::web::cache::keep(page, [crate::content::listing::LISTS.to_string()]))
 }
 
 // ---------------------------------------------------------------- a board
@@ -196,7 +197,8 @@ pub async fn board(
     if after.is_some() || filter != TopicFilter::All || !tag_slug.is_empty() || !public {
         meta = meta.noindex();
     }
-    render(&BoardPage {
+    let board_key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
+    let page = render(&BoardPage {
         can_start,
         public,
         meta,
@@ -216,7 +218,8 @@ pub async fn board(
         statuses: Vec::new(),
         sort: String::new(),
         status: String::new(),
-    })
+    })?;
+    Ok(crate::web::cache::keep(page, [board_key]))
 }
 
 /// An ideas board: ideas by votes (or newest), filterable by status, keyset-paged.
@@ -263,7 +266,8 @@ async fn ideas_board(
     if !query.after.is_empty() || !query.status.is_empty() || !query.sort.is_empty() || !public {
         meta = meta.noindex();
     }
-    render(&BoardPage {
+    let board_key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
+    let page = render(&BoardPage {
         can_start,
         public,
         meta,
@@ -283,5 +287,6 @@ async fn ideas_board(
         statuses,
         sort: sort_name.to_string(),
         status: query.status.clone(),
-    })
+    })?;
+    Ok(crate::web::cache::keep(page, [board_key]))
 }

@@ -41,7 +41,8 @@ pub async fn board_feed(
         &board.path(),
         &format!("{}/feed", board.path()),
     );
-    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
+    let key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
+    Ok(crate::web::cache::keep(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()), [key]))
 }
 
 pub async fn topic_feed(
@@ -63,5 +64,8 @@ pub async fn topic_feed(
     let path = t.path();
     let title = ctx.ta("feed-replies-to", &[("title", t.content.title.clone())]);
     let meta = FeedMeta::new(&ctx, title.clone(), title, &path, &format!("/topics/{id}/feed"));
-    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
+    Ok(crate::web::cache::keep(
+        feeds::respond(&req, format, &meta, &items, ctx.user.is_none()),
+        [crate::content::listing::content_key(id)],
+    ))
 }

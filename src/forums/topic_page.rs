@@ -155,7 +155,11 @@ pub async fn render_topic(
         panel,
         forms,
     };
-    if page_view.forms.has_error() { render_invalid(&page_view) } else { render(&page_view) }
+    if page_view.forms.has_error() {
+        return render_invalid(&page_view);
+    }
+    let key = crate::content::listing::content_key(page_view.t.topic.content_id);
+    Ok(crate::web::cache::keep(render(&page_view)?, [key]))
 }
 
 pub async fn topic(

@@ -44,6 +44,7 @@ impl ViewCounts {
         // order too).
         sorted.sort_unstable();
         let written = crate::db::write(conn, |tx| {
+            tx.quiet();
             for (id, n) in &sorted {
                 diesel::update(topics::table.find(*id))
                     .set(topics::view_count.eq(topics::view_count + *n))

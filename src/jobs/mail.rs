@@ -202,6 +202,7 @@ pub fn deliver_due_until(conn: &mut DbConn, settings: &Settings, stop: &dyn Fn()
         }
         // Claim the row: only the process whose update matches sends it.
         let claimed = crate::db::write(conn, |tx| {
+            tx.quiet();
             diesel::update(mail_outbox::table.find(id).filter(mail_outbox::next_attempt_at.eq(due_at)))
                 .set(mail_outbox::next_attempt_at.eq(now + chrono::Duration::minutes(10)))
                 .execute(tx.conn())
@@ -215,6 +216,7 @@ pub fn deliver_due_until(conn: &mut DbConn, settings: &Settings, stop: &dyn Fn()
             && !crate::notifications::still_readable(conn, u, c)?
         {
             crate::db::write(conn, |tx| {
+                tx.quiet();
                 diesel::update(mail_outbox::table.find(id))
                     .set((mail_outbox::sent_at.eq(Some(crate::now())), mail_outbox::last_error.eq("withdrawn")))
                     .execute(tx.conn())
@@ -231,6 +233,7 @@ pub fn deliver_due_until(conn: &mut DbConn, settings: &Settings, stop: &dyn Fn()
         match send(&mailer, settings, &Outgoing { to, subject, body, html, unsubscribe }) {
             Ok(()) => {
                 crate::db::write(conn, |tx| {
+                    tx.quiet();
                     diesel::update(mail_outbox::table.find(id))
                         .set(mail_outbox::sent_at.eq(Some(crate::now())))
                         .execute(tx.conn())
@@ -241,6 +244,7 @@ pub fn deliver_due_until(conn: &mut DbConn, settings: &Settings, stop: &dyn Fn()
                 let backoff = chrono::Duration::minutes(2_i64.pow(attempts.clamp(0, 8) as u32));
                 tracing::warn!(error = %e, id, "mail delivery failed; will retry");
                 crate::db::write(conn, |tx| {
+                    tx.quiet();
                     diesel::update(mail_outbox::table.find(id))
                         .set((
                             mail_outbox::attempts.eq(attempts + 1),

@@ -161,6 +161,7 @@ pub fn run_one(conn: &mut DbConn) -> anyhow::Result<bool> {
         .optional()?;
     let Some(id) = due else { return Ok(false) };
     let outcome = crate::db::write(conn, |tx| -> anyhow::Result<()> {
+        tx.quiet();
         // Held until commit: another process running the same job waits, then sees the cursor.
         tx.lock("jobs", "id", id)?;
         let (_, payload, done_at, _): JobRow =
@@ -184,6 +185,7 @@ pub fn run_one(conn: &mut DbConn) -> anyhow::Result<bool> {
     if let Err(e) = outcome {
         tracing::warn!(error = %e, id, "job failed; will retry");
         crate::db::write(conn, |tx| {
+            tx.quiet();
             let attempts: i32 = jobs::table.find(id).select(jobs::attempts).first(tx.conn())?;
             let backoff = chrono::Duration::seconds(2_i64.pow(attempts.clamp(0, 10) as u32 + 1));
             diesel::update(jobs::table.find(id))

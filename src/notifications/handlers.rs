@@ -56,7 +56,11 @@ pub async fn open(
     let viewer = ctx.viewer();
     let kinds = state.kinds;
     let to = crate::db::run(&state.pool, move |conn| {
-        let about = crate::db::write(conn, |tx| super::open(tx, user_id, id))?.ok_or(AppError::NotFound)?;
+        let about = crate::db::write(conn, |tx| {
+            tx.quiet();
+            super::open(tx, user_id, id)
+        })?
+        .ok_or(AppError::NotFound)?;
         let guard = Guard::load(conn, &viewer)?;
         let readable = match about {
             Some(c) => crate::content::find(conn, c)?.filter(|c| guard.can_read(&c.facts(), Place::None)),
@@ -73,7 +77,11 @@ pub async fn open(
 
 pub async fn read_all(ctx: Ctx, state: web::Data<AppState>, _form: CsrfForm<EmptyForm>) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
-    crate::db::run_write(&state.pool, move |tx| Ok(super::mark_all_read(tx, user_id)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
+        Ok(super::mark_all_read(tx, user_id)?)
+    })
+    .await?;
     Ok(redirect("/notifications"))
 }
 
@@ -141,7 +149,11 @@ pub async fn save_prefs(
     let (Some(channels), Some(digest)) = (channels, digest) else {
         return render_invalid(&prefs_page(&ctx, &value, String::new(), ctx.t("prefs-invalid")));
     };
-    crate::db::run_write(&state.pool, move |tx| Ok(prefs::save(tx, user_id, &channels, digest)?)).await?;
+    crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
+        Ok(prefs::save(tx, user_id, &channels, digest)?)
+    })
+    .await?;
     Ok(redirect("/settings/notifications?saved=1"))
 }
 
@@ -193,7 +205,11 @@ pub async fn unsubscribe(ctx: Ctx, state: web::Data<AppState>, path: web::Path<S
     let token = path.into_inner();
     let (user_id, kind) = verified(&state, token.clone()).await?;
     let stopped = kind.clone();
-    let found = crate::db::run_write(&state.pool, move |tx| Ok(prefs::unsubscribe(tx, user_id, &stopped)?)).await?;
+    let found = crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
+        Ok(prefs::unsubscribe(tx, user_id, &stopped)?)
+    })
+    .await?;
     if !found {
         return Err(AppError::NotFound);
     }

@@ -156,7 +156,10 @@ pub fn gather_digests(conn: &mut DbConn) -> QueryResult<usize> {
         .load(conn)?;
     let mut queued = 0;
     for user_id in members.into_iter().flatten() {
-        if crate::db::write(conn, |tx| digest_for(tx, user_id, now))? {
+        if crate::db::write(conn, |tx| {
+            tx.quiet();
+            digest_for(tx, user_id, now)
+        })? {
             queued += 1;
         }
     }

@@ -44,6 +44,7 @@ macro_rules! prune {
                 break;
             }
             total += crate::db::write($conn, |tx| {
+                tx.quiet();
                 diesel::delete($table::table.filter($table::id.eq_any(&ids))).execute(tx.conn())
             })?;
             if (ids.len() as i64) < BATCH {

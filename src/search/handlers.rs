@@ -325,7 +325,14 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
         params,
         ctx: &ctx,
     };
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
+    let res = HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?);
+    // With the database index, what a search finds changes only with a unit of work, which
+    // names the site's lists stale; Meilisearch catches up on its own time, so its answers are
+    // not kept.
+    if state.search.meili.is_none() {
+        return Ok(crate::web::cache::keep(res, [crate::content::listing::LISTS.to_string()]));
+    }
+    Ok(res)
 }
 
 /// A saved search as a feed: the newest matches.

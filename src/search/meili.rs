@@ -385,6 +385,7 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(String, Vec<
     }
     // Only rows still due are taken, and only by this worker's token.
     crate::db::write(conn, |tx| {
+        tx.quiet();
         diesel::update(
             search_outbox::table
                 .filter(search_outbox::id.eq_any(&due))
@@ -435,6 +436,7 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
     // While Meilisearch works, the lease is renewed, so no other worker takes these rows.
     let mut renew = || {
         let renewed = crate::db::write(conn, |tx| {
+            tx.quiet();
             diesel::update(search_outbox::table.filter(search_outbox::claim.eq(&token)))
                 .set(search_outbox::next_attempt_at.eq(crate::now() + chrono::Duration::seconds(CLAIM_LEASE_SECS)))
                 .execute(tx.conn())
@@ -447,6 +449,7 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
     match result {
         Ok(()) => {
             crate::db::write(conn, |tx| {
+                tx.quiet();
                 diesel::update(search_outbox::table.filter(search_outbox::claim.eq(&token)))
                     .set((search_outbox::done_at.eq(Some(crate::now())), search_outbox::last_error.eq("")))
                     .execute(tx.conn())
@@ -456,6 +459,7 @@ pub fn send_due(conn: &mut DbConn, meili: &MeiliIndex) -> anyhow::Result<usize> 
         Err(e) => {
             // Each row backs off by its own attempt count: 2, 4, 8 … seconds, at most 5 minutes.
             crate::db::write(conn, |tx| -> QueryResult<()> {
+                tx.quiet();
                 for (id, _, _, attempts) in &claimed {
                     let wait = 2_i64.saturating_pow((*attempts as u32 + 1).min(20)).min(MAX_BACKOFF_SECS);
                     diesel::update(search_outbox::table.find(id))

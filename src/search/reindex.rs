@@ -53,7 +53,10 @@ fn cursor(conn: &mut DbConn, key: &str) -> QueryResult<Option<i64>> {
 }
 
 fn set_cursor(conn: &mut DbConn, key: &str, value: Option<i64>) -> QueryResult<()> {
-    crate::db::write(conn, |tx| crate::db::set_setting(tx, key, value.map(|v| v.to_string()).as_deref()))
+    crate::db::write(conn, |tx| {
+        tx.quiet();
+        crate::db::set_setting(tx, key, value.map(|v| v.to_string()).as_deref())
+    })
 }
 
 /// A rebuild of `target` was started and not finished.
@@ -195,7 +198,10 @@ pub fn spawn_meili_rebuild(pool: crate::db::Pool, meili: std::sync::Arc<MeiliInd
         tracing::info!("rebuilding the Meilisearch index for this version");
         let run = pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
             let stats = rebuild(&mut conn, Target::Meilisearch, Some(&meili), false, &|_| {})?;
-            crate::db::write(&mut conn, |tx| crate::db::set_setting(tx, MEILI_SCHEMA_SETTING, Some(MEILI_SCHEMA)))?;
+            crate::db::write(&mut conn, |tx| {
+                tx.quiet();
+                crate::db::set_setting(tx, MEILI_SCHEMA_SETTING, Some(MEILI_SCHEMA))
+            })?;
             Ok(stats)
         });
         match run {
@@ -212,7 +218,10 @@ pub fn spawn_meili_rebuild(pool: crate::db::Pool, meili: std::sync::Arc<MeiliInd
 
 /// Record that Meilisearch holds this version's documents (after `plaza reindex`).
 pub fn mark_meili_current(conn: &mut DbConn) -> QueryResult<()> {
-    crate::db::write(conn, |tx| crate::db::set_setting(tx, MEILI_SCHEMA_SETTING, Some(MEILI_SCHEMA)))
+    crate::db::write(conn, |tx| {
+        tx.quiet();
+        crate::db::set_setting(tx, MEILI_SCHEMA_SETTING, Some(MEILI_SCHEMA))
+    })
 }
 
 /// Build the database index in the background (an upgraded site whose content predates it, or

@@ -269,6 +269,20 @@ pub fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
     cookie(LANG_COOKIE, lang.code().to_string(), state.settings.secure_cookies(), 365)
 }
 
+/// The language of a visitor who is not logged in: their choice (the cookie), else their
+/// browser's, else the default.
+pub fn visitor_lang(req: &HttpRequest) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::from_code(c.value()))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
 /// Build the context for a request: for a logged-in user, the session with the user and their
 /// groups, their audiences, and the unread count (counted as the notifications page lists them).
 async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx, Option<String>), AppError> {
@@ -293,16 +307,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
         }
         None => (None, 0, Viewer::visitor()),
     };
-    let lang = req
-        .cookie(LANG_COOKIE)
-        .and_then(|c| Lang::from_code(c.value()))
-        .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|h| h.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or_default();
+    let lang = visitor_lang(req);
     // A logged-in user's own setting (loaded with the session) wins over cookie and browser.
     let lang = user.as_ref().and_then(|u| u.locale.as_deref()).and_then(Lang::from_code).unwrap_or(lang);
     let (nonce, new_nonce) = match req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()) {

@@ -2,6 +2,7 @@
 //! page metadata, rendering helpers and the site-wide pages (home, sitemap, robots, errors).
 
 pub mod assets;
+pub mod cache;
 pub mod client;
 pub mod context;
 pub mod form;
@@ -232,6 +233,66 @@ pub struct PageQuery {
 impl PageQuery {
     pub fn number(&self) -> i64 {
         self.page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| *p >= 1).unwrap_or(1).min(100_000)
+    }
+}
+
+/// Where the next page of a keyset-paged list starts: the last row's (time, id). Lists walk an
+/// index from there, so page 5,000 costs what page 1 does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: chrono::NaiveDateTime,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.at.and_utc().timestamp_micros(), self.id)
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (micros, id) = s.split_once('_')?;
+        let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+        Some(Cursor { at, id: id.parse().ok()? })
+    }
+}
+
+/// `?before=<cursor>` (and the older `?page=N`, still answered for links made before).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    pub before: String,
+    pub page: Option<String>,
+}
+
+impl ListQuery {
+    pub fn cursor(&self) -> Option<Cursor> {
+        Cursor::decode(&self.before)
+    }
+
+    /// The old page number (1 when none or nonsense).
+    pub fn number(&self) -> i64 {
+        PageQuery { page: self.page.clone() }.number()
+    }
+}
+
+/// A keyset-paged list's links: back to the newest, and on to older rows.
+#[derive(Clone, Debug, Default)]
+pub struct Older {
+    pub newest: Option<String>,
+    pub older: Option<String>,
+}
+
+impl Older {
+    /// `base` is the list's path with any other parameters, ending in `?` or `&`.
+    pub fn new(path: &str, base: &str, is_first: bool, next: Option<Cursor>) -> Older {
+        Older {
+            newest: (!is_first).then(|| path.to_string()),
+            older: next.map(|c| format!("{base}before={}", c.encode())),
+        }
+    }
+
+    pub fn is_needed(&self) -> bool {
+        self.newest.is_some() || self.older.is_some()
     }
 }
 

@@ -5,12 +5,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::context::lang_cookie;
-use super::{AppState, CsrfForm, Ctx, Lang, Meta, PageCtx, redirect, render};
+use super::{AppState, Ctx, Lang, Meta, PageCtx, redirect, render};
 use crate::blogs::queries::{self as blog_queries, PostFilter};
 use crate::blogs::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard};
+use crate::content::listing::LISTS;
 use crate::content::tags::{self, TagCount};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
+use crate::web::cache::keep;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -30,14 +32,8 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
     let loaded = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
-            blog_queries::list_posts(
-                conn,
-                &guard,
-                &PostFilter { blog_kind: Some(kind), skip_total: true, ..Default::default() },
-                1,
-                n,
-            )
-            .map(|(p, _)| p)
+            blog_queries::list_posts(conn, &guard, &PostFilter { blog_kind: Some(kind), ..Default::default() }, n)
+                .map(|(p, _)| p)
         };
         Ok((
             blog_queries::enterprise_blog(conn)?,
@@ -63,7 +59,8 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
         })
         .feed(ctx.t("feed-all-posts"), "/feed")
         .feed(enterprise.title.clone(), &enterprise.feed_base());
-    render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags, topics })
+    let page = render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags, topics })?;
+    Ok(keep(page, [LISTS.to_string()]))
 }
 
 #[derive(Deserialize, Default)]
@@ -71,17 +68,25 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
 pub struct LangForm {
     pub lang: String,
     pub next: String,
+    pub csrf_token: String,
 }
 
 /// The footer's language switcher: a cookie for everyone, and the setting for a logged-in user.
+/// A visitor's form carries no token (the page it is on is shared by every visitor through the
+/// page cache, and a forged switch only sets the language cookie; another site's form is still
+/// refused by the context middleware); a member's carries one, since it changes their settings.
 pub async fn switch_lang(
     ctx: Ctx,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<LangForm>,
+    web::Form(form): web::Form<LangForm>,
 ) -> AppResult<HttpResponse> {
     let lang = Lang::from_code(&form.lang).unwrap_or_default();
     if let Some(user_id) = ctx.user_id() {
+        if !super::context::csrf_valid(&ctx.csrf_token, &form.csrf_token) {
+            return Err(crate::error::AppError::Csrf);
+        }
         crate::db::run_write(&state.pool, move |tx| {
+            tx.quiet();
             Ok(crate::accounts::queries::set_locale(tx, user_id, lang.code())?)
         })
         .await?;
@@ -104,28 +109,108 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
         .body(body)
 }
 
-/// The sitemap protocol's limit per file.
+/// The sitemap protocol's limit per file: each file of posts (or topics) covers this many
+/// content ids, so it holds at most this many addresses however the ids are shared out.
 const SITEMAP_MAX: i64 = 50_000;
 
-/// The sitemap lists what a visitor may read, whoever asks for it.
+/// `/sitemap.xml`: the index of the sitemap files. Every part is one walk of an index, so the
+/// sitemap of a site with millions of posts costs what a small one does, file by file.
 pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let (posts, blogs, tags, boards, topics) = crate::db::run(&state.pool, |conn| {
+    let parts = crate::db::run(&state.pool, |conn| {
         let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
         let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
-        let topics = crate::forums::queries::sitemap_entries(conn, &visitor, &boards, (SITEMAP_MAX - 2000) / 2)?;
-        Ok((
-            blog_queries::sitemap_entries(conn, &visitor, (SITEMAP_MAX - 2000) / 2)?,
-            blog_queries::all_blogs(conn)?,
-            tags::with_counts(conn, &visitor, 1000)?,
-            boards,
-            topics,
-        ))
+        let last = crate::content::max_id(conn)?;
+        let mut parts = vec!["pages".to_string()];
+        for k in 0..=last / SITEMAP_MAX {
+            let (after, upto) = (k * SITEMAP_MAX, (k + 1) * SITEMAP_MAX);
+            if !blog_queries::sitemap_entries(conn, &visitor, after, upto, 1)?.is_empty() {
+                parts.push(format!("posts-{k}"));
+            }
+            if !crate::forums::queries::sitemap_entries(conn, &visitor, &boards, after, upto, 1)?.is_empty() {
+                parts.push(format!("topics-{k}"));
+            }
+        }
+        Ok(parts)
     })
     .await?;
     let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for part in parts {
+        xml.push_str("  <sitemap><loc>");
+        xml.push_str(&crate::web::escape_html(&state.settings.absolute(&format!("/sitemap-{part}.xml"))));
+        xml.push_str("</loc></sitemap>\n");
+    }
+    xml.push_str("</sitemapindex>\n");
+    let res = crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", None, true);
+    Ok(keep(res, [LISTS.to_string()]))
+}
+
+/// One sitemap file: `pages` (home, directories, blogs, tags, boards), `posts-N` or `topics-N`
+/// (the posts or topics with content ids in the Nth span of 50,000).
+pub async fn sitemap_part(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    part: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    enum Part {
+        Pages,
+        Posts(i64),
+        Topics(i64),
+    }
+    let part = part.into_inner();
+    let which = match part.split_once('-') {
+        None if part == "pages" => Part::Pages,
+        Some(("posts", n)) => Part::Posts(n.parse().map_err(|_| AppError::NotFound)?),
+        Some(("topics", n)) => Part::Topics(n.parse().map_err(|_| AppError::NotFound)?),
+        _ => return Err(AppError::NotFound),
+    };
+    let span = |k: i64| -> AppResult<(i64, i64)> {
+        let after = k.checked_mul(SITEMAP_MAX).filter(|a| *a >= 0).ok_or(AppError::NotFound)?;
+        Ok((after, after + SITEMAP_MAX))
+    };
+    let entries: Vec<(String, Option<chrono::NaiveDateTime>)> = match which {
+        Part::Pages => {
+            crate::db::run(&state.pool, |conn| {
+                let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
+                let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
+                let mut out: Vec<(String, Option<chrono::NaiveDateTime>)> =
+                    vec![("/".into(), None), ("/blogs".into(), None), ("/tags".into(), None), ("/forums".into(), None)];
+                out.extend(blog_queries::all_blogs(conn)?.iter().map(|b| (b.path(), b.last_post_at)));
+                let tag_limit = SITEMAP_MAX - out.len() as i64 - boards.len() as i64;
+                out.extend(tags::with_counts(conn, &visitor, tag_limit)?.iter().map(|t| (t.tag.url(), None)));
+                out.extend(boards.iter().map(|b| (b.path(), b.last_activity_at)));
+                Ok(out)
+            })
+            .await?
+        }
+        Part::Posts(k) => {
+            let (after, upto) = span(k)?;
+            crate::db::run(&state.pool, move |conn| {
+                let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
+                let rows = blog_queries::sitemap_entries(conn, &visitor, after, upto, SITEMAP_MAX)?;
+                Ok(rows.into_iter().map(|(p, at)| (p, Some(at))).collect())
+            })
+            .await?
+        }
+        Part::Topics(k) => {
+            let (after, upto) = span(k)?;
+            crate::db::run(&state.pool, move |conn| {
+                let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
+                let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
+                let rows = crate::forums::queries::sitemap_entries(conn, &visitor, &boards, after, upto, SITEMAP_MAX)?;
+                Ok(rows.into_iter().map(|(p, at)| (p, Some(at))).collect())
+            })
+            .await?
+        }
+    };
+    if entries.is_empty() && !matches!(which, Part::Pages) {
+        return Err(AppError::NotFound);
+    }
+    let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut add = |path: &str, lastmod: Option<chrono::NaiveDateTime>| {
+    for (path, lastmod) in &entries {
         xml.push_str("  <url><loc>");
         xml.push_str(&crate::web::escape_html(&state.settings.absolute(path)));
         xml.push_str("</loc>");
@@ -133,27 +218,9 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
             xml.push_str(&format!("<lastmod>{}</lastmod>", t.format("%Y-%m-%d")));
         }
         xml.push_str("</url>\n");
-    };
-    let newest = posts.iter().map(|p| p.1).max();
-    add("/", newest);
-    add("/blogs", None);
-    add("/tags", None);
-    for b in &blogs {
-        add(&b.path(), None);
-    }
-    for t in &tags {
-        add(&t.tag.url(), None);
-    }
-    for (path, at) in &posts {
-        add(path, Some(*at));
-    }
-    add("/forums", None);
-    for b in &boards {
-        add(&b.path(), b.last_activity_at);
-    }
-    for (path, at) in &topics {
-        add(path, Some(*at));
     }
     xml.push_str("</urlset>\n");
-    Ok(crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", newest, true))
+    let newest = entries.iter().filter_map(|e| e.1).max();
+    let res = crate::content::feeds::conditional(&req, xml, "application/xml; charset=utf-8", newest, true);
+    Ok(keep(res, [LISTS.to_string()]))
 }

@@ -3,12 +3,15 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::blogs::KIND_POST;
 use crate::blogs::PostCard;
 use crate::blogs::queries::{self as blog_queries, PostFilter};
+use crate::content::listing::{self, LISTS};
 use crate::content::tags::{self, TagCount, TagView};
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
-use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, PageQuery, Pager, path_segment, redirect, render};
+use crate::web::cache::keep;
+use crate::web::{AppState, CsrfForm, Ctx, Cursor, Meta, Older, PageCtx, path_segment, redirect, render};
 
 const PER_PAGE: i64 = 15;
 
@@ -27,11 +30,12 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespon
         Ok(tags::with_counts(conn, &guard, 1000)?)
     })
     .await?;
-    render(&TagsPage {
+    let page = render(&TagsPage {
         meta: Meta::new(ctx.t("tags-title"), "/tags").description(ctx.t("tags-intro")),
         ctx: &ctx,
         tags,
-    })
+    })?;
+    Ok(keep(page, [LISTS.to_string()]))
 }
 
 #[derive(Template)]
@@ -44,49 +48,84 @@ struct TagPage<'a> {
     topics: Vec<crate::forums::TopicCard>,
     total: i64,
     topic_total: i64,
-    pager: Pager,
+    pager: Older,
     following: bool,
+}
+
+/// A tag page's position: posts and topics are two lists, each paged down its own index
+/// (`before` for posts, `tbefore` for topics; a list that has ended says `0_0`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct TagQuery {
+    pub before: String,
+    pub tbefore: String,
+}
+
+/// Where a list that has no more rows "starts": before anything.
+const ENDED: Cursor = Cursor { at: chrono::DateTime::UNIX_EPOCH.naive_utc(), id: 0 };
+
+/// The link to the next page of two lists paged side by side, if either goes on.
+fn older_link(base: &str, posts_next: Option<Cursor>, topics_next: Option<Cursor>) -> Option<String> {
+    if posts_next.is_none() && topics_next.is_none() {
+        return None;
+    }
+    Some(format!(
+        "{base}?before={}&tbefore={}",
+        posts_next.unwrap_or(ENDED).encode(),
+        topics_next.unwrap_or(ENDED).encode()
+    ))
 }
 
 pub async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    q: web::Query<PageQuery>,
+    q: web::Query<TagQuery>,
 ) -> AppResult<HttpResponse> {
     let slug = path.into_inner();
-    let page = q.number();
+    let (before, tbefore) = (Cursor::decode(&q.before), Cursor::decode(&q.tbefore));
+    let is_first = before.is_none() && tbefore.is_none();
     let viewer = ctx.viewer();
-    let (tag, (posts, total), following, topics, counts) = crate::db::run(&state.pool, move |conn| {
+    let loaded = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         // A tag only used where the viewer cannot read does not exist for them.
-        let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
-        // Posts and topics are paged together: page N shows the Nth slice of each.
-        let topics = crate::forums::queries::tagged_topics(conn, &guard, tag.id, (page - 1) * PER_PAGE, PER_PAGE)?;
-        let posts = blog_queries::list_posts(
-            conn,
-            &guard,
-            &PostFilter { tag_id: Some(tag.id), ..Default::default() },
-            page,
-            PER_PAGE,
-        )?;
+        let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
+        let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
+        if counts.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let (post_ids, posts_next) = tags::tagged(conn, &guard, &[tag.id], KIND_POST, before, PER_PAGE)?;
+        let posts = match post_ids.is_empty() {
+            true => Vec::new(),
+            false => {
+                let f = PostFilter { ids: Some(post_ids), ..Default::default() };
+                blog_queries::list_posts(conn, &guard, &f, PER_PAGE)?.0
+            }
+        };
+        let (topics, topics_next) = crate::forums::queries::tagged_topics(conn, &guard, tag.id, tbefore, PER_PAGE)?;
         let following = match guard.user_id() {
             Some(u) => tags::is_following(conn, u, tag.id)?,
             None => false,
         };
-        let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
-        Ok((tag, posts, following, topics, counts))
+        Ok((tag, posts, posts_next, topics, topics_next, following, counts))
     })
     .await?;
+    let (tag, posts, posts_next, topics, topics_next, following, counts) = loaded;
     let view = TagView { name: tag.name.clone(), slug: tag.slug.clone() };
     let base = view.url();
     let title = ctx.ta("tag-title", &[("tag", tag.name.clone())]);
+    let total = counts.get(KIND_POST).copied().unwrap_or(0);
     let topic_total = counts.get(crate::forums::KIND_TOPIC).copied().unwrap_or(0);
-    let meta = Meta::new(title.clone(), if page > 1 { format!("{base}?page={page}") } else { base.clone() })
+    let canonical = match is_first {
+        true => base.clone(),
+        false => format!("{base}?before={}&tbefore={}", q.before, q.tbefore),
+    };
+    let meta = Meta::new(title.clone(), canonical)
         .description(format!("{} · {}", ctx.tn("tag-count", total), ctx.tn("tag-topic-count", topic_total)))
         .feed(title, &format!("{base}/feed"));
-    render(&TagPage {
-        pager: Pager::new(&format!("{base}?"), page, total.max(topic_total), PER_PAGE),
+    let tag_id = tag.id;
+    let page = render(&TagPage {
+        pager: Older { newest: (!is_first).then(|| base.clone()), older: older_link(&base, posts_next, topics_next) },
         meta,
         ctx: &ctx,
         tag: view,
@@ -95,7 +134,8 @@ pub async fn show(
         total,
         topic_total,
         following,
-    })
+    })?;
+    Ok(keep(page, [listing::tag_key(tag_id)]))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -115,6 +155,7 @@ pub async fn follow(
     let follow = form.follow != "0";
     let (s, viewer) = (slug.clone(), ctx.viewer());
     crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
         let guard = Guard::fresh(tx, &viewer)?;
         let tag = tags::find_readable(tx, &guard, &s)?.ok_or(AppError::NotFound)?;
         if follow {
@@ -136,32 +177,38 @@ struct FollowingPage<'a> {
     tags: Vec<TagView>,
     posts: Vec<PostCard>,
     topics: Vec<crate::forums::TopicCard>,
-    pager: Pager,
+    pager: Older,
 }
 
-pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<TagQuery>) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
-    let page = q.number();
+    let (before, tbefore) = (Cursor::decode(&q.before), Cursor::decode(&q.tbefore));
+    let is_first = before.is_none() && tbefore.is_none();
     let viewer = ctx.viewer();
-    let (tags, (posts, total), (topics, topic_total)) = crate::db::run(&state.pool, move |conn| {
+    let (tags, posts, posts_next, topics, topics_next) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        Ok((
-            tags::followed(conn, user_id)?,
-            blog_queries::list_posts(
-                conn,
-                &guard,
-                &PostFilter { followed_by: Some(user_id), ..Default::default() },
-                page,
-                PER_PAGE,
-            )?,
-            // Topics too, paged with the posts as on a tag page.
-            crate::forums::queries::followed_tag_topics(conn, &guard, user_id, (page - 1) * PER_PAGE, PER_PAGE)?,
-        ))
+        let followed = tags::followed_ids(conn, user_id)?;
+        let (post_ids, posts_next) = tags::tagged(conn, &guard, &followed, KIND_POST, before, PER_PAGE)?;
+        let posts = match post_ids.is_empty() {
+            true => Vec::new(),
+            false => {
+                let f = PostFilter { ids: Some(post_ids), ..Default::default() };
+                blog_queries::list_posts(conn, &guard, &f, PER_PAGE)?.0
+            }
+        };
+        // Topics too, paged beside the posts as on a tag page.
+        let (topic_ids, topics_next) =
+            tags::tagged(conn, &guard, &followed, crate::forums::KIND_TOPIC, tbefore, PER_PAGE)?;
+        let topics = crate::forums::queries::topic_cards_in_order(conn, &guard, topic_ids)?;
+        Ok((tags::followed(conn, user_id)?, posts, posts_next, topics, topics_next))
     })
     .await?;
     render(&FollowingPage {
         meta: Meta::new(ctx.t("following-title"), "/following").noindex(),
-        pager: Pager::new("/following?", page, total.max(topic_total), PER_PAGE),
+        pager: Older {
+            newest: (!is_first).then(|| "/following".to_string()),
+            older: older_link("/following", posts_next, topics_next),
+        },
         ctx: &ctx,
         tags,
         posts,

@@ -49,6 +49,9 @@ const ROUTES: &[&str] = &[
     "/readyz",
     "/metrics",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-posts-0.xml",
+    "/sitemap-topics-0.xml",
     "/opensearch.xml",
     "/feed.atom",
     "/feed.rss",
@@ -372,7 +375,7 @@ async fn staff_still_see_it_all() {
     insider.get(&format!("/search?q={SECRET}")).await.assert_contains(HIDDEN);
     insider.get("/tags").await.assert_contains(SECRET);
     // The internal tag is never in the sitemap, even for staff.
-    insider.get("/sitemap.xml").await.assert_lacks(SECRET);
+    insider.sitemap().await.assert_lacks(SECRET);
 }
 
 #[tokio::test]

@@ -66,7 +66,7 @@ async fn pages_answer_conditional_requests_too() {
     let path = publish(&alice, "alice", "Cacheable page", "Body", "").await;
     let first = app.get(&path).await;
     let etag = first.header("etag");
-    assert!(etag.starts_with("W/\""), "{etag}");
+    assert!(etag.starts_with('"') || etag.starts_with("W/\""), "{etag}");
     assert!(first.header("cache-control").contains("private"));
     app.browser.get_with(&path, &[("If-None-Match", &etag)]).await.assert_status(304);
     // A new comment changes the page.

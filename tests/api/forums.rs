@@ -118,7 +118,7 @@ async fn board_permissions_for_every_role() {
     app.get("/forums/staff-room/feed.atom").await.assert_status(404);
     app.get(&format!("/topics/{id}/feed.atom")).await.assert_status(404);
     app.get("/u/emp").await.assert_lacks("Internal roadmap");
-    app.get("/sitemap.xml").await.assert_lacks("staff-room").assert_lacks("internal-roadmap");
+    app.sitemap().await.assert_lacks("staff-room").assert_lacks("internal-roadmap");
     employee.get("/u/emp").await.assert_contains("Internal roadmap");
 
     // Members-only: visitors are asked to log in.
@@ -179,7 +179,7 @@ async fn topics_replies_counts_and_readable_urls() {
     assert!(board.body.contains("view"), "view count shown");
     let index = app.get("/forums").await;
     index.assert_contains("同步很慢怎么办？");
-    app.get("/sitemap.xml").await.assert_contains(&format!("{}{path}</loc>", crate::helpers::BASE_URL));
+    app.sitemap().await.assert_contains(&format!("{}{path}</loc>", crate::helpers::BASE_URL));
     // Views are counted for readers other than the author (and written a few seconds later).
     app.settle().await;
     let views: i64 = {

@@ -95,7 +95,7 @@ async fn sitemap_and_robots() {
     let app = spawn().await;
     let alice = app.user_browser("alice", Role::Employee).await;
     let path = publish(&alice, "alice", "Indexed post", "Body", "seo").await;
-    let sitemap = app.get("/sitemap.xml").await;
+    let sitemap = app.sitemap().await;
     sitemap
         .assert_status(200)
         .assert_contains("<urlset")
@@ -155,13 +155,13 @@ async fn internal_errors_get_a_500_page_without_details() {
     // Break the database under the running app.
     {
         use diesel::prelude::*;
-        diesel::sql_query("DROP TABLE content_tags").execute(&mut app.conn()).unwrap();
+        diesel::sql_query("DROP TABLE tag_counts").execute(&mut app.conn()).unwrap();
     }
     let page = app.get("/tags").await;
     page.assert_status(500)
         .assert_contains("Something went wrong")
         .assert_contains("class=\"site-header\"")
-        .assert_lacks("content_tags")
+        .assert_lacks("tag_counts")
         .assert_lacks("no such table");
 }
 

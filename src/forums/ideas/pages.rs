@@ -246,13 +246,15 @@ pub async fn adopted(ctx: Ctx, state: web::Data<AppState>, path: web::Path<Strin
             .collect())
     })
     .await?;
-    render(&AdoptedPage {
+    let key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
+    let page = render(&AdoptedPage {
         meta: Meta::new(ctx.ta("adopted-title", &[("board", board.name.clone())]), format!("{}/adopted", board.path()))
             .feed(ctx.ta("feed-idea-status", &[("board", board.name.clone())]), &format!("{}/status", board.path())),
         ctx: &ctx,
         board,
         items,
-    })
+    })?;
+    Ok(crate::web::cache::keep(page, [key]))
 }
 
 /// Ideas whose status changed, newest first.
@@ -309,5 +311,6 @@ pub async fn status_feed(
             })
         })
         .collect();
-    Ok(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()))
+    let key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
+    Ok(crate::web::cache::keep(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()), [key]))
 }

@@ -180,22 +180,26 @@ pub fn latest_topics(
         .collect())
 }
 
-/// Topics a visitor may read (`visitor` is a visitor's guard) on these boards, for the sitemap:
-/// (path, last activity), newest first.
+/// Topics a visitor may read (`visitor` is a visitor's guard) on these boards with ids in
+/// `(after, upto]`, for one sitemap file: (path, last activity), in id order.
 pub fn sitemap_entries(
     conn: &mut DbConn,
     visitor: &Guard,
     public: &[Board],
+    after: i64,
+    upto: i64,
     limit: i64,
 ) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let slugs: HashMap<i64, &str> = public.iter().map(|b| (b.id, b.slug.as_str())).collect();
     let rows: Vec<(i64, String, i64, NaiveDateTime)> = topics::table
         .inner_join(contents::table)
+        .filter(topics::content_id.gt(after))
+        .filter(topics::content_id.le(upto))
         .filter(topics::visible.eq(true))
         .filter(topics::board_id.eq_any(public.iter().map(|b| b.id).collect::<Vec<_>>()))
         .into_boxed()
         .filter(visitor.content_filter())
-        .order((topics::last_activity_at.desc(), topics::content_id.desc()))
+        .order(topics::content_id.asc())
         .limit(limit)
         .select((topics::content_id, topics::slug, topics::board_id, topics::last_activity_at))
         .load(conn)?;

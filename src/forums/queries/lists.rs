@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::accounts::AuthorView;
 use crate::content;
 use crate::db::DbConn;
-use crate::db::schema::{content_tags, contents, tag_follows, topics, users};
+use crate::db::schema::{content_tags, contents, topics, users};
 use crate::forums::{Board, TopicCard, topic_path};
 use crate::policy::Guard;
 
@@ -25,24 +25,7 @@ pub enum TopicFilter {
     Answered,
 }
 
-/// Where the next page starts: the last row's (last activity, id).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cursor {
-    pub at: NaiveDateTime,
-    pub id: i64,
-}
-
-impl Cursor {
-    pub fn encode(&self) -> String {
-        format!("{}_{}", self.at.and_utc().timestamp_micros(), self.id)
-    }
-
-    pub fn decode(s: &str) -> Option<Cursor> {
-        let (micros, id) = s.split_once('_')?;
-        let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-        Some(Cursor { at, id: id.parse().ok()? })
-    }
-}
+pub use crate::web::Cursor;
 
 type CardRow = (
     i64,
@@ -126,9 +109,8 @@ pub struct TopicSelect {
     /// Limit to boards the viewer may read (cross-board lists).
     pub boards: Option<Vec<i64>>,
     pub author: Option<i64>,
+    /// Carrying this tag (a board's tag filter).
     pub tag: Option<i64>,
-    /// Topics carrying any tag this user follows (`/following`).
-    pub tags_followed_by: Option<i64>,
     pub ids: Option<Vec<i64>>,
     pub pinned: Option<bool>,
     /// Answered/unanswered; `questions` says which meaning (accepted answer or any reply).
@@ -183,6 +165,12 @@ pub fn select_topics(
     if let Some(ids) = &sel.ids {
         q = q.filter(topics::content_id.eq_any(ids.clone()));
     }
+    if let Some(t) = sel.tag {
+        q = q.filter(
+            topics::content_id
+                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
+        );
+    }
     if let Some(p) = sel.pinned {
         q = q.filter(topics::pinned.eq(p));
     }
@@ -193,15 +181,6 @@ pub fn select_topics(
         (TopicFilter::Unanswered, false) => q.filter(topics::reply_count.eq(0)),
         (TopicFilter::Answered, false) => q.filter(topics::reply_count.gt(0)),
     };
-    if let Some(t) = sel.tag {
-        q = q.filter(
-            topics::content_id
-                .eq_any(content_tags::table.filter(content_tags::tag_id.eq(t)).select(content_tags::content_id)),
-        );
-    }
-    if let Some(u) = sel.tags_followed_by {
-        q = q.filter(topics::content_id.eq_any(followed_tagged(u)));
-    }
     if let Some(c) = sel.after {
         // The `<=` bound is what lets SQLite walk the index from the cursor on; the OR alone
         // (with bound parameters) made it scan from the newest topic down: 14 ms at 90,000 deep.
@@ -239,63 +218,29 @@ pub fn select_topics(
     cards(conn, rows, boards_known)
 }
 
-/// Topics carrying a tag that the viewer may read, newest first, from `offset` on (tag pages
-/// and feeds).
+/// Topics carrying a tag that the viewer may read, newest first, older than `before` (tag
+/// pages): the tag's own index finds them (`content_tags_list_idx`), then their cards are
+/// loaded. Returns where the next page starts.
 pub fn tagged_topics(
     conn: &mut DbConn,
     guard: &Guard,
     tag_id: i64,
-    offset: i64,
+    before: Option<Cursor>,
     limit: i64,
-) -> QueryResult<Vec<TopicCard>> {
-    let boards = super::readable_boards(conn, guard)?;
-    let sel = TopicSelect { tag: Some(tag_id), by_creation: true, offset, ..TopicSelect::across(&boards) };
-    select_topics(conn, guard, &boards, &sel, limit)
+) -> QueryResult<(Vec<TopicCard>, Option<Cursor>)> {
+    let (ids, next) = crate::content::tags::tagged(conn, guard, &[tag_id], crate::forums::KIND_TOPIC, before, limit)?;
+    topic_cards_in_order(conn, guard, ids).map(|cards| (cards, next))
 }
 
-type FollowedTags = diesel::dsl::Select<
-    diesel::dsl::Filter<tag_follows::table, diesel::dsl::Eq<tag_follows::user_id, i64>>,
-    tag_follows::tag_id,
->;
-type FollowedTagged = diesel::dsl::Select<
-    diesel::dsl::Filter<content_tags::table, diesel::dsl::EqAny<content_tags::tag_id, FollowedTags>>,
-    content_tags::content_id,
->;
-
-/// The content carrying a tag `user_id` follows (a subquery).
-fn followed_tagged(user_id: i64) -> FollowedTagged {
-    content_tags::table
-        .filter(
-            content_tags::tag_id
-                .eq_any(tag_follows::table.filter(tag_follows::user_id.eq(user_id)).select(tag_follows::tag_id)),
-        )
-        .select(content_tags::content_id)
-}
-
-/// Topics carrying a tag `user_id` follows that the viewer may read, newest first, from
-/// `offset` on, and how many there are (the following page, which pages posts and topics
-/// together like a tag page).
-pub fn followed_tag_topics(
-    conn: &mut DbConn,
-    guard: &Guard,
-    user_id: i64,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<TopicCard>, i64)> {
+/// Cards of these topics (those the viewer may read), in the order given.
+pub fn topic_cards_in_order(conn: &mut DbConn, guard: &Guard, ids: Vec<i64>) -> QueryResult<Vec<TopicCard>> {
+    let limit = ids.len() as i64;
     let boards = super::readable_boards(conn, guard)?;
-    let board_ids: Vec<i64> = boards.iter().map(|b| b.id).collect();
-    let total: i64 = topics::table
-        .inner_join(contents::table)
-        .filter(topics::visible.eq(true))
-        .filter(topics::board_id.eq_any(board_ids))
-        .filter(topics::content_id.eq_any(followed_tagged(user_id)))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .count()
-        .get_result(conn)?;
-    let sel =
-        TopicSelect { tags_followed_by: Some(user_id), by_creation: true, offset, ..TopicSelect::across(&boards) };
-    Ok((select_topics(conn, guard, &boards, &sel, limit)?, total))
+    let sel = TopicSelect { ids: Some(ids.clone()), ..TopicSelect::across(&boards) };
+    let mut cards = select_topics(conn, guard, &boards, &sel, limit)?;
+    let order: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    cards.sort_by_key(|c| order.get(&c.id).copied().unwrap_or(usize::MAX));
+    Ok(cards)
 }
 
 /// Cards for topics of one board, in the order of `ids`.

@@ -63,7 +63,18 @@ pub async fn product(
     let meta = Meta::new(ctx.ta("product-title", &[("name", product.name.clone())]), path.clone()).description(
         ctx.ta("product-summary", &[("average", product.average()), ("count", product.review_count.to_string())]),
     );
-    render(&ProductPage { can_review, meta, ctx: &ctx, board, product, reviews, sort: query.sort.clone(), my_review })
+    let key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
+    let page = render(&ProductPage {
+        can_review,
+        meta,
+        ctx: &ctx,
+        board,
+        product,
+        reviews,
+        sort: query.sort.clone(),
+        my_review,
+    })?;
+    Ok(crate::web::cache::keep(page, [key]))
 }
 
 #[derive(Deserialize, Default)]

@@ -1,0 +1,15 @@
+DROP TABLE cache_events;
+ALTER TABLE posts DROP COLUMN counted;
+ALTER TABLE blogs DROP COLUMN last_post_at;
+ALTER TABLE blogs DROP COLUMN post_count;
+DROP TABLE tag_counts;
+DROP INDEX content_tags_list_idx;
+ALTER TABLE content_tags DROP COLUMN published_at;
+ALTER TABLE content_tags DROP COLUMN live_audience;
+ALTER TABLE content_tags DROP COLUMN kind;
+DROP INDEX topics_board_created_idx;
+DROP INDEX contents_author_list_idx;
+DROP INDEX contents_kind_live_idx;
+DROP INDEX contents_place_live_idx;
+DROP INDEX contents_list_idx;
+ALTER TABLE contents DROP COLUMN list_key;
