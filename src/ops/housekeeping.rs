@@ -7,7 +7,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::db::schema::{jobs, login_failures, mail_outbox, notifications, search_outbox, sessions};
+use crate::db::schema::{cache_events, jobs, login_failures, mail_outbox, notifications, search_outbox, sessions};
 use crate::db::{Backend, DbConn};
 
 /// Rows deleted per unit of work.
@@ -21,6 +21,9 @@ pub const KEEP_READ_NOTIFICATIONS_DAYS: i64 = 90;
 pub const KEEP_DONE_DAYS: i64 = 7;
 /// Failed logins are kept this long (the login limits look at the last hour).
 pub const KEEP_LOGIN_FAILURES_DAYS: i64 = 7;
+/// Page-cache changes are kept this long: every running process applies them within a second;
+/// a process that starts later starts with an empty cache.
+pub const KEEP_CACHE_EVENTS_MINUTES: i64 = 10;
 
 /// What one run removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,7 @@ pub struct Report {
     pub jobs: usize,
     pub search_outbox: usize,
     pub login_failures: usize,
+    pub cache_events: usize,
 }
 
 /// Delete, batch by batch, the rows of `$table` that `$filter` selects: at most `BATCH` ids at
@@ -69,6 +73,11 @@ pub fn run(conn: &mut DbConn) -> QueryResult<Report> {
         jobs: prune!(conn, jobs, jobs::done_at.lt(done_before)),
         search_outbox: prune!(conn, search_outbox, search_outbox::done_at.lt(done_before)),
         login_failures: prune!(conn, login_failures, login_failures::failed_at.lt(failed_before)),
+        cache_events: prune!(
+            conn,
+            cache_events,
+            cache_events::created_at.lt(now - chrono::Duration::minutes(KEEP_CACHE_EVENTS_MINUTES))
+        ),
     })
 }
 

@@ -23,6 +23,10 @@ pub struct Metrics {
     mail_outbox: IntGauge,
     jobs_queue: IntGauge,
     search_outbox: IntGauge,
+    page_cache_hits: IntGauge,
+    page_cache_misses: IntGauge,
+    page_cache_entries: IntGauge,
+    page_cache_bytes: IntGauge,
 }
 
 impl Metrics {
@@ -49,6 +53,10 @@ impl Metrics {
             mail_outbox: gauge("mail_outbox_pending", "E-mails waiting to be sent")?,
             jobs_queue: gauge("jobs_pending", "Background jobs not finished")?,
             search_outbox: gauge("search_outbox_pending", "Changes waiting to be sent to Meilisearch")?,
+            page_cache_hits: gauge("page_cache_hits", "Visitors' pages served from the page cache since start")?,
+            page_cache_misses: gauge("page_cache_misses", "Visitors' pages made and kept since start")?,
+            page_cache_entries: gauge("page_cache_entries", "Pages in the page cache")?,
+            page_cache_bytes: gauge("page_cache_bytes", "Memory the page cache's pages take (compressed and plain)")?,
             registry,
             requests,
             latency,
@@ -65,6 +73,10 @@ impl Metrics {
             Box::new(m.mail_outbox.clone()),
             Box::new(m.jobs_queue.clone()),
             Box::new(m.search_outbox.clone()),
+            Box::new(m.page_cache_hits.clone()),
+            Box::new(m.page_cache_misses.clone()),
+            Box::new(m.page_cache_entries.clone()),
+            Box::new(m.page_cache_bytes.clone()),
         ] {
             m.registry.register(c)?;
         }
@@ -86,7 +98,12 @@ impl Metrics {
 
     /// Read the gauges (pool state, queue depths) and render everything in Prometheus's text
     /// format. Queue depths need a connection; without one they keep their last value.
-    pub fn render(&self, pool: &Pool, conn: Option<&mut DbConn>) -> String {
+    pub fn render(&self, pool: &Pool, cache: &crate::web::cache::PageCache, conn: Option<&mut DbConn>) -> String {
+        let (hits, misses, entries, bytes) = cache.stats();
+        self.page_cache_hits.set(hits);
+        self.page_cache_misses.set(misses);
+        self.page_cache_entries.set(entries);
+        self.page_cache_bytes.set(bytes);
         let state = pool.state();
         self.pool_connections.set(i64::from(state.connections));
         self.pool_idle.set(i64::from(state.idle_connections));

@@ -189,6 +189,7 @@ pub async fn metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
+    cache: web::Data<crate::web::cache::PageCache>,
 ) -> Result<HttpResponse, crate::error::AppError> {
     let token = state.settings.metrics_token.as_ref().map(|t| t.expose());
     if !metrics_allowed(&req, token, &state.settings.trusted_proxies) {
@@ -197,7 +198,7 @@ pub async fn metrics(
     let pool = state.pool.clone();
     let text = web::block(move || {
         let mut conn = pool.get_timeout(READY_TIMEOUT).ok();
-        metrics.render(&pool, conn.as_deref_mut())
+        metrics.render(&pool, &cache, conn.as_deref_mut())
     })
     .await
     .map_err(crate::error::AppError::internal)?;

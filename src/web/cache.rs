@@ -172,10 +172,13 @@ impl PageCache {
         let Ok(mut seen) = self.seen.lock() else { return Ok(0) };
         let mut applied = 0;
         // The table started again (restored, or its migration run again): start with it.
+        // (Empty: pruned, nothing new.)
         let newest: Option<i64> = cache_events::table.select(diesel::dsl::max(cache_events::id)).first(conn)?;
-        if newest.unwrap_or(0) < seen.last {
+        if let Some(n) = newest
+            && n < seen.last
+        {
             self.apply(EVERYTHING);
-            *seen = Seen { last: newest.unwrap_or(0), recent: HashSet::new() };
+            *seen = Seen { last: n, recent: HashSet::new() };
             return Ok(1);
         }
         loop {
@@ -215,6 +218,18 @@ impl PageCache {
     pub fn len(&self) -> u64 {
         self.entries.run_pending_tasks();
         self.entries.entry_count()
+    }
+
+    /// (hits, misses, entries, bytes) for `/metrics`.
+    pub fn stats(&self) -> (i64, i64, i64, i64) {
+        self.entries.run_pending_tasks();
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        (
+            n(self.hits.load(Ordering::Relaxed)),
+            n(self.misses.load(Ordering::Relaxed)),
+            n(self.entries.entry_count()),
+            n(self.entries.weighted_size()),
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -276,34 +291,27 @@ fn has_session(req: &ServiceRequest) -> bool {
     req.cookie(crate::accounts::sessions::COOKIE).is_some_and(|c| !c.value().is_empty())
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Coding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-fn coding(req: &ServiceRequest) -> Coding {
-    let Some(accept) = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
-        return Coding::Identity;
-    };
+/// The coding to send an answer in: `br` if the client accepts it, else `gzip`, else none
+/// (`Accept-Encoding`, a coding with `q=0` refused).
+pub fn preferred_coding(headers: &HeaderMap) -> Option<&'static str> {
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok())?;
     let accepts = |name: &str| {
         accept.split(',').any(|part| {
             let mut it = part.split(';');
             let coding = it.next().unwrap_or("").trim();
             let refused = it.any(|p| {
-                let p = p.trim().replace(' ', "");
-                p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+                let q = p.trim().replace(' ', "");
+                q.strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()).is_some_and(|v| v <= 0.0)
             });
             coding.eq_ignore_ascii_case(name) && !refused
         })
     };
     if accepts("br") {
-        Coding::Brotli
+        Some("br")
     } else if accepts("gzip") {
-        Coding::Gzip
+        Some("gzip")
     } else {
-        Coding::Identity
+        None
     }
 }
 
@@ -325,14 +333,18 @@ fn not_modified(req: &ServiceRequest, e: &Entry) -> bool {
 
 const VARY: &str = "Accept-Encoding, Cookie, Accept-Language";
 
-fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue]) -> HttpResponse {
+/// Says where an answer came from (`hit`: the cache; `miss`: made now and kept), for operators
+/// and tests; answers the cache does not handle carry no such header.
+const CACHE_HEADER: &str = "x-plaza-cache";
+
+fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue], hit: bool) -> HttpResponse {
     let mut res = if not_modified(req, e) {
         HttpResponse::NotModified().finish()
     } else {
-        let (body, enc) = match coding(req) {
-            Coding::Brotli => (e.brotli.clone(), Some("br")),
-            Coding::Gzip => (e.gzip.clone(), Some("gzip")),
-            Coding::Identity => (e.identity.clone(), None),
+        let (body, enc) = match preferred_coding(req.headers()) {
+            Some("br") => (e.brotli.clone(), Some("br")),
+            Some("gzip") => (e.gzip.clone(), Some("gzip")),
+            _ => (e.identity.clone(), None),
         };
         let mut res = HttpResponse::build(e.status).body(body);
         for (k, v) in &e.headers {
@@ -347,6 +359,7 @@ fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue]) -> Ht
     h.insert(header::ETAG, e.etag.clone());
     h.insert(header::LAST_MODIFIED, e.last_modified.clone());
     h.insert(header::VARY, HeaderValue::from_static(VARY));
+    h.insert(HeaderName::from_static(CACHE_HEADER), HeaderValue::from_static(if hit { "hit" } else { "miss" }));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
@@ -422,7 +435,7 @@ pub async fn middleware(
     if let Some(e) = cache.entries.get(&key) {
         if cache.is_fresh(&e) {
             cache.hits.fetch_add(1, Ordering::Relaxed);
-            let res = respond(&req, &e, &[]);
+            let res = respond(&req, &e, &[], true);
             return Ok(req.into_response(res));
         }
         cache.entries.invalidate(&key);
@@ -492,7 +505,7 @@ pub async fn middleware(
         cache.entries.insert(key, entry.clone());
     }
     let sreq = ServiceRequest::from_request(http_req);
-    let res = respond(&sreq, &entry, &cookies);
+    let res = respond(&sreq, &entry, &cookies, false);
     Ok(sreq.into_response(res))
 }
 

@@ -59,6 +59,30 @@ const CONSISTENCY: &[(&str, &str)] = &[
          JOIN topics t ON t.content_id = r.topic_id WHERE r.product_id = p.id AND t.visible)",
     ),
     ("negative counters", "SELECT COUNT(*) AS n FROM boards WHERE topic_count < 0 OR post_count < 0"),
+    (
+        "blogs.post_count",
+        "SELECT COUNT(*) AS n FROM blogs b WHERE b.post_count <> (SELECT COUNT(*) FROM posts p \
+         JOIN contents c ON c.id = p.content_id WHERE p.blog_id = b.id AND c.live)",
+    ),
+    (
+        "blogs.last_post_at",
+        "SELECT COUNT(*) AS n FROM blogs b WHERE COALESCE(b.last_post_at, b.created_at) <> COALESCE((SELECT \
+         MAX(c.published_at) FROM posts p JOIN contents c ON c.id = p.content_id WHERE p.blog_id = b.id AND c.live), \
+         b.created_at)",
+    ),
+    (
+        "content_tags rows in line with their content",
+        "SELECT COUNT(*) AS n FROM content_tags ct JOIN contents c ON c.id = ct.content_id WHERE ct.kind <> c.kind \
+         OR COALESCE(ct.live_audience, -1) <> (CASE WHEN c.live THEN c.audience_id ELSE -1 END) \
+         OR COALESCE(ct.published_at, c.created_at) <> COALESCE(c.published_at, c.created_at)",
+    ),
+    (
+        "tag_counts",
+        "SELECT COUNT(*) AS n FROM (SELECT tag_id, live_audience AS audience_id, kind, COUNT(*) AS real \
+         FROM content_tags WHERE live_audience IS NOT NULL GROUP BY tag_id, live_audience, kind) r \
+         FULL OUTER JOIN tag_counts k ON k.tag_id = r.tag_id AND k.audience_id = r.audience_id AND k.kind = r.kind \
+         WHERE COALESCE(k.n, 0) <> COALESCE(r.real, 0)",
+    ),
 ];
 
 pub fn assert_consistent(app: &TestApp) {
@@ -369,4 +393,55 @@ async fn no_like_lands_on_a_reply_after_it_was_hidden() {
         "likes recorded after the reply was hidden"
     );
     assert_consistent(&app);
+}
+
+#[tokio::test]
+async fn posts_tagged_retagged_and_deleted_at_once_keep_every_count_exact() {
+    let app = spawn().await;
+    let authors: Vec<Browser> = {
+        let mut v = Vec::new();
+        for i in 0..6 {
+            let b = app.user_browser(&format!("writer{i}"), Role::Employee).await;
+            b.token().await;
+            v.push(b);
+        }
+        v
+    };
+    // Everyone publishes at once, on their own blogs, with overlapping tags.
+    let published = join_all(authors.iter().enumerate().map(|(i, b)| async move {
+        let mut ids = Vec::new();
+        for k in 0..4 {
+            let tags = format!("shared, tag{}, 共同", (i + k) % 3);
+            let (_, id) =
+                crate::helpers::publish_id(b, &format!("writer{i}"), &format!("Post {i}-{k}"), "Body", &tags).await;
+            ids.push(id);
+        }
+        ids
+    }))
+    .await;
+    assert_consistent(&app);
+    // Then at once: some retagged, some unpublished, some deleted, and comments on others.
+    join_all(authors.iter().zip(&published).enumerate().map(|(i, (b, ids))| async move {
+        let blog = format!("writer{i}");
+        crate::helpers::editor(
+            b,
+            &format!("/posts/{}/edit", ids[0]),
+            &[("blog", &blog), ("title", "Retagged"), ("tags", "other, shared")],
+        )
+        .await;
+        crate::helpers::editor(
+            b,
+            &format!("/posts/{}/edit", ids[1]),
+            &[("blog", &blog), ("title", "Unpublished"), ("status", "draft")],
+        )
+        .await;
+        b.post(&format!("/posts/{}/delete", ids[2]), &[]).await;
+        b.post(&format!("/posts/{}/comments", ids[3]), &[("body", "Me too")]).await;
+    }))
+    .await;
+    assert_consistent(&app);
+    // What visitors see agrees: 6 authors × (1 retagged + 1 untouched) carry "shared".
+    app.get("/tags/shared").await.assert_contains("12 posts");
+    app.get("/tags/other").await.assert_contains("6 posts");
+    app.get("/blogs").await.assert_contains("2 posts");
 }

@@ -354,6 +354,16 @@ impl TestApp {
         self.browser.sitemap().await
     }
 
+    /// A second server on the same database (another app process behind the load balancer),
+    /// with its own page cache.
+    pub async fn second_server(&self) -> (Browser, std::sync::Arc<plaza::web::cache::PageCache>) {
+        let app = plaza::Application::build(self.settings.clone()).expect("build second app");
+        let addr = format!("http://127.0.0.1:{}", app.port());
+        let cache = app.page_cache();
+        tokio::spawn(app.run_until_stopped());
+        (Browser::new(&addr), cache)
+    }
+
     /// Apply the page-cache changes written around the server (rows changed directly).
     pub fn catch_up_cache(&self) {
         // (A test that reverted the migrations has no table to read: nothing to apply.)

@@ -7,6 +7,7 @@
 mod accounts;
 mod admin;
 mod blogs;
+mod cache;
 mod comments;
 mod concurrency;
 mod confidentiality;

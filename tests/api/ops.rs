@@ -274,6 +274,17 @@ async fn housekeeping_prunes_what_is_old_and_keeps_what_is_not() {
             .execute(&mut conn)
             .unwrap();
     }
+    // A page-cache change every process has long applied, and one just made.
+    let events_before = app.count("cache_events");
+    for minutes in [60, 0] {
+        diesel::insert_into(plaza::db::schema::cache_events::table)
+            .values((
+                plaza::db::schema::cache_events::keys.eq("c:1"),
+                plaza::db::schema::cache_events::created_at.eq(plaza::now() - chrono::Duration::minutes(minutes)),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
     let report = plaza::ops::housekeeping::run(&mut conn).expect("housekeeping");
     assert_eq!(
         report,
@@ -283,9 +294,11 @@ async fn housekeeping_prunes_what_is_old_and_keeps_what_is_not() {
             mail: 1,
             jobs: 1,
             search_outbox: 0,
-            login_failures: 1
+            login_failures: 1,
+            cache_events: 1,
         }
     );
+    assert_eq!(app.count("cache_events"), events_before + 1);
     drop(conn);
     assert_eq!(app.count("sessions"), 1);
     assert_eq!(app.count("notifications"), 2);

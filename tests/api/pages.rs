@@ -169,14 +169,32 @@ async fn internal_errors_get_a_500_page_without_details() {
 async fn static_assets_are_cached_and_the_css_has_dark_mode() {
     let app = spawn().await;
     let home = app.get("/register").await;
-    let start = home.body.find("/static/plaza.css?v=").unwrap();
+    // A hashed file name: a new stylesheet is a new address, so the old one is kept for a year.
+    let start = home.body.find("/static/plaza.").unwrap();
     let url: String = home.body[start..].chars().take_while(|c| *c != '"').collect();
+    let hash = url.trim_start_matches("/static/plaza.").trim_end_matches(".css");
+    assert!(url.ends_with(".css") && hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{url}");
     let css = app.get(&url).await;
     css.assert_status(200).assert_contains("prefers-color-scheme: dark").assert_contains("@media (max-width: 600px)");
     assert!(css.header("cache-control").contains("immutable"));
     assert!(css.header("content-type").starts_with("text/css"));
     let etag = css.header("etag");
     app.browser.get_with(&url, &[("If-None-Match", &etag)]).await.assert_status(304);
+    // Stored compressed: brotli and gzip as the browser accepts, smaller than the file.
+    for (accept, coding) in [("br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip")] {
+        let res = reqwest::Client::new()
+            .get(format!("{}{url}", app.addr))
+            .header("Accept-Encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-encoding"], coding, "{accept}");
+        assert!(res.bytes().await.unwrap().len() < css.body.len() / 2, "{accept}");
+    }
+    // The plain name still answers (links from before), briefly cached.
+    let plain = app.get("/static/plaza.css").await;
+    plain.assert_status(200);
+    assert!(!plain.header("cache-control").contains("immutable"));
     app.get("/favicon.ico").await.assert_status(301);
     home.assert_contains("name=\"viewport\"");
 }

@@ -1,0 +1,209 @@
+//! The anonymous page cache: what visitors are served from memory, what never is, and that a
+//! change shows on the very next request (on this server and, once applied, on every other).
+
+use std::io::Read;
+
+use plaza::accounts::Role;
+
+use crate::helpers::{editor, publish_id, spawn};
+
+/// Say where the answer came from.
+fn cache_state(page: &crate::helpers::Page) -> String {
+    page.header("x-plaza-cache")
+}
+
+#[tokio::test]
+async fn a_visitor_page_is_kept_and_an_edit_shows_on_the_very_next_request() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let (path, id) = publish_id(&alice, "alice", "Cached title", "First body", "caching").await;
+    let visitor = app.new_browser();
+    // Every page the post is on, made once, then served from the cache.
+    let pages = [
+        path.as_str(),
+        "/",
+        "/blogs/alice",
+        "/tags/caching",
+        "/feed.atom",
+        "/blogs/alice/feed.rss",
+        "/tags/caching/feed.atom",
+        "/u/alice",
+    ];
+    for p in pages {
+        let first = visitor.get(p).await;
+        first.assert_status(200).assert_contains("Cached title");
+        assert_eq!(cache_state(&first), "miss", "{p}");
+        let again = visitor.get(p).await;
+        again.assert_status(200).assert_contains("Cached title");
+        assert_eq!(cache_state(&again), "hit", "{p}");
+    }
+    for p in ["/blogs", "/tags", "/sitemap.xml", "/sitemap-posts-0.xml"] {
+        visitor.get(p).await.assert_status(200);
+        assert_eq!(cache_state(&visitor.get(p).await), "hit", "{p}");
+    }
+    // The author edits: every one of those pages shows the new title on the next request.
+    editor(
+        &alice,
+        &format!("/posts/{id}/edit"),
+        &[("title", "Edited title"), ("tags", "caching, renamed"), ("comments_enabled", "on")],
+    )
+    .await
+    .assert_status(303);
+    for p in pages.iter().map(|p| if *p == path.as_str() { "/blogs/alice/edited-title" } else { p }) {
+        visitor.get(p).await.assert_status(200).assert_contains("Edited title").assert_lacks("Cached title");
+    }
+    visitor.get("/tags").await.assert_contains("renamed");
+    visitor.get("/sitemap-posts-0.xml").await.assert_contains("/blogs/alice/edited-title");
+    // A comment shows on the post's page at once, and its count on the lists.
+    alice.post(&format!("/posts/{id}/comments"), &[("body", "A fresh comment")]).await.assert_status(303);
+    visitor.get("/blogs/alice/edited-title").await.assert_contains("A fresh comment");
+    visitor.get("/blogs/alice").await.assert_contains("1 comment");
+    // Deleting the post takes it off every page at once.
+    alice.post(&format!("/posts/{id}/delete"), &[]).await.assert_status(303);
+    for p in ["/", "/blogs/alice", "/feed.atom", "/u/alice"] {
+        visitor.get(p).await.assert_lacks("Edited title");
+    }
+    visitor.get("/tags").await.assert_lacks("renamed");
+    visitor.get("/tags/caching").await.assert_status(404);
+    visitor.get("/blogs").await.assert_contains("0 posts");
+}
+
+#[tokio::test]
+async fn what_a_change_does_not_touch_stays_kept() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let bob = app.user_browser("bob", Role::Employee).await;
+    let (alices, _) = publish_id(&alice, "alice", "Alice's post", "Body", "").await;
+    let visitor = app.new_browser();
+    visitor.get(&alices).await;
+    visitor.get("/blogs/alice").await;
+    // Bob posting on his own blog changes the site's lists, not Alice's post or blog.
+    publish_id(&bob, "bob", "Bob's post", "Body", "").await;
+    assert_eq!(cache_state(&visitor.get(&alices).await), "hit");
+    assert_eq!(cache_state(&visitor.get("/blogs/alice").await), "hit");
+    visitor.get("/").await.assert_contains("Bob&#39;s post");
+}
+
+#[tokio::test]
+async fn logged_in_pages_never_come_from_the_cache_and_kept_pages_carry_no_session() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let (path, _) = publish_id(&alice, "alice", "Shared page", "Body", "").await;
+    let visitor = app.new_browser();
+    visitor.get(&path).await;
+    let kept = visitor.get(&path).await;
+    assert_eq!(cache_state(&kept), "hit");
+    // Nothing of a session in what every visitor gets: no form token, no name, no set-cookie.
+    kept.assert_lacks("csrf_token").assert_lacks("/logout").assert_lacks("Notifications");
+    assert!(kept.headers.get("set-cookie").is_none());
+    assert!(kept.header("vary").contains("Cookie"));
+    // A member on the same page: made for them, with their name and their token.
+    let mine = alice.get(&path).await;
+    assert_eq!(cache_state(&mine), "", "a logged-in page is never the cache's");
+    mine.assert_contains("csrf_token").assert_contains("/logout");
+    assert_eq!(cache_state(&alice.get(&path).await), "");
+    // And a visitor after them still gets no trace of it.
+    visitor.get(&path).await.assert_lacks("csrf_token").assert_lacks("/logout");
+    // Pages that are not for everyone are never kept: private ones answer a visitor without
+    // the page, and a members' own pages redirect.
+    for p in ["/settings", "/notifications", "/following", "/write", "/login", "/register"] {
+        let page = visitor.get(p).await;
+        assert_eq!(cache_state(&page), "", "{p}");
+    }
+}
+
+#[tokio::test]
+async fn junk_in_addresses_and_headers_cannot_grow_the_cache() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    publish_id(&alice, "alice", "Plain post", "Body", "").await;
+    let visitor = app.new_browser();
+    visitor.get("/blogs/alice").await;
+    let before = app.page_cache.len();
+    // Unknown parameters are dropped before the key is made (and before the page is made).
+    for i in 0..300 {
+        let page = visitor.get(&format!("/blogs/alice?utm_source=x{i}&fbclid={i}")).await;
+        page.assert_status(200).assert_contains("Plain post");
+    }
+    // Browsers' languages come down to the site's two.
+    for i in 0..100 {
+        let lang = format!("x-{i}, fr;q=0.{}", i % 10);
+        visitor.get_with("/blogs/alice", &[("Accept-Language", &lang)]).await.assert_status(200);
+    }
+    visitor.get_with("/blogs/alice", &[("Accept-Language", "zh-CN")]).await.assert_contains("lang=\"zh-CN\"");
+    assert!(app.page_cache.len() <= before + 1, "{} entries after junk, {before} before", app.page_cache.len());
+    // A query of thousands of parameters is answered and not kept.
+    let huge: String = (0..5000).map(|i| format!("p{i}={i}&")).collect();
+    let page = visitor.get(&format!("/blogs/alice?{huge}")).await;
+    page.assert_status(200).assert_contains("Plain post");
+    assert_eq!(cache_state(&page), "");
+    // Long values of known parameters are answered, not kept.
+    let page = visitor.get(&format!("/search?q={}", "a".repeat(300))).await;
+    assert_eq!(cache_state(&page), "");
+    assert!(app.page_cache.len() <= before + 1);
+}
+
+#[tokio::test]
+async fn answers_are_compressed_as_asked_and_validated() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let (path, _) = publish_id(&alice, "alice", "Compressed post", "Body", "").await;
+    let visitor = app.new_browser();
+    let plain = visitor.get(&path).await;
+    assert_eq!(plain.header("content-encoding"), "");
+    let raw = |enc: &'static str| {
+        let url = format!("{}{path}", app.addr);
+        async move {
+            let res = reqwest::Client::new().get(url).header("Accept-Encoding", enc).send().await.unwrap();
+            let encoding = res.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            (encoding, res.bytes().await.unwrap())
+        }
+    };
+    let (enc, gz) = raw("gzip").await;
+    assert_eq!(enc.as_deref(), Some("gzip"));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text).unwrap();
+    assert_eq!(text, plain.body);
+    let (enc, br) = raw("br, gzip;q=0.5").await;
+    assert_eq!(enc.as_deref(), Some("br"));
+    let mut text = String::new();
+    brotli::Decompressor::new(&br[..], 4096).read_to_string(&mut text).unwrap();
+    assert_eq!(text, plain.body);
+    assert!(br.len() < plain.body.len() / 2, "brotli: {} of {}", br.len(), plain.body.len());
+    let (enc, _) = raw("br;q=0, gzip").await;
+    assert_eq!(enc.as_deref(), Some("gzip"), "a refused coding is not used");
+    // Validators: the same page again is a 304.
+    let etag = plain.header("etag");
+    assert!(!etag.is_empty() && !plain.header("last-modified").is_empty());
+    visitor.get_with(&path, &[("If-None-Match", &etag)]).await.assert_status(304);
+    visitor.get_with(&path, &[("If-Modified-Since", &plain.header("last-modified"))]).await.assert_status(304);
+}
+
+#[tokio::test]
+async fn a_change_made_through_one_server_reaches_the_others() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let (path, id) = publish_id(&alice, "alice", "Shared between servers", "Body", "").await;
+    let (other, other_cache) = app.second_server().await;
+    other.get(&path).await.assert_contains("Shared between servers");
+    assert_eq!(cache_state(&other.get(&path).await), "hit");
+    // Edited through the first server; the second applies the change it recorded.
+    editor(&alice, &format!("/posts/{id}/edit"), &[("title", "Shared between servers"), ("body", "Edited elsewhere")])
+        .await
+        .assert_status(303);
+    other_cache.catch_up(&mut app.conn()).unwrap();
+    other.get(&path).await.assert_contains("Edited elsewhere");
+}
+
+#[tokio::test]
+async fn a_page_made_while_a_change_lands_is_not_kept() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let (path, _) = publish_id(&alice, "alice", "Racing page", "Body", "").await;
+    let visitor = app.new_browser();
+    visitor.get(&path).await;
+    // A change applied after the entry was made makes it stale, whatever the key shared a slot with.
+    app.page_cache.apply("*");
+    let after = visitor.get(&path).await;
+    assert_eq!(cache_state(&after), "miss");
+}
