@@ -100,10 +100,10 @@ def login(username):
     status, _, cookies, body = get("/login")
     csrf = next(c.split(";")[0] for c in cookies if c.startswith("plaza_csrf="))
     token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
-    form = urllib.parse.urlencode({"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
-    status, _, cookies, _ = get("/login", cookie=csrf, body=form)
+    form = urllib.parse.urlencode({"login": username, "password": DEMO_PASSWORD, "csrf_token": token})
+    status, _, cookies, body = get("/login", cookie=csrf, body=form)
     if status != 303:
-        sys.exit(f"login as {username} failed: {status}")
+        sys.exit(f"login as {username} failed: {status}: {re.findall(r'role=.alert.[^<]*', body)}")
     session = next(c.split(";")[0] for c in cookies if c.startswith("plaza_session="))
     return f"{csrf}; {session}"
 
@@ -176,7 +176,7 @@ def measure(args, size):
     env = build_site(args, size)
     proc, cold = start_server(args, env)
     try:
-        cookie = login("maria")
+        cookie = login("jsmith")
         found = pages()
         result = {"size": size, "cold_start_s": cold, "robots": {}, "visitor": {}, "member": {}}
         for conns in (16, 64):

@@ -72,6 +72,11 @@ pub trait ContentKind: Send + Sync {
         Ok(())
     }
 
+    /// Which of these pieces are accepted answers (counted on their author's profile).
+    fn accepted_among(&self, _conn: &mut DbConn, _ids: &[i64]) -> QueryResult<Vec<i64>> {
+        Ok(Vec::new())
+    }
+
     /// Is it found by search (as a document of its own kind)? Its document comes from its
     /// row (title, text, tags, place, audience).
     fn searchable(&self) -> bool {

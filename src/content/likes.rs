@@ -28,6 +28,8 @@ pub fn set_like(tx: &mut Tx<'_>, content_id: i64, user_id: i64, like: bool) -> Q
         diesel::update(contents::table.find(content_id))
             .set(contents::like_count.eq(contents::like_count + delta))
             .execute(tx.conn())?;
+        // Its pages show the count, and its author's profile the likes received.
+        tx.touch(content_id);
     }
     Ok(())
 }
@@ -50,11 +52,5 @@ pub fn liked_among(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> QueryResult<
 
 /// Likes a user received on what the viewer may read of theirs.
 pub fn received(conn: &mut DbConn, guard: &Guard, user_id: i64) -> QueryResult<i64> {
-    let sum: Option<i64> = contents::table
-        .filter(contents::author_id.eq(user_id))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .select(diesel::dsl::sum(contents::like_count))
-        .first(conn)?;
-    Ok(sum.unwrap_or(0))
+    Ok(super::listing::author_counts(conn, guard, user_id)?.0)
 }

@@ -6,12 +6,12 @@
 //! a blog's posts). And the page-cache keys the change makes stale are named here, from the
 //! same rows.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{citations, content_tags, contents, tag_counts};
+use crate::db::schema::{author_counts, citations, content_tags, contents, tag_counts};
 use crate::db::{Tx, ignore_duplicate};
 
 /// The cache key every site-wide list depends on (home, directories, the tag cloud, the sitemap,
@@ -139,12 +139,104 @@ pub fn sync(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<BTreeSet<String>> {
         of_kind.entry(r.1.as_str()).or_default().push(r.0);
     }
     let registry = crate::kinds::registry();
+    let mut accepted: HashSet<i64> = HashSet::new();
     for (kind, ids) in of_kind {
         if let Some(k) = registry.get(kind) {
             k.sync_counts(tx, &ids)?;
+            accepted.extend(k.accepted_among(tx, &ids)?);
         }
     }
+    sync_author_counts(tx, ids, &accepted)?;
     Ok(stale)
+}
+
+/// (id, author, live, audience, likes, counted audience, counted likes, counted accepted)
+type Counted = (i64, i64, bool, i64, i32, Option<i64>, i32, bool);
+
+/// Move each author's kept counts (likes received, accepted answers, per audience) by what the
+/// touched pieces add now less what they added before.
+fn sync_author_counts(tx: &mut Tx<'_>, ids: &[i64], accepted: &HashSet<i64>) -> QueryResult<()> {
+    for chunk in ids.chunks(500) {
+        let rows: Vec<Counted> = contents::table
+            .filter(contents::id.eq_any(chunk))
+            .select((
+                contents::id,
+                contents::author_id,
+                contents::live,
+                contents::audience_id,
+                contents::like_count,
+                contents::counted_audience,
+                contents::counted_likes,
+                contents::counted_accepted,
+            ))
+            .load(tx.conn())?;
+        for (id, author, live, audience, likes, was_audience, was_likes, was_accepted) in rows {
+            let now_audience = live.then_some(audience);
+            let now_likes = if live { likes } else { 0 };
+            let now_accepted = live && accepted.contains(&id);
+            if (now_audience, now_likes, now_accepted) == (was_audience, was_likes, was_accepted) {
+                continue;
+            }
+            if let Some(a) = was_audience {
+                move_author_count(tx, author, a, -was_likes, -i32::from(was_accepted))?;
+            }
+            if let Some(a) = now_audience {
+                move_author_count(tx, author, a, now_likes, i32::from(now_accepted))?;
+            }
+            diesel::update(contents::table.find(id))
+                .set((
+                    contents::counted_audience.eq(now_audience),
+                    contents::counted_likes.eq(now_likes),
+                    contents::counted_accepted.eq(now_accepted),
+                ))
+                .execute(tx.conn())?;
+        }
+    }
+    Ok(())
+}
+
+fn move_author_count(tx: &mut Tx<'_>, user_id: i64, audience_id: i64, likes: i32, accepted: i32) -> QueryResult<()> {
+    if likes == 0 && accepted == 0 {
+        return Ok(());
+    }
+    let row = author_counts::table
+        .filter(author_counts::user_id.eq(user_id))
+        .filter(author_counts::audience_id.eq(audience_id));
+    let set = (
+        author_counts::likes.eq(author_counts::likes + likes),
+        author_counts::accepted.eq(author_counts::accepted + accepted),
+    );
+    if diesel::update(row).set(set).execute(tx.conn())? == 1 {
+        return Ok(());
+    }
+    let inserted = ignore_duplicate(tx, |conn| {
+        diesel::insert_into(author_counts::table)
+            .values((
+                author_counts::user_id.eq(user_id),
+                author_counts::audience_id.eq(audience_id),
+                author_counts::likes.eq(likes),
+                author_counts::accepted.eq(accepted),
+            ))
+            .execute(conn)
+    })?;
+    if inserted == 0 {
+        diesel::update(row).set(set).execute(tx.conn())?;
+    }
+    Ok(())
+}
+
+/// What the viewer may see of an author's kept counts: (likes received, accepted answers).
+pub fn author_counts(
+    conn: &mut crate::db::DbConn,
+    guard: &crate::policy::Guard,
+    user_id: i64,
+) -> QueryResult<(i64, i64)> {
+    let mut q = author_counts::table.filter(author_counts::user_id.eq(user_id)).into_boxed();
+    if let Some(ids) = guard.audience_ids() {
+        q = q.filter(author_counts::audience_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(i32, i32)> = q.select((author_counts::likes, author_counts::accepted)).load(conn)?;
+    Ok(rows.iter().fold((0, 0), |(l, a), (rl, ra)| (l + i64::from(*rl), a + i64::from(*ra))))
 }
 
 /// A tag row is going away (its piece's tags were replaced): take it out of the counts.

@@ -68,6 +68,11 @@ pub struct Content {
     pub comment_count: i32,
     /// The cross-place list it is in (posts: `blog:<kind of blog>`), for an indexed walk.
     pub list_key: String,
+    /// What this piece adds to its author's kept counts (`author_counts`): the audience while
+    /// live, its likes, whether it is an accepted answer. Kept by `content::listing`.
+    pub counted_audience: Option<i64>,
+    pub counted_likes: i32,
+    pub counted_accepted: bool,
 }
 
 impl Content {

@@ -130,6 +130,9 @@ diesel::table! {
         comments_open -> Bool,
         comment_count -> Integer,
         list_key -> Text,
+        counted_audience -> Nullable<BigInt>,
+        counted_likes -> Integer,
+        counted_accepted -> Bool,
     }
 }
 
@@ -185,6 +188,14 @@ diesel::table! {
         audience_id -> BigInt,
         kind -> Text,
         n -> Integer,
+    }
+}
+diesel::table! {
+    author_counts (user_id, audience_id) {
+        user_id -> BigInt,
+        audience_id -> BigInt,
+        likes -> Integer,
+        accepted -> Integer,
     }
 }
 diesel::table! {
@@ -513,6 +524,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     tag_counts,
     cache_events,
+    author_counts,
     audiences,
     audience_grants,
     member_groups,

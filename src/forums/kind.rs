@@ -63,6 +63,13 @@ impl ContentKind for ReplyKind {
         super::KIND_REPLY
     }
 
+    fn accepted_among(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
+        topics::table
+            .filter(topics::accepted_reply_id.eq_any(ids.iter().map(|&i| Some(i)).collect::<Vec<_>>()))
+            .select(topics::accepted_reply_id.assume_not_null())
+            .load(conn)
+    }
+
     fn label_key(&self) -> &'static str {
         "search-kind-reply"
     }

@@ -83,6 +83,14 @@ const CONSISTENCY: &[(&str, &str)] = &[
          FULL OUTER JOIN tag_counts k ON k.tag_id = r.tag_id AND k.audience_id = r.audience_id AND k.kind = r.kind \
          WHERE COALESCE(k.n, 0) <> COALESCE(r.real, 0)",
     ),
+    (
+        "author_counts (likes received, accepted answers)",
+        "SELECT COUNT(*) AS n FROM (SELECT c.author_id, c.audience_id, SUM(c.like_count) AS likes, \
+         SUM(CASE WHEN EXISTS (SELECT 1 FROM topics t WHERE t.accepted_reply_id = c.id) THEN 1 ELSE 0 END) AS accepted \
+         FROM contents c WHERE c.live GROUP BY c.author_id, c.audience_id) r \
+         FULL OUTER JOIN author_counts k ON k.user_id = r.author_id AND k.audience_id = r.audience_id \
+         WHERE COALESCE(k.likes, 0) <> COALESCE(r.likes, 0) OR COALESCE(k.accepted, 0) <> COALESCE(r.accepted, 0)",
+    ),
 ];
 
 pub fn assert_consistent(app: &TestApp) {

@@ -5,7 +5,7 @@
 ALTER TABLE contents ADD COLUMN list_key TEXT NOT NULL DEFAULT '';
 UPDATE contents SET list_key = 'blog:' || b.kind FROM posts p JOIN blogs b ON b.id = p.blog_id
     WHERE p.content_id = contents.id AND contents.kind = 'post';
-CREATE INDEX contents_list_idx ON contents (list_key, live, published_at, id);
+CREATE INDEX contents_list_idx ON contents (list_key, kind, live, published_at, id);
 -- A blog's posts, a place's pieces, newest first.
 CREATE INDEX contents_place_live_idx ON contents (place_kind, place_id, kind, live, published_at, id);
 -- Every post of the site, newest first (the site feed).
@@ -47,6 +47,28 @@ UPDATE blogs SET
     post_count = (SELECT COUNT(*) FROM posts p WHERE p.blog_id = blogs.id AND p.counted),
     last_post_at = (SELECT MAX(c.published_at) FROM posts p JOIN contents c ON c.id = p.content_id
         WHERE p.blog_id = blogs.id AND p.counted);
+
+-- What a profile shows (likes received, accepted answers), per audience, kept like the tag
+-- counts: each piece remembers what it added (its audience while live, its likes, whether it is
+-- an accepted answer), so a change moves the author's counts by the difference.
+ALTER TABLE contents ADD COLUMN counted_audience BIGINT;
+ALTER TABLE contents ADD COLUMN counted_likes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contents ADD COLUMN counted_accepted BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE contents SET
+    counted_audience = CASE WHEN live THEN audience_id END,
+    counted_likes = CASE WHEN live THEN like_count ELSE 0 END,
+    counted_accepted = (live AND EXISTS (SELECT 1 FROM replies r JOIN topics t ON t.content_id = r.topic_id
+        WHERE r.content_id = contents.id AND t.accepted_reply_id = contents.id));
+CREATE TABLE author_counts (
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    audience_id BIGINT NOT NULL,
+    likes INTEGER NOT NULL DEFAULT 0,
+    accepted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, audience_id)
+);
+INSERT INTO author_counts (user_id, audience_id, likes, accepted)
+    SELECT author_id, counted_audience, SUM(counted_likes)::INTEGER, SUM(CASE WHEN counted_accepted THEN 1 ELSE 0 END)::INTEGER
+    FROM contents WHERE counted_audience IS NOT NULL GROUP BY author_id, counted_audience;
 
 -- Page-cache invalidations, for the other app processes (each applies the ones it has not seen).
 CREATE TABLE cache_events (

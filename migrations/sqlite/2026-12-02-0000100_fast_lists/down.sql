@@ -1,4 +1,8 @@
 DROP TABLE cache_events;
+DROP TABLE author_counts;
+ALTER TABLE contents DROP COLUMN counted_accepted;
+ALTER TABLE contents DROP COLUMN counted_likes;
+ALTER TABLE contents DROP COLUMN counted_audience;
 ALTER TABLE posts DROP COLUMN counted;
 ALTER TABLE blogs DROP COLUMN last_post_at;
 ALTER TABLE blogs DROP COLUMN post_count;

@@ -211,6 +211,7 @@ pub fn reply_visibility(tx: &mut Tx<'_>, topic_id: i64, reply_id: i64, visible: 
         diesel::update(topics::table.find(topic_id).filter(topics::accepted_reply_id.eq(reply_id)))
             .set(topics::accepted_reply_id.eq(None::<i64>))
             .execute(tx.conn())?;
+        tx.touch_all(&[topic_id, reply_id]);
     }
     let delta = if visible { 1 } else { -1 };
     diesel::update(topics::table.find(topic_id))
@@ -257,6 +258,9 @@ pub fn accept(tx: &mut Tx<'_>, t: &TopicFull, reply_id: Option<i64>, actor: i64)
     diesel::update(topics::table.find(t.topic.content_id))
         .set(topics::accepted_reply_id.eq(reply_id))
         .execute(tx.conn())?;
+    // The topic's page and list entry, and both answers' authors' counts, change.
+    tx.touch(t.topic.content_id);
+    tx.touch_all(&[t.topic.accepted_reply_id, reply_id].into_iter().flatten().collect::<Vec<_>>());
     if let Some(r) = reply_id
         && let Some((_, _, c)) = super::topic::reply(tx, r)?
     {
@@ -325,12 +329,5 @@ pub fn replies_by(
 
 /// How many of a user's replies were accepted as answers, among what the viewer may read.
 pub fn accepted_count(conn: &mut DbConn, guard: &Guard, author_id: i64) -> QueryResult<i64> {
-    topics::table
-        .inner_join(replies::table.on(topics::accepted_reply_id.eq(replies::content_id.nullable())))
-        .inner_join(contents::table.on(contents::id.eq(replies::content_id)))
-        .filter(contents::author_id.eq(author_id))
-        .into_boxed()
-        .filter(guard.content_filter())
-        .count()
-        .get_result(conn)
+    Ok(crate::content::listing::author_counts(conn, guard, author_id)?.1)
 }
