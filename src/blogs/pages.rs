@@ -108,7 +108,7 @@ async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, which: Which, q: 
                 let cursors = queries::post_cursors(conn, &guard, &walked, skip)?;
                 before = Some(match cursors.last() {
                     Some(c) if cursors.len() as i64 == skip => *c,
-                    _ => crate::web::Cursor { at: chrono::NaiveDateTime::MIN, id: 0 },
+                    _ => crate::web::Cursor::ENDED,
                 });
             }
             let filter = PostFilter { blog_id: Some(blog.id), before, ..Default::default() };

@@ -73,6 +73,8 @@ fn create_owned_blog(tx: &mut Tx<'_>, user: &User, kind: &str) -> QueryResult<Bl
             .values((blog_authors::blog_id.eq(id), blog_authors::user_id.eq(user.id)))
             .execute(conn)
     })?;
+    // The directory lists it.
+    tx.stale(content::listing::LISTS.to_string());
     blogs::table.find(id).first(tx.conn())
 }
 
@@ -703,7 +705,8 @@ pub fn sitemap_entries(
         .inner_join(blogs::table)
         .filter(contents::id.gt(after))
         .filter(contents::id.le(upto))
-        .filter(contents::kind.eq(KIND_POST))
+        // (No kind filter: the join keeps posts, and a kind would make SQLite walk every post
+        // by date instead of the span of ids.)
         .into_boxed()
         .filter(visitor.content_filter())
         .order(contents::id.asc())

@@ -127,6 +127,10 @@ pub fn sync(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<BTreeSet<String>> {
     parents.sort_unstable();
     parents.dedup();
     if !parents.is_empty() {
+        // …and its author's profile (comments on their posts).
+        let parent_authors: Vec<i64> =
+            contents::table.filter(contents::id.eq_any(&parents)).select(contents::author_id).load(tx.conn())?;
+        stale.extend(parent_authors.into_iter().map(person_key));
         let parent_tags: Vec<i64> = content_tags::table
             .filter(content_tags::content_id.eq_any(&parents))
             .select(content_tags::tag_id)

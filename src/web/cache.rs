@@ -315,10 +315,20 @@ pub fn preferred_coding(headers: &HeaderMap) -> Option<&'static str> {
     }
 }
 
-fn not_modified(req: &ServiceRequest, e: &Entry) -> bool {
+/// The entity tag of one coding of an entry: each coding is its own representation.
+fn etag_for(e: &Entry, coding: Option<&str>) -> HeaderValue {
+    let base = e.etag.to_str().unwrap_or("\"0\"").trim_end_matches('"');
+    let tag = match coding {
+        Some(c) => format!("{base}-{c}\""),
+        None => format!("{base}\""),
+    };
+    HeaderValue::from_str(&tag).unwrap_or_else(|_| e.etag.clone())
+}
+
+fn not_modified(req: &ServiceRequest, e: &Entry, etag: &HeaderValue) -> bool {
     let headers = req.headers();
     if let Some(inm) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        let etag = e.etag.to_str().unwrap_or("");
+        let etag = etag.to_str().unwrap_or("");
         return inm.split(',').any(|t| {
             let t = t.trim();
             t == "*" || t == etag || t.strip_prefix("W/") == Some(etag)
@@ -338,10 +348,12 @@ const VARY: &str = "Accept-Encoding, Cookie, Accept-Language";
 const CACHE_HEADER: &str = "x-plaza-cache";
 
 fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue], hit: bool) -> HttpResponse {
-    let mut res = if not_modified(req, e) {
+    let coding = preferred_coding(req.headers());
+    let etag = etag_for(e, coding);
+    let mut res = if not_modified(req, e, &etag) {
         HttpResponse::NotModified().finish()
     } else {
-        let (body, enc) = match preferred_coding(req.headers()) {
+        let (body, enc) = match coding {
             Some("br") => (e.brotli.clone(), Some("br")),
             Some("gzip") => (e.gzip.clone(), Some("gzip")),
             _ => (e.identity.clone(), None),
@@ -356,7 +368,7 @@ fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue], hit: 
         res
     };
     let h = res.headers_mut();
-    h.insert(header::ETAG, e.etag.clone());
+    h.insert(header::ETAG, etag);
     h.insert(header::LAST_MODIFIED, e.last_modified.clone());
     h.insert(header::VARY, HeaderValue::from_static(VARY));
     h.insert(HeaderName::from_static(CACHE_HEADER), HeaderValue::from_static(if hit { "hit" } else { "miss" }));
@@ -472,14 +484,9 @@ pub async fn middleware(
     }
     let (gzip, brotli) = compress(&bytes).map_err(actix_web::error::ErrorInternalServerError)?;
     let now = chrono::Utc::now();
-    // A feed names its newest entry; a page, when it was made.
-    let modified = head
-        .headers()
-        .get(header::LAST_MODIFIED)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .unwrap_or(now);
+    // When it was made: every change to what it shows makes it again, so nothing it shows is
+    // newer (a feed's newest entry is not: an older entry may have been edited since).
+    let modified = now;
     let last_modified = HeaderValue::from_str(&modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
         .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
     let entry = Arc::new(Entry {

@@ -249,11 +249,20 @@ impl Cursor {
         format!("{}_{}", self.at.and_utc().timestamp_micros(), self.id)
     }
 
+    /// A cursor from an address. Times outside what both databases store (before 1970 or after
+    /// 9999) are brought to the nearest end, so hostile values page like any other.
     pub fn decode(s: &str) -> Option<Cursor> {
         let (micros, id) = s.split_once('_')?;
-        let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+        let micros: i64 = micros.parse().ok()?;
+        let at = chrono::DateTime::from_timestamp_micros(micros.clamp(0, Self::LATEST_MICROS))?.naive_utc();
         Some(Cursor { at, id: id.parse().ok()? })
     }
+
+    /// 9999-12-31 23:59:59 UTC.
+    const LATEST_MICROS: i64 = 253_402_300_799_000_000;
+
+    /// Before anything: the cursor of a list that has ended.
+    pub const ENDED: Cursor = Cursor { at: chrono::DateTime::UNIX_EPOCH.naive_utc(), id: 0 };
 }
 
 /// `?before=<cursor>` (and the older `?page=N`, still answered for links made before).

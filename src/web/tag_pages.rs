@@ -61,9 +61,6 @@ pub struct TagQuery {
     pub tbefore: String,
 }
 
-/// Where a list that has no more rows "starts": before anything.
-const ENDED: Cursor = Cursor { at: chrono::DateTime::UNIX_EPOCH.naive_utc(), id: 0 };
-
 /// The link to the next page of two lists paged side by side, if either goes on.
 fn older_link(base: &str, posts_next: Option<Cursor>, topics_next: Option<Cursor>) -> Option<String> {
     if posts_next.is_none() && topics_next.is_none() {
@@ -71,8 +68,8 @@ fn older_link(base: &str, posts_next: Option<Cursor>, topics_next: Option<Cursor
     }
     Some(format!(
         "{base}?before={}&tbefore={}",
-        posts_next.unwrap_or(ENDED).encode(),
-        topics_next.unwrap_or(ENDED).encode()
+        posts_next.unwrap_or(Cursor::ENDED).encode(),
+        topics_next.unwrap_or(Cursor::ENDED).encode()
     ))
 }
 

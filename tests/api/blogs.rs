@@ -294,6 +294,12 @@ async fn blog_pages_are_paged() {
     app.get("/blogs/alice?page=99999999999999999999").await.assert_status(200);
     app.get("/blogs/alice?before=garbage").await.assert_status(200).assert_contains("Post number 11");
     app.get("/blogs/alice?before=1_1").await.assert_status(200).assert_contains("No posts");
+    // Times no database stores, and pages far past the end: an empty page, not an error.
+    for q in ["before=-250000000000000000_1", "before=9223372036854775807_1", "page=100000"] {
+        app.get(&format!("/blogs/alice?{q}")).await.assert_status(200);
+        app.get(&format!("/u/alice?{q}")).await.assert_status(200);
+    }
+    app.get("/tags/nothing-here?before=-250000000000000000_1").await.assert_status(404);
 }
 
 #[tokio::test]

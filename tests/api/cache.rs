@@ -58,6 +58,8 @@ async fn a_visitor_page_is_kept_and_an_edit_shows_on_the_very_next_request() {
     alice.post(&format!("/posts/{id}/comments"), &[("body", "A fresh comment")]).await.assert_status(303);
     visitor.get("/blogs/alice/edited-title").await.assert_contains("A fresh comment");
     visitor.get("/blogs/alice").await.assert_contains("1 comment");
+    // (The post's author's profile lists it with its count too.)
+    visitor.get("/u/alice").await.assert_contains("1 comment");
     // Deleting the post takes it off every page at once.
     alice.post(&format!("/posts/{id}/delete"), &[]).await.assert_status(303);
     for p in ["/", "/blogs/alice", "/feed.atom", "/u/alice"] {
@@ -156,21 +158,32 @@ async fn answers_are_compressed_as_asked_and_validated() {
         async move {
             let res = reqwest::Client::new().get(url).header("Accept-Encoding", enc).send().await.unwrap();
             let encoding = res.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
-            (encoding, res.bytes().await.unwrap())
+            let etag = res.headers()["etag"].to_str().unwrap().to_string();
+            (encoding, res.bytes().await.unwrap(), etag)
         }
     };
-    let (enc, gz) = raw("gzip").await;
+    let (enc, gz, gz_etag) = raw("gzip").await;
     assert_eq!(enc.as_deref(), Some("gzip"));
     let mut text = String::new();
     flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text).unwrap();
     assert_eq!(text, plain.body);
-    let (enc, br) = raw("br, gzip;q=0.5").await;
+    let (enc, br, br_etag) = raw("br, gzip;q=0.5").await;
     assert_eq!(enc.as_deref(), Some("br"));
     let mut text = String::new();
     brotli::Decompressor::new(&br[..], 4096).read_to_string(&mut text).unwrap();
     assert_eq!(text, plain.body);
     assert!(br.len() < plain.body.len() / 2, "brotli: {} of {}", br.len(), plain.body.len());
-    let (enc, _) = raw("br;q=0, gzip").await;
+    let (enc, _, _) = raw("br;q=0, gzip").await;
+    // Each coding is its own representation, with its own tag.
+    assert!(gz_etag != br_etag && gz_etag != plain.header("etag"), "{gz_etag} {br_etag}");
+    let again = reqwest::Client::new()
+        .get(format!("{}{path}", app.addr))
+        .header("Accept-Encoding", "gzip")
+        .header("If-None-Match", &gz_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
     assert_eq!(enc.as_deref(), Some("gzip"), "a refused coding is not used");
     // Validators: the same page again is a 304.
     let etag = plain.header("etag");

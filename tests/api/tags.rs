@@ -91,6 +91,12 @@ async fn a_tag_page_pages_its_topics_too() {
     let second = app.get(&older).await;
     second.assert_contains("Tagged topic 00").assert_contains("Tagged topic 01").assert_lacks("Tagged topic 16");
     second.assert_lacks("rel=\"next\"");
+    // Hostile positions page like any other (PostgreSQL stores no year -7,000,000).
+    for q in
+        ["before=-250000000000000000_1&tbefore=-250000000000000000_1", "tbefore=99999999999999999999_1", "before=x"]
+    {
+        app.get(&format!("/tags/many?{q}")).await.assert_status(200);
+    }
 }
 
 #[tokio::test]

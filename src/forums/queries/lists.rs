@@ -160,7 +160,7 @@ pub fn select_topics(
         q = q.filter(topics::board_id.eq_any(bs.clone()));
     }
     if let Some(a) = sel.author {
-        q = q.filter(contents::author_id.eq(a));
+        q = q.filter(contents::author_id.eq(a)).filter(contents::kind.eq(crate::forums::KIND_TOPIC));
     }
     if let Some(ids) = &sel.ids {
         q = q.filter(topics::content_id.eq_any(ids.clone()));
@@ -188,7 +188,10 @@ pub fn select_topics(
             topics::last_activity_at.lt(c.at).or(topics::last_activity_at.eq(c.at).and(topics::content_id.lt(c.id))),
         );
     }
-    q = if sel.by_creation {
+    q = if sel.by_creation && sel.author.is_some() {
+        // A person's topics: down their index (author, kind, live, id), not every topic.
+        q.order(contents::id.desc())
+    } else if sel.by_creation {
         q.order(topics::content_id.desc())
     } else {
         q.order((topics::last_activity_at.desc(), topics::content_id.desc()))

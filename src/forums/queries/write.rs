@@ -318,9 +318,11 @@ pub fn replies_by(
         .inner_join(contents::table)
         .inner_join(topics::table)
         .filter(contents::author_id.eq(author_id))
+        .filter(contents::kind.eq(crate::forums::KIND_REPLY))
         .into_boxed()
         .filter(guard.content_filter())
-        .order(replies::content_id.desc())
+        // Down the author's index (author, kind, live, id), not every reply of the site.
+        .order(contents::id.desc())
         .limit(limit)
         .select((replies::content_id, contents::excerpt, contents::created_at, topics::accepted_reply_id))
         .load(conn)?;
