@@ -329,7 +329,17 @@ fn filtered<'a>(guard: &Guard, f: &PostFilter) -> PostQuery<'a> {
     if let Some(c) = f.before {
         q = q.filter(contents::published_at.lt(c.at).or(contents::published_at.eq(c.at).and(contents::id.lt(c.id))));
     }
+    if f.ids.is_some() {
+        // A handful of ids: fetched by id and put in order afterwards (`sort_newest_first`).
+        // Ordered by date here, SQLite walked every post of the site newest first to find them.
+        return q.order(contents::id.desc());
+    }
     q.order((contents::published_at.desc(), contents::id.desc()))
+}
+
+/// Newest first, as lists show posts.
+fn sort_newest_first(cards: &mut [PostCard]) {
+    cards.sort_by_key(|c| std::cmp::Reverse((c.published_at, c.id)));
 }
 
 /// The list a post of this kind of blog is in (`contents.list_key`).
@@ -360,6 +370,9 @@ pub fn list_posts(
     per_page: i64,
 ) -> QueryResult<(Vec<PostCard>, Option<Cursor>)> {
     let mut cards = load_cards(filtered(guard, f).limit(per_page + 1), conn)?;
+    if f.ids.is_some() {
+        sort_newest_first(&mut cards);
+    }
     let next = if cards.len() as i64 > per_page {
         cards.truncate(per_page as usize);
         cards.last().and_then(|c| c.published_at.map(|at| Cursor { at, id: c.id }))

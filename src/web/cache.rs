@@ -49,7 +49,7 @@ const MAX_PARAMS: usize = 8;
 const MAX_VALUE: usize = 200;
 const MAX_PATH: usize = 512;
 /// Larger pages are served, not kept.
-const MAX_BODY: usize = 2 * 1024 * 1024;
+const MAX_BODY: usize = 8 * 1024 * 1024;
 const SLOTS: usize = 1 << 16;
 const EVERYTHING: &str = "*";
 /// More keys than this in one unit of work: "everything" is cheaper to apply and to store.

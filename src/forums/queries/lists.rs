@@ -188,7 +188,11 @@ pub fn select_topics(
             topics::last_activity_at.lt(c.at).or(topics::last_activity_at.eq(c.at).and(topics::content_id.lt(c.id))),
         );
     }
-    q = if sel.by_creation && sel.author.is_some() {
+    q = if sel.ids.is_some() {
+        // A handful of ids: by id (callers put them in their order), not a walk of every topic
+        // by activity looking for them.
+        q.order(topics::content_id.desc())
+    } else if sel.by_creation && sel.author.is_some() {
         // A person's topics: down their index (author, kind, live, id), not every topic.
         q.order(contents::id.desc())
     } else if sel.by_creation {
