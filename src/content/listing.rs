@@ -210,21 +210,34 @@ fn move_author_count(tx: &mut Tx<'_>, user_id: i64, audience_id: i64, likes: i32
         author_counts::likes.eq(author_counts::likes + likes),
         author_counts::accepted.eq(author_counts::accepted + accepted),
     );
-    if diesel::update(row).set(set).execute(tx.conn())? == 1 {
+    add_or_insert(
+        tx,
+        |conn| diesel::update(row).set(set).execute(conn),
+        |conn| {
+            diesel::insert_into(author_counts::table)
+                .values((
+                    author_counts::user_id.eq(user_id),
+                    author_counts::audience_id.eq(audience_id),
+                    author_counts::likes.eq(likes),
+                    author_counts::accepted.eq(accepted),
+                ))
+                .execute(conn)
+        },
+    )
+}
+
+/// Add to a kept count's row, making the row on first use: update; else insert; and if another
+/// unit of work made the row in between (PostgreSQL), update after all.
+fn add_or_insert(
+    tx: &mut Tx<'_>,
+    add: impl Fn(&mut crate::db::DbConn) -> QueryResult<usize>,
+    insert: impl FnOnce(&mut crate::db::DbConn) -> QueryResult<usize>,
+) -> QueryResult<()> {
+    if add(tx.conn())? == 1 {
         return Ok(());
     }
-    let inserted = ignore_duplicate(tx, |conn| {
-        diesel::insert_into(author_counts::table)
-            .values((
-                author_counts::user_id.eq(user_id),
-                author_counts::audience_id.eq(audience_id),
-                author_counts::likes.eq(likes),
-                author_counts::accepted.eq(accepted),
-            ))
-            .execute(conn)
-    })?;
-    if inserted == 0 {
-        diesel::update(row).set(set).execute(tx.conn())?;
+    if ignore_duplicate(tx, insert)? == 0 {
+        add(tx.conn())?;
     }
     Ok(())
 }
@@ -263,22 +276,18 @@ fn move_count(tx: &mut Tx<'_>, tag_id: i64, audience_id: i64, kind: &str, delta:
         .filter(tag_counts::tag_id.eq(tag_id))
         .filter(tag_counts::audience_id.eq(audience_id))
         .filter(tag_counts::kind.eq(kind));
-    if diesel::update(row).set(tag_counts::n.eq(tag_counts::n + delta)).execute(tx.conn())? == 1 {
-        return Ok(());
-    }
-    let inserted = ignore_duplicate(tx, |conn| {
-        diesel::insert_into(tag_counts::table)
-            .values((
-                tag_counts::tag_id.eq(tag_id),
-                tag_counts::audience_id.eq(audience_id),
-                tag_counts::kind.eq(kind),
-                tag_counts::n.eq(delta),
-            ))
-            .execute(conn)
-    })?;
-    if inserted == 0 {
-        // Another unit of work made the row in between (PostgreSQL): add to it.
-        diesel::update(row).set(tag_counts::n.eq(tag_counts::n + delta)).execute(tx.conn())?;
-    }
-    Ok(())
+    add_or_insert(
+        tx,
+        |conn| diesel::update(row).set(tag_counts::n.eq(tag_counts::n + delta)).execute(conn),
+        |conn| {
+            diesel::insert_into(tag_counts::table)
+                .values((
+                    tag_counts::tag_id.eq(tag_id),
+                    tag_counts::audience_id.eq(audience_id),
+                    tag_counts::kind.eq(kind),
+                    tag_counts::n.eq(delta),
+                ))
+                .execute(conn)
+        },
+    )
 }
