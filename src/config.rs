@@ -23,6 +23,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Memory for visitors' pages kept compressed (`PLAZA_PAGE_CACHE_MB`; 0 turns the cache off).
     pub page_cache_mb: u64,
+    /// Statements slower than this many milliseconds are logged (0: none).
+    pub slow_query_ms: u64,
     /// `smtp://…` or `smtps://user:password@host` to send e-mail; without it, messages are
     /// written as .eml files under `<data dir>/mail/`.
     pub smtp_url: Option<Secret>,
@@ -83,6 +85,7 @@ struct FileSettings {
     session_days: Option<i64>,
     db_pool_size: Option<u32>,
     page_cache_mb: Option<u64>,
+    slow_query_ms: Option<u64>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     meili_url: Option<String>,
@@ -110,6 +113,7 @@ impl Settings {
             session_days: 30,
             db_pool_size: 8,
             page_cache_mb: 64,
+            slow_query_ms: 250,
             smtp_url: None,
             mail_from: "Plaza <noreply@localhost>".to_string(),
             background_jobs: true,
@@ -181,6 +185,9 @@ impl Settings {
         }
         if let Some(n) = parse_env(&env, "PLAZA_PAGE_CACHE_MB")?.or(file.page_cache_mb) {
             s.page_cache_mb = in_range("PLAZA_PAGE_CACHE_MB", n, 0..=65_536)?;
+        }
+        if let Some(n) = parse_env(&env, "PLAZA_SLOW_QUERY_MS")?.or(file.slow_query_ms) {
+            s.slow_query_ms = in_range("PLAZA_SLOW_QUERY_MS", n, 0..=3_600_000)?;
         }
         if let Some(url) = env("PLAZA_SMTP_URL").or(file.smtp_url) {
             s.smtp_url = Some(Secret(url));

@@ -52,6 +52,7 @@ impl Application {
     /// Connect, migrate, make sure the enterprise blog exists, and bind.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
         let metrics = aweb::Data::new(ops::Metrics::new()?);
+        db::slow::set_threshold(settings.slow_query_ms);
         let pool = db::connect_observed(&settings.database_url, settings.db_pool_size, Some(metrics.pool_events()))?;
         let meili = search::meili::MeiliIndex::new(&settings)?.map(std::sync::Arc::new);
         let (csrf_secret, index_missing, meili_outdated) = {

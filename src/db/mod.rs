@@ -2,6 +2,7 @@
 //! and the embedded migrations for each backend.
 
 pub mod schema;
+pub mod slow;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -63,7 +64,11 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match self.backend {
             Backend::Postgres => {
-                PgConnection::establish(&self.url).map(DbConn::Postgresql).map_err(r2d2::Error::ConnectionError)
+                let mut conn = PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                if let Some(log) = slow::instrumentation() {
+                    conn.set_instrumentation(log);
+                }
+                Ok(DbConn::Postgresql(conn))
             }
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
@@ -76,6 +81,9 @@ impl ManageConnection for Manager {
                      PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                if let Some(log) = slow::instrumentation() {
+                    conn.set_instrumentation(log);
+                }
                 Ok(DbConn::Sqlite(conn))
             }
         }

@@ -265,7 +265,7 @@ impl Stop {
     }
 }
 
-/// How often the worker does its housekeeping (pruning old rows, the SQLite checkpoint).
+/// How often the worker does its housekeeping (pruning old rows, the SQLite checkpoint and planner statistics).
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(300);
 
 /// The worker of this process: jobs, then the mail outbox, then sleep until woken (or a few
@@ -290,6 +290,7 @@ pub fn spawn_worker(pool: Pool, settings: Settings, stop: Stop) -> Option<JoinHa
                     let report = crate::ops::housekeeping::run(&mut conn)?;
                     tracing::debug!(?report, "housekeeping");
                     crate::ops::housekeeping::checkpoint(&mut conn)?;
+                    crate::ops::housekeeping::statistics(&mut conn)?;
                 }
                 Ok(busy)
             });
