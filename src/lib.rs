@@ -21,7 +21,7 @@ pub mod web;
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web as aweb};
 use diesel::prelude::*;
 
@@ -153,7 +153,7 @@ impl Application {
                 .wrap(from_fn(web::context::middleware))
                 .wrap(security_headers(https))
                 .wrap(actix_web::middleware::Condition::new(cache_on, from_fn(web::cache::middleware)))
-                .wrap(Compress::default())
+                .wrap(from_fn(web::compress::middleware))
                 .wrap(from_fn(ops::observe))
                 .wrap(tracing_actix_web::TracingLogger::<ops::RequestSpan>::new())
         })

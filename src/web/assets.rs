@@ -5,7 +5,6 @@
 //! accepts. The plain name (`/static/plaza.css`) still answers, briefly cached, for links from
 //! before.
 
-use std::io::Write;
 use std::sync::LazyLock;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -49,13 +48,9 @@ fn prepare(a: &Asset) -> Ready {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{}.{hash}", a.name),
     };
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gzip = gz.write_all(a.body).and_then(|()| gz.finish()).unwrap_or_default();
-    let mut br = brotli::CompressorWriter::new(Vec::new(), 4096, 11, 22);
-    let brotli = match br.write_all(a.body) {
-        Ok(()) => br.into_inner(),
-        Err(_) => Vec::new(),
-    };
+    use super::compress::{Effort, brotli, gzip};
+    let gzip = gzip(a.body, Effort::Once).unwrap_or_default();
+    let brotli = brotli(a.body, Effort::Once).unwrap_or_default();
     Ready { hash, hashed_name, gzip: Bytes::from(gzip), brotli: Bytes::from(brotli) }
 }
 
@@ -88,7 +83,7 @@ pub async fn serve(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     let mut res = if matches {
         HttpResponse::NotModified().finish()
     } else {
-        let (body, coding) = match super::cache::preferred_coding(req.headers()) {
+        let (body, coding) = match super::compress::preferred_coding(req.headers()) {
             Some("br") if !ready.brotli.is_empty() => (ready.brotli.clone(), Some("br")),
             Some("gzip") | Some("br") if !ready.gzip.is_empty() => (ready.gzip.clone(), Some("gzip")),
             _ => (Bytes::from_static(asset.body), None),

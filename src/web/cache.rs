@@ -16,13 +16,17 @@
 //! remembers the versions of its keys when it was made and is dropped when one moved. An entry
 //! made while any change was being applied is not kept (it may have read the old rows).
 //!
+//! **One render per miss.** When many visitors ask for the same page that is not kept (a popular
+//! page just changed, or a sitemap of 50,000 addresses), the first makes it and the others wait
+//! for it and are served what it kept, instead of all reading and rendering the same rows at
+//! once (at 64 connections that was 64 copies of a 4 MB sitemap in memory).
+//!
 //! **Bounded.** The cache holds at most `PLAZA_PAGE_CACHE_MB` of compressed pages; keys are made
 //! from a fixed list of parameter names (others are dropped from the request before the page
 //! is made, so the page is exactly what the key says), at most 8 of them, 200 bytes each;
 //! versions live in a fixed table of counters (two keys sharing a counter only cost a re-render).
 
-use std::collections::{BTreeSet, HashSet};
-use std::io::Write;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -110,6 +114,8 @@ pub struct PageCache {
     /// Events applied: the highest id, and the ids near it (PostgreSQL may commit a lower id
     /// after a higher one).
     seen: Mutex<Seen>,
+    /// Pages being made now, by key: who else asks waits for them.
+    making: Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
     pub hits: AtomicU64,
     pub misses: AtomicU64,
 }
@@ -134,6 +140,7 @@ impl PageCache {
             everything: AtomicU64::new(0),
             changes: AtomicU64::new(0),
             seen: Mutex::new(Seen::default()),
+            making: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -210,6 +217,25 @@ impl PageCache {
         }
     }
 
+    /// Who makes the page for `key`: this request (`Making`, which tells the waiting ones when it
+    /// is dropped, done or not), or another one already at it, to be waited for.
+    fn make_or_wait(self: &Arc<Self>, key: &str) -> Result<Making, tokio::sync::watch::Receiver<()>> {
+        let Ok(mut making) = self.making.lock() else {
+            return Ok(Making { cache: None, key: String::new(), _done: None });
+        };
+        if let Some(rx) = making.get(key) {
+            return Err(rx.clone());
+        }
+        let (tx, rx) = tokio::sync::watch::channel(());
+        making.insert(key.to_string(), rx);
+        Ok(Making { cache: Some(self.clone()), key: key.to_string(), _done: Some(tx) })
+    }
+
+    /// The kept, fresh entry for `key`.
+    fn fresh(&self, key: &str) -> Option<Arc<Entry>> {
+        self.entries.get(key).filter(|e| self.is_fresh(e))
+    }
+
     fn is_fresh(&self, e: &Entry) -> bool {
         e.everything == self.everything.load(Ordering::SeqCst)
             && e.deps.iter().all(|&(slot, v)| self.versions[slot].load(Ordering::SeqCst) == v)
@@ -238,6 +264,27 @@ impl PageCache {
 }
 
 /// Apply other processes' changes every half second until `stop`.
+/// A page being made; dropping it (made, not kept, failed or cancelled) lets the waiting
+/// requests go on: the sender closes and their `changed()` returns.
+struct Making {
+    cache: Option<Arc<PageCache>>,
+    key: String,
+    _done: Option<tokio::sync::watch::Sender<()>>,
+}
+
+impl Drop for Making {
+    fn drop(&mut self) {
+        if let Some(cache) = &self.cache
+            && let Ok(mut making) = cache.making.lock()
+        {
+            making.remove(&self.key);
+        }
+    }
+}
+
+/// How long a request waits for another to make the same page before making it itself.
+const WAIT_FOR_MAKER: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub fn spawn_follower(
     cache: Arc<PageCache>,
     pool: crate::db::Pool,
@@ -291,30 +338,6 @@ fn has_session(req: &ServiceRequest) -> bool {
     req.cookie(crate::accounts::sessions::COOKIE).is_some_and(|c| !c.value().is_empty())
 }
 
-/// The coding to send an answer in: `br` if the client accepts it, else `gzip`, else none
-/// (`Accept-Encoding`, a coding with `q=0` refused).
-pub fn preferred_coding(headers: &HeaderMap) -> Option<&'static str> {
-    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok())?;
-    let accepts = |name: &str| {
-        accept.split(',').any(|part| {
-            let mut it = part.split(';');
-            let coding = it.next().unwrap_or("").trim();
-            let refused = it.any(|p| {
-                let q = p.trim().replace(' ', "");
-                q.strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()).is_some_and(|v| v <= 0.0)
-            });
-            coding.eq_ignore_ascii_case(name) && !refused
-        })
-    };
-    if accepts("br") {
-        Some("br")
-    } else if accepts("gzip") {
-        Some("gzip")
-    } else {
-        None
-    }
-}
-
 /// The entity tag of one coding of an entry: each coding is its own representation.
 fn etag_for(e: &Entry, coding: Option<&str>) -> HeaderValue {
     let base = e.etag.to_str().unwrap_or("\"0\"").trim_end_matches('"');
@@ -348,7 +371,7 @@ const VARY: &str = "Accept-Encoding, Cookie, Accept-Language";
 const CACHE_HEADER: &str = "x-plaza-cache";
 
 fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue], hit: bool) -> HttpResponse {
-    let coding = preferred_coding(req.headers());
+    let coding = super::compress::preferred_coding(req.headers());
     let etag = etag_for(e, coding);
     let mut res = if not_modified(req, e, &etag) {
         HttpResponse::NotModified().finish()
@@ -382,13 +405,8 @@ fn respond(req: &ServiceRequest, e: &Entry, extra_cookies: &[HeaderValue], hit: 
 }
 
 fn compress(body: &[u8]) -> std::io::Result<(Bytes, Bytes)> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::new(6));
-    gz.write_all(body)?;
-    let gz = gz.finish()?;
-    let mut br = brotli::CompressorWriter::new(Vec::with_capacity(body.len() / 4), 4096, 6, 22);
-    br.write_all(body)?;
-    let br = br.into_inner();
-    Ok((Bytes::from(gz), Bytes::from(br)))
+    use super::compress::{Effort, brotli, gzip};
+    Ok((Bytes::from(gzip(body, Effort::Kept)?), Bytes::from(brotli(body, Effort::Kept)?)))
 }
 
 /// Headers a kept page is served with (cookies and the body's own encoding are not kept).
@@ -452,6 +470,21 @@ pub async fn middleware(
         }
         cache.entries.invalidate(&key);
     }
+    let cache = cache.into_inner();
+    let _making = match cache.make_or_wait(&key) {
+        Ok(making) => Some(making),
+        Err(mut made) => {
+            // Someone else is making this page: wait for them, then serve what they kept. If
+            // they kept nothing (not a page for the cache) or take too long, make it here.
+            let _ = tokio::time::timeout(WAIT_FOR_MAKER, made.changed()).await;
+            if let Some(e) = cache.fresh(&key) {
+                cache.hits.fetch_add(1, Ordering::Relaxed);
+                let res = respond(&req, &e, &[], true);
+                return Ok(req.into_response(res));
+            }
+            None
+        }
+    };
     cache.misses.fetch_add(1, Ordering::Relaxed);
     // The page is made from exactly what the key holds.
     if query != req.query_string() {

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cache;
 pub mod client;
+pub mod compress;
 pub mod context;
 pub mod form;
 pub mod i18n;
