@@ -133,6 +133,7 @@ impl Application {
             search,
             kinds: kinds::registry(),
             views: views.clone(),
+            cache: page_cache_handle.clone(),
         });
         let pool_threads = settings_pool_size + 2;
         let server = HttpServer::new(move || {

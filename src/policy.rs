@@ -373,6 +373,16 @@ impl Guard {
         }
     }
 
+    /// The set of audiences the viewer reads, as a key for data shared by every viewer with the
+    /// same set (`web::cache::PageCache::shared`): what `content_filter` and `audience_ids`
+    /// depend on, and nothing else.
+    pub fn scope(&self) -> String {
+        match &self.readable {
+            Audiences::All => "all".to_string(),
+            Audiences::Some(ids) => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        }
+    }
+
     /// Is this audience open to everyone (pages search engines may index)?
     pub fn is_public(&self, audience_id: i64) -> bool {
         self.public.contains(&audience_id)

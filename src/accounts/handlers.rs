@@ -740,7 +740,7 @@ struct ProfilePage<'a> {
 }
 
 /// What a person did in the forums, limited to boards the viewer may read.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct ForumActivity {
     pub topics: Vec<crate::forums::TopicCard>,
     /// (path, excerpt, when, accepted as the answer)
@@ -759,7 +759,7 @@ pub async fn profile(
 ) -> AppResult<HttpResponse> {
     let key = path.into_inner().to_lowercase();
     let before = q.cursor();
-    let (viewer, kinds) = (ctx.viewer(), state.kinds);
+    let (viewer, kinds, cache) = (ctx.viewer(), state.kinds, state.cache.clone());
     let (user, blog, (posts, next), comments, forum) = crate::db::run(&state.pool, move |conn| {
         // Everything listed is what the viewer may read, counted the same way.
         let guard = crate::policy::Guard::load(conn, &viewer)?;
@@ -767,37 +767,45 @@ pub async fn profile(
         if super::own_data::is_deleted(&user.roles) {
             return Err(AppError::NotFound);
         }
-        let blog = blog_queries::owned_blog(conn, user.id)?;
-        let filter = blog_queries::PostFilter { author_id: Some(user.id), before, ..Default::default() };
-        let posts = blog_queries::list_posts(conn, &guard, &filter, PROFILE_POSTS)?;
-        let recent = crate::content::comments::recent_by(conn, &guard, user.id, 10)?;
-        let paths = kinds.paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
-        let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
-            .into_iter()
-            .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
-            .collect();
-        let boards = crate::forums::queries::readable_boards(conn, &guard)?;
-        let reply_rows = crate::forums::queries::replies_by(conn, &guard, user.id, 10)?;
-        let reply_paths = kinds.paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
-        let forum = ForumActivity {
-            topics: crate::forums::queries::select_topics(
-                conn,
-                &guard,
-                &boards,
-                &crate::forums::queries::TopicSelect {
-                    author: Some(user.id),
-                    by_creation: true,
-                    ..crate::forums::queries::TopicSelect::across(&boards)
-                },
-                10,
-            )?,
-            replies: reply_rows
+        // The same for every reader of the same audiences: kept until the person or what they
+        // wrote changes.
+        let shared_key =
+            format!("profile|{}|{}|{}", user.id, before.map(|c| c.encode()).unwrap_or_default(), guard.scope());
+        let person = crate::content::listing::person_key(user.id);
+        let (blog, posts, comments, forum) = cache.shared(shared_key, &[&person], || {
+            let blog = blog_queries::owned_blog(conn, user.id)?;
+            let filter = blog_queries::PostFilter { author_id: Some(user.id), before, ..Default::default() };
+            let posts = blog_queries::list_posts(conn, &guard, &filter, PROFILE_POSTS)?;
+            let recent = crate::content::comments::recent_by(conn, &guard, user.id, 10)?;
+            let paths = kinds.paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
+            let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
                 .into_iter()
-                .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))
-                .collect(),
-            accepted: crate::forums::queries::accepted_count(conn, &guard, user.id)?,
-            likes_received: crate::content::likes::received(conn, &guard, user.id)?,
-        };
+                .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
+                .collect();
+            let boards = crate::forums::queries::readable_boards(conn, &guard)?;
+            let reply_rows = crate::forums::queries::replies_by(conn, &guard, user.id, 10)?;
+            let reply_paths = kinds.paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
+            let forum = ForumActivity {
+                topics: crate::forums::queries::select_topics(
+                    conn,
+                    &guard,
+                    &boards,
+                    &crate::forums::queries::TopicSelect {
+                        author: Some(user.id),
+                        by_creation: true,
+                        ..crate::forums::queries::TopicSelect::across(&boards)
+                    },
+                    10,
+                )?,
+                replies: reply_rows
+                    .into_iter()
+                    .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))
+                    .collect(),
+                accepted: crate::forums::queries::accepted_count(conn, &guard, user.id)?,
+                likes_received: crate::content::likes::received(conn, &guard, user.id)?,
+            };
+            Ok((blog, posts, comments, forum))
+        })?;
         Ok((user, blog, posts, comments, forum))
     })
     .await?;

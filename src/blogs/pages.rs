@@ -94,6 +94,7 @@ async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, which: Which, q: 
         Some(_) => 0,
     };
     let is_first = before.is_none() && skip == 0;
+    let cache = state.cache.clone();
     let (blog, authors, blogroll, (posts, next), drafts, can_write, can_manage) =
         crate::db::run(&state.pool, move |conn| {
             let blog = match which {
@@ -103,22 +104,30 @@ async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, which: Which, q: 
             let guard = Guard::load(conn, &viewer)?;
             let is_author = viewer_is_author(conn, &guard, blog.id)?;
             let facts = blog.facts(is_author);
-            if skip > 0 {
-                let walked = PostFilter { blog_id: Some(blog.id), ..Default::default() };
-                let cursors = queries::post_cursors(conn, &guard, &walked, skip)?;
-                before = Some(match cursors.last() {
-                    Some(c) if cursors.len() as i64 == skip => *c,
-                    _ => crate::web::Cursor::ENDED,
-                });
-            }
-            let filter = PostFilter { blog_id: Some(blog.id), before, ..Default::default() };
             let drafts = match (is_author, guard.user_id()) {
                 (true, Some(u)) if is_first => queries::drafts(conn, blog.id, u, 20)?,
                 _ => Vec::new(),
             };
-            let authors = queries::authors(conn, blog.id)?;
-            let blogroll = queries::blogroll(conn, blog.id)?;
-            let posts = queries::list_posts(conn, &guard, &filter, PER_PAGE)?;
+            // What every reader of the same audiences sees: kept until the blog changes.
+            let key =
+                format!("blog|{}|{}|{skip}|{}", blog.id, before.map(|c| c.encode()).unwrap_or_default(), guard.scope());
+            let place = crate::content::listing::place_key(crate::content::PLACE_BLOG, blog.id);
+            let (authors, blogroll, posts) = cache.shared(key, &[&place], || {
+                if skip > 0 {
+                    let walked = PostFilter { blog_id: Some(blog.id), ..Default::default() };
+                    let cursors = queries::post_cursors(conn, &guard, &walked, skip)?;
+                    before = Some(match cursors.last() {
+                        Some(c) if cursors.len() as i64 == skip => *c,
+                        _ => crate::web::Cursor::ENDED,
+                    });
+                }
+                let filter = PostFilter { blog_id: Some(blog.id), before, ..Default::default() };
+                Ok((
+                    queries::authors(conn, blog.id)?,
+                    queries::blogroll(conn, blog.id)?,
+                    queries::list_posts(conn, &guard, &filter, PER_PAGE)?,
+                ))
+            })?;
             let (w, m) = (guard.can_write_in(&facts), guard.can_manage_blog(&facts));
             Ok((blog, authors, blogroll, posts, drafts, w, m))
         })

@@ -119,7 +119,12 @@ pub fn connect_observed(url: &str, size: u32, events: Option<Box<dyn r2d2::Handl
     let manager = Manager { url: url.to_string(), backend };
     // Try one connection first so a wrong URL or a stopped server is reported as it is.
     manager.connect().map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-    let mut builder = r2d2::Pool::builder().max_size(size).connection_timeout(std::time::Duration::from_secs(10));
+    // A SQLite connection is a file handle: it cannot have been dropped by a server, so it is
+    // not tested with a `SELECT 1` at every checkout (two per page). A PostgreSQL one can.
+    let mut builder = r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .test_on_check_out(backend == Backend::Postgres);
     if let Some(events) = events {
         builder = builder.event_handler(events);
     }

@@ -99,6 +99,15 @@ struct BoardPage<'a> {
     status: String,
 }
 
+/// A filter as part of a shared-data key.
+fn query_filter_key(f: TopicFilter) -> &'static str {
+    match f {
+        TopicFilter::Unanswered => "unanswered",
+        TopicFilter::Answered => "answered",
+        TopicFilter::All => "",
+    }
+}
+
 fn parse_filter(s: &str) -> TopicFilter {
     match s {
         "unanswered" => TopicFilter::Unanswered,
@@ -135,28 +144,42 @@ pub async fn board(
     let after = Cursor::decode(&query.after);
     let tag_slug = query.tag.trim().to_string();
     let (b, viewer, ts) = (board.clone(), ctx.viewer(), tag_slug.clone());
+    let cache = state.cache.clone();
     let (pinned, topics, following, response, can_start, public) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let tag_id =
-            if ts.is_empty() { None } else { Some(tags::find_by_slug(conn, &ts)?.map(|t| t.id).unwrap_or(-1)) };
-        let sel = TopicSelect { filter, tag: tag_id, ..TopicSelect::board(&b) };
-        let boards = std::slice::from_ref(&b);
-        let pinned = match after {
-            None => q::select_topics(conn, &guard, boards, &TopicSelect { pinned: Some(true), ..sel.clone() }, 50)?,
-            Some(_) => Vec::new(),
-        };
-        let topics = q::select_topics(
-            conn,
-            &guard,
-            boards,
-            &TopicSelect { pinned: Some(false), after, ..sel },
-            super::TOPICS_PER_PAGE + 1,
-        )?;
+        // The board's lists as every reader of the same audiences sees them: kept until it changes.
+        let key = format!(
+            "board|{}|{}|{}|{}|{}",
+            b.id,
+            query_filter_key(filter),
+            after.map(|c| c.encode()).unwrap_or_default(),
+            ts,
+            guard.scope()
+        );
+        let place = crate::content::listing::place_key(crate::content::PLACE_BOARD, b.id);
+        let (pinned, topics, response) = cache.shared(key, &[&place], || {
+            let tag_id =
+                if ts.is_empty() { None } else { Some(tags::find_by_slug(conn, &ts)?.map(|t| t.id).unwrap_or(-1)) };
+            let sel = TopicSelect { filter, tag: tag_id, ..TopicSelect::board(&b) };
+            let boards = std::slice::from_ref(&b);
+            let pinned = match after {
+                None => q::select_topics(conn, &guard, boards, &TopicSelect { pinned: Some(true), ..sel.clone() }, 50)?,
+                Some(_) => Vec::new(),
+            };
+            let topics = q::select_topics(
+                conn,
+                &guard,
+                boards,
+                &TopicSelect { pinned: Some(false), after, ..sel },
+                super::TOPICS_PER_PAGE + 1,
+            )?;
+            let response = if b.is_questions() { Some(q::staff_response(conn, &guard, b.id)?) } else { None };
+            Ok((pinned, topics, response))
+        })?;
         let following = match guard.user_id() {
             Some(u) => subscriptions::is_subscribed(conn, u, subscriptions::TARGET_BOARD, b.id)?,
             None => false,
         };
-        let response = if b.is_questions() { Some(q::staff_response(conn, &guard, b.id)?) } else { None };
         Ok((
             pinned,
             topics,

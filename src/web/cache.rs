@@ -94,9 +94,24 @@ struct Entry {
     etag: HeaderValue,
     last_modified: HeaderValue,
     modified: chrono::DateTime<chrono::Utc>,
+    stamp: Stamp,
+}
+
+/// The versions of an entry's keys, and of "everything", when it was made: it is fresh while
+/// none has moved.
+struct Stamp {
     deps: Vec<(usize, u64)>,
     everything: u64,
 }
+
+/// Data many viewers share (the lists on a page, for one set of audiences), kept with its stamp.
+struct SharedData {
+    value: Arc<dyn std::any::Any + Send + Sync>,
+    stamp: Stamp,
+}
+
+/// How many shared lists are kept (each a few kilobytes: a page's worth of cards).
+const MAX_SHARED: u64 = 4_096;
 
 impl Entry {
     fn weight(&self, key: &str) -> u32 {
@@ -107,6 +122,9 @@ impl Entry {
 
 pub struct PageCache {
     entries: moka::sync::Cache<String, Arc<Entry>>,
+    /// Lists shared by every viewer with the same audiences (members' pages are made per
+    /// request, but most of what they show is the same for all members).
+    shared: Option<moka::sync::Cache<String, Arc<SharedData>>>,
     versions: Box<[AtomicU64]>,
     everything: AtomicU64,
     /// Moves with every change applied: an entry made across one is not kept.
@@ -136,6 +154,7 @@ impl PageCache {
                 .max_capacity(max_bytes)
                 .weigher(|k: &String, v: &Arc<Entry>| v.weight(k))
                 .build(),
+            shared: (max_bytes > 0).then(|| moka::sync::Cache::new(MAX_SHARED)),
             versions: (0..SLOTS).map(|_| AtomicU64::new(0)).collect(),
             everything: AtomicU64::new(0),
             changes: AtomicU64::new(0),
@@ -167,6 +186,9 @@ impl PageCache {
             if key == EVERYTHING {
                 self.everything.fetch_add(1, Ordering::SeqCst);
                 self.entries.invalidate_all();
+                if let Some(shared) = &self.shared {
+                    shared.invalidate_all();
+                }
             } else {
                 self.versions[Self::slot(key)].fetch_add(1, Ordering::SeqCst);
             }
@@ -237,8 +259,50 @@ impl PageCache {
     }
 
     fn is_fresh(&self, e: &Entry) -> bool {
-        e.everything == self.everything.load(Ordering::SeqCst)
-            && e.deps.iter().all(|&(slot, v)| self.versions[slot].load(Ordering::SeqCst) == v)
+        self.is_current(&e.stamp)
+    }
+
+    fn is_current(&self, s: &Stamp) -> bool {
+        s.everything == self.everything.load(Ordering::SeqCst)
+            && s.deps.iter().all(|&(slot, v)| self.versions[slot].load(Ordering::SeqCst) == v)
+    }
+
+    /// The stamp of something made now from `keys`, "everything" read before it was made.
+    fn stamp<'k>(&self, keys: impl IntoIterator<Item = &'k str>, everything: u64) -> Stamp {
+        let deps = keys
+            .into_iter()
+            .map(|k| {
+                let slot = PageCache::slot(k);
+                (slot, self.versions[slot].load(Ordering::SeqCst))
+            })
+            .collect();
+        Stamp { deps, everything }
+    }
+
+    /// Data that depends only on what the viewer may read, not on who they are: kept under
+    /// `key` (which must name the viewer's audiences, `Guard::scope`) until one of `deps` changes,
+    /// the same keys the page cache uses. Made by `make` when missing or stale; with the page
+    /// cache off, always made.
+    pub fn shared<T, F>(&self, key: String, deps: &[&str], make: F) -> QueryResult<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> QueryResult<T>,
+    {
+        let Some(shared) = &self.shared else { return make() };
+        if let Some(kept) = shared.get(&key)
+            && self.is_current(&kept.stamp)
+            && let Some(value) = kept.value.downcast_ref::<T>()
+        {
+            return Ok(value.clone());
+        }
+        let changes_before = self.changes.load(Ordering::SeqCst);
+        let stamp = self.stamp(deps.iter().copied(), self.everything.load(Ordering::SeqCst));
+        let value = make()?;
+        // Made while a change was applied: it may hold the rows from before. Use it, keep it not.
+        if self.changes.load(Ordering::SeqCst) == changes_before {
+            shared.insert(key, Arc::new(SharedData { value: Arc::new(value.clone()), stamp }));
+        }
+        Ok(value)
     }
 
     pub fn len(&self) -> u64 {
@@ -263,7 +327,6 @@ impl PageCache {
     }
 }
 
-/// Apply other processes' changes every half second until `stop`.
 /// A page being made; dropping it (made, not kept, failed or cancelled) lets the waiting
 /// requests go on: the sender closes and their `changed()` returns.
 struct Making {
@@ -285,6 +348,7 @@ impl Drop for Making {
 /// How long a request waits for another to make the same page before making it itself.
 const WAIT_FOR_MAKER: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Apply other processes' changes every half second until `stop`.
 pub fn spawn_follower(
     cache: Arc<PageCache>,
     pool: crate::db::Pool,
@@ -531,14 +595,7 @@ pub async fn middleware(
         brotli,
         last_modified,
         modified,
-        deps: deps
-            .iter()
-            .map(|k| {
-                let slot = PageCache::slot(k);
-                (slot, cache.versions[slot].load(Ordering::SeqCst))
-            })
-            .collect(),
-        everything,
+        stamp: cache.stamp(deps.iter().map(String::as_str), everything),
     });
     // Made while a change was applied: it may show the rows from before. Serve it, keep it not.
     if cache.changes.load(Ordering::SeqCst) == changes_before {
@@ -578,13 +635,36 @@ mod tests {
             etag: HeaderValue::from_static("\"x\""),
             last_modified: HeaderValue::from_static("x"),
             modified: chrono::Utc::now(),
-            deps: vec![(slot, 0)],
-            everything: 0,
+            stamp: Stamp { deps: vec![(slot, 0)], everything: 0 },
         };
         assert!(cache.is_fresh(&e));
         cache.apply("c:1 lists");
         assert!(cache.is_fresh(&e) || PageCache::slot("c:1") == slot || PageCache::slot("lists") == slot);
         cache.apply("t:7");
         assert!(!cache.is_fresh(&e));
+    }
+
+    #[test]
+    fn shared_data_is_made_once_until_a_key_it_read_moves() -> QueryResult<()> {
+        let cache = PageCache::new(1 << 20);
+        let made = std::cell::Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            Ok(vec![made.get()])
+        };
+        assert_eq!(cache.shared("home|1,2".into(), &["lists"], make)?, vec![1]);
+        assert_eq!(cache.shared("home|1,2".into(), &["lists"], make)?, vec![1], "kept");
+        assert_eq!(cache.shared("home|1,2,3".into(), &["lists"], make)?, vec![2], "other audiences: their own");
+        cache.apply("lists");
+        assert_eq!(cache.shared("home|1,2".into(), &["lists"], make)?, vec![3], "made again after a change");
+        cache.apply("*");
+        assert_eq!(cache.shared("home|1,2".into(), &["lists"], make)?, vec![4], "and after everything changed");
+        // Off with the page cache: made every time.
+        let off = PageCache::new(0);
+        made.set(0);
+        off.shared("k".into(), &[], make)?;
+        off.shared("k".into(), &[], make)?;
+        assert_eq!(made.get(), 2);
+        Ok(())
     }
 }

@@ -33,6 +33,8 @@ pub struct AppState {
     pub kinds: &'static crate::content::kind::Registry,
     /// Topic views counted since they were last written.
     pub views: crate::forums::views::ViewCounts,
+    /// The page cache, and the lists many viewers share (`PageCache::shared`).
+    pub cache: std::sync::Arc<cache::PageCache>,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).

@@ -29,24 +29,29 @@ struct HomePage<'a> {
 
 pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let viewer = ctx.viewer();
+    let cache = state.cache.clone();
     let loaded = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
-            blog_queries::list_posts(conn, &guard, &PostFilter { blog_kind: Some(kind), ..Default::default() }, n)
-                .map(|(p, _)| p)
-        };
-        Ok((
-            blog_queries::enterprise_blog(conn)?,
-            by_kind(conn, KIND_ENTERPRISE, 4)?,
-            by_kind(conn, KIND_STAFF, 6)?,
-            by_kind(conn, KIND_COMMUNITY, 6)?,
-            tags::with_counts(conn, &guard, 24)?,
-            {
-                let boards = crate::forums::queries::readable_boards(conn, &guard)?;
-                use crate::forums::queries::{TopicSelect, select_topics};
-                select_topics(conn, &guard, &boards, &TopicSelect::across(&boards), 6)?
-            },
-        ))
+        // The same for every viewer who reads the same audiences: kept until a list changes.
+        let shared = cache.shared(format!("home|{}", guard.scope()), &[LISTS], || {
+            let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
+                blog_queries::list_posts(conn, &guard, &PostFilter { blog_kind: Some(kind), ..Default::default() }, n)
+                    .map(|(p, _)| p)
+            };
+            Ok((
+                blog_queries::enterprise_blog(conn)?,
+                by_kind(conn, KIND_ENTERPRISE, 4)?,
+                by_kind(conn, KIND_STAFF, 6)?,
+                by_kind(conn, KIND_COMMUNITY, 6)?,
+                tags::with_counts(conn, &guard, 24)?,
+                {
+                    let boards = crate::forums::queries::readable_boards(conn, &guard)?;
+                    use crate::forums::queries::{TopicSelect, select_topics};
+                    select_topics(conn, &guard, &boards, &TopicSelect::across(&boards), 6)?
+                },
+            ))
+        })?;
+        Ok(shared)
     })
     .await?;
     // (A brand-new site never gets here: `accounts::gate` sends every request to set-up.)

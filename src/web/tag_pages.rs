@@ -25,9 +25,10 @@ struct TagsPage<'a> {
 
 pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let viewer = ctx.viewer();
+    let cache = state.cache.clone();
     let tags = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        Ok(tags::with_counts(conn, &guard, 1000)?)
+        Ok(cache.shared(format!("tags|{}", guard.scope()), &[LISTS], || tags::with_counts(conn, &guard, 1000))?)
     })
     .await?;
     let page = render(&TagsPage {
@@ -61,6 +62,26 @@ pub struct TagQuery {
     pub tbefore: String,
 }
 
+/// A page of the posts carrying any of `tag_ids`, found through the tag index, then their cards.
+fn posts_tagged(
+    conn: &mut crate::db::DbConn,
+    guard: &Guard,
+    tag_ids: &[i64],
+    before: Option<Cursor>,
+) -> diesel::QueryResult<(Vec<PostCard>, Option<Cursor>)> {
+    let (ids, next) = tags::tagged(conn, guard, tag_ids, KIND_POST, before, PER_PAGE)?;
+    if ids.is_empty() {
+        return Ok((Vec::new(), next));
+    }
+    let f = PostFilter { ids: Some(ids), ..Default::default() };
+    Ok((blog_queries::list_posts(conn, guard, &f, PER_PAGE)?.0, next))
+}
+
+/// A cursor as part of a shared-data key.
+fn q_key(c: Option<Cursor>) -> String {
+    c.map(|c| c.encode()).unwrap_or_default()
+}
+
 /// The link to the next page of two lists paged side by side, if either goes on.
 fn older_link(base: &str, posts_next: Option<Cursor>, topics_next: Option<Cursor>) -> Option<String> {
     if posts_next.is_none() && topics_next.is_none() {
@@ -83,23 +104,26 @@ pub async fn show(
     let (before, tbefore) = (Cursor::decode(&q.before), Cursor::decode(&q.tbefore));
     let is_first = before.is_none() && tbefore.is_none();
     let viewer = ctx.viewer();
+    let cache = state.cache.clone();
     let loaded = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         // A tag only used where the viewer cannot read does not exist for them.
         let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-        let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
+        let key = format!("tag|{}|{}|{}|{}", tag.id, q_key(before), q_key(tbefore), guard.scope());
+        let (counts, posts, posts_next, topics, topics_next) =
+            cache.shared(key, &[&listing::tag_key(tag.id)], || {
+                let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
+                if counts.is_empty() {
+                    return Ok((counts, Vec::new(), None, Vec::new(), None));
+                }
+                let (posts, posts_next) = posts_tagged(conn, &guard, &[tag.id], before)?;
+                let (topics, topics_next) =
+                    crate::forums::queries::tagged_topics(conn, &guard, tag.id, tbefore, PER_PAGE)?;
+                Ok((counts, posts, posts_next, topics, topics_next))
+            })?;
         if counts.is_empty() {
             return Err(AppError::NotFound);
         }
-        let (post_ids, posts_next) = tags::tagged(conn, &guard, &[tag.id], KIND_POST, before, PER_PAGE)?;
-        let posts = match post_ids.is_empty() {
-            true => Vec::new(),
-            false => {
-                let f = PostFilter { ids: Some(post_ids), ..Default::default() };
-                blog_queries::list_posts(conn, &guard, &f, PER_PAGE)?.0
-            }
-        };
-        let (topics, topics_next) = crate::forums::queries::tagged_topics(conn, &guard, tag.id, tbefore, PER_PAGE)?;
         let following = match guard.user_id() {
             Some(u) => tags::is_following(conn, u, tag.id)?,
             None => false,
@@ -185,14 +209,7 @@ pub async fn following(ctx: Ctx, state: web::Data<AppState>, q: web::Query<TagQu
     let (tags, posts, posts_next, topics, topics_next) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let followed = tags::followed_ids(conn, user_id)?;
-        let (post_ids, posts_next) = tags::tagged(conn, &guard, &followed, KIND_POST, before, PER_PAGE)?;
-        let posts = match post_ids.is_empty() {
-            true => Vec::new(),
-            false => {
-                let f = PostFilter { ids: Some(post_ids), ..Default::default() };
-                blog_queries::list_posts(conn, &guard, &f, PER_PAGE)?.0
-            }
-        };
+        let (posts, posts_next) = posts_tagged(conn, &guard, &followed, before)?;
         // Topics too, paged beside the posts as on a tag page.
         let (topic_ids, topics_next) =
             tags::tagged(conn, &guard, &followed, crate::forums::KIND_TOPIC, tbefore, PER_PAGE)?;

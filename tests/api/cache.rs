@@ -5,7 +5,7 @@ use std::io::Read;
 
 use plaza::accounts::Role;
 
-use crate::helpers::{editor, publish_id, spawn};
+use crate::helpers::{editor, publish_id, reply, spawn, start_topic};
 
 /// Say where the answer came from.
 fn cache_state(page: &crate::helpers::Page) -> String {
@@ -251,6 +251,43 @@ async fn many_visitors_asking_for_one_page_at_once_make_it_once() {
         }
         assert_eq!(made, 1 - round, "round {round}: made once, then served from the cache");
     }
+}
+
+#[tokio::test]
+async fn members_share_lists_only_with_readers_of_the_same_audiences_and_see_changes_at_once() {
+    // Members' pages are made per request, but the lists on them are kept per set of audiences
+    // (`PageCache::shared`). A list warmed by a reader of more must not reach a reader of less,
+    // and a change must show on the very next page.
+    let app = spawn().await;
+    app.create_board("staffroom", "discussion", "employees", "employees");
+    app.create_board("help", "discussion", "everyone", "members");
+    let emp = app.user_browser("emp", Role::Employee).await;
+    let member = app.user_browser("mia", Role::Member).await;
+    let (secret, _) = start_topic(&emp, "staffroom", "Staffroom zebra plans", "Only for staff.").await;
+    publish_id(&emp, "emp", "First public post", "Body", "shared").await;
+    // The employee warms every list first.
+    for path in ["/", "/u/emp", "/forums/staffroom", "/blogs/emp", "/tags/shared"] {
+        emp.get(path).await.assert_status(200);
+    }
+    emp.get("/").await.assert_contains("Staffroom zebra plans");
+    emp.get("/u/emp").await.assert_contains("Staffroom zebra plans");
+    // The member reads fewer audiences: none of it reaches them.
+    for path in ["/", "/u/emp", "/blogs/emp", "/tags/shared", "/forums"] {
+        member.get(path).await.assert_status(200).assert_lacks("zebra");
+    }
+    member.get("/forums/staffroom").await.assert_status(404);
+    member.get(&secret).await.assert_status(404);
+    // The member's own lists are warm now; a change by someone else shows on their next page.
+    publish_id(&emp, "emp", "Second public post", "Body", "shared").await;
+    let (topic, topic_id) = start_topic(&emp, "help", "A new help topic", "Question?").await;
+    for path in ["/", "/u/emp", "/blogs/emp", "/tags/shared"] {
+        member.get(path).await.assert_contains("Second public post");
+    }
+    member.get("/forums/help").await.assert_contains("A new help topic");
+    // Their own change too.
+    reply(&member, &topic_id, "An answer from mia").await;
+    member.get(&topic).await.assert_contains("An answer from mia");
+    member.get("/u/mia").await.assert_contains("An answer from mia");
 }
 
 #[tokio::test]
