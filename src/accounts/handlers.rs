@@ -769,10 +769,9 @@ pub async fn profile(
         }
         // The same for every reader of the same audiences: kept until the person or what they
         // wrote changes.
-        let shared_key =
-            format!("profile|{}|{}|{}", user.id, before.map(|c| c.encode()).unwrap_or_default(), guard.scope());
+        let shared_key = format!("profile|{}|{}", user.id, before.map(|c| c.encode()).unwrap_or_default());
         let person = crate::content::listing::person_key(user.id);
-        let (blog, posts, comments, forum) = cache.shared(shared_key, &[&person], || {
+        let (blog, posts, comments, forum) = cache.shared_for(conn, &guard, shared_key, &[&person], |conn| {
             let blog = blog_queries::owned_blog(conn, user.id)?;
             let filter = blog_queries::PostFilter { author_id: Some(user.id), before, ..Default::default() };
             let posts = blog_queries::list_posts(conn, &guard, &filter, PROFILE_POSTS)?;

@@ -109,10 +109,9 @@ async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, which: Which, q: 
                 _ => Vec::new(),
             };
             // What every reader of the same audiences sees: kept until the blog changes.
-            let key =
-                format!("blog|{}|{}|{skip}|{}", blog.id, before.map(|c| c.encode()).unwrap_or_default(), guard.scope());
+            let key = format!("blog|{}|{}|{skip}", blog.id, before.map(|c| c.encode()).unwrap_or_default());
             let place = crate::content::listing::place_key(crate::content::PLACE_BLOG, blog.id);
-            let (authors, blogroll, posts) = cache.shared(key, &[&place], || {
+            let (authors, blogroll, posts) = cache.shared_for(conn, &guard, key, &[&place], |conn| {
                 if skip > 0 {
                     let walked = PostFilter { blog_id: Some(blog.id), ..Default::default() };
                     let cursors = queries::post_cursors(conn, &guard, &walked, skip)?;

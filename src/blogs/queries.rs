@@ -73,8 +73,9 @@ fn create_owned_blog(tx: &mut Tx<'_>, user: &User, kind: &str) -> QueryResult<Bl
             .values((blog_authors::blog_id.eq(id), blog_authors::user_id.eq(user.id)))
             .execute(conn)
     })?;
-    // The directory lists it.
+    // The directory lists it, and the owner's profile links to it.
     tx.stale(content::listing::LISTS.to_string());
+    tx.stale(content::listing::person_key(user.id));
     blogs::table.find(id).first(tx.conn())
 }
 

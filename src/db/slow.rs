@@ -50,9 +50,15 @@ impl Instrumentation for SlowLog {
     }
 }
 
-/// Diesel prints a query as `SQL -- binds: [...]`; the log keeps the SQL.
-fn sql_only(text: &str) -> &str {
-    text.split(" -- binds:").next().unwrap_or(text).trim()
+/// Diesel prints a query as `SQL -- binds: [...]`; the log keeps the SQL, on one line, cut at
+/// 2,000 characters (a migration script is a whole file).
+fn sql_only(text: &str) -> String {
+    let sql = text.split(" -- binds:").next().unwrap_or(text);
+    let one_line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(2_000) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
 }
 
 #[cfg(test)]

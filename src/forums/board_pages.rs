@@ -149,15 +149,14 @@ pub async fn board(
         let guard = Guard::load(conn, &viewer)?;
         // The board's lists as every reader of the same audiences sees them: kept until it changes.
         let key = format!(
-            "board|{}|{}|{}|{}|{}",
+            "board|{}|{}|{}|{}",
             b.id,
             query_filter_key(filter),
             after.map(|c| c.encode()).unwrap_or_default(),
-            ts,
-            guard.scope()
+            ts
         );
         let place = crate::content::listing::place_key(crate::content::PLACE_BOARD, b.id);
-        let (pinned, topics, response) = cache.shared(key, &[&place], || {
+        let (pinned, topics, response) = cache.shared_for(conn, &guard, key, &[&place], |conn| {
             let tag_id =
                 if ts.is_empty() { None } else { Some(tags::find_by_slug(conn, &ts)?.map(|t| t.id).unwrap_or(-1)) };
             let sel = TopicSelect { filter, tag: tag_id, ..TopicSelect::board(&b) };

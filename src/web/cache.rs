@@ -110,8 +110,9 @@ struct SharedData {
     stamp: Stamp,
 }
 
-/// How many shared lists are kept (each a few kilobytes: a page's worth of cards).
-const MAX_SHARED: u64 = 4_096;
+/// How many shared lists are kept (each a few kilobytes: a page's worth of cards). Only members'
+/// pages use them (visitors' pages are kept whole), so only logged-in people can add keys.
+const MAX_SHARED: u64 = 1_024;
 
 impl Entry {
     fn weight(&self, key: &str) -> u32 {
@@ -277,6 +278,30 @@ impl PageCache {
             })
             .collect();
         Stamp { deps, everything }
+    }
+
+    /// `shared`, for a page being made for `guard`'s viewer: members first apply the changes
+    /// other processes recorded (their own change, made through another process a moment ago,
+    /// shows on their next page); visitors' pages are kept whole by the page cache, so their
+    /// lists are made, not kept.
+    pub fn shared_for<T, F>(
+        &self,
+        conn: &mut DbConn,
+        guard: &crate::policy::Guard,
+        key: String,
+        deps: &[&str],
+        make: F,
+    ) -> QueryResult<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(&mut DbConn) -> QueryResult<T>,
+    {
+        if !guard.is_member() || self.shared.is_none() {
+            return make(conn);
+        }
+        self.catch_up(conn)?;
+        let key = format!("{key}|{}", guard.scope());
+        self.shared(key, deps, || make(conn))
     }
 
     /// Data that depends only on what the viewer may read, not on who they are: kept under

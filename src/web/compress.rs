@@ -17,9 +17,9 @@ use actix_web::web::Bytes;
 
 /// Smaller answers are sent as they are (the headers would eat the gain).
 const MIN_SIZE: usize = 860;
-/// Larger ones too: nothing Plaza makes per request should be this big, and a window for it
-/// would cost more than the bytes saved.
-const MAX_SIZE: usize = 16 * 1024 * 1024;
+/// Larger ones too: compression runs on the thread that serves other connections, so it is
+/// kept to bodies that take about a millisecond (a member's sitemap file is under 1 MB).
+const MAX_SIZE: usize = 2 * 1024 * 1024;
 
 /// How hard to work: per request, cheap; kept in the cache, harder; static files, hardest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -33,7 +33,7 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
     let loaded = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         // The same for every viewer who reads the same audiences: kept until a list changes.
-        let shared = cache.shared(format!("home|{}", guard.scope()), &[LISTS], || {
+        let shared = cache.shared_for(conn, &guard, "home".to_string(), &[LISTS], |conn| {
             let by_kind = |conn: &mut crate::db::DbConn, kind: &'static str, n: i64| {
                 blog_queries::list_posts(conn, &guard, &PostFilter { blog_kind: Some(kind), ..Default::default() }, n)
                     .map(|(p, _)| p)

@@ -28,7 +28,8 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespon
     let cache = state.cache.clone();
     let tags = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        Ok(cache.shared(format!("tags|{}", guard.scope()), &[LISTS], || tags::with_counts(conn, &guard, 1000))?)
+        Ok(cache
+            .shared_for(conn, &guard, "tags".to_string(), &[LISTS], |conn| tags::with_counts(conn, &guard, 1000))?)
     })
     .await?;
     let page = render(&TagsPage {
@@ -109,9 +110,9 @@ pub async fn show(
         let guard = Guard::load(conn, &viewer)?;
         // A tag only used where the viewer cannot read does not exist for them.
         let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
-        let key = format!("tag|{}|{}|{}|{}", tag.id, q_key(before), q_key(tbefore), guard.scope());
+        let key = format!("tag|{}|{}|{}", tag.id, q_key(before), q_key(tbefore));
         let (counts, posts, posts_next, topics, topics_next) =
-            cache.shared(key, &[&listing::tag_key(tag.id)], || {
+            cache.shared_for(conn, &guard, key, &[&listing::tag_key(tag.id)], |conn| {
                 let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
                 if counts.is_empty() {
                     return Ok((counts, Vec::new(), None, Vec::new(), None));

@@ -284,6 +284,14 @@ async fn members_share_lists_only_with_readers_of_the_same_audiences_and_see_cha
         member.get(path).await.assert_contains("Second public post");
     }
     member.get("/forums/help").await.assert_contains("A new help topic");
+    // Granting a community blog changes the owner's profile (its blog link) as well.
+    let admin = app.user_browser("ada", Role::Admin).await;
+    let mia_id = app.number("SELECT id AS n FROM users WHERE username = 'mia'");
+    member.get("/u/mia").await.assert_lacks("/blogs/mia");
+    admin.get("/u/mia").await.assert_lacks("/blogs/mia");
+    admin.post(&format!("/admin/users/{mia_id}/community-blog"), &[("back", "")]).await.assert_status(303);
+    member.get("/u/mia").await.assert_contains("/blogs/mia");
+    admin.get("/u/mia").await.assert_contains("/blogs/mia");
     // Their own change too.
     reply(&member, &topic_id, "An answer from mia").await;
     member.get(&topic).await.assert_contains("An answer from mia");
