@@ -308,7 +308,7 @@ impl PageCache {
     /// `key` (which must name the viewer's audiences, `Guard::scope`) until one of `deps` changes,
     /// the same keys the page cache uses. Made by `make` when missing or stale; with the page
     /// cache off, always made.
-    pub fn shared<T, F>(&self, key: String, deps: &[&str], make: F) -> QueryResult<T>
+    fn shared<T, F>(&self, key: String, deps: &[&str], make: F) -> QueryResult<T>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> QueryResult<T>,
