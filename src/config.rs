@@ -50,6 +50,14 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// New members confirm their e-mail address before they may post (`PLAZA_VERIFY_EMAIL`).
     pub verify_email: bool,
+    /// Largest upload per type, in MB (`PLAZA_MEDIA_IMAGE_MB`, `…_AUDIO_MB`, `…_VIDEO_MB`).
+    pub media_image_mb: u64,
+    pub media_audio_mb: u64,
+    pub media_video_mb: u64,
+    /// What one member may upload in 24 hours, in MB (`PLAZA_MEDIA_DAILY_MB`; 0: no limit).
+    pub media_daily_mb: u64,
+    /// What the site stores in all, in GB (`PLAZA_MEDIA_SITE_GB`; 0: no limit).
+    pub media_site_gb: u64,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -96,6 +104,11 @@ struct FileSettings {
     metrics_token: Option<String>,
     trusted_proxies: Option<String>,
     verify_email: Option<bool>,
+    media_image_mb: Option<u64>,
+    media_audio_mb: Option<u64>,
+    media_video_mb: Option<u64>,
+    media_daily_mb: Option<u64>,
+    media_site_gb: Option<u64>,
 }
 
 impl Settings {
@@ -125,6 +138,11 @@ impl Settings {
             metrics_token: None,
             trusted_proxies: Vec::new(),
             verify_email: false,
+            media_image_mb: 20,
+            media_audio_mb: 200,
+            media_video_mb: 500,
+            media_daily_mb: 1000,
+            media_site_gb: 0,
         }
     }
 
@@ -228,6 +246,17 @@ impl Settings {
         }
         if let Some(list) = env("PLAZA_TRUSTED_PROXIES").or(file.trusted_proxies) {
             s.trusted_proxies = parse_proxies(&list)?;
+        }
+        for (key, from_file, field, range) in [
+            ("PLAZA_MEDIA_IMAGE_MB", file.media_image_mb, &mut s.media_image_mb, 1..=200),
+            ("PLAZA_MEDIA_AUDIO_MB", file.media_audio_mb, &mut s.media_audio_mb, 1..=4096),
+            ("PLAZA_MEDIA_VIDEO_MB", file.media_video_mb, &mut s.media_video_mb, 1..=16_384),
+            ("PLAZA_MEDIA_DAILY_MB", file.media_daily_mb, &mut s.media_daily_mb, 0..=1_048_576),
+            ("PLAZA_MEDIA_SITE_GB", file.media_site_gb, &mut s.media_site_gb, 0..=1_048_576),
+        ] {
+            if let Some(n) = parse_env(&env, key)?.or(from_file) {
+                *field = in_range(key, n, range)?;
+            }
         }
         if let Some(v) = env("PLAZA_VERIFY_EMAIL") {
             s.verify_email = match v.trim().to_ascii_lowercase().as_str() {

@@ -12,6 +12,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         &crate::forums::kind::REPLY,
         &crate::content::comments::COMMENT,
         &crate::forums::reviews::RESPONSE,
+        &crate::media::kind::MEDIA,
     ])
 });
 

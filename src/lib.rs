@@ -10,6 +10,7 @@ pub mod error;
 pub mod forums;
 pub mod jobs;
 pub mod kinds;
+pub mod media;
 pub mod notifications;
 pub mod ops;
 pub mod policy;
@@ -124,6 +125,8 @@ impl Application {
             workers.extend(views.spawn_flusher(pool.clone(), stop.clone()));
         }
         let search = search::Engine { meili };
+        let media_service = media::Media::open(&settings)
+            .map_err(|e| anyhow::anyhow!("cannot open the media folder under {}: {e}", settings.data_dir.display()))?;
         let https = settings.base_url.starts_with("https://");
         let settings_pool_size = settings.db_pool_size as usize;
         let state = aweb::Data::new(AppState {
@@ -134,6 +137,7 @@ impl Application {
             kinds: kinds::registry(),
             views: views.clone(),
             cache: page_cache_handle.clone(),
+            media: media_service,
         });
         let pool_threads = settings_pool_size + 2;
         let server = HttpServer::new(move || {
@@ -331,6 +335,12 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         // signed one-click links from e-mail: no login, no CSRF token (the token is the proof)
         .route("/unsubscribe/{token}", aweb::get().to(n::unsubscribe_form))
         .route("/unsubscribe/{token}", aweb::post().to(n::unsubscribe))
+        // media
+        .route("/media", aweb::get().to(media::handlers::library))
+        .route("/media", aweb::post().to(media::handlers::upload))
+        .route("/media/{id}", aweb::get().to(media::handlers::serve_default))
+        .route("/media/{id}/delete", aweb::post().to(media::handlers::delete))
+        .route("/media/{id}/{file}", aweb::get().to(media::handlers::serve))
         // tags
         .route("/tags", aweb::get().to(tg::index))
         .route("/tags/{slug}/feed.{ext}", aweb::get().to(bf::tag_feed))

@@ -443,6 +443,26 @@ impl Guard {
         c.live && self.in_audience(c.audience_id)
     }
 
+    /// May the viewer fetch a media item's file? Its author may (their library); anyone else only
+    /// where it is shown: in a piece of content they may read (`shown_in_readable`, found with
+    /// `content_filter`), or as someone's avatar. A hidden item only reaches moderators and its
+    /// author; a deleted one nobody.
+    pub fn can_read_media(&self, m: &MediaFacts) -> bool {
+        if m.deleted {
+            return false;
+        }
+        if m.hidden {
+            return self.can_moderate() || self.is(m.author_id);
+        }
+        self.is(m.author_id) || m.shown_in_readable || m.avatar
+    }
+
+    /// Delete a media item from a library: its author (moderators hide or remove it through
+    /// moderation instead).
+    pub fn can_delete_media(&self, m: &MediaFacts) -> bool {
+        !m.deleted && self.is(m.author_id)
+    }
+
     /// A piece under another (a reply in a topic, a comment on a post) when the viewer may read
     /// the parent: its own state decides. (A reply in a hidden topic is not live, yet a moderator
     /// reading the topic reads its replies.)
@@ -641,6 +661,18 @@ pub fn forget_group(tx: &mut crate::db::Tx<'_>, group_id: i64) -> QueryResult<()
 }
 
 // ---------------------------------------------------------------- facts
+
+/// What the policy needs to know about a media item.
+#[derive(Clone, Copy, Debug)]
+pub struct MediaFacts {
+    pub author_id: i64,
+    pub deleted: bool,
+    pub hidden: bool,
+    /// Shown in a live piece of content the viewer may read.
+    pub shown_in_readable: bool,
+    /// Someone's avatar (avatars are public, like profiles).
+    pub avatar: bool,
+}
 
 /// What the policy needs to know about a piece of content.
 #[derive(Clone, Copy, Debug, Default)]

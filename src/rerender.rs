@@ -19,8 +19,8 @@ pub struct Stats {
     pub changed: u64,
 }
 
-/// (id, Markdown, stored HTML)
-type Row = (i64, String, String);
+/// (id, author (for the media a text shows; 0: none), Markdown, stored HTML)
+type Row = (i64, i64, String, String);
 
 /// Go through one table in id order: `load` gives the rows after an id, `save` stores fresh HTML
 /// for the Markdown it was rendered from, only while the row still has that Markdown (an edit
@@ -39,8 +39,9 @@ fn table(
         let Some(last) = rows.last().map(|r| r.0) else { break };
         changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
             let mut n = 0;
-            for (id, md, html) in &rows {
-                let fresh = markdown::render(md);
+            for (id, author, md, html) in &rows {
+                let embeds = if *author > 0 { crate::media::embeds(tx, *author, md)? } else { markdown::Embeds::new() };
+                let fresh = markdown::render_with(md, &embeds).0;
                 if fresh.as_str() != html {
                     n += save(tx, *id, md, fresh.as_str())? as u64;
                 }
@@ -65,7 +66,7 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .filter(contents::id.gt(after))
                 .order(contents::id.asc())
                 .limit(BATCH)
-                .select((contents::id, contents::body_md, contents::body_html))
+                .select((contents::id, contents::author_id, contents::body_md, contents::body_html))
                 .load(conn)
         },
         |tx, id, md, html| {
@@ -85,7 +86,7 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .filter(users::id.gt(after))
                 .order(users::id.asc())
                 .limit(BATCH)
-                .select((users::id, users::bio_md, users::bio_html))
+                .select((users::id, 0i64.into_sql::<diesel::sql_types::BigInt>(), users::bio_md, users::bio_html))
                 .load(conn)
         },
         |tx, id, md, html| {
@@ -103,7 +104,12 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .filter(idea_status_changes::id.gt(after))
                 .order(idea_status_changes::id.asc())
                 .limit(BATCH)
-                .select((idea_status_changes::id, idea_status_changes::note_md, idea_status_changes::note_html))
+                .select((
+                    idea_status_changes::id,
+                    0i64.into_sql::<diesel::sql_types::BigInt>(),
+                    idea_status_changes::note_md,
+                    idea_status_changes::note_html,
+                ))
                 .load(conn)
         },
         |tx, id, md, html| {

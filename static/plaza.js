@@ -26,3 +26,85 @@ document.addEventListener("click", (event) => {
   box.focus();
   box.scrollIntoView({ block: "center" });
 });
+
+// Attaching files in an editor: chosen or dropped files are uploaded at once to the member's
+// library and their Markdown inserted where the cursor is, with the cursor left between the
+// brackets to describe the picture. Without this script the files go with the form instead.
+for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
+  const area = document.getElementById(box.dataset.attachFor);
+  const input = box.querySelector("input[type=file]");
+  const list = box.querySelector(".attach-list");
+  const form = box.closest("form");
+  const token = form && form.querySelector("input[name=csrf_token]");
+  if (!area || !input || !list || !token || !window.fetch) continue;
+
+  const insert = (markdown) => {
+    const start = area.selectionStart ?? area.value.length;
+    const end = area.selectionEnd ?? start;
+    const before = area.value.slice(0, start);
+    const after = area.value.slice(end);
+    const lead = before && !before.endsWith("\n\n") ? (before.endsWith("\n") ? "\n" : "\n\n") : "";
+    const tail = after.startsWith("\n") ? "" : "\n";
+    area.value = before + lead + markdown + tail + after;
+    const caret = before.length + lead.length + 2;
+    area.focus();
+    area.setSelectionRange(caret, caret);
+  };
+
+  const upload = async (file) => {
+    const item = document.createElement("li");
+    item.textContent = box.dataset.uploading ? box.dataset.uploading.replace("{name}", file.name) : file.name + " …";
+    list.append(item);
+    const body = new FormData();
+    body.append("files", file, file.name);
+    try {
+      const res = await fetch("/media", {
+        method: "POST",
+        body,
+        headers: { Accept: "application/json", "X-CSRF-Token": token.value },
+        credentials: "same-origin",
+      });
+      const answer = await res.json();
+      item.textContent = "";
+      for (const u of answer.uploaded || []) {
+        if (u.thumbnail) {
+          const img = document.createElement("img");
+          img.src = u.thumbnail;
+          img.alt = "";
+          img.width = 64;
+          item.append(img, " ");
+        }
+        const code = document.createElement("code");
+        code.textContent = u.markdown;
+        item.append(u.file_name, " ", code);
+        insert(u.markdown);
+      }
+      for (const [name, message] of answer.refused || []) {
+        item.classList.add("field-error");
+        item.append(`${name || file.name}: ${message}`);
+      }
+    } catch {
+      item.classList.add("field-error");
+      item.textContent = file.name + ": ✗";
+    }
+  };
+
+  input.addEventListener("change", async () => {
+    const files = [...input.files];
+    input.value = "";
+    for (const f of files) await upload(f);
+  });
+  area.addEventListener("dragover", (event) => {
+    if (event.dataTransfer && [...event.dataTransfer.types].includes("Files")) {
+      event.preventDefault();
+      area.classList.add("dropping");
+    }
+  });
+  area.addEventListener("dragleave", () => area.classList.remove("dropping"));
+  area.addEventListener("drop", async (event) => {
+    if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+    event.preventDefault();
+    area.classList.remove("dropping");
+    for (const f of [...event.dataTransfer.files]) await upload(f);
+  });
+}

@@ -46,6 +46,8 @@ pub struct User {
     pub email_verified_at: Option<NaiveDateTime>,
     /// `domain::skeleton` of the username: look-alike names share it.
     pub username_skeleton: String,
+    /// The media item shown as their picture.
+    pub avatar_media_id: Option<i64>,
 }
 
 impl User {

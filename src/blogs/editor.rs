@@ -9,6 +9,7 @@ use super::queries::{self, PostInput};
 use super::{Blog, PostPage};
 use crate::content::{self, SafeHtml, slug, tags};
 use crate::error::{AppError, AppResult};
+use crate::media::upload::UploadForm;
 use crate::policy::Guard;
 use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
 
@@ -46,7 +47,7 @@ const URL_MAX: usize = 500;
 
 /// Check the editor's input; the parsed post or the problems by field.
 /// Check the editor's form; a valid body is rendered here, before any unit of work begins.
-async fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
+async fn check_post(pool: &crate::db::Pool, author_id: i64, form: &PostForm) -> Result<PostInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
@@ -103,7 +104,7 @@ async fn check_post(form: &PostForm) -> Result<PostInput, FieldErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let body = content::Body::prepare(form.body.clone()).await.map_err(|k| {
+    let body = crate::media::prepare_body(pool, author_id, form.body.clone()).await.map_err(|k| {
         errors.add("body", k);
         errors
     })?;
@@ -171,10 +172,11 @@ pub async fn new_post_form(ctx: Ctx, state: web::Data<AppState>, q: web::Query<W
 pub async fn create_post(
     ctx: Ctx,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<PostForm>,
+    upload: UploadForm<PostForm>,
 ) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?.clone();
-    let blog = writable_blog(&ctx, &state, form.blog.clone()).await?;
+    let blog = writable_blog(&ctx, &state, upload.form.blog.clone()).await?;
+    let (form, attach_problem) = upload.attach(&state, user.id, |f| &mut f.body).await;
     let page = |form: PostForm, errors: FieldErrors, preview: Option<SafeHtml>| EditorPage {
         meta: Meta::new(ctx.t("editor-new-title"), "/write").noindex(),
         ctx: &ctx,
@@ -192,7 +194,10 @@ pub async fn create_post(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let input = match check_post(&form).await {
+    if let Some(key) = attach_problem {
+        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+    }
+    let input = match check_post(&state.pool, user.id, &form).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };
@@ -271,10 +276,13 @@ pub async fn update_post(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<PostForm>,
+    upload: UploadForm<PostForm>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let (post, _) = editable_post(&ctx, &state, id).await?;
+    // Files attached to someone else's post (an editor of the blog) go to the post's author.
+    let author_id = post.author_id();
+    let (form, attach_problem) = upload.attach(&state, author_id, |f| &mut f.body).await;
     let page = |form: PostForm, errors: FieldErrors, preview: Option<SafeHtml>| EditorPage {
         meta: Meta::new(
             ctx.ta("editor-edit-title", &[("title", post.card.title.clone())]),
@@ -296,7 +304,10 @@ pub async fn update_post(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let input = match check_post(&form).await {
+    if let Some(key) = attach_problem {
+        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+    }
+    let input = match check_post(&state.pool, author_id, &form).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };

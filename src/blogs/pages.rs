@@ -12,7 +12,7 @@ use crate::content::comments::{self, CommentView};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Guard, Place};
-use crate::web::{AppState, CsrfForm, Ctx, ListQuery, Meta, Older, PageCtx, redirect, render, render_invalid};
+use crate::web::{AppState, Ctx, ListQuery, Meta, Older, PageCtx, redirect, render, render_invalid};
 
 pub const PER_PAGE: i64 = 10;
 
@@ -345,11 +345,15 @@ pub async fn add_comment(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<CommentForm>,
+    upload: crate::media::upload::UploadForm<CommentForm>,
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let post = load_post(&state, path.into_inner()).await?;
     let (post, rights) = readable_post(&state, &ctx, post).await?;
+    let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
+    if let Some(key) = attach_problem {
+        return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
+    }
     if !post.content.live {
         return Err(AppError::NotFound);
     }
@@ -359,7 +363,7 @@ pub async fn add_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
     }
-    let body = match crate::content::Body::prepare(form.body.clone()).await {
+    let body = match crate::media::prepare_body(&state.pool, user_id, form.body.clone()).await {
         Ok(body) => body,
         Err(key) => return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await,
     };

@@ -635,6 +635,7 @@ pub fn create_post(
             comments_open: input.comments_enabled,
             placement: Placement::root(PLACE_BLOG, blog.id, PUBLIC_AUDIENCE),
             at: None,
+            media: input.body.media(),
         },
     )?;
     diesel::update(contents::table.find(id)).set(contents::list_key.eq(list_key(&blog.kind))).execute(tx.conn())?;
@@ -672,6 +673,7 @@ pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url
             contents::edited_at.eq(if was_published && input.publish { Some(now) } else { post.edited_at() }),
         ))
         .execute(tx.conn())?;
+    content::set_media(tx, id, input.body.media())?;
     if input.publish != was_published {
         content::set_published(tx, id, input.publish, post.card.published_at)?;
     }

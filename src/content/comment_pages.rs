@@ -91,10 +91,15 @@ pub async fn edit_comment(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<CommentBody>,
+    upload: crate::media::upload::UploadForm<CommentBody>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let loaded = load_for(&ctx, &state, id).await?;
+    let author_id = loaded.comment.author_id;
+    let (form, attach_problem) = upload.attach(&state, author_id, |f| &mut f.body).await;
+    if let Some(key) = attach_problem {
+        return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back));
+    }
     if !loaded.edit {
         // The edit window closed while they typed: show their text so nothing is lost.
         return render_invalid(&edit_page(&ctx, id, form.body, ctx.t("err-comment-edit-closed"), loaded.back));
@@ -102,7 +107,7 @@ pub async fn edit_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back));
     }
-    let body = match super::Body::prepare(form.body.clone()).await {
+    let body = match crate::media::prepare_body(&state.pool, author_id, form.body.clone()).await {
         Ok(body) => body,
         Err(key) => return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back)),
     };

@@ -46,13 +46,17 @@ fn options() -> Options {
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["input", "del", "s", "sup", "section"])
+    b.add_tags(["input", "del", "s", "sup", "section", "audio", "video", "source"])
+        .add_tag_attributes("audio", ["controls", "preload", "title"])
+        .add_tag_attributes("video", ["controls", "preload", "title", "poster", "width", "height"])
+        .add_tag_attributes("source", ["src", "type"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("div", ["class", "id"])
         .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("li", ["id"])
         .add_tag_attributes("td", ["class"])
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding", "class"])
         .add_tag_attributes("th", ["class"])
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("nofollow ugc noopener noreferrer"))
@@ -71,6 +75,25 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             // Ids only for footnotes, prefixed so user content cannot clobber the page's own ids.
             (_, "id") => Some(Cow::Owned(format!("fn-{}", slug_id(value)))),
             ("a", "href") if value.starts_with('#') => Some(Cow::Owned(format!("#fn-{}", slug_id(&value[1..])))),
+            // Responsive pictures: only the site's own renditions (a `srcset` is a list of URLs the
+            // URL filter does not see), and only the class Plaza gives them.
+            ("img", "srcset") => {
+                value.split(',').all(|c| c.trim().starts_with("/media/")).then(|| Cow::Owned(value.to_string()))
+            }
+            // Players play the site's own files only (nothing fetched from elsewhere).
+            ("video", "poster") | ("source", "src") => {
+                value.starts_with("/media/").then(|| Cow::Owned(value.to_string()))
+            }
+            ("audio" | "video", "controls") => Some(Cow::Borrowed("")),
+            ("audio" | "video", "preload") => Some(Cow::Borrowed("metadata")),
+            ("source", "type") => matches!(
+                value,
+                "audio/mpeg" | "audio/mp4" | "audio/ogg" | "audio/webm" | "video/mp4" | "video/webm" | "video/ogg"
+            )
+            .then(|| Cow::Owned(value.to_string())),
+            ("img", "class") => (value == "media").then_some(Cow::Borrowed("media")),
+            ("img", "loading") => (value == "lazy").then_some(Cow::Borrowed("lazy")),
+            ("img", "decoding") => (value == "async").then_some(Cow::Borrowed("async")),
             // Table alignment, as classes (the CSP forbids inline styles).
             ("td" | "th", "class") => {
                 matches!(value, "align-left" | "align-center" | "align-right").then(|| Cow::Owned(value.to_string()))
@@ -149,16 +172,144 @@ pub fn render(markdown: &str) -> SafeHtml {
     if nesting_depth(markdown) > MAX_DEPTH {
         return SafeHtml(format!("<pre>{}</pre>", crate::web::escape_html(markdown)));
     }
-    let parser = Parser::new_ext(markdown, options());
+    render_with(markdown, &Embeds::new()).0
+}
+
+/// What a picture, sound or video of the site's media library is shown with: its renditions and
+/// size, so the page can offer the right one and keep its place before it loads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Embed {
+    pub kind: EmbedKind,
+    /// The address shown when nothing better is chosen (`src`).
+    pub src: String,
+    /// Picture renditions with their widths, smallest first (`srcset`).
+    pub srcset: Vec<(String, u32)>,
+    pub width: u32,
+    pub height: u32,
+    /// Sound and video: the type of `src`, and a picture shown before playing.
+    pub mime: String,
+    pub poster: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbedKind {
+    Image,
+    Audio,
+    Video,
+}
+
+/// The media a text shows, by media id.
+pub type Embeds = std::collections::HashMap<i64, Embed>;
+
+/// The media id a Markdown image address points at: `/media/12` or `/media/12/w800.webp`.
+pub fn media_id_of(url: &str) -> Option<i64> {
+    let rest = url.strip_prefix("/media/")?;
+    let id = rest.split(['/', '?', '#']).next()?;
+    id.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// The media ids a text shows as pictures (`![…](/media/12)`), each once, in order.
+pub fn media_refs(markdown: &str) -> Vec<i64> {
+    let mut ids = Vec::new();
+    if !markdown.contains("/media/") {
+        return ids;
+    }
+    for event in Parser::new_ext(markdown, options()) {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            if let Some(id) = media_id_of(&dest_url) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// The HTML of one embedded piece of media (escaped; the sanitizer still reads it).
+fn embed_html(e: &Embed, alt: &str) -> String {
+    let esc = crate::web::escape_html;
+    match e.kind {
+        EmbedKind::Image => {
+            let srcset = e.srcset.iter().map(|(url, w)| format!("{} {w}w", esc(url))).collect::<Vec<_>>().join(", ");
+            let srcset = if e.srcset.len() > 1 {
+                format!(r#" srcset="{srcset}" sizes="(max-width: 48rem) 100vw, 48rem""#)
+            } else {
+                String::new()
+            };
+            format!(
+                r#"<img class="media" src="{}"{srcset} width="{}" height="{}" alt="{}" loading="lazy" decoding="async">"#,
+                esc(&e.src),
+                e.width,
+                e.height,
+                esc(alt)
+            )
+        }
+        EmbedKind::Audio | EmbedKind::Video => {
+            let tag = if e.kind == EmbedKind::Audio { "audio" } else { "video" };
+            let poster = e.poster.as_deref().map(|p| format!(r#" poster="{}""#, esc(p))).unwrap_or_default();
+            let size = if e.kind == EmbedKind::Video && e.width > 0 {
+                format!(r#" width="{}" height="{}""#, e.width, e.height)
+            } else {
+                String::new()
+            };
+            format!(
+                r#"<{tag} controls preload="metadata"{poster}{size} title="{}"><source src="{}" type="{}"><a href="{}">{}</a></{tag}>"#,
+                esc(alt),
+                esc(&e.src),
+                esc(&e.mime),
+                esc(&e.src),
+                esc(if alt.is_empty() { &e.src } else { alt })
+            )
+        }
+    }
+}
+
+/// Render Markdown with the site's media shown as themselves (sized pictures with their
+/// renditions, players). Also returns the addresses of embedded pictures written without a
+/// description (`![](/media/12)`), which forms refuse.
+pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
+    if nesting_depth(markdown) > MAX_DEPTH {
+        return (SafeHtml(format!("<pre>{}</pre>", crate::web::escape_html(markdown))), Vec::new());
+    }
+    let mut missing_alt = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    // Inside an embedded image: its embed, address and the alt text gathered so far.
+    let mut open: Option<(&Embed, String, String)> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match (event, open.as_mut()) {
+            (Event::Start(Tag::Image { dest_url, .. }), None)
+                if media_id_of(&dest_url).and_then(|id| embeds.get(&id)).is_some() =>
+            {
+                let embed = media_id_of(&dest_url).and_then(|id| embeds.get(&id));
+                if let Some(embed) = embed {
+                    open = Some((embed, dest_url.to_string(), String::new()));
+                }
+            }
+            (Event::End(TagEnd::Image), Some(_)) => {
+                if let Some((embed, url, alt)) = open.take() {
+                    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if alt.is_empty() && embed.kind == EmbedKind::Image {
+                        missing_alt.push(url);
+                    }
+                    events.push(Event::InlineHtml(embed_html(embed, &alt).into()));
+                }
+            }
+            (Event::Text(t) | Event::Code(t), Some((_, _, alt))) => alt.push_str(&t),
+            (Event::SoftBreak | Event::HardBreak, Some((_, _, alt))) => alt.push(' '),
+            (_, Some(_)) => {}
+            (event, None) => events.push(event),
+        }
+    }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, parser);
+    html::push_html(&mut raw, events.into_iter());
     // pulldown-cmark aligns table cells with inline styles, which the Content-Security-Policy
     // blocks; classes do the same job.
     let raw = raw
         .replace(r#" style="text-align: left""#, r#" class="align-left""#)
         .replace(r#" style="text-align: center""#, r#" class="align-center""#)
         .replace(r#" style="text-align: right""#, r#" class="align-right""#);
-    sanitize(&raw)
+    (sanitize(&raw), missing_alt)
 }
 
 /// Renders at once: at most one per core, so a burst of large previews cannot take every thread.
@@ -170,12 +321,12 @@ pub const RENDER_BUDGET: std::time::Duration = std::time::Duration::from_secs(5)
 
 /// Render on the blocking pool, a bounded number at a time and within `RENDER_BUDGET`, so the
 /// request workers keep answering other people meanwhile. `Err` is a catalog key for the form.
-pub async fn render_bounded(markdown: String) -> Result<SafeHtml, &'static str> {
+pub async fn render_bounded(markdown: String, embeds: Embeds) -> Result<(SafeHtml, Vec<String>), &'static str> {
     check_nesting(&markdown)?;
     let work = async {
         let permit = RENDERS.acquire().await.map_err(|_| "err-body-slow")?;
         let html = tokio::task::spawn_blocking(move || {
-            let html = render(&markdown);
+            let html = render_with(&markdown, &embeds);
             drop(permit);
             html
         })

@@ -149,6 +149,8 @@ pub struct NewContent<'a> {
     pub placement: Placement,
     /// When it was written, for imported or generated content (else now).
     pub at: Option<NaiveDateTime>,
+    /// The media items the body shows (`Body::media`).
+    pub media: &'a [i64],
 }
 
 pub fn insert(tx: &mut Tx<'_>, new: &NewContent<'_>) -> QueryResult<i64> {
@@ -175,8 +177,39 @@ pub fn insert(tx: &mut Tx<'_>, new: &NewContent<'_>) -> QueryResult<i64> {
         ))
         .returning(contents::id)
         .get_result(tx.conn())?;
+    set_media(tx, id, new.media)?;
     tx.touch(id);
     Ok(id)
+}
+
+/// Record which media items a piece shows (its library entries say where they are used, and
+/// whoever may read the piece may fetch them). Items deleted meanwhile are left out.
+pub fn set_media(tx: &mut Tx<'_>, id: i64, media_ids: &[i64]) -> QueryResult<()> {
+    use crate::db::schema::{content_media, media};
+    let existing: Vec<i64> = content_media::table
+        .filter(content_media::content_id.eq(id))
+        .select(content_media::media_id)
+        .load(tx.conn())?;
+    let gone: Vec<i64> = existing.iter().copied().filter(|m| !media_ids.contains(m)).collect();
+    if !gone.is_empty() {
+        diesel::delete(
+            content_media::table.filter(content_media::content_id.eq(id)).filter(content_media::media_id.eq_any(&gone)),
+        )
+        .execute(tx.conn())?;
+    }
+    let new: Vec<i64> = media_ids.iter().copied().filter(|m| !existing.contains(m)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let present: Vec<i64> =
+        media::table.filter(media::content_id.eq_any(&new)).select(media::content_id).load(tx.conn())?;
+    // One row at a time: batch inserts are not portable across the two backends.
+    for m in present {
+        diesel::insert_into(content_media::table)
+            .values((content_media::content_id.eq(id), content_media::media_id.eq(m)))
+            .execute(tx.conn())?;
+    }
+    Ok(())
 }
 
 /// A Markdown body with its sanitized rendering and excerpt, made before any unit of work begins:
@@ -186,6 +219,8 @@ pub struct Body {
     md: String,
     html: SafeHtml,
     excerpt: String,
+    /// The media items it shows (its author's own, resolved before rendering).
+    media: Vec<i64>,
 }
 
 impl Body {
@@ -194,17 +229,33 @@ impl Body {
         let md = md.into();
         let html = markdown::render(&md);
         let excerpt = excerpt_of(&md);
-        Body { md, html, excerpt }
+        Body { md, html, excerpt, media: Vec::new() }
     }
 
     /// Render off the request workers, a few at a time and within the render budget; `Err` is the
     /// catalog key of the problem (nested too deeply, or the site too busy) for the form.
     pub async fn prepare(md: impl Into<String>) -> Result<Body, &'static str> {
+        Body::prepare_with(md, markdown::Embeds::new()).await
+    }
+
+    /// `prepare`, showing the media in `embeds` (what `media::embeds` found for the author) as
+    /// themselves. A picture shown without a description is refused: readers who cannot see it
+    /// are told what it shows.
+    pub async fn prepare_with(md: impl Into<String>, embeds: markdown::Embeds) -> Result<Body, &'static str> {
         let md = md.into();
         markdown::check_nesting(&md)?;
         let excerpt = excerpt_of(&md);
-        let html = markdown::render_bounded(md.clone()).await?;
-        Ok(Body { md, html, excerpt })
+        let media: Vec<i64> = markdown::media_refs(&md).into_iter().filter(|id| embeds.contains_key(id)).collect();
+        let (html, missing_alt) = markdown::render_bounded(md.clone(), embeds).await?;
+        if !missing_alt.is_empty() {
+            return Err("err-image-alt");
+        }
+        Ok(Body { md, html, excerpt, media })
+    }
+
+    /// The media items this body shows.
+    pub fn media(&self) -> &[i64] {
+        &self.media
     }
 
     pub fn md(&self) -> &str {
@@ -266,6 +317,7 @@ pub fn create_published(
             comments_open: false,
             placement,
             at: None,
+            media: body.media(),
         },
     )
 }
@@ -284,6 +336,7 @@ pub fn save_edit(tx: &mut Tx<'_>, id: i64, title: &str, body: &Body) -> QueryRes
             contents::edited_at.eq(Some(now)),
         ))
         .execute(tx.conn())?;
+    set_media(tx, id, body.media())?;
     tx.touch(id);
     Ok(())
 }

@@ -27,6 +27,7 @@ diesel::table! {
         time_zone -> Nullable<Text>,
         email_verified_at -> Nullable<Timestamp>,
         username_skeleton -> Text,
+        avatar_media_id -> Nullable<BigInt>,
     }
 }
 
@@ -416,6 +417,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media_files (id) {
+        id -> BigInt,
+        source_sha256 -> Text,
+        media_type -> Text,
+        mime -> Text,
+        source_bytes -> BigInt,
+        stored_bytes -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        duration_ms -> Nullable<BigInt>,
+        animated -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_renditions (file_id, name) {
+        file_id -> BigInt,
+        name -> Text,
+        object_key -> Text,
+        mime -> Text,
+        byte_size -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    media (content_id) {
+        content_id -> BigInt,
+        file_id -> BigInt,
+        author_id -> BigInt,
+        file_name -> Text,
+        byte_size -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_media (content_id, media_id) {
+        content_id -> BigInt,
+        media_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    media_trash (object_key) {
+        object_key -> Text,
+        due_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(media_renditions -> media_files (file_id));
+diesel::joinable!(media -> media_files (file_id));
+diesel::joinable!(media -> contents (content_id));
+diesel::joinable!(content_media -> contents (content_id));
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(boards -> board_groups (group_id));
@@ -526,6 +585,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     cache_events,
     author_counts,
     audiences,
+    media_files,
+    media_renditions,
+    media,
+    content_media,
+    media_trash,
     audience_grants,
     member_groups,
     group_members,

@@ -38,12 +38,17 @@ pub async fn add_reply(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ReplyForm>,
+    upload: crate::media::upload::UploadForm<ReplyForm>,
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let t = visible_topic(&ctx, &state, path.into_inner()).await?;
     let last_page = t.pages();
-    let body = match super::compose::prepared_body(&form.body).await {
+    let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
+    if let Some(key) = attach_problem {
+        let forms = TopicForms::reply(form.body, ctx.t(key));
+        return render_topic(&ctx, &state, t, last_page, forms).await;
+    }
+    let body = match super::compose::prepared_body(&state.pool, user_id, &form.body).await {
         Ok(body) => body,
         Err(key) => {
             let forms = TopicForms::reply(form.body, ctx.t(key));

@@ -10,8 +10,9 @@ use super::access::{visible_board, visible_topic};
 use super::queries::{self as q, TopicInput};
 use crate::content::{Body, SafeHtml, tags};
 use crate::error::{AppError, AppResult};
+use crate::media::upload::UploadForm;
 use crate::policy::{Guard, Place};
-use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
+use crate::web::{AppState, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
 
 const TITLE_MAX: usize = crate::content::TITLE_MAX;
 const BODY_MAX: usize = 50_000;
@@ -48,7 +49,12 @@ struct TopicEditorPage<'a> {
 }
 
 /// Check a topic form; a valid body is rendered here, before any unit of work begins.
-async fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, FieldErrors> {
+async fn check_topic(
+    pool: &crate::db::Pool,
+    author_id: i64,
+    form: &TopicForm,
+    with_tags: bool,
+) -> Result<TopicInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
@@ -70,7 +76,7 @@ async fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, Fi
     if !errors.is_empty() {
         return Err(errors);
     }
-    match Body::prepare(form.body.clone()).await {
+    match crate::media::prepare_body(pool, author_id, form.body.clone()).await {
         Ok(body) => Ok(TopicInput { title, body, tags }),
         Err(k) => {
             errors.add("body", k);
@@ -80,12 +86,12 @@ async fn check_topic(form: &TopicForm, with_tags: bool) -> Result<TopicInput, Fi
 }
 
 /// A reply's body checked and rendered (before any unit of work): the catalog key of the problem.
-pub async fn prepared_body(body: &str) -> Result<Body, &'static str> {
+pub async fn prepared_body(pool: &crate::db::Pool, author_id: i64, body: &str) -> Result<Body, &'static str> {
     let mut errors = FieldErrors::default();
     check_body(body, &mut errors);
     match errors.0.first() {
         Some((_, key)) => Err(key),
-        None => Body::prepare(body).await,
+        None => crate::media::prepare_body(pool, author_id, body).await,
     }
 }
 
@@ -149,9 +155,11 @@ pub async fn create_topic(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    CsrfForm(form): CsrfForm<TopicForm>,
+    upload: UploadForm<TopicForm>,
 ) -> AppResult<HttpResponse> {
     let board = startable_board(&ctx, &state, path.into_inner()).await?;
+    let author_id = ctx.require_user()?.id;
+    let (form, attach_problem) = upload.attach(&state, author_id, |f| &mut f.body).await;
     let products = board_products(&state, &board).await?;
     let page = |form: TopicForm, errors: FieldErrors, preview: Option<SafeHtml>| TopicEditorPage {
         products: products.clone(),
@@ -172,7 +180,10 @@ pub async fn create_topic(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let checked = check_topic(&form, true).await;
+    if let Some(key) = attach_problem {
+        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+    }
+    let checked = check_topic(&state.pool, author_id, &form, true).await;
     // Reviews also need a product of this board and a rating from 1 to 5.
     let mut review: Option<(i64, i32)> = None;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
@@ -283,10 +294,12 @@ pub async fn edit_topic(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<TopicForm>,
+    upload: UploadForm<TopicForm>,
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let t = editable_topic(&ctx, &state, path.into_inner()).await?;
+    let author_id = t.content.author_id;
+    let (form, attach_problem) = upload.attach(&state, author_id, |f| &mut f.body).await;
     let id = t.topic.content_id;
     let page = |form: TopicForm, errors: FieldErrors, preview: Option<SafeHtml>| TopicEditorPage {
         meta: Meta::new(ctx.t("topic-edit-title"), format!("/topics/{id}/edit")).noindex(),
@@ -307,7 +320,10 @@ pub async fn edit_topic(
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
     }
-    let checked = check_topic(&form, false).await;
+    if let Some(key) = attach_problem {
+        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+    }
+    let checked = check_topic(&state.pool, author_id, &form, false).await;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     // A review's author may change the rating too.
     let rating = if t.board.is_reviews() {
@@ -380,14 +396,21 @@ pub async fn edit_reply(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ReplyForm>,
+    upload: UploadForm<ReplyForm>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let (_, t, position) = own_reply(&ctx, &state, id).await?;
+    let (c, t, position) = own_reply(&ctx, &state, id).await?;
     let back = super::reply_path(&t.path(), id, position);
     let mut errors = FieldErrors::default();
-    let body = prepared_body(&form.body).await;
-    if let Err(key) = &body {
+    let (form, attach_problem) = upload.attach(&state, c.author_id, |f| &mut f.body).await;
+    if let Some(key) = attach_problem {
+        errors.add("files", key);
+    }
+    let body = match attach_problem {
+        Some(key) => Err(key),
+        None => prepared_body(&state.pool, c.author_id, &form.body).await,
+    };
+    if let (Err(key), false) = (&body, errors.has("files")) {
         errors.add("body", key);
     }
     let Ok(body) = body else {

@@ -291,6 +291,7 @@ pub fn spawn_worker(pool: Pool, settings: Settings, stop: Stop) -> Option<JoinHa
                     tracing::debug!(?report, "housekeeping");
                     crate::ops::housekeeping::checkpoint(&mut conn)?;
                     crate::ops::housekeeping::statistics(&mut conn)?;
+                    crate::media::sweep(&mut conn, &settings)?;
                 }
                 Ok(busy)
             });

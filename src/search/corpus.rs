@@ -447,6 +447,7 @@ pub fn seed(
                         comments_open: kind == crate::blogs::KIND_POST,
                         placement,
                         at: Some(at),
+                        media: &[],
                     },
                 )?;
                 match kind {

@@ -417,7 +417,8 @@ fn needs_error_page(res: &HttpResponse) -> Option<&'static str> {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    // Pages of our own, and the answers scripts asked for as JSON.
     if is_html {
         return None;
     }

@@ -35,6 +35,8 @@ pub struct AppState {
     pub views: crate::forums::views::ViewCounts,
     /// The page cache, and the lists many viewers share (`PageCache::shared`).
     pub cache: std::sync::Arc<cache::PageCache>,
+    /// Media storage and limits.
+    pub media: std::sync::Arc<crate::media::Media>,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).

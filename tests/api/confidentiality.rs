@@ -116,6 +116,10 @@ const ROUTES: &[&str] = &[
     "/settings/account/export",
     "/settings/account/deleted",
     "/unsubscribe/1.mention.00",
+    "/media",
+    "/media/{internal_media}",
+    "/media/{internal_media}/thumb",
+    "/media/{internal_media}/w320.webp",
 ];
 
 struct Fixture {
@@ -206,8 +210,13 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
         .assert_status(303);
     app.settle().await;
 
-    // The private content, each carrying the word.
-    let body = format!("{SECRET} {HIDDEN} budget numbers for the quarter.");
+    // The private content, each carrying the word (a picture in the internal topic too).
+    let internal_media =
+        crate::media::upload_one(&insider, &format!("{SECRET}-{HIDDEN}.png"), crate::media::png(400, 300), "image/png")
+            .await;
+    let body = format!(
+        "{SECRET} {HIDDEN} budget numbers for the quarter.\n\n![{SECRET} {HIDDEN} chart](/media/{internal_media})"
+    );
     let page = insider
         .post(
             "/forums/staff-room/new",
@@ -266,6 +275,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("deleted_reply", deleted_reply),
             ("lounge_topic", lounge_topic),
             ("staff_board", board_id(app, "staff-room").to_string()),
+            ("internal_media", internal_media.to_string()),
         ],
     };
     (fixture, carol)
@@ -311,6 +321,16 @@ async fn private_content_reaches_no_visitor_and_no_member_anywhere() {
         // Quoted-printable bodies break long lines with a soft "=" at the end: join them.
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default().replace("=\r\n", "");
         assert!(!text.contains(SECRET) && !text.contains(HIDDEN), "an e-mail carries the secret:\n{text}");
+    }
+
+    // The picture in the internal topic: not even its address answers.
+    for file in ["", "/thumb", "/w320.webp"] {
+        let path = fixture.fill(&format!("/media/{{internal_media}}{file}"));
+        for (who, browser) in [("visitor", &visitor), ("member", &carol)] {
+            let (status, headers, _) = browser.get_bytes(&path, &[]).await;
+            assert_eq!(status, 404, "{who} fetched {path}");
+            assert!(!format!("{headers:?}").contains(SECRET), "{who}: {headers:?}");
+        }
     }
 
     // The side doors found when tried, each checked directly.
@@ -374,6 +394,10 @@ async fn staff_still_see_it_all() {
     insider.get(&fixture.fill("/topics/{internal_topic}")).await.assert_status(301);
     insider.get(&format!("/search?q={SECRET}")).await.assert_contains(HIDDEN);
     insider.get("/tags").await.assert_contains(SECRET);
+    let colleague = app.new_browser();
+    colleague.login_ok("colleague").await;
+    let picture = fixture.fill("/media/{internal_media}");
+    assert_eq!(colleague.get_bytes(&picture, &[]).await.0, 200, "employees see the picture where they read the topic");
     // The internal tag is never in the sitemap, even for staff.
     insider.sitemap().await.assert_lacks(SECRET);
 }

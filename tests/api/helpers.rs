@@ -165,6 +165,56 @@ impl Browser {
         Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
     }
 
+    /// Post a multipart form (fields and files: (field, file name, bytes, type)) with this
+    /// browser's CSRF token, as a browser without scripts sends an editor with files attached.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let token = self.token().await;
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes, mime) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(name.to_string())
+                .mime_str(mime)
+                .expect("mime");
+            form = form.part(field.to_string(), part);
+        }
+        let mut req = self.client.post(format!("{}{}", self.addr, path)).multipart(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.expect("body") }
+    }
+
+    /// Upload files to the library as the editor's script does; the answer's JSON.
+    pub async fn upload_json(&self, files: &[(&str, Vec<u8>, &str)]) -> (u16, serde_json::Value) {
+        let files: Vec<(&str, &str, Vec<u8>, &str)> =
+            files.iter().map(|(n, b, m)| ("files", *n, b.clone(), *m)).collect();
+        let page = self.upload("/media", &[], &files, &[("Accept", "application/json")]).await;
+        let json = serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body));
+        (page.status.as_u16(), json)
+    }
+
+    /// A GET whose body is bytes (pictures, sound).
+    pub async fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.client.get(format!("{}{}", self.addr, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, res.bytes().await.expect("body").to_vec())
+    }
+
     /// A HEAD request, as feed readers and crawlers send.
     pub async fn head(&self, path: &str) -> Page {
         let res = self.client.head(format!("{}{}", self.addr, path)).send().await.expect("request");

@@ -89,13 +89,16 @@ pub async fn post_response(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ResponseForm>,
+    upload: crate::media::upload::UploadForm<ResponseForm>,
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let id = path.into_inner();
     let t: TopicFull = crate::forums::access::visible_topic(&ctx, &state, id).await?;
+    let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
     let again = |error: String, text: String| crate::forums::panels::PanelForm { text, error, ..Default::default() };
-    let problem = if form.body.trim().is_empty() {
+    let problem = if let Some(key) = attach_problem {
+        Some(key)
+    } else if form.body.trim().is_empty() {
         Some("err-body-empty")
     } else if form.body.chars().count() > 20_000 {
         Some("err-comment-long")
@@ -104,7 +107,7 @@ pub async fn post_response(
     };
     let body = match problem {
         Some(key) => Err(key),
-        None => crate::content::Body::prepare(form.body.clone()).await,
+        None => crate::media::prepare_body(&state.pool, user_id, form.body.clone()).await,
     };
     let body = match body {
         Ok(body) => body,

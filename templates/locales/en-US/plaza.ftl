@@ -827,3 +827,52 @@ mail-email-change-old-intro = The account { $username } on { $site } asked to ch
 mail-email-change-old-warning = If you did not ask for this, change your password now: someone may be using your account.
 verify-first-title = Confirm your e-mail address first
 verify-first-text = Before you post, open the link we sent to your e-mail address. Nothing arrived? Look in your spam folder, or have it sent again. What you wrote is kept below: copy it, then send it again once your address is confirmed.
+
+## media
+media-title = Your media
+media-intro = Pictures, sound and video you uploaded. Put one in a post, topic, reply or comment by pasting its Markdown, or upload straight from the editor.
+media-upload = Upload files
+media-choose = Files (pictures, sound or video)
+media-limits = Accepted: JPEG, PNG, GIF and WebP pictures up to { $image }; MP3, M4A and Ogg sound up to { $audio }; MP4 and WebM video up to { $video }. You may upload { $daily } a day.
+media-upload-button = Upload
+media-uploaded = { $count ->
+    [one] One file uploaded. Paste its Markdown where it should appear, and describe what it shows between the brackets:
+   *[other] { $count } files uploaded. Paste their Markdown where they should appear, and describe what each shows between the brackets:
+}
+media-yours = Your files
+media-none = You have not uploaded anything yet.
+media-markdown = Markdown
+media-unused = Not used anywhere.
+media-used-in = Used in:
+media-avatar = your profile picture
+media-delete = Delete
+media-delete-confirm = Delete this file for good?
+media-deleted = The file was deleted.
+media-type-image = Picture
+media-type-audio = Sound
+media-type-video = Video
+search-kind-media = Media
+noun-media = a file
+media-attach = Attach files
+media-attach-hint = Pictures, sound or video. Each is added to the text as Markdown; describe every picture between its brackets: ![A red bicycle](/media/12).
+media-attached = Files attached below your text. Describe each picture between its brackets, then publish.
+media-uploading = Uploading { $name }…
+media-drop = Drop files here to upload them
+media-err-empty = The file is empty.
+media-err-type = This is not a picture, sound or video file that this site accepts (JPEG, PNG, GIF, WebP; MP3, M4A, Ogg; MP4, WebM). The file name does not matter: the contents decide.
+media-err-svg = SVG drawings are not accepted: they can carry scripts. Export the drawing as PNG and upload that.
+media-err-heif = HEIC and AVIF pictures are not accepted yet. Export the picture as JPEG or PNG (phones can be set to take “Most compatible” photos).
+media-err-quicktime = QuickTime (.mov) videos are not accepted. Export the video as MP4 (H.264), which every browser plays.
+media-err-matroska = Matroska (.mkv) videos are not played by browsers. Export the video as MP4 or WebM.
+media-err-corrupt = This picture is damaged or cut short and cannot be read.
+media-err-dimensions = This picture is too large to process (at most 12,000 pixels on a side and 50 megapixels; animations at most 500 frames).
+media-err-polyglot = This file has another file (an archive) hidden at its end. Upload the picture alone.
+media-err-too-big = This file is larger than this site accepts for its type.
+media-err-too-many = At most 10 files can be uploaded at once.
+media-err-quota = You have reached today's upload limit. Try again tomorrow, or delete files you do not use.
+media-err-site-full = This site's storage for uploads is full. Tell an administrator.
+media-err-none = Choose at least one file to upload.
+media-err-in-use = This file is used in a post or profile, so it cannot be deleted. Remove it from there first.
+err-image-alt = Describe every picture for readers who cannot see it: write a few words between the brackets, like ![A red bicycle at the door](/media/12).
+media-uploading-js = Uploading {"{"}name{"}"}…
+media-err-unreadable = The upload could not be read: a file name has characters that cannot be sent (such as control characters). Rename the file and try again.

@@ -1,0 +1,318 @@
+//! `/media`: a member's library (upload, see where each file is used, delete unused ones), and
+//! the addresses that serve files to whoever the policy lets see them.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::queries::{self, LibraryItem, RenditionRow};
+use super::upload::UploadForm;
+use crate::error::{AppError, AppResult};
+use crate::policy::{Guard, MediaFacts};
+use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, redirect, render};
+
+#[derive(Template)]
+#[template(path = "media/library.html")]
+struct LibraryPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    items: Vec<LibraryItem>,
+    older: Option<String>,
+    uploaded: Vec<super::Uploaded>,
+    problems: Vec<(String, String)>,
+    notice: String,
+    limits: super::Limits,
+}
+
+impl LibraryPage<'_> {
+    fn size(&self, bytes: &i64) -> String {
+        human_size(*bytes)
+    }
+
+    fn type_key(&self, media_type: &str) -> &'static str {
+        match media_type {
+            super::TYPE_IMAGE => "media-type-image",
+            super::TYPE_AUDIO => "media-type-audio",
+            _ => "media-type-video",
+        }
+    }
+
+    fn mb(&self, bytes: &u64) -> String {
+        human_size(*bytes as i64)
+    }
+}
+
+/// "12 KB", "3.4 MB".
+pub fn human_size(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.0} KB", b / 1024.0)
+    } else if b < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / 1024.0 / 1024.0)
+    } else {
+        format!("{:.1} GB", b / 1024.0 / 1024.0 / 1024.0)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LibraryQuery {
+    pub before: Option<String>,
+    pub msg: String,
+}
+
+async fn library_page<'a>(
+    ctx: &'a PageCtx,
+    state: &AppState,
+    before: Option<i64>,
+    uploaded: Vec<super::Uploaded>,
+    problems: Vec<(String, String)>,
+    notice: String,
+) -> AppResult<LibraryPage<'a>> {
+    let user = ctx.require_user()?;
+    let author = user.id;
+    let registry = state.kinds;
+    let mut items =
+        crate::db::run(&state.pool, move |conn| Ok(queries::library(conn, registry, author, before)?)).await?;
+    let older = if items.len() as i64 > queries::LIBRARY_PAGE {
+        items.truncate(queries::LIBRARY_PAGE as usize);
+        items.last().map(|i| format!("/media?before={}", i.id))
+    } else {
+        None
+    };
+    Ok(LibraryPage {
+        meta: Meta::new(ctx.t("media-title"), "/media").noindex(),
+        ctx,
+        items,
+        older,
+        uploaded,
+        problems,
+        notice,
+        limits: state.media.limits,
+    })
+}
+
+pub async fn library(ctx: Ctx, state: web::Data<AppState>, q: web::Query<LibraryQuery>) -> AppResult<HttpResponse> {
+    let before = q.before.as_deref().and_then(|b| b.parse::<i64>().ok());
+    let notice = match q.msg.as_str() {
+        "deleted" => ctx.t("media-deleted"),
+        _ => String::new(),
+    };
+    render(&library_page(&ctx, &state, before, Vec::new(), Vec::new(), notice).await?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UploadFields {
+    pub csrf_token: String,
+}
+
+#[derive(serde::Serialize)]
+struct UploadAnswer {
+    uploaded: Vec<super::Uploaded>,
+    /// (file name, message) of each file refused.
+    refused: Vec<(String, String)>,
+}
+
+/// `POST /media`: files from the library's form or an editor's script. A script (asking for
+/// JSON) gets what to insert; a browser without one gets the library page again.
+pub async fn upload(
+    ctx: Ctx,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: UploadForm<UploadFields>,
+) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?;
+    let mut uploaded = Vec::new();
+    let mut problems: Vec<(String, String)> =
+        form.refused.iter().map(|(name, key)| (name.clone(), ctx.t(key))).collect();
+    let mut too_big = form.refused.iter().any(|r| r.1 == "media-err-too-big");
+    if form.files.is_empty() && form.refused.is_empty() {
+        problems.push((String::new(), ctx.t("media-err-none")));
+    }
+    for file in form.files {
+        let name = file.file_name.clone();
+        match super::ingest(&state.pool, &state.media, user.id, file).await {
+            Ok(u) => uploaded.push(u),
+            Err(key) => {
+                too_big |= key == "media-err-too-big";
+                problems.push((name, ctx.t(key)))
+            }
+        }
+    }
+    let wants_json =
+        req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"));
+    let status = if !uploaded.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else if too_big {
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    if wants_json {
+        return Ok(HttpResponse::build(status)
+            .insert_header(header::CacheControl(vec![header::CacheDirective::NoStore]))
+            .json(UploadAnswer { uploaded, refused: problems }));
+    }
+    let page = library_page(&ctx, &state, None, uploaded, problems, String::new()).await?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {}
+
+pub async fn delete(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<DeleteForm>,
+) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let viewer = ctx.viewer();
+    let outcome = crate::db::run_write(&state.pool, move |tx| {
+        let guard = Guard::fresh(tx, &viewer)?;
+        let Some(m) = queries::served(tx, id)? else { return Err(AppError::NotFound) };
+        crate::content::lock(tx, id)?;
+        let facts = MediaFacts {
+            author_id: m.author_id,
+            deleted: m.deleted,
+            hidden: m.hidden,
+            shown_in_readable: false,
+            avatar: false,
+        };
+        if !guard.can_delete_media(&facts) {
+            return Err(if guard.can_read_media(&facts) { AppError::Forbidden } else { AppError::NotFound });
+        }
+        Ok(queries::delete_unused(tx, id)?)
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(redirect("/media?msg=deleted")),
+        Err(key) => {
+            let page =
+                library_page(&ctx, &state, None, Vec::new(), vec![(String::new(), ctx.t(key))], String::new()).await?;
+            Ok(HttpResponse::Conflict().content_type("text/html; charset=utf-8").body(page.render()?))
+        }
+    }
+}
+
+/// `GET /media/{id}` and `/media/{id}/{file}`: the file, if the policy lets the viewer see it
+/// (else 404, as for anything the viewer may not know exists).
+pub async fn serve(
+    ctx: Ctx,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, file) = path.into_inner();
+    serve_file(ctx, req, state, id, Some(file)).await
+}
+
+pub async fn serve_default(
+    ctx: Ctx,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    serve_file(ctx, req, state, path.into_inner(), None).await
+}
+
+async fn serve_file(
+    ctx: Ctx,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: i64,
+    file: Option<String>,
+) -> AppResult<HttpResponse> {
+    let viewer = ctx.viewer();
+    let (served, public) = crate::db::run(&state.pool, move |conn| {
+        let Some(m) = queries::served(conn, id)? else { return Err(AppError::NotFound) };
+        let guard = Guard::load(conn, &viewer)?;
+        let (shown, avatar) = if guard.viewer.user_id == Some(m.author_id) {
+            (false, false)
+        } else {
+            queries::shown_to(conn, &guard, id)?
+        };
+        let facts = MediaFacts {
+            author_id: m.author_id,
+            deleted: m.deleted,
+            hidden: m.hidden,
+            shown_in_readable: shown,
+            avatar,
+        };
+        if !guard.can_read_media(&facts) {
+            return Err(AppError::NotFound);
+        }
+        // A visitor's answer may be kept by shared caches; anyone else's only by their browser.
+        let public = !guard.viewer.is_member();
+        Ok((m, public))
+    })
+    .await?;
+    let rendition = pick(&served.renditions, file.as_deref()).ok_or(AppError::NotFound)?.clone();
+    let etag = format!("\"{}\"", rendition.object_key);
+    let cache = if public { "public, max-age=604800" } else { "private, max-age=604800" };
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"))
+    {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, cache))
+            .finish());
+    }
+    let path = state.media.store.path(&rendition.object_key).ok_or(AppError::NotFound)?;
+    let opened = path.clone();
+    let file =
+        web::block(move || actix_files::NamedFile::open(opened)).await.map_err(AppError::internal)?.map_err(|e| {
+            tracing::error!(error = %e, key = rendition.object_key, "a media object is missing");
+            AppError::NotFound
+        })?;
+    let mime: actix_web::mime::Mime = rendition.mime.parse().map_err(AppError::internal)?;
+    let download = download_name(&served.file_name, &rendition.mime);
+    let mut res = file
+        .set_content_type(mime)
+        .use_etag(false)
+        .use_last_modified(false)
+        .set_content_disposition(header::ContentDisposition {
+            disposition: header::DispositionType::Inline,
+            parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".to_string()),
+                language_tag: None,
+                value: download.into_bytes(),
+            })],
+        })
+        .into_response(&req);
+    let h = res.headers_mut();
+    h.insert(header::ETAG, header::HeaderValue::from_str(&etag).map_err(AppError::internal)?);
+    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    // Opened on its own, a file is never a page that runs anything.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("default-src 'none'; media-src 'self'; img-src 'self'; sandbox"),
+    );
+    Ok(res)
+}
+
+/// The rendition an address names: `w800.webp`, `file.mp3`, `thumb` (the smallest picture), or
+/// nothing (the default).
+fn pick<'a>(renditions: &'a [RenditionRow], file: Option<&str>) -> Option<&'a RenditionRow> {
+    match file {
+        None => queries::default_rendition(renditions),
+        Some("thumb") => renditions.iter().min_by_key(|r| r.width.unwrap_or(0)),
+        Some(f) => renditions.iter().find(|r| r.file_name() == f),
+    }
+}
+
+/// The name a saved copy gets: the uploaded name with the extension of what is served.
+fn download_name(uploaded: &str, mime: &str) -> String {
+    let stem = uploaded.rsplit_once('.').map_or(uploaded, |(s, _)| s);
+    let stem: String = stem.chars().filter(|c| !c.is_control() && *c != '"').collect();
+    format!("{}.{}", if stem.is_empty() { "file" } else { &stem }, queries::extension(mime))
+}

@@ -1,0 +1,316 @@
+//! Media: pictures, sound and video, for every kind of content.
+//!
+//! An upload is received into a temporary file (hashed on the way), recognised from its bytes
+//! (`sniff`), and then either decoded and encoded again (`picture`: pictures are never served as
+//! uploaded) or, for sound and video, kept as it came. Objects are stored by the hash of their
+//! bytes (`store`), so the same upload is stored once. Each upload is a media item: a `contents`
+//! row of kind `media` (author, state: hidden or deleted like any content) and a `media` row naming
+//! its file. Who may fetch a file is the policy's answer (`Guard::can_read_media`): its author,
+//! and whoever may read a piece of content that shows it.
+
+pub mod handlers;
+pub mod kind;
+pub mod picture;
+pub mod queries;
+pub mod sniff;
+pub mod store;
+pub mod upload;
+
+use std::sync::{Arc, LazyLock};
+
+use crate::config::Settings;
+use crate::content::markdown::{Embed, EmbedKind, Embeds};
+use crate::db::{DbConn, Pool};
+
+pub const KIND_MEDIA: &str = "media";
+/// The place of every media item: its author's library.
+pub const PLACE_LIBRARY: &str = "library";
+
+pub const TYPE_IMAGE: &str = "image";
+pub const TYPE_AUDIO: &str = "audio";
+pub const TYPE_VIDEO: &str = "video";
+
+/// The name of the rendition or file a media address serves when none is named.
+pub const DEFAULT_PICTURE_WIDTH: i32 = 800;
+
+/// What a site accepts: sizes per type, a member's daily total, the site's total (bytes; 0: no
+/// limit).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub image: u64,
+    pub audio: u64,
+    pub video: u64,
+    pub daily: u64,
+    pub site: u64,
+}
+
+impl Limits {
+    pub fn from_settings(s: &Settings) -> Limits {
+        const MB: u64 = 1024 * 1024;
+        Limits {
+            image: s.media_image_mb * MB,
+            audio: s.media_audio_mb * MB,
+            video: s.media_video_mb * MB,
+            daily: s.media_daily_mb * MB,
+            site: s.media_site_gb * 1024 * MB,
+        }
+    }
+
+    /// The largest file received at all (the largest of the per-type limits).
+    pub fn largest(&self) -> u64 {
+        self.image.max(self.audio).max(self.video)
+    }
+
+    pub fn for_type(&self, media_type: &str) -> u64 {
+        match media_type {
+            TYPE_IMAGE => self.image,
+            TYPE_AUDIO => self.audio,
+            _ => self.video,
+        }
+    }
+}
+
+/// The media service of a running site: where objects are stored and what is accepted.
+pub struct Media {
+    pub store: store::Store,
+    pub limits: Limits,
+}
+
+impl Media {
+    pub fn open(settings: &Settings) -> std::io::Result<Arc<Media>> {
+        Ok(Arc::new(Media {
+            store: store::Store::open(&settings.data_dir.join("media"))?,
+            limits: Limits::from_settings(settings),
+        }))
+    }
+}
+
+/// Pictures decoded at once: at most one per core (a decode may take 200 MB and a core for a
+/// second), so a burst of uploads queues instead of taking the machine.
+static PICTURES: LazyLock<tokio::sync::Semaphore> =
+    LazyLock::new(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+
+/// A media item as the editor and the library name it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Uploaded {
+    pub id: i64,
+    pub media_type: String,
+    pub file_name: String,
+    /// What the editor inserts: `![](/media/12)`.
+    pub markdown: String,
+    /// A small picture of it (pictures only).
+    pub thumbnail: Option<String>,
+}
+
+/// Take one received file into the site as a media item of `author_id`. `Err` is the catalog key
+/// of the reason it was refused (nothing is stored then).
+pub async fn ingest(
+    pool: &Pool,
+    media: &Arc<Media>,
+    author_id: i64,
+    file: upload::Received,
+) -> Result<Uploaded, &'static str> {
+    if file.size == 0 {
+        return Err("media-err-empty");
+    }
+    let sniffed = sniff::sniff(&file.head)?;
+    let media_type = sniffed.media_type();
+    if file.size > media.limits.for_type(media_type) {
+        return Err("media-err-too-big");
+    }
+    // Decoding and storing are blocking work, off the request workers; pictures a few at a time.
+    let permit = match sniffed {
+        sniff::Sniffed::Image(_) => Some(PICTURES.acquire().await.map_err(|_| "error-internal")?),
+        _ => None,
+    };
+    let m = media.clone();
+    let upload::Received { file_name, tmp, size, sha256, .. } = file;
+    let source_sha = sha256.clone();
+    let stored = tokio::task::spawn_blocking(move || store_file(&m, sniffed, tmp, size, &source_sha))
+        .await
+        .map_err(|_| "error-internal")??;
+    drop(permit);
+    let limits = media.limits;
+    let name = file_name.clone();
+    let outcome = crate::db::run_write(pool, move |tx| {
+        Ok(queries::insert_upload(tx, author_id, &name, size, &sha256, &stored, &limits)?)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(id)) => Ok(Uploaded {
+            id,
+            media_type: media_type.to_string(),
+            markdown: format!("![](/media/{id})"),
+            thumbnail: (media_type == TYPE_IMAGE).then(|| format!("/media/{id}/thumb")),
+            file_name,
+        }),
+        Ok(Err(key)) => Err(key),
+        Err(e) => {
+            tracing::error!(error = %e, "storing an upload failed");
+            Err("error-internal")
+        }
+    }
+}
+
+/// One stored object of a file: (name, object key, mime, bytes, width, height).
+pub type StoredRendition = (String, String, &'static str, i64, Option<i32>, Option<i32>);
+
+/// What was stored for one upload: the file's facts and its objects.
+#[derive(Debug)]
+pub struct StoredFile {
+    pub media_type: &'static str,
+    pub mime: &'static str,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub duration_ms: Option<i64>,
+    pub animated: bool,
+    pub renditions: Vec<StoredRendition>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+fn store_file(
+    media: &Media,
+    sniffed: sniff::Sniffed,
+    tmp: tempfile::TempPath,
+    size: u64,
+    source_sha: &str,
+) -> Result<StoredFile, &'static str> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "media storage failed");
+        "error-internal"
+    };
+    let mut f = std::fs::File::open(&tmp).map_err(io)?;
+    // A file that ends with a ZIP archive is two files in one (a GIFAR): refused.
+    let tail_len = (sniff::TAIL as u64).min(size);
+    f.seek(SeekFrom::Start(size - tail_len)).map_err(io)?;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    f.by_ref().take(tail_len).read_to_end(&mut tail).map_err(io)?;
+    if sniff::ends_with_zip(&tail) {
+        return Err("media-err-polyglot");
+    }
+    match sniffed {
+        sniff::Sniffed::Image(format) => {
+            let bytes = std::fs::read(&tmp).map_err(io)?;
+            let p = picture::process(&bytes, format)?;
+            drop(bytes);
+            let mut renditions = Vec::new();
+            for r in p.renditions {
+                let key = sha256_hex(&r.bytes);
+                media.store.put(&key, &r.bytes).map_err(io)?;
+                renditions.push((
+                    r.name,
+                    key,
+                    r.mime,
+                    r.bytes.len() as i64,
+                    Some(r.width as i32),
+                    Some(r.height as i32),
+                ));
+            }
+            Ok(StoredFile {
+                media_type: TYPE_IMAGE,
+                mime: if p.animated { "image/gif" } else { "image/webp" },
+                width: Some(p.width as i32),
+                height: Some(p.height as i32),
+                duration_ms: None,
+                animated: p.animated,
+                renditions,
+            })
+        }
+        sniff::Sniffed::Audio(mime) | sniff::Sniffed::Video(mime) => {
+            drop(f);
+            media.store.put_file(source_sha, tmp).map_err(io)?;
+            Ok(StoredFile {
+                media_type: sniffed.media_type(),
+                mime,
+                width: None,
+                height: None,
+                duration_ms: None,
+                animated: false,
+                renditions: vec![("file".to_string(), source_sha.to_string(), mime, size as i64, None, None)],
+            })
+        }
+    }
+}
+
+/// The media a text of `author_id` shows, for rendering: only the author's own items (a text
+/// cannot make someone else's private file readable by naming it).
+pub fn embeds(conn: &mut DbConn, author_id: i64, markdown: &str) -> diesel::QueryResult<Embeds> {
+    let ids = crate::content::markdown::media_refs(markdown);
+    if ids.is_empty() {
+        return Ok(Embeds::new());
+    }
+    let rows = queries::embed_rows(conn, author_id, &ids)?;
+    let mut out = Embeds::new();
+    for (id, file, renditions) in rows {
+        let base = format!("/media/{id}");
+        let embed = match file.media_type.as_str() {
+            TYPE_IMAGE => {
+                let mut sources: Vec<(String, u32)> = renditions
+                    .iter()
+                    .map(|r| (format!("{base}/{}", r.file_name()), r.width.unwrap_or(0).max(0) as u32))
+                    .collect();
+                sources.sort_by_key(|s| s.1);
+                let src = queries::default_rendition(&renditions)
+                    .map(|r| format!("{base}/{}", r.file_name()))
+                    .unwrap_or_else(|| base.clone());
+                Embed {
+                    kind: EmbedKind::Image,
+                    src,
+                    srcset: sources,
+                    width: file.width.unwrap_or(0).max(0) as u32,
+                    height: file.height.unwrap_or(0).max(0) as u32,
+                    mime: file.mime.clone(),
+                    poster: None,
+                }
+            }
+            t => Embed {
+                kind: if t == TYPE_AUDIO { EmbedKind::Audio } else { EmbedKind::Video },
+                src: renditions.first().map(|r| format!("{base}/{}", r.file_name())).unwrap_or_else(|| base.clone()),
+                srcset: Vec::new(),
+                width: file.width.unwrap_or(0).max(0) as u32,
+                height: file.height.unwrap_or(0).max(0) as u32,
+                mime: file.mime.clone(),
+                poster: None,
+            },
+        };
+        out.insert(id, embed);
+    }
+    Ok(out)
+}
+
+/// Render a body of `author_id` with their media shown as themselves (see `Body::prepare_with`).
+pub async fn prepare_body(
+    pool: &Pool,
+    author_id: i64,
+    md: impl Into<String>,
+) -> Result<crate::content::Body, &'static str> {
+    let md = md.into();
+    let embeds = if crate::content::markdown::media_refs(&md).is_empty() {
+        Embeds::new()
+    } else {
+        let text = md.clone();
+        crate::db::run(pool, move |conn| Ok(embeds(conn, author_id, &text)?)).await.map_err(|e| {
+            tracing::error!(error = %e, "loading the media of a text failed");
+            "error-internal"
+        })?
+    };
+    crate::content::Body::prepare_with(md, embeds).await
+}
+
+/// Housekeeping: remove objects no file uses any more (an hour after their last file went),
+/// and received files an upload left behind (a day old).
+pub fn sweep(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<()> {
+    let store = store::Store::open(&settings.data_dir.join("media"))?;
+    let removed = queries::sweep_trash(conn, &store)?;
+    let day = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
+    let leftovers = store.sweep_tmp(day)?;
+    if removed + leftovers > 0 {
+        tracing::info!(removed, leftovers, "media objects swept");
+    }
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! Receiving uploads: a `multipart/form-data` body whose files are written to temporary files as
+//! they arrive (hashed on the way, never held whole in memory), beside its text fields.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use actix_multipart::Multipart;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use sha2::Digest;
+
+use crate::error::AppError;
+use crate::web::context::csrf_valid;
+use crate::web::form::KeptText;
+use crate::web::{AppState, PageCtx};
+
+/// Files one form may carry.
+pub const MAX_FILES: usize = 10;
+/// Text one form may carry, all fields together.
+const MAX_TEXT: usize = 1024 * 1024;
+
+/// One received file: its cleaned name, where it waits, its size and hash, its first bytes.
+#[derive(Debug)]
+pub struct Received {
+    pub file_name: String,
+    pub tmp: tempfile::TempPath,
+    pub size: u64,
+    pub sha256: String,
+    pub head: Vec<u8>,
+}
+
+/// A multipart form: text fields, the files, and the files refused while receiving (with the
+/// catalog key saying why).
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<Received>,
+    pub refused: Vec<(String, &'static str)>,
+}
+
+/// A file name as people read it: no path, no control characters, at most 120 characters; an
+/// empty or dotted-only name becomes "file".
+pub fn clean_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let cut: String = cleaned.chars().take(120).collect();
+    if cut.is_empty() { "file".to_string() } else { cut }
+}
+
+/// Read a multipart body. Files beyond `max_file` bytes are refused ("too big") and the rest of
+/// them read and thrown away, so the browser gets an answer instead of a reset connection.
+pub async fn receive(mut multipart: Multipart, tmp_dir: std::path::PathBuf, max_file: u64) -> Result<Parts, AppError> {
+    let mut out = Parts::default();
+    let mut text = 0usize;
+    while let Some(field) = multipart.next().await {
+        // A part that cannot be parsed (a file name with control characters in its header):
+        // nothing after it can be read either.
+        let mut field = field.map_err(|_| AppError::BadRequest("media-err-unreadable"))?;
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_string);
+        match file_name {
+            None => {
+                let mut value = Vec::new();
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(|_| AppError::BadRequest("error-bad-request"))?;
+                    text += chunk.len();
+                    if text > MAX_TEXT {
+                        return Err(AppError::PayloadTooLarge);
+                    }
+                    value.extend_from_slice(&chunk);
+                }
+                let mut value = String::from_utf8(value).map_err(|_| AppError::BadRequest("error-bad-request"))?;
+                value.retain(|c| c != '\0');
+                // Browsers send text areas with CRLF line ends in multipart bodies too.
+                let value = value.replace("\r\n", "\n");
+                out.fields.push((name, value));
+            }
+            Some(raw_name) => {
+                // An empty file input sends a part with an empty name and no bytes.
+                let file_name = clean_name(&raw_name);
+                let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(AppError::internal)?;
+                let mut hasher = sha2::Sha256::new();
+                let mut size = 0u64;
+                let mut head = Vec::new();
+                let mut too_big = false;
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(|_| AppError::BadRequest("error-bad-request"))?;
+                    size += chunk.len() as u64;
+                    if too_big || size > max_file {
+                        too_big = true;
+                        continue;
+                    }
+                    if head.len() < super::sniff::HEAD {
+                        let take = (super::sniff::HEAD - head.len()).min(chunk.len());
+                        head.extend_from_slice(&chunk[..take]);
+                    }
+                    hasher.update(&chunk);
+                    tmp.write_all(&chunk).map_err(AppError::internal)?;
+                }
+                if raw_name.is_empty() && size == 0 {
+                    continue;
+                }
+                if too_big {
+                    out.refused.push((file_name, "media-err-too-big"));
+                } else if out.files.len() >= MAX_FILES {
+                    out.refused.push((file_name, "media-err-too-many"));
+                } else {
+                    tmp.flush().map_err(AppError::internal)?;
+                    out.files.push(Received {
+                        file_name,
+                        tmp: tmp.into_temp_path(),
+                        size,
+                        sha256: hex::encode(hasher.finalize()),
+                        head,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A form that may carry files (every editor): an urlencoded form as `CsrfForm` reads it, or a
+/// multipart one whose files are received beside its fields. The CSRF token is checked either
+/// way (the `csrf_token` field, or the `X-CSRF-Token` header a script sends).
+pub struct UploadForm<T> {
+    pub form: T,
+    pub files: Vec<Received>,
+    pub refused: Vec<(String, &'static str)>,
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !req.content_type().starts_with("multipart/") {
+                let crate::web::CsrfForm(form) = crate::web::CsrfForm::<T>::from_request(&req, &mut payload).await?;
+                return Ok(UploadForm { form, files: Vec::new(), refused: Vec::new() });
+            }
+            let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::internal("no state"))?;
+            let multipart = Multipart::new(req.headers(), payload);
+            let got = receive(multipart, state.media.store.tmp_dir(), state.media.limits.largest()).await?;
+            req.extensions_mut().insert(KeptText::from_pairs(&got.fields));
+            let token = got
+                .fields
+                .iter()
+                .find(|(k, _)| k == "csrf_token")
+                .map(|(_, v)| v.clone())
+                .or_else(|| req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string))
+                .unwrap_or_default();
+            let expected = req.extensions().get::<Arc<PageCtx>>().map(|c| c.csrf_token.clone()).unwrap_or_default();
+            if !csrf_valid(&expected, &token) {
+                return Err(AppError::Csrf);
+            }
+            let encoded =
+                serde_urlencoded::to_string(&got.fields).map_err(|_| AppError::BadRequest("error-bad-request"))?;
+            let form =
+                serde_urlencoded::from_str::<T>(&encoded).map_err(|_| AppError::BadRequest("error-bad-request"))?;
+            Ok(UploadForm { form, files: got.files, refused: got.refused })
+        })
+    }
+}
+
+impl<T> UploadForm<T> {
+    /// Take the form's files into `author_id`'s library and append each to the text `body`
+    /// picks as Markdown (how an editor without scripts attaches files). Returns the form and the
+    /// catalog key of the first file refused, if any (the others are kept).
+    pub async fn attach(
+        self,
+        state: &AppState,
+        author_id: i64,
+        body: impl FnOnce(&mut T) -> &mut String,
+    ) -> (T, Option<&'static str>) {
+        let UploadForm { mut form, files, refused } = self;
+        let mut problem = refused.first().map(|r| r.1);
+        if files.is_empty() {
+            return (form, problem);
+        }
+        let text = body(&mut form);
+        for file in files {
+            match super::ingest(&state.pool, &state.media, author_id, file).await {
+                Ok(u) => {
+                    let text_now = text.trim_end().len();
+                    text.truncate(text_now);
+                    if !text.is_empty() {
+                        text.push_str("\n\n");
+                    }
+                    text.push_str(&u.markdown);
+                }
+                Err(key) => problem = problem.or(Some(key)),
+            }
+        }
+        (form, problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_name;
+
+    #[test]
+    fn file_names_are_made_harmless() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\Users\\me\\photo.jpg"), "photo.jpg");
+        assert_eq!(clean_name("a\0b\u{7}c.png"), "abc.png");
+        assert_eq!(clean_name("..."), "file");
+        assert_eq!(clean_name(""), "file");
+        assert_eq!(clean_name(&"x".repeat(500)).chars().count(), 120);
+        assert_eq!(clean_name("春天的照片.jpg"), "春天的照片.jpg");
+    }
+}

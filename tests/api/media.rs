@@ -1,0 +1,339 @@
+//! Media: uploads from the library and from every editor, pictures encoded again (metadata gone,
+//! turned upright, in sizes), files recognised by their bytes, refused with a message when bad,
+//! served with caching and ranges to whoever may read where they are shown.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageEncoder, ImageFormat};
+use plaza::accounts::Role;
+
+use crate::helpers::{Browser, spawn, spawn_with, start_topic};
+
+/// A marker hidden in the EXIF block of test photos: it must never be served.
+const EXIF_MARK: &[u8] = b"PLAZA-GPS-48.8584N-2.2945E";
+
+/// A JPEG of `w` × `h` whose EXIF says "rotate 90° clockwise to show" and carries a marker.
+pub fn photo(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 120]));
+    let mut exif = b"II\x2a\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(EXIF_MARK);
+    let mut out = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    enc.set_exif_metadata(exif).expect("exif");
+    enc.write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8).expect("jpeg");
+    out
+}
+
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 60])));
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).expect("png");
+    out
+}
+
+/// A few MPEG audio frames after an ID3 tag: enough to be recognised as MP3.
+pub fn mp3() -> Vec<u8> {
+    let mut out = b"ID3\x04\0\0\0\0\0\0".to_vec();
+    for _ in 0..50 {
+        let mut frame = vec![0xFF, 0xFB, 0x90, 0x64];
+        frame.resize(417, 0x55);
+        out.extend_from_slice(&frame);
+    }
+    out
+}
+
+/// The start of an MP4 video (an `ftyp` box with an ordinary video brand).
+pub fn mp4() -> Vec<u8> {
+    let mut out = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
+    out.extend_from_slice(&[0u8; 2000]);
+    out
+}
+
+/// Upload one file as the editor's script does; its media id.
+pub async fn upload_one(b: &Browser, name: &str, bytes: Vec<u8>, mime: &str) -> i64 {
+    let (status, json) = b.upload_json(&[(name, bytes, mime)]).await;
+    assert_eq!(status, 200, "{json}");
+    json["uploaded"][0]["id"].as_i64().unwrap_or_else(|| panic!("no id in {json}"))
+}
+
+fn decoded(bytes: &[u8]) -> DynamicImage {
+    image::load_from_memory(bytes).unwrap_or_else(|e| panic!("served picture does not decode: {e}"))
+}
+
+#[tokio::test]
+async fn a_photo_is_encoded_again_upright_without_its_metadata_in_sizes() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let id = upload_one(&ann, "holiday.jpg", photo(2400, 1200), "image/jpeg").await;
+
+    // The default address: a WebP no wider than 800 px, turned upright (the EXIF said rotate).
+    let (status, headers, bytes) = ann.get_bytes(&format!("/media/{id}"), &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/webp");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["cache-control"].to_str().unwrap_or("").contains("max-age="));
+    assert!(headers["content-disposition"].to_str().unwrap_or("").contains("holiday.webp"));
+    let img = decoded(&bytes);
+    assert!(img.height() > img.width(), "the picture was turned upright: {}x{}", img.width(), img.height());
+    assert_eq!((img.width(), img.height()), (800, 1600));
+    assert!(memchr::memmem::find(&bytes, EXIF_MARK).is_none(), "EXIF survived");
+    assert!(memchr::memmem::find(&bytes, b"Exif").is_none(), "EXIF block survived");
+
+    // Each size exists at its own address; the smallest is the thumbnail.
+    for (file, width) in [("w320.webp", 320), ("w800.webp", 800), ("w1200.webp", 1200), ("thumb", 320)] {
+        let (status, _, bytes) = ann.get_bytes(&format!("/media/{id}/{file}"), &[]).await;
+        assert_eq!(status, 200, "{file}");
+        assert_eq!(decoded(&bytes).width(), width, "{file}");
+    }
+    ann.get(&format!("/media/{id}/w9999.webp")).await.assert_status(404);
+
+    // Conditional GET: the ETag names the bytes.
+    let etag = headers["etag"].to_str().unwrap_or("").to_string();
+    assert!(etag.len() > 60, "{etag}");
+    let (status, _, _) = ann.get_bytes(&format!("/media/{id}"), &[("If-None-Match", &etag)]).await;
+    assert_eq!(status, 304);
+
+    // The library lists it, its size and its Markdown.
+    ann.get("/media")
+        .await
+        .assert_contains("holiday.jpg")
+        .assert_contains(&format!("![](/media/{id})"))
+        .assert_contains("1200 × 2400");
+}
+
+#[tokio::test]
+async fn the_same_file_twice_is_stored_once_and_both_members_have_it() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    let file = png(900, 300);
+    let a = upload_one(&ann, "chart.png", file.clone(), "image/png").await;
+    let b = upload_one(&bob, "mine.png", file, "image/png").await;
+    assert_ne!(a, b);
+    assert_eq!(app.count("media_files"), 1);
+    assert_eq!(app.count("media"), 2);
+    let objects = walk(&app.settings.data_dir.join("media/objects"));
+    assert_eq!(objects, app.count("media_renditions") as usize, "one object per rendition, once");
+}
+
+/// A valid PNG of a few kilobytes that claims 50,000 × 50,000 pixels (7.5 GB decoded).
+fn png_bomb() -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut z, &vec![0u8; 1_000_000]).expect("zlib");
+    chunk(&mut out, b"IDAT", &z.finish().expect("zlib"));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_with_a_message_and_nothing_is_stored() {
+    let app = spawn_with(|s| s.media_image_mb = 1).await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let mut truncated = photo(800, 600);
+    truncated.truncate(truncated.len() / 3);
+    let bomb = png_bomb();
+    let mut gifar = {
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(image::RgbImage::new(4, 4))
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Gif)
+            .expect("gif");
+        out
+    };
+    gifar.extend_from_slice(b"PK\x03\x04\x14\0\0\0\0\0payload.class....PK\x01\x02....");
+    gifar.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0\x2e\0\0\0\x10\0\0\0\0\0");
+    let big = photo(1, 1).into_iter().chain(std::iter::repeat_n(0u8, 1_200_000)).collect::<Vec<u8>>();
+    let cases: Vec<(&str, Vec<u8>, &str, u16, &str)> = vec![
+        ("shell.php.jpg", b"<?php system($_GET['c']); ?>".to_vec(), "image/jpeg", 422, "not a picture, sound or video"),
+        (
+            "page.jpg",
+            b"<!doctype html><script>alert(1)</script>".to_vec(),
+            "image/jpeg",
+            422,
+            "not a picture, sound or video",
+        ),
+        (
+            "logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec(),
+            "image/svg+xml",
+            422,
+            "SVG drawings are not accepted",
+        ),
+        ("bomb.png", bomb, "image/png", 422, "too large to process"),
+        ("cut.jpg", truncated, "image/jpeg", 422, "damaged or cut short"),
+        ("empty.png", Vec::new(), "image/png", 422, "The file is empty"),
+        ("gifar.gif", gifar, "image/gif", 422, "another file (an archive) hidden"),
+        ("huge.jpg", big, "image/jpeg", 413, "larger than this site accepts"),
+    ];
+    for (name, bytes, mime, status, message) in cases {
+        let (got, json) = ann.upload_json(&[(name, bytes.clone(), mime)]).await;
+        assert_eq!(got, status, "{name}: {json}");
+        assert!(json["refused"][0][1].as_str().unwrap_or("").contains(message), "{name}: {json}");
+        // Without a script, the library page says the same.
+        let page = ann.upload("/media", &[], &[("files", name, bytes, mime)], &[]).await;
+        assert_eq!(page.status.as_u16(), status, "{name}");
+        page.assert_contains(message);
+    }
+    assert_eq!(app.count("media"), 0);
+    assert_eq!(app.count("media_files"), 0);
+    assert_eq!(walk(&app.settings.data_dir.join("media/objects")), 0);
+    assert_eq!(walk(&app.settings.data_dir.join("media/tmp")), 0, "received files are not left behind");
+}
+
+#[tokio::test]
+async fn names_are_cleaned_and_types_come_from_the_bytes() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let long = format!("{}.png", "x".repeat(500));
+    for name in ["../../etc/passwd.png", long.as_str(), "春天.png", ".hidden.png"] {
+        let (status, json) = ann.upload_json(&[(name, png(10, 10), "image/png")]).await;
+        assert_eq!(status, 200, "{json}");
+        let stored = json["uploaded"][0]["file_name"].as_str().unwrap_or("").to_string();
+        assert!(!stored.contains('/') && !stored.contains('\u{1}') && stored.chars().count() <= 120, "{stored}");
+    }
+    // Control characters cannot be sent in a header: the form cannot be read, and says why.
+    let page = ann.upload("/media", &[], &[("files", "a\u{1}b\u{0}.png", png(10, 10), "image/png")], &[]).await;
+    page.assert_status(400).assert_contains("Rename the file");
+    // A video named and sent as sound is a video.
+    let (status, json) = ann.upload_json(&[("song.mp3", mp4(), "audio/mpeg")]).await;
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["uploaded"][0]["media_type"], "video");
+    let id = json["uploaded"][0]["id"].as_i64().unwrap_or(0);
+    let (_, headers, _) = ann.get_bytes(&format!("/media/{id}"), &[]).await;
+    assert_eq!(headers["content-type"], "video/mp4");
+}
+
+#[tokio::test]
+async fn sound_is_served_in_ranges_so_players_can_seek() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let file = mp3();
+    let id = upload_one(&ann, "episode.mp3", file.clone(), "audio/mpeg").await;
+    let (status, headers, bytes) = ann.get_bytes(&format!("/media/{id}"), &[("Range", "bytes=100-199")]).await;
+    assert_eq!(status, 206);
+    assert_eq!(headers["content-range"], format!("bytes 100-199/{}", file.len()).as_str());
+    assert_eq!(headers["content-type"], "audio/mpeg");
+    assert_eq!(bytes, file[100..200]);
+    let (status, _, bytes) = ann.get_bytes(&format!("/media/{id}/file.mp3"), &[]).await;
+    assert_eq!((status, bytes.len()), (200, file.len()));
+}
+
+#[tokio::test]
+async fn an_editor_without_scripts_attaches_files_and_asks_for_a_description() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let fields = [("title", "My screen"), ("body", "It looks like this:"), ("tags", ""), ("action", "save")];
+    let page =
+        ann.upload("/forums/help/new", &fields, &[("files", "screen.png", png(1000, 500), "image/png")], &[]).await;
+    // Kept, with the picture added to the text, and a description asked for.
+    assert_eq!(page.status.as_u16(), 422, "{}", page.body);
+    page.assert_contains("It looks like this:").assert_contains("Describe every picture");
+    let id: i64 = app.ids("media", "content_id")[0];
+    page.assert_contains(&format!("![](/media/{id})"));
+    assert_eq!(app.count("topics"), 0);
+
+    let body = format!("It looks like this:\n\n![The settings screen with the save button greyed out](/media/{id})");
+    let (path, _) = start_topic(&ann, "help", "My screen", &body).await;
+    let topic = app.new_browser().get(&path).await;
+    topic
+        .assert_status(200)
+        .assert_contains(r#"alt="The settings screen with the save button greyed out""#)
+        .assert_contains(&format!(
+            r#"srcset="/media/{id}/w320.webp 320w, /media/{id}/w800.webp 800w, /media/{id}/w1000.webp 1000w""#
+        ))
+        .assert_contains(r#"width="1000" height="500""#);
+    // Shown in a public topic: anyone may fetch it now, and the library says where it is used.
+    let (status, headers, _) = app.new_browser().get_bytes(&format!("/media/{id}/w320.webp"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(headers["cache-control"].to_str().unwrap_or("").starts_with("public"));
+    ann.get("/media").await.assert_contains("My screen").assert_lacks("Not used anywhere");
+}
+
+#[tokio::test]
+async fn media_is_seen_only_where_it_is_shown() {
+    let app = spawn().await;
+    let insider = app.user_browser("insider", Role::Employee).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    let visitor = app.new_browser();
+    app.create_board("staff-room", "discussion", "employees", "members");
+    app.create_board("help", "discussion", "everyone", "members");
+    let private = upload_one(&insider, "roadmap.png", png(400, 300), "image/png").await;
+    let unused = upload_one(&insider, "draft.png", png(300, 300), "image/png").await;
+    start_topic(&insider, "staff-room", "Plans", &format!("![The roadmap](/media/{private})")).await;
+    // Naming someone else's file in a public topic does not make it readable.
+    start_topic(&carol, "help", "Look", &format!("![Stolen](/media/{private}) ![Other](/media/{unused})")).await;
+    for id in [private, unused] {
+        for path in [format!("/media/{id}"), format!("/media/{id}/thumb"), format!("/media/{id}/w320.webp")] {
+            for (who, b) in [("visitor", &visitor), ("member", &carol)] {
+                let (status, _, _) = b.get_bytes(&path, &[]).await;
+                assert_eq!(status, 404, "{who} fetched {path}");
+            }
+        }
+    }
+    let colleague = app.user_browser("colleague", Role::Employee).await;
+    assert_eq!(colleague.get_bytes(&format!("/media/{private}"), &[]).await.0, 200);
+    assert_eq!(colleague.get_bytes(&format!("/media/{unused}"), &[]).await.0, 404);
+    assert_eq!(insider.get_bytes(&format!("/media/{unused}"), &[]).await.0, 200);
+    // Nobody else can delete it, and its owner cannot while it is used.
+    carol.post(&format!("/media/{unused}/delete"), &[]).await.assert_status(404);
+    insider
+        .post(&format!("/media/{private}/delete"), &[])
+        .await
+        .assert_status(409)
+        .assert_contains("cannot be deleted");
+    insider.post(&format!("/media/{unused}/delete"), &[]).await.assert_status(303);
+    insider.get("/media").await.assert_lacks("draft.png").assert_contains("roadmap.png");
+    assert_eq!(insider.get_bytes(&format!("/media/{unused}"), &[]).await.0, 404);
+}
+
+#[tokio::test]
+async fn uploads_at_once_are_each_stored_once_and_counted_right() {
+    let app = spawn().await;
+    let mut browsers = Vec::new();
+    for i in 0..6 {
+        browsers.push(app.user_browser(&format!("member{i}"), Role::Member).await);
+    }
+    let shared = png(700, 200);
+    let mut tasks = Vec::new();
+    for (i, b) in browsers.iter().enumerate() {
+        let own = png(300 + i as u32, 200);
+        let shared = shared.clone();
+        tasks.push(async move {
+            let (s1, j1) = b.upload_json(&[("same.png", shared, "image/png")]).await;
+            let (s2, j2) = b.upload_json(&[("own.png", own, "image/png")]).await;
+            assert_eq!((s1, s2), (200, 200), "{j1} {j2}");
+            [j1["uploaded"][0]["id"].as_i64().unwrap_or(0), j2["uploaded"][0]["id"].as_i64().unwrap_or(0)]
+        });
+    }
+    let ids: Vec<i64> = futures_util::future::join_all(tasks).await.into_iter().flatten().collect();
+    let mut stored = app.ids("media", "content_id");
+    stored.sort_unstable();
+    let mut acknowledged = ids.clone();
+    acknowledged.sort_unstable();
+    assert_eq!(stored, acknowledged, "every acknowledged upload is there once");
+    assert_eq!(app.count("media_files"), 7, "the shared file is stored once");
+    let kept = app.number("SELECT CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT) AS n FROM media_files");
+    let real = app.number("SELECT CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS n FROM media_renditions");
+    assert_eq!(kept, real);
+}
