@@ -341,6 +341,9 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/media/{id}", aweb::get().to(media::handlers::serve_default))
         .route("/media/{id}/delete", aweb::post().to(media::handlers::delete))
         .route("/media/{id}/{file}", aweb::get().to(media::handlers::serve))
+        .route("/settings/avatar", aweb::post().to(media::handlers::set_avatar))
+        .route("/admin/media", aweb::get().to(media::handlers::storage))
+        .route("/settings/avatar/remove", aweb::post().to(media::handlers::remove_avatar))
         // tags
         .route("/tags", aweb::get().to(tg::index))
         .route("/tags/{slug}/feed.{ext}", aweb::get().to(bf::tag_feed))

@@ -670,7 +670,8 @@ pub struct MediaFacts {
     pub hidden: bool,
     /// Shown in a live piece of content the viewer may read.
     pub shown_in_readable: bool,
-    /// Someone's avatar (avatars are public, like profiles).
+    /// Shown where everyone may see it: someone's avatar, a podcast's cover art (profiles and
+    /// blogs are public).
     pub avatar: bool,
 }
 

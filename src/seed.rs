@@ -241,6 +241,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                 tags: tags::parse_list(p.tags).map_err(|k| anyhow::anyhow!("{k}"))?,
                 publish: true,
                 comments_enabled: true,
+                episode: None,
             };
             let id = blogs::create_post(conn, &blog, id_of(p.author), &input, &settings.base_url)?;
             let at = now - Duration::days(p.days_ago) - Duration::hours(3);
@@ -661,6 +662,7 @@ pub fn seed_post_bench(
                         tags: unique,
                         publish: true,
                         comments_enabled: true,
+                        episode: None,
                     },
                     &settings.base_url,
                 )?;

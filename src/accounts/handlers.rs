@@ -528,6 +528,8 @@ struct SettingsPage<'a> {
     verify_required: bool,
     /// A new address typed into the change form (kept when it had a problem).
     new_email: String,
+    /// The profile picture's address, if one is set.
+    avatar: Option<String>,
 }
 
 async fn settings_page<'a>(
@@ -544,6 +546,7 @@ async fn settings_page<'a>(
     })
     .await?;
     let (email, email_verified) = (user.email.clone(), user.email_verified_at.is_some());
+    let avatar = user.avatar_media_id.map(|id| format!("/media/{id}/thumb"));
     let profile = profile.unwrap_or(ProfileForm {
         display_name: user.display_name,
         bio: user.bio_md,
@@ -566,7 +569,20 @@ async fn settings_page<'a>(
         email_verified,
         verify_required: state.settings.verify_email,
         new_email: String::new(),
+        avatar,
     })
+}
+
+/// The settings page again with a problem in one of its forms (the profile picture's).
+pub async fn settings_problem(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    status: actix_web::http::StatusCode,
+    field: &'static str,
+    key: &'static str,
+) -> AppResult<HttpResponse> {
+    let page = settings_page(ctx, state, None, FieldErrors(vec![(field, key)]), String::new()).await?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
 }
 
 /// The settings page again with a problem in the e-mail form.
@@ -599,6 +615,8 @@ pub async fn settings_form(
         Some("email") => ctx.t("email-changed"),
         Some("verified") => ctx.t("email-verified"),
         Some("verify-sent") => ctx.t("verify-sent"),
+        Some("avatar") => ctx.t("avatar-saved"),
+        Some("avatar-removed") => ctx.t("avatar-removed"),
         _ => String::new(),
     };
     render(&settings_page(&ctx, &state, None, FieldErrors::default(), notice).await?)
@@ -737,6 +755,8 @@ struct ProfilePage<'a> {
     comments: Vec<(String, String, chrono::NaiveDateTime)>,
     pager: Older,
     forum: ForumActivity,
+    /// The profile picture's address, if one is set.
+    avatar: Option<String>,
 }
 
 /// What a person did in the forums, limited to boards the viewer may read.
@@ -827,6 +847,7 @@ pub async fn profile(
         person,
         bio_html: SafeHtml::from_stored(user.bio_html.clone()),
         joined: user.created_at,
+        avatar: user.avatar_media_id.map(|id| format!("/media/{id}/thumb")),
         suspended: user.suspended_at.is_some(),
         blog,
         posts,

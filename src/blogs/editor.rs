@@ -26,6 +26,9 @@ pub struct PostForm {
     pub status: String,
     pub comments_enabled: Option<String>,
     pub action: String,
+    /// The media id of the episode (a sound or video file of the author's), or "".
+    pub episode: String,
+    pub transcript: String,
 }
 
 #[derive(Template)]
@@ -40,6 +43,8 @@ struct EditorPage<'a> {
     action_url: String,
     post_path: Option<String>,
     is_new: bool,
+    /// The author's sound and video files, to choose an episode from: (id, name, type).
+    episode_choices: Vec<(i64, String, String)>,
 }
 
 const EXCERPT_MAX: usize = 500;
@@ -47,7 +52,12 @@ const URL_MAX: usize = 500;
 
 /// Check the editor's input; the parsed post or the problems by field.
 /// Check the editor's form; a valid body is rendered here, before any unit of work begins.
-async fn check_post(pool: &crate::db::Pool, author_id: i64, form: &PostForm) -> Result<PostInput, FieldErrors> {
+async fn check_post(
+    pool: &crate::db::Pool,
+    author_id: i64,
+    form: &PostForm,
+    choices: &[(i64, String, String)],
+) -> Result<PostInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
@@ -104,6 +114,32 @@ async fn check_post(pool: &crate::db::Pool, author_id: i64, form: &PostForm) -> 
     if !errors.is_empty() {
         return Err(errors);
     }
+    let episode = match form.episode.trim() {
+        "" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) if choices.iter().any(|c| c.0 == id) => Some(id),
+            _ => {
+                errors.add("episode", "err-episode-unknown");
+                None
+            }
+        },
+    };
+    if form.transcript.chars().count() > content::BODY_MAX {
+        errors.add("transcript", "err-body-long");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let transcript = match episode {
+        Some(id) => match content::Body::prepare(form.transcript.trim().to_string()).await {
+            Ok(t) => Some((id, t)),
+            Err(k) => {
+                errors.add("transcript", k);
+                return Err(errors);
+            }
+        },
+        None => None,
+    };
     let body = crate::media::prepare_body(pool, author_id, form.body.clone()).await.map_err(|k| {
         errors.add("body", k);
         errors
@@ -117,7 +153,13 @@ async fn check_post(pool: &crate::db::Pool, author_id: i64, form: &PostForm) -> 
         tags,
         publish,
         comments_enabled: form.comments_enabled.is_some(),
+        episode: transcript,
     })
+}
+
+/// The sound and video files an author may make an episode of.
+async fn episode_choices(state: &web::Data<AppState>, author_id: i64) -> AppResult<Vec<(i64, String, String)>> {
+    crate::db::run(&state.pool, move |conn| Ok(super::podcast::episode_choices(conn, author_id)?)).await
 }
 
 /// The blog the viewer may write in, by slug, or 403/404.
@@ -166,6 +208,7 @@ pub async fn new_post_form(ctx: Ctx, state: web::Data<AppState>, q: web::Query<W
         action_url: "/write".into(),
         post_path: None,
         is_new: true,
+        episode_choices: episode_choices(&state, user.id).await?,
     })
 }
 
@@ -177,6 +220,7 @@ pub async fn create_post(
     let user = ctx.require_user()?.clone();
     let blog = writable_blog(&ctx, &state, upload.form.blog.clone()).await?;
     let (form, attach_problem) = upload.attach(&state, user.id, |f| &mut f.body).await;
+    let choices = episode_choices(&state, user.id).await?;
     let page = |form: PostForm, errors: FieldErrors, preview: Option<SafeHtml>| EditorPage {
         meta: Meta::new(ctx.t("editor-new-title"), "/write").noindex(),
         ctx: &ctx,
@@ -187,6 +231,7 @@ pub async fn create_post(
         action_url: "/write".into(),
         post_path: None,
         is_new: true,
+        episode_choices: choices.clone(),
     };
     if form.action == "preview" {
         return match crate::content::preview(&form.body, content::BODY_MAX, "err-body-long").await {
@@ -197,7 +242,7 @@ pub async fn create_post(
     if let Some(key) = attach_problem {
         return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
     }
-    let input = match check_post(&state.pool, user.id, &form).await {
+    let input = match check_post(&state.pool, user.id, &form, &choices).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };
@@ -216,7 +261,7 @@ pub async fn create_post(
     Ok(redirect(&post.card.path))
 }
 
-fn form_from_post(post: &PostPage, tags: String) -> PostForm {
+fn form_from_post(post: &PostPage, tags: String, episode: Option<(i64, String)>) -> PostForm {
     PostForm {
         blog: post.blog.slug.clone(),
         title: post.card.title.clone(),
@@ -228,6 +273,8 @@ fn form_from_post(post: &PostPage, tags: String) -> PostForm {
         status: if post.card.is_draft { "draft".into() } else { "published".into() },
         comments_enabled: post.comments_enabled().then(|| "on".to_string()),
         action: String::new(),
+        episode: episode.as_ref().map(|e| e.0.to_string()).unwrap_or_default(),
+        transcript: episode.map(|e| e.1).unwrap_or_default(),
     }
 }
 
@@ -254,7 +301,11 @@ async fn editable_post(ctx: &PageCtx, state: &web::Data<AppState>, id: i64) -> A
 pub async fn edit_post_form(ctx: Ctx, state: web::Data<AppState>, path: web::Path<i64>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let (post, tags) = editable_post(&ctx, &state, id).await?;
-    let form = form_from_post(&post, tags);
+    let episode = crate::db::run(&state.pool, move |conn| {
+        Ok(super::podcast::episode(conn, id)?.map(|(file, md, _)| (file.media_id, md)))
+    })
+    .await?;
+    let form = form_from_post(&post, tags, episode);
     render(&EditorPage {
         meta: Meta::new(
             ctx.ta("editor-edit-title", &[("title", post.card.title.clone())]),
@@ -269,6 +320,7 @@ pub async fn edit_post_form(ctx: Ctx, state: web::Data<AppState>, path: web::Pat
         action_url: format!("/posts/{id}/edit"),
         post_path: Some(post.card.path.clone()),
         is_new: false,
+        episode_choices: episode_choices(&state, post.author_id()).await?,
     })
 }
 
@@ -283,6 +335,7 @@ pub async fn update_post(
     // Files attached to someone else's post (an editor of the blog) go to the post's author.
     let author_id = post.author_id();
     let (form, attach_problem) = upload.attach(&state, author_id, |f| &mut f.body).await;
+    let choices = episode_choices(&state, author_id).await?;
     let page = |form: PostForm, errors: FieldErrors, preview: Option<SafeHtml>| EditorPage {
         meta: Meta::new(
             ctx.ta("editor-edit-title", &[("title", post.card.title.clone())]),
@@ -297,6 +350,7 @@ pub async fn update_post(
         action_url: format!("/posts/{id}/edit"),
         post_path: Some(post.card.path.clone()),
         is_new: false,
+        episode_choices: choices.clone(),
     };
     if form.action == "preview" {
         return match crate::content::preview(&form.body, content::BODY_MAX, "err-body-long").await {
@@ -307,7 +361,7 @@ pub async fn update_post(
     if let Some(key) = attach_problem {
         return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
     }
-    let input = match check_post(&state.pool, author_id, &form).await {
+    let input = match check_post(&state.pool, author_id, &form, &choices).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };

@@ -32,7 +32,20 @@ async fn post_feed(
     let items = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let ids = queries::post_ids(conn, &guard, &filter, FEED_ITEMS)?;
-        Ok(kinds.feed_items(conn, &ids, lang, &base)?)
+        let mut items = kinds.feed_items(conn, &ids, lang, &base)?;
+        // Episodes travel with their posts, for podcast apps.
+        let mut files = super::podcast::episode_files(conn, &ids)?;
+        for item in items.iter_mut() {
+            // Entries are identified by their permalink, `/posts/{id}`.
+            let id = item.id.rsplit('/').next().and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+            item.enclosure = files.remove(&id).map(|f| feeds::Enclosure {
+                url: format!("{base}{}", f.path()),
+                length: f.bytes,
+                duration: f.itunes_duration(),
+                mime: f.mime,
+            });
+        }
+        Ok(items)
     })
     .await?;
     Ok(keep(feeds::respond(req, format, &meta, &items, ctx.user.is_none()), [cache_key]))
@@ -56,7 +69,17 @@ async fn blog_feed(
     blog: Blog,
     format: Format,
 ) -> AppResult<HttpResponse> {
-    let meta = FeedMeta::new(ctx, blog.title.clone(), blog.description.clone(), &blog.path(), &blog.feed_base());
+    let mut meta = FeedMeta::new(ctx, blog.title.clone(), blog.description.clone(), &blog.path(), &blog.feed_base());
+    let id = blog.id;
+    let podcast = crate::db::run(&state.pool, move |conn| Ok(super::podcast::podcast(conn, id)?)).await?;
+    meta.podcast = podcast.map(|p| feeds::PodcastChannel {
+        image: p.cover_path().map(|c| ctx.absolute(&c)),
+        author: p.author,
+        category: p.category,
+        explicit: p.explicit,
+        owner_email: p.owner_email,
+        language: p.language,
+    });
     let key = listing::place_key(crate::content::PLACE_BLOG, blog.id);
     post_feed(req, ctx, state, PostFilter { blog_id: Some(blog.id), ..Default::default() }, meta, format, key).await
 }

@@ -4,6 +4,7 @@ pub mod editor;
 pub mod feeds;
 pub mod kind;
 pub mod pages;
+pub mod podcast;
 pub mod queries;
 pub mod settings;
 

@@ -9,6 +9,7 @@ use super::queries::{self, BlogSummary, BlogrollLink, PostFilter, SlugLookup};
 use super::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard, PostPage};
 use crate::accounts::AuthorView;
 use crate::content::comments::{self, CommentView};
+use crate::content::markdown::SafeHtml;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Guard, Place};
@@ -235,6 +236,14 @@ struct PostTemplate<'a> {
     rights: PostRights,
     comment_form: CommentForm,
     comment_error: String,
+    /// The post's episode: its file and rendered transcript.
+    episode: Option<(super::podcast::EpisodeFile, SafeHtml)>,
+}
+
+impl PostTemplate<'_> {
+    fn size(&self, bytes: &i64) -> String {
+        crate::media::handlers::human_size(*bytes)
+    }
 }
 
 /// A post the viewer may read, or 404.
@@ -263,16 +272,17 @@ async fn render_post(
     let viewer = ctx.viewer();
     let edit_minutes = state.settings.comment_edit_minutes;
     let id = post.card.id;
-    let (comments, cited_by) = crate::db::run(&state.pool, move |conn| {
+    let (comments, cited_by, episode) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
+        let episode = super::podcast::episode(conn, id)?.map(|(file, _, html)| (file, html));
         let citing = crate::content::citations::citing(conn, &guard, id)?;
         let cited_by = if citing.is_empty() {
             Vec::new()
         } else {
             queries::list_posts(conn, &guard, &PostFilter { ids: Some(citing), ..Default::default() }, 50)?.0
         };
-        Ok((comments, cited_by))
+        Ok((comments, cited_by, episode))
     })
     .await?;
     let mut meta = Meta::new(post.card.title.clone(), post.card.path.clone()).description(post.card.excerpt.clone());
@@ -295,6 +305,7 @@ async fn render_post(
         cited_by,
         comment_form,
         comment_error: comment_error.clone(),
+        episode,
     };
     if comment_error.is_empty() { render(&page) } else { render_invalid(&page) }
 }

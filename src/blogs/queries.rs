@@ -573,6 +573,21 @@ pub struct PostInput {
     pub tags: Vec<TagName>,
     pub publish: bool,
     pub comments_enabled: bool,
+    /// The post's episode (a media id of its author's) and its transcript.
+    pub episode: Option<(i64, content::Body)>,
+}
+
+impl PostInput {
+    /// The media the post shows: those in its text, and its episode.
+    pub fn media(&self) -> Vec<i64> {
+        let mut ids = self.body.media().to_vec();
+        if let Some((id, _)) = &self.episode {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        ids
+    }
 }
 
 /// A slug free in the blog (other than for `except` itself), based on `wanted`.
@@ -635,7 +650,7 @@ pub fn create_post(
             comments_open: input.comments_enabled,
             placement: Placement::root(PLACE_BLOG, blog.id, PUBLIC_AUDIENCE),
             at: None,
-            media: input.body.media(),
+            media: &input.media(),
         },
     )?;
     diesel::update(contents::table.find(id)).set(contents::list_key.eq(list_key(&blog.kind))).execute(tx.conn())?;
@@ -652,6 +667,7 @@ pub fn create_post(
         .execute(tx.conn())?;
     content::tags::set_for(tx, id, &input.tags)?;
     cite(tx, id, input.body.md(), base_url)?;
+    super::podcast::set_episode(tx, id, input.episode.as_ref().map(|(m, t)| (*m, t.md(), t.html())))?;
     Ok(id)
 }
 
@@ -673,7 +689,8 @@ pub fn update_post(tx: &mut Tx<'_>, post: &PostPage, input: &PostInput, base_url
             contents::edited_at.eq(if was_published && input.publish { Some(now) } else { post.edited_at() }),
         ))
         .execute(tx.conn())?;
-    content::set_media(tx, id, input.body.media())?;
+    content::set_media(tx, id, &input.media())?;
+    super::podcast::set_episode(tx, id, input.episode.as_ref().map(|(m, t)| (*m, t.md(), t.html())))?;
     if input.publish != was_published {
         content::set_published(tx, id, input.publish, post.card.published_at)?;
     }

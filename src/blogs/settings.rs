@@ -9,6 +9,7 @@ use super::pages::{load_blog, viewer_is_author};
 use super::queries;
 use crate::accounts::AuthorView;
 use crate::error::{AppError, AppResult};
+use crate::media::upload::UploadForm;
 use crate::policy::Guard;
 use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
 
@@ -20,6 +21,13 @@ pub struct BlogSettingsForm {
     pub title: String,
     pub description: String,
     pub blogroll: String,
+    /// "on": the blog is a podcast.
+    pub podcast: Option<String>,
+    pub podcast_category: String,
+    pub podcast_language: String,
+    pub podcast_author: String,
+    pub podcast_email: String,
+    pub podcast_explicit: Option<String>,
 }
 
 #[derive(Template)]
@@ -34,6 +42,10 @@ struct BlogSettingsPage<'a> {
     author_error: String,
     author_input: String,
     notice: String,
+    /// The cover art's small picture, when the blog is a podcast with one.
+    cover: Option<String>,
+    categories: &'static [&'static str],
+    languages: &'static [&'static str],
 }
 
 const BLOG_TITLE_MAX: usize = 100;
@@ -97,13 +109,21 @@ async fn settings_page<'a>(
 ) -> AppResult<BlogSettingsPage<'a>> {
     let SettingsState { form, errors, author_error, author_input, notice } = st;
     let id = blog.id;
-    let (authors, blogroll) =
-        crate::db::run(&state.pool, move |conn| Ok((queries::authors(conn, id)?, queries::blogroll(conn, id)?)))
-            .await?;
+    let (authors, blogroll, podcast) = crate::db::run(&state.pool, move |conn| {
+        Ok((queries::authors(conn, id)?, queries::blogroll(conn, id)?, super::podcast::podcast(conn, id)?))
+    })
+    .await?;
+    let cover = podcast.as_ref().and_then(|p| p.cover_media_id).map(|m| format!("/media/{m}/thumb"));
     let form = form.unwrap_or_else(|| BlogSettingsForm {
         title: blog.title.clone(),
         description: blog.description.clone(),
         blogroll: blogroll.iter().map(|l| format!("{} | {}", l.title, l.url)).collect::<Vec<_>>().join("\n"),
+        podcast: podcast.as_ref().map(|_| "on".to_string()),
+        podcast_category: podcast.as_ref().map(|p| p.category.clone()).unwrap_or_else(|| "Technology".into()),
+        podcast_language: podcast.as_ref().map(|p| p.language.clone()).unwrap_or_else(|| ctx.lang.code().into()),
+        podcast_author: podcast.as_ref().map(|p| p.author.clone()).unwrap_or_else(|| blog.title.clone()),
+        podcast_email: podcast.as_ref().map(|p| p.owner_email.clone()).unwrap_or_default(),
+        podcast_explicit: podcast.as_ref().filter(|p| p.explicit).map(|_| "on".to_string()),
     });
     Ok(BlogSettingsPage {
         meta: Meta::new(
@@ -119,6 +139,9 @@ async fn settings_page<'a>(
         author_error,
         author_input,
         notice,
+        cover,
+        categories: super::podcast::CATEGORIES,
+        languages: super::podcast::LANGUAGES,
     })
 }
 
@@ -142,9 +165,11 @@ pub async fn save_blog_settings(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    CsrfForm(form): CsrfForm<BlogSettingsForm>,
+    upload: UploadForm<BlogSettingsForm>,
 ) -> AppResult<HttpResponse> {
     let blog = managed_blog(&ctx, &state, path.into_inner()).await?;
+    let user_id = ctx.require_user()?.id;
+    let UploadForm { form, files, refused } = upload;
     let mut errors = FieldErrors::default();
     let title = form.title.trim().to_string();
     if title.is_empty() {
@@ -156,6 +181,37 @@ pub async fn save_blog_settings(
         errors.add("description", "err-description-long");
     }
     let links = parse_blogroll(&form.blogroll).map_err(|k| errors.add("blogroll", k)).ok();
+    let podcast = form.podcast.is_some();
+    let author = form.podcast_author.trim().to_string();
+    let email = form.podcast_email.trim().to_string();
+    if podcast {
+        if !super::podcast::CATEGORIES.contains(&form.podcast_category.as_str()) {
+            errors.add("podcast_category", "err-podcast-category");
+        }
+        if !super::podcast::LANGUAGES.contains(&form.podcast_language.as_str()) {
+            errors.add("podcast_language", "err-podcast-language");
+        }
+        if author.is_empty() || author.chars().count() > BLOG_TITLE_MAX {
+            errors.add("podcast_author", "err-podcast-author");
+        }
+        if !email.is_empty() && crate::accounts::domain::Email::parse(&email).is_err() {
+            errors.add("podcast_email", "err-email-invalid");
+        }
+    }
+    if let Some((_, key)) = refused.first() {
+        errors.add("cover", key);
+    }
+    // New cover art, made into what podcast apps accept (refused with the reason otherwise).
+    let mut new_cover = None;
+    if errors.is_empty() {
+        if let Some(file) = files.into_iter().next() {
+            match crate::media::ingest_for(&state.pool, &state.media, user_id, file, crate::media::Purpose::Cover).await
+            {
+                Ok(u) => new_cover = Some(u.id),
+                Err(key) => errors.add("cover", key),
+            }
+        }
+    }
     let Some(links) = links.filter(|_| errors.is_empty()) else {
         return render_invalid(
             &settings_page(&ctx, &state, blog, SettingsState { form: Some(form), errors, ..Default::default() })
@@ -163,9 +219,22 @@ pub async fn save_blog_settings(
         );
     };
     let (id, description) = (blog.id, form.description.trim().to_string());
+    let (category, language, explicit) =
+        (form.podcast_category, form.podcast_language, form.podcast_explicit.is_some());
     crate::db::run_write(&state.pool, move |tx| {
         queries::update_blog(tx, id, &title, &description)?;
-        Ok(queries::set_blogroll(tx, id, &links)?)
+        queries::set_blogroll(tx, id, &links)?;
+        let kept = super::podcast::podcast(tx, id)?.and_then(|p| p.cover_media_id);
+        let details = podcast.then(|| super::podcast::Podcast {
+            blog_id: id,
+            cover_media_id: new_cover.or(kept),
+            category,
+            language,
+            author,
+            owner_email: email,
+            explicit,
+        });
+        Ok(super::podcast::save_podcast(tx, id, details.as_ref())?)
     })
     .await?;
     Ok(redirect(&format!("/manage/blogs/{}?saved=1", crate::web::path_segment(&blog.slug))))

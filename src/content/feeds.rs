@@ -32,6 +32,32 @@ pub struct FeedMeta {
     /// A query string that is part of the feed's identity (a saved search), or "".
     pub self_query: String,
     pub lang: &'static str,
+    /// The channel of a podcast: what podcast apps read besides the items.
+    pub podcast: Option<PodcastChannel>,
+}
+
+/// A podcast's channel details (iTunes tags).
+#[derive(Clone, Debug, Default)]
+pub struct PodcastChannel {
+    pub author: String,
+    /// Absolute URL of the cover art (a square JPEG).
+    pub image: Option<String>,
+    pub category: String,
+    pub explicit: bool,
+    pub owner_email: String,
+    /// The podcast's own language (the feed's, whatever the reader's interface).
+    pub language: String,
+}
+
+/// An item's file, for podcast apps: `<enclosure>` in RSS, `rel="enclosure"` in Atom.
+#[derive(Clone, Debug)]
+pub struct Enclosure {
+    /// Absolute URL.
+    pub url: String,
+    pub length: i64,
+    pub mime: String,
+    /// "HH:MM:SS", when known.
+    pub duration: Option<String>,
 }
 
 impl FeedMeta {
@@ -50,6 +76,7 @@ impl FeedMeta {
             self_base: ctx.absolute(feed_base),
             self_query: String::new(),
             lang: ctx.lang.code(),
+            podcast: None,
         }
     }
 
@@ -75,6 +102,7 @@ pub struct FeedItem {
     pub content_html: String,
     pub summary: String,
     pub categories: Vec<String>,
+    pub enclosure: Option<Enclosure>,
 }
 
 /// When the feed last changed: its newest entry. An empty feed has not changed since the epoch
@@ -99,12 +127,22 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
             e.set_updated(utc(i.updated));
             e.set_published(Some(utc(i.published).fixed_offset()));
             e.set_authors(vec![Person { name: i.author.clone(), ..Default::default() }]);
-            e.set_links(vec![Link {
+            let mut links = vec![Link {
                 href: i.url.clone(),
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Default::default()
-            }]);
+            }];
+            if let Some(enc) = &i.enclosure {
+                links.push(Link {
+                    href: enc.url.clone(),
+                    rel: "enclosure".into(),
+                    mime_type: Some(enc.mime.clone()),
+                    length: Some(enc.length.to_string()),
+                    ..Default::default()
+                });
+            }
+            e.set_links(links);
             if !i.summary.is_empty() {
                 e.set_summary(Some(Text::plain(i.summary.clone())));
             }
@@ -146,6 +184,7 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
 
 pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
     use rss::extension::atom::{AtomExtensionBuilder, Link as AtomLink};
+    use rss::extension::itunes::{ITunesCategory, ITunesChannelExtension, ITunesItemExtension, ITunesOwner};
     use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ItemBuilder};
     let updated = last_updated(items);
     let rss_items: Vec<rss::Item> = items
@@ -166,9 +205,50 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
                 .categories(
                     i.categories.iter().map(|c| CategoryBuilder::default().name(c.clone()).build()).collect::<Vec<_>>(),
                 )
+                .enclosure(i.enclosure.as_ref().map(|e| {
+                    let mut enc = rss::Enclosure::default();
+                    enc.set_url(e.url.clone());
+                    enc.set_length(e.length.to_string());
+                    enc.set_mime_type(e.mime.clone());
+                    enc
+                }))
+                .itunes_ext(meta.podcast.as_ref().filter(|_| i.enclosure.is_some()).map(|p| {
+                    let mut ext = ITunesItemExtension::default();
+                    ext.set_author(Some(i.author.clone()));
+                    ext.set_duration(i.enclosure.as_ref().and_then(|e| e.duration.clone()));
+                    ext.set_explicit(Some(if p.explicit { "true" } else { "false" }.to_string()));
+                    ext.set_image(p.image.clone());
+                    ext.set_summary(Some(i.summary.clone()).filter(|s| !s.is_empty()));
+                    ext.set_episode_type(Some("full".to_string()));
+                    ext
+                }))
                 .build()
         })
         .collect();
+    let itunes = meta.podcast.as_ref().map(|p| {
+        let mut ext = ITunesChannelExtension::default();
+        ext.set_author(Some(p.author.clone()));
+        ext.set_image(p.image.clone());
+        let mut category = ITunesCategory::default();
+        category.set_text(p.category.clone());
+        ext.set_categories(vec![category]);
+        ext.set_explicit(Some(if p.explicit { "true" } else { "false" }.to_string()));
+        let mut owner = ITunesOwner::default();
+        owner.set_name(Some(p.author.clone()));
+        owner.set_email(Some(p.owner_email.clone()).filter(|e| !e.is_empty()));
+        ext.set_owner(Some(owner));
+        ext.set_summary(Some(meta.description.clone()).filter(|d| !d.is_empty()));
+        ext.set_type(Some("episodic".to_string()));
+        ext
+    });
+    let language = meta.podcast.as_ref().map_or(meta.lang.to_string(), |p| p.language.clone());
+    let image = meta.podcast.as_ref().and_then(|p| p.image.clone()).map(|url| {
+        let mut img = rss::Image::default();
+        img.set_url(url);
+        img.set_title(meta.title.clone());
+        img.set_link(meta.page_url.clone());
+        img
+    });
     let mut self_link = AtomLink::default();
     self_link.set_href(meta.self_url("rss"));
     self_link.set_rel("self");
@@ -177,8 +257,10 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
         .title(meta.title.clone())
         .link(meta.page_url.clone())
         .description(if meta.description.is_empty() { meta.title.clone() } else { meta.description.clone() })
-        .language(Some(meta.lang.to_string()))
+        .language(Some(language))
         .last_build_date(Some(utc(updated).to_rfc2822()))
+        .image(image)
+        .itunes_ext(itunes)
         .atom_ext(Some(AtomExtensionBuilder::default().links(vec![self_link]).build()))
         .items(rss_items)
         .build()

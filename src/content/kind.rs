@@ -226,6 +226,7 @@ impl Registry {
                     content_html: super::feeds::absolutize(&html, base_url),
                     summary: excerpt,
                     categories: tags.remove(id).unwrap_or_default().into_iter().map(|t| t.name).collect(),
+                    enclosure: None,
                     author,
                 })
             })

@@ -470,6 +470,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    podcasts (blog_id) {
+        blog_id -> BigInt,
+        cover_media_id -> Nullable<BigInt>,
+        category -> Text,
+        language -> Text,
+        author -> Text,
+        owner_email -> Text,
+        explicit -> Bool,
+    }
+}
+
+diesel::table! {
+    episodes (content_id) {
+        content_id -> BigInt,
+        media_id -> BigInt,
+        transcript_md -> Text,
+        transcript_html -> Text,
+    }
+}
+
 diesel::joinable!(media_renditions -> media_files (file_id));
 diesel::joinable!(media -> media_files (file_id));
 diesel::joinable!(media -> contents (content_id));
@@ -590,6 +611,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     media,
     content_media,
     media_trash,
+    podcasts,
+    episodes,
     audience_grants,
     member_groups,
     group_members,

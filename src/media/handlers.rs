@@ -30,6 +30,10 @@ impl LibraryPage<'_> {
         human_size(*bytes)
     }
 
+    fn length(&self, ms: &i64) -> String {
+        clock(*ms)
+    }
+
     fn type_key(&self, media_type: &str) -> &'static str {
         match media_type {
             super::TYPE_IMAGE => "media-type-image",
@@ -41,6 +45,13 @@ impl LibraryPage<'_> {
     fn mb(&self, bytes: &u64) -> String {
         human_size(*bytes as i64)
     }
+}
+
+/// A length as players show it: "3:07", "1:02:09".
+pub fn clock(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
 }
 
 /// "12 KB", "3.4 MB".
@@ -315,4 +326,91 @@ fn download_name(uploaded: &str, mime: &str) -> String {
     let stem = uploaded.rsplit_once('.').map_or(uploaded, |(s, _)| s);
     let stem: String = stem.chars().filter(|c| !c.is_control() && *c != '"').collect();
     format!("{}.{}", if stem.is_empty() { "file" } else { &stem }, queries::extension(mime))
+}
+
+/// `POST /settings/avatar`: a picture becomes the member's profile picture (and an item of their
+/// library, used as such).
+pub async fn set_avatar(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: UploadForm<UploadFields>,
+) -> AppResult<HttpResponse> {
+    use actix_web::http::StatusCode;
+    let user_id = ctx.require_user()?.id;
+    let problem = |status, key| crate::accounts::handlers::settings_problem(&ctx, &state, status, "avatar", key);
+    if let Some((_, key)) = form.refused.first() {
+        let status =
+            if *key == "media-err-too-big" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return problem(status, key).await;
+    }
+    let Some(file) = form.files.into_iter().next() else {
+        return problem(StatusCode::UNPROCESSABLE_ENTITY, "media-err-none").await;
+    };
+    // Only a picture: checked before anything is stored.
+    match super::sniff::sniff(&file.head) {
+        Ok(super::sniff::Sniffed::Image(_)) => {}
+        Ok(_) => return problem(StatusCode::UNPROCESSABLE_ENTITY, "avatar-err-type").await,
+        Err(key) => return problem(StatusCode::UNPROCESSABLE_ENTITY, key).await,
+    }
+    let uploaded = match super::ingest(&state.pool, &state.media, user_id, file).await {
+        Ok(u) => u,
+        Err(key) => {
+            let status = if key == "media-err-too-big" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return problem(status, key).await;
+        }
+    };
+    crate::db::run_write(&state.pool, move |tx| Ok(queries::set_avatar(tx, user_id, Some(uploaded.id))?)).await?;
+    Ok(redirect("/settings?saved=avatar"))
+}
+
+/// `POST /settings/avatar/remove`: no profile picture (the file stays in the library).
+pub async fn remove_avatar(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _form: CsrfForm<DeleteForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    crate::db::run_write(&state.pool, move |tx| Ok(queries::set_avatar(tx, user_id, None)?)).await?;
+    Ok(redirect("/settings?saved=avatar-removed"))
+}
+
+#[derive(Template)]
+#[template(path = "admin/media.html")]
+struct StoragePage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    stored: i64,
+    files: i64,
+    items: i64,
+    uploaders: Vec<queries::Uploader>,
+    limits: super::Limits,
+}
+
+impl StoragePage<'_> {
+    fn size(&self, bytes: &i64) -> String {
+        human_size(*bytes)
+    }
+
+    fn mb(&self, bytes: &u64) -> String {
+        if *bytes == 0 { "—".to_string() } else { human_size(*bytes as i64) }
+    }
+}
+
+/// `/admin/media`: the storage used and the biggest uploaders.
+pub async fn storage(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    ctx.require_admin()?;
+    let (stored, files, items, uploaders) = crate::db::run(&state.pool, |conn| Ok(queries::storage(conn)?)).await?;
+    render(&StoragePage {
+        meta: Meta::new(ctx.t("storage-title"), "/admin/media").noindex(),
+        ctx: &ctx,
+        stored,
+        files,
+        items,
+        uploaders,
+        limits: state.media.limits,
+    })
 }

@@ -8,9 +8,12 @@
 //! its file. Who may fetch a file is the policy's answer (`Guard::can_read_media`): its author,
 //! and whoever may read a piece of content that shows it.
 
+#[cfg(test)]
+mod fuzz;
 pub mod handlers;
 pub mod kind;
 pub mod picture;
+pub mod probe;
 pub mod queries;
 pub mod sniff;
 pub mod store;
@@ -102,6 +105,14 @@ pub struct Uploaded {
     pub thumbnail: Option<String>,
 }
 
+/// What an upload is for: a media item like any other, or a podcast's cover art (a square JPEG
+/// that podcast apps accept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Media,
+    Cover,
+}
+
 /// Take one received file into the site as a media item of `author_id`. `Err` is the catalog key
 /// of the reason it was refused (nothing is stored then).
 pub async fn ingest(
@@ -110,10 +121,23 @@ pub async fn ingest(
     author_id: i64,
     file: upload::Received,
 ) -> Result<Uploaded, &'static str> {
+    ingest_for(pool, media, author_id, file, Purpose::Media).await
+}
+
+pub async fn ingest_for(
+    pool: &Pool,
+    media: &Arc<Media>,
+    author_id: i64,
+    file: upload::Received,
+    purpose: Purpose,
+) -> Result<Uploaded, &'static str> {
     if file.size == 0 {
         return Err("media-err-empty");
     }
     let sniffed = sniff::sniff(&file.head)?;
+    if purpose == Purpose::Cover && !matches!(sniffed, sniff::Sniffed::Image(_)) {
+        return Err("podcast-err-cover-type");
+    }
     let media_type = sniffed.media_type();
     if file.size > media.limits.for_type(media_type) {
         return Err("media-err-too-big");
@@ -126,10 +150,14 @@ pub async fn ingest(
     let m = media.clone();
     let upload::Received { file_name, tmp, size, sha256, .. } = file;
     let source_sha = sha256.clone();
-    let stored = tokio::task::spawn_blocking(move || store_file(&m, sniffed, tmp, size, &source_sha))
+    // The same picture as cover art is another file (other renditions).
+    let sha256 = if purpose == Purpose::Cover { format!("{sha256}-cover") } else { sha256 };
+    let stored = tokio::task::spawn_blocking(move || store_file(&m, sniffed, tmp, size, &source_sha, purpose))
         .await
         .map_err(|_| "error-internal")??;
     drop(permit);
+    // What the file turned out to be (its tracks may say otherwise than its first bytes).
+    let media_type = stored.media_type;
     let limits = media.limits;
     let name = file_name.clone();
     let outcome = crate::db::run_write(pool, move |tx| {
@@ -178,6 +206,7 @@ fn store_file(
     tmp: tempfile::TempPath,
     size: u64,
     source_sha: &str,
+    purpose: Purpose,
 ) -> Result<StoredFile, &'static str> {
     use std::io::{Read, Seek, SeekFrom};
     let io = |e: std::io::Error| {
@@ -196,9 +225,13 @@ fn store_file(
     match sniffed {
         sniff::Sniffed::Image(format) => {
             let bytes = std::fs::read(&tmp).map_err(io)?;
-            let p = picture::process(&bytes, format)?;
+            let p = match purpose {
+                Purpose::Media => picture::process(&bytes, format)?,
+                Purpose::Cover => picture::process_cover(&bytes, format)?,
+            };
             drop(bytes);
             let mut renditions = Vec::new();
+            let main_mime = if p.animated { "image/gif" } else { p.renditions.last().map_or("image/webp", |r| r.mime) };
             for r in p.renditions {
                 let key = sha256_hex(&r.bytes);
                 media.store.put(&key, &r.bytes).map_err(io)?;
@@ -213,7 +246,7 @@ fn store_file(
             }
             Ok(StoredFile {
                 media_type: TYPE_IMAGE,
-                mime: if p.animated { "image/gif" } else { "image/webp" },
+                mime: main_mime,
                 width: Some(p.width as i32),
                 height: Some(p.height as i32),
                 duration_ms: None,
@@ -222,16 +255,36 @@ fn store_file(
             })
         }
         sniff::Sniffed::Audio(mime) | sniff::Sniffed::Video(mime) => {
+            // The tracks decide what it is: an "M4A" with a picture track is a video, an MP4 or
+            // WebM with sound alone is sound.
+            let p = probe::probe(&mut f, size, mime);
             drop(f);
+            let (media_type, mime) = match mime {
+                "audio/mp4" | "video/mp4" if p.video => (TYPE_VIDEO, "video/mp4"),
+                "audio/mp4" | "video/mp4" if p.audio => (TYPE_AUDIO, "audio/mp4"),
+                "video/webm" if p.audio && !p.video => (TYPE_AUDIO, "audio/webm"),
+                _ => (sniffed.media_type(), mime),
+            };
+            if size > media.limits.for_type(media_type) {
+                return Err("media-err-too-big");
+            }
             media.store.put_file(source_sha, tmp).map_err(io)?;
+            let dim = |v: Option<u32>| v.and_then(|v| i32::try_from(v).ok());
             Ok(StoredFile {
-                media_type: sniffed.media_type(),
+                media_type,
                 mime,
-                width: None,
-                height: None,
-                duration_ms: None,
+                width: dim(p.width),
+                height: dim(p.height),
+                duration_ms: p.duration_ms,
                 animated: false,
-                renditions: vec![("file".to_string(), source_sha.to_string(), mime, size as i64, None, None)],
+                renditions: vec![(
+                    "file".to_string(),
+                    source_sha.to_string(),
+                    mime,
+                    size as i64,
+                    dim(p.width),
+                    dim(p.height),
+                )],
             })
         }
     }

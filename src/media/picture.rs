@@ -56,32 +56,12 @@ fn limits() -> Limits {
 
 /// Decode and encode again. `Err` is the catalog key of the reason it is refused.
 pub fn process(bytes: &[u8], format: ImageFormat) -> Result<Picture, &'static str> {
-    if format == ImageFormat::Jpeg && !jpeg_complete(bytes) {
-        return Err("media-err-corrupt");
-    }
     if format == ImageFormat::Gif {
         if let Some(p) = animated_gif(bytes)? {
             return Ok(p);
         }
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits());
-    let mut decoder = reader.into_decoder().map_err(refusal)?;
-    let (w, h) = decoder.dimensions();
-    if w == 0 || h == 0 {
-        return Err("media-err-corrupt");
-    }
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err("media-err-dimensions");
-    }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(refusal)?;
-    img.apply_orientation(orientation);
-    let img = if img.color().has_alpha() {
-        DynamicImage::ImageRgba8(img.into_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(img.into_rgb8())
-    };
+    let img = decode(bytes, format)?;
     let (width, height) = (img.width(), img.height());
     let mut renditions = Vec::new();
     // Largest first, each made from the one before (cheaper than from the original every time).
@@ -121,6 +101,61 @@ pub fn process(bytes: &[u8], format: ImageFormat) -> Result<Picture, &'static st
 fn jpeg_complete(bytes: &[u8]) -> bool {
     let Some(scan) = memchr::memmem::rfind(bytes, &[0xFF, 0xDA]) else { return false };
     memchr::memmem::rfind(&bytes[scan..], &[0xFF, 0xD9]).is_some()
+}
+
+/// Decode within limits, upright, as 8-bit RGB or RGBA.
+fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, &'static str> {
+    if format == ImageFormat::Jpeg && !jpeg_complete(bytes) {
+        return Err("media-err-corrupt");
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits());
+    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 {
+        return Err("media-err-corrupt");
+    }
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err("media-err-dimensions");
+    }
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    img.apply_orientation(orientation);
+    let img = if img.color().has_alpha() {
+        DynamicImage::ImageRgba8(img.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(img.into_rgb8())
+    };
+    Ok(img)
+}
+
+/// The side of a podcast's cover art: podcast apps ask for a square JPEG or PNG of 1,400 to
+/// 3,000 pixels.
+pub const COVER_SIDE: u32 = 1400;
+
+/// Podcast cover art: the middle square of the picture as a 1,400-pixel JPEG, and a small WebP.
+/// A picture smaller than that is refused (the apps refuse it too).
+pub fn process_cover(bytes: &[u8], format: ImageFormat) -> Result<Picture, &'static str> {
+    let img = decode(bytes, format)?;
+    let side = img.width().min(img.height());
+    if side < COVER_SIDE {
+        return Err("podcast-err-cover-small");
+    }
+    let square = img.crop_imm((img.width() - side) / 2, (img.height() - side) / 2, side, side);
+    let cover =
+        DynamicImage::ImageRgb8(square.resize_exact(COVER_SIDE, COVER_SIDE, FilterType::CatmullRom).into_rgb8());
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&cover).map_err(refusal)?;
+    let small = cover.resize_exact(320, 320, FilterType::Triangle);
+    Ok(Picture {
+        width: COVER_SIDE,
+        height: COVER_SIDE,
+        animated: false,
+        renditions: vec![
+            Rendition { name: "w320".into(), mime: "image/webp", bytes: encode_webp(&small)?, width: 320, height: 320 },
+            Rendition { name: "cover".into(), mime: "image/jpeg", bytes: jpeg, width: COVER_SIDE, height: COVER_SIDE },
+        ],
+    })
 }
 
 fn encode_webp(img: &DynamicImage) -> Result<Vec<u8>, &'static str> {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::{KIND_MEDIA, Limits, PLACE_LIBRARY, StoredFile};
 use crate::content::{self, NewContent, Placement};
-use crate::db::schema::{content_media, contents, media, media_files, media_renditions, media_trash, users};
+use crate::db::schema::{content_media, contents, media, media_files, media_renditions, media_trash, podcasts, users};
 use crate::db::{DbConn, Tx};
 use crate::policy::{Guard, PUBLIC_AUDIENCE};
 
@@ -43,9 +43,11 @@ pub fn extension(mime: &str) -> &'static str {
     match mime {
         "image/webp" => "webp",
         "image/gif" => "gif",
+        "image/jpeg" => "jpg",
         "audio/mpeg" => "mp3",
         "audio/mp4" => "m4a",
         "audio/ogg" => "ogg",
+        "audio/webm" => "weba",
         "video/mp4" => "mp4",
         "video/webm" => "webm",
         "video/ogg" => "ogv",
@@ -318,7 +320,8 @@ pub fn served(conn: &mut DbConn, id: i64) -> QueryResult<Option<Served>> {
 }
 
 /// Is this media item shown in a piece of content the guard lets its viewer read (the policy's
-/// own filter, as lists use it), or is it someone's avatar?
+/// own filter, as lists use it), and is it shown publicly (someone's avatar, a podcast's cover
+/// art: blogs and profiles are public)?
 pub fn shown_to(conn: &mut DbConn, guard: &Guard, id: i64) -> QueryResult<(bool, bool)> {
     let in_content: Option<i64> = content_media::table
         .inner_join(contents::table)
@@ -329,7 +332,9 @@ pub fn shown_to(conn: &mut DbConn, guard: &Guard, id: i64) -> QueryResult<(bool,
         .optional()?;
     let avatar: Option<i64> =
         users::table.filter(users::avatar_media_id.eq(id)).select(users::id).first(conn).optional()?;
-    Ok((in_content.is_some(), avatar.is_some()))
+    let cover: Option<i64> =
+        podcasts::table.filter(podcasts::cover_media_id.eq(id)).select(podcasts::blog_id).first(conn).optional()?;
+    Ok((in_content.is_some(), avatar.is_some() || cover.is_some()))
 }
 
 /// One entry of a member's library.
@@ -423,12 +428,20 @@ pub fn delete_unused(tx: &mut Tx<'_>, id: i64) -> QueryResult<Result<(), &'stati
         .optional()?;
     let avatar: Option<i64> =
         users::table.filter(users::avatar_media_id.eq(id)).select(users::id).first(tx.conn()).optional()?;
-    if used.is_some() || avatar.is_some() {
+    let cover: Option<i64> = podcasts::table
+        .filter(podcasts::cover_media_id.eq(id))
+        .select(podcasts::blog_id)
+        .first(tx.conn())
+        .optional()?;
+    if used.is_some() || avatar.is_some() || cover.is_some() {
         return Ok(Err("media-err-in-use"));
     }
     let file_id: Option<i64> = media::table.find(id).select(media::file_id).first(tx.conn()).optional()?;
     let Some(file_id) = file_id else { return Ok(Ok(())) };
     diesel::delete(content_media::table.filter(content_media::media_id.eq(id))).execute(tx.conn())?;
+    // Episodes of deleted posts let go of it too.
+    use crate::db::schema::episodes;
+    diesel::delete(episodes::table.filter(episodes::media_id.eq(id))).execute(tx.conn())?;
     diesel::delete(media::table.find(id)).execute(tx.conn())?;
     content::delete(tx, id)?;
     let others: i64 = media::table.filter(media::file_id.eq(file_id)).count().get_result(tx.conn())?;
@@ -477,4 +490,37 @@ pub fn sweep_trash(conn: &mut DbConn, store: &super::store::Store) -> QueryResul
         removed += usize::from(removed_here);
     }
     Ok(removed)
+}
+
+/// Set or clear a member's profile picture (one of their own media items).
+pub fn set_avatar(tx: &mut Tx<'_>, user_id: i64, media_id: Option<i64>) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::avatar_media_id.eq(media_id)).execute(tx.conn())?;
+    tx.touch_person(user_id);
+    tx.stale(crate::content::listing::person_key(user_id));
+    Ok(())
+}
+
+/// One line of the admin's storage page: a member and what they uploaded.
+#[derive(QueryableByName, Clone, Debug)]
+pub struct Uploader {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub username: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub bytes: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub items: i64,
+}
+
+/// The storage used, by whom: (stored bytes, files, media items, the biggest uploaders).
+pub fn storage(conn: &mut DbConn) -> QueryResult<(i64, i64, i64, Vec<Uploader>)> {
+    let stored = site_bytes(conn)?;
+    let files: i64 = media_files::table.count().get_result(conn)?;
+    let items: i64 = media::table.count().get_result(conn)?;
+    let uploaders = diesel::sql_query(
+        "SELECT u.username AS username, CAST(SUM(m.byte_size) AS BIGINT) AS bytes, COUNT(*) AS items \
+         FROM media m JOIN users u ON u.id = m.author_id \
+         GROUP BY u.id, u.username ORDER BY bytes DESC, u.username LIMIT 20",
+    )
+    .load::<Uploader>(conn)?;
+    Ok((stored, files, items, uploaders))
 }

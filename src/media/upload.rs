@@ -44,7 +44,7 @@ pub struct Parts {
 pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let cleaned = cleaned.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     let cut: String = cleaned.chars().take(120).collect();
     if cut.is_empty() { "file".to_string() } else { cut }
 }

@@ -375,6 +375,7 @@ pub async fn feed(
                 content_html: format!("<p>{}</p>", crate::web::escape_html(&summary)),
                 summary,
                 categories: v.tags.iter().map(|t| t.name.clone()).collect(),
+                enclosure: None,
             }
         })
         .collect();

@@ -395,10 +395,15 @@ pub fn spawn_follower(
 }
 
 /// The cache key and the query the page is made from, or `None` when the request is not one a
-/// visitor's page is kept for.
+/// visitor's page is kept for: static files (stored compressed already), media files (large,
+/// served in ranges, each with its own ETag), probes.
 fn key_of(req: &ServiceRequest) -> Option<(String, String)> {
     let path = req.path();
-    if path.len() > MAX_PATH || path.starts_with("/static/") || crate::ops::is_probe(path) {
+    if path.len() > MAX_PATH
+        || path.starts_with("/static/")
+        || path.starts_with("/media/")
+        || crate::ops::is_probe(path)
+    {
         return None;
     }
     let mut kept: Vec<(String, String)> = Vec::new();

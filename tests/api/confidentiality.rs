@@ -117,6 +117,7 @@ const ROUTES: &[&str] = &[
     "/settings/account/deleted",
     "/unsubscribe/1.mention.00",
     "/media",
+    "/admin/media",
     "/media/{internal_media}",
     "/media/{internal_media}/thumb",
     "/media/{internal_media}/w320.webp",

@@ -337,3 +337,156 @@ async fn uploads_at_once_are_each_stored_once_and_counted_right() {
     let real = app.number("SELECT CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS n FROM media_renditions");
     assert_eq!(kept, real);
 }
+
+/// An MP4 whose `moov` (after the media data, as cameras write it) says how long it is and
+/// which tracks it has: `handler` "vide" or "soun".
+pub fn mp4_file(brand: &[u8; 4], handler: &[u8; 4], seconds: u32) -> Vec<u8> {
+    fn bx(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+        out
+    }
+    let mut mvhd = vec![0u8; 100];
+    mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes());
+    mvhd[16..20].copy_from_slice(&(seconds * 1000).to_be_bytes());
+    let mut tkhd = vec![0u8; 84];
+    tkhd[76..80].copy_from_slice(&(1280u32 << 16).to_be_bytes());
+    tkhd[80..84].copy_from_slice(&(720u32 << 16).to_be_bytes());
+    let mut hdlr = vec![0u8; 24];
+    hdlr[8..12].copy_from_slice(handler);
+    let trak = bx(b"trak", &[bx(b"tkhd", &tkhd), bx(b"mdia", &bx(b"hdlr", &hdlr))].concat());
+    let moov = bx(b"moov", &[bx(b"mvhd", &mvhd), trak].concat());
+    [bx(b"ftyp", &[&brand[..], b"\0\0\0\0isom"].concat()), bx(b"mdat", &vec![7u8; 5000]), moov].concat()
+}
+
+#[tokio::test]
+async fn sound_and_video_are_what_their_tracks_say_with_their_length() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    // A talk recorded as MP4: a video of 1:33, 1280 × 720.
+    let (_, json) = ann.upload_json(&[("talk.mp4", mp4_file(b"isom", b"vide", 93), "video/mp4")]).await;
+    assert_eq!(json["uploaded"][0]["media_type"], "video", "{json}");
+    // Named and branded as M4A sound, but with a picture track: a video.
+    let (_, json) = ann.upload_json(&[("voice.m4a", mp4_file(b"M4A ", b"vide", 5), "audio/mp4")]).await;
+    assert_eq!(json["uploaded"][0]["media_type"], "video", "{json}");
+    // An MP4 with sound alone is sound.
+    let (_, json) = ann.upload_json(&[("show.mp4", mp4_file(b"isom", b"soun", 3725), "video/mp4")]).await;
+    assert_eq!(json["uploaded"][0]["media_type"], "audio", "{json}");
+    let library = ann.get("/media").await;
+    library.assert_contains("1:33").assert_contains("1280 × 720").assert_contains("1:02:05");
+    assert_eq!(app.number("SELECT CAST(MAX(duration_ms) AS BIGINT) AS n FROM media_files"), 3_725_000);
+    // Shown in a text, a video is a player.
+    let id = json["uploaded"][0]["id"].as_i64().unwrap_or(0);
+    app.create_board("help", "discussion", "everyone", "members");
+    let (path, _) = start_topic(&ann, "help", "Listen", &format!("![Our show](/media/{id})")).await;
+    app.new_browser()
+        .get(&path)
+        .await
+        .assert_contains(&format!(r#"<source src="/media/{id}/file.m4a" type="audio/mp4">"#))
+        .assert_contains("<audio controls");
+}
+
+#[tokio::test]
+async fn a_profile_picture_is_uploaded_shown_and_removed() {
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let page = ann.upload("/settings/avatar", &[], &[("avatar", "song.mp3", mp3(), "audio/mpeg")], &[]).await;
+    page.assert_status(422).assert_contains("must be a picture");
+    ann.upload("/settings/avatar", &[], &[("avatar", "me.jpg", photo(600, 600), "image/jpeg")], &[])
+        .await
+        .assert_status(303);
+    let id = app.ids("media", "content_id")[0];
+    let visitor = app.new_browser();
+    visitor.get("/u/ann").await.assert_contains(&format!(r#"src="/media/{id}/thumb""#));
+    assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 200, "avatars are public");
+    ann.get("/media").await.assert_contains("your profile picture");
+    ann.post(&format!("/media/{id}/delete"), &[]).await.assert_status(409);
+    ann.post("/settings/avatar/remove", &[]).await.assert_status(303);
+    visitor.get("/u/ann").await.assert_lacks(&format!("/media/{id}/thumb"));
+    assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 404);
+}
+
+#[tokio::test]
+async fn a_podcast_feed_carries_episodes_as_podcast_apps_read_them() {
+    let app = spawn().await;
+    let host = app.user_browser("host", Role::Employee).await;
+    host.get("/u/host").await;
+    crate::helpers::publish(&host, "host", "Hello", "First post.", "").await;
+    let settings = |cover: Vec<u8>| {
+        let host = &host;
+        async move {
+            host.upload(
+                "/manage/blogs/host",
+                &[
+                    ("title", "Plaza Talks"),
+                    ("description", "Conversations with the people who build Plaza."),
+                    ("blogroll", ""),
+                    ("podcast", "on"),
+                    ("podcast_category", "Technology"),
+                    ("podcast_language", "en"),
+                    ("podcast_author", "Plaza Inc."),
+                    ("podcast_email", "podcast@example.com"),
+                ],
+                &[("cover", "cover.png", cover, "image/png")],
+                &[],
+            )
+            .await
+        }
+    };
+    // Cover art smaller than podcast apps accept is refused, with the text kept.
+    settings(png(800, 800))
+        .await
+        .assert_status(422)
+        .assert_contains("at least 1,400")
+        .assert_contains("podcast@example.com");
+    settings(png(1600, 1500)).await.assert_status(303);
+    let audio = mp4_file(b"M4A ", b"soun", 1830);
+    let episode = upload_one(&host, "episode-1.m4a", audio.clone(), "audio/mp4").await;
+    let page = crate::helpers::editor(
+        &host,
+        "/write",
+        &[
+            ("blog", "host"),
+            ("title", "Episode 1: 分享与成长"),
+            ("body", "We talk about sharing."),
+            ("episode", &episode.to_string()),
+            ("transcript", "**Ann:** Welcome to the first episode."),
+        ],
+    )
+    .await;
+    page.assert_status(303);
+    let post = app.new_browser().get(&page.location()).await;
+    post.assert_contains("<audio controls").assert_contains("30:30").assert_contains("Welcome to the first episode");
+
+    let rss = app.new_browser().get("/blogs/host/feed.rss").await;
+    rss.assert_status(200);
+    // For checking by hand with a real feed reader (feedparser), as BENCHMARKS.md describes.
+    if let Ok(path) = std::env::var("PLAZA_DUMP_PODCAST_FEED") {
+        std::fs::write(path, &rss.body).expect("dump");
+    }
+    let base = crate::helpers::BASE_URL;
+    rss.assert_contains(&format!(
+        r#"<enclosure url="{base}/media/{episode}/file.m4a" length="{}" type="audio/mp4"/>"#,
+        audio.len()
+    ))
+    .assert_contains("<itunes:duration>00:30:30</itunes:duration>")
+    .assert_contains(r#"<itunes:category text="Technology">"#)
+    .assert_contains("<itunes:author>Plaza Inc.</itunes:author>")
+    .assert_contains("<itunes:email>podcast@example.com</itunes:email>")
+    .assert_contains("<itunes:explicit>false</itunes:explicit>")
+    .assert_contains("<language>en</language>");
+    let cover = rss.body.split(r#"<itunes:image href=""#).nth(1).and_then(|s| s.split('"').next()).unwrap_or("");
+    let cover = cover.strip_prefix(base).unwrap_or(cover).to_string();
+    let (status, headers, bytes) = app.new_browser().get_bytes(&cover, &[]).await;
+    assert_eq!((status, headers["content-type"].to_str().unwrap_or("")), (200, "image/jpeg"), "{cover}");
+    assert_eq!((decoded(&bytes).width(), decoded(&bytes).height()), (1400, 1400));
+    // The file itself is fetchable by any podcast app.
+    let (status, _, bytes) = app.new_browser().get_bytes(&format!("/media/{episode}/file.m4a"), &[]).await;
+    assert_eq!((status, bytes.len()), (200, audio.len()));
+    // Atom readers get the file as an enclosure link.
+    app.new_browser().get("/blogs/host/feed.atom").await.assert_contains(&format!(
+        r#"<link href="{base}/media/{episode}/file.m4a" rel="enclosure" type="audio/mp4" length="{}"/>"#,
+        audio.len()
+    ));
+}

@@ -308,6 +308,7 @@ pub async fn status_feed(
                 content_html: feeds::absolutize(c.note_html.as_str(), &ctx.base_url),
                 summary: String::new(),
                 categories: vec![c.status.name(&ctx.lang)],
+                enclosure: None,
             })
         })
         .collect();

@@ -1,0 +1,2 @@
+DROP TABLE episodes;
+DROP TABLE podcasts;
