@@ -58,6 +58,10 @@ pub struct Settings {
     pub media_daily_mb: u64,
     /// What the site stores in all, in GB (`PLAZA_MEDIA_SITE_GB`; 0: no limit).
     pub media_site_gb: u64,
+    /// `s3://bucket/prefix?endpoint=…&region=…`: media in an S3-compatible object store
+    /// (`PLAZA_MEDIA_URL`; credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`). Unset:
+    /// on local disk under the data dir.
+    pub media_url: Option<String>,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -109,6 +113,7 @@ struct FileSettings {
     media_video_mb: Option<u64>,
     media_daily_mb: Option<u64>,
     media_site_gb: Option<u64>,
+    media_url: Option<String>,
 }
 
 impl Settings {
@@ -143,6 +148,7 @@ impl Settings {
             media_video_mb: 500,
             media_daily_mb: 1000,
             media_site_gb: 0,
+            media_url: None,
         }
     }
 
@@ -257,6 +263,14 @@ impl Settings {
             if let Some(n) = parse_env(&env, key)?.or(from_file) {
                 *field = in_range(key, n, range)?;
             }
+        }
+        if let Some(url) = env("PLAZA_MEDIA_URL").or(file.media_url) {
+            if !url.starts_with("s3://") {
+                anyhow::bail!(
+                    "PLAZA_MEDIA_URL {url:?} must be an s3:// address, e.g. s3://my-bucket/plaza?region=eu-west-1"
+                );
+            }
+            s.media_url = Some(url);
         }
         if let Some(v) = env("PLAZA_VERIFY_EMAIL") {
             s.verify_email = match v.trim().to_ascii_lowercase().as_str() {

@@ -277,7 +277,19 @@ async fn serve_file(
             .insert_header((header::CACHE_CONTROL, cache))
             .finish());
     }
-    let path = state.media.store.path(&rendition.object_key).ok_or(AppError::NotFound)?;
+    let path = match state.media.store.location(&rendition.object_key).ok_or(AppError::NotFound)? {
+        super::store::Location::File(path) => path,
+        super::store::Location::Remote => {
+            // In an object store: the reader is sent to a signed address, valid for an hour
+            // (the redirect itself is kept for less, so a kept one never points at an expired one).
+            let url = state.media.store.signed_url(&rendition.object_key).await.map_err(AppError::internal)?;
+            return Ok(HttpResponse::TemporaryRedirect()
+                .insert_header((header::LOCATION, url))
+                .insert_header((header::CACHE_CONTROL, "private, max-age=600"))
+                .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .finish());
+        }
+    };
     let opened = path.clone();
     let file =
         web::block(move || actix_files::NamedFile::open(opened)).await.map_err(AppError::internal)?.map_err(|e| {

@@ -80,9 +80,9 @@ pub struct Media {
 }
 
 impl Media {
-    pub fn open(settings: &Settings) -> std::io::Result<Arc<Media>> {
+    pub fn open(settings: &Settings) -> anyhow::Result<Arc<Media>> {
         Ok(Arc::new(Media {
-            store: store::Store::open(&settings.data_dir.join("media"))?,
+            store: store::Store::open(&settings.data_dir.join("media"), settings.media_url.as_deref())?,
             limits: Limits::from_settings(settings),
         }))
     }
@@ -147,18 +147,30 @@ pub async fn ingest_for(
         sniff::Sniffed::Image(_) => Some(PICTURES.acquire().await.map_err(|_| "error-internal")?),
         _ => None,
     };
-    let m = media.clone();
+    let limits = media.limits;
     let upload::Received { file_name, tmp, size, sha256, .. } = file;
     let source_sha = sha256.clone();
     // The same picture as cover art is another file (other renditions).
     let sha256 = if purpose == Purpose::Cover { format!("{sha256}-cover") } else { sha256 };
-    let stored = tokio::task::spawn_blocking(move || store_file(&m, sniffed, tmp, size, &source_sha, purpose))
-        .await
-        .map_err(|_| "error-internal")??;
+    let (stored, objects) =
+        tokio::task::spawn_blocking(move || prepare_file(&limits, sniffed, tmp, size, &source_sha, purpose))
+            .await
+            .map_err(|_| "error-internal")??;
     drop(permit);
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "media storage failed");
+        "error-internal"
+    };
+    match objects {
+        Objects::Renditions(list) => {
+            for (key, bytes, mime) in list {
+                media.store.put(&key, bytes, mime).await.map_err(io)?;
+            }
+        }
+        Objects::File(key, tmp, mime) => media.store.put_file(&key, tmp, mime).await.map_err(io)?,
+    }
     // What the file turned out to be (its tracks may say otherwise than its first bytes).
     let media_type = stored.media_type;
-    let limits = media.limits;
     let name = file_name.clone();
     let outcome = crate::db::run_write(pool, move |tx| {
         Ok(queries::insert_upload(tx, author_id, &name, size, &sha256, &stored, &limits)?)
@@ -200,14 +212,23 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
-fn store_file(
-    media: &Media,
+/// The objects an upload becomes: encoded renditions (key, bytes, type), or the received file
+/// itself under its key.
+enum Objects {
+    Renditions(Vec<(String, Vec<u8>, &'static str)>),
+    File(String, tempfile::TempPath, &'static str),
+}
+
+/// Recognise, check and encode a received file (blocking work): the rows to store and the objects
+/// to write.
+fn prepare_file(
+    limits: &Limits,
     sniffed: sniff::Sniffed,
     tmp: tempfile::TempPath,
     size: u64,
     source_sha: &str,
     purpose: Purpose,
-) -> Result<StoredFile, &'static str> {
+) -> Result<(StoredFile, Objects), &'static str> {
     use std::io::{Read, Seek, SeekFrom};
     let io = |e: std::io::Error| {
         tracing::error!(error = %e, "media storage failed");
@@ -231,20 +252,21 @@ fn store_file(
             };
             drop(bytes);
             let mut renditions = Vec::new();
+            let mut objects = Vec::new();
             let main_mime = if p.animated { "image/gif" } else { p.renditions.last().map_or("image/webp", |r| r.mime) };
             for r in p.renditions {
                 let key = sha256_hex(&r.bytes);
-                media.store.put(&key, &r.bytes).map_err(io)?;
                 renditions.push((
                     r.name,
-                    key,
+                    key.clone(),
                     r.mime,
                     r.bytes.len() as i64,
                     Some(r.width as i32),
                     Some(r.height as i32),
                 ));
+                objects.push((key, r.bytes, r.mime));
             }
-            Ok(StoredFile {
+            let file = StoredFile {
                 media_type: TYPE_IMAGE,
                 mime: main_mime,
                 width: Some(p.width as i32),
@@ -252,7 +274,8 @@ fn store_file(
                 duration_ms: None,
                 animated: p.animated,
                 renditions,
-            })
+            };
+            Ok((file, Objects::Renditions(objects)))
         }
         sniff::Sniffed::Audio(mime) | sniff::Sniffed::Video(mime) => {
             // The tracks decide what it is: an "M4A" with a picture track is a video, an MP4 or
@@ -265,12 +288,11 @@ fn store_file(
                 "video/webm" if p.audio && !p.video => (TYPE_AUDIO, "audio/webm"),
                 _ => (sniffed.media_type(), mime),
             };
-            if size > media.limits.for_type(media_type) {
+            if size > limits.for_type(media_type) {
                 return Err("media-err-too-big");
             }
-            media.store.put_file(source_sha, tmp).map_err(io)?;
             let dim = |v: Option<u32>| v.and_then(|v| i32::try_from(v).ok());
-            Ok(StoredFile {
+            let file = StoredFile {
                 media_type,
                 mime,
                 width: dim(p.width),
@@ -285,7 +307,8 @@ fn store_file(
                     dim(p.width),
                     dim(p.height),
                 )],
-            })
+            };
+            Ok((file, Objects::File(source_sha.to_string(), tmp, mime)))
         }
     }
 }
@@ -358,8 +381,10 @@ pub async fn prepare_body(
 /// Housekeeping: remove objects no file uses any more (an hour after their last file went),
 /// and received files an upload left behind (a day old).
 pub fn sweep(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<()> {
-    let store = store::Store::open(&settings.data_dir.join("media"))?;
-    let removed = queries::sweep_trash(conn, &store)?;
+    let store = store::Store::open(&settings.data_dir.join("media"), settings.media_url.as_deref())?;
+    // The worker is a thread of its own: object stores are asked from a small runtime here.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let removed = queries::sweep_trash(conn, &|key, cutoff| runtime.block_on(store.remove_if_older(key, cutoff)))?;
     let day = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
     let leftovers = store.sweep_tmp(day)?;
     if removed + leftovers > 0 {

@@ -465,7 +465,10 @@ pub fn delete_unused(tx: &mut Tx<'_>, id: i64) -> QueryResult<Result<(), &'stati
 
 /// Objects whose time has come: removed from storage unless a file uses them again. Returns how
 /// many were removed.
-pub fn sweep_trash(conn: &mut DbConn, store: &super::store::Store) -> QueryResult<usize> {
+pub fn sweep_trash(
+    conn: &mut DbConn,
+    remove_if_older: &dyn Fn(&str, std::time::SystemTime) -> std::io::Result<bool>,
+) -> QueryResult<usize> {
     let due: Vec<String> = media_trash::table
         .filter(media_trash::due_at.le(crate::now()))
         .select(media_trash::object_key)
@@ -482,7 +485,7 @@ pub fn sweep_trash(conn: &mut DbConn, store: &super::store::Store) -> QueryResul
             if used > 0 {
                 return Ok(false);
             }
-            Ok(store.remove_if_older(&key, cutoff).unwrap_or_else(|e| {
+            Ok(remove_if_older(&key, cutoff).unwrap_or_else(|e| {
                 tracing::warn!(error = %e, key, "removing a media object failed");
                 false
             }))

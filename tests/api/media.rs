@@ -490,3 +490,60 @@ async fn a_podcast_feed_carries_episodes_as_podcast_apps_read_them() {
         audio.len()
     ));
 }
+
+/// Media in an S3-compatible object store (`PLAZA_MEDIA_URL=s3://…`). Runs when
+/// `PLAZA_TEST_S3_ENDPOINT` names one (`.ci/run` starts moto's server for it, with `AWS_*`
+/// credentials in the environment).
+#[tokio::test]
+async fn media_in_an_object_store_are_served_by_signed_redirects() {
+    let Ok(endpoint) = std::env::var("PLAZA_TEST_S3_ENDPOINT") else {
+        eprintln!("skipped: PLAZA_TEST_S3_ENDPOINT is not set (.ci/run sets it)");
+        return;
+    };
+    assert!(
+        std::env::var("AWS_ACCESS_KEY_ID").is_ok(),
+        "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with PLAZA_TEST_S3_ENDPOINT"
+    );
+    let bucket = format!("plaza-{}", &plaza::web::random_token()[..12]);
+    let made = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.expect("create bucket");
+    assert!(made.status().is_success(), "bucket not made: {}", made.status());
+    let url = format!("s3://{bucket}/site?endpoint={endpoint}&region=us-east-1");
+    let app = spawn_with(move |s| s.media_url = Some(url)).await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let picture = upload_one(&ann, "photo.jpg", photo(1000, 600), "image/jpeg").await;
+    upload_one(&app.user_browser("bob", Role::Member).await, "same.jpg", photo(1000, 600), "image/jpeg").await;
+    let sound = mp3();
+    let episode = upload_one(&ann, "talk.mp3", sound.clone(), "audio/mpeg").await;
+    // Nothing is written under the data dir but what uploads pass through.
+    assert_eq!(walk(&app.settings.data_dir.join("media/objects")), 0);
+    assert_eq!(walk(&app.settings.data_dir.join("media/tmp")), 0);
+    // The same picture from two members is stored once (upright it is 600 px wide: 2 renditions),
+    // and the sound file.
+    let listing = reqwest::get(format!("{endpoint}/{bucket}?list-type=2&prefix=site/"))
+        .await
+        .expect("list")
+        .text()
+        .await
+        .expect("list");
+    assert_eq!(listing.matches("<Key>").count(), 3, "{listing}");
+    let plain = reqwest::Client::new();
+    for (path, mime, check) in [
+        (format!("/media/{picture}/w600.webp"), "image/webp", None),
+        (format!("/media/{episode}"), "audio/mpeg", Some(sound.clone())),
+    ] {
+        let page = ann.get(&path).await;
+        assert_eq!(page.status.as_u16(), 307, "{path}: {}", page.body);
+        let to = page.location();
+        assert!(to.starts_with(&endpoint) && to.contains("X-Amz-Signature="), "{to}");
+        let res = plain.get(&to).send().await.expect("signed url");
+        assert_eq!(res.status().as_u16(), 200, "{to}");
+        assert_eq!(res.headers()["content-type"], mime);
+        let bytes = res.bytes().await.expect("bytes").to_vec();
+        match check {
+            Some(expected) => assert_eq!(bytes, expected),
+            None => assert_eq!(decoded(&bytes).width(), 600),
+        }
+    }
+    // The policy still decides first: others get no address at all.
+    app.new_browser().get(&format!("/media/{picture}")).await.assert_status(404);
+}
