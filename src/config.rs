@@ -62,6 +62,9 @@ pub struct Settings {
     /// (`PLAZA_MEDIA_URL`; credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`). Unset:
     /// on local disk under the data dir.
     pub media_url: Option<String>,
+    /// Let pictures given by address be fetched from this machine and private networks too.
+    /// Never read from the environment or a file: the test suite's second server is on loopback.
+    pub fetch_private_addresses: bool,
 }
 
 /// A value that never prints (passwords inside URLs).
@@ -149,6 +152,7 @@ impl Settings {
             media_daily_mb: 1000,
             media_site_gb: 0,
             media_url: None,
+            fetch_private_addresses: false,
         }
     }
 

@@ -128,6 +128,7 @@ impl Application {
         let media_service = media::Media::open(&settings)
             .map_err(|e| anyhow::anyhow!("cannot open the media folder under {}: {e}", settings.data_dir.display()))?;
         let https = settings.base_url.starts_with("https://");
+        let media_origin = media_service.store.origin().map(|o| format!(" {o}")).unwrap_or_default();
         let settings_pool_size = settings.db_pool_size as usize;
         let state = aweb::Data::new(AppState {
             pool: pool.clone(),
@@ -156,7 +157,7 @@ impl Application {
                 .default_service(aweb::to(not_found))
                 .wrap(from_fn(accounts::gate::middleware))
                 .wrap(from_fn(web::context::middleware))
-                .wrap(security_headers(https))
+                .wrap(security_headers(https, &media_origin))
                 .wrap(actix_web::middleware::Condition::new(cache_on, from_fn(web::cache::middleware)))
                 .wrap(from_fn(web::compress::middleware))
                 .wrap(from_fn(ops::observe))
@@ -227,7 +228,9 @@ async fn not_found() -> Result<actix_web::HttpResponse, error::AppError> {
     Err(error::AppError::NotFound)
 }
 
-fn security_headers(https: bool) -> DefaultHeaders {
+/// `media_origin`: where readers' browsers fetch media from besides this site (an object store's
+/// signed addresses), or "".
+fn security_headers(https: bool, media_origin: &str) -> DefaultHeaders {
     let headers = if https {
         // Served over https: browsers keep to it for a year.
         DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
@@ -237,8 +240,12 @@ fn security_headers(https: bool) -> DefaultHeaders {
     headers
         .add((
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            // Pictures, sound and video from this site alone (pictures given by address are
+            // fetched and stored by the server), or its object store.
+            format!(
+                "default-src 'self'; img-src 'self'{media_origin}; media-src 'self'{media_origin}; style-src 'self'; \
+                 script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+            ),
         ))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))

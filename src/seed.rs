@@ -242,6 +242,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                 publish: true,
                 comments_enabled: true,
                 episode: None,
+                cover_media: None,
             };
             let id = blogs::create_post(conn, &blog, id_of(p.author), &input, &settings.base_url)?;
             let at = now - Duration::days(p.days_ago) - Duration::hours(3);
@@ -663,6 +664,7 @@ pub fn seed_post_bench(
                         publish: true,
                         comments_enabled: true,
                         episode: None,
+                        cover_media: None,
                     },
                     &settings.base_url,
                 )?;

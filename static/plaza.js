@@ -38,32 +38,47 @@ for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
   const token = form && form.querySelector("input[name=csrf_token]");
   if (!area || !input || !list || !token || !window.fetch) continue;
 
-  const insert = (markdown) => {
-    const start = area.selectionStart ?? area.value.length;
-    const end = area.selectionEnd ?? start;
+  // Insert at `at` (the cursor, or where the previous file of the same batch ended); returns
+  // where the inserted text ends and where its brackets are.
+  const insert = (markdown, at) => {
+    const start = at ?? area.selectionStart ?? area.value.length;
+    const end = at ?? area.selectionEnd ?? start;
     const before = area.value.slice(0, start);
     const after = area.value.slice(end);
     const lead = before && !before.endsWith("\n\n") ? (before.endsWith("\n") ? "\n" : "\n\n") : "";
     const tail = after.startsWith("\n") ? "" : "\n";
     area.value = before + lead + markdown + tail + after;
-    const caret = before.length + lead.length + 2;
-    area.focus();
-    area.setSelectionRange(caret, caret);
+    return { end: before.length + lead.length + markdown.length + tail.length, brackets: before.length + lead.length + 2 };
   };
 
-  const upload = async (file) => {
+  // The caret goes between the brackets of the first picture of a batch, to describe it.
+  const focusAt = (pos) => {
+    area.focus();
+    area.setSelectionRange(pos, pos);
+  };
+
+  const upload = async (file, at) => {
     const item = document.createElement("li");
     item.textContent = box.dataset.uploading ? box.dataset.uploading.replace("{name}", file.name) : file.name + " …";
     list.append(item);
     const body = new FormData();
     body.append("files", file, file.name);
+    let placed = null;
     try {
       const res = await fetch("/media", {
         method: "POST",
         body,
         headers: { Accept: "application/json", "X-CSRF-Token": token.value },
         credentials: "same-origin",
+        redirect: "manual",
       });
+      const type = res.headers.get("content-type") || "";
+      if (!type.includes("application/json")) {
+        // Logged out meanwhile, or a form of an older page: say so instead of failing silently.
+        item.classList.add("field-error");
+        item.textContent = `${file.name}: ${box.dataset.failed || "✗"}`;
+        return null;
+      }
       const answer = await res.json();
       item.textContent = "";
       for (const u of answer.uploaded || []) {
@@ -72,12 +87,13 @@ for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
           img.src = u.thumbnail;
           img.alt = "";
           img.width = 64;
+          img.height = 48;
           item.append(img, " ");
         }
         const code = document.createElement("code");
         code.textContent = u.markdown;
         item.append(u.file_name, " ", code);
-        insert(u.markdown);
+        placed = insert(u.markdown, at);
       }
       for (const [name, message] of answer.refused || []) {
         item.classList.add("field-error");
@@ -85,14 +101,28 @@ for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
       }
     } catch {
       item.classList.add("field-error");
-      item.textContent = file.name + ": ✗";
+      item.textContent = `${file.name}: ${box.dataset.failed || "✗"}`;
     }
+    return placed;
+  };
+
+  const uploadAll = async (files) => {
+    let at = null;
+    let first = null;
+    for (const f of files) {
+      const placed = await upload(f, at);
+      if (placed) {
+        at = placed.end;
+        first = first ?? placed.brackets;
+      }
+    }
+    if (first !== null) focusAt(first);
   };
 
   input.addEventListener("change", async () => {
     const files = [...input.files];
     input.value = "";
-    for (const f of files) await upload(f);
+    await uploadAll(files);
   });
   area.addEventListener("dragover", (event) => {
     if (event.dataTransfer && [...event.dataTransfer.types].includes("Files")) {
@@ -105,6 +135,6 @@ for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
     if (!event.dataTransfer || !event.dataTransfer.files.length) return;
     event.preventDefault();
     area.classList.remove("dropping");
-    for (const f of [...event.dataTransfer.files]) await upload(f);
+    await uploadAll([...event.dataTransfer.files]);
   });
 }

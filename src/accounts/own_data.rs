@@ -319,8 +319,12 @@ pub fn erase(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
             users::roles.eq(DELETED),
             users::suspended_at.eq(Some(now)),
             users::updated_at.eq(now),
+            users::avatar_media_id.eq(None::<i64>),
         ))
         .execute(tx.conn())?;
+    // Their profile picture goes with the person, and so do the files no content shows; files
+    // shown in kept content stay with it, under "deleted member".
+    crate::media::queries::delete_unused_of(tx, user_id)?;
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(tx.conn())?;
     // Links already mailed (reset, confirm, change of address) die with the account.
     diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user_id))).execute(tx.conn())?;

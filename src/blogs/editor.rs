@@ -53,7 +53,7 @@ const URL_MAX: usize = 500;
 /// Check the editor's input; the parsed post or the problems by field.
 /// Check the editor's form; a valid body is rendered here, before any unit of work begins.
 async fn check_post(
-    pool: &crate::db::Pool,
+    state: &AppState,
     author_id: i64,
     form: &PostForm,
     choices: &[(i64, String, String)],
@@ -88,12 +88,35 @@ async fn check_post(
     } else if let Err(k) = content::markdown::check_nesting(&form.excerpt) {
         errors.add("excerpt", k);
     }
-    let cover = form.cover_url.trim().to_string();
-    if !cover.is_empty() {
+    let mut cover = form.cover_url.trim().to_string();
+    // The cover is a picture of the author's library (`/media/12`), or one given by its address,
+    // fetched now and stored there (readers' browsers never fetch it from the other site).
+    let mut cover_media = content::markdown::media_id_of(&cover);
+    if !cover.is_empty() && cover_media.is_none() {
         let ok =
             cover.len() <= URL_MAX && url::Url::parse(&cover).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
         if !ok {
             errors.add("cover_url", "err-url-invalid");
+        } else if errors.is_empty() {
+            match crate::media::fetch_as_media(state, author_id, &cover).await {
+                Ok(id) => {
+                    cover = format!("/media/{id}");
+                    cover_media = Some(id);
+                }
+                Err(k) => errors.add("cover_url", k),
+            }
+        }
+    }
+    if let Some(id) = cover_media.filter(|_| !cover.is_empty()) {
+        // Only a picture of the author's own library (naming another's would make it readable).
+        let own =
+            crate::db::run(&state.pool, move |conn| Ok(crate::media::queries::embed_rows(conn, author_id, &[id])?))
+                .await
+                .map(|rows| rows.iter().any(|r| r.1.media_type == crate::media::TYPE_IMAGE))
+                .unwrap_or(false);
+        if !own {
+            errors.add("cover_url", "err-cover-not-yours");
+            cover_media = None;
         }
     }
     let tags = match tags::parse_list(&form.tags) {
@@ -117,7 +140,7 @@ async fn check_post(
     let episode = match form.episode.trim() {
         "" => None,
         id => match id.parse::<i64>() {
-            Ok(id) if choices.iter().any(|c| c.0 == id) => Some(id),
+            Ok(id) if choices.iter().any(|c| c.0 == id) || own_sound_or_video(state, author_id, id).await => Some(id),
             _ => {
                 errors.add("episode", "err-episode-unknown");
                 None
@@ -131,7 +154,7 @@ async fn check_post(
         return Err(errors);
     }
     let transcript = match episode {
-        Some(id) => match content::Body::prepare(form.transcript.trim().to_string()).await {
+        Some(id) => match crate::media::prepare_body(state, author_id, form.transcript.trim().to_string()).await {
             Ok(t) => Some((id, t)),
             Err(k) => {
                 errors.add("transcript", k);
@@ -140,7 +163,7 @@ async fn check_post(
         },
         None => None,
     };
-    let body = crate::media::prepare_body(pool, author_id, form.body.clone()).await.map_err(|k| {
+    let body = crate::media::prepare_body(state, author_id, form.body.clone()).await.map_err(|k| {
         errors.add("body", k);
         errors
     })?;
@@ -150,11 +173,19 @@ async fn check_post(
         body,
         excerpt_md: form.excerpt.trim().to_string(),
         cover_url: cover,
+        cover_media,
         tags,
         publish,
         comments_enabled: form.comments_enabled.is_some(),
         episode: transcript,
     })
+}
+
+/// Is this media item a sound or video file of the author's own?
+async fn own_sound_or_video(state: &AppState, author_id: i64, id: i64) -> bool {
+    crate::db::run(&state.pool, move |conn| Ok(crate::media::queries::embed_rows(conn, author_id, &[id])?))
+        .await
+        .is_ok_and(|rows| rows.iter().any(|r| r.1.media_type != crate::media::TYPE_IMAGE))
 }
 
 /// The sound and video files an author may make an episode of.
@@ -242,7 +273,7 @@ pub async fn create_post(
     if let Some(key) = attach_problem {
         return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
     }
-    let input = match check_post(&state.pool, user.id, &form, &choices).await {
+    let input = match check_post(&state, user.id, &form, &choices).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };
@@ -361,7 +392,7 @@ pub async fn update_post(
     if let Some(key) = attach_problem {
         return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
     }
-    let input = match check_post(&state.pool, author_id, &form, &choices).await {
+    let input = match check_post(&state, author_id, &form, &choices).await {
         Ok(i) => i,
         Err(errors) => return render_invalid(&page(form, errors, None)),
     };

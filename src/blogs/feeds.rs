@@ -72,7 +72,7 @@ async fn blog_feed(
     let mut meta = FeedMeta::new(ctx, blog.title.clone(), blog.description.clone(), &blog.path(), &blog.feed_base());
     let id = blog.id;
     let podcast = crate::db::run(&state.pool, move |conn| Ok(super::podcast::podcast(conn, id)?)).await?;
-    meta.podcast = podcast.map(|p| feeds::PodcastChannel {
+    meta.podcast = podcast.filter(|p| p.enabled).map(|p| feeds::PodcastChannel {
         image: p.cover_path().map(|c| ctx.absolute(&c)),
         author: p.author,
         category: p.category,

@@ -287,7 +287,12 @@ async fn render_post(
     .await?;
     let mut meta = Meta::new(post.card.title.clone(), post.card.path.clone()).description(post.card.excerpt.clone());
     meta.og_type = "article";
-    meta.og_image = post.card.cover_url.clone();
+    // Link previews need an absolute address (covers are pictures of this site's library).
+    meta.og_image = if post.card.cover_url.starts_with('/') {
+        ctx.absolute(&post.card.cover_url)
+    } else {
+        post.card.cover_url.clone()
+    };
     meta = meta.feed(
         ctx.ta("feed-comments-on", &[("title", post.card.title.clone())]),
         &format!("/posts/{}/comments", post.card.id),
@@ -374,7 +379,7 @@ pub async fn add_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
     }
-    let body = match crate::media::prepare_body(&state.pool, user_id, form.body.clone()).await {
+    let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
         Ok(body) => body,
         Err(key) => return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await,
     };

@@ -45,6 +45,8 @@ pub struct Podcast {
     pub author: String,
     pub owner_email: String,
     pub explicit: bool,
+    /// The blog is a podcast now (unticked, the details are kept).
+    pub enabled: bool,
 }
 
 impl Podcast {
@@ -58,7 +60,7 @@ pub fn podcast(conn: &mut DbConn, blog_id: i64) -> QueryResult<Option<Podcast>> 
     podcasts::table.find(blog_id).first(conn).optional()
 }
 
-/// Mark a blog as a podcast with these details, or (None) as a blog only.
+/// A blog's podcast details, kept whether or not it is a podcast now (`enabled`).
 pub fn save_podcast(tx: &mut Tx<'_>, blog_id: i64, p: Option<&Podcast>) -> QueryResult<()> {
     diesel::delete(podcasts::table.find(blog_id)).execute(tx.conn())?;
     if let Some(p) = p {
@@ -71,6 +73,7 @@ pub fn save_podcast(tx: &mut Tx<'_>, blog_id: i64, p: Option<&Podcast>) -> Query
                 podcasts::author.eq(&p.author),
                 podcasts::owner_email.eq(&p.owner_email),
                 podcasts::explicit.eq(p.explicit),
+                podcasts::enabled.eq(p.enabled),
             ))
             .execute(tx.conn())?;
     }

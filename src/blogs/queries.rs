@@ -570,6 +570,8 @@ pub struct PostInput {
     pub body: content::Body,
     pub excerpt_md: String,
     pub cover_url: String,
+    /// The cover, when it is a picture of the author's library (it is then shown with the post).
+    pub cover_media: Option<i64>,
     pub tags: Vec<TagName>,
     pub publish: bool,
     pub comments_enabled: bool,
@@ -581,9 +583,10 @@ impl PostInput {
     /// The media the post shows: those in its text, and its episode.
     pub fn media(&self) -> Vec<i64> {
         let mut ids = self.body.media().to_vec();
-        if let Some((id, _)) = &self.episode {
-            if !ids.contains(id) {
-                ids.push(*id);
+        let transcript = self.episode.as_ref().map(|e| e.1.media().to_vec()).unwrap_or_default();
+        for id in self.episode.as_ref().map(|e| e.0).into_iter().chain(self.cover_media).chain(transcript) {
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
         ids

@@ -118,7 +118,7 @@ async fn settings_page<'a>(
         title: blog.title.clone(),
         description: blog.description.clone(),
         blogroll: blogroll.iter().map(|l| format!("{} | {}", l.title, l.url)).collect::<Vec<_>>().join("\n"),
-        podcast: podcast.as_ref().map(|_| "on".to_string()),
+        podcast: podcast.as_ref().filter(|p| p.enabled).map(|_| "on".to_string()),
         podcast_category: podcast.as_ref().map(|p| p.category.clone()).unwrap_or_else(|| "Technology".into()),
         podcast_language: podcast.as_ref().map(|p| p.language.clone()).unwrap_or_else(|| ctx.lang.code().into()),
         podcast_author: podcast.as_ref().map(|p| p.author.clone()).unwrap_or_else(|| blog.title.clone()),
@@ -184,7 +184,8 @@ pub async fn save_blog_settings(
     let podcast = form.podcast.is_some();
     let author = form.podcast_author.trim().to_string();
     let email = form.podcast_email.trim().to_string();
-    if podcast {
+    // Checked whenever given (they are kept while the blog is not a podcast).
+    if podcast || !author.is_empty() {
         if !super::podcast::CATEGORIES.contains(&form.podcast_category.as_str()) {
             errors.add("podcast_category", "err-podcast-category");
         }
@@ -225,15 +226,17 @@ pub async fn save_blog_settings(
         queries::update_blog(tx, id, &title, &description)?;
         queries::set_blogroll(tx, id, &links)?;
         let kept = super::podcast::podcast(tx, id)?.and_then(|p| p.cover_media_id);
-        let details = podcast.then(|| super::podcast::Podcast {
-            blog_id: id,
-            cover_media_id: new_cover.or(kept),
-            category,
-            language,
-            author,
-            owner_email: email,
-            explicit,
-        });
+        let details =
+            (podcast || !author.is_empty() || new_cover.or(kept).is_some()).then(|| super::podcast::Podcast {
+                blog_id: id,
+                cover_media_id: new_cover.or(kept),
+                category,
+                language,
+                author,
+                owner_email: email,
+                explicit,
+                enabled: podcast,
+            });
         Ok(super::podcast::save_podcast(tx, id, details.as_ref())?)
     })
     .await?;

@@ -107,7 +107,7 @@ pub async fn edit_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back));
     }
-    let body = match crate::media::prepare_body(&state.pool, author_id, form.body.clone()).await {
+    let body = match crate::media::prepare_body(&state, author_id, form.body.clone()).await {
         Ok(body) => body,
         Err(key) => return render_invalid(&edit_page(&ctx, id, form.body, ctx.t(key), loaded.back)),
     };

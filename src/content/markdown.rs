@@ -92,6 +92,11 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             )
             .then(|| Cow::Owned(value.to_string())),
             ("img", "class") => (value == "media").then_some(Cow::Borrowed("media")),
+            // Pictures come from this site only (raw HTML cannot make readers' browsers ask
+            // another site for one).
+            ("img", "src") => {
+                (value.starts_with('/') && !value.starts_with("//")).then(|| Cow::Owned(value.to_string()))
+            }
             ("img", "loading") => (value == "lazy").then_some(Cow::Borrowed("lazy")),
             ("img", "decoding") => (value == "async").then_some(Cow::Borrowed("async")),
             // Table alignment, as classes (the CSP forbids inline styles).
@@ -226,6 +231,50 @@ pub fn media_refs(markdown: &str) -> Vec<i64> {
     ids
 }
 
+/// Is this an address on another site (absolute http or https, or protocol-relative)?
+fn is_remote(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// The other sites' addresses a text shows as pictures (`![…](https://…)`), each once.
+pub fn remote_images(markdown: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    if !markdown.contains("://") && !markdown.contains("](//") {
+        return urls;
+    }
+    for event in Parser::new_ext(markdown, options()) {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            let url = dest_url.to_string();
+            if is_remote(&url) && !urls.contains(&url) {
+                urls.push(url);
+            }
+        }
+    }
+    urls
+}
+
+/// The text with the address of a picture replaced (every picture written with it; links and
+/// code are left as they are).
+pub fn replace_image_url(markdown: &str, from: &str, to: &str) -> String {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            if dest_url.as_ref() == from {
+                // The address is in the source after the alt text: its last occurrence there.
+                if let Some(at) = markdown[range.clone()].rfind(from) {
+                    spans.push(range.start + at..range.start + at + from.len());
+                }
+            }
+        }
+    }
+    let mut out = markdown.to_string();
+    for span in spans.into_iter().rev() {
+        out.replace_range(span, to);
+    }
+    out
+}
+
 /// The HTML of one embedded piece of media (escaped; the sanitizer still reads it).
 fn embed_html(e: &Embed, alt: &str) -> String {
     let esc = crate::web::escape_html;
@@ -276,6 +325,8 @@ pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
     let mut events: Vec<Event<'_>> = Vec::new();
     // Inside an embedded image: its embed, address and the alt text gathered so far.
     let mut open: Option<(&Embed, String, String)> = None;
+    // Inside a picture from another site, shown as a link to it.
+    let mut outside_image = false;
     for event in Parser::new_ext(markdown, options()) {
         match (event, open.as_mut()) {
             (Event::Start(Tag::Image { dest_url, .. }), None)
@@ -294,6 +345,19 @@ pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
                     }
                     events.push(Event::InlineHtml(embed_html(embed, &alt).into()));
                 }
+            }
+            (Event::Start(Tag::Image { dest_url, title, id, .. }), None) if is_remote(&dest_url) => {
+                events.push(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url,
+                    title,
+                    id,
+                }));
+                outside_image = true;
+            }
+            (Event::End(TagEnd::Image), None) if outside_image => {
+                outside_image = false;
+                events.push(Event::End(TagEnd::Link));
             }
             (Event::Text(t) | Event::Code(t), Some((_, _, alt))) => alt.push_str(&t),
             (Event::SoftBreak | Event::HardBreak, Some((_, _, alt))) => alt.push(' '),
@@ -471,6 +535,25 @@ mod tests {
                 assert!(!h.contains(bad), "{p} -> {h}");
             }
         }
+    }
+
+    #[test]
+    fn pictures_from_elsewhere_become_links() {
+        let h = render("![A chart](https://tracker.example/p.png) and <img src=\"//cdn.example/x.gif\">").into_string();
+        assert!(h.contains(r#"<a href="https://tracker.example/p.png""#) && h.contains(">A chart</a>"), "{h}");
+        assert!(!h.contains("<img src=\"http") && !h.contains("cdn.example"), "{h}");
+        assert_eq!(
+            remote_images("![a](https://x.example/1.png) ![b](/media/3) [c](https://x.example/2)"),
+            vec!["https://x.example/1.png"]
+        );
+        assert_eq!(
+            replace_image_url(
+                "![a](https://x.example/1.png \"t\") `https://x.example/1.png`",
+                "https://x.example/1.png",
+                "/media/9"
+            ),
+            "![a](/media/9 \"t\") `https://x.example/1.png`"
+        );
     }
 
     #[test]

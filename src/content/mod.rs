@@ -201,6 +201,10 @@ pub fn set_media(tx: &mut Tx<'_>, id: i64, media_ids: &[i64]) -> QueryResult<()>
     if new.is_empty() {
         return Ok(());
     }
+    // Held until commit, so a concurrent deletion of the item waits (and then finds it shown).
+    for m in &new {
+        tx.lock("contents", "id", *m)?;
+    }
     let present: Vec<i64> =
         media::table.filter(media::content_id.eq_any(&new)).select(media::content_id).load(tx.conn())?;
     // One row at a time: batch inserts are not portable across the two backends.

@@ -479,6 +479,7 @@ diesel::table! {
         author -> Text,
         owner_email -> Text,
         explicit -> Bool,
+        enabled -> Bool,
     }
 }
 

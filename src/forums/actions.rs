@@ -48,7 +48,7 @@ pub async fn add_reply(
         let forms = TopicForms::reply(form.body, ctx.t(key));
         return render_topic(&ctx, &state, t, last_page, forms).await;
     }
-    let body = match super::compose::prepared_body(&state.pool, user_id, &form.body).await {
+    let body = match super::compose::prepared_body(&state, user_id, &form.body).await {
         Ok(body) => body,
         Err(key) => {
             let forms = TopicForms::reply(form.body, ctx.t(key));

@@ -50,7 +50,7 @@ struct TopicEditorPage<'a> {
 
 /// Check a topic form; a valid body is rendered here, before any unit of work begins.
 async fn check_topic(
-    pool: &crate::db::Pool,
+    state: &AppState,
     author_id: i64,
     form: &TopicForm,
     with_tags: bool,
@@ -76,7 +76,7 @@ async fn check_topic(
     if !errors.is_empty() {
         return Err(errors);
     }
-    match crate::media::prepare_body(pool, author_id, form.body.clone()).await {
+    match crate::media::prepare_body(state, author_id, form.body.clone()).await {
         Ok(body) => Ok(TopicInput { title, body, tags }),
         Err(k) => {
             errors.add("body", k);
@@ -86,12 +86,12 @@ async fn check_topic(
 }
 
 /// A reply's body checked and rendered (before any unit of work): the catalog key of the problem.
-pub async fn prepared_body(pool: &crate::db::Pool, author_id: i64, body: &str) -> Result<Body, &'static str> {
+pub async fn prepared_body(state: &AppState, author_id: i64, body: &str) -> Result<Body, &'static str> {
     let mut errors = FieldErrors::default();
     check_body(body, &mut errors);
     match errors.0.first() {
         Some((_, key)) => Err(key),
-        None => crate::media::prepare_body(pool, author_id, body).await,
+        None => crate::media::prepare_body(state, author_id, body).await,
     }
 }
 
@@ -183,7 +183,7 @@ pub async fn create_topic(
     if let Some(key) = attach_problem {
         return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
     }
-    let checked = check_topic(&state.pool, author_id, &form, true).await;
+    let checked = check_topic(&state, author_id, &form, true).await;
     // Reviews also need a product of this board and a rating from 1 to 5.
     let mut review: Option<(i64, i32)> = None;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
@@ -323,7 +323,7 @@ pub async fn edit_topic(
     if let Some(key) = attach_problem {
         return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
     }
-    let checked = check_topic(&state.pool, author_id, &form, false).await;
+    let checked = check_topic(&state, author_id, &form, false).await;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     // A review's author may change the rating too.
     let rating = if t.board.is_reviews() {
@@ -408,7 +408,7 @@ pub async fn edit_reply(
     }
     let body = match attach_problem {
         Some(key) => Err(key),
-        None => prepared_body(&state.pool, c.author_id, &form.body).await,
+        None => prepared_body(&state, c.author_id, &form.body).await,
     };
     if let (Err(key), false) = (&body, errors.has("files")) {
         errors.add("body", key);

@@ -62,10 +62,15 @@ pub fn human_size(bytes: i64) -> String {
     } else if b < 1024.0 * 1024.0 {
         format!("{:.0} KB", b / 1024.0)
     } else if b < 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.1} MB", b / 1024.0 / 1024.0)
+        whole_or_tenths(b / 1024.0 / 1024.0, "MB")
     } else {
-        format!("{:.1} GB", b / 1024.0 / 1024.0 / 1024.0)
+        whole_or_tenths(b / 1024.0 / 1024.0 / 1024.0, "GB")
     }
+}
+
+/// "20 MB" for a whole number, "3.4 MB" otherwise.
+fn whole_or_tenths(v: f64, unit: &str) -> String {
+    if (v - v.round()).abs() < 0.05 { format!("{} {unit}", v.round()) } else { format!("{v:.1} {unit}") }
 }
 
 #[derive(Deserialize, Default)]
@@ -265,7 +270,10 @@ async fn serve_file(
     .await?;
     let rendition = pick(&served.renditions, file.as_deref()).ok_or(AppError::NotFound)?.clone();
     let etag = format!("\"{}\"", rendition.object_key);
-    let cache = if public { "public, max-age=604800" } else { "private, max-age=604800" };
+    // A day: long enough that a reader never fetches a file twice in a visit, short enough that a
+    // file hidden or moved out of reach leaves shared caches within a day (the ETag makes the
+    // check after that cheap).
+    let cache = if public { "public, max-age=86400" } else { "private, max-age=86400" };
     if req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -328,7 +336,9 @@ async fn serve_file(
 fn pick<'a>(renditions: &'a [RenditionRow], file: Option<&str>) -> Option<&'a RenditionRow> {
     match file {
         None => queries::default_rendition(renditions),
-        Some("thumb") => renditions.iter().min_by_key(|r| r.width.unwrap_or(0)),
+        Some("thumb") => {
+            renditions.iter().filter(|r| r.mime.starts_with("image/")).min_by_key(|r| r.width.unwrap_or(0))
+        }
         Some(f) => renditions.iter().find(|r| r.file_name() == f),
     }
 }

@@ -8,6 +8,7 @@
 //! its file. Who may fetch a file is the policy's answer (`Guard::can_read_media`): its author,
 //! and whoever may read a piece of content that shows it.
 
+pub mod fetch;
 #[cfg(test)]
 mod fuzz;
 pub mod handlers;
@@ -77,6 +78,8 @@ impl Limits {
 pub struct Media {
     pub store: store::Store,
     pub limits: Limits,
+    /// Fetch pictures from private addresses too (tests only: `Settings::fetch_private_addresses`).
+    pub fetch_private: bool,
 }
 
 impl Media {
@@ -84,6 +87,7 @@ impl Media {
         Ok(Arc::new(Media {
             store: store::Store::open(&settings.data_dir.join("media"), settings.media_url.as_deref())?,
             limits: Limits::from_settings(settings),
+            fetch_private: settings.fetch_private_addresses,
         }))
     }
 }
@@ -142,6 +146,14 @@ pub async fn ingest_for(
     if file.size > media.limits.for_type(media_type) {
         return Err("media-err-too-big");
     }
+    // A file the quotas refuse is refused before any work is spent on it.
+    let (limits, size) = (media.limits, file.size);
+    let quota = crate::db::run(pool, move |conn| Ok(queries::quota_refusal(conn, author_id, size, &limits)?))
+        .await
+        .map_err(|_| "error-internal")?;
+    if let Some(key) = quota {
+        return Err(key);
+    }
     // Decoding and storing are blocking work, off the request workers; pictures a few at a time.
     let permit = match sniffed {
         sniff::Sniffed::Image(_) => Some(PICTURES.acquire().await.map_err(|_| "error-internal")?),
@@ -161,6 +173,7 @@ pub async fn ingest_for(
         tracing::error!(error = %e, "media storage failed");
         "error-internal"
     };
+    let keys: Vec<String> = stored.renditions.iter().map(|r| r.1.clone()).collect();
     match objects {
         Objects::Renditions(list) => {
             for (key, bytes, mime) in list {
@@ -184,10 +197,20 @@ pub async fn ingest_for(
             thumbnail: (media_type == TYPE_IMAGE).then(|| format!("/media/{id}/thumb")),
             file_name,
         }),
-        Ok(Err(key)) => Err(key),
-        Err(e) => {
-            tracing::error!(error = %e, "storing an upload failed");
-            Err("error-internal")
+        refused => {
+            // The objects written for it are swept later, unless a file uses them by then.
+            let trashed = crate::db::run_write(pool, move |tx| Ok(queries::trash_objects(tx, &keys)?)).await;
+            if let Err(e) = trashed {
+                tracing::warn!(error = %e, "objects of a refused upload not marked for sweeping");
+            }
+            match refused {
+                Ok(Err(key)) => Err(key),
+                Err(e) => {
+                    tracing::error!(error = %e, "storing an upload failed");
+                    Err("error-internal")
+                }
+                Ok(Ok(_)) => Err("error-internal"),
+            }
         }
     }
 }
@@ -360,22 +383,43 @@ pub fn embeds(conn: &mut DbConn, author_id: i64, markdown: &str) -> diesel::Quer
 }
 
 /// Render a body of `author_id` with their media shown as themselves (see `Body::prepare_with`).
+/// Pictures given by another site's address are fetched once and stored as the author's media
+/// first, their addresses in the text replaced by the site's own (readers' browsers then ask no
+/// other site for anything). A picture that cannot be fetched is refused with the reason.
 pub async fn prepare_body(
-    pool: &Pool,
+    state: &crate::web::AppState,
     author_id: i64,
     md: impl Into<String>,
 ) -> Result<crate::content::Body, &'static str> {
-    let md = md.into();
+    let mut md = md.into();
+    let remote = crate::content::markdown::remote_images(&md);
+    for (i, url) in remote.into_iter().enumerate() {
+        if i >= MAX_FETCHED {
+            return Err("media-err-fetch-many");
+        }
+        let id = fetch_as_media(state, author_id, &url).await?;
+        md = crate::content::markdown::replace_image_url(&md, &url, &format!("/media/{id}"));
+    }
     let embeds = if crate::content::markdown::media_refs(&md).is_empty() {
         Embeds::new()
     } else {
         let text = md.clone();
-        crate::db::run(pool, move |conn| Ok(embeds(conn, author_id, &text)?)).await.map_err(|e| {
+        crate::db::run(&state.pool, move |conn| Ok(embeds(conn, author_id, &text)?)).await.map_err(|e| {
             tracing::error!(error = %e, "loading the media of a text failed");
             "error-internal"
         })?
     };
     crate::content::Body::prepare_with(md, embeds).await
+}
+
+/// Pictures one text may bring from other sites.
+pub const MAX_FETCHED: usize = 10;
+
+/// Fetch a picture by its address and store it as a media item of `author_id`.
+pub async fn fetch_as_media(state: &crate::web::AppState, author_id: i64, url: &str) -> Result<i64, &'static str> {
+    let received =
+        fetch::fetch(url, state.media.limits.image, state.media.store.tmp_dir(), state.media.fetch_private).await?;
+    ingest(&state.pool, &state.media, author_id, received).await.map(|u| u.id)
 }
 
 /// Housekeeping: remove objects no file uses any more (an hour after their last file went),

@@ -20,8 +20,10 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 /// Memory one decode may take (a 50-megapixel RGBA picture is 200 MB).
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 /// An animation: at most this many frames, and this many pixels over all of them.
-const MAX_FRAMES: usize = 500;
-const MAX_FRAME_PIXELS: u64 = 100_000_000;
+const MAX_FRAMES: usize = 300;
+/// (An 86 KB GIF of 11 frames of 3000 × 3000 took seconds of a core: animations are bounded by
+/// their total pixels.)
+const MAX_FRAME_PIXELS: u64 = 20_000_000;
 /// WebP quality of the renditions.
 const QUALITY: f32 = 80.0;
 

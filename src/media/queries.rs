@@ -349,6 +349,8 @@ pub struct LibraryItem {
     /// (title, path) of the pieces that show it.
     pub used_in: Vec<(String, String)>,
     pub avatar: bool,
+    /// The cover art of a podcast.
+    pub cover: bool,
 }
 
 pub const LIBRARY_PAGE: i64 = 30;
@@ -387,6 +389,10 @@ pub fn library(
         .filter(users::avatar_media_id.eq_any(&ids))
         .select(users::avatar_media_id.assume_not_null())
         .load(conn)?;
+    let covers: Vec<i64> = podcasts::table
+        .filter(podcasts::cover_media_id.eq_any(&ids))
+        .select(podcasts::cover_media_id.assume_not_null())
+        .load(conn)?;
     let file_ids: Vec<i64> = rows.iter().map(|r| r.4.id).collect();
     let renditions = renditions_of(conn, &file_ids)?;
     Ok(rows
@@ -411,6 +417,7 @@ pub fn library(
                 thumbnail,
                 used_in,
                 avatar: avatars.contains(&id),
+                cover: covers.contains(&id),
             }
         })
         .collect())
@@ -526,4 +533,48 @@ pub fn storage(conn: &mut DbConn) -> QueryResult<(i64, i64, i64, Vec<Uploader>)>
     )
     .load::<Uploader>(conn)?;
     Ok((stored, files, items, uploaders))
+}
+
+/// Delete every media item of a person that nothing shows (their account is being erased).
+pub fn delete_unused_of(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<()> {
+    let ids: Vec<i64> = media::table.filter(media::author_id.eq(user_id)).select(media::content_id).load(tx.conn())?;
+    for id in ids {
+        // Those still shown somewhere are kept (the answer says so); the others go.
+        let _ = delete_unused(tx, id)?;
+    }
+    Ok(())
+}
+
+/// Objects written for an upload that was then refused (a quota) or failed: swept like the
+/// objects of a deleted file, unless a file uses them by then.
+pub fn trash_objects(tx: &mut Tx<'_>, keys: &[String]) -> QueryResult<()> {
+    tx.quiet();
+    let due = crate::now() + chrono::Duration::hours(1);
+    for key in keys {
+        diesel::delete(media_trash::table.find(key)).execute(tx.conn())?;
+        diesel::insert_into(media_trash::table)
+            .values((media_trash::object_key.eq(key), media_trash::due_at.eq(due)))
+            .execute(tx.conn())?;
+    }
+    Ok(())
+}
+
+/// Would an upload of `size` bytes by `author_id` pass the quotas now? (Checked again when it is
+/// stored; this spares the work of encoding a file that will be refused.)
+pub fn quota_refusal(
+    conn: &mut DbConn,
+    author_id: i64,
+    size: u64,
+    limits: &Limits,
+) -> QueryResult<Option<&'static str>> {
+    if limits.daily > 0 {
+        let since = crate::now() - chrono::Duration::hours(24);
+        if sum_today(conn, author_id, since)?.unwrap_or(0) + size as i64 > limits.daily as i64 {
+            return Ok(Some("media-err-quota"));
+        }
+    }
+    if limits.site > 0 && site_bytes(conn)? + size as i64 > limits.site as i64 {
+        return Ok(Some("media-err-site-full"));
+    }
+    Ok(None)
 }

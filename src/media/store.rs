@@ -29,12 +29,12 @@ pub struct Store {
 enum Backend {
     /// `<dir>/objects/ab/cd/abcd…`, written to `tmp` first and renamed into place, so a reader
     /// never sees half an object.
-    Local {
-        root: PathBuf,
-    },
+    Local { root: PathBuf },
     S3 {
         s3: Arc<AmazonS3>,
         prefix: String,
+        /// Where readers' browsers are sent (for the Content-Security-Policy).
+        origin: String,
     },
 }
 
@@ -67,10 +67,14 @@ fn s3_from_url(url: &str) -> anyhow::Result<Backend> {
         .filter(|b| !b.is_empty())
         .ok_or_else(|| anyhow::anyhow!("PLAZA_MEDIA_URL names no bucket"))?;
     let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    // Where readers' browsers are sent (for the Content-Security-Policy).
+    let mut origin = "https://*.amazonaws.com".to_string();
     for (k, v) in parsed.query_pairs() {
         builder = match k.as_ref() {
             "endpoint" => {
                 let http = v.starts_with("http://");
+                let e = url::Url::parse(&v).map_err(|e| anyhow::anyhow!("PLAZA_MEDIA_URL: endpoint {v:?}: {e}"))?;
+                origin = e.origin().ascii_serialization();
                 builder.with_endpoint(v.to_string()).with_allow_http(http)
             }
             "region" => builder.with_region(v.to_string()),
@@ -79,7 +83,7 @@ fn s3_from_url(url: &str) -> anyhow::Result<Backend> {
     }
     let s3 = builder.build().map_err(|e| anyhow::anyhow!("PLAZA_MEDIA_URL: {e}"))?;
     let prefix = parsed.path().trim_matches('/').to_string();
-    Ok(Backend::S3 { s3: Arc::new(s3), prefix })
+    Ok(Backend::S3 { s3: Arc::new(s3), prefix, origin })
 }
 
 impl Store {
@@ -94,6 +98,14 @@ impl Store {
             }
         };
         Ok(Store { tmp: dir.join("tmp"), backend })
+    }
+
+    /// The origin readers' browsers fetch objects from, when it is not this site.
+    pub fn origin(&self) -> Option<String> {
+        match &self.backend {
+            Backend::Local { .. } => None,
+            Backend::S3 { origin, .. } => Some(origin.clone()),
+        }
     }
 
     /// Where uploads are received before they are known to be media.
@@ -121,7 +133,7 @@ impl Store {
     pub async fn signed_url(&self, key: &str) -> std::io::Result<String> {
         match &self.backend {
             Backend::Local { .. } => Err(io_error("local objects have no signed address")),
-            Backend::S3 { s3, prefix } => Ok(s3
+            Backend::S3 { s3, prefix, .. } => Ok(s3
                 .signed_url(Method::GET, &Store::object_path(prefix, key), SIGNED_FOR)
                 .await
                 .map_err(io_error)?
@@ -148,7 +160,7 @@ impl Store {
                 let (root, tmp, key) = (root.clone(), self.tmp.clone(), key.to_string());
                 tokio::task::spawn_blocking(move || put_local(&root, &tmp, &key, &bytes)).await.map_err(io_error)?
             }
-            Backend::S3 { s3, prefix } => {
+            Backend::S3 { s3, prefix, .. } => {
                 let opts = PutOptions { attributes: Store::attributes(mime), ..Default::default() };
                 s3.put_opts(&Store::object_path(prefix, key), PutPayload::from(bytes), opts).await.map_err(io_error)?;
                 Ok(())
@@ -178,7 +190,7 @@ impl Store {
                 .await
                 .map_err(io_error)?
             }
-            Backend::S3 { s3, prefix } => {
+            Backend::S3 { s3, prefix, .. } => {
                 use std::io::Read;
                 let opts = PutMultipartOptions { attributes: Store::attributes(mime), ..Default::default() };
                 let upload = s3.put_multipart_opts(&Store::object_path(prefix, key), opts).await.map_err(io_error)?;
@@ -218,7 +230,7 @@ impl Store {
                     Err(e) => Err(e),
                 }
             }
-            Backend::S3 { s3, prefix } => {
+            Backend::S3 { s3, prefix, .. } => {
                 let path = Store::object_path(prefix, key);
                 match s3.head(&path).await {
                     Ok(meta) if SystemTime::from(meta.last_modified) < older_than => {

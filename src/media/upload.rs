@@ -51,7 +51,13 @@ pub fn clean_name(raw: &str) -> String {
 
 /// Read a multipart body. Files beyond `max_file` bytes are refused ("too big") and the rest of
 /// them read and thrown away, so the browser gets an answer instead of a reset connection.
-pub async fn receive(mut multipart: Multipart, tmp_dir: std::path::PathBuf, max_file: u64) -> Result<Parts, AppError> {
+pub async fn receive(
+    mut multipart: Multipart,
+    tmp_dir: std::path::PathBuf,
+    max_file: u64,
+    expected_token: &str,
+    mut token_ok: bool,
+) -> Result<Parts, AppError> {
     let mut out = Parts::default();
     let mut text = 0usize;
     while let Some(field) = multipart.next().await {
@@ -75,9 +81,17 @@ pub async fn receive(mut multipart: Multipart, tmp_dir: std::path::PathBuf, max_
                 value.retain(|c| c != '\0');
                 // Browsers send text areas with CRLF line ends in multipart bodies too.
                 let value = value.replace("\r\n", "\n");
+                if name == "csrf_token" && csrf_valid(expected_token, &value) {
+                    token_ok = true;
+                }
                 out.fields.push((name, value));
             }
             Some(raw_name) => {
+                // Nothing is written to disk for a form this site did not make: its token comes
+                // first (forms put it before their fields, scripts send it as a header).
+                if !token_ok {
+                    return Err(AppError::Csrf);
+                }
                 // An empty file input sends a part with an empty name and no bytes.
                 let file_name = clean_name(&raw_name);
                 let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(AppError::internal)?;
@@ -85,16 +99,21 @@ pub async fn receive(mut multipart: Multipart, tmp_dir: std::path::PathBuf, max_
                 let mut size = 0u64;
                 let mut head = Vec::new();
                 let mut too_big = false;
+                // Known not to be media from its first bytes: the rest is read and dropped.
+                let mut not_media: Option<&'static str> = None;
                 while let Some(chunk) = field.next().await {
                     let chunk = chunk.map_err(|_| AppError::BadRequest("error-bad-request"))?;
                     size += chunk.len() as u64;
-                    if too_big || size > max_file {
-                        too_big = true;
+                    if too_big || not_media.is_some() || size > max_file {
+                        too_big |= not_media.is_none();
                         continue;
                     }
                     if head.len() < super::sniff::HEAD {
                         let take = (super::sniff::HEAD - head.len()).min(chunk.len());
                         head.extend_from_slice(&chunk[..take]);
+                        if head.len() >= super::sniff::HEAD {
+                            not_media = super::sniff::sniff(&head).err();
+                        }
                     }
                     hasher.update(&chunk);
                     tmp.write_all(&chunk).map_err(AppError::internal)?;
@@ -102,7 +121,9 @@ pub async fn receive(mut multipart: Multipart, tmp_dir: std::path::PathBuf, max_
                 if raw_name.is_empty() && size == 0 {
                     continue;
                 }
-                if too_big {
+                if let Some(key) = not_media {
+                    out.refused.push((file_name, key));
+                } else if too_big {
                     out.refused.push((file_name, "media-err-too-big"));
                 } else if out.files.len() >= MAX_FILES {
                     out.refused.push((file_name, "media-err-too-many"));
@@ -144,18 +165,23 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
                 return Ok(UploadForm { form, files: Vec::new(), refused: Vec::new() });
             }
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::internal("no state"))?;
+            let (expected, member, path) = match req.extensions().get::<Arc<PageCtx>>() {
+                Some(c) => (c.csrf_token.clone(), c.user.is_some(), c.path.clone()),
+                None => (String::new(), false, String::from("/")),
+            };
+            // Files are taken from members only: nobody else gets a byte written to disk.
+            if !member {
+                return Err(AppError::LoginRequired(path));
+            }
+            let header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let header_ok = csrf_valid(&expected, header);
             let multipart = Multipart::new(req.headers(), payload);
-            let got = receive(multipart, state.media.store.tmp_dir(), state.media.limits.largest()).await?;
+            let got =
+                receive(multipart, state.media.store.tmp_dir(), state.media.limits.largest(), &expected, header_ok)
+                    .await?;
             req.extensions_mut().insert(KeptText::from_pairs(&got.fields));
-            let token = got
-                .fields
-                .iter()
-                .find(|(k, _)| k == "csrf_token")
-                .map(|(_, v)| v.clone())
-                .or_else(|| req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string))
-                .unwrap_or_default();
-            let expected = req.extensions().get::<Arc<PageCtx>>().map(|c| c.csrf_token.clone()).unwrap_or_default();
-            if !csrf_valid(&expected, &token) {
+            let token = got.fields.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
+            if !header_ok && !csrf_valid(&expected, token) {
                 return Err(AppError::Csrf);
             }
             let encoded =
@@ -196,7 +222,9 @@ impl<T> UploadForm<T> {
                 Err(key) => problem = problem.or(Some(key)),
             }
         }
-        (form, problem)
+        // Files attached without scripts: the form comes back with them in the text, to describe
+        // each picture before publishing.
+        (form, problem.or(Some("media-attached")))
     }
 }
 

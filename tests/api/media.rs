@@ -198,6 +198,32 @@ async fn bad_files_are_refused_with_a_message_and_nothing_is_stored() {
     assert_eq!(app.count("media_files"), 0);
     assert_eq!(walk(&app.settings.data_dir.join("media/objects")), 0);
     assert_eq!(walk(&app.settings.data_dir.join("media/tmp")), 0, "received files are not left behind");
+
+    // Nobody but a member with this site's form gets a byte written: logged out, or without
+    // the token, the answer comes before the file is read.
+    let visitor = app.new_browser();
+    visitor.upload("/media", &[], &[("files", "x.png", png(50, 50), "image/png")], &[]).await.assert_status(303);
+    let forged = reqwest::multipart::Form::new()
+        .part("files", reqwest::multipart::Part::bytes(png(50, 50)).file_name("x.png"))
+        .text("csrf_token", "forged");
+    let res = ann.client.post(format!("{}/media", ann.addr)).multipart(forged).send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(walk(&app.settings.data_dir.join("media/tmp")), 0);
+}
+
+#[tokio::test]
+async fn an_upload_over_the_daily_quota_is_refused_and_leaves_nothing_behind() {
+    let app = spawn_with(|s| s.media_daily_mb = 1).await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    let mut big = mp3();
+    big.resize(700_000, 0x55);
+    upload_one(&ann, "one.mp3", big.clone(), "audio/mpeg").await;
+    big[500] = 1;
+    let (status, json) = ann.upload_json(&[("two.mp3", big, "audio/mpeg")]).await;
+    assert_eq!(status, 422, "{json}");
+    assert!(json["refused"][0][1].as_str().unwrap_or("").contains("today's upload limit"), "{json}");
+    assert_eq!(app.count("media_files"), 1);
+    assert_eq!(walk(&app.settings.data_dir.join("media/objects")), 1, "the refused file was never stored");
 }
 
 #[tokio::test]
@@ -248,7 +274,7 @@ async fn an_editor_without_scripts_attaches_files_and_asks_for_a_description() {
         ann.upload("/forums/help/new", &fields, &[("files", "screen.png", png(1000, 500), "image/png")], &[]).await;
     // Kept, with the picture added to the text, and a description asked for.
     assert_eq!(page.status.as_u16(), 422, "{}", page.body);
-    page.assert_contains("It looks like this:").assert_contains("Describe every picture");
+    page.assert_contains("It looks like this:").assert_contains("Describe each picture between its brackets");
     let id: i64 = app.ids("media", "content_id")[0];
     page.assert_contains(&format!("![](/media/{id})"));
     assert_eq!(app.count("topics"), 0);
@@ -405,6 +431,16 @@ async fn a_profile_picture_is_uploaded_shown_and_removed() {
     ann.post("/settings/avatar/remove", &[]).await.assert_status(303);
     visitor.get("/u/ann").await.assert_lacks(&format!("/media/{id}/thumb"));
     assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 404);
+
+    // Erasing the account takes the picture and every file nothing shows.
+    ann.upload("/settings/avatar", &[], &[("avatar", "me2.jpg", photo(500, 500), "image/jpeg")], &[])
+        .await
+        .assert_status(303);
+    let id = app.ids("media", "content_id").into_iter().max().unwrap_or(0);
+    assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 200);
+    ann.post("/settings/account/delete", &[("password", crate::helpers::PASSWORD)]).await.assert_status(303);
+    assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 404);
+    assert_eq!(app.count("media"), 0);
 }
 
 #[tokio::test]
@@ -441,6 +477,25 @@ async fn a_podcast_feed_carries_episodes_as_podcast_apps_read_them() {
         .assert_contains("at least 1,400")
         .assert_contains("podcast@example.com");
     settings(png(1600, 1500)).await.assert_status(303);
+    // Unticked, the blog stops being a podcast but keeps its details for later.
+    let cover_id = app.number("SELECT CAST(MAX(cover_media_id) AS BIGINT) AS n FROM podcasts");
+    host.post(
+        "/manage/blogs/host",
+        &[
+            ("title", "Plaza Talks"),
+            ("description", "Conversations."),
+            ("blogroll", ""),
+            ("podcast_category", "Technology"),
+            ("podcast_language", "en"),
+            ("podcast_author", "Plaza Inc."),
+        ],
+    )
+    .await
+    .assert_status(303);
+    app.new_browser().get("/blogs/host/feed.rss").await.assert_lacks("itunes:category");
+    settings(png(1600, 1500)).await.assert_status(303);
+    assert_eq!(app.count("podcasts"), 1);
+    assert!(cover_id > 0);
     let audio = mp4_file(b"M4A ", b"soun", 1830);
     let episode = upload_one(&host, "episode-1.m4a", audio.clone(), "audio/mp4").await;
     let page = crate::helpers::editor(
@@ -546,4 +601,65 @@ async fn media_in_an_object_store_are_served_by_signed_redirects() {
     }
     // The policy still decides first: others get no address at all.
     app.new_browser().get(&format!("/media/{picture}")).await.assert_status(404);
+}
+
+/// Another site with a picture anyone may fetch (a member's profile picture there): its address.
+async fn picture_elsewhere() -> (crate::helpers::TestApp, String) {
+    let other = spawn().await;
+    let b = other.user_browser("elsewhere", Role::Member).await;
+    b.upload("/settings/avatar", &[], &[("avatar", "pixel.png", png(400, 400), "image/png")], &[])
+        .await
+        .assert_status(303);
+    let id = other.ids("media", "content_id")[0];
+    let url = format!("{}/media/{id}/thumb", other.addr);
+    (other, url)
+}
+
+#[tokio::test]
+async fn pictures_given_by_address_are_fetched_once_and_served_from_here() {
+    let (_other, url) = picture_elsewhere().await;
+    let app = spawn_with(|s| s.fetch_private_addresses = true).await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let (path, id) = start_topic(&ann, "help", "Look", &format!("Like this:\n\n![A blue square]({url})")).await;
+    let media = app.ids("media", "content_id");
+    assert_eq!(media.len(), 1, "fetched and stored once");
+    let page = app.new_browser().get(&path).await;
+    page.assert_contains(&format!(r#"src="/media/{}/"#, media[0])).assert_contains(r#"alt="A blue square""#);
+    assert!(!page.body.contains(&url), "the other site's address is not in the page");
+    // The text now names the copy here; the author sees that in the editor.
+    ann.get(&format!("/topics/{id}/edit")).await.assert_contains(&format!("![A blue square](/media/{})", media[0]));
+    // Pages allow pictures from this site alone.
+    let csp = page.header("content-security-policy");
+    assert!(csp.contains("img-src 'self';") && csp.contains("media-src 'self';"), "{csp}");
+
+    // A blog post's cover given by address is fetched too; another member's picture is refused.
+    let host = app.user_browser("host", Role::Employee).await;
+    let mine =
+        crate::helpers::editor(&host, "/write", &[("blog", "host"), ("title", "Cover"), ("cover_url", &url)]).await;
+    mine.assert_status(303);
+    let post = app.new_browser().get(&mine.location()).await;
+    assert!(!post.body.contains(&url));
+    post.assert_contains(r#"<img class="cover" src="/media/"#);
+    let stolen = format!("/media/{}", media[0]);
+    crate::helpers::editor(&host, "/write", &[("blog", "host"), ("title", "Stolen"), ("cover_url", &stolen)])
+        .await
+        .assert_status(422)
+        .assert_contains("your own media");
+}
+
+#[tokio::test]
+async fn addresses_inside_the_network_are_never_fetched_and_the_text_is_kept() {
+    let (_other, url) = picture_elsewhere().await;
+    let app = spawn().await;
+    let ann = app.user_browser("ann", Role::Member).await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let body = format!("My words stay.\n\n![Internal]({url})");
+    let page =
+        ann.post("/forums/help/new", &[("title", "Try"), ("body", &body), ("tags", ""), ("action", "save")]).await;
+    page.assert_status(422).assert_contains("not on the public internet").assert_contains("My words stay.");
+    assert_eq!(app.count("media"), 0);
+    // Raw HTML cannot make readers fetch from elsewhere either.
+    let (path, _) = start_topic(&ann, "help", "Pixel", "Hi <img src=\"https://tracker.example/p.gif\"> there").await;
+    app.new_browser().get(&path).await.assert_lacks("tracker.example");
 }

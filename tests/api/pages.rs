@@ -60,14 +60,12 @@ async fn demo_content_fills_an_empty_site() {
 async fn pages_have_title_canonical_and_open_graph() {
     let app = spawn().await;
     let alice = app.user_browser("alice", Role::Employee).await;
+    let cover = crate::media::upload_one(&alice, "cover.png", crate::media::png(1200, 600), "image/png").await;
+    let cover = format!("/media/{cover}");
     let path = editor(
         &alice,
         "/write",
-        &[
-            ("title", "Meta & more"),
-            ("body", "A description of *things*."),
-            ("cover_url", "https://img.example.com/a.png"),
-        ],
+        &[("title", "Meta & more"), ("body", "A description of *things*."), ("cover_url", &cover)],
     )
     .await
     .location();
@@ -78,7 +76,7 @@ async fn pages_have_title_canonical_and_open_graph() {
         .assert_contains("<meta property=\"og:type\" content=\"article\">")
         .assert_contains(&format!("<meta property=\"og:url\" content=\"{BASE_URL}{path}\">"))
         .assert_contains("<meta property=\"og:description\" content=\"A description of things.\">")
-        .assert_contains("<meta property=\"og:image\" content=\"https://img.example.com/a.png\">")
+        .assert_contains(&format!("<meta property=\"og:image\" content=\"{BASE_URL}{cover}\">"))
         .assert_contains("<meta name=\"description\"");
     let home = app.get("/").await;
     home.assert_contains("<title>Plaza</title>")

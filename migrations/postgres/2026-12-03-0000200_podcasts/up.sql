@@ -6,7 +6,9 @@ CREATE TABLE podcasts (
     language TEXT NOT NULL,
     author TEXT NOT NULL,
     owner_email TEXT NOT NULL DEFAULT '',
-    explicit BOOLEAN NOT NULL DEFAULT FALSE
+    explicit BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Unticked, the details are kept for when it is a podcast again.
+    enabled BOOLEAN NOT NULL DEFAULT TRUE
 );
 
 -- A post that carries one sound or video file as its episode, with its transcript.

@@ -107,7 +107,7 @@ pub async fn post_response(
     };
     let body = match problem {
         Some(key) => Err(key),
-        None => crate::media::prepare_body(&state.pool, user_id, form.body.clone()).await,
+        None => crate::media::prepare_body(&state, user_id, form.body.clone()).await,
     };
     let body = match body {
         Ok(body) => body,
