@@ -447,7 +447,6 @@ async fn a_profile_picture_is_uploaded_shown_and_removed() {
 async fn a_podcast_feed_carries_episodes_as_podcast_apps_read_them() {
     let app = spawn().await;
     let host = app.user_browser("host", Role::Employee).await;
-    host.get("/u/host").await;
     crate::helpers::publish(&host, "host", "Hello", "First post.", "").await;
     let settings = |cover: Vec<u8>| {
         let host = &host;
