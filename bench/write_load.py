@@ -97,6 +97,19 @@ def start(binary, env):
     raise SystemExit("server did not start; see server.log")
 
 
+def fresh_site(prefix, database, **settings):
+    """A new data directory (and, for PostgreSQL, a new database): (directory, the server's environment)."""
+    data_dir = tempfile.mkdtemp(prefix=prefix)
+    env = dict(os.environ, PLAZA_DATA_DIR=data_dir, PLAZA_BIND=f"{HOST}:{PORT}", RUST_LOG="warn",
+               PLAZA_BASE_URL=f"http://{HOST}:{PORT}", **settings)
+    if database != "sqlite":
+        name = urllib.parse.urlparse(database).path.lstrip("/")
+        subprocess.run(["dropdb", "--if-exists", name], check=True)
+        subprocess.run(["createdb", name], check=True)
+        env["DATABASE_URL"] = database
+    return data_dir, env
+
+
 def setup(members):
     admin = Client()
     status, _, _ = admin.post("/setup", [("username", "loadadmin"), ("email", "loadadmin@example.com"),
@@ -204,14 +217,7 @@ def main():
     ap.add_argument("--kill-after", type=float, default=None)
     args = ap.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="plaza-load-")
-    env = dict(os.environ, PLAZA_DATA_DIR=data_dir, PLAZA_BIND=f"{HOST}:{PORT}", RUST_LOG="warn",
-               PLAZA_BASE_URL=f"http://{HOST}:{PORT}")
-    if args.database != "sqlite":
-        name = urllib.parse.urlparse(args.database).path.lstrip("/")
-        subprocess.run(["dropdb", "--if-exists", name], check=True)
-        subprocess.run(["createdb", name], check=True)
-        env["DATABASE_URL"] = args.database
+    data_dir, env = fresh_site("plaza-load-", args.database)
     proc = start(args.binary, env)
     _, topics, idea, post, clients = setup(args.members)
 

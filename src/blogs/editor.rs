@@ -265,7 +265,7 @@ pub async fn create_post(
         episode_choices: choices.clone(),
     };
     if form.action == "preview" {
-        return match crate::content::preview(&form.body, content::BODY_MAX, "err-body-long").await {
+        return match crate::content::preview(&state, user.id, &form.body, content::BODY_MAX, "err-body-long").await {
             Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
@@ -384,7 +384,7 @@ pub async fn update_post(
         episode_choices: choices.clone(),
     };
     if form.action == "preview" {
-        return match crate::content::preview(&form.body, content::BODY_MAX, "err-body-long").await {
+        return match crate::content::preview(&state, author_id, &form.body, content::BODY_MAX, "err-body-long").await {
             Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
             Err(errors) => render_invalid(&page(form, errors, None)),
         };

@@ -209,8 +209,16 @@ pub type Embeds = std::collections::HashMap<i64, Embed>;
 /// The media id a Markdown image address points at: `/media/12` or `/media/12/w800.webp`.
 pub fn media_id_of(url: &str) -> Option<i64> {
     let rest = url.strip_prefix("/media/")?;
-    let id = rest.split(['/', '?', '#']).next()?;
-    id.parse::<i64>().ok().filter(|id| *id > 0)
+    media_id(rest.split(['/', '?', '#']).next()?)
+}
+
+/// A media id as its addresses spell it: digits without a sign or leading zeros (so one file
+/// has one address, `/media/28`, never also `/media/+28` or `/media/028`).
+pub fn media_id(s: &str) -> Option<i64> {
+    if s.is_empty() || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<i64>().ok()
 }
 
 /// The media ids a text shows as pictures (`![…](/media/12)`), each once, in order.
@@ -346,7 +354,11 @@ pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
                     events.push(Event::InlineHtml(embed_html(embed, &alt).into()));
                 }
             }
-            (Event::Start(Tag::Image { dest_url, title, id, .. }), None) if is_remote(&dest_url) => {
+            // A picture from another site, or a file of the library this text may not show
+            // (someone else's, or deleted): a link to it, its description the link's text.
+            (Event::Start(Tag::Image { dest_url, title, id, .. }), None)
+                if is_remote(&dest_url) || media_id_of(&dest_url).is_some() =>
+            {
                 events.push(Event::Start(Tag::Link {
                     link_type: pulldown_cmark::LinkType::Inline,
                     dest_url,

@@ -236,15 +236,10 @@ impl Body {
         Body { md, html, excerpt, media: Vec::new() }
     }
 
-    /// Render off the request workers, a few at a time and within the render budget; `Err` is the
-    /// catalog key of the problem (nested too deeply, or the site too busy) for the form.
-    pub async fn prepare(md: impl Into<String>) -> Result<Body, &'static str> {
-        Body::prepare_with(md, markdown::Embeds::new()).await
-    }
-
-    /// `prepare`, showing the media in `embeds` (what `media::embeds` found for the author) as
-    /// themselves. A picture shown without a description is refused: readers who cannot see it
-    /// are told what it shows.
+    /// Render off the request workers, a few at a time and within the render budget, showing the
+    /// media in `embeds` (what `media::embeds` found for the author) as themselves; `Err` is the
+    /// catalog key of the problem (nested too deeply, the site too busy) for the form. A picture
+    /// shown without a description is refused: readers who cannot see it are told what it shows.
     pub async fn prepare_with(md: impl Into<String>, embeds: markdown::Embeds) -> Result<Body, &'static str> {
         let md = md.into();
         markdown::check_nesting(&md)?;
@@ -275,9 +270,13 @@ impl Body {
     }
 }
 
-/// A preview of a body being written: refused like the body itself would be (too long, nested too
-/// deeply), rendered off the request workers within the render budget.
+/// A preview of a body `author_id` is writing, their media shown as themselves: refused like the
+/// body itself would be (too long, nested too deeply), rendered off the request workers within
+/// the render budget. A picture still without a description is shown (the form asks for one when
+/// it is saved).
 pub async fn preview(
+    state: &crate::web::AppState,
+    author_id: i64,
     body_md: &str,
     max_chars: usize,
     too_long: &'static str,
@@ -287,7 +286,11 @@ pub async fn preview(
         errors.add("body", too_long);
         return Err(errors);
     }
-    Body::prepare(body_md).await.map(|b| b.html).map_err(|k| {
+    let rendered = match crate::media::embeds_of(state, author_id, body_md).await {
+        Ok(embeds) => markdown::render_bounded(body_md.to_string(), embeds).await,
+        Err(key) => Err(key),
+    };
+    rendered.map(|(html, _)| html).map_err(|k| {
         errors.add("body", k);
         errors
     })

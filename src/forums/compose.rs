@@ -175,7 +175,7 @@ pub async fn create_topic(
         is_new: true,
     };
     if form.action == "preview" {
-        return match crate::content::preview(&form.body, BODY_MAX, "err-forum-body-long").await {
+        return match crate::content::preview(&state, author_id, &form.body, BODY_MAX, "err-forum-body-long").await {
             Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
             Err(errors) => render_invalid(&page(form, errors, None)),
         };
@@ -315,7 +315,7 @@ pub async fn edit_topic(
         existing_review: None,
     };
     if form.action == "preview" {
-        return match crate::content::preview(&form.body, BODY_MAX, "err-forum-body-long").await {
+        return match crate::content::preview(&state, author_id, &form.body, BODY_MAX, "err-forum-body-long").await {
             Ok(preview) => render(&page(form, FieldErrors::default(), Some(preview))),
             Err(errors) => render_invalid(&page(form, errors, None)),
         };

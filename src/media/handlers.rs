@@ -183,11 +183,11 @@ pub struct DeleteForm {}
 pub async fn delete(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<String>,
     _form: CsrfForm<DeleteForm>,
 ) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    let id = path.into_inner();
+    let id = media_id(&path)?;
     let viewer = ctx.viewer();
     let outcome = crate::db::run_write(&state.pool, move |tx| {
         let guard = Guard::fresh(tx, &viewer)?;
@@ -222,19 +222,24 @@ pub async fn serve(
     ctx: Ctx,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, file) = path.into_inner();
-    serve_file(ctx, req, state, id, Some(file)).await
+    serve_file(ctx, req, state, media_id(&id)?, Some(file)).await
 }
 
 pub async fn serve_default(
     ctx: Ctx,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    serve_file(ctx, req, state, path.into_inner(), None).await
+    serve_file(ctx, req, state, media_id(&path)?, None).await
+}
+
+/// The id in a media address, spelled as the site spells it (anything else is not found).
+fn media_id(segment: &str) -> AppResult<i64> {
+    crate::content::markdown::media_id(segment).ok_or(AppError::NotFound)
 }
 
 async fn serve_file(

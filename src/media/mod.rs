@@ -400,16 +400,21 @@ pub async fn prepare_body(
         let id = fetch_as_media(state, author_id, &url).await?;
         md = crate::content::markdown::replace_image_url(&md, &url, &format!("/media/{id}"));
     }
-    let embeds = if crate::content::markdown::media_refs(&md).is_empty() {
-        Embeds::new()
-    } else {
-        let text = md.clone();
-        crate::db::run(&state.pool, move |conn| Ok(embeds(conn, author_id, &text)?)).await.map_err(|e| {
-            tracing::error!(error = %e, "loading the media of a text failed");
-            "error-internal"
-        })?
-    };
+    let embeds = embeds_of(state, author_id, &md).await?;
     crate::content::Body::prepare_with(md, embeds).await
+}
+
+/// `embeds` from a request: the media of `author_id` that `md` shows (nothing asked of the
+/// database when it shows none).
+pub async fn embeds_of(state: &crate::web::AppState, author_id: i64, md: &str) -> Result<Embeds, &'static str> {
+    if !md.contains("/media/") {
+        return Ok(Embeds::new());
+    }
+    let text = md.to_string();
+    crate::db::run(&state.pool, move |conn| Ok(embeds(conn, author_id, &text)?)).await.map_err(|e| {
+        tracing::error!(error = %e, "loading the media of a text failed");
+        "error-internal"
+    })
 }
 
 /// Pictures one text may bring from other sites.

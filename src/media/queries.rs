@@ -515,6 +515,8 @@ pub fn set_avatar(tx: &mut Tx<'_>, user_id: i64, media_id: Option<i64>) -> Query
 pub struct Uploader {
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub username: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub roles: String,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub bytes: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -522,14 +524,21 @@ pub struct Uploader {
 }
 
 /// The storage used, by whom: (stored bytes, files, media items, the biggest uploaders).
+impl Uploader {
+    /// A deleted account has no profile to link to.
+    pub fn erased(&self) -> bool {
+        crate::accounts::own_data::is_deleted(&self.roles)
+    }
+}
+
 pub fn storage(conn: &mut DbConn) -> QueryResult<(i64, i64, i64, Vec<Uploader>)> {
     let stored = site_bytes(conn)?;
     let files: i64 = media_files::table.count().get_result(conn)?;
     let items: i64 = media::table.count().get_result(conn)?;
     let uploaders = diesel::sql_query(
-        "SELECT u.username AS username, CAST(SUM(m.byte_size) AS BIGINT) AS bytes, COUNT(*) AS items \
-         FROM media m JOIN users u ON u.id = m.author_id \
-         GROUP BY u.id, u.username ORDER BY bytes DESC, u.username LIMIT 20",
+        "SELECT u.username AS username, u.roles AS roles, CAST(SUM(m.byte_size) AS BIGINT) AS bytes, \
+         COUNT(*) AS items FROM media m JOIN users u ON u.id = m.author_id \
+         GROUP BY u.id, u.username, u.roles ORDER BY bytes DESC, u.username LIMIT 20",
     )
     .load::<Uploader>(conn)?;
     Ok((stored, files, items, uploaders))

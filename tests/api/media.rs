@@ -308,7 +308,18 @@ async fn media_is_seen_only_where_it_is_shown() {
     let unused = upload_one(&insider, "draft.png", png(300, 300), "image/png").await;
     start_topic(&insider, "staff-room", "Plans", &format!("![The roadmap](/media/{private})")).await;
     // Naming someone else's file in a public topic does not make it readable.
-    start_topic(&carol, "help", "Look", &format!("![Stolen](/media/{private}) ![Other](/media/{unused})")).await;
+    let (look, _) =
+        start_topic(&carol, "help", "Look", &format!("![Stolen](/media/{private}) ![Other](/media/{unused})")).await;
+    // …and shows it as a link named by its description, not as a broken picture.
+    for b in [&visitor, &carol] {
+        b.get(&look)
+            .await
+            .assert_contains(&format!(
+                r#"<a href="/media/{private}" rel="nofollow ugc noopener noreferrer">Stolen</a>"#
+            ))
+            .assert_lacks(&format!(r#"src="/media/{private}"#))
+            .assert_lacks(&format!(r#"srcset="/media/{private}"#));
+    }
     for id in [private, unused] {
         for path in [format!("/media/{id}"), format!("/media/{id}/thumb"), format!("/media/{id}/w320.webp")] {
             for (who, b) in [("visitor", &visitor), ("member", &carol)] {
@@ -319,6 +330,10 @@ async fn media_is_seen_only_where_it_is_shown() {
     }
     let colleague = app.user_browser("colleague", Role::Employee).await;
     assert_eq!(colleague.get_bytes(&format!("/media/{private}"), &[]).await.0, 200);
+    // One file, one address.
+    for path in [format!("/media/+{private}"), format!("/media/0{private}"), format!("/media/0{private}/thumb")] {
+        assert_eq!(colleague.get_bytes(&path, &[]).await.0, 404, "{path}");
+    }
     assert_eq!(colleague.get_bytes(&format!("/media/{unused}"), &[]).await.0, 404);
     assert_eq!(insider.get_bytes(&format!("/media/{unused}"), &[]).await.0, 200);
     // Nobody else can delete it, and its owner cannot while it is used.
@@ -438,9 +453,17 @@ async fn a_profile_picture_is_uploaded_shown_and_removed() {
         .assert_status(303);
     let id = app.ids("media", "content_id").into_iter().max().unwrap_or(0);
     assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 200);
+    app.create_board("help", "discussion", "everyone", "members");
+    let shown = upload_one(&ann, "shown.png", png(40, 30), "image/png").await;
+    upload_one(&ann, "unused.png", png(30, 30), "image/png").await;
+    start_topic(&ann, "help", "Kept", &format!("![A chart](/media/{shown})")).await;
     ann.post("/settings/account/delete", &[("password", crate::helpers::PASSWORD)]).await.assert_status(303);
     assert_eq!(visitor.get_bytes(&format!("/media/{id}/thumb"), &[]).await.0, 404);
-    assert_eq!(app.count("media"), 0);
+    assert_eq!(app.ids("media", "content_id"), vec![shown], "only the file kept content shows stays");
+    assert_eq!(visitor.get_bytes(&format!("/media/{shown}"), &[]).await.0, 200);
+    // The storage page names the erased uploader without a link to a profile that is gone.
+    let admin = app.user_browser("boss", Role::Admin).await;
+    admin.get("/admin/media").await.assert_contains("deleted member").assert_lacks(r#"href="/u/deleted-"#);
 }
 
 #[tokio::test]
