@@ -28,6 +28,7 @@ import io
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import threading
@@ -73,8 +74,6 @@ def multipart(files):
 
 def upload(c, name, data, mime):
     """One upload through the editor's path; (seconds, media id)."""
-    if c.token is None:
-        c.post("/media", [])  # fetches the token
     body, ctype = multipart([(name, data, mime)])
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in c.cookies.items()), "Content-Type": ctype,
                "Accept": "application/json", "X-CSRF-Token": c.token}
@@ -150,6 +149,8 @@ def main():
                                              ("password", PASSWORD)])
         assert status == 303, f"setup answered {status}"
         cookies = "; ".join(f"{k}={v}" for k, v in admin.cookies.items())
+        # The token of the admin's session (the one fetched before logging in was the visitor's).
+        admin.token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', admin.get("/media")[2]).group(1)
         result = {"machine": f"{os.cpu_count()} cores", "database": args.database.split("?")[0]}
 
         # A first small upload warms the server (encoder tables, the connection pool).

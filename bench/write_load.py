@@ -77,7 +77,9 @@ class Client:
 
     def post(self, path, fields):
         if self.token is None:
-            _, _, page = self.get("/register")
+            status, location, page = self.get("/register")
+            if status == 303:  # before the first admin exists, every page leads to /setup
+                _, _, page = self.get(location)
             m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
             self.token = m.group(1) if m else ""
         return self.request("POST", path, list(fields) + [("csrf_token", self.token)])
