@@ -124,17 +124,22 @@ for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
     input.value = "";
     await uploadAll(files);
   });
-  area.addEventListener("dragover", (event) => {
-    if (event.dataTransfer && [...event.dataTransfer.types].includes("Files")) {
+  // Files may be dropped on the text or on the strip below it (a file dropped beside them would
+  // make the browser open it instead of the page, losing nothing but confusing).
+  box.classList.add("droppable");
+  for (const zone of [area, box]) {
+    zone.addEventListener("dragover", (event) => {
+      if (event.dataTransfer && [...event.dataTransfer.types].includes("Files")) {
+        event.preventDefault();
+        zone.classList.add("dropping");
+      }
+    });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dropping"));
+    zone.addEventListener("drop", async (event) => {
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
       event.preventDefault();
-      area.classList.add("dropping");
-    }
-  });
-  area.addEventListener("dragleave", () => area.classList.remove("dropping"));
-  area.addEventListener("drop", async (event) => {
-    if (!event.dataTransfer || !event.dataTransfer.files.length) return;
-    event.preventDefault();
-    area.classList.remove("dropping");
-    await uploadAll([...event.dataTransfer.files]);
-  });
+      zone.classList.remove("dropping");
+      await uploadAll([...event.dataTransfer.files]);
+    });
+  }
 }

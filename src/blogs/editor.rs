@@ -271,7 +271,8 @@ pub async fn create_post(
         };
     }
     if let Some(key) = attach_problem {
-        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+        let status = crate::media::upload::status_for(key);
+        return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
     let input = match check_post(&state, user.id, &form, &choices).await {
         Ok(i) => i,
@@ -390,7 +391,8 @@ pub async fn update_post(
         };
     }
     if let Some(key) = attach_problem {
-        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+        let status = crate::media::upload::status_for(key);
+        return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
     let input = match check_post(&state, author_id, &form, &choices).await {
         Ok(i) => i,

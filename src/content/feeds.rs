@@ -276,7 +276,21 @@ pub fn absolutize(html: &str, base_url: &str) -> String {
         let attr = &rest[attr_start..i];
         let after = &rest[i + 2..];
         out.push_str(&rest[..i + 2]);
-        if (attr == "href" || attr == "src") && !after.starts_with("//") {
+        if attr == "srcset" {
+            // Each candidate of the list: "/media/1/w320.webp 320w, /media/1/w800.webp 800w".
+            let end = after.find('"').unwrap_or(after.len());
+            let list: Vec<String> = after[..end]
+                .split(',')
+                .map(|c| {
+                    let c = c.trim_start();
+                    if c.starts_with('/') && !c.starts_with("//") { format!("{base_url}{c}") } else { c.to_string() }
+                })
+                .collect();
+            out.push_str(&list.join(", "));
+            rest = &after[end..];
+            continue;
+        }
+        if matches!(attr, "href" | "src" | "poster") && !after.starts_with("//") {
             out.push_str(base_url);
         }
         rest = after;
@@ -348,6 +362,11 @@ mod tests {
         assert_eq!(
             super::absolutize(html, "https://s.example"),
             r#"<a href="https://s.example/blog/x">x</a> <img src="https://s.example/a.png"> <a href="//cdn.example/y">y</a> <a href="https://e.com/">e</a> <p title="/not">t</p>"#
+        );
+        let picture = r#"<img srcset="/media/1/w320.webp 320w, /media/1/w800.webp 800w" src="/media/1"><video poster="/media/2/thumb">"#;
+        assert_eq!(
+            super::absolutize(picture, "https://s.example"),
+            r#"<img srcset="https://s.example/media/1/w320.webp 320w, https://s.example/media/1/w800.webp 800w" src="https://s.example/media/1"><video poster="https://s.example/media/2/thumb">"#
         );
     }
 }

@@ -245,16 +245,25 @@ fn is_remote(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// The other sites' addresses a text shows as pictures (`![…](https://…)`), each once.
+/// An address with a scheme of its own (`file:`, `data:`, `gopher:`…), not a path of this site.
+fn has_scheme(url: &str) -> bool {
+    let url = url.trim();
+    url.find(':').is_some_and(|i| {
+        i > 0 && url[..i].bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    })
+}
+
+/// The other sites' addresses a text shows as pictures (`![…](https://…)`), each once; and any
+/// picture address with another scheme (`file:`, `data:`…), which fetching refuses with a reason.
 pub fn remote_images(markdown: &str) -> Vec<String> {
     let mut urls = Vec::new();
-    if !markdown.contains("://") && !markdown.contains("](//") {
+    if !markdown.contains(':') && !markdown.contains("](//") {
         return urls;
     }
     for event in Parser::new_ext(markdown, options()) {
         if let Event::Start(Tag::Image { dest_url, .. }) = event {
             let url = dest_url.to_string();
-            if is_remote(&url) && !urls.contains(&url) {
+            if (is_remote(&url) || has_scheme(&url)) && !urls.contains(&url) {
                 urls.push(url);
             }
         }
@@ -289,8 +298,10 @@ fn embed_html(e: &Embed, alt: &str) -> String {
     match e.kind {
         EmbedKind::Image => {
             let srcset = e.srcset.iter().map(|(url, w)| format!("{} {w}w", esc(url))).collect::<Vec<_>>().join(", ");
+            // Never wider than the picture itself (a small one is not stretched to the column).
             let srcset = if e.srcset.len() > 1 {
-                format!(r#" srcset="{srcset}" sizes="(max-width: 48rem) 100vw, 48rem""#)
+                let w = e.width;
+                format!(r#" srcset="{srcset}" sizes="(max-width: 48rem) min(100vw, {w}px), min(48rem, {w}px)""#)
             } else {
                 String::new()
             };
@@ -357,7 +368,7 @@ pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
             // A picture from another site, or a file of the library this text may not show
             // (someone else's, or deleted): a link to it, its description the link's text.
             (Event::Start(Tag::Image { dest_url, title, id, .. }), None)
-                if is_remote(&dest_url) || media_id_of(&dest_url).is_some() =>
+                if is_remote(&dest_url) || has_scheme(&dest_url) || media_id_of(&dest_url).is_some() =>
             {
                 events.push(Event::Start(Tag::Link {
                     link_type: pulldown_cmark::LinkType::Inline,

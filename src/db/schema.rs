@@ -467,6 +467,16 @@ diesel::table! {
     media_trash (object_key) {
         object_key -> Text,
         due_at -> Timestamp,
+        byte_size -> BigInt,
+    }
+}
+
+diesel::table! {
+    media_uploads (id) {
+        id -> BigInt,
+        author_id -> BigInt,
+        byte_size -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -651,4 +661,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_prefs,
     search_docs,
     search_outbox,
+    media_uploads,
 );

@@ -181,7 +181,8 @@ pub async fn create_topic(
         };
     }
     if let Some(key) = attach_problem {
-        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+        let status = crate::media::upload::status_for(key);
+        return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
     let checked = check_topic(&state, author_id, &form, true).await;
     // Reviews also need a product of this board and a rating from 1 to 5.
@@ -321,7 +322,8 @@ pub async fn edit_topic(
         };
     }
     if let Some(key) = attach_problem {
-        return render_invalid(&page(form, FieldErrors(vec![("files", key)]), None));
+        let status = crate::media::upload::status_for(key);
+        return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
     let checked = check_topic(&state, author_id, &form, false).await;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();

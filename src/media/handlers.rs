@@ -154,7 +154,7 @@ pub async fn upload(
         match super::ingest(&state.pool, &state.media, user.id, file).await {
             Ok(u) => uploaded.push(u),
             Err(key) => {
-                too_big |= key == "media-err-too-big";
+                too_big |= super::upload::status_for(key) == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
                 problems.push((name, ctx.t(key)))
             }
         }
@@ -303,27 +303,44 @@ async fn serve_file(
                 .finish());
         }
     };
-    let opened = path.clone();
-    let file =
-        web::block(move || actix_files::NamedFile::open(opened)).await.map_err(AppError::internal)?.map_err(|e| {
-            tracing::error!(error = %e, key = rendition.object_key, "a media object is missing");
-            AppError::NotFound
-        })?;
-    let mime: actix_web::mime::Mime = rendition.mime.parse().map_err(AppError::internal)?;
+    let missing = |e: std::io::Error| {
+        tracing::error!(error = %e, key = rendition.object_key, "a media object is missing");
+        AppError::NotFound
+    };
+    let mut file = tokio::fs::File::open(&path).await.map_err(missing)?;
+    let len = file.metadata().await.map_err(missing)?.len();
     let download = download_name(&served.file_name, &rendition.mime);
-    let mut res = file
-        .set_content_type(mime)
-        .use_etag(false)
-        .use_last_modified(false)
-        .set_content_disposition(header::ContentDisposition {
-            disposition: header::DispositionType::Inline,
-            parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
-                charset: header::Charset::Ext("UTF-8".to_string()),
-                language_tag: None,
-                value: download.into_bytes(),
-            })],
-        })
-        .into_response(&req);
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Inline,
+        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".to_string()),
+            language_tag: None,
+            value: download.into_bytes(),
+        })],
+    };
+    let (mut res, start, count) = match wanted_range(&req, &etag, len) {
+        Range::All => (HttpResponse::Ok(), 0, len),
+        Range::Part(start, count) => {
+            let mut res = HttpResponse::PartialContent();
+            res.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{}/{len}", start + count - 1)));
+            (res, start, count)
+        }
+        Range::Unsatisfiable => {
+            return Ok(HttpResponse::RangeNotSatisfiable()
+                .insert_header((header::CONTENT_RANGE, format!("bytes */{len}")))
+                .insert_header((header::ACCEPT_RANGES, "bytes"))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish());
+        }
+    };
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    file.seek(std::io::SeekFrom::Start(start)).await.map_err(AppError::internal)?;
+    let stream = tokio_util::io::ReaderStream::with_capacity(file.take(count), 64 * 1024);
+    let mut res = res
+        .content_type(rendition.mime.as_str())
+        .insert_header(disposition)
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .body(actix_web::body::SizedStream::new(count, stream));
     let h = res.headers_mut();
     h.insert(header::ETAG, header::HeaderValue::from_str(&etag).map_err(AppError::internal)?);
     h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
@@ -334,6 +351,54 @@ async fn serve_file(
         header::HeaderValue::from_static("default-src 'none'; media-src 'self'; img-src 'self'; sandbox"),
     );
     Ok(res)
+}
+
+/// What part of a file a request gets.
+#[derive(Debug, PartialEq, Eq)]
+enum Range {
+    All,
+    /// (first byte, how many)
+    Part(u64, u64),
+    Unsatisfiable,
+}
+
+/// The part a `Range` header asks for (RFC 9110 §14). One range is served; several, a malformed
+/// header, one of another unit, or an `If-Range` naming another version get the whole file
+/// (which the RFC allows); an end past the file is cut at its end; a start past it cannot be
+/// served.
+fn wanted_range(req: &HttpRequest, etag: &str, len: u64) -> Range {
+    let header_text = |name| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let Some(range) = header_text(header::RANGE) else { return Range::All };
+    if header_text(header::IF_RANGE).is_some_and(|v| v != etag) {
+        return Range::All;
+    }
+    parse_range(range, len)
+}
+
+fn parse_range(range: &str, len: u64) -> Range {
+    let Some(spec) = range.strip_prefix("bytes=") else { return Range::All };
+    if spec.contains(',') {
+        return Range::All;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else { return Range::All };
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    match (number(first.trim()), number(last.trim()), last.trim().is_empty()) {
+        // The last n bytes.
+        (None, Some(n), _) if first.trim().is_empty() => {
+            if n == 0 || len == 0 {
+                Range::Unsatisfiable
+            } else {
+                let n = n.min(len);
+                Range::Part(len - n, n)
+            }
+        }
+        (Some(start), _, _) if start >= len => Range::Unsatisfiable,
+        (Some(start), None, true) => Range::Part(start, len - start),
+        (Some(start), Some(end), _) if end >= start => Range::Part(start, end.min(len - 1) - start + 1),
+        _ => Range::All,
+    }
 }
 
 /// The rendition an address names: `w800.webp`, `file.mp3`, `thumb` (the smallest picture), or
@@ -366,9 +431,7 @@ pub async fn set_avatar(
     let user_id = ctx.require_user()?.id;
     let problem = |status, key| crate::accounts::handlers::settings_problem(&ctx, &state, status, "avatar", key);
     if let Some((_, key)) = form.refused.first() {
-        let status =
-            if *key == "media-err-too-big" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return problem(status, key).await;
+        return problem(super::upload::status_for(key), key).await;
     }
     let Some(file) = form.files.into_iter().next() else {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "media-err-none").await;
@@ -381,14 +444,7 @@ pub async fn set_avatar(
     }
     let uploaded = match super::ingest(&state.pool, &state.media, user_id, file).await {
         Ok(u) => u,
-        Err(key) => {
-            let status = if key == "media-err-too-big" {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            return problem(status, key).await;
-        }
+        Err(key) => return problem(super::upload::status_for(key), key).await,
     };
     crate::db::run_write(&state.pool, move |tx| Ok(queries::set_avatar(tx, user_id, Some(uploaded.id))?)).await?;
     Ok(redirect("/settings?saved=avatar"))
@@ -440,4 +496,25 @@ pub async fn storage(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResp
         uploaders,
         limits: state.media.limits,
     })
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::{Range, parse_range};
+
+    #[test]
+    fn one_range_is_served_and_anything_odd_gets_the_whole_file() {
+        assert_eq!(parse_range("bytes=0-9", 100), Range::Part(0, 10));
+        assert_eq!(parse_range("bytes=90-", 100), Range::Part(90, 10));
+        assert_eq!(parse_range("bytes=-10", 100), Range::Part(90, 10));
+        assert_eq!(parse_range("bytes=-1000", 100), Range::Part(0, 100));
+        assert_eq!(parse_range("bytes=0-99999999999999999999", 100), Range::Part(0, 100));
+        assert_eq!(parse_range("bytes=50-500", 100), Range::Part(50, 50));
+        assert_eq!(parse_range("bytes=100-", 100), Range::Unsatisfiable);
+        assert_eq!(parse_range("bytes=99999999999999999999-", 100), Range::Unsatisfiable);
+        assert_eq!(parse_range("bytes=-0", 100), Range::Unsatisfiable);
+        for ignored in ["bytes=abc", "bytes=5-2", "bytes=0-1,5-10", "items=0-9", "bytes=", "bytes=-", "bytes=+1-2"] {
+            assert_eq!(parse_range(ignored, 100), Range::All, "{ignored}");
+        }
+    }
 }

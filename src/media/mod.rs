@@ -173,7 +173,7 @@ pub async fn ingest_for(
         tracing::error!(error = %e, "media storage failed");
         "error-internal"
     };
-    let keys: Vec<String> = stored.renditions.iter().map(|r| r.1.clone()).collect();
+    let keys: Vec<(String, i64)> = stored.renditions.iter().map(|r| (r.1.clone(), r.3)).collect();
     match objects {
         Objects::Renditions(list) => {
             for (key, bytes, mime) in list {
@@ -199,7 +199,11 @@ pub async fn ingest_for(
         }),
         refused => {
             // The objects written for it are swept later, unless a file uses them by then.
-            let trashed = crate::db::run_write(pool, move |tx| Ok(queries::trash_objects(tx, &keys)?)).await;
+            let trashed = crate::db::run_write(pool, move |tx| {
+                tx.quiet();
+                Ok(queries::trash_objects(tx, &keys)?)
+            })
+            .await;
             if let Err(e) = trashed {
                 tracing::warn!(error = %e, "objects of a refused upload not marked for sweeping");
             }
@@ -434,6 +438,7 @@ pub fn sweep(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<()> {
     // The worker is a thread of its own: object stores are asked from a small runtime here.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let removed = queries::sweep_trash(conn, &|key, cutoff| runtime.block_on(store.remove_if_older(key, cutoff)))?;
+    crate::db::write(conn, queries::prune_uploads)?;
     let day = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
     let leftovers = store.sweep_tmp(day)?;
     if removed + leftovers > 0 {

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use super::{KIND_MEDIA, Limits, PLACE_LIBRARY, StoredFile};
 use crate::content::{self, NewContent, Placement};
-use crate::db::schema::{content_media, contents, media, media_files, media_renditions, media_trash, podcasts, users};
+use crate::db::schema::{
+    content_media, contents, media, media_files, media_renditions, media_trash, media_uploads, podcasts, users,
+};
 use crate::db::{DbConn, Tx};
 use crate::policy::{Guard, PUBLIC_AUDIENCE};
 
@@ -177,6 +179,13 @@ pub fn insert_upload(
             media::created_at.eq(now),
         ))
         .execute(tx.conn())?;
+    diesel::insert_into(media_uploads::table)
+        .values((
+            media_uploads::author_id.eq(author_id),
+            media_uploads::byte_size.eq(size),
+            media_uploads::created_at.eq(now),
+        ))
+        .execute(tx.conn())?;
     // Only its author's library shows it: nothing a visitor sees changed.
     tx.quiet();
     Ok(Ok(id))
@@ -227,18 +236,26 @@ fn insert_file(
 /// What a member uploaded in the last 24 hours, in bytes (portable: summed in Rust, over an
 /// index of the member's recent uploads).
 fn sum_today(conn: &mut DbConn, author_id: i64, since: NaiveDateTime) -> QueryResult<Option<i64>> {
-    let sizes: Vec<i64> = media::table
-        .filter(media::author_id.eq(author_id))
-        .filter(media::created_at.gt(since))
-        .select(media::byte_size)
+    let sizes: Vec<i64> = media_uploads::table
+        .filter(media_uploads::author_id.eq(author_id))
+        .filter(media_uploads::created_at.gt(since))
+        .select(media_uploads::byte_size)
         .load(conn)?;
     Ok(Some(sizes.into_iter().sum()))
 }
 
-/// Everything stored, in bytes.
+/// Forget uploads older than a day (the quota looks back a day).
+pub fn prune_uploads(tx: &mut Tx<'_>) -> QueryResult<usize> {
+    tx.quiet();
+    let before = crate::now() - chrono::Duration::hours(24);
+    diesel::delete(media_uploads::table.filter(media_uploads::created_at.le(before))).execute(tx.conn())
+}
+
+/// Everything stored, in bytes: the files, and the objects waiting to be swept.
 pub fn site_bytes(conn: &mut DbConn) -> QueryResult<i64> {
     let sizes: Vec<i64> = media_files::table.select(media_files::stored_bytes).load(conn)?;
-    Ok(sizes.into_iter().sum())
+    let waiting: Vec<i64> = media_trash::table.select(media_trash::byte_size).load(conn)?;
+    Ok(sizes.into_iter().sum::<i64>() + waiting.into_iter().sum::<i64>())
 }
 
 /// The files and renditions of these media items of `author_id` (for rendering a text of theirs).
@@ -453,19 +470,13 @@ pub fn delete_unused(tx: &mut Tx<'_>, id: i64) -> QueryResult<Result<(), &'stati
     content::delete(tx, id)?;
     let others: i64 = media::table.filter(media::file_id.eq(file_id)).count().get_result(tx.conn())?;
     if others == 0 {
-        let keys: Vec<String> = media_renditions::table
+        let objects: Vec<(String, i64)> = media_renditions::table
             .filter(media_renditions::file_id.eq(file_id))
-            .select(media_renditions::object_key)
+            .select((media_renditions::object_key, media_renditions::byte_size))
             .load(tx.conn())?;
         diesel::delete(media_renditions::table.filter(media_renditions::file_id.eq(file_id))).execute(tx.conn())?;
         diesel::delete(media_files::table.find(file_id)).execute(tx.conn())?;
-        let due = crate::now() + chrono::Duration::hours(1);
-        for key in keys {
-            diesel::delete(media_trash::table.find(&key)).execute(tx.conn())?;
-            diesel::insert_into(media_trash::table)
-                .values((media_trash::object_key.eq(&key), media_trash::due_at.eq(due)))
-                .execute(tx.conn())?;
-        }
+        trash_objects(tx, &objects)?;
     }
     Ok(Ok(()))
 }
@@ -556,13 +567,13 @@ pub fn delete_unused_of(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<()> {
 
 /// Objects written for an upload that was then refused (a quota) or failed: swept like the
 /// objects of a deleted file, unless a file uses them by then.
-pub fn trash_objects(tx: &mut Tx<'_>, keys: &[String]) -> QueryResult<()> {
-    tx.quiet();
+/// `objects`: (key, bytes).
+pub fn trash_objects(tx: &mut Tx<'_>, objects: &[(String, i64)]) -> QueryResult<()> {
     let due = crate::now() + chrono::Duration::hours(1);
-    for key in keys {
+    for (key, bytes) in objects {
         diesel::delete(media_trash::table.find(key)).execute(tx.conn())?;
         diesel::insert_into(media_trash::table)
-            .values((media_trash::object_key.eq(key), media_trash::due_at.eq(due)))
+            .values((media_trash::object_key.eq(key), media_trash::due_at.eq(due), media_trash::byte_size.eq(bytes)))
             .execute(tx.conn())?;
     }
     Ok(())

@@ -43,7 +43,10 @@ pub struct Parts {
 /// empty or dotted-only name becomes "file".
 pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    // Control characters, and the invisible ones that reorder or hide text (`x\u{202E}gnp.exe`
+    // shows as `xexe.png`).
+    let invisible = |c: &char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && !invisible(c)).collect();
     let cleaned = cleaned.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     let cut: String = cleaned.chars().take(120).collect();
     if cut.is_empty() { "file".to_string() } else { cut }
@@ -193,6 +196,17 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
     }
 }
 
+/// The status of a form shown again after `attach`: 200 when files were only attached (the
+/// form asks to describe them), 413 for a file over a limit, 422 for any other refusal.
+pub fn status_for(key: &str) -> actix_web::http::StatusCode {
+    use actix_web::http::StatusCode;
+    match key {
+        "media-attached" => StatusCode::OK,
+        "media-err-too-big" | "media-err-quota" | "media-err-site-full" => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 impl<T> UploadForm<T> {
     /// Take the form's files into `author_id`'s library and append each to the text `body`
     /// picks as Markdown (how an editor without scripts attaches files). Returns the form and the
@@ -237,6 +251,7 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("C:\\Users\\me\\photo.jpg"), "photo.jpg");
         assert_eq!(clean_name("a\0b\u{7}c.png"), "abc.png");
+        assert_eq!(clean_name("x\u{202E}gnp.exe"), "xgnp.exe");
         assert_eq!(clean_name("..."), "file");
         assert_eq!(clean_name(""), "file");
         assert_eq!(clean_name(&"x".repeat(500)).chars().count(), 120);

@@ -488,11 +488,15 @@ pub async fn middleware(
         match needs_error_page(res.response()) {
             Some(key) => {
                 let status = res.status();
-                // A 429 says when to come back (Retry-After); the page keeps it.
-                let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+                // A 429 says when to come back (Retry-After), a 416 how long the file is
+                // (Content-Range): the page keeps them.
+                let kept_headers: Vec<_> = [header::RETRY_AFTER, header::CONTENT_RANGE]
+                    .into_iter()
+                    .filter_map(|h| Some((h.clone(), res.headers().get(&h)?.clone())))
+                    .collect();
                 let mut page = error_page(&ctx, status, key, kept);
-                if let Some(v) = retry_after {
-                    page.headers_mut().insert(header::RETRY_AFTER, v);
+                for (h, v) in kept_headers {
+                    page.headers_mut().insert(h, v);
                 }
                 res.into_response(page)
             }

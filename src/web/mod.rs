@@ -151,9 +151,7 @@ pub fn render<T: askama::Template>(page: &T) -> AppResult<HttpResponse> {
 
 /// Render a form again with its problems named (422, so nothing caches it as a success).
 pub fn render_invalid<T: askama::Template>(page: &T) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 /// 303 See Other: where a successful form post sends the browser.
@@ -227,6 +225,24 @@ impl FieldErrors {
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|(f, _)| *f == field)
     }
+
+    /// Something to correct (not only notices such as "files attached, describe them").
+    pub fn has_problems(&self) -> bool {
+        self.0.iter().any(|(_, k)| !NOTICES.contains(k))
+    }
+
+    /// The message for `field` is a notice, not a problem.
+    pub fn is_notice(&self, field: &str) -> bool {
+        NOTICES.contains(&self.get(field))
+    }
+}
+
+/// Catalog keys a form shows beside a field that are news, not problems.
+const NOTICES: [&str; 1] = ["media-attached"];
+
+/// A page with a status of its own (413 for a file over a limit, 422 for problems).
+pub fn render_status<T: askama::Template>(status: StatusCode, page: &T) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
 }
 
 /// Page number from a query string: at least 1.

@@ -217,13 +217,24 @@ async fn an_upload_over_the_daily_quota_is_refused_and_leaves_nothing_behind() {
     let ann = app.user_browser("ann", Role::Member).await;
     let mut big = mp3();
     big.resize(700_000, 0x55);
-    upload_one(&ann, "one.mp3", big.clone(), "audio/mpeg").await;
+    let first = upload_one(&ann, "one.mp3", big.clone(), "audio/mpeg").await;
     big[500] = 1;
-    let (status, json) = ann.upload_json(&[("two.mp3", big, "audio/mpeg")]).await;
-    assert_eq!(status, 422, "{json}");
+    let (status, json) = ann.upload_json(&[("two.mp3", big.clone(), "audio/mpeg")]).await;
+    assert_eq!(status, 413, "{json}");
     assert!(json["refused"][0][1].as_str().unwrap_or("").contains("today's upload limit"), "{json}");
     assert_eq!(app.count("media_files"), 1);
     assert_eq!(walk(&app.settings.data_dir.join("media/objects")), 1, "the refused file was never stored");
+    // Deleting what was uploaded today does not give its bytes back for today.
+    ann.post(&format!("/media/{first}/delete"), &[]).await.assert_status(303);
+    let (status, json) = ann.upload_json(&[("two.mp3", big.clone(), "audio/mpeg")]).await;
+    assert_eq!(status, 413, "{json}");
+    assert_eq!(app.count("media"), 0);
+    // From an editor: the same 413, the text kept.
+    app.create_board("help", "discussion", "everyone", "members");
+    let fields = [("title", "Sound"), ("body", "Words I typed"), ("tags", ""), ("action", "save")];
+    let page = ann.upload("/forums/help/new", &fields, &[("files", "two.mp3", big, "audio/mpeg")], &[]).await;
+    assert_eq!(page.status.as_u16(), 413, "{}", page.body);
+    page.assert_contains("Words I typed").assert_contains("today&#39;s upload limit");
 }
 
 #[tokio::test]
@@ -260,6 +271,19 @@ async fn sound_is_served_in_ranges_so_players_can_seek() {
     assert_eq!(headers["content-range"], format!("bytes 100-199/{}", file.len()).as_str());
     assert_eq!(headers["content-type"], "audio/mpeg");
     assert_eq!(bytes, file[100..200]);
+    // A player resuming checks the version with If-Range: the same ETag gets the part, another
+    // the whole file.
+    let etag = headers["etag"].to_str().unwrap_or("").to_string();
+    let path = format!("/media/{id}");
+    let (status, _, bytes) = ann.get_bytes(&path, &[("Range", "bytes=0-9"), ("If-Range", &etag)]).await;
+    assert_eq!((status, bytes.len()), (206, 10));
+    let (status, _, bytes) = ann.get_bytes(&path, &[("Range", "bytes=0-9"), ("If-Range", "\"old\"")]).await;
+    assert_eq!((status, bytes.len()), (200, file.len()));
+    let (status, headers, _) = ann.get_bytes(&path, &[("Range", "bytes=999999-")]).await;
+    assert_eq!(status, 416);
+    assert_eq!(headers["content-range"], format!("bytes */{}", file.len()).as_str());
+    let (status, _, bytes) = ann.get_bytes(&path, &[("Range", "bytes=abc")]).await;
+    assert_eq!((status, bytes.len()), (200, file.len()));
     let (status, _, bytes) = ann.get_bytes(&format!("/media/{id}/file.mp3"), &[]).await;
     assert_eq!((status, bytes.len()), (200, file.len()));
 }
@@ -272,9 +296,11 @@ async fn an_editor_without_scripts_attaches_files_and_asks_for_a_description() {
     let fields = [("title", "My screen"), ("body", "It looks like this:"), ("tags", ""), ("action", "save")];
     let page =
         ann.upload("/forums/help/new", &fields, &[("files", "screen.png", png(1000, 500), "image/png")], &[]).await;
-    // Kept, with the picture added to the text, and a description asked for.
-    assert_eq!(page.status.as_u16(), 422, "{}", page.body);
-    page.assert_contains("It looks like this:").assert_contains("Describe each picture between its brackets");
+    // Kept, with the picture added to the text, and a description asked for: news, not an error.
+    assert_eq!(page.status.as_u16(), 200, "{}", page.body);
+    page.assert_contains("It looks like this:")
+        .assert_contains(r#"<p class="field-notice" id="files-error" role="status">Files attached below your text."#)
+        .assert_lacks("Please correct");
     let id: i64 = app.ids("media", "content_id")[0];
     page.assert_contains(&format!("![](/media/{id})"));
     assert_eq!(app.count("topics"), 0);
@@ -681,6 +707,15 @@ async fn addresses_inside_the_network_are_never_fetched_and_the_text_is_kept() {
         ann.post("/forums/help/new", &[("title", "Try"), ("body", &body), ("tags", ""), ("action", "save")]).await;
     page.assert_status(422).assert_contains("not on the public internet").assert_contains("My words stay.");
     assert_eq!(app.count("media"), 0);
+    // Nor are addresses of other kinds (files of the server, gopher…).
+    for odd in ["file:///etc/passwd", "gopher://example.com/1", "data:image/png;base64,iVBORw0KGgo="] {
+        let body = format!("Kept too.\n\n![Odd]({odd})");
+        let page =
+            ann.post("/forums/help/new", &[("title", "Odd"), ("body", &body), ("tags", ""), ("action", "save")]).await;
+        page.assert_status(422)
+            .assert_contains("Only pictures at http:// or https:// addresses")
+            .assert_contains("Kept too.");
+    }
     // Raw HTML cannot make readers fetch from elsewhere either.
     let (path, _) = start_topic(&ann, "help", "Pixel", "Hi <img src=\"https://tracker.example/p.gif\"> there").await;
     app.new_browser().get(&path).await.assert_lacks("tracker.example");
