@@ -48,7 +48,6 @@ struct EditorPage<'a> {
 }
 
 const EXCERPT_MAX: usize = 500;
-const URL_MAX: usize = 500;
 
 /// Check the editor's input; the parsed post or the problems by field.
 /// Check the editor's form; a valid body is rendered here, before any unit of work begins.
@@ -59,14 +58,7 @@ async fn check_post(
     choices: &[(i64, String, String)],
 ) -> Result<PostInput, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let title = form.title.trim().to_string();
-    if title.is_empty() {
-        errors.add("title", "err-title-empty");
-    } else if title.chars().count() > content::TITLE_MAX {
-        errors.add("title", "err-title-long");
-    } else if title.chars().any(char::is_control) {
-        errors.add("title", "err-title-chars");
-    }
+    let title = content::check_title(&form.title, &mut errors);
     let slug = form.slug.trim().to_lowercase();
     let slug = if slug.is_empty() {
         None
@@ -88,37 +80,18 @@ async fn check_post(
     } else if let Err(k) = content::markdown::check_nesting(&form.excerpt) {
         errors.add("excerpt", k);
     }
-    let mut cover = form.cover_url.trim().to_string();
     // The cover is a picture of the author's library (`/media/12`), or one given by its address,
-    // fetched now and stored there (readers' browsers never fetch it from the other site).
-    let mut cover_media = content::markdown::media_id_of(&cover);
-    if !cover.is_empty() && cover_media.is_none() {
-        let ok =
-            cover.len() <= URL_MAX && url::Url::parse(&cover).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-        if !ok {
-            errors.add("cover_url", "err-url-invalid");
-        } else if errors.is_empty() {
-            match crate::media::fetch_as_media(state, author_id, &cover).await {
-                Ok(id) => {
-                    cover = format!("/media/{id}");
-                    cover_media = Some(id);
-                }
-                Err(k) => errors.add("cover_url", k),
-            }
+    // fetched now (when nothing else is wrong) and stored there.
+    let typed_cover = form.cover_url.trim();
+    let (cover, cover_media) = match crate::media::cover_picture(state, author_id, typed_cover, errors.is_empty()).await
+    {
+        Ok(Some(id)) => (format!("/media/{id}"), Some(id)),
+        Ok(None) => (typed_cover.to_string(), None),
+        Err(k) => {
+            errors.add("cover_url", k);
+            (typed_cover.to_string(), None)
         }
-    }
-    if let Some(id) = cover_media.filter(|_| !cover.is_empty()) {
-        // Only a picture of the author's own library (naming another's would make it readable).
-        let own =
-            crate::db::run(&state.pool, move |conn| Ok(crate::media::queries::embed_rows(conn, author_id, &[id])?))
-                .await
-                .map(|rows| rows.iter().any(|r| r.1.media_type == crate::media::TYPE_IMAGE))
-                .unwrap_or(false);
-        if !own {
-            errors.add("cover_url", "err-cover-not-yours");
-            cover_media = None;
-        }
-    }
+    };
     let tags = match tags::parse_list(&form.tags) {
         Ok(t) => t,
         Err(k) => {

@@ -212,13 +212,9 @@ pub fn media_id_of(url: &str) -> Option<i64> {
     media_id(rest.split(['/', '?', '#']).next()?)
 }
 
-/// A media id as its addresses spell it: digits without a sign or leading zeros (so one file
-/// has one address, `/media/28`, never also `/media/+28` or `/media/028`).
+/// A media id as its addresses spell it (`crate::web::canonical_number`).
 pub fn media_id(s: &str) -> Option<i64> {
-    if s.is_empty() || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse::<i64>().ok()
+    crate::web::canonical_number(s)
 }
 
 /// The media ids a text shows as pictures (`![…](/media/12)`), each once, in order.

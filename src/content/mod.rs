@@ -296,6 +296,19 @@ pub async fn preview(
     })
 }
 
+/// A title as typed, trimmed; a problem is added to `errors` under `title`.
+pub fn check_title(typed: &str, errors: &mut crate::web::FieldErrors) -> String {
+    let title = typed.trim().to_string();
+    if title.is_empty() {
+        errors.add("title", "err-title-empty");
+    } else if title.chars().count() > TITLE_MAX {
+        errors.add("title", "err-title-long");
+    } else if title.chars().any(char::is_control) {
+        errors.add("title", "err-title-chars");
+    }
+    title
+}
+
 /// The excerpt of a Markdown text.
 pub fn excerpt_of(body_md: &str) -> String {
     markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS)

@@ -14,7 +14,6 @@ use crate::media::upload::UploadForm;
 use crate::policy::{Guard, Place};
 use crate::web::{AppState, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
 
-const TITLE_MAX: usize = crate::content::TITLE_MAX;
 const BODY_MAX: usize = 50_000;
 
 // ---------------------------------------------------------------- new topic
@@ -56,14 +55,7 @@ async fn check_topic(
     with_tags: bool,
 ) -> Result<TopicInput, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let title = form.title.trim().to_string();
-    if title.is_empty() {
-        errors.add("title", "err-title-empty");
-    } else if title.chars().count() > TITLE_MAX {
-        errors.add("title", "err-title-long");
-    } else if title.chars().any(char::is_control) {
-        errors.add("title", "err-title-chars");
-    }
+    let title = crate::content::check_title(&form.title, &mut errors);
     check_body(&form.body, &mut errors);
     let tags = if with_tags {
         tags::parse_list(&form.tags).unwrap_or_else(|k| {

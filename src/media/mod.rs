@@ -421,6 +421,41 @@ pub async fn embeds_of(state: &crate::web::AppState, author_id: i64, md: &str) -
     })
 }
 
+/// A cover picture as typed: `/media/12` of the author's own library, or an address elsewhere,
+/// fetched now into it (only when `fetch`: a form with other problems does not fetch yet).
+/// `Ok(None)`: none given (or not fetched yet). `Err`: the catalog key of the problem.
+pub async fn cover_picture(
+    state: &crate::web::AppState,
+    author_id: i64,
+    typed: &str,
+    fetch: bool,
+) -> Result<Option<i64>, &'static str> {
+    const URL_MAX: usize = 500;
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let id = match crate::content::markdown::media_id_of(typed) {
+        Some(id) => id,
+        None => {
+            let ok =
+                typed.len() <= URL_MAX && url::Url::parse(typed).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err("err-url-invalid");
+            }
+            if !fetch {
+                return Ok(None);
+            }
+            fetch_as_media(state, author_id, typed).await?
+        }
+    };
+    // Only a picture of the author's own library (naming another's would make it readable).
+    let own = crate::db::run(&state.pool, move |conn| Ok(queries::embed_rows(conn, author_id, &[id])?))
+        .await
+        .map(|rows| rows.iter().any(|r| r.1.media_type == TYPE_IMAGE))
+        .unwrap_or(false);
+    if own { Ok(Some(id)) } else { Err("err-cover-not-yours") }
+}
+
 /// Pictures one text may bring from other sites.
 pub const MAX_FETCHED: usize = 10;
 

@@ -214,9 +214,25 @@ pub fn sync_content(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
     let docs = docs::content_docs(tx, ids)?;
     let present: HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
     let absent: Vec<i64> = ids.iter().copied().filter(|id| !present.contains(id)).collect();
+    // A live piece of a kind search does not find (a magazine issue) is not a reason to take out
+    // what is under it (its articles): only pieces no longer live take their children along.
+    let live_unsearched: HashSet<i64> = if absent.is_empty() {
+        HashSet::new()
+    } else {
+        use crate::db::schema::contents;
+        contents::table
+            .filter(contents::id.eq_any(&absent))
+            .filter(contents::live.eq(true))
+            .select(contents::id)
+            .load::<i64>(tx.conn())?
+            .into_iter()
+            .collect()
+    };
+    let (alone, with_children): (Vec<i64>, Vec<i64>) = absent.into_iter().partition(|id| live_unsearched.contains(id));
     sql::upsert(tx, &docs)?;
     let mut keys: Vec<(&'static str, i64)> = docs.iter().map(|d| (d.kind, d.ref_id)).collect();
-    keys.extend(sql::remove_content(tx, &absent)?);
+    keys.extend(sql::remove_content(tx, &with_children)?);
+    keys.extend(sql::remove_content_only(tx, &alone)?);
     enqueue(tx, &keys)
 }
 

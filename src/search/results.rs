@@ -137,10 +137,12 @@ pub fn load(
             continue;
         }
         let (Some((own_title, body)), Some(url)) = (texts.get(ref_id), paths.get(ref_id)) else { continue };
-        // A comment or reply is titled by what it answers.
+        // A comment or reply (untitled) is titled by what it answers; an article keeps its own.
         let title = match parent_id.and_then(|p| texts.get(&p)) {
-            Some((parent_title, _)) => lang.ta("search-reply-to", &[("title", parent_title.clone())]),
-            None => own_title.clone(),
+            Some((parent_title, _)) if own_title.is_empty() => {
+                lang.ta("search-reply-to", &[("title", parent_title.clone())])
+            }
+            _ => own_title.clone(),
         };
         out.push(ResultView {
             kind,

@@ -125,6 +125,14 @@ pub fn remove_content(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<Vec<(&'static
     remove_where(tx, &format!("kind <> '{}' AND (ref_id IN ({list}) OR parent_id IN ({list}))", docs::KIND_PERSON))
 }
 
+/// Take out these pieces' own documents (not what is under them).
+pub fn remove_content_only(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    remove_where(tx, &format!("kind <> '{}' AND ref_id IN ({})", docs::KIND_PERSON, id_list(ids)))
+}
+
 pub fn remove_people(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<Vec<(&'static str, i64)>> {
     if ids.is_empty() {
         return Ok(Vec::new());

@@ -47,6 +47,15 @@ pub fn random_token() -> String {
 }
 
 /// Escape text for HTML or XML (element content and quoted attributes).
+/// A number as the site's addresses spell it: digits, no sign, no leading zero (so a page has
+/// one address: `/media/28`, never also `/media/+28` or `/media/028`).
+pub fn canonical_number(s: &str) -> Option<i64> {
+    if s.is_empty() || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
 pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
