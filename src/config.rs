@@ -58,6 +58,9 @@ pub struct Settings {
     pub media_daily_mb: u64,
     /// What the site stores in all, in GB (`PLAZA_MEDIA_SITE_GB`; 0: no limit).
     pub media_site_gb: u64,
+    /// A member's edits of open magazine articles wait for an editor until this many of theirs
+    /// were accepted (`PLAZA_MAGAZINE_TRUSTED_AFTER`; 0: nobody waits).
+    pub magazine_trusted_after: u64,
     /// `s3://bucket/prefix?endpoint=…&region=…`: media in an S3-compatible object store
     /// (`PLAZA_MEDIA_URL`; credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`). Unset:
     /// on local disk under the data dir.
@@ -117,6 +120,7 @@ struct FileSettings {
     media_daily_mb: Option<u64>,
     media_site_gb: Option<u64>,
     media_url: Option<String>,
+    magazine_trusted_after: Option<u64>,
 }
 
 impl Settings {
@@ -151,6 +155,7 @@ impl Settings {
             media_video_mb: 500,
             media_daily_mb: 1000,
             media_site_gb: 0,
+            magazine_trusted_after: 3,
             media_url: None,
             fetch_private_addresses: false,
         }
@@ -263,6 +268,7 @@ impl Settings {
             ("PLAZA_MEDIA_VIDEO_MB", file.media_video_mb, &mut s.media_video_mb, 1..=16_384),
             ("PLAZA_MEDIA_DAILY_MB", file.media_daily_mb, &mut s.media_daily_mb, 0..=1_048_576),
             ("PLAZA_MEDIA_SITE_GB", file.media_site_gb, &mut s.media_site_gb, 0..=1_048_576),
+            ("PLAZA_MAGAZINE_TRUSTED_AFTER", file.magazine_trusted_after, &mut s.magazine_trusted_after, 0..=10_000),
         ] {
             if let Some(n) = parse_env(&env, key)?.or(from_file) {
                 *field = in_range(key, n, range)?;

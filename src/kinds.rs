@@ -13,6 +13,8 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         &crate::content::comments::COMMENT,
         &crate::forums::reviews::RESPONSE,
         &crate::media::kind::MEDIA,
+        &crate::magazine::kind::ISSUE,
+        &crate::magazine::kind::ARTICLE,
     ])
 });
 

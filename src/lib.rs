@@ -10,6 +10,7 @@ pub mod error;
 pub mod forums;
 pub mod jobs;
 pub mod kinds;
+pub mod magazine;
 pub mod media;
 pub mod notifications;
 pub mod ops;
@@ -384,6 +385,23 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/posts/{id}/comments", aweb::post().to(bp::add_comment))
         .route("/posts/{id}/comments.{ext}", aweb::get().to(bf::comments_feed))
         // forums
+        // the magazine (the issue's own pages before its articles' slugs)
+        .route("/magazine", aweb::get().to(magazine::pages::index))
+        .route("/magazine/review", aweb::get().to(magazine::review::queue))
+        .route("/magazine/review/{revision}", aweb::post().to(magazine::review::decide))
+        .route("/magazine/new", aweb::get().to(magazine::editor::new_issue_form))
+        .route("/magazine/new", aweb::post().to(magazine::editor::create_issue))
+        .route("/magazine/{number}", aweb::get().to(magazine::pages::issue))
+        .route("/magazine/{number}/edit", aweb::get().to(magazine::editor::edit_issue_form))
+        .route("/magazine/{number}/edit", aweb::post().to(magazine::editor::update_issue))
+        .route("/magazine/{number}/stage", aweb::post().to(magazine::editor::set_stage))
+        .route("/magazine/{number}/sections", aweb::post().to(magazine::editor::add_section))
+        .route("/magazine/{number}/articles/new", aweb::get().to(magazine::editor::new_article_form))
+        .route("/magazine/{number}/articles/new", aweb::post().to(magazine::editor::create_article))
+        .route("/magazine/{number}/{slug}", aweb::get().to(magazine::pages::article))
+        .route("/magazine/{number}/{slug}/edit", aweb::get().to(magazine::editor::edit_article_form))
+        .route("/magazine/{number}/{slug}/edit", aweb::post().to(magazine::editor::update_article))
+        .route("/magazine/{number}/{slug}/history", aweb::get().to(magazine::pages::history))
         .route("/forums", aweb::get().to(fb::index))
         .route("/forums/{board}/feed.{ext}", aweb::get().to(forums::feeds::board_feed))
         .route("/forums/{board}/status.{ext}", aweb::get().to(forums::ideas::status_feed))

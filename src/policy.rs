@@ -40,12 +40,15 @@ pub enum Role {
     Employee,
     Moderator,
     Admin,
+    /// The magazine's editors: a permission an admin grants to employees and moderators (held
+    /// by anyone else it gives nothing).
+    Editor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Member, Role::Employee, Role::Moderator, Role::Admin];
+    pub const ALL: [Role; 5] = [Role::Member, Role::Employee, Role::Moderator, Role::Admin, Role::Editor];
     /// The roles an admin grants (membership comes with the account).
-    pub const GRANTED: [Role; 3] = [Role::Employee, Role::Moderator, Role::Admin];
+    pub const GRANTED: [Role; 4] = [Role::Employee, Role::Moderator, Role::Admin, Role::Editor];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +56,7 @@ impl Role {
             Role::Employee => "employee",
             Role::Moderator => "moderator",
             Role::Admin => "admin",
+            Role::Editor => "editor",
         }
     }
 
@@ -67,6 +71,7 @@ impl Role {
             Role::Employee => "role-employee",
             Role::Moderator => "role-moderator",
             Role::Admin => "role-admin",
+            Role::Editor => "role-editor",
         }
     }
 
@@ -76,6 +81,7 @@ impl Role {
             Role::Employee => 1,
             Role::Moderator => 2,
             Role::Admin => 4,
+            Role::Editor => 8,
         }
     }
 }
@@ -120,6 +126,11 @@ impl Roles {
 
     pub fn is_admin(self) -> bool {
         self.has(Role::Admin)
+    }
+
+    /// Makes the magazine: admins, and employees or moderators granted the editor permission.
+    pub fn is_editor(self) -> bool {
+        self.is_admin() || (self.has(Role::Editor) && (self.has(Role::Employee) || self.has(Role::Moderator)))
     }
 
     /// The role a profile names: the most senior one held.
@@ -605,6 +616,29 @@ impl Guard {
 
     // ------------------------------------------------------------ administration
 
+    // ------------------------------------------------------------ magazine
+
+    /// Makes the magazine: creates issues, moves them through their stages, assigns writers,
+    /// reviews edits.
+    pub fn can_edit_magazine(&self) -> bool {
+        self.roles().is_editor()
+    }
+
+    /// An issue (and what is in it): everyone once published; before that its editors and the
+    /// writers assigned to one of its articles.
+    pub fn can_read_issue(&self, m: &MagazineFacts) -> bool {
+        m.issue_live || self.can_edit_magazine() || (self.is_member() && m.writes_in_issue)
+    }
+
+    /// Save a revision of an article: editors and its assigned writers; in an open article any
+    /// member, once the issue is out (what they save may wait for review).
+    pub fn can_edit_article(&self, m: &MagazineFacts, a: &ArticleFacts) -> bool {
+        if !self.can_read_issue(m) || !self.is_member() {
+            return false;
+        }
+        self.can_edit_magazine() || a.writer || (a.open && m.issue_live)
+    }
+
     pub fn can_administer(&self) -> bool {
         self.is_admin()
     }
@@ -673,6 +707,24 @@ pub struct MediaFacts {
     /// Shown where everyone may see it: someone's avatar, a podcast's cover art (profiles and
     /// blogs are public).
     pub avatar: bool,
+}
+
+/// What the policy needs to know about a magazine issue.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MagazineFacts {
+    /// Published (its articles are live with it).
+    pub issue_live: bool,
+    /// The viewer is assigned to one of its articles.
+    pub writes_in_issue: bool,
+}
+
+/// What the policy needs to know about a magazine article.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ArticleFacts {
+    /// Its editing mode is open (wiki-style).
+    pub open: bool,
+    /// The viewer is one of its assigned writers.
+    pub writer: bool,
 }
 
 /// What the policy needs to know about a piece of content.

@@ -33,9 +33,9 @@ struct UsersPage<'a> {
     rows: Vec<UserRow>,
     total: i64,
     pager: Pager,
-    roles: [Role; 4],
+    roles: [Role; 5],
     /// The roles an admin grants (checkboxes).
-    granted: [Role; 3],
+    granted: [Role; 4],
     notice: String,
     /// Query string that brings the admin back to this view.
     back: String,

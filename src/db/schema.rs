@@ -502,6 +502,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    magazine_issues (content_id) {
+        content_id -> BigInt,
+        number -> Integer,
+        theme -> Text,
+        cover_media_id -> Nullable<BigInt>,
+        stage -> Text,
+        publish_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    magazine_sections (id) {
+        id -> BigInt,
+        issue_id -> BigInt,
+        title -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    magazine_articles (content_id) {
+        content_id -> BigInt,
+        issue_id -> BigInt,
+        section_id -> Nullable<BigInt>,
+        position -> Integer,
+        slug -> Text,
+        mode -> Text,
+        approved_revision_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    magazine_writers (article_id, user_id) {
+        article_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    magazine_revisions (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        author_id -> BigInt,
+        base_id -> Nullable<BigInt>,
+        title -> Text,
+        body_md -> Text,
+        summary -> Text,
+        size_delta -> Integer,
+        state -> Text,
+        reviewer_id -> Nullable<BigInt>,
+        review_note -> Text,
+        created_at -> Timestamp,
+        reviewed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(magazine_issues -> contents (content_id));
+diesel::joinable!(magazine_articles -> contents (content_id));
+diesel::joinable!(magazine_articles -> magazine_issues (issue_id));
+diesel::joinable!(magazine_sections -> magazine_issues (issue_id));
+diesel::joinable!(magazine_writers -> users (user_id));
+diesel::joinable!(magazine_revisions -> users (author_id));
+
 diesel::joinable!(media_renditions -> media_files (file_id));
 diesel::joinable!(media -> media_files (file_id));
 diesel::joinable!(media -> contents (content_id));
@@ -662,4 +726,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     search_docs,
     search_outbox,
     media_uploads,
+    magazine_issues,
+    magazine_sections,
+    magazine_articles,
+    magazine_writers,
+    magazine_revisions,
 );

@@ -285,6 +285,9 @@ pub fn spawn_worker(pool: Pool, settings: Settings, stop: Stop) -> Option<JoinHa
                     busy = true;
                 }
                 mail::deliver_due_until(&mut conn, &settings, &|| stop.requested())?;
+                if crate::magazine::queries::publish_due(&mut conn)? > 0 {
+                    busy = true;
+                }
                 if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) && !stop.requested() {
                     last_housekeeping = Some(Instant::now());
                     let report = crate::ops::housekeeping::run(&mut conn)?;

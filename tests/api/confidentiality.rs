@@ -121,6 +121,16 @@ const ROUTES: &[&str] = &[
     "/media/{internal_media}",
     "/media/{internal_media}/thumb",
     "/media/{internal_media}/w320.webp",
+    "/magazine",
+    "/magazine/new",
+    "/magazine/{draft_issue}",
+    "/magazine/{draft_issue}/edit",
+    "/magazine/{draft_issue}/articles/new",
+    "{draft_article}",
+    "{draft_article}/edit",
+    "{draft_article}/history",
+    "/magazine/review",
+    "/search?q={secret}&kind=article",
 ];
 
 struct Fixture {
@@ -258,6 +268,40 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             .await;
     insider.post(&format!("/replies/{deleted_reply}/delete"), &[]).await.assert_status(303);
     app.settle().await;
+    // A magazine issue still in the making, its article written by a named writer.
+    let editor = app.user_browser("chiefeditor", plaza::policy::Roles::from(Role::Employee).with(Role::Editor)).await;
+    editor
+        .post(
+            "/magazine/new",
+            &[
+                ("number", "4"),
+                ("title", &format!("Issue {SECRET} {HIDDEN}")),
+                ("theme", &format!("{SECRET} {HIDDEN} theme")),
+                ("note", &format!("{SECRET} {HIDDEN} note")),
+                ("cover", ""),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let article = editor
+        .post(
+            "/magazine/4/articles/new",
+            &[
+                // (its address is made of its title: the hidden word stays out of it)
+                ("title", &format!("Article {SECRET}")),
+                ("body", &format!("{SECRET} {HIDDEN} budget story")),
+                ("section", ""),
+                ("position", "1"),
+                ("mode", "open"),
+                ("writers", "colleague"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    article.assert_status(303);
+    let draft_article = article.location();
+    app.settle().await;
     plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).expect("mail delivered");
 
     let staff_blog = "insider".to_string();
@@ -277,6 +321,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("lounge_topic", lounge_topic),
             ("staff_board", board_id(app, "staff-room").to_string()),
             ("internal_media", internal_media.to_string()),
+            ("draft_issue", "4".to_string()),
+            ("draft_article", draft_article),
         ],
     };
     (fixture, carol)

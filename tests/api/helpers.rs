@@ -7,8 +7,8 @@
 use std::sync::Mutex;
 
 use diesel::prelude::*;
+use plaza::accounts::Roles;
 use plaza::accounts::domain::{Email, Username};
-use plaza::accounts::{Role, Roles};
 use plaza::config::Settings;
 use plaza::db::{self, Backend};
 use reqwest::StatusCode;
@@ -429,7 +429,7 @@ impl TestApp {
     }
 
     /// Create an account directly (fast), with the test password.
-    pub fn create_user(&self, username: &str, role: Role) -> i64 {
+    pub fn create_user(&self, username: &str, role: impl Into<Roles>) -> i64 {
         let mut conn = self.conn();
         let hash = plaza::accounts::password::hash(PASSWORD).expect("hash");
         let u = Username::parse(username).expect("username");
@@ -441,7 +441,7 @@ impl TestApp {
                     username: &u,
                     email: &e,
                     password_hash: &hash,
-                    roles: Roles::from(role),
+                    roles: role.into(),
                     locale: None,
                     email_verified: true,
                 },
@@ -453,7 +453,7 @@ impl TestApp {
     }
 
     /// A user with a role, logged in in a new browser.
-    pub async fn user_browser(&self, username: &str, role: Role) -> Browser {
+    pub async fn user_browser(&self, username: &str, role: impl Into<Roles>) -> Browser {
         self.create_user(username, role);
         let b = self.new_browser();
         b.login_ok(username).await;

@@ -16,6 +16,7 @@ mod forgery;
 mod forums;
 mod helpers;
 mod i18n;
+mod magazine;
 mod media;
 mod meili_fake;
 mod migrations;

@@ -1,0 +1,716 @@
+//! Making the magazine: editors create issues, give them sections and articles, assign
+//! writers and move issues to readers; editors and writers (and, in open articles, members)
+//! save revisions of articles.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::pages::{readable_article, readable_issue};
+use super::queries::{self as q, ArticleSettings, IssueInput, Saved};
+use super::{Article, Issue, Mode, Section, Stage};
+use crate::content::{self, markdown::SafeHtml};
+use crate::error::{AppError, AppResult};
+use crate::media::upload::UploadForm;
+use crate::policy::Guard;
+use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
+
+/// An article's text may be long (a feature with pictures), not unbounded.
+pub const ARTICLE_MAX: usize = 200_000;
+const THEME_MAX: usize = 300;
+const SUMMARY_MAX: usize = 300;
+const NOTE_MAX: usize = 20_000;
+
+// ---------------------------------------------------------------- issues
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct IssueForm {
+    pub number: String,
+    pub title: String,
+    pub theme: String,
+    pub note: String,
+    pub cover: String,
+    pub action: String,
+}
+
+impl IssueForm {
+    /// The form as an issue fills it.
+    fn of(i: &Issue) -> Self {
+        IssueForm {
+            number: i.number.to_string(),
+            title: i.title.clone(),
+            theme: i.theme.clone(),
+            note: i.note_md.clone(),
+            cover: i.cover_media_id.map(|id| format!("/media/{id}")).unwrap_or_default(),
+            action: String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "magazine/issue_form.html")]
+struct IssueFormPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    form: IssueForm,
+    errors: FieldErrors,
+    preview: Option<SafeHtml>,
+    /// Editing this issue (None: a new one).
+    issue: Option<Issue>,
+    sections: Vec<Section>,
+    articles: Vec<Article>,
+    stages: [Stage; 4],
+    notice: String,
+}
+
+impl IssueFormPage<'_> {
+    fn section_title(&self, id: &Option<i64>) -> String {
+        self.sections.iter().find(|s| Some(s.id) == *id).map(|s| s.title.clone()).unwrap_or_default()
+    }
+
+    fn publish_at_value(&self) -> String {
+        self.issue
+            .as_ref()
+            .and_then(|i| i.publish_at)
+            .map(|at| self.ctx.local(at).format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Inside the unit of work: is the viewer still an editor (the role may have gone since the
+/// form was shown)?
+pub(super) fn still_editor(tx: &mut crate::db::Tx<'_>, viewer: &crate::policy::Viewer) -> AppResult<()> {
+    if Guard::fresh(tx, viewer)?.can_edit_magazine() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Only editors make issues.
+pub(super) async fn require_editor(ctx: &PageCtx, state: &web::Data<AppState>) -> AppResult<i64> {
+    let user_id = ctx.require_user()?.id;
+    let viewer = ctx.viewer();
+    let ok = crate::db::run(&state.pool, move |conn| Ok(Guard::load(conn, &viewer)?.can_edit_magazine())).await?;
+    if ok { Ok(user_id) } else { Err(AppError::Forbidden) }
+}
+
+/// `GET /magazine/new`
+pub async fn new_issue_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    require_editor(&ctx, &state).await?;
+    let next = crate::db::run(&state.pool, |conn| Ok(q::next_number(conn)?)).await?;
+    let form = IssueForm { number: next.to_string(), ..Default::default() };
+    render(&issue_page(&ctx, form, FieldErrors::default(), None, None, Vec::new(), Vec::new(), String::new()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue_page<'a>(
+    ctx: &'a PageCtx,
+    form: IssueForm,
+    errors: FieldErrors,
+    preview: Option<SafeHtml>,
+    issue: Option<Issue>,
+    sections: Vec<Section>,
+    articles: Vec<Article>,
+    notice: String,
+) -> IssueFormPage<'a> {
+    let meta = match &issue {
+        Some(i) => Meta::new(
+            ctx.ta("magazine-edit-issue-title", &[("number", i.number.to_string())]),
+            format!("{}/edit", i.path()),
+        ),
+        None => Meta::new(ctx.t("magazine-new-issue"), "/magazine/new"),
+    }
+    .noindex();
+    IssueFormPage { ctx, meta, form, errors, preview, issue, sections, articles, stages: Stage::ALL, notice }
+}
+
+/// Check an issue form; the note rendered with the editor's media.
+async fn check_issue(state: &AppState, author_id: i64, form: &IssueForm) -> Result<IssueInput, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let number = form.number.trim().parse::<i32>().ok().filter(|n| (1..=q::NUMBER_MAX).contains(n));
+    if number.is_none() {
+        errors.add("number", "magazine-err-number");
+    }
+    let title = content::check_title(&form.title, &mut errors);
+    let theme = form.theme.trim().to_string();
+    if theme.chars().count() > THEME_MAX || theme.chars().any(char::is_control) {
+        errors.add("theme", "magazine-err-theme");
+    }
+    if form.note.chars().count() > NOTE_MAX {
+        errors.add("note", "err-body-long");
+    }
+    let cover = match crate::media::cover_picture(state, author_id, form.cover.trim(), errors.is_empty()).await {
+        Ok(c) => c,
+        Err(k) => {
+            errors.add("cover", k);
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match crate::media::prepare_body(state, author_id, form.note.clone()).await {
+        Ok(note) => Ok(IssueInput { number: number.unwrap_or(1), title, theme, note, cover_media_id: cover }),
+        Err(k) => {
+            errors.add("note", k);
+            Err(errors)
+        }
+    }
+}
+
+/// `POST /magazine/new`
+pub async fn create_issue(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    upload: UploadForm<IssueForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = require_editor(&ctx, &state).await?;
+    let (form, attached) = upload.attach(&state, user_id, |f| &mut f.note).await;
+    if let Some(key) = attached {
+        let page = issue_page(
+            &ctx,
+            form,
+            FieldErrors(vec![("files", key)]),
+            None,
+            None,
+            Vec::new(),
+            Vec::new(),
+            String::new(),
+        );
+        return crate::web::render_status(crate::media::upload::status_for(key), &page);
+    }
+    let input = match check_issue(&state, user_id, &form).await {
+        Ok(i) => i,
+        Err(errors) => {
+            return render_invalid(&issue_page(&ctx, form, errors, None, None, Vec::new(), Vec::new(), String::new()));
+        }
+    };
+    let viewer = ctx.viewer();
+    let number = input.number;
+    let made = crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        Ok(q::create_issue(tx, user_id, &input)?)
+    })
+    .await?;
+    match made {
+        Some(_) => Ok(redirect(&format!("{}/edit", super::issue_path(number)))),
+        None => render_invalid(&issue_page(
+            &ctx,
+            form,
+            FieldErrors(vec![("number", "magazine-err-number-taken")]),
+            None,
+            None,
+            Vec::new(),
+            Vec::new(),
+            String::new(),
+        )),
+    }
+}
+
+/// The issue an editor works on, with its sections and articles.
+async fn editable_issue(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    number: &str,
+) -> AppResult<(i64, super::pages::IssueView, Vec<Section>, Vec<Article>)> {
+    let user_id = require_editor(ctx, state).await?;
+    let view = readable_issue(ctx, state, number).await?;
+    let id = view.issue.id;
+    let (sections, articles) =
+        crate::db::run(&state.pool, move |conn| Ok((q::sections(conn, id)?, q::articles_of(conn, id)?))).await?;
+    Ok((user_id, view, sections, articles))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditQuery {
+    pub msg: String,
+}
+
+/// `GET /magazine/{number}/edit`: the issue's desk: its details, stage, sections and articles.
+pub async fn edit_issue_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<EditQuery>,
+) -> AppResult<HttpResponse> {
+    let (_, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
+    let i = &view.issue;
+    let form = IssueForm::of(i);
+    let notice = match query.msg.as_str() {
+        "saved" => ctx.t("magazine-saved"),
+        "stage" => ctx.t("magazine-stage-saved"),
+        "section" => ctx.t("magazine-section-added"),
+        _ => String::new(),
+    };
+    render(&issue_page(&ctx, form, FieldErrors::default(), None, Some(view.issue), sections, articles, notice))
+}
+
+/// `POST /magazine/{number}/edit`
+pub async fn update_issue(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    upload: UploadForm<IssueForm>,
+) -> AppResult<HttpResponse> {
+    let (user_id, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
+    let (mut form, attached) = upload.attach(&state, user_id, |f| &mut f.note).await;
+    form.number = view.issue.number.to_string();
+    if let Some(key) = attached {
+        let page = issue_page(
+            &ctx,
+            form,
+            FieldErrors(vec![("files", key)]),
+            None,
+            Some(view.issue),
+            sections,
+            articles,
+            String::new(),
+        );
+        return crate::web::render_status(crate::media::upload::status_for(key), &page);
+    }
+    let input = match check_issue(&state, user_id, &form).await {
+        Ok(i) => i,
+        Err(errors) => {
+            return render_invalid(&issue_page(
+                &ctx,
+                form,
+                errors,
+                None,
+                Some(view.issue),
+                sections,
+                articles,
+                String::new(),
+            ));
+        }
+    };
+    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
+    crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        Ok(q::update_issue(tx, id, &input)?)
+    })
+    .await?;
+    Ok(redirect(&format!("{path}/edit?msg=saved")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StageForm {
+    pub stage: String,
+    /// `datetime-local` in the editor's time zone, for a scheduled issue.
+    pub publish_at: String,
+}
+
+/// `POST /magazine/{number}/stage`: draft → review → scheduled → published (or back).
+pub async fn set_stage(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CsrfForm<StageForm>,
+) -> AppResult<HttpResponse> {
+    let (_, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
+    let stage = Stage::parse(&form.0.stage);
+    let publish_at = parse_local(&ctx, &form.0.publish_at);
+    let problem = match (stage, publish_at) {
+        (None, _) => Some("magazine-err-stage"),
+        (Some(Stage::Scheduled), None) => Some("magazine-err-publish-at"),
+        (Some(Stage::Scheduled), Some(at)) if at <= crate::now() => Some("magazine-err-publish-at-past"),
+        _ => None,
+    };
+    if let Some(key) = problem {
+        let form = IssueForm::of(&view.issue);
+        return render_invalid(&issue_page(
+            &ctx,
+            form,
+            FieldErrors(vec![("stage", key)]),
+            None,
+            Some(view.issue),
+            sections,
+            articles,
+            String::new(),
+        ));
+    }
+    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
+    let stage = stage.unwrap_or(Stage::Draft);
+    crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        let issue = q::issue_by_id(tx.conn(), id)?.ok_or(AppError::NotFound)?;
+        Ok(q::set_stage(tx, &issue, stage, publish_at)?)
+    })
+    .await?;
+    Ok(redirect(&format!("{path}/edit?msg=stage")))
+}
+
+/// A `datetime-local` value (`2026-12-24T09:30`) in the reader's time zone, as UTC.
+fn parse_local(ctx: &PageCtx, s: &str) -> Option<NaiveDateTime> {
+    use chrono::TimeZone;
+    let local = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    ctx.tz.from_local_datetime(&local).earliest().map(|t| t.naive_utc())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SectionForm {
+    pub title: String,
+}
+
+/// `POST /magazine/{number}/sections`
+pub async fn add_section(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CsrfForm<SectionForm>,
+) -> AppResult<HttpResponse> {
+    let (_, view, _, _) = editable_issue(&ctx, &state, &path).await?;
+    let mut errors = FieldErrors::default();
+    let title = content::check_title(&form.0.title, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::BadRequest(errors.get("title")));
+    }
+    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
+    crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        Ok(q::add_section(tx, id, &title)?)
+    })
+    .await?;
+    Ok(redirect(&format!("{path}/edit?msg=section")))
+}
+
+// ---------------------------------------------------------------- articles
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ArticleForm {
+    pub title: String,
+    pub body: String,
+    pub summary: String,
+    /// The approved revision the writer started from.
+    pub base: String,
+    // Editors only:
+    pub section: String,
+    pub position: String,
+    pub mode: String,
+    pub writers: String,
+    pub action: String,
+}
+
+#[derive(Template)]
+#[template(path = "magazine/article_form.html")]
+struct ArticleFormPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    issue: Issue,
+    /// Editing this article (None: a new one).
+    article: Option<Article>,
+    form: ArticleForm,
+    errors: FieldErrors,
+    preview: Option<SafeHtml>,
+    sections: Vec<Section>,
+    modes: [Mode; 3],
+    /// The viewer may change the article's place, mode and writers.
+    manage: bool,
+    /// Someone saved since the writer opened the editor: their text, to compare.
+    conflict: Option<(String, String)>,
+}
+
+fn article_page<'a>(
+    ctx: &'a PageCtx,
+    issue: Issue,
+    article: Option<Article>,
+    form: ArticleForm,
+    errors: FieldErrors,
+    sections: Vec<Section>,
+    manage: bool,
+) -> ArticleFormPage<'a> {
+    let meta = match &article {
+        Some(a) => Meta::new(
+            ctx.ta("magazine-edit-article-title", &[("title", a.title.clone())]),
+            format!("{}/edit", a.path()),
+        ),
+        None => Meta::new(ctx.t("magazine-new-article"), format!("{}/articles/new", issue.path())),
+    }
+    .noindex();
+    ArticleFormPage {
+        ctx,
+        meta,
+        issue,
+        article,
+        form,
+        errors,
+        preview: None,
+        sections,
+        modes: Mode::ALL,
+        manage,
+        conflict: None,
+    }
+}
+
+/// What an editor typed for an article's section, position, mode and writers.
+async fn check_settings(
+    state: &AppState,
+    form: &ArticleForm,
+    sections: &[Section],
+    errors: &mut FieldErrors,
+) -> ArticleSettings {
+    let section_id = form.section.trim().parse::<i64>().ok().filter(|id| sections.iter().any(|s| s.id == *id));
+    if !form.section.trim().is_empty() && section_id.is_none() {
+        errors.add("section", "magazine-err-section");
+    }
+    let position = if form.position.trim().is_empty() {
+        Some(0)
+    } else {
+        form.position.trim().parse::<i32>().ok().filter(|p| (0..=10_000).contains(p))
+    };
+    if position.is_none() {
+        errors.add("position", "magazine-err-position");
+    }
+    let mode = Mode::parse(form.mode.trim()).unwrap_or_else(|| {
+        errors.add("mode", "magazine-err-mode");
+        Mode::Closed
+    });
+    let names: Vec<String> = form
+        .writers
+        .split([',', '，', ' '])
+        .map(|n| n.trim().trim_start_matches('@').to_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let writers = if names.len() > 20 {
+        errors.add("writers", "magazine-err-writers-many");
+        Vec::new()
+    } else {
+        let wanted = names.clone();
+        let found: Vec<(i64, String)> = crate::db::run(&state.pool, move |conn| {
+            use crate::db::schema::users;
+            use diesel::prelude::*;
+            Ok(users::table
+                .filter(users::username_key.eq_any(&wanted))
+                .filter(users::suspended_at.is_null())
+                .select((users::id, users::username_key))
+                .load(conn)?)
+        })
+        .await
+        .unwrap_or_default();
+        if found.len() < names.len() {
+            errors.add("writers", "magazine-err-writers-unknown");
+        }
+        found.into_iter().map(|(id, _)| id).collect()
+    };
+    ArticleSettings { section_id, position: position.unwrap_or(0), mode, writers }
+}
+
+fn check_text(form: &ArticleForm, errors: &mut FieldErrors) -> String {
+    let title = content::check_title(&form.title, errors);
+    if form.body.trim().is_empty() {
+        errors.add("body", "err-body-empty");
+    } else if form.body.chars().count() > ARTICLE_MAX {
+        errors.add("body", "magazine-err-body-long");
+    } else if let Err(k) = content::markdown::check_nesting(&form.body) {
+        errors.add("body", k);
+    }
+    if form.summary.chars().count() > SUMMARY_MAX || form.summary.chars().any(char::is_control) {
+        errors.add("summary", "magazine-err-summary");
+    }
+    title
+}
+
+/// `GET /magazine/{number}/articles/new`
+pub async fn new_article_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (_, view, sections, _) = editable_issue(&ctx, &state, &path).await?;
+    let form = ArticleForm { mode: Mode::Closed.as_str().into(), ..Default::default() };
+    render(&article_page(&ctx, view.issue, None, form, FieldErrors::default(), sections, true))
+}
+
+/// `POST /magazine/{number}/articles/new`
+pub async fn create_article(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    upload: UploadForm<ArticleForm>,
+) -> AppResult<HttpResponse> {
+    let (user_id, view, sections, _) = editable_issue(&ctx, &state, &path).await?;
+    let (form, attached) = upload.attach(&state, user_id, |f| &mut f.body).await;
+    let issue = view.issue;
+    if let Some(key) = attached {
+        let page = article_page(&ctx, issue, None, form, FieldErrors(vec![("files", key)]), sections, true);
+        return crate::web::render_status(crate::media::upload::status_for(key), &page);
+    }
+    let mut errors = FieldErrors::default();
+    let title = check_text(&form, &mut errors);
+    let settings = check_settings(&state, &form, &sections, &mut errors).await;
+    if form.action == "preview" && errors.is_empty() {
+        let mut page = article_page(&ctx, issue, None, form.clone(), FieldErrors::default(), sections, true);
+        match content::preview(&state, user_id, &form.body, ARTICLE_MAX, "magazine-err-body-long").await {
+            Ok(p) => page.preview = Some(p),
+            Err(e) => page.errors = e,
+        }
+        return render(&page);
+    }
+    if !errors.is_empty() {
+        return render_invalid(&article_page(&ctx, issue, None, form, errors, sections, true));
+    }
+    let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
+        Ok(b) => b,
+        Err(k) => {
+            return render_invalid(&article_page(
+                &ctx,
+                issue,
+                None,
+                form,
+                FieldErrors(vec![("body", k)]),
+                sections,
+                true,
+            ));
+        }
+    };
+    let (viewer, issue_id) = (ctx.viewer(), issue.id);
+    let id = crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, issue_id)?.ok_or(AppError::NotFound)?;
+        let issue = q::issue_by_id(tx.conn(), issue_id)?.ok_or(AppError::NotFound)?;
+        Ok(q::create_article(tx, &issue, user_id, &title, &body, &settings)?)
+    })
+    .await?;
+    let article =
+        crate::db::run(&state.pool, move |conn| q::article_by_id(conn, id)?.ok_or(AppError::NotFound)).await?;
+    Ok(redirect(&article.path()))
+}
+
+/// Someone who may not edit the article: asked to log in, or refused.
+fn may_edit(ctx: &PageCtx, rights: super::pages::ArticleRights) -> AppResult<()> {
+    match (rights.edit, ctx.user.is_some()) {
+        (true, _) => Ok(()),
+        (false, true) => Err(AppError::Forbidden),
+        (false, false) => Err(AppError::LoginRequired(ctx.path.clone())),
+    }
+}
+
+/// `GET /magazine/{number}/{slug}/edit`
+pub async fn edit_article_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (number, slug) = path.into_inner();
+    let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
+    may_edit(&ctx, rights)?;
+    let (issue_id, id) = (issue.id, article.id);
+    let (sections, writers) = crate::db::run(&state.pool, move |conn| {
+        Ok((q::sections(conn, issue_id)?, q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default()))
+    })
+    .await?;
+    let form = ArticleForm {
+        title: article.title.clone(),
+        body: article.body_md.clone(),
+        base: article.approved_revision_id.map(|r| r.to_string()).unwrap_or_default(),
+        section: article.section_id.map(|s| s.to_string()).unwrap_or_default(),
+        position: article.position.to_string(),
+        mode: article.mode.clone(),
+        writers: writers.join(", "),
+        ..Default::default()
+    };
+    render(&article_page(&ctx, issue, Some(article), form, FieldErrors::default(), sections, rights.manage))
+}
+
+/// `POST /magazine/{number}/{slug}/edit`: a revision. Saved from the revision readers see, it is
+/// approved (editors, writers, trusted members) or kept for review (members not yet trusted);
+/// if someone saved meanwhile, nothing is saved and the page shows both texts.
+pub async fn update_article(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    upload: UploadForm<ArticleForm>,
+) -> AppResult<HttpResponse> {
+    let (number, slug) = path.into_inner();
+    let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
+    may_edit(&ctx, rights)?;
+    let user_id = ctx.require_user()?.id;
+    let issue_id = issue.id;
+    let sections = crate::db::run(&state.pool, move |conn| Ok(q::sections(conn, issue_id)?)).await?;
+    let (form, attached) = upload.attach(&state, user_id, |f| &mut f.body).await;
+    let manage = rights.manage;
+    if let Some(key) = attached {
+        let page = article_page(&ctx, issue, Some(article), form, FieldErrors(vec![("files", key)]), sections, manage);
+        return crate::web::render_status(crate::media::upload::status_for(key), &page);
+    }
+    let mut errors = FieldErrors::default();
+    let title = check_text(&form, &mut errors);
+    let settings = if manage { Some(check_settings(&state, &form, &sections, &mut errors).await) } else { None };
+    if form.action == "preview" && errors.is_empty() {
+        let mut page = article_page(&ctx, issue, Some(article), form.clone(), FieldErrors::default(), sections, manage);
+        match content::preview(&state, user_id, &form.body, ARTICLE_MAX, "magazine-err-body-long").await {
+            Ok(p) => page.preview = Some(p),
+            Err(e) => page.errors = e,
+        }
+        return render(&page);
+    }
+    if !errors.is_empty() {
+        return render_invalid(&article_page(&ctx, issue, Some(article), form, errors, sections, manage));
+    }
+    let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
+        Ok(b) => b,
+        Err(k) => {
+            return render_invalid(&article_page(
+                &ctx,
+                issue,
+                Some(article),
+                form,
+                FieldErrors(vec![("body", k)]),
+                sections,
+                manage,
+            ));
+        }
+    };
+    let base = form.base.trim().parse::<i64>().ok();
+    let summary = form.summary.trim().to_string();
+    let trust = state.settings.magazine_trusted_after as i64;
+    let (viewer, id) = (ctx.viewer(), article.id);
+    let saved = crate::db::run_write(&state.pool, move |tx| {
+        let guard = Guard::fresh(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        let article = q::article_by_id(tx.conn(), id)?.ok_or(AppError::NotFound)?;
+        let issue = q::issue_by_id(tx.conn(), article.issue_id)?.ok_or(AppError::NotFound)?;
+        let writes = q::writes_in_issue(tx.conn(), Some(user_id), issue.id)?;
+        let writer = q::is_writer(tx.conn(), Some(user_id), id)?;
+        if !guard.can_edit_article(&issue.facts(writes), &article.facts(writer)) {
+            return Err(AppError::Forbidden);
+        }
+        let approved =
+            guard.can_edit_magazine() || writer || guard.is_staff() || q::approved_count(tx.conn(), user_id)? >= trust;
+        let edit =
+            q::Edit { author_id: user_id, base_id: base, title: &title, body: &body, summary: &summary, approved };
+        let saved = q::save_revision(tx, &article, &edit)?;
+        if let (Some(s), true) = (&settings, guard.can_edit_magazine()) {
+            q::set_article_settings(tx, id, s)?;
+        }
+        Ok(saved)
+    })
+    .await?;
+    match saved {
+        Saved::Approved(_) | Saved::Unchanged => Ok(redirect(&article.path())),
+        Saved::Pending(_) => Ok(redirect(&format!("{}?pending=1", article.path()))),
+        Saved::Conflict => {
+            let current =
+                crate::db::run(&state.pool, move |conn| q::article_by_id(conn, id)?.ok_or(AppError::NotFound)).await?;
+            let mut form = form;
+            form.base = current.approved_revision_id.map(|r| r.to_string()).unwrap_or_default();
+            let conflict = Some((current.title.clone(), current.body_md.clone()));
+            let mut page = article_page(
+                &ctx,
+                issue,
+                Some(current),
+                form,
+                FieldErrors(vec![("body", "magazine-err-conflict")]),
+                sections,
+                manage,
+            );
+            page.conflict = conflict;
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}

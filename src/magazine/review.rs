@@ -1,0 +1,126 @@
+//! `/magazine/review`: editors accept or reject the edits that wait (members not yet trusted
+//! editing open articles). Readers see an edit only once accepted.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::editor::{require_editor, still_editor};
+use super::queries::{self as q, PendingEdit, Reviewed};
+use crate::content;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, redirect, render};
+
+/// A pending edit beside the text readers see now.
+pub struct Waiting {
+    pub edit: PendingEdit,
+    pub article_title: String,
+    pub article_path: String,
+    pub current_md: String,
+    /// The article changed since the edit was made from it.
+    pub stale: bool,
+}
+
+#[derive(Template)]
+#[template(path = "magazine/review.html")]
+struct ReviewPage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    waiting: Vec<Waiting>,
+    notice: String,
+}
+
+impl ReviewPage<'_> {
+    fn delta(&self, d: &i32) -> String {
+        super::signed(*d)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewQuery {
+    pub msg: String,
+}
+
+/// `GET /magazine/review`
+pub async fn queue(ctx: Ctx, state: web::Data<AppState>, query: web::Query<ReviewQuery>) -> AppResult<HttpResponse> {
+    require_editor(&ctx, &state).await?;
+    let waiting = crate::db::run(&state.pool, |conn| {
+        let edits = q::pending_edits(conn, 100)?;
+        let mut out = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let Some(article) = q::article_by_id(conn, edit.article_id)? else { continue };
+            out.push(Waiting {
+                stale: edit.base_id != article.approved_revision_id,
+                article_title: article.title.clone(),
+                article_path: article.path(),
+                current_md: article.body_md,
+                edit,
+            });
+        }
+        Ok(out)
+    })
+    .await?;
+    let notice = match query.msg.as_str() {
+        "accepted" => ctx.t("magazine-review-accepted"),
+        "rejected" => ctx.t("magazine-review-rejected"),
+        "gone" => ctx.t("magazine-review-gone"),
+        "stale" => ctx.t("magazine-review-stale"),
+        _ => String::new(),
+    };
+    let meta = Meta::new(ctx.t("magazine-review-title"), "/magazine/review").noindex();
+    render(&ReviewPage { ctx: &ctx, meta, waiting, notice })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Decision {
+    pub decision: String,
+    pub note: String,
+}
+
+/// `POST /magazine/review/{revision}`: accept, or reject with a note.
+pub async fn decide(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CsrfForm<Decision>,
+) -> AppResult<HttpResponse> {
+    let reviewer = require_editor(&ctx, &state).await?;
+    let rev_id = crate::web::canonical_number(&path).ok_or(AppError::NotFound)?;
+    let edit = crate::db::run(&state.pool, move |conn| q::pending_edit(conn, rev_id)?.ok_or(AppError::NotFound)).await;
+    let Ok(edit) = edit else { return Ok(redirect("/magazine/review?msg=gone")) };
+    let note = form.0.note.trim().chars().take(2000).collect::<String>();
+    let viewer = ctx.viewer();
+    let outcome = match form.0.decision.as_str() {
+        "accept" => {
+            // Rendered with its author's media, before the unit of work.
+            let body = crate::media::prepare_body(&state, edit.author_id, edit.body_md.clone())
+                .await
+                .map_err(AppError::BadRequest)?;
+            let article_id = edit.article_id;
+            crate::db::run_write(&state.pool, move |tx| {
+                still_editor(tx, &viewer)?;
+                content::lock(tx, article_id)?.ok_or(AppError::NotFound)?;
+                let article = q::article_by_id(tx.conn(), article_id)?.ok_or(AppError::NotFound)?;
+                Ok(q::accept(tx, &article, rev_id, reviewer, &body)?)
+            })
+            .await?
+        }
+        "reject" => {
+            crate::db::run_write(&state.pool, move |tx| {
+                still_editor(tx, &viewer)?;
+                Ok(q::reject(tx, rev_id, reviewer, &note)?)
+            })
+            .await?
+        }
+        _ => return Err(AppError::BadRequest("magazine-err-decision")),
+    };
+    let msg = match (outcome, form.0.decision.as_str()) {
+        (Reviewed::Done, "accept") => "accepted",
+        (Reviewed::Done, _) => "rejected",
+        (Reviewed::Gone, _) => "gone",
+        (Reviewed::Stale, _) => "stale",
+    };
+    Ok(redirect(&format!("/magazine/review?msg={msg}")))
+}

@@ -1,0 +1,386 @@
+//! The magazine: editors make issues in private and publish them at once; every save of an
+//! article is a revision; saves that race lose nothing.
+
+use plaza::accounts::Role;
+use plaza::policy::Roles;
+
+use crate::helpers::{Browser, TestApp, spawn, spawn_with};
+
+fn editor_roles() -> Roles {
+    Roles::from(Role::Employee).with(Role::Editor)
+}
+
+/// An issue made through the desk: (issue path, [article paths]).
+async fn make_issue(ed: &Browser, number: &str, title: &str, articles: &[(&str, &str, &str)]) -> (String, Vec<String>) {
+    ed.post(
+        "/magazine/new",
+        &[
+            ("number", number),
+            ("title", title),
+            ("theme", "Spring"),
+            ("note", "Welcome."),
+            ("cover", ""),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_redirect(&format!("/magazine/{number}/edit"));
+    ed.post(&format!("/magazine/{number}/sections"), &[("title", "Features")]).await.assert_status(303);
+    let mut paths = Vec::new();
+    for (title, body, writers) in articles {
+        let page = ed
+            .post(
+                &format!("/magazine/{number}/articles/new"),
+                &[
+                    ("title", title),
+                    ("body", body),
+                    ("section", ""),
+                    ("position", "1"),
+                    ("mode", "closed"),
+                    ("writers", writers),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+        paths.push(page.location());
+    }
+    (format!("/magazine/{number}"), paths)
+}
+
+/// The revision an editor page started from (its hidden `base` field).
+fn base(page: &str) -> String {
+    page.split(r#"name="base" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string()
+}
+
+/// The first edit waiting on the review page.
+fn first_waiting(page: &str) -> String {
+    page.split(r#"action="/magazine/review/"#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string()
+}
+
+fn stage(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    use plaza::db::schema::magazine_issues;
+    magazine_issues::table.select(magazine_issues::stage).first(&mut app.conn()).expect("issue")
+}
+
+#[tokio::test]
+async fn an_issue_is_made_in_private_and_goes_live_at_once() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    let visitor = app.new_browser();
+    let (issue, articles) = make_issue(
+        &ed,
+        "1",
+        "Spring issue",
+        &[("Garden robots", "Robots that prune roses.", "writer"), ("春天的照片", "读者拍摄的春天。", "")],
+    )
+    .await;
+    assert!(articles[1].starts_with("/magazine/1/%E6%98%A5"), "a Chinese title stays readable: {}", articles[1]);
+    // Before it is out: its editors and writers only.
+    for b in [&visitor, &carol] {
+        b.get(&issue).await.assert_status(404);
+        b.get(&articles[0]).await.assert_status(404);
+        b.get("/magazine").await.assert_lacks("Spring issue");
+        b.get("/search?q=prune").await.assert_lacks("Garden robots");
+    }
+    carol.get(&format!("{}/edit", articles[0])).await.assert_status(404);
+    writer.get(&issue).await.assert_status(200).assert_contains("Garden robots").assert_contains("not out yet");
+    writer.get(&format!("{}/edit", articles[0])).await.assert_status(200);
+    writer.get(&format!("{}/edit", articles[1])).await.assert_status(403);
+    writer.get("/magazine").await.assert_contains("Spring issue");
+    carol.get("/magazine/new").await.assert_status(403);
+    app.user_browser("staffer", Role::Employee).await.get("/magazine/new").await.assert_status(403);
+
+    // Published: the whole issue at once, everywhere.
+    ed.post("/magazine/1/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    app.settle().await;
+    visitor
+        .get("/magazine")
+        .await
+        .assert_contains("Spring issue")
+        .assert_contains("Garden robots")
+        .assert_contains("春天的照片");
+    visitor.get(&issue).await.assert_status(200).assert_contains("Welcome.");
+    visitor
+        .get(&articles[0])
+        .await
+        .assert_status(200)
+        .assert_contains("Robots that prune roses.")
+        .assert_contains(">writer</a>");
+    visitor.get(&articles[1]).await.assert_status(200).assert_contains("读者拍摄的春天。");
+    visitor.get("/search?q=prune").await.assert_contains("Garden robots");
+    visitor.get("/search?q=春天").await.assert_contains(&format!(r#"href="{}""#, articles[1]));
+    // Taken down again, all of it goes.
+    ed.post("/magazine/1/stage", &[("stage", "draft"), ("publish_at", "")]).await.assert_status(303);
+    visitor.get(&articles[1]).await.assert_status(404);
+    visitor.get("/magazine").await.assert_lacks("Garden robots");
+}
+
+#[tokio::test]
+async fn bad_input_on_the_desk_gets_a_message_and_keeps_the_text() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    make_issue(&ed, "7", "Seven", &[]).await;
+    let taken = ed
+        .post(
+            "/magazine/new",
+            &[
+                ("number", "7"),
+                ("title", "Again"),
+                ("theme", ""),
+                ("note", "My note kept."),
+                ("cover", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    taken.assert_status(422).assert_contains("exists already").assert_contains("My note kept.");
+    for bad in ["0", "abc", "100000", "-3"] {
+        ed.post(
+            "/magazine/new",
+            &[("number", bad), ("title", "X"), ("theme", ""), ("note", ""), ("cover", ""), ("action", "save")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("whole number");
+    }
+    ed.post("/magazine/7/stage", &[("stage", "scheduled"), ("publish_at", "2001-01-01T10:00")])
+        .await
+        .assert_status(422)
+        .assert_contains("That time has passed");
+    ed.post("/magazine/7/stage", &[("stage", "scheduled"), ("publish_at", "")]).await.assert_status(422);
+    ed.post("/magazine/7/stage", &[("stage", "gone"), ("publish_at", "")]).await.assert_status(422);
+    let long = "x".repeat(200_001);
+    ed.post(
+        "/magazine/7/articles/new",
+        &[
+            ("title", "Long"),
+            ("body", &long),
+            ("section", ""),
+            ("position", ""),
+            ("mode", "closed"),
+            ("writers", "nobody-here"),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(422)
+    .assert_contains("200,000 characters")
+    .assert_contains("not a member here");
+    ed.get("/magazine/07").await.assert_status(404);
+    ed.get("/magazine/+7").await.assert_status(404);
+
+    // Scheduled for later: the worker publishes it when the time comes.
+    ed.post("/magazine/7/stage", &[("stage", "scheduled"), ("publish_at", "2099-01-01T10:00")])
+        .await
+        .assert_status(303);
+    assert_eq!(stage(&app), "scheduled");
+    assert_eq!(plaza::magazine::queries::publish_due(&mut app.conn()).expect("due"), 0);
+    {
+        use diesel::prelude::*;
+        use plaza::db::schema::magazine_issues;
+        diesel::update(magazine_issues::table)
+            .set(magazine_issues::publish_at.eq(Some(plaza::now() - chrono::Duration::minutes(1))))
+            .execute(&mut app.conn())
+            .expect("due now");
+    }
+    assert_eq!(plaza::magazine::queries::publish_due(&mut app.conn()).expect("due"), 1);
+    assert_eq!(stage(&app), "published");
+    app.new_browser().get("/magazine/7").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn every_save_is_a_revision_and_a_race_loses_nothing() {
+    let app = spawn_with(|s| s.magazine_trusted_after = 2).await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    let (_, articles) = make_issue(&ed, "2", "Two", &[("Field notes", "First words.", "writer")]).await;
+    let article = &articles[0];
+    let edit = format!("{article}/edit");
+    let opened = base(&writer.get(&edit).await.body);
+    let stale = base(&ed.get(&edit).await.body);
+    writer
+        .post(
+            &edit,
+            &[
+                ("title", "Field notes"),
+                ("body", "First words, and more."),
+                ("summary", "more"),
+                ("base", &opened),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    // The editor started from the same revision: told, shown the article now, their text kept.
+    let clash = ed
+        .post(
+            &edit,
+            &[
+                ("title", "Field notes"),
+                ("body", "The editor's version."),
+                ("summary", ""),
+                ("base", &stale),
+                ("position", "1"),
+                ("mode", "closed"),
+                ("writers", "writer"),
+                ("section", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    clash.assert_status(409).assert_contains("The editor&#39;s version.").assert_contains("First words, and more.");
+    let history = writer.get(&format!("{article}/history")).await;
+    history.assert_contains("more").assert_contains("(+10)");
+    assert_eq!(app.count("magazine_revisions"), 2);
+    // Only whitespace changed: nothing new.
+    let now = base(&writer.get(&edit).await.body);
+    writer
+        .post(
+            &edit,
+            &[
+                ("title", "Field notes"),
+                ("body", "First words, and more.\n\n"),
+                ("summary", ""),
+                ("base", &now),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    assert_eq!(app.count("magazine_revisions"), 2);
+
+    // Many saves from the same revision at once: one wins, every other is told, none is lost or doubled.
+    let mut browsers = Vec::new();
+    for i in 0..6 {
+        let b = app.user_browser(&format!("writer{i}"), editor_roles()).await;
+        browsers.push(b);
+    }
+    let base_now = base(&writer.get(&edit).await.body);
+    let saves = browsers.iter().enumerate().map(|(i, b)| {
+        let (edit, base_now) = (edit.clone(), base_now.clone());
+        async move {
+            let body = format!("Version {i}.");
+            b.post(
+                &edit,
+                &[
+                    ("title", "Field notes"),
+                    ("body", &body),
+                    ("summary", ""),
+                    ("base", &base_now),
+                    ("position", "1"),
+                    ("mode", "closed"),
+                    ("writers", "writer"),
+                    ("section", ""),
+                    ("action", "save"),
+                ],
+            )
+            .await
+            .status
+            .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(saves).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 5, "{statuses:?}");
+    assert_eq!(app.count("magazine_revisions"), 3);
+    let winner = statuses.iter().position(|s| *s == 303).unwrap_or(0);
+    ed.get(article).await.assert_contains(&format!("Version {winner}."));
+}
+
+#[tokio::test]
+async fn open_articles_take_new_members_edits_for_review() {
+    let app = spawn_with(|s| s.magazine_trusted_after = 2).await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let newcomer = app.user_browser("newcomer", Role::Member).await;
+    let (_, articles) = make_issue(&ed, "3", "Three", &[("Readers' tips", "Tip one.", "")]).await;
+    let article = &articles[0];
+    let edit = format!("{article}/edit");
+    // Closed: a member may not edit.
+    ed.post("/magazine/3/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    newcomer.get(&edit).await.assert_status(403);
+    let b = base(&ed.get(&edit).await.body);
+    ed.post(
+        &edit,
+        &[
+            ("title", "Readers' tips"),
+            ("body", "Tip one."),
+            ("summary", ""),
+            ("base", &b),
+            ("position", "1"),
+            ("mode", "open"),
+            ("writers", ""),
+            ("section", ""),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(303);
+    // Open: the newcomer's edit waits; readers keep the approved text.
+    let b = base(&newcomer.get(&edit).await.body);
+    let saved = newcomer
+        .post(
+            &edit,
+            &[
+                ("title", "Readers' tips"),
+                ("body", "Tip one. Tip two: buy a xylophone."),
+                ("summary", "tip two"),
+                ("base", &b),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    saved.assert_status(303);
+    newcomer.get(&saved.location()).await.assert_contains("waits for an editor");
+    let visitor = app.new_browser();
+    visitor.get(article).await.assert_lacks("xylophone");
+    visitor.get(&format!("{article}/history")).await.assert_lacks("tip two");
+    visitor.get("/search?q=xylophone").await.assert_lacks("Readers");
+    ed.get(&format!("{article}/history")).await.assert_contains("tip two").assert_contains("waiting for review");
+
+    // The review queue: only editors; accepting puts the edit before readers.
+    newcomer.get("/magazine/review").await.assert_status(403);
+    let queue = ed.get("/magazine/review").await;
+    queue.assert_status(200).assert_contains("Tip two: buy a xylophone.").assert_contains("Tip one.");
+    let rev = first_waiting(&queue.body);
+    newcomer.post(&format!("/magazine/review/{rev}"), &[("decision", "accept"), ("note", "")]).await.assert_status(403);
+    ed.post(&format!("/magazine/review/{rev}"), &[("decision", "accept"), ("note", "")])
+        .await
+        .assert_redirect("/magazine/review?msg=accepted");
+    ed.post(&format!("/magazine/review/{rev}"), &[("decision", "accept"), ("note", "")])
+        .await
+        .assert_redirect("/magazine/review?msg=gone");
+    visitor.get(article).await.assert_contains("xylophone");
+    visitor.get("/search?q=xylophone").await.assert_contains("Readers");
+    // A second edit waits too (one accepted edit is not yet trust), and is rejected with a note.
+    let b = base(&newcomer.get(&edit).await.body);
+    newcomer
+        .post(
+            &edit,
+            &[
+                ("title", "Readers' tips"),
+                ("body", "All tips removed."),
+                ("summary", "cleanup"),
+                ("base", &b),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    visitor.get(article).await.assert_contains("xylophone");
+    let queue = ed.get("/magazine/review").await;
+    let rev = first_waiting(&queue.body);
+    ed.post(&format!("/magazine/review/{rev}"), &[("decision", "reject"), ("note", "Please keep the tips.")])
+        .await
+        .assert_redirect("/magazine/review?msg=rejected");
+    newcomer
+        .get(&format!("{article}/history"))
+        .await
+        .assert_contains("Please keep the tips.")
+        .assert_contains("not accepted");
+    visitor.get(&format!("{article}/history")).await.assert_lacks("Please keep the tips.");
+    visitor.get(article).await.assert_contains("xylophone").assert_lacks("All tips removed.");
+}
