@@ -458,12 +458,9 @@ async fn check_settings(
     if !form.section.trim().is_empty() && section_id.is_none() {
         errors.add("section", "magazine-err-section");
     }
-    let position = if form.position.trim().is_empty() {
-        Some(0)
-    } else {
-        form.position.trim().parse::<i32>().ok().filter(|p| (0..=10_000).contains(p))
-    };
-    if position.is_none() {
+    let typed = form.position.trim();
+    let position = typed.parse::<i32>().ok().filter(|p| (0..=10_000).contains(p));
+    if !typed.is_empty() && position.is_none() {
         errors.add("position", "magazine-err-position");
     }
     let mode = Mode::parse(form.mode.trim()).unwrap_or_else(|| {
@@ -497,7 +494,7 @@ async fn check_settings(
         }
         found.into_iter().map(|(id, _)| id).collect()
     };
-    ArticleSettings { section_id, position: position.unwrap_or(0), mode, writers }
+    ArticleSettings { section_id, position, mode, writers }
 }
 
 fn check_text(form: &ArticleForm, errors: &mut FieldErrors) -> String {
@@ -611,7 +608,7 @@ pub async fn edit_article_form(
         section: article.section_id.map(|s| s.to_string()).unwrap_or_default(),
         position: article.position.to_string(),
         mode: article.mode.clone(),
-        writers: writers.join(", "),
+        writers: writers.iter().map(|w| w.username.clone()).collect::<Vec<_>>().join(", "),
         ..Default::default()
     };
     render(&article_page(&ctx, issue, Some(article), form, FieldErrors::default(), sections, rights.manage))

@@ -180,7 +180,7 @@ struct ArticlePage<'a> {
     issue: Issue,
     article: Article,
     rights: ArticleRights,
-    writers: Vec<String>,
+    writers: Vec<crate::accounts::AuthorView>,
     pending: bool,
 }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{Article, Issue, KIND_ARTICLE, KIND_ISSUE, PLACE, Section, Stage};
+use crate::accounts::AuthorView;
 use crate::content::{self, Body, NewContent, Placement};
 use crate::db::schema::{contents, magazine_articles, magazine_issues, magazine_revisions, magazine_sections};
 use crate::db::schema::{magazine_writers, users};
@@ -231,17 +232,17 @@ pub fn is_writer(conn: &mut DbConn, user_id: Option<i64>, article_id: i64) -> Qu
     Ok(n > 0)
 }
 
-/// The writers of these articles: article id → usernames.
-pub fn writers_of(conn: &mut DbConn, article_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<String>>> {
-    let rows: Vec<(i64, String)> = magazine_writers::table
+/// The writers of these articles, as bylines show them (staff with their badge).
+pub fn writers_of(conn: &mut DbConn, article_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<AuthorView>>> {
+    let rows: Vec<(i64, String, String, String)> = magazine_writers::table
         .inner_join(users::table)
         .filter(magazine_writers::article_id.eq_any(article_ids))
         .order(users::username_key)
-        .select((magazine_writers::article_id, users::username))
+        .select((magazine_writers::article_id, users::username, users::display_name, users::roles))
         .load(conn)?;
-    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-    for (id, name) in rows {
-        out.entry(id).or_default().push(name);
+    let mut out: HashMap<i64, Vec<AuthorView>> = HashMap::new();
+    for (id, username, display_name, roles) in rows {
+        out.entry(id).or_default().push(AuthorView::from_row(username, display_name, &roles));
     }
     Ok(out)
 }
@@ -429,7 +430,8 @@ pub fn add_section(tx: &mut Tx<'_>, issue_id: i64, title: &str) -> QueryResult<(
 /// What an editor typed for an article's place and mode.
 pub struct ArticleSettings {
     pub section_id: Option<i64>,
-    pub position: i32,
+    /// None: after the issue's other articles (a new one), or where it is (an edit).
+    pub position: Option<i32>,
     pub mode: super::Mode,
     /// Writers' user ids.
     pub writers: Vec<i64>,
@@ -491,11 +493,16 @@ pub fn create_article(
             media: body.media(),
         },
     )?;
+    let last: Option<i32> = magazine_articles::table
+        .filter(magazine_articles::issue_id.eq(issue.id))
+        .select(diesel::dsl::max(magazine_articles::position))
+        .first(tx.conn())?;
     diesel::insert_into(magazine_articles::table)
         .values((
             magazine_articles::content_id.eq(id),
             magazine_articles::issue_id.eq(issue.id),
             magazine_articles::slug.eq(&slug),
+            magazine_articles::position.eq(last.map_or(1, |p| p + 1)),
         ))
         .execute(tx.conn())?;
     set_article_settings(tx, id, settings)?;
@@ -518,12 +525,13 @@ pub fn create_article(
 
 pub fn set_article_settings(tx: &mut Tx<'_>, id: i64, s: &ArticleSettings) -> QueryResult<()> {
     diesel::update(magazine_articles::table.find(id))
-        .set((
-            magazine_articles::section_id.eq(s.section_id),
-            magazine_articles::position.eq(s.position),
-            magazine_articles::mode.eq(s.mode.as_str()),
-        ))
+        .set((magazine_articles::section_id.eq(s.section_id), magazine_articles::mode.eq(s.mode.as_str())))
         .execute(tx.conn())?;
+    if let Some(position) = s.position {
+        diesel::update(magazine_articles::table.find(id))
+            .set(magazine_articles::position.eq(position))
+            .execute(tx.conn())?;
+    }
     diesel::delete(magazine_writers::table.filter(magazine_writers::article_id.eq(id))).execute(tx.conn())?;
     for user_id in &s.writers {
         diesel::insert_into(magazine_writers::table)

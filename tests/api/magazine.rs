@@ -75,7 +75,7 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         &ed,
         "1",
         "Spring issue",
-        &[("Garden robots", "Robots that prune roses.", "writer"), ("春天的照片", "读者拍摄的春天。", "")],
+        &[("Garden robots", "Robots that prune roses.", "writer"), ("春天的照片", "读者拍摄的春天。", "editor")],
     )
     .await;
     assert!(articles[1].starts_with("/magazine/1/%E6%98%A5"), "a Chinese title stays readable: {}", articles[1]);
@@ -110,7 +110,14 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         .assert_status(200)
         .assert_contains("Robots that prune roses.")
         .assert_contains(">writer</a>");
-    visitor.get(&articles[1]).await.assert_status(200).assert_contains("读者拍摄的春天。");
+    // An employee writing carries the staff badge.
+    visitor
+        .get(&articles[1])
+        .await
+        .assert_status(200)
+        .assert_contains("读者拍摄的春天。")
+        .assert_contains("badge-staff");
+    visitor.get(&articles[0]).await.assert_lacks("badge-staff");
     visitor.get("/search?q=prune").await.assert_contains("Garden robots");
     visitor.get("/search?q=春天").await.assert_contains(&format!(r#"href="{}""#, articles[1]));
     // Taken down again, all of it goes.
