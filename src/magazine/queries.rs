@@ -107,6 +107,34 @@ pub fn unpublished_issues(conn: &mut DbConn, writer: Option<i64>) -> QueryResult
     Ok(rows.into_iter().map(issue_of).collect())
 }
 
+/// The magazine's addresses for the sitemap: the index, published issues and their articles
+/// (what is live is public), newest issue first, at most `limit`.
+pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    let issues = published_issues(conn, limit)?;
+    let mut out: Vec<(String, NaiveDateTime)> = Vec::new();
+    if let Some(newest) = issues.first().and_then(|i| i.published_at) {
+        out.push(("/magazine".to_string(), newest));
+    }
+    let ids: Vec<i64> = issues.iter().map(|i| i.id).collect();
+    let articles: Vec<(i64, i32, String, NaiveDateTime)> = magazine_articles::table
+        .inner_join(contents::table)
+        .inner_join(magazine_issues::table)
+        .filter(magazine_articles::issue_id.eq_any(&ids))
+        .filter(contents::live.eq(true))
+        .order((magazine_issues::number.desc(), magazine_articles::position))
+        .limit(limit)
+        .select((magazine_articles::issue_id, magazine_issues::number, magazine_articles::slug, contents::updated_at))
+        .load(conn)?;
+    for issue in &issues {
+        out.push((issue.path(), issue.published_at.unwrap_or_else(crate::now)));
+        for (_, n, slug, at) in articles.iter().filter(|a| a.0 == issue.id) {
+            out.push((super::article_path(*n, slug), *at));
+        }
+    }
+    out.truncate(limit.max(0) as usize);
+    Ok(out)
+}
+
 pub fn next_number(conn: &mut DbConn) -> QueryResult<i32> {
     let max: Option<i32> = magazine_issues::table.select(diesel::dsl::max(magazine_issues::number)).first(conn)?;
     Ok(max.unwrap_or(0) + 1)

@@ -130,6 +130,9 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
         let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
         let last = crate::content::max_id(conn)?;
         let mut parts = vec!["pages".to_string()];
+        if !crate::magazine::queries::published_issues(conn, 1)?.is_empty() {
+            parts.push("magazine".to_string());
+        }
         for k in 0..=last / SITEMAP_SPAN {
             let (after, upto) = (k * SITEMAP_SPAN, (k + 1) * SITEMAP_SPAN);
             if !blog_queries::sitemap_entries(conn, &visitor, after, upto, 1)?.is_empty() {
@@ -155,7 +158,8 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> AppResult<
     Ok(keep(res, [LISTS.to_string()]))
 }
 
-/// One sitemap file: `pages` (home, directories, blogs, tags, boards), `posts-N` or `topics-N`
+/// One sitemap file: `pages` (home, directories, blogs, tags, boards), `magazine` (published
+/// issues and their articles), `posts-N` or `topics-N`
 /// (the posts or topics with content ids in the Nth span of 10,000).
 pub async fn sitemap_part(
     req: HttpRequest,
@@ -164,12 +168,14 @@ pub async fn sitemap_part(
 ) -> AppResult<HttpResponse> {
     enum Part {
         Pages,
+        Magazine,
         Posts(i64),
         Topics(i64),
     }
     let part = part.into_inner();
     let which = match part.split_once('-') {
         None if part == "pages" => Part::Pages,
+        None if part == "magazine" => Part::Magazine,
         Some(("posts", n)) => Part::Posts(n.parse().map_err(|_| AppError::NotFound)?),
         Some(("topics", n)) => Part::Topics(n.parse().map_err(|_| AppError::NotFound)?),
         _ => return Err(AppError::NotFound),
@@ -190,6 +196,13 @@ pub async fn sitemap_part(
                 out.extend(tags::with_counts(conn, &visitor, tag_limit)?.iter().map(|t| (t.tag.url(), None)));
                 out.extend(boards.iter().map(|b| (b.path(), b.last_activity_at)));
                 Ok(out)
+            })
+            .await?
+        }
+        Part::Magazine => {
+            crate::db::run(&state.pool, |conn| {
+                let rows = crate::magazine::queries::sitemap_entries(conn, SITEMAP_MAX)?;
+                Ok(rows.into_iter().map(|(p, at)| (p, Some(at))).collect())
             })
             .await?
         }

@@ -52,6 +52,7 @@ const ROUTES: &[&str] = &[
     "/sitemap-pages.xml",
     "/sitemap-posts-0.xml",
     "/sitemap-topics-0.xml",
+    "/sitemap-magazine.xml",
     "/opensearch.xml",
     "/feed.atom",
     "/feed.rss",

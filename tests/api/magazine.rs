@@ -119,11 +119,19 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         .assert_contains("badge-staff");
     visitor.get(&articles[0]).await.assert_lacks("badge-staff");
     visitor.get("/search?q=prune").await.assert_contains("Garden robots");
+    visitor.get("/sitemap.xml").await.assert_contains("/sitemap-magazine.xml");
+    visitor
+        .get("/sitemap-magazine.xml")
+        .await
+        .assert_contains("http://plaza.test/magazine/1</loc>")
+        .assert_contains(&format!("http://plaza.test{}</loc>", articles[0]));
     visitor.get("/search?q=春天").await.assert_contains(&format!(r#"href="{}""#, articles[1]));
     // Taken down again, all of it goes.
     ed.post("/magazine/1/stage", &[("stage", "draft"), ("publish_at", "")]).await.assert_status(303);
     visitor.get(&articles[1]).await.assert_status(404);
     visitor.get("/magazine").await.assert_lacks("Garden robots");
+    visitor.get("/sitemap.xml").await.assert_lacks("/sitemap-magazine.xml");
+    visitor.get("/sitemap-magazine.xml").await.assert_lacks("/magazine/1");
 }
 
 #[tokio::test]
