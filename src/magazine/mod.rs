@@ -127,7 +127,7 @@ impl Issue {
     }
 
     pub fn cover_src(&self) -> Option<String> {
-        self.cover_media_id.map(|id| format!("/media/{id}/w1600.webp"))
+        self.cover_media_id.map(|id| format!("/media/{id}/large"))
     }
 
     pub fn facts(&self, writes_in_issue: bool) -> MagazineFacts {

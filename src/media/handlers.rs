@@ -401,13 +401,17 @@ fn parse_range(range: &str, len: u64) -> Range {
     }
 }
 
-/// The rendition an address names: `w800.webp`, `file.mp3`, `thumb` (the smallest picture), or
-/// nothing (the default).
+/// The rendition an address names: `w800.webp`, `file.mp3`, `thumb` (the smallest picture),
+/// `large` (the widest), or nothing (the default).
 fn pick<'a>(renditions: &'a [RenditionRow], file: Option<&str>) -> Option<&'a RenditionRow> {
     match file {
         None => queries::default_rendition(renditions),
         Some("thumb") => {
             renditions.iter().filter(|r| r.mime.starts_with("image/")).min_by_key(|r| r.width.unwrap_or(0))
+        }
+        // The widest picture (covers), whatever width that is.
+        Some("large") => {
+            renditions.iter().filter(|r| r.mime.starts_with("image/")).max_by_key(|r| r.width.unwrap_or(0))
         }
         Some(f) => renditions.iter().find(|r| r.file_name() == f),
     }

@@ -351,7 +351,54 @@ pub fn shown_to(conn: &mut DbConn, guard: &Guard, id: i64) -> QueryResult<(bool,
         users::table.filter(users::avatar_media_id.eq(id)).select(users::id).first(conn).optional()?;
     let cover: Option<i64> =
         podcasts::table.filter(podcasts::cover_media_id.eq(id)).select(podcasts::blog_id).first(conn).optional()?;
-    Ok((in_content.is_some(), avatar.is_some() || cover.is_some()))
+    let (in_issue, issue_cover) = in_magazine(conn, guard, id)?;
+    Ok((in_content.is_some() || in_issue, avatar.is_some() || cover.is_some() || issue_cover))
+}
+
+/// A media item in the magazine: (shown in an issue still in the making that the viewer helps
+/// make, the cover of a published issue). An issue not yet out is read by its editors and the
+/// writers of its articles, and so are the pictures in it.
+fn in_magazine(conn: &mut DbConn, guard: &Guard, id: i64) -> QueryResult<(bool, bool)> {
+    use crate::db::schema::{magazine_articles, magazine_issues, magazine_writers};
+    let covers: Vec<(i64, bool)> = magazine_issues::table
+        .inner_join(contents::table)
+        .filter(magazine_issues::cover_media_id.eq(id))
+        .filter(contents::deleted_at.is_null())
+        .select((magazine_issues::content_id, contents::live))
+        .load(conn)?;
+    let published_cover = covers.iter().any(|c| c.1);
+    let Some(user_id) = guard.user_id() else { return Ok((false, published_cover)) };
+    // The issues whose unpublished pages show it: by an article, the issue's note, or its cover.
+    let mut issues: Vec<i64> = covers.iter().filter(|c| !c.1).map(|c| c.0).collect();
+    issues.extend(
+        content_media::table
+            .inner_join(contents::table)
+            .inner_join(magazine_articles::table.on(magazine_articles::content_id.eq(contents::id)))
+            .filter(content_media::media_id.eq(id))
+            .filter(contents::deleted_at.is_null())
+            .select(magazine_articles::issue_id)
+            .load::<i64>(conn)?,
+    );
+    issues.extend(
+        content_media::table
+            .inner_join(magazine_issues::table.on(magazine_issues::content_id.eq(content_media::content_id)))
+            .filter(content_media::media_id.eq(id))
+            .select(magazine_issues::content_id)
+            .load::<i64>(conn)?,
+    );
+    if issues.is_empty() {
+        return Ok((false, published_cover));
+    }
+    if guard.can_edit_magazine() {
+        return Ok((true, published_cover));
+    }
+    let writes: i64 = magazine_writers::table
+        .inner_join(magazine_articles::table.on(magazine_articles::content_id.eq(magazine_writers::article_id)))
+        .filter(magazine_writers::user_id.eq(user_id))
+        .filter(magazine_articles::issue_id.eq_any(&issues))
+        .count()
+        .get_result(conn)?;
+    Ok((writes > 0, published_cover))
 }
 
 /// One entry of a member's library.
@@ -457,7 +504,15 @@ pub fn delete_unused(tx: &mut Tx<'_>, id: i64) -> QueryResult<Result<(), &'stati
         .select(podcasts::blog_id)
         .first(tx.conn())
         .optional()?;
-    if used.is_some() || avatar.is_some() || cover.is_some() {
+    let issue_cover: Option<i64> = {
+        use crate::db::schema::magazine_issues;
+        magazine_issues::table
+            .filter(magazine_issues::cover_media_id.eq(id))
+            .select(magazine_issues::content_id)
+            .first(tx.conn())
+            .optional()?
+    };
+    if used.is_some() || avatar.is_some() || cover.is_some() || issue_cover.is_some() {
         return Ok(Err("media-err-in-use"));
     }
     let file_id: Option<i64> = media::table.find(id).select(media::file_id).first(tx.conn()).optional()?;

@@ -121,6 +121,7 @@ const ROUTES: &[&str] = &[
     "/admin/media",
     "/media/{internal_media}",
     "/media/{internal_media}/thumb",
+    "/media/{internal_media}/large",
     "/media/{internal_media}/w320.webp",
     "/magazine",
     "/magazine/new",
@@ -372,7 +373,7 @@ async fn private_content_reaches_no_visitor_and_no_member_anywhere() {
     }
 
     // The picture in the internal topic: not even its address answers.
-    for file in ["", "/thumb", "/w320.webp"] {
+    for file in ["", "/thumb", "/large", "/w320.webp"] {
         let path = fixture.fill(&format!("/media/{{internal_media}}{file}"));
         for (who, browser) in [("visitor", &visitor), ("member", &carol)] {
             let (status, headers, _) = browser.get_bytes(&path, &[]).await;

@@ -135,6 +135,59 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
 }
 
 #[tokio::test]
+async fn pictures_in_an_issue_are_seen_by_who_sees_the_issue() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    let visitor = app.new_browser();
+    let cover = crate::media::upload_one(&ed, "cover.png", crate::media::png(1200, 800), "image/png").await;
+    let inside = crate::media::upload_one(&ed, "inside.png", crate::media::png(600, 400), "image/png").await;
+    ed.post(
+        "/magazine/new",
+        &[
+            ("number", "5"),
+            ("title", "Five"),
+            ("theme", ""),
+            ("note", ""),
+            ("cover", &format!("/media/{cover}")),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(303);
+    let body = format!("Look:\n\n![A rose bed](/media/{inside})");
+    ed.post(
+        "/magazine/5/articles/new",
+        &[
+            ("title", "Roses"),
+            ("body", &body),
+            ("section", ""),
+            ("position", ""),
+            ("mode", "closed"),
+            ("writers", "writer"),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(303);
+    for id in [cover, inside] {
+        let path = format!("/media/{id}");
+        assert_eq!(writer.get_bytes(&path, &[]).await.0, 200, "the writer sees {path}");
+        assert_eq!(carol.get_bytes(&path, &[]).await.0, 404, "a member does not see {path} yet");
+        assert_eq!(visitor.get_bytes(&path, &[]).await.0, 404, "a visitor does not see {path} yet");
+    }
+    ed.post(&format!("/media/{cover}/delete"), &[]).await.assert_status(409);
+    ed.post("/magazine/5/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    visitor.get("/magazine/5").await.assert_contains(&format!(r#"src="/media/{cover}/large""#));
+    let (status, headers, _) = visitor.get_bytes(&format!("/media/{cover}/large"), &[]).await;
+    assert_eq!((status, headers["content-type"].to_str().unwrap_or("")), (200, "image/webp"));
+    for id in [cover, inside] {
+        assert_eq!(visitor.get_bytes(&format!("/media/{id}"), &[]).await.0, 200);
+    }
+}
+
+#[tokio::test]
 async fn bad_input_on_the_desk_gets_a_message_and_keeps_the_text() {
     let app = spawn().await;
     let ed = app.user_browser("editor", editor_roles()).await;
