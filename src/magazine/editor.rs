@@ -467,12 +467,14 @@ async fn check_settings(
         errors.add("mode", "magazine-err-mode");
         Mode::Closed
     });
-    let names: Vec<String> = form
+    let mut names: Vec<String> = form
         .writers
         .split([',', '，', ' '])
         .map(|n| n.trim().trim_start_matches('@').to_lowercase())
         .filter(|n| !n.is_empty())
         .collect();
+    names.sort();
+    names.dedup();
     let writers = if names.len() > 20 {
         errors.add("writers", "magazine-err-writers-many");
         Vec::new()
@@ -682,7 +684,8 @@ pub async fn update_article(
         let edit =
             q::Edit { author_id: user_id, base_id: base, title: &title, body: &body, summary: &summary, approved };
         let saved = q::save_revision(tx, &article, &edit)?;
-        if let (Some(s), true) = (&settings, guard.can_edit_magazine()) {
+        // A save that lost the race changes nothing, its settings included.
+        if let (Some(s), true, false) = (&settings, guard.can_edit_magazine(), saved == Saved::Conflict) {
             q::set_article_settings(tx, id, s)?;
         }
         Ok(saved)

@@ -137,7 +137,7 @@ pub fn sitemap_entries(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(String
 
 pub fn next_number(conn: &mut DbConn) -> QueryResult<i32> {
     let max: Option<i32> = magazine_issues::table.select(diesel::dsl::max(magazine_issues::number)).first(conn)?;
-    Ok(max.unwrap_or(0) + 1)
+    Ok((max.unwrap_or(0) + 1).min(NUMBER_MAX))
 }
 
 pub fn sections(conn: &mut DbConn, issue_id: i64) -> QueryResult<Vec<Section>> {

@@ -301,6 +301,20 @@ async fn every_save_is_a_revision_and_a_race_loses_nothing() {
         )
         .await;
     clash.assert_status(409).assert_contains("The editor&#39;s version.").assert_contains("First words, and more.");
+    // …and nothing of it was saved, its settings included.
+    let stale_settings = [
+        ("title", "Field notes"),
+        ("body", "Stale again."),
+        ("summary", ""),
+        ("base", stale.as_str()),
+        ("position", "9"),
+        ("mode", "open"),
+        ("writers", "writer, writer"),
+        ("section", ""),
+        ("action", "save"),
+    ];
+    ed.post(&edit, &stale_settings).await.assert_status(409);
+    ed.get(&edit).await.assert_contains(r#"<option value="closed" selected>"#).assert_lacks(r#"value="9""#);
     let history = writer.get(&format!("{article}/history")).await;
     history.assert_contains("more").assert_contains("(+10)");
     assert_eq!(app.count("magazine_revisions"), 2);
