@@ -213,10 +213,8 @@ async fn editable_issue(
     number: &str,
 ) -> AppResult<(i64, super::pages::IssueView, Vec<Section>, Vec<Article>)> {
     let user_id = require_editor(ctx, state).await?;
-    let view = readable_issue(ctx, state, number).await?;
-    let id = view.issue.id;
-    let (sections, articles) =
-        crate::db::run(&state.pool, move |conn| Ok((q::sections(conn, id)?, q::articles_of(conn, id)?))).await?;
+    let mut view = readable_issue(ctx, state, number).await?;
+    let (sections, articles) = (std::mem::take(&mut view.sections), std::mem::take(&mut view.articles));
     Ok((user_id, view, sections, articles))
 }
 
@@ -480,21 +478,12 @@ async fn check_settings(
         Vec::new()
     } else {
         let wanted = names.clone();
-        let found: Vec<(i64, String)> = crate::db::run(&state.pool, move |conn| {
-            use crate::db::schema::users;
-            use diesel::prelude::*;
-            Ok(users::table
-                .filter(users::username_key.eq_any(&wanted))
-                .filter(users::suspended_at.is_null())
-                .select((users::id, users::username_key))
-                .load(conn)?)
-        })
-        .await
-        .unwrap_or_default();
+        let found =
+            crate::db::run(&state.pool, move |conn| Ok(q::members_named(conn, &wanted)?)).await.unwrap_or_default();
         if found.len() < names.len() {
             errors.add("writers", "magazine-err-writers-unknown");
         }
-        found.into_iter().map(|(id, _)| id).collect()
+        found
     };
     ArticleSettings { section_id, position, mode, writers }
 }

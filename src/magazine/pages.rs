@@ -44,6 +44,9 @@ pub struct IssueView {
     pub issue: Issue,
     pub toc: Vec<TocSection>,
     pub rights: IssueRights,
+    /// What the table of contents was made of (the desk lists them as they are).
+    pub sections: Vec<Section>,
+    pub articles: Vec<Article>,
 }
 
 /// Load an issue by the number in its address if the viewer may read it, else 404.
@@ -60,7 +63,7 @@ pub async fn readable_issue(ctx: &PageCtx, state: &web::Data<AppState>, number: 
         let sections = q::sections(conn, issue.id)?;
         let articles = q::articles_of(conn, issue.id)?;
         let rights = IssueRights { edit: guard.can_edit_magazine() };
-        Ok(IssueView { toc: toc(&sections, &articles), issue, rights })
+        Ok(IssueView { toc: toc(&sections, &articles), issue, rights, sections, articles })
     })
     .await
 }

@@ -250,6 +250,15 @@ pub fn writes_in_issue(conn: &mut DbConn, user_id: Option<i64>, issue_id: i64) -
     Ok(n > 0)
 }
 
+/// The ids of the members (not suspended) with these username keys, for naming writers.
+pub fn members_named(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<i64>> {
+    users::table
+        .filter(users::username_key.eq_any(keys))
+        .filter(users::suspended_at.is_null())
+        .select(users::id)
+        .load(conn)
+}
+
 pub fn is_writer(conn: &mut DbConn, user_id: Option<i64>, article_id: i64) -> QueryResult<bool> {
     let Some(user_id) = user_id else { return Ok(false) };
     let n: i64 = magazine_writers::table

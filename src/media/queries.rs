@@ -347,12 +347,18 @@ pub fn shown_to(conn: &mut DbConn, guard: &Guard, id: i64) -> QueryResult<(bool,
         .select(content_media::content_id)
         .first(conn)
         .optional()?;
+    // Every picture of a page asks this: stop at the first answer that lets the viewer read it.
+    if in_content.is_some() {
+        return Ok((true, false));
+    }
     let avatar: Option<i64> =
         users::table.filter(users::avatar_media_id.eq(id)).select(users::id).first(conn).optional()?;
     let cover: Option<i64> =
         podcasts::table.filter(podcasts::cover_media_id.eq(id)).select(podcasts::blog_id).first(conn).optional()?;
-    let (in_issue, issue_cover) = in_magazine(conn, guard, id)?;
-    Ok((in_content.is_some() || in_issue, avatar.is_some() || cover.is_some() || issue_cover))
+    if avatar.is_some() || cover.is_some() {
+        return Ok((false, true));
+    }
+    in_magazine(conn, guard, id)
 }
 
 /// A media item in the magazine: (shown in an issue still in the making that the viewer helps
