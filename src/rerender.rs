@@ -40,7 +40,11 @@ fn table(
         changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
             let mut n = 0;
             for (id, author, md, html) in &rows {
-                let embeds = if *author > 0 { crate::media::embeds(tx, *author, md)? } else { markdown::Embeds::new() };
+                let embeds = if *author > 0 {
+                    crate::media::embeds(tx, *author, Some(*id), md)?
+                } else {
+                    markdown::Embeds::new()
+                };
                 let fresh = markdown::render_with(md, &embeds).0;
                 if fresh.as_str() != html {
                     n += save(tx, *id, md, fresh.as_str())? as u64;

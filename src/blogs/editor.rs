@@ -156,7 +156,7 @@ async fn check_post(
 
 /// Is this media item a sound or video file of the author's own?
 async fn own_sound_or_video(state: &AppState, author_id: i64, id: i64) -> bool {
-    crate::db::run(&state.pool, move |conn| Ok(crate::media::queries::embed_rows(conn, author_id, &[id])?))
+    crate::db::run(&state.pool, move |conn| Ok(crate::media::queries::embed_rows(conn, author_id, None, &[id])?))
         .await
         .is_ok_and(|rows| rows.iter().any(|r| r.1.media_type != crate::media::TYPE_IMAGE))
 }

@@ -281,12 +281,24 @@ pub async fn preview(
     max_chars: usize,
     too_long: &'static str,
 ) -> Result<SafeHtml, crate::web::FieldErrors> {
+    preview_in(state, author_id, None, body_md, max_chars, too_long).await
+}
+
+/// `preview` of a new text of the piece `shown_by` (the media it shows already stay shown).
+pub async fn preview_in(
+    state: &crate::web::AppState,
+    author_id: i64,
+    shown_by: Option<i64>,
+    body_md: &str,
+    max_chars: usize,
+    too_long: &'static str,
+) -> Result<SafeHtml, crate::web::FieldErrors> {
     let mut errors = crate::web::FieldErrors::default();
     if body_md.chars().count() > max_chars {
         errors.add("body", too_long);
         return Err(errors);
     }
-    let rendered = match crate::media::embeds_of(state, author_id, body_md).await {
+    let rendered = match crate::media::embeds_of_in(state, author_id, shown_by, body_md).await {
         Ok(embeds) => markdown::render_bounded(body_md.to_string(), embeds).await,
         Err(key) => Err(key),
     };

@@ -7,6 +7,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use super::diff::{self, Diff};
 use super::pages::{readable_article, readable_issue};
 use super::queries::{self as q, ArticleSettings, IssueInput, Saved};
 use super::{Article, Issue, Mode, Section, Stage};
@@ -124,7 +125,12 @@ fn issue_page<'a>(
 }
 
 /// Check an issue form; the note rendered with the editor's media.
-async fn check_issue(state: &AppState, author_id: i64, form: &IssueForm) -> Result<IssueInput, FieldErrors> {
+async fn check_issue(
+    state: &AppState,
+    author_id: i64,
+    issue_id: Option<i64>,
+    form: &IssueForm,
+) -> Result<IssueInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let number = form.number.trim().parse::<i32>().ok().filter(|n| (1..=q::NUMBER_MAX).contains(n));
     if number.is_none() {
@@ -148,7 +154,7 @@ async fn check_issue(state: &AppState, author_id: i64, form: &IssueForm) -> Resu
     if !errors.is_empty() {
         return Err(errors);
     }
-    match crate::media::prepare_body(state, author_id, form.note.clone()).await {
+    match crate::media::prepare_body_in(state, author_id, issue_id, form.note.clone()).await {
         Ok(note) => Ok(IssueInput { number: number.unwrap_or(1), title, theme, note, cover_media_id: cover }),
         Err(k) => {
             errors.add("note", k);
@@ -178,7 +184,7 @@ pub async fn create_issue(
         );
         return crate::web::render_status(crate::media::upload::status_for(key), &page);
     }
-    let input = match check_issue(&state, user_id, &form).await {
+    let input = match check_issue(&state, user_id, None, &form).await {
         Ok(i) => i,
         Err(errors) => {
             return render_invalid(&issue_page(&ctx, form, errors, None, None, Vec::new(), Vec::new(), String::new()));
@@ -266,7 +272,7 @@ pub async fn update_issue(
         );
         return crate::web::render_status(crate::media::upload::status_for(key), &page);
     }
-    let input = match check_issue(&state, user_id, &form).await {
+    let input = match check_issue(&state, user_id, Some(view.issue.id), &form).await {
         Ok(i) => i,
         Err(errors) => {
             return render_invalid(&issue_page(
@@ -409,8 +415,25 @@ struct ArticleFormPage<'a> {
     modes: [Mode; 3],
     /// The viewer may change the article's place, mode and writers.
     manage: bool,
-    /// Someone saved since the writer opened the editor: their text, to compare.
-    conflict: Option<(String, String)>,
+    /// Someone saved since the writer opened the editor: what could not be combined.
+    conflict: Option<ConflictView>,
+    /// A notice above the form (undoing a revision).
+    notice: String,
+    /// What saving the form would change (undoing a revision).
+    changes: Option<Diff>,
+}
+
+/// Two edits made from the same revision, combined where they did not overlap; shown when some
+/// passages were changed by both.
+pub struct ConflictView {
+    /// Who saved meanwhile.
+    pub by: String,
+    /// Each passage both changed: from their version to the writer's.
+    pub passages: Vec<Diff>,
+    /// The title both changed: (theirs, the writer's).
+    pub title: Option<(String, String)>,
+    /// The article as it is now.
+    pub current: String,
 }
 
 fn article_page<'a>(
@@ -442,6 +465,8 @@ fn article_page<'a>(
         modes: Mode::ALL,
         manage,
         conflict: None,
+        notice: String::new(),
+        changes: None,
     }
 }
 
@@ -578,11 +603,19 @@ fn may_edit(ctx: &PageCtx, rights: super::pages::ArticleRights) -> AppResult<()>
     }
 }
 
-/// `GET /magazine/{number}/{slug}/edit`
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditArticleQuery {
+    /// Start from the article without this revision's changes.
+    pub undo: String,
+}
+
+/// `GET /magazine/{number}/{slug}/edit[?undo=R]`
 pub async fn edit_article_form(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    query: web::Query<EditArticleQuery>,
 ) -> AppResult<HttpResponse> {
     let (number, slug) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
@@ -602,12 +635,119 @@ pub async fn edit_article_form(
         writers: writers.iter().map(|w| w.username.clone()).collect::<Vec<_>>().join(", "),
         ..Default::default()
     };
-    render(&article_page(&ctx, issue, Some(article), form, FieldErrors::default(), sections, rights.manage))
+    let mut page = article_page(&ctx, issue, Some(article), form, FieldErrors::default(), sections, rights.manage);
+    if query.undo.is_empty() {
+        return render(&page);
+    }
+    let status = prepare_undo(&ctx, &state, &mut page, &query.undo).await?;
+    crate::web::render_status(status, &page)
 }
 
+/// Fill the editor with the article as it would be without one revision's changes, the changes
+/// made after it kept; the writer looks at what that changes and saves (through the ordinary
+/// save, so a race or a member's pending edit goes as any edit does).
+async fn prepare_undo(
+    ctx: &PageCtx,
+    state: &AppState,
+    page: &mut ArticleFormPage<'_>,
+    typed: &str,
+) -> AppResult<actix_web::http::StatusCode> {
+    use actix_web::http::StatusCode;
+    let Some(article) = page.article.as_ref() else { return Ok(StatusCode::OK) };
+    let (article_id, wanted) = (article.id, crate::web::canonical_number(typed.trim()));
+    let found = crate::db::run(&state.pool, move |conn| {
+        let Some(rev) = wanted.map(|id| q::revision(conn, id)).transpose()?.flatten() else { return Ok(None) };
+        if rev.article_id != article_id || !rev.approved() {
+            return Ok(None);
+        }
+        let before = rev.base_id.map(|id| q::revision(conn, id)).transpose()?.flatten();
+        Ok(before.map(|b| (rev, b)))
+    })
+    .await?;
+    let Some((rev, before)) = found else {
+        page.errors = FieldErrors(vec![("body", "magazine-err-undo-missing")]);
+        return Ok(StatusCode::NOT_FOUND);
+    };
+    let now = article.body_md.clone();
+    let (rev_text, before_text) = (rev.body_md.clone(), before.body_md.clone());
+    let merged = web::block(move || diff::merge(&rev_text, &now, &before_text)).await.map_err(AppError::internal)?;
+    if !merged.conflicts.is_empty() {
+        page.errors = FieldErrors(vec![("body", "magazine-err-undo-conflict")]);
+        return Ok(StatusCode::CONFLICT);
+    }
+    // The title goes back too, unless it was changed again later.
+    let title = if article.title == rev.title { before.title.clone() } else { article.title.clone() };
+    if merged.text == article.body_md && title == article.title {
+        page.notice = ctx.t("magazine-undo-nothing");
+        return Ok(StatusCode::OK);
+    }
+    page.changes = Some(diff::diff(&article.body_md, &merged.text));
+    page.form.body = merged.text;
+    page.form.title = title;
+    page.form.summary = ctx.ta("magazine-undo-summary", &[("id", rev.id.to_string()), ("who", rev.author.clone())]);
+    page.notice = ctx.ta("magazine-undo-check", &[("id", rev.id.to_string())]);
+    Ok(StatusCode::OK)
+}
+
+/// A title both edits may have changed: the one changed, or None when both changed it differently.
+fn merge_title(base: &str, ours: &str, theirs: &str) -> Option<String> {
+    if ours == theirs || theirs == base {
+        Some(ours.to_string())
+    } else if ours == base {
+        Some(theirs.to_string())
+    } else {
+        None
+    }
+}
+
+/// One save of an article through the write path: checks the viewer's rights again in the
+/// unit of work, saves the revision (approved or pending by trust), and an editor's settings.
+#[allow(clippy::too_many_arguments)]
+async fn save_article(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    base: Option<i64>,
+    title: String,
+    body: content::Body,
+    summary: String,
+    settings: Option<ArticleSettings>,
+) -> AppResult<Saved> {
+    let user_id = ctx.require_user()?.id;
+    let trust = state.settings.magazine_trusted_after as i64;
+    let viewer = ctx.viewer();
+    crate::db::run_write(&state.pool, move |tx| {
+        let guard = Guard::fresh(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        let article = q::article_by_id(tx.conn(), id)?.ok_or(AppError::NotFound)?;
+        let issue = q::issue_by_id(tx.conn(), article.issue_id)?.ok_or(AppError::NotFound)?;
+        let writes = q::writes_in_issue(tx.conn(), Some(user_id), issue.id)?;
+        let writer = q::is_writer(tx.conn(), Some(user_id), id)?;
+        if !guard.can_edit_article(&issue.facts(writes), &article.facts(writer)) {
+            return Err(AppError::Forbidden);
+        }
+        let approved =
+            guard.can_edit_magazine() || writer || guard.is_staff() || q::approved_count(tx.conn(), user_id)? >= trust;
+        let edit =
+            q::Edit { author_id: user_id, base_id: base, title: &title, body: &body, summary: &summary, approved };
+        let saved = q::save_revision(tx, &article, &edit)?;
+        // A save that lost the race changes nothing, its settings included.
+        if let (Some(s), true, false) = (&settings, guard.can_edit_magazine(), saved == Saved::Conflict) {
+            q::set_article_settings(tx, id, s)?;
+        }
+        Ok(saved)
+    })
+    .await
+}
+
+/// How many times a save is combined with edits saved meanwhile before the writer is asked.
+const MERGE_TRIES: usize = 3;
+
 /// `POST /magazine/{number}/{slug}/edit`: a revision. Saved from the revision readers see, it is
-/// approved (editors, writers, trusted members) or kept for review (members not yet trusted);
-/// if someone saved meanwhile, nothing is saved and the page shows both texts.
+/// approved (editors, writers, trusted members) or kept for review (members not yet trusted).
+/// If someone saved meanwhile, the two edits are combined where they do not overlap and saved;
+/// where they do, nothing is saved and the writer gets the combined text and the passages to
+/// settle.
 pub async fn update_article(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -629,9 +769,10 @@ pub async fn update_article(
     let mut errors = FieldErrors::default();
     let title = check_text(&form, &mut errors);
     let settings = if manage { Some(check_settings(&state, &form, &sections, &mut errors).await) } else { None };
+    let id = article.id;
     if form.action == "preview" && errors.is_empty() {
         let mut page = article_page(&ctx, issue, Some(article), form.clone(), FieldErrors::default(), sections, manage);
-        match content::preview(&state, user_id, &form.body, ARTICLE_MAX, "magazine-err-body-long").await {
+        match content::preview_in(&state, user_id, Some(id), &form.body, ARTICLE_MAX, "magazine-err-body-long").await {
             Ok(p) => page.preview = Some(p),
             Err(e) => page.errors = e,
         }
@@ -640,66 +781,79 @@ pub async fn update_article(
     if !errors.is_empty() {
         return render_invalid(&article_page(&ctx, issue, Some(article), form, errors, sections, manage));
     }
-    let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
-        Ok(b) => b,
-        Err(k) => {
-            return render_invalid(&article_page(
-                &ctx,
-                issue,
-                Some(article),
-                form,
-                FieldErrors(vec![("body", k)]),
-                sections,
-                manage,
-            ));
-        }
-    };
-    let base = form.base.trim().parse::<i64>().ok();
+    let (mut text, mut title) = (form.body.clone(), title);
+    let mut base = form.base.trim().parse::<i64>().ok();
     let summary = form.summary.trim().to_string();
-    let trust = state.settings.magazine_trusted_after as i64;
-    let (viewer, id) = (ctx.viewer(), article.id);
-    let saved = crate::db::run_write(&state.pool, move |tx| {
-        let guard = Guard::fresh(tx, &viewer)?;
-        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        let article = q::article_by_id(tx.conn(), id)?.ok_or(AppError::NotFound)?;
-        let issue = q::issue_by_id(tx.conn(), article.issue_id)?.ok_or(AppError::NotFound)?;
-        let writes = q::writes_in_issue(tx.conn(), Some(user_id), issue.id)?;
-        let writer = q::is_writer(tx.conn(), Some(user_id), id)?;
-        if !guard.can_edit_article(&issue.facts(writes), &article.facts(writer)) {
-            return Err(AppError::Forbidden);
+    let mut merged_with_others = false;
+    for attempt in 1..=MERGE_TRIES {
+        let body = match crate::media::prepare_body_in(&state, user_id, Some(id), text.clone()).await {
+            Ok(b) => b,
+            Err(k) => {
+                let mut form = form;
+                (form.body, form.title) = (text, title);
+                let page =
+                    article_page(&ctx, issue, Some(article), form, FieldErrors(vec![("body", k)]), sections, manage);
+                return render_invalid(&page);
+            }
+        };
+        let saved =
+            save_article(&state, &ctx, id, base, title.clone(), body, summary.clone(), settings.clone()).await?;
+        let merged = if merged_with_others { "merged=1" } else { "" };
+        match saved {
+            Saved::Approved(_) | Saved::Unchanged if merged.is_empty() => return Ok(redirect(&article.path())),
+            Saved::Approved(_) | Saved::Unchanged => return Ok(redirect(&format!("{}?{merged}", article.path()))),
+            Saved::Pending(_) => return Ok(redirect(&format!("{}?pending=1&{merged}", article.path()))),
+            Saved::Conflict => {}
         }
-        let approved =
-            guard.can_edit_magazine() || writer || guard.is_staff() || q::approved_count(tx.conn(), user_id)? >= trust;
-        let edit =
-            q::Edit { author_id: user_id, base_id: base, title: &title, body: &body, summary: &summary, approved };
-        let saved = q::save_revision(tx, &article, &edit)?;
-        // A save that lost the race changes nothing, its settings included.
-        if let (Some(s), true, false) = (&settings, guard.can_edit_magazine(), saved == Saved::Conflict) {
-            q::set_article_settings(tx, id, s)?;
+        // Someone saved since `base`: combine their edit and this one.
+        let since = base;
+        let (current, started) = crate::db::run(&state.pool, move |conn| {
+            let current = q::article_by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let started = since.map(|b| q::revision(conn, b)).transpose()?.flatten().filter(|r| r.article_id == id);
+            Ok((current, started))
+        })
+        .await?;
+        let (mine, mine_title, theirs) = (text.clone(), title.clone(), current.body_md.clone());
+        let started_text = started.as_ref().map(|r| r.body_md.clone());
+        let combined = web::block(move || match started_text {
+            Some(b) => diff::merge(&b, &mine, &theirs),
+            None => diff::Merged { text: mine.clone(), conflicts: vec![diff::Conflict { theirs, ours: mine }] },
+        })
+        .await
+        .map_err(AppError::internal)?;
+        let combined_title = started.as_ref().and_then(|r| merge_title(&r.title, &mine_title, &current.title));
+        base = current.approved_revision_id;
+        if combined.conflicts.is_empty() && attempt < MERGE_TRIES {
+            if let Some(t) = combined_title {
+                (text, title, merged_with_others) = (combined.text, t, true);
+                continue;
+            }
         }
-        Ok(saved)
-    })
-    .await?;
-    match saved {
-        Saved::Approved(_) | Saved::Unchanged => Ok(redirect(&article.path())),
-        Saved::Pending(_) => Ok(redirect(&format!("{}?pending=1", article.path()))),
-        Saved::Conflict => {
-            let current =
-                crate::db::run(&state.pool, move |conn| q::article_by_id(conn, id)?.ok_or(AppError::NotFound)).await?;
-            let mut form = form;
-            form.base = current.approved_revision_id.map(|r| r.to_string()).unwrap_or_default();
-            let conflict = Some((current.title.clone(), current.body_md.clone()));
-            let mut page = article_page(
-                &ctx,
-                issue,
-                Some(current),
-                form,
-                FieldErrors(vec![("body", "magazine-err-conflict")]),
-                sections,
-                manage,
-            );
-            page.conflict = conflict;
-            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
-        }
+        // The writer settles the passages both changed; their text is in the form.
+        let since_id = since;
+        let by = crate::db::run(&state.pool, move |conn| Ok(q::authors_since(conn, id, since_id)?)).await?;
+        let passages = combined.conflicts.iter().map(|c| diff::diff(&c.theirs, &c.ours)).collect();
+        let conflict = ConflictView {
+            by: by.join(", "),
+            passages,
+            title: combined_title.is_none().then(|| (current.title.clone(), mine_title.clone())),
+            current: current.body_md.clone(),
+        };
+        let mut form = form;
+        form.base = base.map(|r| r.to_string()).unwrap_or_default();
+        form.body = combined.text;
+        form.title = mine_title;
+        let mut page = article_page(
+            &ctx,
+            issue,
+            Some(current),
+            form,
+            FieldErrors(vec![("body", "magazine-err-conflict")]),
+            sections,
+            manage,
+        );
+        page.conflict = Some(conflict);
+        return crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page);
     }
+    unreachable!("the last try returns")
 }

@@ -10,11 +10,13 @@
 //! Who may read and write is the policy's (`Guard::can_read_issue`, `can_edit_article`,
 //! `can_edit_magazine`); this part gives it the facts.
 
+pub mod diff;
 pub mod editor;
 pub mod kind;
 pub mod pages;
 pub mod queries;
 pub mod review;
+pub mod revisions;
 
 use chrono::NaiveDateTime;
 

@@ -184,7 +184,10 @@ struct ArticlePage<'a> {
     article: Article,
     rights: ArticleRights,
     writers: Vec<crate::accounts::AuthorView>,
-    pending: bool,
+    /// The viewer's latest edit still waiting for review.
+    pending: Option<i64>,
+    /// The viewer's save was combined with edits saved meanwhile.
+    merged: bool,
 }
 
 impl ArticlePage<'_> {
@@ -198,6 +201,8 @@ impl ArticlePage<'_> {
 pub struct ArticleQuery {
     /// Back from saving an edit that waits for review.
     pub pending: String,
+    /// Back from a save combined with edits saved meanwhile.
+    pub merged: String,
 }
 
 /// `GET /magazine/{number}/{slug}`
@@ -210,17 +215,23 @@ pub async fn article(
     let (number, slug) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
     let id = article.id;
-    let pending = !query.pending.is_empty() && ctx.user.is_some();
-    let writers =
-        crate::db::run(&state.pool, move |conn| Ok(q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default()))
-            .await?;
+    let me = ctx.user.as_ref().map(|u| u.id);
+    let (writers, pending) = crate::db::run(&state.pool, move |conn| {
+        let pending = match me {
+            Some(user_id) => q::pending_of(conn, id, user_id)?,
+            None => None,
+        };
+        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending))
+    })
+    .await?;
+    let merged = !query.merged.is_empty() && me.is_some();
     let mut meta = Meta::new(article.title.clone(), article.path()).description(article.excerpt.clone());
     meta.og_type = "article";
     if !article.live {
         meta = meta.noindex();
     }
     let key = listing::content_key(id);
-    let page = render(&ArticlePage { ctx: &ctx, meta, issue, article, rights, writers, pending })?;
+    let page = render(&ArticlePage { ctx: &ctx, meta, issue, article, rights, writers, pending, merged })?;
     Ok(crate::web::cache::keep(page, [key]))
 }
 
@@ -232,6 +243,7 @@ struct HistoryPage<'a> {
     issue: Issue,
     article: Article,
     revisions: Vec<Revision>,
+    rights: ArticleRights,
 }
 
 impl HistoryPage<'_> {
@@ -240,7 +252,12 @@ impl HistoryPage<'_> {
     }
 
     fn state_key(&self, state: &str) -> &'static str {
-        if state == q::STATE_PENDING { "magazine-state-pending" } else { "magazine-state-rejected" }
+        q::state_key(state)
+    }
+
+    /// The revision readers see.
+    fn current(&self, id: &i64) -> bool {
+        self.article.approved_revision_id == Some(*id)
     }
 }
 
@@ -264,5 +281,5 @@ pub async fn history(
         format!("{}/history", article.path()),
     )
     .noindex();
-    render(&HistoryPage { ctx: &ctx, meta, issue, article, revisions })
+    render(&HistoryPage { ctx: &ctx, meta, issue, article, revisions, rights })
 }

@@ -288,6 +288,7 @@ pub fn writers_of(conn: &mut DbConn, article_ids: &[i64]) -> QueryResult<HashMap
 #[derive(Clone, Debug)]
 pub struct Revision {
     pub id: i64,
+    pub base_id: Option<i64>,
     pub author: String,
     pub summary: String,
     /// An editor's note on a rejected edit.
@@ -300,7 +301,7 @@ pub struct Revision {
 
 /// An article's revisions, newest first, with what the history needs.
 pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Vec<Revision>> {
-    type Row = (i64, String, String, i32, String, String, NaiveDateTime, String);
+    type Row = (i64, Option<i64>, String, String, i32, String, String, NaiveDateTime, String);
     let rows: Vec<Row> = magazine_revisions::table
         .inner_join(users::table)
         .filter(magazine_revisions::article_id.eq(article_id))
@@ -308,6 +309,7 @@ pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Ve
         .limit(limit)
         .select((
             magazine_revisions::id,
+            magazine_revisions::base_id,
             users::username,
             magazine_revisions::summary,
             magazine_revisions::size_delta,
@@ -319,8 +321,9 @@ pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Ve
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, author, summary, size_delta, body, state, created_at, review_note)| Revision {
+        .map(|(id, base_id, author, summary, size_delta, body, state, created_at, review_note)| Revision {
             id,
+            base_id,
             author,
             summary,
             review_note,
@@ -465,6 +468,7 @@ pub fn add_section(tx: &mut Tx<'_>, issue_id: i64, title: &str) -> QueryResult<(
 }
 
 /// What an editor typed for an article's place and mode.
+#[derive(Clone, Debug)]
 pub struct ArticleSettings {
     pub section_id: Option<i64>,
     /// None: after the issue's other articles (a new one), or where it is (an edit).
@@ -657,6 +661,22 @@ pub fn save_revision(tx: &mut Tx<'_>, article: &Article, edit: &Edit<'_>) -> Que
     Ok(Saved::Approved(rev))
 }
 
+/// Who saved approved revisions of an article after revision `base`, each once, in order.
+pub fn authors_since(conn: &mut DbConn, article_id: i64, base: Option<i64>) -> QueryResult<Vec<String>> {
+    let mut query = magazine_revisions::table
+        .inner_join(users::table)
+        .filter(magazine_revisions::article_id.eq(article_id))
+        .filter(magazine_revisions::state.eq(STATE_APPROVED))
+        .into_boxed();
+    if let Some(b) = base {
+        query = query.filter(magazine_revisions::id.gt(b));
+    }
+    let mut names: Vec<String> = query.order(magazine_revisions::id).select(users::username).load(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    Ok(names)
+}
+
 /// How many of this person's revisions editors accepted (or were accepted as saved).
 pub fn approved_count(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
     magazine_revisions::table
@@ -668,9 +688,9 @@ pub fn approved_count(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
 
 pub const STATE_REJECTED: &str = "rejected";
 
-/// A revision waiting for an editor, with its article.
+/// One revision with its text (pending ones wait for an editor).
 #[derive(Clone, Debug)]
-pub struct PendingEdit {
+pub struct RevisionText {
     pub id: i64,
     pub article_id: i64,
     pub author_id: i64,
@@ -680,13 +700,34 @@ pub struct PendingEdit {
     pub body_md: String,
     pub summary: String,
     pub size_delta: i32,
+    pub state: String,
+    pub review_note: String,
     pub created_at: NaiveDateTime,
 }
 
-type PendingRow = (i64, i64, i64, String, Option<i64>, String, String, String, i32, NaiveDateTime);
+impl RevisionText {
+    pub fn approved(&self) -> bool {
+        self.state == STATE_APPROVED
+    }
 
-fn pending_of(r: PendingRow) -> PendingEdit {
-    PendingEdit {
+    pub fn state_key(&self) -> &'static str {
+        state_key(&self.state)
+    }
+}
+
+/// The catalog key naming a revision's state.
+pub fn state_key(state: &str) -> &'static str {
+    match state {
+        STATE_PENDING => "magazine-state-pending",
+        STATE_REJECTED => "magazine-state-rejected",
+        _ => "magazine-state-approved",
+    }
+}
+
+type RevisionRow = (i64, i64, i64, String, Option<i64>, String, String, String, i32, String, String, NaiveDateTime);
+
+fn revision_of(r: RevisionRow) -> RevisionText {
+    RevisionText {
         id: r.0,
         article_id: r.1,
         author_id: r.2,
@@ -696,13 +737,15 @@ fn pending_of(r: PendingRow) -> PendingEdit {
         body_md: r.6,
         summary: r.7,
         size_delta: r.8,
-        created_at: r.9,
+        state: r.9,
+        review_note: r.10,
+        created_at: r.11,
     }
 }
 
-macro_rules! pending_query {
+macro_rules! revision_query {
     () => {
-        magazine_revisions::table.inner_join(users::table).filter(magazine_revisions::state.eq(STATE_PENDING)).select((
+        magazine_revisions::table.inner_join(users::table).select((
             magazine_revisions::id,
             magazine_revisions::article_id,
             magazine_revisions::author_id,
@@ -712,20 +755,43 @@ macro_rules! pending_query {
             magazine_revisions::body_md,
             magazine_revisions::summary,
             magazine_revisions::size_delta,
+            magazine_revisions::state,
+            magazine_revisions::review_note,
             magazine_revisions::created_at,
         ))
     };
 }
 
-/// The edits waiting for review, oldest first.
-pub fn pending_edits(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<PendingEdit>> {
-    let rows: Vec<PendingRow> = pending_query!().order(magazine_revisions::id).limit(limit).load(conn)?;
-    Ok(rows.into_iter().map(pending_of).collect())
+/// A revision by its number, whatever its state.
+pub fn revision(conn: &mut DbConn, id: i64) -> QueryResult<Option<RevisionText>> {
+    let row: Option<RevisionRow> = revision_query!().filter(magazine_revisions::id.eq(id)).first(conn).optional()?;
+    Ok(row.map(revision_of))
 }
 
-pub fn pending_edit(conn: &mut DbConn, id: i64) -> QueryResult<Option<PendingEdit>> {
-    let row: Option<PendingRow> = pending_query!().filter(magazine_revisions::id.eq(id)).first(conn).optional()?;
-    Ok(row.map(pending_of))
+/// This member's latest edit of an article still waiting for review.
+pub fn pending_of(conn: &mut DbConn, article_id: i64, user_id: i64) -> QueryResult<Option<i64>> {
+    magazine_revisions::table
+        .filter(magazine_revisions::article_id.eq(article_id))
+        .filter(magazine_revisions::author_id.eq(user_id))
+        .filter(magazine_revisions::state.eq(STATE_PENDING))
+        .order(magazine_revisions::id.desc())
+        .select(magazine_revisions::id)
+        .first(conn)
+        .optional()
+}
+
+/// The edits waiting for review, oldest first.
+pub fn pending_edits(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<RevisionText>> {
+    let rows: Vec<RevisionRow> = revision_query!()
+        .filter(magazine_revisions::state.eq(STATE_PENDING))
+        .order(magazine_revisions::id)
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(revision_of).collect())
+}
+
+pub fn pending_edit(conn: &mut DbConn, id: i64) -> QueryResult<Option<RevisionText>> {
+    Ok(revision(conn, id)?.filter(|r| r.state == STATE_PENDING))
 }
 
 /// How a review went.

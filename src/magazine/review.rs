@@ -6,19 +6,22 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::editor::{require_editor, still_editor};
-use super::queries::{self as q, PendingEdit, Reviewed};
+use super::queries::{self as q, Reviewed, RevisionText};
 use crate::content;
 use crate::error::{AppError, AppResult};
 use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, redirect, render};
 
 /// A pending edit beside the text readers see now.
 pub struct Waiting {
-    pub edit: PendingEdit,
+    pub edit: RevisionText,
     pub article_title: String,
     pub article_path: String,
     pub current_md: String,
     /// The article changed since the edit was made from it.
     pub stale: bool,
+    /// From the text readers see to the edit.
+    pub changes: super::diff::Diff,
+    pub title_changes: Option<super::diff::Diff>,
 }
 
 #[derive(Template)]
@@ -56,11 +59,24 @@ pub async fn queue(ctx: Ctx, state: web::Data<AppState>, query: web::Query<Revie
                 article_path: article.path(),
                 current_md: article.body_md,
                 edit,
+                changes: Default::default(),
+                title_changes: None,
             });
         }
         Ok(out)
     })
     .await?;
+    let waiting = web::block(move || {
+        let mut waiting = waiting;
+        for w in &mut waiting {
+            w.changes = super::diff::diff(&w.current_md, &w.edit.body_md);
+            w.title_changes =
+                (w.edit.title != w.article_title).then(|| super::diff::diff(&w.article_title, &w.edit.title));
+        }
+        waiting
+    })
+    .await
+    .map_err(AppError::internal)?;
     let notice = match query.msg.as_str() {
         "accepted" => ctx.t("magazine-review-accepted"),
         "rejected" => ctx.t("magazine-review-rejected"),
@@ -95,9 +111,10 @@ pub async fn decide(
     let outcome = match form.0.decision.as_str() {
         "accept" => {
             // Rendered with its author's media, before the unit of work.
-            let body = crate::media::prepare_body(&state, edit.author_id, edit.body_md.clone())
-                .await
-                .map_err(AppError::BadRequest)?;
+            let body =
+                crate::media::prepare_body_in(&state, edit.author_id, Some(edit.article_id), edit.body_md.clone())
+                    .await
+                    .map_err(AppError::BadRequest)?;
             let article_id = edit.article_id;
             crate::db::run_write(&state.pool, move |tx| {
                 still_editor(tx, &viewer)?;

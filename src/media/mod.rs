@@ -341,13 +341,14 @@ fn prepare_file(
 }
 
 /// The media a text of `author_id` shows, for rendering: only the author's own items (a text
-/// cannot make someone else's private file readable by naming it).
-pub fn embeds(conn: &mut DbConn, author_id: i64, markdown: &str) -> diesel::QueryResult<Embeds> {
+/// cannot make someone else's private file readable by naming it), and those the piece
+/// `shown_by` shows already (what its other writers put in it).
+pub fn embeds(conn: &mut DbConn, author_id: i64, shown_by: Option<i64>, markdown: &str) -> diesel::QueryResult<Embeds> {
     let ids = crate::content::markdown::media_refs(markdown);
     if ids.is_empty() {
         return Ok(Embeds::new());
     }
-    let rows = queries::embed_rows(conn, author_id, &ids)?;
+    let rows = queries::embed_rows(conn, author_id, shown_by, &ids)?;
     let mut out = Embeds::new();
     for (id, file, renditions) in rows {
         let base = format!("/media/{id}");
@@ -395,6 +396,16 @@ pub async fn prepare_body(
     author_id: i64,
     md: impl Into<String>,
 ) -> Result<crate::content::Body, &'static str> {
+    prepare_body_in(state, author_id, None, md).await
+}
+
+/// `prepare_body` for a new text of the piece `shown_by`: the media it shows already stay shown.
+pub async fn prepare_body_in(
+    state: &crate::web::AppState,
+    author_id: i64,
+    shown_by: Option<i64>,
+    md: impl Into<String>,
+) -> Result<crate::content::Body, &'static str> {
     let mut md = md.into();
     let remote = crate::content::markdown::remote_images(&md);
     for (i, url) in remote.into_iter().enumerate() {
@@ -404,18 +415,28 @@ pub async fn prepare_body(
         let id = fetch_as_media(state, author_id, &url).await?;
         md = crate::content::markdown::replace_image_url(&md, &url, &format!("/media/{id}"));
     }
-    let embeds = embeds_of(state, author_id, &md).await?;
+    let embeds = embeds_of_in(state, author_id, shown_by, &md).await?;
     crate::content::Body::prepare_with(md, embeds).await
 }
 
 /// `embeds` from a request: the media of `author_id` that `md` shows (nothing asked of the
 /// database when it shows none).
 pub async fn embeds_of(state: &crate::web::AppState, author_id: i64, md: &str) -> Result<Embeds, &'static str> {
+    embeds_of_in(state, author_id, None, md).await
+}
+
+/// `embeds_of` for a text of the piece `shown_by` (see `embeds`).
+pub async fn embeds_of_in(
+    state: &crate::web::AppState,
+    author_id: i64,
+    shown_by: Option<i64>,
+    md: &str,
+) -> Result<Embeds, &'static str> {
     if !md.contains("/media/") {
         return Ok(Embeds::new());
     }
     let text = md.to_string();
-    crate::db::run(&state.pool, move |conn| Ok(embeds(conn, author_id, &text)?)).await.map_err(|e| {
+    crate::db::run(&state.pool, move |conn| Ok(embeds(conn, author_id, shown_by, &text)?)).await.map_err(|e| {
         tracing::error!(error = %e, "loading the media of a text failed");
         "error-internal"
     })
@@ -449,7 +470,7 @@ pub async fn cover_picture(
         }
     };
     // Only a picture of the author's own library (naming another's would make it readable).
-    let own = crate::db::run(&state.pool, move |conn| Ok(queries::embed_rows(conn, author_id, &[id])?))
+    let own = crate::db::run(&state.pool, move |conn| Ok(queries::embed_rows(conn, author_id, None, &[id])?))
         .await
         .map(|rows| rows.iter().any(|r| r.1.media_type == TYPE_IMAGE))
         .unwrap_or(false);

@@ -262,13 +262,24 @@ pub fn site_bytes(conn: &mut DbConn) -> QueryResult<i64> {
 pub fn embed_rows(
     conn: &mut DbConn,
     author_id: i64,
+    shown_by: Option<i64>,
     ids: &[i64],
 ) -> QueryResult<Vec<(i64, FileRow, Vec<RenditionRow>)>> {
+    // The author's own items, and those the piece already shows (a co-written text keeps the
+    // pictures its other writers put in it).
+    let already: Vec<i64> = match shown_by {
+        Some(content_id) => content_media::table
+            .filter(content_media::content_id.eq(content_id))
+            .filter(content_media::media_id.eq_any(ids))
+            .select(content_media::media_id)
+            .load(conn)?,
+        None => Vec::new(),
+    };
     let rows: Vec<(i64, FileRow)> = media::table
         .inner_join(media_files::table)
         .inner_join(contents::table)
         .filter(media::content_id.eq_any(ids))
-        .filter(media::author_id.eq(author_id))
+        .filter(media::author_id.eq(author_id).or(media::content_id.eq_any(already)))
         .filter(contents::deleted_at.is_null())
         .select((media::content_id, FILE_COLUMNS))
         .load(conn)?;

@@ -67,6 +67,41 @@ fn query_words(text: &str) -> Vec<String> {
     out
 }
 
+/// Text cut into the pieces a reader sees as words, keeping every character: Chinese runs by
+/// jieba, other text into runs of letters and digits, runs of spaces, and single other
+/// characters. The pieces joined give the text back. Diffs and merges compare these.
+pub fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    for (cjk, run) in runs(text) {
+        if cjk {
+            out.extend(JIEBA.cut(run, true).into_iter().map(|t| t.word));
+            continue;
+        }
+        let mut rest = run;
+        while let Some(first) = rest.chars().next() {
+            let class = |c: char| {
+                if c.is_alphanumeric() {
+                    0
+                } else if c.is_whitespace() && c != '\n' {
+                    1
+                } else {
+                    2
+                }
+            };
+            let kind = class(first);
+            let end = if kind == 2 {
+                first.len_utf8()
+            } else {
+                rest.char_indices().find(|&(_, c)| class(c) != kind).map_or(rest.len(), |(i, _)| i)
+            };
+            let (token, tail) = rest.split_at(end);
+            out.push(token);
+            rest = tail;
+        }
+    }
+    out
+}
+
 /// One part of a query: the words it stands for (already segmented and cleaned of any
 /// operator characters) and whether they must appear side by side.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,6 +305,15 @@ pub fn snippet(text: &str, words: &[&str], width: usize) -> Vec<Fragment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_keep_every_character_and_cut_chinese_into_words() {
+        let text = "Plaza 3.0 — 我们的技术支持团队\n  works!";
+        let t = tokens(text);
+        assert_eq!(t.concat(), text);
+        assert!(t.contains(&"Plaza") && t.contains(&"3") && t.contains(&"\n") && t.contains(&"  "), "{t:?}");
+        assert!(t.contains(&"我们") && t.contains(&"团队"), "{t:?}");
+    }
 
     #[test]
     fn chinese_is_indexed_as_words_and_their_parts() {

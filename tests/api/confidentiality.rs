@@ -131,6 +131,18 @@ const ROUTES: &[&str] = &[
     "{draft_article}",
     "{draft_article}/edit",
     "{draft_article}/history",
+    "{draft_article}/diff",
+    "{draft_article}/diff?to={draft_revision}&view=side",
+    "{draft_article}/revisions/{draft_revision}",
+    "{draft_article}/edit?undo={draft_revision}",
+    "/magazine/5",
+    "{open_article}",
+    "{open_article}/history",
+    "{open_article}/diff",
+    "{open_article}/diff?to={pending_revision}",
+    "{open_article}/diff?from={pending_revision}&view=side",
+    "{open_article}/revisions/{pending_revision}",
+    "{open_article}/edit?undo={pending_revision}",
     "/magazine/review",
     "/search?q={secret}&kind=article",
 ];
@@ -303,6 +315,59 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
         .await;
     article.assert_status(303);
     let draft_article = article.location();
+    let last_revision = || -> String {
+        use diesel::prelude::*;
+        use plaza::db::schema::magazine_revisions;
+        let id: i64 = magazine_revisions::table
+            .select(magazine_revisions::id)
+            .order(magazine_revisions::id.desc())
+            .first(&mut app.conn())
+            .expect("a revision");
+        id.to_string()
+    };
+    let draft_revision = last_revision();
+    // A published issue with an open article, and a new member's edit of it waiting for review.
+    editor
+        .post(
+            "/magazine/new",
+            &[("number", "5"), ("title", "Open issue"), ("theme", ""), ("note", ""), ("cover", ""), ("action", "save")],
+        )
+        .await
+        .assert_status(303);
+    let open = editor
+        .post(
+            "/magazine/5/articles/new",
+            &[
+                ("title", "Open letter"),
+                ("body", "Everyone may edit this."),
+                ("section", ""),
+                ("position", "1"),
+                ("mode", "open"),
+                ("writers", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    open.assert_status(303);
+    let open_article = open.location();
+    editor.post("/magazine/5/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    let newbie = app.user_browser("newbie", Role::Member).await;
+    let form = newbie.get(&format!("{open_article}/edit")).await;
+    let open_base = form.body.split(r#"name="base" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+    newbie
+        .post(
+            &format!("{open_article}/edit"),
+            &[
+                ("title", &format!("Open letter {SECRET}")),
+                ("body", &format!("Everyone may edit this. {SECRET} {HIDDEN} pending")),
+                ("summary", &format!("{SECRET} {HIDDEN}")),
+                ("base", open_base),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let pending_revision = last_revision();
     app.settle().await;
     plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).expect("mail delivered");
 
@@ -325,6 +390,9 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("internal_media", internal_media.to_string()),
             ("draft_issue", "4".to_string()),
             ("draft_article", draft_article),
+            ("draft_revision", draft_revision),
+            ("open_article", open_article),
+            ("pending_revision", pending_revision),
         ],
     };
     (fixture, carol)

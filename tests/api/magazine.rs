@@ -185,6 +185,20 @@ async fn pictures_in_an_issue_are_seen_by_who_sees_the_issue() {
     for id in [cover, inside] {
         assert_eq!(visitor.get_bytes(&format!("/media/{id}"), &[]).await.0, 200);
     }
+    // A co-writer's edit keeps the editor's picture a picture; naming another picture of the
+    // editor's library that the article does not show does not make it shown.
+    let private = crate::media::upload_one(&ed, "private.png", crate::media::png(300, 200), "image/png").await;
+    let edit = "/magazine/5/roses/edit";
+    let from = base(&writer.get(edit).await.body);
+    let text = format!("{body}\n\nMore roses.\n\n![Not mine](/media/{private})");
+    writer
+        .post(edit, &[("title", "Roses"), ("body", &text), ("summary", ""), ("base", &from), ("action", "save")])
+        .await
+        .assert_status(303);
+    let page = visitor.get("/magazine/5/roses").await;
+    page.assert_contains("More roses.").assert_contains(&format!(r#"<img class="media" src="/media/{inside}/"#));
+    page.assert_lacks(&format!(r#"src="/media/{private}"#));
+    assert_eq!(visitor.get_bytes(&format!("/media/{private}"), &[]).await.0, 404);
 }
 
 #[tokio::test]
@@ -422,6 +436,13 @@ async fn open_articles_take_new_members_edits_for_review() {
     visitor.get(&format!("{article}/history")).await.assert_lacks("tip two");
     visitor.get("/search?q=xylophone").await.assert_lacks("Readers");
     ed.get(&format!("{article}/history")).await.assert_contains("tip two").assert_contains("waiting for review");
+    // The waiting revision: its author and editors see it, readers do not.
+    let pending = last_revision(&app);
+    visitor.get(&format!("{article}/diff?to={pending}")).await.assert_status(404).assert_lacks("xylophone");
+    visitor.get(&format!("{article}/revisions/{pending}")).await.assert_status(404).assert_lacks("xylophone");
+    newcomer.get(&format!("{article}/revisions/{pending}")).await.assert_status(200).assert_contains("xylophone");
+    newcomer.get(article).await.assert_contains("See your version").assert_lacks("xylophone");
+    ed.get(&format!("{article}/diff?to={pending}")).await.assert_contains("<ins> Tip two: buy a xylophone.</ins>");
 
     // The review queue: only editors; accepting puts the edit before readers.
     newcomer.get("/magazine/review").await.assert_status(403);
@@ -465,4 +486,166 @@ async fn open_articles_take_new_members_edits_for_review() {
         .assert_contains("not accepted");
     visitor.get(&format!("{article}/history")).await.assert_lacks("Please keep the tips.");
     visitor.get(article).await.assert_contains("xylophone").assert_lacks("All tips removed.");
+}
+
+/// The id of the newest revision (of any article).
+fn last_revision(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    use plaza::db::schema::magazine_revisions;
+    let id: i64 = magazine_revisions::table
+        .select(magazine_revisions::id)
+        .order(magazine_revisions::id.desc())
+        .first(&mut app.conn())
+        .expect("a revision");
+    id.to_string()
+}
+
+/// A save of an article (with the settings an editor's form sends, which others' forms lack
+/// and which are ignored from them).
+async fn save(b: &Browser, article: &str, title: &str, body: &str, base_rev: &str) -> crate::helpers::Page {
+    b.post(
+        &format!("{article}/edit"),
+        &[
+            ("title", title),
+            ("body", body),
+            ("summary", ""),
+            ("base", base_rev),
+            ("section", ""),
+            ("position", "1"),
+            ("mode", "closed"),
+            ("writers", "writer"),
+            ("action", "save"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn edits_from_one_revision_are_combined_and_diffs_show_words() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    let text = "Paragraph one about gardens.\n\nParagraph two about robots.\n\n我们的技术支持团队很好。\n";
+    let (_, articles) = make_issue(&ed, "5", "Five", &[("Notes", text, "writer")]).await;
+    let article = &articles[0];
+    let first = last_revision(&app);
+    // Both start from the same revision and change different paragraphs: both changes are kept.
+    let b0 = base(&writer.get(&format!("{article}/edit")).await.body);
+    assert_eq!(b0, first);
+    save(&writer, article, "Notes", &text.replace("gardens", "roses"), &b0).await.assert_redirect(article);
+    let merged = save(&ed, article, "Notes", &text.replace("技术支持", "客户服务"), &b0).await;
+    merged.assert_redirect(&format!("{article}?merged=1"));
+    ed.get(&merged.location()).await.assert_contains("did not overlap");
+    let page = writer.get(article).await;
+    page.assert_contains("about roses").assert_contains("我们的客户服务团队很好");
+    assert_eq!(app.count("magazine_revisions"), 3);
+
+    // The latest change, word by word, Chinese cut into words.
+    let diff = writer.get(&format!("{article}/diff")).await;
+    diff.assert_status(200).assert_contains("<del>技术支持</del><ins>客户服务</ins>").assert_lacks("<del>gardens");
+    diff.assert_contains("1 words added, 1 removed");
+    // Any two revisions, inline and side by side.
+    let whole = writer.get(&format!("{article}/diff?from={first}&to={}&view=side", last_revision(&app))).await;
+    whole.assert_status(200).assert_contains("diff-side").assert_contains("<del>gardens</del>");
+    whole.assert_contains("<ins>roses</ins>").assert_contains("<ins>客户服务</ins>");
+    // From the empty page: everything is added.
+    writer.get(&format!("{article}/diff?from=0&to={first}")).await.assert_contains("<ins>Paragraph one about gardens.");
+    // A revision that does not exist, or belongs to another article: said so.
+    for bad in ["diff?to=999999", "diff?from=999999", "diff?to=abc", "revisions/999999"] {
+        let page = writer.get(&format!("{article}/{bad}")).await;
+        page.assert_status(404);
+        if bad.starts_with("diff") {
+            page.assert_contains("no such revision");
+        }
+    }
+    let (_, others) = make_issue(&ed, "6", "Six", &[("Other", "Another text.", "")]).await;
+    writer.get(&format!("{}/diff?to={first}", others[0])).await.assert_status(404);
+    // One revision as it was.
+    writer
+        .get(&format!("{article}/revisions/{first}"))
+        .await
+        .assert_status(200)
+        .assert_contains("about gardens")
+        .assert_contains("earlier revision");
+
+    // Both change the same words: nothing saved yet; the editor's text is in the form, the other shown.
+    let now = base(&writer.get(&format!("{article}/edit")).await.body);
+    let current = ed.get(&format!("{article}/edit")).await;
+    let body_now = "Paragraph one about roses.\n\nParagraph two about robots.\n\n我们的客户服务团队很好。\n";
+    assert!(current.body.contains(body_now.trim_end()), "{}", current.body);
+    save(&writer, article, "Notes", &body_now.replace("roses", "tulips"), &now).await.assert_status(303);
+    let clash = save(&ed, article, "Notes", &body_now.replace("roses", "lilies"), &now).await;
+    clash.assert_status(409).assert_contains("Passage 1").assert_contains("writer saved this article");
+    clash.assert_contains("<del>tulips</del>").assert_contains("<ins>lilies</ins>");
+    assert!(clash.body.contains("about lilies."), "the editor's text stays in the form");
+    assert_eq!(app.count("magazine_revisions"), 5, "three here, one in issue 6, the writer's");
+    // Saved from the combined form, it goes through.
+    let settled = base(&clash.body);
+    save(&ed, article, "Notes", &body_now.replace("roses", "lilies and tulips"), &settled).await.assert_status(303);
+    writer.get(article).await.assert_contains("lilies and tulips");
+}
+
+#[tokio::test]
+async fn a_revision_is_undone_and_editors_roll_back() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    let (_, articles) = make_issue(&ed, "7", "Seven", &[("Steps", "Alpha.\n\nBravo.\n\nCharlie.", "writer")]).await;
+    let article = &articles[0];
+    let first = last_revision(&app);
+    save(&writer, article, "Steps", "Alpha two.\n\nBravo.\n\nCharlie.", &first).await.assert_status(303);
+    let second = last_revision(&app);
+    save(&writer, article, "Steps", "Alpha two.\n\nBravo two.\n\nCharlie.", &second).await.assert_status(303);
+    let third = last_revision(&app);
+    // Undo the second revision: its change goes, the later one stays.
+    let undo = writer.get(&format!("{article}/edit?undo={second}")).await;
+    undo.assert_status(200).assert_contains("without revision").assert_contains("Alpha<del> two</del>.");
+    assert!(undo.body.contains("Alpha.\n\nBravo two.\n\nCharlie."), "{}", undo.body);
+    assert!(undo.body.contains(&format!("Undo revision {second} by writer")));
+    assert_eq!(base(&undo.body), third);
+    let summary = format!("Undo revision {second} by writer");
+    writer
+        .post(
+            &format!("{article}/edit"),
+            &[
+                ("title", "Steps"),
+                ("body", "Alpha.\n\nBravo two.\n\nCharlie."),
+                ("summary", &summary),
+                ("base", &third),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let fourth = last_revision(&app);
+    writer.get(article).await.assert_contains("Alpha.").assert_contains("Bravo two.");
+    // A later edit changed the same words: told, the text left as it is.
+    save(&writer, article, "Steps", "Alpha.\n\nBravo three.\n\nCharlie.", &fourth).await.assert_status(303);
+    let clash = writer.get(&format!("{article}/edit?undo={third}")).await;
+    clash.assert_status(409).assert_contains("cannot be undone automatically");
+    assert!(clash.body.contains("Bravo three."));
+    // Nothing to undo any more, or no such revision.
+    writer.get(&format!("{article}/edit?undo={second}")).await.assert_status(200).assert_contains("nothing to undo");
+    writer.get(&format!("{article}/edit?undo=999999")).await.assert_status(404).assert_contains("no such revision");
+    writer.get(&format!("{article}/edit?undo={first}")).await.assert_status(404);
+
+    // Roll back: editors only, from the revision they looked at.
+    let head = last_revision(&app);
+    let rollback = format!("{article}/revisions/{first}/rollback");
+    writer.post(&rollback, &[("base", &head)]).await.assert_status(403);
+    let anonymous = app.new_browser().post(&rollback, &[("base", &head)]).await;
+    assert!(!anonymous.status.is_success(), "{}", anonymous.status);
+    ed.post(&rollback, &[("base", &second)]).await.assert_redirect(&format!("{article}/revisions/{first}?msg=changed"));
+    assert_eq!(app.count("magazine_revisions"), 5);
+    ed.get(&format!("{article}/revisions/{first}")).await.assert_contains("Make this the current text");
+    ed.post(&rollback, &[("base", &head)]).await.assert_redirect(article);
+    assert_eq!(app.count("magazine_revisions"), 6);
+    writer.get(article).await.assert_contains("Alpha.").assert_contains("Bravo.").assert_lacks("three");
+    ed.get(&format!("{article}/history"))
+        .await
+        .assert_contains(&format!("Back to revision {first} by editor"))
+        .assert_contains(&format!("Undo revision {second} by writer"));
+    // Rolling back to the text it has already: said so.
+    let head = last_revision(&app);
+    ed.post(&rollback, &[("base", &head)]).await.assert_redirect(&format!("{article}/revisions/{first}?msg=same"));
 }
