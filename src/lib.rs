@@ -387,6 +387,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         // forums
         // the magazine (the issue's own pages before its articles' slugs)
         .route("/magazine", aweb::get().to(magazine::pages::index))
+        .route("/magazine/feed.{ext}", aweb::get().to(magazine::feeds::issues_feed))
         .route("/magazine/review", aweb::get().to(magazine::review::queue))
         .route("/magazine/review/{revision}", aweb::post().to(magazine::review::decide))
         .route("/magazine/new", aweb::get().to(magazine::editor::new_issue_form))
@@ -398,6 +399,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/magazine/{number}/sections", aweb::post().to(magazine::editor::add_section))
         .route("/magazine/{number}/articles/new", aweb::get().to(magazine::editor::new_article_form))
         .route("/magazine/{number}/articles/new", aweb::post().to(magazine::editor::create_article))
+        .route("/magazine/{number}/feed.{ext}", aweb::get().to(magazine::feeds::issue_feed))
         .route("/magazine/{number}/{slug}", aweb::get().to(magazine::pages::article))
         .route("/magazine/{number}/{slug}/edit", aweb::get().to(magazine::editor::edit_article_form))
         .route("/magazine/{number}/{slug}/edit", aweb::post().to(magazine::editor::update_article))

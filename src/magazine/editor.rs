@@ -393,6 +393,8 @@ pub struct ArticleForm {
     /// The approved revision the writer started from.
     pub base: String,
     // Editors only:
+    /// A pending edit this save accepts (as the editor changed it).
+    pub accepts: String,
     pub section: String,
     pub position: String,
     pub mode: String,
@@ -608,6 +610,8 @@ fn may_edit(ctx: &PageCtx, rights: super::pages::ArticleRights) -> AppResult<()>
 pub struct EditArticleQuery {
     /// Start from the article without this revision's changes.
     pub undo: String,
+    /// An editor starts from this pending edit, to accept it with changes.
+    pub review: String,
 }
 
 /// `GET /magazine/{number}/{slug}/edit[?undo=R]`
@@ -636,11 +640,42 @@ pub async fn edit_article_form(
         ..Default::default()
     };
     let mut page = article_page(&ctx, issue, Some(article), form, FieldErrors::default(), sections, rights.manage);
+    if !query.review.is_empty() && rights.manage {
+        let status = prepare_review(&ctx, &state, &mut page, &query.review).await?;
+        return crate::web::render_status(status, &page);
+    }
     if query.undo.is_empty() {
         return render(&page);
     }
     let status = prepare_undo(&ctx, &state, &mut page, &query.undo).await?;
     crate::web::render_status(status, &page)
+}
+
+/// Fill an editor's form with a pending edit, started from the revision it was made from:
+/// saving accepts it as the editor changed it (merged with what was saved since, if anything).
+async fn prepare_review(
+    ctx: &PageCtx,
+    state: &AppState,
+    page: &mut ArticleFormPage<'_>,
+    typed: &str,
+) -> AppResult<actix_web::http::StatusCode> {
+    let Some(article) = page.article.as_ref() else { return Ok(actix_web::http::StatusCode::OK) };
+    let (article_id, wanted) = (article.id, crate::web::canonical_number(typed.trim()));
+    let edit = crate::db::run(&state.pool, move |conn| {
+        Ok(wanted.map(|id| q::pending_edit(conn, id)).transpose()?.flatten().filter(|e| e.article_id == article_id))
+    })
+    .await?;
+    let Some(edit) = edit else {
+        page.errors = FieldErrors(vec![("body", "magazine-err-review-gone")]);
+        return Ok(actix_web::http::StatusCode::NOT_FOUND);
+    };
+    page.form.title = edit.title.clone();
+    page.form.body = edit.body_md.clone();
+    page.form.summary = edit.summary.clone();
+    page.form.base = edit.base_id.map(|b| b.to_string()).unwrap_or_default();
+    page.form.accepts = edit.id.to_string();
+    page.notice = ctx.ta("magazine-review-editing", &[("who", edit.author.clone())]);
+    Ok(actix_web::http::StatusCode::OK)
 }
 
 /// Fill the editor with the article as it would be without one revision's changes, the changes
@@ -712,6 +747,7 @@ async fn save_article(
     body: content::Body,
     summary: String,
     settings: Option<ArticleSettings>,
+    accepts: Option<i64>,
 ) -> AppResult<Saved> {
     let user_id = ctx.require_user()?.id;
     let trust = state.settings.magazine_trusted_after as i64;
@@ -734,6 +770,16 @@ async fn save_article(
         // A save that lost the race changes nothing, its settings included.
         if let (Some(s), true, false) = (&settings, guard.can_edit_magazine(), saved == Saved::Conflict) {
             q::set_article_settings(tx, id, s)?;
+        }
+        // An editor's save of someone's pending edit accepts it; its author hears so.
+        if let (Some(pending), true, Saved::Approved(_) | Saved::Unchanged) =
+            (accepts, guard.can_edit_magazine(), &saved)
+        {
+            if let Some(edit) = q::pending_edit(tx.conn(), pending)?.filter(|e| e.article_id == id) {
+                if q::accept_as_edited(tx, pending, user_id, id)? {
+                    q::tell_author(tx, &edit, user_id, true, "")?;
+                }
+            }
         }
         Ok(saved)
     })
@@ -785,6 +831,7 @@ pub async fn update_article(
     let mut base = form.base.trim().parse::<i64>().ok();
     let summary = form.summary.trim().to_string();
     let mut merged_with_others = false;
+    let accepts = if manage { crate::web::canonical_number(form.accepts.trim()) } else { None };
     for attempt in 1..=MERGE_TRIES {
         let body = match crate::media::prepare_body_in(&state, user_id, Some(id), text.clone()).await {
             Ok(b) => b,
@@ -797,7 +844,8 @@ pub async fn update_article(
             }
         };
         let saved =
-            save_article(&state, &ctx, id, base, title.clone(), body, summary.clone(), settings.clone()).await?;
+            save_article(&state, &ctx, id, base, title.clone(), body, summary.clone(), settings.clone(), accepts)
+                .await?;
         let merged = if merged_with_others { "merged=1" } else { "" };
         match saved {
             Saved::Approved(_) | Saved::Unchanged if merged.is_empty() => return Ok(redirect(&article.path())),

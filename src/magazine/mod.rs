@@ -12,6 +12,7 @@
 
 pub mod diff;
 pub mod editor;
+pub mod feeds;
 pub mod kind;
 pub mod pages;
 pub mod queries;

@@ -18,7 +18,7 @@ pub struct TocSection {
     pub articles: Vec<Article>,
 }
 
-/// The table of contents of an issue.
+/// The table of contents of an issue (sections with articles in them).
 pub fn toc(sections: &[Section], articles: &[Article]) -> Vec<TocSection> {
     let mut out = Vec::new();
     let loose: Vec<Article> =
@@ -28,7 +28,10 @@ pub fn toc(sections: &[Section], articles: &[Article]) -> Vec<TocSection> {
     }
     for s in sections {
         let list: Vec<Article> = articles.iter().filter(|a| a.section_id == Some(s.id)).cloned().collect();
-        out.push(TocSection { title: s.title.clone(), articles: list });
+        // A section with nothing in it yet is the desk's business, not the reader's.
+        if !list.is_empty() {
+            out.push(TocSection { title: s.title.clone(), articles: list });
+        }
     }
     out
 }
@@ -103,7 +106,9 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespon
         Ok((latest, published, upcoming, can_edit))
     })
     .await?;
-    let meta = Meta::new(ctx.t("magazine-title"), "/magazine").description(ctx.t("magazine-intro"));
+    let meta = Meta::new(ctx.t("magazine-title"), "/magazine")
+        .description(ctx.t("magazine-intro"))
+        .feed(ctx.t("magazine-title"), "/magazine/feed");
     let page = render(&IndexPage { ctx: &ctx, meta, latest, archive, upcoming, can_edit })?;
     Ok(crate::web::cache::keep(page, [listing::LISTS.to_string()]))
 }
@@ -132,7 +137,10 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
     if let Some(src) = i.cover_src() {
         meta.og_image = ctx.absolute(&src);
     }
-    if !i.live {
+    if i.live {
+        let title = meta.title.clone();
+        meta = meta.feed(title, &format!("{}/feed", i.path()));
+    } else {
         meta = meta.noindex();
     }
     let key = listing::content_key(i.id);

@@ -829,6 +829,39 @@ pub fn accept(tx: &mut Tx<'_>, article: &Article, rev_id: i64, reviewer_id: i64,
     Ok(Reviewed::Done)
 }
 
+/// Mark a pending edit accepted as an editor changed it (their revision `saved_as` carries the
+/// text). False when someone reviewed it first.
+pub fn accept_as_edited(tx: &mut Tx<'_>, rev_id: i64, reviewer_id: i64, article_id: i64) -> QueryResult<bool> {
+    let done = diesel::update(
+        magazine_revisions::table
+            .find(rev_id)
+            .filter(magazine_revisions::article_id.eq(article_id))
+            .filter(magazine_revisions::state.eq(STATE_PENDING)),
+    )
+    .set((
+        magazine_revisions::state.eq(STATE_APPROVED),
+        magazine_revisions::reviewer_id.eq(Some(reviewer_id)),
+        magazine_revisions::reviewed_at.eq(Some(crate::now())),
+    ))
+    .execute(tx.conn())?;
+    Ok(done == 1)
+}
+
+/// Tell a pending edit's author how its review went (`note`: the editor's, for a rejection).
+pub fn tell_author(
+    tx: &mut Tx<'_>,
+    edit: &RevisionText,
+    reviewer_id: i64,
+    accepted: bool,
+    note: &str,
+) -> QueryResult<()> {
+    use crate::notifications as n;
+    let kind = if accepted { n::KIND_EDIT_ACCEPTED } else { n::KIND_EDIT_REJECTED };
+    let detail = n::detail(&[&edit.title], note);
+    n::notify_with(tx, edit.author_id, kind, Some(reviewer_id), edit.article_id, &detail, &mut vec![reviewer_id])?;
+    Ok(())
+}
+
 /// Reject a pending edit with a note for its author.
 pub fn reject(tx: &mut Tx<'_>, rev_id: i64, reviewer_id: i64, note: &str) -> QueryResult<Reviewed> {
     tx.quiet();

@@ -120,14 +120,22 @@ pub async fn decide(
                 still_editor(tx, &viewer)?;
                 content::lock(tx, article_id)?.ok_or(AppError::NotFound)?;
                 let article = q::article_by_id(tx.conn(), article_id)?.ok_or(AppError::NotFound)?;
-                Ok(q::accept(tx, &article, rev_id, reviewer, &body)?)
+                let outcome = q::accept(tx, &article, rev_id, reviewer, &body)?;
+                if outcome == Reviewed::Done {
+                    q::tell_author(tx, &edit, reviewer, true, "")?;
+                }
+                Ok(outcome)
             })
             .await?
         }
         "reject" => {
             crate::db::run_write(&state.pool, move |tx| {
                 still_editor(tx, &viewer)?;
-                Ok(q::reject(tx, rev_id, reviewer, &note)?)
+                let outcome = q::reject(tx, rev_id, reviewer, &note)?;
+                if outcome == Reviewed::Done {
+                    q::tell_author(tx, &edit, reviewer, false, &note)?;
+                }
+                Ok(outcome)
             })
             .await?
         }

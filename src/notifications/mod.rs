@@ -32,6 +32,10 @@ pub const KIND_MENTION: &str = "mention";
 pub const KIND_ACCEPTED: &str = "accepted";
 pub const KIND_IDEA_STATUS: &str = "idea_status";
 pub const KIND_RESPONSE: &str = "response";
+/// An editor accepted a member's pending edit of a magazine article (`detail`: its title).
+pub const KIND_EDIT_ACCEPTED: &str = "edit_accepted";
+/// An editor did not accept a member's pending edit (`detail`: its title, then the note).
+pub const KIND_EDIT_REJECTED: &str = "edit_rejected";
 /// A subscription was dropped because its owner may no longer read it (`detail` names it).
 pub const KIND_ACCESS_LOST: &str = "access_lost";
 
@@ -253,6 +257,8 @@ fn message_key(kind: &str) -> &'static str {
         KIND_ACCEPTED => "notif-accepted",
         KIND_IDEA_STATUS => "notif-idea-status",
         KIND_RESPONSE => "notif-response",
+        KIND_EDIT_ACCEPTED => "notif-edit-accepted",
+        KIND_EDIT_REJECTED => "notif-edit-rejected",
         KIND_ACCESS_LOST => "notif-access-lost",
         _ => "notif-other",
     }

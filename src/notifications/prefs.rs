@@ -19,7 +19,7 @@ use super::*;
 use crate::db::schema::notification_prefs;
 
 /// The kinds a member chooses for, in the order the settings page lists them.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 12] = [
     KIND_REPLY,
     KIND_COMMENT,
     KIND_TOPIC_REPLY,
@@ -30,6 +30,8 @@ pub const KINDS: [&str; 10] = [
     KIND_IDEA_STATUS,
     KIND_FOLLOWED_REPLY,
     KIND_NEW_TOPIC,
+    KIND_EDIT_ACCEPTED,
+    KIND_EDIT_REJECTED,
 ];
 
 /// The `notification_prefs` row holding the digest choice.
@@ -262,6 +264,8 @@ pub fn kind_label(kind: &str) -> &'static str {
         KIND_IDEA_STATUS => "prefs-kind-idea-status",
         KIND_FOLLOWED_REPLY => "prefs-kind-followed-reply",
         KIND_NEW_TOPIC => "prefs-kind-new-topic",
+        KIND_EDIT_ACCEPTED => "prefs-kind-edit-accepted",
+        KIND_EDIT_REJECTED => "prefs-kind-edit-rejected",
         _ => "prefs-kind-all",
     }
 }

@@ -85,7 +85,10 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         b.get(&articles[0]).await.assert_status(404);
         b.get("/magazine").await.assert_lacks("Spring issue");
         b.get("/search?q=prune").await.assert_lacks("Garden robots");
+        b.get("/magazine/feed.atom").await.assert_status(200).assert_lacks("Spring issue");
+        b.get("/magazine/1/feed.atom").await.assert_status(404);
     }
+    writer.get("/magazine/1/feed.atom").await.assert_status(404);
     carol.get(&format!("{}/edit", articles[0])).await.assert_status(404);
     writer.get(&issue).await.assert_status(200).assert_contains("Garden robots").assert_contains("not out yet");
     writer.get(&format!("{}/edit", articles[0])).await.assert_status(200);
@@ -126,12 +129,24 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         .assert_contains("http://plaza.test/magazine/1</loc>")
         .assert_contains(&format!("http://plaza.test{}</loc>", articles[0]));
     visitor.get("/search?q=春天").await.assert_contains(&format!(r#"href="{}""#, articles[1]));
+    // Feeds: the issues (each entry its contents, links absolute) and the issue's articles.
+    visitor.get("/magazine").await.assert_contains(r#"href="http://plaza.test/magazine/feed.atom""#);
+    visitor.get(&issue).await.assert_contains(r#"href="http://plaza.test/magazine/1/feed.atom""#);
+    let issues = visitor.get("/magazine/feed.atom").await;
+    issues.assert_status(200).assert_contains("No. 1: Spring issue").assert_contains("Welcome.");
+    issues.assert_contains(&format!("http://plaza.test{}", articles[0]));
+    let rss = visitor.get("/magazine/1/feed.rss").await;
+    rss.assert_status(200).assert_contains("Robots that prune roses.").assert_contains("读者拍摄的春天。");
+    assert!(rss.body.find("Garden robots") < rss.body.find("春天的照片"), "in the issue's order");
+    rss.assert_contains("writer");
     // Taken down again, all of it goes.
     ed.post("/magazine/1/stage", &[("stage", "draft"), ("publish_at", "")]).await.assert_status(303);
     visitor.get(&articles[1]).await.assert_status(404);
     visitor.get("/magazine").await.assert_lacks("Garden robots");
     visitor.get("/sitemap.xml").await.assert_lacks("/sitemap-magazine.xml");
     visitor.get("/sitemap-magazine.xml").await.assert_lacks("/magazine/1");
+    visitor.get("/magazine/1/feed.atom").await.assert_status(404);
+    visitor.get("/magazine/feed.rss").await.assert_lacks("Spring issue");
 }
 
 #[tokio::test]
@@ -486,6 +501,64 @@ async fn open_articles_take_new_members_edits_for_review() {
         .assert_contains("not accepted");
     visitor.get(&format!("{article}/history")).await.assert_lacks("Please keep the tips.");
     visitor.get(article).await.assert_contains("xylophone").assert_lacks("All tips removed.");
+    // The author heard of both reviews.
+    newcomer
+        .get("/notifications")
+        .await
+        .assert_contains("accepted your edit of “Readers&#39; tips”")
+        .assert_contains("did not accept your edit of “Readers&#39; tips”");
+
+    // Edit, then accept: the editor starts from the waiting edit; saving accepts it as changed.
+    let b = base(&newcomer.get(&edit).await.body);
+    newcomer
+        .post(
+            &edit,
+            &[
+                ("title", "Readers' tips"),
+                ("body", "Tip one. Tip two: buy a xylophone. Tip three: tune it weekly!!!"),
+                ("summary", "tip three"),
+                ("base", &b),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let waiting = last_revision(&app);
+    carol_cannot_review(&app, &edit, &waiting).await;
+    let form = ed.get(&format!("{edit}?review={waiting}")).await;
+    form.assert_status(200).assert_contains("newcomer&#39;s waiting edit").assert_contains("tune it weekly!!!");
+    assert_eq!(base(&form.body), b);
+    ed.post(
+        &edit,
+        &[
+            ("title", "Readers' tips"),
+            ("body", "Tip one. Tip two: buy a xylophone. Tip three: tune it weekly."),
+            ("summary", "tip three, tidied"),
+            ("base", &b),
+            ("accepts", &waiting),
+            ("position", "1"),
+            ("mode", "open"),
+            ("writers", ""),
+            ("section", ""),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_redirect(article);
+    visitor.get(article).await.assert_contains("tune it weekly.").assert_lacks("weekly!!!");
+    ed.get("/magazine/review").await.assert_contains("No edit is waiting");
+    let history = ed.get(&format!("{article}/history")).await;
+    history.assert_contains("tip three, tidied").assert_lacks("waiting for review");
+    ed.get(&format!("{edit}?review={waiting}")).await.assert_status(404).assert_contains("no longer waiting");
+    let told = newcomer.get("/notifications").await;
+    assert_eq!(told.body.matches("accepted your edit of").count(), 2, "{}", told.body);
+}
+
+/// A member who is not an editor cannot start an edit-then-accept of someone's waiting edit.
+async fn carol_cannot_review(app: &TestApp, edit: &str, waiting: &str) {
+    let carol = app.user_browser("carol", Role::Member).await;
+    let page = carol.get(&format!("{edit}?review={waiting}")).await;
+    page.assert_lacks("waiting edit").assert_lacks("tune it weekly");
 }
 
 /// The id of the newest revision (of any article).
