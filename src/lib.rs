@@ -404,6 +404,8 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/magazine/{number}/{slug}/edit", aweb::get().to(magazine::editor::edit_article_form))
         .route("/magazine/{number}/{slug}/edit", aweb::post().to(magazine::editor::update_article))
         .route("/magazine/{number}/{slug}/history", aweb::get().to(magazine::pages::history))
+        .route("/magazine/{number}/{slug}/comments", aweb::post().to(magazine::pages::add_comment))
+        .route("/magazine/{number}/{slug}/comments.{ext}", aweb::get().to(magazine::feeds::comments_feed))
         .route("/magazine/{number}/{slug}/diff", aweb::get().to(magazine::revisions::diff))
         .route("/magazine/{number}/{slug}/revisions/{id}", aweb::get().to(magazine::revisions::revision))
         .route("/magazine/{number}/{slug}/revisions/{id}/rollback", aweb::post().to(magazine::revisions::rollback))

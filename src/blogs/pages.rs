@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::queries::{self, BlogSummary, BlogrollLink, PostFilter, SlugLookup};
 use super::{Blog, KIND_COMMUNITY, KIND_ENTERPRISE, KIND_STAFF, PostCard, PostPage};
@@ -211,19 +210,7 @@ pub fn post_rights(conn: &mut DbConn, guard: &Guard, post: &PostPage) -> AppResu
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CommentForm {
-    pub body: String,
-    pub parent: Option<i64>,
-}
-
-impl CommentForm {
-    /// Was this form a reply to comment `id` (so its text goes back into that reply box)?
-    pub fn replying_to(&self, id: impl crate::web::context::Number) -> bool {
-        self.parent == Some(id.number())
-    }
-}
+pub use crate::content::comments::CommentForm;
 
 #[derive(Template)]
 #[template(path = "blogs/post.html")]
@@ -243,6 +230,23 @@ struct PostTemplate<'a> {
 impl PostTemplate<'_> {
     fn size(&self, bytes: &i64) -> String {
         crate::media::handlers::human_size(*bytes)
+    }
+
+    // What `content/comments.html` asks of its page.
+    fn comments_base(&self) -> String {
+        format!("/posts/{}/comments", self.post.card.id)
+    }
+
+    fn comment_total(&self) -> i64 {
+        self.post.card.comments()
+    }
+
+    fn comments_open(&self) -> bool {
+        self.post.comments_enabled()
+    }
+
+    fn can_comment(&self) -> bool {
+        self.rights.comment
     }
 }
 

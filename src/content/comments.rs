@@ -234,3 +234,18 @@ pub fn recent_by(
         .select((contents::id, contents::excerpt, contents::created_at))
         .load(conn)
 }
+
+/// A comment as typed (a reply names the comment it answers).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CommentForm {
+    pub body: String,
+    pub parent: Option<i64>,
+}
+
+impl CommentForm {
+    /// Was this form a reply to comment `id` (so its text goes back into that reply box)?
+    pub fn replying_to(&self, id: impl crate::web::context::Number) -> bool {
+        self.parent == Some(id.number())
+    }
+}

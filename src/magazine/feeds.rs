@@ -4,16 +4,19 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::Issue;
-use super::pages::{TocSection, readable_issue, toc};
+use super::pages::{TocSection, readable_article, readable_issue, toc};
 use super::queries as q;
 use crate::content::feeds::{self, FeedItem, FeedMeta, Format};
-use crate::content::listing;
+use crate::content::{comments, listing};
 use crate::error::{AppError, AppResult};
+use crate::policy::Guard;
 use crate::web::cache::keep;
 use crate::web::{AppState, Ctx, Lang, escape_html};
 
 /// Issues in the feed of issues.
 const ISSUES: i64 = 20;
+/// Comments in an article's comments feed.
+const COMMENTS: i64 = 30;
 
 fn format_of(ext: &str) -> AppResult<Format> {
     Format::from_ext(ext).ok_or(AppError::NotFound)
@@ -120,4 +123,29 @@ pub async fn issue_feed(
     let mut keys = vec![listing::content_key(issue.id)];
     keys.extend(ids.iter().map(|id| listing::content_key(*id)));
     Ok(keep(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()), keys))
+}
+
+/// `GET /magazine/{number}/{slug}/comments.{atom,rss}`: the newest comments on an article.
+pub async fn comments_feed(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> AppResult<HttpResponse> {
+    let (number, slug, ext) = path.into_inner();
+    let format = format_of(&ext)?;
+    let (_, article, _) = readable_article(&ctx, &state, &number, slug).await?;
+    if !article.live {
+        return Err(AppError::NotFound);
+    }
+    let (viewer, kinds, lang, base, id) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone(), article.id);
+    let items = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let ids = comments::recent_for(conn, &guard, id, COMMENTS)?;
+        Ok(kinds.feed_items(conn, &ids, lang, &base)?)
+    })
+    .await?;
+    let title = ctx.ta("feed-comments-on", &[("title", article.title.clone())]);
+    let meta = FeedMeta::new(&ctx, title.clone(), title, &article.path(), &format!("{}/comments", article.path()));
+    Ok(keep(feeds::respond(&req, format, &meta, &items, ctx.user.is_none()), [listing::content_key(id)]))
 }

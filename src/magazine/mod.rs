@@ -162,6 +162,8 @@ pub struct Article {
     pub approved_revision_id: Option<i64>,
     pub updated_at: NaiveDateTime,
     pub live: bool,
+    pub comment_count: i32,
+    pub comments_open: bool,
 }
 
 impl Article {

@@ -6,11 +6,12 @@ use askama::Template;
 
 use super::queries::{self as q, Revision};
 use super::{Article, Issue, Section, parse_number};
+use crate::content::comments::{self, CommentForm, CommentView};
 use crate::content::listing;
 use crate::content::markdown::SafeHtml;
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
-use crate::web::{AppState, Ctx, Meta, PageCtx, render};
+use crate::web::{AppState, Ctx, Meta, PageCtx, redirect, render, render_invalid};
 
 /// A section of a table of contents and its articles (the unsectioned ones first, untitled).
 pub struct TocSection {
@@ -153,6 +154,8 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
 pub struct ArticleRights {
     pub edit: bool,
     pub manage: bool,
+    /// Comment on it (members, once the issue is out).
+    pub comment: bool,
 }
 
 /// An article the viewer may read, its issue, and the viewer's rights.
@@ -174,9 +177,11 @@ pub async fn readable_article(
             return Err(AppError::NotFound);
         }
         let writer = q::is_writer(conn, guard.user_id(), article.id)?;
+        let content = crate::content::find(conn, article.id)?.ok_or(AppError::NotFound)?;
         let rights = ArticleRights {
             edit: guard.can_edit_article(&facts, &article.facts(writer)),
             manage: guard.can_edit_magazine(),
+            comment: guard.can_comment(&content.facts(), content.comments_open),
         };
         Ok((issue, article, rights))
     })
@@ -196,11 +201,31 @@ struct ArticlePage<'a> {
     pending: Option<i64>,
     /// The viewer's save was combined with edits saved meanwhile.
     merged: bool,
+    comments: Vec<CommentView>,
+    comment_form: CommentForm,
+    comment_error: String,
 }
 
 impl ArticlePage<'_> {
     fn body(&self) -> SafeHtml {
         SafeHtml::from_stored(self.article.body_html.clone())
+    }
+
+    // What `content/comments.html` asks of its page.
+    fn comments_base(&self) -> String {
+        format!("{}/comments", self.article.path())
+    }
+
+    fn comment_total(&self) -> i64 {
+        i64::from(self.article.comment_count)
+    }
+
+    fn comments_open(&self) -> bool {
+        self.article.comments_open
+    }
+
+    fn can_comment(&self) -> bool {
+        self.rights.comment
     }
 }
 
@@ -222,25 +247,111 @@ pub async fn article(
 ) -> AppResult<HttpResponse> {
     let (number, slug) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
+    let merged = !query.merged.is_empty() && ctx.user.is_some();
+    show_article(&ctx, &state, (issue, article, rights), merged, CommentForm::default(), String::new()).await
+}
+
+/// An article's page, with its comments (and a comment that could not be saved, with why).
+async fn show_article(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    (issue, article, rights): (Issue, Article, ArticleRights),
+    merged: bool,
+    comment_form: CommentForm,
+    comment_error: String,
+) -> AppResult<HttpResponse> {
     let id = article.id;
     let me = ctx.user.as_ref().map(|u| u.id);
-    let (writers, pending) = crate::db::run(&state.pool, move |conn| {
+    let (viewer, edit_minutes) = (ctx.viewer(), state.settings.comment_edit_minutes);
+    let (writers, pending, comments) = crate::db::run(&state.pool, move |conn| {
         let pending = match me {
             Some(user_id) => q::pending_of(conn, id, user_id)?,
             None => None,
         };
-        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending))
+        let guard = Guard::load(conn, &viewer)?;
+        let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
+        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending, comments))
     })
     .await?;
-    let merged = !query.merged.is_empty() && me.is_some();
     let mut meta = Meta::new(article.title.clone(), article.path()).description(article.excerpt.clone());
     meta.og_type = "article";
-    if !article.live {
+    if let Some(src) = issue.cover_src() {
+        meta.og_image = ctx.absolute(&src);
+    }
+    if article.live {
+        let title = ctx.ta("feed-comments-on", &[("title", article.title.clone())]);
+        meta = meta.feed(title, &format!("{}/comments", article.path()));
+    } else {
         meta = meta.noindex();
     }
     let key = listing::content_key(id);
-    let page = render(&ArticlePage { ctx: &ctx, meta, issue, article, rights, writers, pending, merged })?;
-    Ok(crate::web::cache::keep(page, [key]))
+    let invalid = !comment_error.is_empty();
+    let page = ArticlePage {
+        ctx,
+        meta,
+        issue,
+        article,
+        rights,
+        writers,
+        pending,
+        merged,
+        comments,
+        comment_form,
+        comment_error,
+    };
+    if invalid {
+        return render_invalid(&page);
+    }
+    Ok(crate::web::cache::keep(render(&page)?, [key]))
+}
+
+/// `POST /magazine/{number}/{slug}/comments`: a comment on an article (or a reply to one). A
+/// problem shows the article again with the comment kept and the reason.
+pub async fn add_comment(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    upload: crate::media::upload::UploadForm<CommentForm>,
+) -> AppResult<HttpResponse> {
+    let user_id = ctx.require_user()?.id;
+    let (number, slug) = path.into_inner();
+    let found = readable_article(&ctx, &state, &number, slug).await?;
+    let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
+    let problem = if let Some(key) = attach_problem {
+        Some(key)
+    } else if !found.1.live || !found.1.comments_open || !found.2.comment {
+        Some("err-comments-closed")
+    } else {
+        comments::check_body(&form.body)
+    };
+    if let Some(key) = problem {
+        return show_article(&ctx, &state, found, false, form, ctx.t(key)).await;
+    }
+    let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
+        Ok(body) => body,
+        Err(key) => return show_article(&ctx, &state, found, false, form, ctx.t(key)).await,
+    };
+    let (article_id, parent, viewer) = (found.1.id, form.parent, ctx.viewer());
+    let created = crate::db::run_write(&state.pool, move |tx| {
+        // Checked again under the lock: the issue may have been taken down meanwhile.
+        let subject = crate::content::lock(tx, article_id)?.ok_or(AppError::NotFound)?;
+        let guard = Guard::fresh(tx, &viewer)?;
+        if !guard.can_comment(&subject.facts(), subject.comments_open) {
+            return Ok(None);
+        }
+        let id = comments::create(tx, &subject, parent, user_id, &body)?;
+        // The article's writers hear of it too (its page's creator already did).
+        let mut told = vec![user_id, subject.author_id];
+        for writer in q::writer_ids(tx.conn(), article_id)? {
+            crate::notifications::notify(tx, writer, crate::notifications::KIND_COMMENT, Some(user_id), id, &mut told)?;
+        }
+        Ok(Some(id))
+    })
+    .await?;
+    match created {
+        Some(id) => Ok(redirect(&format!("{}#c{id}", found.1.path()))),
+        None => show_article(&ctx, &state, found, false, form, ctx.t("err-comments-closed")).await,
+    }
 }
 
 #[derive(Template)]

@@ -149,8 +149,24 @@ pub fn sections(conn: &mut DbConn, issue_id: i64) -> QueryResult<Vec<Section>> {
     Ok(rows.into_iter().map(|(id, title, position)| Section { id, title, position }).collect())
 }
 
-type ArticleRow =
-    (i64, i64, i32, Option<i64>, i32, String, String, String, String, String, String, Option<i64>, NaiveDateTime, bool);
+type ArticleRow = (
+    i64,
+    i64,
+    i32,
+    Option<i64>,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    NaiveDateTime,
+    bool,
+    i32,
+    bool,
+);
 
 fn article_of(r: ArticleRow) -> Article {
     Article {
@@ -168,6 +184,8 @@ fn article_of(r: ArticleRow) -> Article {
         approved_revision_id: r.11,
         updated_at: r.12,
         live: r.13,
+        comment_count: r.14,
+        comments_open: r.15,
     }
 }
 
@@ -192,6 +210,8 @@ macro_rules! article_query {
                 magazine_articles::approved_revision_id,
                 contents::updated_at,
                 contents::live,
+                contents::comment_count,
+                contents::comments_open,
             ))
     };
 }
@@ -256,6 +276,14 @@ pub fn members_named(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<i64>
         .filter(users::username_key.eq_any(keys))
         .filter(users::suspended_at.is_null())
         .select(users::id)
+        .load(conn)
+}
+
+/// The writers of an article (user ids).
+pub fn writer_ids(conn: &mut DbConn, article_id: i64) -> QueryResult<Vec<i64>> {
+    magazine_writers::table
+        .filter(magazine_writers::article_id.eq(article_id))
+        .select(magazine_writers::user_id)
         .load(conn)
 }
 

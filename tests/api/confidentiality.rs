@@ -143,6 +143,8 @@ const ROUTES: &[&str] = &[
     "/magazine/{draft_issue}/feed.atom",
     "{open_article}",
     "{open_article}/history",
+    "{open_article}/comments.atom",
+    "{draft_article}/comments.rss",
     "{open_article}/diff",
     "{open_article}/diff?to={pending_revision}",
     "{open_article}/diff?from={pending_revision}&view=side",

@@ -139,6 +139,20 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     rss.assert_status(200).assert_contains("Robots that prune roses.").assert_contains("读者拍摄的春天。");
     assert!(rss.body.find("Garden robots") < rss.body.find("春天的照片"), "in the issue's order");
     rss.assert_contains("writer");
+    // Readers comment; the writers hear of it; the comments have their feed.
+    visitor.get(&articles[0]).await.assert_contains("Log in to comment");
+    let commented = carol.post(&format!("{}/comments", articles[0]), &[("body", "Which robot prunes best?")]).await;
+    commented.assert_status(303);
+    assert!(commented.location().starts_with(&format!("{}#c", articles[0])));
+    visitor.get(&articles[0]).await.assert_contains("Which robot prunes best?").assert_contains("1 comment");
+    writer.get("/notifications").await.assert_contains("commented");
+    ed.get("/notifications").await.assert_contains("commented");
+    let comments = visitor.get(&format!("{}/comments.atom", articles[0])).await;
+    comments.assert_status(200).assert_contains("Which robot prunes best?");
+    // An empty comment: told, nothing saved.
+    let empty = carol.post(&format!("{}/comments", articles[0]), &[("body", "  ")]).await;
+    empty.assert_status(422).assert_contains("Garden robots");
+    assert_eq!(app.count("comments"), 1);
     // Taken down again, all of it goes.
     ed.post("/magazine/1/stage", &[("stage", "draft"), ("publish_at", "")]).await.assert_status(303);
     visitor.get(&articles[1]).await.assert_status(404);
@@ -147,6 +161,12 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     visitor.get("/sitemap-magazine.xml").await.assert_lacks("/magazine/1");
     visitor.get("/magazine/1/feed.atom").await.assert_status(404);
     visitor.get("/magazine/feed.rss").await.assert_lacks("Spring issue");
+    // No comments on an article that is not out.
+    carol.post(&format!("{}/comments", articles[0]), &[("body", "Still here?")]).await.assert_status(404);
+    writer.post(&format!("{}/comments", articles[0]), &[("body", "Still here?")]).await.assert_status(422);
+    writer.get(&articles[0]).await.assert_lacks("Log in to comment").assert_lacks("comment-body");
+    visitor.get(&format!("{}/comments.atom", articles[0])).await.assert_status(404);
+    assert_eq!(app.count("comments"), 1);
 }
 
 #[tokio::test]
