@@ -116,12 +116,13 @@ pub async fn tag_feed(
     let (slug, ext) = path.into_inner();
     let format = feed_format(&ext)?;
     let (viewer, kinds, lang, base_url) = (ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
-    // Posts and forum topics carrying the tag, newest first.
+    // Posts, forum topics and magazine articles carrying the tag, newest first.
     let (tag, items) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let tag = tags::find_readable(conn, &guard, &slug)?.ok_or(AppError::NotFound)?;
         let mut ids = tags::tagged(conn, &guard, &[tag.id], super::KIND_POST, None, FEED_ITEMS)?.0;
         ids.extend(tags::tagged(conn, &guard, &[tag.id], crate::forums::KIND_TOPIC, None, FEED_ITEMS)?.0);
+        ids.extend(tags::tagged(conn, &guard, &[tag.id], crate::magazine::KIND_ARTICLE, None, FEED_ITEMS)?.0);
         let mut items = kinds.feed_items(conn, &ids, lang, &base_url)?;
         items.sort_by_key(|i| std::cmp::Reverse(i.published));
         items.truncate(FEED_ITEMS as usize);

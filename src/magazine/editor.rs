@@ -399,6 +399,7 @@ pub struct ArticleForm {
     pub position: String,
     pub mode: String,
     pub writers: String,
+    pub tags: String,
     pub action: String,
 }
 
@@ -512,7 +513,11 @@ async fn check_settings(
         }
         found
     };
-    ArticleSettings { section_id, position, mode, writers }
+    let tags = content::tags::parse_list(&form.tags).unwrap_or_else(|k| {
+        errors.add("tags", k);
+        Vec::new()
+    });
+    ArticleSettings { section_id, position, mode, writers, tags }
 }
 
 fn check_text(form: &ArticleForm, errors: &mut FieldErrors) -> String {
@@ -625,8 +630,9 @@ pub async fn edit_article_form(
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
     may_edit(&ctx, rights)?;
     let (issue_id, id) = (issue.id, article.id);
-    let (sections, writers) = crate::db::run(&state.pool, move |conn| {
-        Ok((q::sections(conn, issue_id)?, q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default()))
+    let (sections, writers, tags) = crate::db::run(&state.pool, move |conn| {
+        let writers = q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default();
+        Ok((q::sections(conn, issue_id)?, writers, content::tags::field_value(conn, id)?))
     })
     .await?;
     let form = ArticleForm {
@@ -637,6 +643,7 @@ pub async fn edit_article_form(
         position: article.position.to_string(),
         mode: article.mode.clone(),
         writers: writers.iter().map(|w| w.username.clone()).collect::<Vec<_>>().join(", "),
+        tags,
         ..Default::default()
     };
     let mut page = article_page(&ctx, issue, Some(article), form, FieldErrors::default(), sections, rights.manage);

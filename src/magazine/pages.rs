@@ -204,6 +204,7 @@ struct ArticlePage<'a> {
     comments: Vec<CommentView>,
     comment_form: CommentForm,
     comment_error: String,
+    tags: Vec<crate::content::tags::TagView>,
 }
 
 impl ArticlePage<'_> {
@@ -263,14 +264,15 @@ async fn show_article(
     let id = article.id;
     let me = ctx.user.as_ref().map(|u| u.id);
     let (viewer, edit_minutes) = (ctx.viewer(), state.settings.comment_edit_minutes);
-    let (writers, pending, comments) = crate::db::run(&state.pool, move |conn| {
+    let (writers, pending, comments, tags) = crate::db::run(&state.pool, move |conn| {
         let pending = match me {
             Some(user_id) => q::pending_of(conn, id, user_id)?,
             None => None,
         };
         let guard = Guard::load(conn, &viewer)?;
         let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
-        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending, comments))
+        let tags = crate::content::tags::for_contents(conn, &[id])?.remove(&id).unwrap_or_default();
+        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending, comments, tags))
     })
     .await?;
     let mut meta = Meta::new(article.title.clone(), article.path()).description(article.excerpt.clone());
@@ -298,6 +300,7 @@ async fn show_article(
         comments,
         comment_form,
         comment_error,
+        tags,
     };
     if invalid {
         return render_invalid(&page);

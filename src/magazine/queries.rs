@@ -225,6 +225,13 @@ pub fn articles_of(conn: &mut DbConn, issue_id: i64) -> QueryResult<Vec<Article>
     Ok(rows.into_iter().map(article_of).collect())
 }
 
+/// Articles by id, in that order (those still there).
+pub fn articles_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Article>> {
+    let rows: Vec<ArticleRow> = article_query!().filter(magazine_articles::content_id.eq_any(ids)).load(conn)?;
+    let mut found: HashMap<i64, Article> = rows.into_iter().map(|r| (r.0, article_of(r))).collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 pub fn article_by_slug(conn: &mut DbConn, issue_id: i64, slug: &str) -> QueryResult<Option<Article>> {
     let row: Option<ArticleRow> = article_query!()
         .filter(magazine_articles::issue_id.eq(issue_id))
@@ -504,6 +511,8 @@ pub struct ArticleSettings {
     pub mode: super::Mode,
     /// Writers' user ids.
     pub writers: Vec<i64>,
+    /// The site's tags, shared with posts and topics.
+    pub tags: Vec<crate::content::tags::TagName>,
 }
 
 /// A slug free in the issue: the title's, or with `-2`, `-3`… after it.
@@ -607,6 +616,7 @@ pub fn set_article_settings(tx: &mut Tx<'_>, id: i64, s: &ArticleSettings) -> Qu
             .values((magazine_writers::article_id.eq(id), magazine_writers::user_id.eq(user_id)))
             .execute(tx.conn())?;
     }
+    crate::content::tags::set_for(tx, id, &s.tags)?;
     tx.touch(id);
     Ok(())
 }

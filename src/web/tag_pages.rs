@@ -48,6 +48,9 @@ struct TagPage<'a> {
     tag: TagView,
     posts: Vec<PostCard>,
     topics: Vec<crate::forums::TopicCard>,
+    /// The newest magazine articles with the tag (the first page only).
+    articles: Vec<crate::magazine::Article>,
+    article_total: i64,
     total: i64,
     topic_total: i64,
     pager: Older,
@@ -111,16 +114,23 @@ pub async fn show(
         // A tag only used where the viewer cannot read does not exist for them.
         let tag = tags::find_by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
         let key = format!("tag|{}|{}|{}", tag.id, q_key(before), q_key(tbefore));
-        let (counts, posts, posts_next, topics, topics_next) =
+        let (counts, posts, posts_next, topics, topics_next, articles) =
             cache.shared_for(conn, &guard, key, &[&listing::tag_key(tag.id)], |conn| {
                 let counts = tags::counts_by_kind(conn, &guard, tag.id)?;
                 if counts.is_empty() {
-                    return Ok((counts, Vec::new(), None, Vec::new(), None));
+                    return Ok((counts, Vec::new(), None, Vec::new(), None, Vec::new()));
                 }
                 let (posts, posts_next) = posts_tagged(conn, &guard, &[tag.id], before)?;
                 let (topics, topics_next) =
                     crate::forums::queries::tagged_topics(conn, &guard, tag.id, tbefore, PER_PAGE)?;
-                Ok((counts, posts, posts_next, topics, topics_next))
+                let articles = if is_first {
+                    let kind = crate::magazine::KIND_ARTICLE;
+                    let ids = tags::tagged(conn, &guard, &[tag.id], kind, None, PER_PAGE)?.0;
+                    crate::magazine::queries::articles_by_ids(conn, &ids)?
+                } else {
+                    Vec::new()
+                };
+                Ok((counts, posts, posts_next, topics, topics_next, articles))
             })?;
         if counts.is_empty() {
             return Err(AppError::NotFound);
@@ -129,10 +139,11 @@ pub async fn show(
             Some(u) => tags::is_following(conn, u, tag.id)?,
             None => false,
         };
-        Ok((tag, posts, posts_next, topics, topics_next, following, counts))
+        Ok((tag, posts, posts_next, topics, topics_next, following, counts, articles))
     })
     .await?;
-    let (tag, posts, posts_next, topics, topics_next, following, counts) = loaded;
+    let (tag, posts, posts_next, topics, topics_next, following, counts, articles) = loaded;
+    let article_total = counts.get(crate::magazine::KIND_ARTICLE).copied().unwrap_or(0);
     let view = TagView { name: tag.name.clone(), slug: tag.slug.clone() };
     let base = view.url();
     let title = ctx.ta("tag-title", &[("tag", tag.name.clone())]);
@@ -153,6 +164,8 @@ pub async fn show(
         tag: view,
         posts,
         topics,
+        articles,
+        article_total,
         total,
         topic_total,
         following,

@@ -316,6 +316,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
                 ("position", "1"),
                 ("mode", "open"),
                 ("writers", "colleague"),
+                ("tags", &format!("{SECRET}, shared")),
                 ("action", "save"),
             ],
         )

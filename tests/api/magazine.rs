@@ -139,6 +139,48 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     rss.assert_status(200).assert_contains("Robots that prune roses.").assert_contains("读者拍摄的春天。");
     assert!(rss.body.find("Garden robots") < rss.body.find("春天的照片"), "in the issue's order");
     rss.assert_contains("writer");
+    // Tags are the site's: on the article, its tag page and the tag's feed.
+    let b = base(&ed.get(&format!("{}/edit", articles[0])).await.body);
+    ed.post(
+        &format!("{}/edit", articles[0]),
+        &[
+            ("title", "Garden robots"),
+            ("body", "Robots that prune roses."),
+            ("summary", ""),
+            ("base", &b),
+            ("section", ""),
+            ("position", "1"),
+            ("mode", "closed"),
+            ("writers", "writer"),
+            ("tags", "robots, 机器人"),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(303);
+    visitor.get(&articles[0]).await.assert_contains(r#"href="/tags/robots" rel="tag""#);
+    let tag = visitor.get("/tags/robots").await;
+    tag.assert_status(200).assert_contains("1 magazine article").assert_contains("Garden robots");
+    visitor.get("/tags/robots/feed.atom").await.assert_contains("Garden robots");
+    visitor.get("/tags/%E6%9C%BA%E5%99%A8%E4%BA%BA").await.assert_status(200).assert_contains("Garden robots");
+    ed.post(
+        &format!("{}/edit", articles[0]),
+        &[
+            ("title", "Garden robots"),
+            ("body", "Robots that prune roses."),
+            ("summary", ""),
+            ("base", &b),
+            ("section", ""),
+            ("position", "1"),
+            ("mode", "closed"),
+            ("writers", "writer"),
+            ("tags", "#bad tag!!"),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(422)
+    .assert_contains("#bad tag!!");
     // Readers comment; the writers hear of it; the comments have their feed.
     visitor.get(&articles[0]).await.assert_contains("Log in to comment");
     let commented = carol.post(&format!("{}/comments", articles[0]), &[("body", "Which robot prunes best?")]).await;
@@ -167,6 +209,7 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     writer.get(&articles[0]).await.assert_lacks("Log in to comment").assert_lacks("comment-body");
     visitor.get(&format!("{}/comments.atom", articles[0])).await.assert_status(404);
     assert_eq!(app.count("comments"), 1);
+    visitor.get("/tags/robots").await.assert_status(404);
 }
 
 #[tokio::test]

@@ -1013,6 +1013,11 @@ magazine-state-pending = waiting for review
 magazine-state-rejected = not accepted
 magazine-open-hint = Any member may improve this article; every change is kept in its history.
 magazine-pending-notice = Your edit is saved and waits for an editor's review. Readers see the article as it was until then.
+magazine-issue-number = Magazine No. { $number }
+tag-article-count = { $count ->
+    [one] { $count } magazine article
+   *[other] { $count } magazine articles
+}
 magazine-review-edit-accept = Edit, then accept
 magazine-review-editing = You are editing { $who }'s waiting edit. Saving accepts it as you leave it; { $who } is told.
 magazine-err-review-gone = That edit is no longer waiting for review (someone reviewed it, or it does not exist).
