@@ -400,6 +400,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/magazine/{number}/articles/new", aweb::get().to(magazine::editor::new_article_form))
         .route("/magazine/{number}/articles/new", aweb::post().to(magazine::editor::create_article))
         .route("/magazine/{number}/feed.{ext}", aweb::get().to(magazine::feeds::issue_feed))
+        .route("/magazine/{number}/epub", aweb::get().to(magazine::epub::download))
         .route("/magazine/{number}/{slug}", aweb::get().to(magazine::pages::article))
         .route("/magazine/{number}/{slug}/edit", aweb::get().to(magazine::editor::edit_article_form))
         .route("/magazine/{number}/{slug}/edit", aweb::post().to(magazine::editor::update_article))

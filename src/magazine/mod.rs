@@ -12,6 +12,7 @@
 
 pub mod diff;
 pub mod editor;
+pub mod epub;
 pub mod feeds;
 pub mod kind;
 pub mod pages;
@@ -99,7 +100,7 @@ impl Mode {
 }
 
 /// Words an article's address cannot be: the issue's own pages.
-pub const RESERVED_SLUGS: [&str; 7] = ["edit", "stage", "sections", "articles", "new", "feed", "review"];
+pub const RESERVED_SLUGS: [&str; 8] = ["edit", "stage", "sections", "articles", "new", "feed", "review", "epub"];
 
 #[derive(Clone, Debug)]
 pub struct Issue {

@@ -251,23 +251,8 @@ async fn serve_file(
 ) -> AppResult<HttpResponse> {
     let viewer = ctx.viewer();
     let (served, public) = crate::db::run(&state.pool, move |conn| {
-        let Some(m) = queries::served(conn, id)? else { return Err(AppError::NotFound) };
         let guard = Guard::load(conn, &viewer)?;
-        let (shown, avatar) = if guard.viewer.user_id == Some(m.author_id) {
-            (false, false)
-        } else {
-            queries::shown_to(conn, &guard, id)?
-        };
-        let facts = MediaFacts {
-            author_id: m.author_id,
-            deleted: m.deleted,
-            hidden: m.hidden,
-            shown_in_readable: shown,
-            avatar,
-        };
-        if !guard.can_read_media(&facts) {
-            return Err(AppError::NotFound);
-        }
+        let m = readable(conn, &guard, id)?.ok_or(AppError::NotFound)?;
         // A visitor's answer may be kept by shared caches; anyone else's only by their browser.
         let public = !guard.viewer.is_member();
         Ok((m, public))
@@ -403,7 +388,19 @@ fn parse_range(range: &str, len: u64) -> Range {
 
 /// The rendition an address names: `w800.webp`, `file.mp3`, `thumb` (the smallest picture),
 /// `large` (the widest), or nothing (the default).
-fn pick<'a>(renditions: &'a [RenditionRow], file: Option<&str>) -> Option<&'a RenditionRow> {
+/// A media item with its files, if the guard's viewer may read it (the policy's rule for every
+/// way a file leaves the site: its address, a book made of an issue).
+pub fn readable(conn: &mut crate::db::DbConn, guard: &Guard, id: i64) -> diesel::QueryResult<Option<queries::Served>> {
+    let Some(m) = queries::served(conn, id)? else { return Ok(None) };
+    let (shown, avatar) =
+        if guard.viewer.user_id == Some(m.author_id) { (false, false) } else { queries::shown_to(conn, guard, id)? };
+    let facts =
+        MediaFacts { author_id: m.author_id, deleted: m.deleted, hidden: m.hidden, shown_in_readable: shown, avatar };
+    Ok(guard.can_read_media(&facts).then_some(m))
+}
+
+/// The file of a media item an address names (`w600.webp`, `thumb`, `large`; None: the default).
+pub fn pick<'a>(renditions: &'a [RenditionRow], file: Option<&str>) -> Option<&'a RenditionRow> {
     match file {
         None => queries::default_rendition(renditions),
         Some("thumb") => {

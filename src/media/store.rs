@@ -149,6 +149,23 @@ impl Store {
         a
     }
 
+    /// An object's bytes, whole (for files small enough to hold: pictures put in a book).
+    pub async fn read(&self, key: &str) -> std::io::Result<Vec<u8>> {
+        match &self.backend {
+            Backend::Local { root } => {
+                let path = Store::local_path(root, key).ok_or_else(|| io_error("bad object key"))?;
+                tokio::fs::read(path).await
+            }
+            Backend::S3 { s3, prefix, .. } => {
+                if !valid_key(key) {
+                    return Err(io_error("bad object key"));
+                }
+                let got = s3.get(&Store::object_path(prefix, key)).await.map_err(io_error)?;
+                Ok(got.bytes().await.map_err(io_error)?.to_vec())
+            }
+        }
+    }
+
     /// Store bytes under their key. An object already there is kept and its time renewed (the
     /// sweep of unused objects leaves recently written ones alone).
     pub async fn put(&self, key: &str, bytes: Vec<u8>, mime: &str) -> std::io::Result<()> {

@@ -137,6 +137,8 @@ const ROUTES: &[&str] = &[
     "{draft_article}/edit?undo={draft_revision}",
     "/magazine/5",
     "/magazine/5/feed.atom",
+    "/magazine/5/epub",
+    "/magazine/{draft_issue}/epub",
     "/magazine/5/feed.rss",
     "/magazine/feed.atom",
     "/magazine/feed.rss",

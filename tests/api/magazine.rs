@@ -277,6 +277,33 @@ async fn pictures_in_an_issue_are_seen_by_who_sees_the_issue() {
     page.assert_contains("More roses.").assert_contains(&format!(r#"<img class="media" src="/media/{inside}/"#));
     page.assert_lacks(&format!(r#"src="/media/{private}"#));
     assert_eq!(visitor.get_bytes(&format!("/media/{private}"), &[]).await.0, 404);
+
+    // The issue as a book: its pictures inside, nothing the reader may not see.
+    visitor.get("/magazine/5").await.assert_contains(r#"href="/magazine/5/epub""#);
+    let (status, headers, bytes) = visitor.get_bytes("/magazine/5/epub", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"].to_str().unwrap_or(""), "application/epub+zip");
+    assert!(headers["content-disposition"].to_str().unwrap_or("").contains("magazine-5.epub"));
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let first = book.by_index(0).expect("an entry").name().to_string();
+    assert_eq!(first, "mimetype", "an EPUB starts with its mimetype");
+    let names: Vec<String> = book.file_names().map(str::to_string).collect();
+    assert!(names.iter().any(|n| n.starts_with(&format!("OEBPS/images/{inside}-"))), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("OEBPS/images/cover.")), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains(&format!("images/{private}-"))), "{names:?}");
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(&mut book.by_name("OEBPS/article-1.xhtml").expect("the article"), &mut chapter)
+        .expect("text");
+    assert!(chapter.contains("<h1>Roses</h1>") && chapter.contains("More roses."), "{chapter}");
+    assert!(chapter.contains(&format!(r#"src="images/{inside}-"#)) && chapter.contains(" />"), "{chapter}");
+    assert!(!chapter.contains("&nbsp;") && !chapter.contains("srcset"), "{chapter}");
+    let etag = headers["etag"].to_str().unwrap_or("").to_string();
+    assert_eq!(visitor.get_bytes("/magazine/5/epub", &[("If-None-Match", &etag)]).await.0, 304);
+    // Not for an issue that is not out, nor an issue that does not exist.
+    ed.post("/magazine/5/stage", &[("stage", "draft"), ("publish_at", "")]).await.assert_status(303);
+    assert_eq!(visitor.get_bytes("/magazine/5/epub", &[]).await.0, 404);
+    assert_eq!(writer.get_bytes("/magazine/5/epub", &[]).await.0, 404);
+    assert_eq!(visitor.get_bytes("/magazine/77/epub", &[]).await.0, 404);
 }
 
 #[tokio::test]

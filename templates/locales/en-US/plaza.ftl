@@ -1013,6 +1013,9 @@ magazine-state-pending = waiting for review
 magazine-state-rejected = not accepted
 magazine-open-hint = Any member may improve this article; every change is kept in its history.
 magazine-pending-notice = Your edit is saved and waits for an editor's review. Readers see the article as it was until then.
+magazine-epub-online = Play it online
+magazine-epub-read-online = Read this article online, with its comments
+magazine-epub = Download as an e-book (EPUB)
 magazine-issue-number = Magazine No. { $number }
 tag-article-count = { $count ->
     [one] { $count } magazine article
