@@ -62,6 +62,8 @@ struct IssueFormPage<'a> {
     issue: Option<Issue>,
     sections: Vec<Section>,
     articles: Vec<Article>,
+    /// The time an editor typed for a schedule that was refused.
+    typed_publish_at: Option<String>,
     stages: [Stage; 4],
     notice: String,
 }
@@ -72,6 +74,9 @@ impl IssueFormPage<'_> {
     }
 
     fn publish_at_value(&self) -> String {
+        if let Some(typed) = &self.typed_publish_at {
+            return typed.clone();
+        }
         self.issue
             .as_ref()
             .and_then(|i| i.publish_at)
@@ -121,7 +126,19 @@ fn issue_page<'a>(
         None => Meta::new(ctx.t("magazine-new-issue"), "/magazine/new"),
     }
     .noindex();
-    IssueFormPage { ctx, meta, form, errors, preview, issue, sections, articles, stages: Stage::ALL, notice }
+    IssueFormPage {
+        ctx,
+        meta,
+        form,
+        errors,
+        preview,
+        issue,
+        sections,
+        articles,
+        stages: Stage::ALL,
+        notice,
+        typed_publish_at: None,
+    }
 }
 
 /// Check an issue form; the note rendered with the editor's media.
@@ -244,6 +261,9 @@ pub async fn edit_issue_form(
         "saved" => ctx.t("magazine-saved"),
         "stage" => ctx.t("magazine-stage-saved"),
         "section" => ctx.t("magazine-section-added"),
+        "section-changed" => ctx.t("magazine-section-changed"),
+        "section-deleted" => ctx.t("magazine-section-deleted"),
+        "article-deleted" => ctx.t("magazine-article-deleted"),
         _ => String::new(),
     };
     render(&issue_page(&ctx, form, FieldErrors::default(), None, Some(view.issue), sections, articles, notice))
@@ -322,17 +342,19 @@ pub async fn set_stage(
         _ => None,
     };
     if let Some(key) = problem {
-        let form = IssueForm::of(&view.issue);
-        return render_invalid(&issue_page(
+        let mut page = issue_page(
             &ctx,
-            form,
+            IssueForm::of(&view.issue),
             FieldErrors(vec![("stage", key)]),
             None,
             Some(view.issue),
             sections,
             articles,
             String::new(),
-        ));
+        );
+        // What the editor typed stays in the form.
+        page.typed_publish_at = Some(form_publish_at(&form.0.publish_at));
+        return render_invalid(&page);
     }
     let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
     let stage = stage.unwrap_or(Stage::Draft);
@@ -347,9 +369,18 @@ pub async fn set_stage(
 }
 
 /// A `datetime-local` value (`2026-12-24T09:30`) in the reader's time zone, as UTC.
+/// A typed time as the form shows it again (only what a `datetime-local` field can hold).
+fn form_publish_at(typed: &str) -> String {
+    typed.trim().chars().filter(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 'T')).take(19).collect()
+}
+
 fn parse_local(ctx: &PageCtx, s: &str) -> Option<NaiveDateTime> {
     use chrono::TimeZone;
-    let local = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    // Browsers send minutes, or seconds when the editor typed them.
+    let s = s.trim();
+    let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
     ctx.tz.from_local_datetime(&local).earliest().map(|t| t.naive_utc())
 }
 
@@ -359,6 +390,19 @@ pub struct SectionForm {
     pub title: String,
 }
 
+/// The desk again with a problem in the sections part (422), nothing changed.
+fn section_problem(
+    ctx: &PageCtx,
+    view: super::pages::IssueView,
+    sections: Vec<Section>,
+    articles: Vec<Article>,
+    key: &'static str,
+) -> AppResult<HttpResponse> {
+    let form = IssueForm::of(&view.issue);
+    let errors = FieldErrors(vec![("sections", key)]);
+    render_invalid(&issue_page(ctx, form, errors, None, Some(view.issue), sections, articles, String::new()))
+}
+
 /// `POST /magazine/{number}/sections`
 pub async fn add_section(
     ctx: Ctx,
@@ -366,11 +410,11 @@ pub async fn add_section(
     path: web::Path<String>,
     form: CsrfForm<SectionForm>,
 ) -> AppResult<HttpResponse> {
-    let (_, view, _, _) = editable_issue(&ctx, &state, &path).await?;
+    let (_, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
     let mut errors = FieldErrors::default();
     let title = content::check_title(&form.0.title, &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.get("title")));
+        return section_problem(&ctx, view, sections, articles, errors.get("title"));
     }
     let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
     crate::db::run_write(&state.pool, move |tx| {
@@ -380,6 +424,80 @@ pub async fn add_section(
     })
     .await?;
     Ok(redirect(&format!("{path}/edit?msg=section")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SectionChangeForm {
+    pub title: String,
+    /// rename, up, down or delete.
+    pub action: String,
+}
+
+/// `POST /magazine/{number}/sections/{id}`: rename, move or delete a section (its articles stay
+/// in the issue, outside any section).
+pub async fn change_section(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<SectionChangeForm>,
+) -> AppResult<HttpResponse> {
+    let (number, section) = path.into_inner();
+    let (_, view, sections, articles) = editable_issue(&ctx, &state, &number).await?;
+    let section_id = crate::web::canonical_number(&section).ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let title =
+        if form.0.action == "rename" { content::check_title(&form.0.title, &mut errors) } else { String::new() };
+    if !errors.is_empty() {
+        return section_problem(&ctx, view, sections, articles, errors.get("title"));
+    }
+    let action = form.0.action.clone();
+    if !matches!(action.as_str(), "rename" | "up" | "down" | "delete") {
+        return section_problem(&ctx, view, sections, articles, "magazine-err-section-action");
+    }
+    let msg = if action == "delete" { "section-deleted" } else { "section-changed" };
+    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
+    let done = crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        let change = match action.as_str() {
+            "rename" => q::SectionChange::Rename(&title),
+            "up" => q::SectionChange::Up,
+            "down" => q::SectionChange::Down,
+            _ => q::SectionChange::Delete,
+        };
+        Ok(q::change_section(tx, id, section_id, change)?)
+    })
+    .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("{path}/edit?msg={msg}")))
+}
+
+/// `POST /magazine/{number}/{slug}/delete`: an editor takes an article out of the issue (its
+/// revisions and comments go with it; readers get a 404).
+pub async fn delete_article(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<SectionForm>,
+) -> AppResult<HttpResponse> {
+    let (number, slug) = path.into_inner();
+    let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
+    if !rights.manage {
+        return Err(if ctx.user.is_some() { AppError::Forbidden } else { AppError::LoginRequired(ctx.path.clone()) });
+    }
+    let (viewer, id, issue_id) = (ctx.viewer(), article.id, issue.id);
+    crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+        content::delete(tx, id)?;
+        tx.touch(issue_id);
+        Ok(())
+    })
+    .await?;
+    Ok(redirect(&format!("{}/edit?msg=article-deleted", issue.path())))
 }
 
 // ---------------------------------------------------------------- articles

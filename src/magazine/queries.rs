@@ -486,6 +486,49 @@ pub fn publish_due(conn: &mut DbConn) -> QueryResult<usize> {
     Ok(n)
 }
 
+/// What an editor did to a section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionChange<'a> {
+    Rename(&'a str),
+    Up,
+    Down,
+    /// Its articles stay in the issue, outside any section.
+    Delete,
+}
+
+/// Change one of an issue's sections; false when it is not one of them (any more).
+pub fn change_section(tx: &mut Tx<'_>, issue_id: i64, id: i64, change: SectionChange<'_>) -> QueryResult<bool> {
+    let mut all = sections(tx.conn(), issue_id)?;
+    let Some(at) = all.iter().position(|s| s.id == id) else { return Ok(false) };
+    match change {
+        SectionChange::Rename(title) => {
+            diesel::update(magazine_sections::table.find(id))
+                .set(magazine_sections::title.eq(title))
+                .execute(tx.conn())?;
+        }
+        SectionChange::Up | SectionChange::Down => {
+            let other = if change == SectionChange::Up { at.checked_sub(1) } else { Some(at + 1) };
+            if let Some(other) = other.filter(|o| *o < all.len()) {
+                all.swap(at, other);
+            }
+            // Positions are renumbered in order, so two sections never share one.
+            for (i, s) in all.iter().enumerate() {
+                diesel::update(magazine_sections::table.find(s.id))
+                    .set(magazine_sections::position.eq(i as i32 + 1))
+                    .execute(tx.conn())?;
+            }
+        }
+        SectionChange::Delete => {
+            diesel::update(magazine_articles::table.filter(magazine_articles::section_id.eq(id)))
+                .set(magazine_articles::section_id.eq(None::<i64>))
+                .execute(tx.conn())?;
+            diesel::delete(magazine_sections::table.find(id)).execute(tx.conn())?;
+        }
+    }
+    tx.touch(issue_id);
+    Ok(true)
+}
+
 pub fn add_section(tx: &mut Tx<'_>, issue_id: i64, title: &str) -> QueryResult<()> {
     let last: Option<i32> = magazine_sections::table
         .filter(magazine_sections::issue_id.eq(issue_id))

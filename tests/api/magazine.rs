@@ -812,3 +812,72 @@ async fn a_revision_is_undone_and_editors_roll_back() {
     let head = last_revision(&app);
     ed.post(&rollback, &[("base", &head)]).await.assert_redirect(&format!("{article}/revisions/{first}?msg=same"));
 }
+
+#[tokio::test]
+async fn editors_arrange_sections_and_remove_articles() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    // (make_issue adds a section "Features")
+    let (issue, articles) =
+        make_issue(&ed, "8", "Eight", &[("First piece", "One.", "writer"), ("Second piece", "Two.", "writer")]).await;
+    ed.post("/magazine/8/sections", &[("title", "Letters")]).await.assert_status(303);
+    let desk = ed.get("/magazine/8/edit").await;
+    let ids: Vec<String> = desk
+        .body
+        .split(r#"action="/magazine/8/sections/"#)
+        .skip(1)
+        .filter_map(|r| r.split('"').next().map(str::to_string))
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let (features, letters) = (&ids[0], &ids[1]);
+    // Put the first article in Features, then rename and reorder the sections.
+    let b = base(&ed.get(&format!("{}/edit", articles[0])).await.body);
+    ed.post(
+        &format!("{}/edit", articles[0]),
+        &[
+            ("title", "First piece"),
+            ("body", "One."),
+            ("summary", ""),
+            ("base", &b),
+            ("section", features),
+            ("position", "1"),
+            ("mode", "closed"),
+            ("writers", "writer"),
+            ("action", "save"),
+        ],
+    )
+    .await
+    .assert_status(303);
+    let sections = |id: &str| format!("/magazine/8/sections/{id}");
+    ed.post(&sections(letters), &[("action", "rename"), ("title", "读者来信")]).await.assert_status(303);
+    ed.post(&sections(letters), &[("action", "up"), ("title", "")]).await.assert_status(303);
+    let toc = writer.get(&issue).await;
+    toc.assert_contains("Features");
+    let desk = ed.get("/magazine/8/edit").await;
+    assert!(desk.body.find("读者来信") < desk.body.find(r#"value="Features""#), "Letters moved up");
+    // Bad input: told on the desk, nothing changed.
+    ed.post(&sections(letters), &[("action", "rename"), ("title", "  ")])
+        .await
+        .assert_status(422)
+        .assert_contains("Please correct");
+    ed.post(&sections(letters), &[("action", "explode"), ("title", "")]).await.assert_status(422);
+    ed.post("/magazine/8/sections", &[("title", "")]).await.assert_status(422).assert_contains("Eight");
+    ed.post(&sections("999999"), &[("action", "delete"), ("title", "")]).await.assert_status(404);
+    writer.post(&sections(features), &[("action", "delete"), ("title", "")]).await.assert_status(403);
+    // Deleting a section keeps its articles in the issue.
+    ed.post(&sections(features), &[("action", "delete"), ("title", "")]).await.assert_status(303);
+    writer.get(&issue).await.assert_contains("First piece").assert_lacks("Features");
+    writer.get(&articles[0]).await.assert_status(200);
+    // An editor removes an article; a writer may not.
+    writer.post(&format!("{}/delete", articles[1]), &[]).await.assert_status(403);
+    ed.post(&format!("{}/delete", articles[1]), &[]).await.assert_redirect("/magazine/8/edit?msg=article-deleted");
+    writer.get(&articles[1]).await.assert_status(404);
+    writer.get(&issue).await.assert_lacks("Second piece").assert_contains("First piece");
+    // A schedule refused keeps the time typed; seconds are accepted.
+    let refused = ed.post("/magazine/8/stage", &[("stage", "scheduled"), ("publish_at", "2001-02-03T04:05")]).await;
+    refused.assert_status(422).assert_contains(r#"value="2001-02-03T04:05""#);
+    ed.post("/magazine/8/stage", &[("stage", "scheduled"), ("publish_at", "2099-02-03T04:05:06")])
+        .await
+        .assert_status(303);
+}
