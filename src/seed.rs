@@ -266,13 +266,82 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             comment_ids.push(created);
         }
         let forum_summary = seed_forums(conn, &made)?;
+        seed_magazine(conn, id_of("alice"), id_of("zhangmin"))?;
         Ok(format!(
-            "demo content created: {} accounts, {} posts, {} comments, {forum_summary}.\nEvery demo account's password is {DEMO_PASSWORD} (admin: siteadmin). Change them before going live.",
+            "demo content created: {} accounts, {} posts, {} comments, {forum_summary}, a magazine issue (and the next one in the making).\nEvery demo account's password is {DEMO_PASSWORD} (admin: siteadmin). Change them before going live.",
             PEOPLE.len(),
             POSTS.len(),
             COMMENTS.len()
         ))
     })
+}
+
+/// A published magazine issue in both languages (alice edits it; zhangmin writes for it, and
+/// one of its articles is open to every member), and the next issue in the making.
+fn seed_magazine(conn: &mut Tx<'_>, editor: i64, writer: i64) -> anyhow::Result<()> {
+    use crate::magazine::queries::{self as mq, ArticleSettings, IssueInput};
+    use crate::magazine::{Mode, Stage};
+    // (alice is an employee in PEOPLE.)
+    users::set_roles(conn, editor, Roles::from(Role::Employee).with(Role::Editor))?;
+    let issue_input = |number: i32, title: &str, theme: &str, note: &str| IssueInput {
+        number,
+        title: title.to_string(),
+        theme: theme.to_string(),
+        note: crate::content::Body::render(note),
+        cover_media_id: None,
+    };
+    let first = issue_input(
+        1,
+        "Working together / 一起工作",
+        "How our customers collaborate across time zones · 客户如何跨时区协作",
+        "Welcome to the first issue of our magazine. Our customers wrote half of it.\n\n欢迎阅读第一期杂志，其中一半由我们的客户撰写。",
+    );
+    let id = mq::create_issue(conn, editor, &first)?.ok_or_else(|| anyhow::anyhow!("issue 1 exists"))?;
+    mq::add_section(conn, id, "Features · 专题")?;
+    mq::add_section(conn, id, "Customer stories · 客户故事")?;
+    let issue = mq::issue_by_id(conn.conn(), id)?.ok_or_else(|| anyhow::anyhow!("issue missing"))?;
+    let sections = mq::sections(conn.conn(), id)?;
+    let section = |i: usize| sections.get(i).map(|s| s.id);
+    let settings = |section_id: Option<i64>, mode: Mode, writers: Vec<i64>| ArticleSettings {
+        section_id,
+        position: None,
+        mode,
+        writers,
+        tags: Vec::new(),
+    };
+    let articles = [
+        (
+            "Meetings that fit every time zone",
+            "Three teams, nine hours apart, one weekly plan.\n\n## What changed\n\nThey moved status updates into threads and kept the call for decisions only.\n\n> We stopped meeting to read slides to each other.",
+            settings(section(0), Mode::Closed, vec![editor]),
+        ),
+        (
+            "远程团队的一天",
+            "上海的早上是柏林的深夜。我们的客户张敏记录了她的团队如何用共享看板交接工作。\n\n## 交接清单\n\n- 今天完成了什么\n- 卡在哪里\n- 明天谁接手",
+            settings(section(1), Mode::Closed, vec![writer]),
+        ),
+        (
+            "Readers' tips for calmer calendars",
+            "Add your own tip below: this article is open to every member.\n\n1. Block one focus morning a week.\n2. Decline meetings without an agenda.",
+            settings(section(1), Mode::Open, Vec::new()),
+        ),
+    ];
+    for (title, body, s) in &articles {
+        mq::create_article(conn, &issue, editor, title, &crate::content::Body::render(*body), s)?;
+    }
+    mq::set_stage(conn, &issue, Stage::Published, None)?;
+    let next = issue_input(2, "Security, plainly / 安全，说清楚", "Draft: what customers ask us about data", "");
+    let next_id = mq::create_issue(conn, editor, &next)?.ok_or_else(|| anyhow::anyhow!("issue 2 exists"))?;
+    let next = mq::issue_by_id(conn.conn(), next_id)?.ok_or_else(|| anyhow::anyhow!("issue missing"))?;
+    mq::create_article(
+        conn,
+        &next,
+        editor,
+        "Where your files live",
+        &crate::content::Body::render("A draft: regions, backups and who can read what."),
+        &settings(None, Mode::Closed, vec![writer]),
+    )?;
+    Ok(())
 }
 
 /// Boards in a group per product line, with questions, reviews and ideas in both languages.

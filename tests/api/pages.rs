@@ -52,6 +52,9 @@ async fn demo_content_fills_an_empty_site() {
     forums.assert_contains("Questions &#38; answers").assert_contains("Product reviews").assert_lacks("Staff room");
     app.get("/forums/reviews/products/plaza-cloud-3").await.assert_contains("4.0").assert_contains("3 reviews");
     app.get("/forums/ideas").await.assert_contains("Dark mode for the desktop app").assert_contains("3 votes");
+    let magazine = app.get("/magazine").await;
+    magazine.assert_contains("Working together").assert_contains("远程团队的一天").assert_lacks("Security, plainly");
+    app.get("/magazine/2").await.assert_status(404);
     // Only an empty site is filled.
     assert!(plaza::seed::seed_demo(&mut app.conn(), &app.settings).is_err());
 }
