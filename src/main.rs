@@ -118,7 +118,8 @@ enum UserCommand {
     SetRole {
         #[arg(long)]
         username: String,
-        /// member, or any of employee, moderator, admin separated by commas.
+        /// member, or any of employee, moderator, admin, editor separated by commas (editor: the
+        /// magazine's editors; it counts for employees and moderators, and admins are editors).
         #[arg(long)]
         role: String,
     },
@@ -322,6 +323,12 @@ fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()>
             // Subscriptions the person may no longer read are dropped now, not at the next start.
             plaza::jobs::run_all(&mut conn)?;
             println!("{} is now {}", user.username, roles_text(roles));
+            if roles.has(Role::Editor) && !roles.is_editor() {
+                eprintln!(
+                    "note: editor counts only for employees and moderators; {} cannot edit the magazine until also given one of those roles",
+                    user.username
+                );
+            }
             Ok(())
         }
     }
@@ -331,8 +338,9 @@ fn user_command(settings: &Settings, command: UserCommand) -> anyhow::Result<()>
 fn parse_roles(text: &str) -> anyhow::Result<Roles> {
     let mut roles = Roles::NONE;
     for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-        let role = Role::parse(word)
-            .ok_or_else(|| anyhow::anyhow!("unknown role {word:?}: use member, employee, moderator or admin"))?;
+        let role = Role::parse(word).ok_or_else(|| {
+            anyhow::anyhow!("unknown role {word:?}: use member, employee, moderator, admin or editor")
+        })?;
         roles = roles.with(role);
     }
     Ok(roles)

@@ -163,7 +163,7 @@ pub async fn delete_reply(
     Ok(redirect(&back))
 }
 
-/// Like or unlike a topic or reply (one like per member, never one's own).
+/// Like or unlike a topic, a reply or a magazine article (one like per member, never one's own).
 pub async fn like(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -176,7 +176,7 @@ pub async fn like(
     let back = crate::db::run_write(&state.pool, move |tx| {
         // Held: a like checked against a reply being hidden at the same moment waits for it.
         let c = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        if c.kind != super::KIND_TOPIC && c.kind != super::KIND_REPLY {
+        if ![super::KIND_TOPIC, super::KIND_REPLY, crate::magazine::KIND_ARTICLE].contains(&c.kind.as_str()) {
             return Err(AppError::NotFound);
         }
         let guard = Guard::fresh(tx, &viewer)?;

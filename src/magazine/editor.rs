@@ -597,7 +597,7 @@ async fn check_settings(
     form: &ArticleForm,
     sections: &[Section],
     errors: &mut FieldErrors,
-) -> ArticleSettings {
+) -> AppResult<ArticleSettings> {
     let section_id = form.section.trim().parse::<i64>().ok().filter(|id| sections.iter().any(|s| s.id == *id));
     if !form.section.trim().is_empty() && section_id.is_none() {
         errors.add("section", "magazine-err-section");
@@ -624,8 +624,8 @@ async fn check_settings(
         Vec::new()
     } else {
         let wanted = names.clone();
-        let found =
-            crate::db::run(&state.pool, move |conn| Ok(q::members_named(conn, &wanted)?)).await.unwrap_or_default();
+        // (A database that cannot answer is an error page, not "not a member".)
+        let found = crate::db::run(&state.pool, move |conn| Ok(q::members_named(conn, &wanted)?)).await?;
         if found.len() < names.len() {
             errors.add("writers", "magazine-err-writers-unknown");
         }
@@ -635,7 +635,7 @@ async fn check_settings(
         errors.add("tags", k);
         Vec::new()
     });
-    ArticleSettings { section_id, position, mode, writers, tags }
+    Ok(ArticleSettings { section_id, position, mode, writers, tags })
 }
 
 fn check_text(form: &ArticleForm, errors: &mut FieldErrors) -> String {
@@ -680,7 +680,7 @@ pub async fn create_article(
     }
     let mut errors = FieldErrors::default();
     let title = check_text(&form, &mut errors);
-    let settings = check_settings(&state, &form, &sections, &mut errors).await;
+    let settings = check_settings(&state, &form, &sections, &mut errors).await?;
     if form.action == "preview" && errors.is_empty() {
         let mut page = article_page(&ctx, issue, None, form.clone(), FieldErrors::default(), sections, true);
         match content::preview(&state, user_id, &form.body, ARTICLE_MAX, "magazine-err-body-long").await {
@@ -939,7 +939,7 @@ pub async fn update_article(
     }
     let mut errors = FieldErrors::default();
     let title = check_text(&form, &mut errors);
-    let settings = if manage { Some(check_settings(&state, &form, &sections, &mut errors).await) } else { None };
+    let settings = if manage { Some(check_settings(&state, &form, &sections, &mut errors).await?) } else { None };
     let id = article.id;
     if form.action == "preview" && errors.is_empty() {
         let mut page = article_page(&ctx, issue, Some(article), form.clone(), FieldErrors::default(), sections, manage);

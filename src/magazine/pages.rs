@@ -156,6 +156,11 @@ pub struct ArticleRights {
     pub manage: bool,
     /// Comment on it (members, once the issue is out).
     pub comment: bool,
+    /// Like it (members, once it is out; not the one who made its page).
+    pub like: bool,
+    /// The viewer likes it already.
+    pub liked: bool,
+    pub likes: i32,
 }
 
 /// An article the viewer may read, its issue, and the viewer's rights.
@@ -182,6 +187,12 @@ pub async fn readable_article(
             edit: guard.can_edit_article(&facts, &article.facts(writer)),
             manage: guard.can_edit_magazine(),
             comment: guard.can_comment(&content.facts(), content.comments_open),
+            like: guard.can_like(&content.facts()),
+            liked: match guard.user_id() {
+                Some(me) => crate::content::likes::has_liked(conn, article.id, me)?,
+                None => false,
+            },
+            likes: content.like_count,
         };
         Ok((issue, article, rights))
     })

@@ -201,9 +201,9 @@ async fn editor_names_each_problem_and_keeps_the_text() {
     let alice = app.user_browser("alice", Role::Employee).await;
     let long_title = "t".repeat(201);
     let cases: &[(&str, &str, &str, &str, &str)] = &[
-        ("", "My careful text", "", "", "Give the post a title."),
+        ("", "My careful text", "", "", "A title is needed."),
         (&long_title, "My careful text", "", "", "at most 200 characters"),
-        ("Title", "   ", "", "", "The post needs some text."),
+        ("Title", "   ", "", "", "Write some text first: it is empty."),
         ("Title", "My careful text", "<script>", "", "Tags can use letters"),
         ("Title", "My careful text", "a,b,c,d,e,f,g,h,i,j,k", "", "at most 10 tags"),
         ("Title", "My careful text", "", "javascript:alert(1)", "full http:// or https:// address"),

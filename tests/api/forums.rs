@@ -147,7 +147,7 @@ async fn topics_replies_counts_and_readable_urls() {
         )
         .await;
     bad.assert_status(422)
-        .assert_contains("Give the post a title.")
+        .assert_contains("A title is needed.")
         .assert_contains("My long thoughts")
         .assert_contains("Tags can use letters");
     assert_eq!(app.count("topics"), 0);
@@ -169,7 +169,7 @@ async fn topics_replies_counts_and_readable_urls() {
     bob.post(&format!("/topics/{id}/replies"), &[("body", "  ")])
         .await
         .assert_status(422)
-        .assert_contains("The post needs some text.");
+        .assert_contains("Write some text first: it is empty.");
     let (to, rid) = reply(&bob, &id, "试试关闭杀毒软件。").await;
     assert_eq!(to, format!("{path}#r{rid}"));
     let page = app.get(&path).await;
@@ -275,7 +275,7 @@ async fn edits_keep_history_and_deletes_are_permissioned() {
     bob.post(&format!("/replies/{rid}/edit"), &[("body", "")])
         .await
         .assert_status(422)
-        .assert_contains("The post needs some text.");
+        .assert_contains("Write some text first: it is empty.");
     bob.post(&format!("/replies/{rid}/edit"), &[("body", "Polished reply")]).await.assert_status(303);
     mia.post(&format!("/replies/{rid}/edit"), &[("body", "Hijacked")]).await.assert_status(403);
     let page = app.get(&path).await;

@@ -191,6 +191,14 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     ed.get("/notifications").await.assert_contains("commented");
     let comments = visitor.get(&format!("{}/comments.atom", articles[0])).await;
     comments.assert_status(200).assert_contains("Which robot prunes best?");
+    // Readers like it (once each; not whoever made its page).
+    let liked = carol.get(&articles[0]).await;
+    let like_id = liked.body.split(r#"action="/likes/"#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+    carol.post(&format!("/likes/{like_id}"), &[("value", "1")]).await.assert_status(303);
+    carol.post(&format!("/likes/{like_id}"), &[("value", "1")]).await.assert_status(303);
+    carol.get(&articles[0]).await.assert_contains("Unlike · 1");
+    visitor.get(&articles[0]).await.assert_contains("1 like");
+    ed.post(&format!("/likes/{like_id}"), &[("value", "1")]).await.assert_status(400);
     // An empty comment: told, nothing saved.
     let empty = carol.post(&format!("{}/comments", articles[0]), &[("body", "  ")]).await;
     empty.assert_status(422).assert_contains("Garden robots");

@@ -145,7 +145,7 @@ async fn the_company_responds_once_under_a_review() {
         .post(&format!("/topics/{id}/response"), &[("body", "  ")])
         .await
         .assert_status(422)
-        .assert_contains("The post needs some text.");
+        .assert_contains("Write some text first: it is empty.");
     staff
         .post(&format!("/topics/{id}/response"), &[("body", "Thank you — a fix ships next week.")])
         .await
