@@ -389,6 +389,7 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/magazine", aweb::get().to(magazine::pages::index))
         .route("/magazine/feed.{ext}", aweb::get().to(magazine::feeds::issues_feed))
         .route("/magazine/review", aweb::get().to(magazine::review::queue))
+        .route("/magazine/reads/{id}/{at}", aweb::get().to(magazine::pages::read_beacon))
         .route("/magazine/review/{revision}", aweb::post().to(magazine::review::decide))
         .route("/magazine/new", aweb::get().to(magazine::editor::new_issue_form))
         .route("/magazine/new", aweb::post().to(magazine::editor::create_issue))

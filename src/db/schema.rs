@@ -535,6 +535,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    magazine_article_reads (article_id, day) {
+        article_id -> BigInt,
+        day -> Integer,
+        views -> Integer,
+        finished -> Integer,
+    }
+}
+
+diesel::table! {
     magazine_writers (article_id, user_id) {
         article_id -> BigInt,
         user_id -> BigInt,
@@ -676,6 +685,7 @@ diesel::joinable!(group_members -> member_groups (group_id));
 diesel::joinable!(group_members -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    magazine_article_reads,
     account_tokens,
     tag_counts,
     cache_events,

@@ -64,11 +64,17 @@ struct IssueFormPage<'a> {
     articles: Vec<Article>,
     /// The time an editor typed for a schedule that was refused.
     typed_publish_at: Option<String>,
+    /// What readers did with each article.
+    stats: std::collections::HashMap<i64, q::ArticleStats>,
     stages: [Stage; 4],
     notice: String,
 }
 
 impl IssueFormPage<'_> {
+    fn stats_of(&self, id: &i64) -> q::ArticleStats {
+        self.stats.get(id).copied().unwrap_or_default()
+    }
+
     fn section_title(&self, id: &Option<i64>) -> String {
         self.sections.iter().find(|s| Some(s.id) == *id).map(|s| s.title.clone()).unwrap_or_default()
     }
@@ -138,6 +144,7 @@ fn issue_page<'a>(
         stages: Stage::ALL,
         notice,
         typed_publish_at: None,
+        stats: Default::default(),
     }
 }
 
@@ -266,7 +273,11 @@ pub async fn edit_issue_form(
         "article-deleted" => ctx.t("magazine-article-deleted"),
         _ => String::new(),
     };
-    render(&issue_page(&ctx, form, FieldErrors::default(), None, Some(view.issue), sections, articles, notice))
+    let issue_id = i.id;
+    let stats = crate::db::run(&state.pool, move |conn| Ok(q::issue_stats(conn, issue_id)?)).await?;
+    let mut page = issue_page(&ctx, form, FieldErrors::default(), None, Some(view.issue), sections, articles, notice);
+    page.stats = stats;
+    render(&page)
 }
 
 /// `POST /magazine/{number}/edit`
@@ -796,7 +807,7 @@ async fn prepare_review(
     };
     page.form.title = edit.title.clone();
     page.form.body = edit.body_md.clone();
-    page.form.summary = edit.summary.clone();
+    page.form.summary = ctx.ta("magazine-review-summary", &[("who", edit.author.clone()), ("id", edit.id.to_string())]);
     page.form.base = edit.base_id.map(|b| b.to_string()).unwrap_or_default();
     page.form.accepts = edit.id.to_string();
     page.notice = ctx.ta("magazine-review-editing", &[("who", edit.author.clone())]);
@@ -897,9 +908,7 @@ async fn save_article(
             q::set_article_settings(tx, id, s)?;
         }
         // An editor's save of someone's pending edit accepts it; its author hears so.
-        if let (Some(pending), true, Saved::Approved(_) | Saved::Unchanged) =
-            (accepts, guard.can_edit_magazine(), &saved)
-        {
+        if let (Some(pending), true, Saved::Approved(_)) = (accepts, guard.can_edit_magazine(), &saved) {
             if let Some(edit) = q::pending_edit(tx.conn(), pending)?.filter(|e| e.article_id == id) {
                 if q::accept_as_edited(tx, pending, user_id, id)? {
                     q::tell_author(tx, &edit, user_id, true, "")?;
@@ -911,8 +920,9 @@ async fn save_article(
     .await
 }
 
-/// How many times a save is combined with edits saved meanwhile before the writer is asked.
-const MERGE_TRIES: usize = 3;
+/// How many times a save is combined with edits saved meanwhile (each time someone else saved
+/// again first) before the writer is asked to save again.
+const MERGE_TRIES: usize = 20;
 
 /// `POST /magazine/{number}/{slug}/edit`: a revision. Saved from the revision readers see, it is
 /// approved (editors, writers, trusted members) or kept for review (members not yet trusted).
@@ -954,6 +964,7 @@ pub async fn update_article(
     }
     let (mut text, mut title) = (form.body.clone(), title);
     let mut base = form.base.trim().parse::<i64>().ok();
+    let first_base = base;
     let summary = form.summary.trim().to_string();
     let mut merged_with_others = false;
     let accepts = if manage { crate::web::canonical_number(form.accepts.trim()) } else { None };
@@ -971,18 +982,23 @@ pub async fn update_article(
         let saved =
             save_article(&state, &ctx, id, base, title.clone(), body, summary.clone(), settings.clone(), accepts)
                 .await?;
-        let merged = if merged_with_others { "merged=1" } else { "" };
+        let merged = if merged_with_others { "&merged=1" } else { "" };
         match saved {
             Saved::Approved(_) | Saved::Unchanged if merged.is_empty() => return Ok(redirect(&article.path())),
-            Saved::Approved(_) | Saved::Unchanged => return Ok(redirect(&format!("{}?{merged}", article.path()))),
-            Saved::Pending(_) => return Ok(redirect(&format!("{}?pending=1&{merged}", article.path()))),
+            Saved::Approved(_) | Saved::Unchanged => return Ok(redirect(&format!("{}?merged=1", article.path()))),
+            Saved::Pending(_) => return Ok(redirect(&format!("{}?pending=1{merged}", article.path()))),
             Saved::Conflict => {}
         }
         // Someone saved since `base`: combine their edit and this one.
         let since = base;
         let (current, started) = crate::db::run(&state.pool, move |conn| {
             let current = q::article_by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            let started = since.map(|b| q::revision(conn, b)).transpose()?.flatten().filter(|r| r.article_id == id);
+            // Only a revision readers saw can be where an edit started.
+            let started = since
+                .map(|b| q::revision(conn, b))
+                .transpose()?
+                .flatten()
+                .filter(|r| r.article_id == id && r.approved());
             Ok((current, started))
         })
         .await?;
@@ -1003,8 +1019,7 @@ pub async fn update_article(
             }
         }
         // The writer settles the passages both changed; their text is in the form.
-        let since_id = since;
-        let by = crate::db::run(&state.pool, move |conn| Ok(q::authors_since(conn, id, since_id)?)).await?;
+        let by = crate::db::run(&state.pool, move |conn| Ok(q::authors_since(conn, id, first_base)?)).await?;
         let passages = combined.conflicts.iter().map(|c| diff::diff(&c.theirs, &c.ours)).collect();
         let conflict = ConflictView {
             by: by.join(", "),

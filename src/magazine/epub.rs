@@ -277,6 +277,10 @@ pub async fn download(
         html
     };
     let chapters: Vec<(Article, String)> = chapters.into_iter().map(|(a, b)| (a, online(b))).collect();
+    // The book's language is its text's, whatever the reader's interface.
+    let reader = if lang == crate::web::Lang::Zh { "zh" } else { "en" };
+    let sample: String = chapters.iter().map(|(a, _)| format!("{} {} ", a.title, a.excerpt)).collect();
+    let book_lang = language_of(&format!("{} {} {sample}", issue.title, issue.theme), reader);
     let note = online(note);
     let title = ctx.ta("magazine-issue-title", &[("number", issue.number.to_string()), ("title", issue.title.clone())]);
     let site_slug = crate::content::slug::slugify(&ctx.site_name);
@@ -288,7 +292,7 @@ pub async fn download(
         note,
         cover,
         pictures,
-        lang: if lang == crate::web::Lang::Zh { "zh" } else { "en" },
+        lang: book_lang,
         contents_label: ctx.t("magazine-contents"),
         site: ctx.site_name.clone(),
         base: ctx.base_url.clone(),

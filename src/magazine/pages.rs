@@ -416,3 +416,30 @@ pub async fn history(
     .noindex();
     render(&HistoryPage { ctx: &ctx, meta, issue, article, revisions, rights })
 }
+
+/// A transparent 1×1 GIF.
+const PIXEL: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+    0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02,
+    0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// `GET /magazine/reads/{article}/{start|end}.gif`: a reader's page began to show an article, or
+/// reached its end (a lazily loaded picture there: no script, no cookie, nothing about who).
+/// Counted in memory and written with the topic views; ids that are not live articles are
+/// dropped then.
+pub async fn read_beacon(state: web::Data<AppState>, path: web::Path<(String, String)>) -> HttpResponse {
+    let (id, at) = path.into_inner();
+    let finished = match at.as_str() {
+        "start.gif" => Some(false),
+        "end.gif" => Some(true),
+        _ => None,
+    };
+    if let (Some(id), Some(finished)) = (crate::web::canonical_number(&id), finished) {
+        state.views.read(id, finished);
+    }
+    HttpResponse::Ok()
+        .content_type("image/gif")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(PIXEL)
+}

@@ -286,6 +286,49 @@ pub fn members_named(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<i64>
         .load(conn)
 }
 
+/// What readers did with an article, for its editors.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ArticleStats {
+    pub views: i64,
+    /// Views that reached the end of the article.
+    pub finished: i64,
+    /// Edits waiting for review.
+    pub pending: i64,
+}
+
+impl ArticleStats {
+    /// The share of views that reached the end, in percent ("—" before any view).
+    pub fn read_through(&self) -> String {
+        if self.views == 0 { "—".into() } else { format!("{}%", (self.finished * 100 / self.views).min(100)) }
+    }
+}
+
+/// Reads and waiting edits of an issue's articles, by article.
+pub fn issue_stats(conn: &mut DbConn, issue_id: i64) -> QueryResult<HashMap<i64, ArticleStats>> {
+    use crate::db::schema::magazine_article_reads as reads;
+    let rows: Vec<(i64, i32, i32)> = reads::table
+        .inner_join(magazine_articles::table.on(magazine_articles::content_id.eq(reads::article_id)))
+        .filter(magazine_articles::issue_id.eq(issue_id))
+        .select((reads::article_id, reads::views, reads::finished))
+        .load(conn)?;
+    let mut out: HashMap<i64, ArticleStats> = HashMap::new();
+    for (id, views, finished) in rows {
+        let s = out.entry(id).or_default();
+        s.views += i64::from(views);
+        s.finished += i64::from(finished);
+    }
+    let waiting: Vec<i64> = magazine_revisions::table
+        .inner_join(magazine_articles::table.on(magazine_articles::content_id.eq(magazine_revisions::article_id)))
+        .filter(magazine_articles::issue_id.eq(issue_id))
+        .filter(magazine_revisions::state.eq(STATE_PENDING))
+        .select(magazine_revisions::article_id)
+        .load(conn)?;
+    for id in waiting {
+        out.entry(id).or_default().pending += 1;
+    }
+    Ok(out)
+}
+
 /// The writers of an article (user ids).
 pub fn writer_ids(conn: &mut DbConn, article_id: i64) -> QueryResult<Vec<i64>> {
     magazine_writers::table
@@ -762,12 +805,15 @@ pub fn authors_since(conn: &mut DbConn, article_id: i64, base: Option<i64>) -> Q
 pub fn approved_count(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
     magazine_revisions::table
         .filter(magazine_revisions::author_id.eq(user_id))
-        .filter(magazine_revisions::state.eq(STATE_APPROVED))
+        .filter(magazine_revisions::state.eq_any([STATE_APPROVED, STATE_EDITED]))
         .count()
         .get_result(conn)
 }
 
 pub const STATE_REJECTED: &str = "rejected";
+/// A pending edit an editor accepted with changes: the editor's revision carries what readers
+/// see; this one stays visible to its author and editors only (it never went live as it is).
+pub const STATE_EDITED: &str = "edited";
 
 /// One revision with its text (pending ones wait for an editor).
 #[derive(Clone, Debug)]
@@ -801,6 +847,7 @@ pub fn state_key(state: &str) -> &'static str {
     match state {
         STATE_PENDING => "magazine-state-pending",
         STATE_REJECTED => "magazine-state-rejected",
+        STATE_EDITED => "magazine-state-edited",
         _ => "magazine-state-approved",
     }
 }
@@ -910,8 +957,8 @@ pub fn accept(tx: &mut Tx<'_>, article: &Article, rev_id: i64, reviewer_id: i64,
     Ok(Reviewed::Done)
 }
 
-/// Mark a pending edit accepted as an editor changed it (their revision `saved_as` carries the
-/// text). False when someone reviewed it first.
+/// Mark a pending edit accepted as an editor changed it (the editor's revision carries the text
+/// readers see; this one stays out of their sight). False when someone reviewed it first.
 pub fn accept_as_edited(tx: &mut Tx<'_>, rev_id: i64, reviewer_id: i64, article_id: i64) -> QueryResult<bool> {
     let done = diesel::update(
         magazine_revisions::table
@@ -920,7 +967,7 @@ pub fn accept_as_edited(tx: &mut Tx<'_>, rev_id: i64, reviewer_id: i64, article_
             .filter(magazine_revisions::state.eq(STATE_PENDING)),
     )
     .set((
-        magazine_revisions::state.eq(STATE_APPROVED),
+        magazine_revisions::state.eq(STATE_EDITED),
         magazine_revisions::reviewer_id.eq(Some(reviewer_id)),
         magazine_revisions::reviewed_at.eq(Some(crate::now())),
     ))

@@ -208,6 +208,11 @@ impl NotificationView {
         message(*lang, &self.kind, actor, &self.detail, &self.content_kind)
     }
 
+    /// The note that came with it (an editor's reason, a status change's words), or "".
+    pub fn note(&self) -> &str {
+        detail_note(&self.detail)
+    }
+
     pub fn is_access_lost(&self) -> bool {
         self.kind == KIND_ACCESS_LOST
     }

@@ -138,6 +138,7 @@ const ROUTES: &[&str] = &[
     "/magazine/5",
     "/magazine/5/feed.atom",
     "/magazine/5/epub",
+    "/magazine/reads/1/end.gif",
     "/magazine/{draft_issue}/epub",
     "/magazine/5/feed.rss",
     "/magazine/feed.atom",

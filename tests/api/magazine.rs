@@ -199,6 +199,23 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     carol.get(&articles[0]).await.assert_contains("Unlike · 1");
     visitor.get(&articles[0]).await.assert_contains("1 like");
     ed.post(&format!("/likes/{like_id}"), &[("value", "1")]).await.assert_status(400);
+    // Read-through: the page asks for a mark at its start and (lazily) at its end; nothing
+    // about the reader is kept; made-up ids count for nothing.
+    let page = visitor.get(&articles[0]).await;
+    let start = page.body.split(r#"class="read-mark" src=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+    assert!(start.ends_with("/start.gif"), "{start}");
+    let end = start.replace("start.gif", "end.gif");
+    for mark in [start, start, start, &end] {
+        let (status, headers, bytes) = visitor.get_bytes(mark, &[]).await;
+        assert_eq!((status, headers["content-type"].to_str().unwrap_or("")), (200, "image/gif"));
+        assert!(headers.get("set-cookie").is_none() && bytes.starts_with(b"GIF89a"));
+    }
+    visitor.get_bytes("/magazine/reads/999999/start.gif", &[]).await;
+    visitor.get_bytes("/magazine/reads/abc/end.gif", &[]).await;
+    app.settle().await;
+    assert_eq!(app.count("magazine_article_reads"), 1);
+    let desk = ed.get("/magazine/1/edit").await;
+    desk.assert_contains(r#"<td class="num">3</td><td class="num">33%</td><td class="num">1</td>"#);
     // An empty comment: told, nothing saved.
     let empty = carol.post(&format!("{}/comments", articles[0]), &[("body", "  ")]).await;
     empty.assert_status(422).assert_contains("Garden robots");
@@ -604,7 +621,8 @@ async fn open_articles_take_new_members_edits_for_review() {
         .get("/notifications")
         .await
         .assert_contains("accepted your edit of “Readers&#39; tips”")
-        .assert_contains("did not accept your edit of “Readers&#39; tips”");
+        .assert_contains("did not accept your edit of “Readers&#39; tips”")
+        .assert_contains("Please keep the tips.");
 
     // Edit, then accept: the editor starts from the waiting edit; saving accepts it as changed.
     let b = base(&newcomer.get(&edit).await.body);
@@ -646,7 +664,15 @@ async fn open_articles_take_new_members_edits_for_review() {
     visitor.get(article).await.assert_contains("tune it weekly.").assert_lacks("weekly!!!");
     ed.get("/magazine/review").await.assert_contains("No edit is waiting");
     let history = ed.get(&format!("{article}/history")).await;
-    history.assert_contains("tip three, tidied").assert_lacks("waiting for review");
+    history
+        .assert_contains("tip three, tidied")
+        .assert_lacks("waiting for review")
+        .assert_contains("accepted with changes");
+    // The member's own version never went live: readers cannot see it, its author can.
+    visitor.get(&format!("{article}/revisions/{waiting}")).await.assert_status(404);
+    visitor.get(&format!("{article}/diff?to={waiting}")).await.assert_status(404).assert_lacks("weekly!!!");
+    visitor.get(&format!("{article}/history")).await.assert_lacks("tip three</td>");
+    newcomer.get(&format!("{article}/revisions/{waiting}")).await.assert_status(200).assert_contains("weekly!!!");
     ed.get(&format!("{edit}?review={waiting}")).await.assert_status(404).assert_contains("no longer waiting");
     let told = newcomer.get("/notifications").await;
     assert_eq!(told.body.matches("accepted your edit of").count(), 2, "{}", told.body);
@@ -888,4 +914,36 @@ async fn editors_arrange_sections_and_remove_articles() {
     ed.post("/magazine/8/stage", &[("stage", "scheduled"), ("publish_at", "2099-02-03T04:05:06")])
         .await
         .assert_status(303);
+}
+
+#[tokio::test]
+async fn many_edits_of_different_lines_at_once_are_all_kept() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    app.user_browser("writer", Role::Member).await; // (named by the editors' saves)
+    let text: String = (0..8).map(|i| format!("Line {i}.\n\n")).collect();
+    let (_, articles) = make_issue(&ed, "9", "Nine", &[("Many hands", &text, "")]).await;
+    let article = articles[0].clone();
+    let first = last_revision(&app);
+    let mut writers = Vec::new();
+    for i in 0..6 {
+        writers.push(app.user_browser(&format!("hand{i}"), editor_roles()).await);
+    }
+    let saves = writers.iter().enumerate().map(|(i, b)| {
+        let (article, first, text) = (article.clone(), first.clone(), text.clone());
+        async move {
+            let mine = text.replace(&format!("Line {i}."), &format!("Line {i}, improved by hand {i}."));
+            save(b, &article, "Many hands", &mine, &first).await.status.as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(saves).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    // Every acknowledged edit is there once: one revision each, every line improved.
+    assert_eq!(app.count("magazine_revisions"), 7);
+    let page = ed.get(&article).await;
+    let prose = page.body.split(r#"<div class="prose">"#).nth(1).and_then(|r| r.split("</div>").next()).unwrap_or("");
+    for i in 0..6 {
+        assert_eq!(prose.matches(&format!("improved by hand {i}.")).count(), 1, "hand {i}: {prose}");
+    }
+    assert!(prose.contains("Line 6.") && prose.contains("Line 7."), "{prose}");
 }

@@ -1,0 +1,1 @@
+DROP TABLE magazine_article_reads;
