@@ -370,15 +370,18 @@ pub async fn add_comment(
     let user_id = ctx.require_user()?.id;
     let post = load_post(&state, path.into_inner()).await?;
     let (post, rights) = readable_post(&state, &ctx, post).await?;
-    let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
-    if let Some(key) = attach_problem {
-        return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
-    }
     if !post.content.live {
         return Err(AppError::NotFound);
     }
+    // Refused before its files are stored: nothing lands in the library for a comment that
+    // cannot be made.
     if !post.comments_enabled() {
+        let form = upload.into_form();
         return render_post(&ctx, &state, post, rights, form, ctx.t("err-comments-closed")).await;
+    }
+    let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
+    if let Some(key) = attach_problem {
+        return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
     }
     if let Some(key) = comments::check_body(&form.body) {
         return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;

@@ -233,7 +233,7 @@ impl ArticlePage<'_> {
     }
 
     fn comments_open(&self) -> bool {
-        self.article.comments_open
+        self.article.comments_open && self.article.live
     }
 
     fn can_comment(&self) -> bool {
@@ -330,14 +330,14 @@ pub async fn add_comment(
     let user_id = ctx.require_user()?.id;
     let (number, slug) = path.into_inner();
     let found = readable_article(&ctx, &state, &number, slug).await?;
+    // Refused before its files are stored: nothing lands in the library for a comment that
+    // cannot be made.
+    if !found.1.live || !found.1.comments_open || !found.2.comment {
+        let form = upload.into_form();
+        return show_article(&ctx, &state, found, false, form, ctx.t("err-comments-closed")).await;
+    }
     let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
-    let problem = if let Some(key) = attach_problem {
-        Some(key)
-    } else if !found.1.live || !found.1.comments_open || !found.2.comment {
-        Some("err-comments-closed")
-    } else {
-        comments::check_body(&form.body)
-    };
+    let problem = attach_problem.or_else(|| comments::check_body(&form.body));
     if let Some(key) = problem {
         return show_article(&ctx, &state, found, false, form, ctx.t(key)).await;
     }

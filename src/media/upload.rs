@@ -208,6 +208,11 @@ pub fn status_for(key: &str) -> actix_web::http::StatusCode {
 }
 
 impl<T> UploadForm<T> {
+    /// The form alone, its files dropped unstored (a form refused before anything is kept).
+    pub fn into_form(self) -> T {
+        self.form
+    }
+
     /// Take the form's files into `author_id`'s library and append each to the text `body`
     /// picks as Markdown (how an editor without scripts attaches files). Returns the form and the
     /// catalog key of the first file refused, if any (the others are kept).

@@ -231,6 +231,20 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     // No comments on an article that is not out.
     carol.post(&format!("{}/comments", articles[0]), &[("body", "Still here?")]).await.assert_status(404);
     writer.post(&format!("{}/comments", articles[0]), &[("body", "Still here?")]).await.assert_status(422);
+    // …and a picture sent with such a comment is not stored either.
+    let media_before = app.count("media");
+    let png = crate::media::png(40, 30);
+    writer
+        .upload(
+            &format!("{}/comments", articles[0]),
+            &[("body", "With a picture")],
+            &[("files", "a.png", png, "image/png")],
+            &[],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("With a picture");
+    assert_eq!(app.count("media"), media_before);
     writer.get(&articles[0]).await.assert_lacks("Log in to comment").assert_lacks("comment-body");
     visitor.get(&format!("{}/comments.atom", articles[0])).await.assert_status(404);
     assert_eq!(app.count("comments"), 1);
