@@ -639,6 +639,12 @@ impl Guard {
         self.can_edit_magazine() || a.writer || (a.open && m.issue_live)
     }
 
+    /// One revision of an article the viewer may read: an approved one, like the article; a
+    /// pending, rejected or reworked one only to its author and the editors.
+    pub fn can_read_revision(&self, m: &MagazineFacts, r: &RevisionFacts) -> bool {
+        self.can_read_issue(m) && (r.approved || self.can_edit_magazine() || self.is(r.author_id))
+    }
+
     pub fn can_administer(&self) -> bool {
         self.is_admin()
     }
@@ -716,6 +722,13 @@ pub struct MagazineFacts {
     pub issue_live: bool,
     /// The viewer is assigned to one of its articles.
     pub writes_in_issue: bool,
+}
+
+/// What the policy needs to know about a revision of a magazine article.
+pub struct RevisionFacts {
+    /// Readers saw (or see) it as the article.
+    pub approved: bool,
+    pub author_id: i64,
 }
 
 /// What the policy needs to know about a magazine article.

@@ -403,12 +403,18 @@ pub async fn history(
 ) -> AppResult<HttpResponse> {
     let (number, slug) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
-    let id = article.id;
-    let mut revisions = crate::db::run(&state.pool, move |conn| Ok(q::history(conn, id, 500)?)).await?;
-    let me = ctx.user.as_ref().map(|u| u.username.clone());
-    if !rights.manage {
-        revisions.retain(|r| r.state == q::STATE_APPROVED || Some(&r.author) == me.as_ref());
-    }
+    let (id, viewer, facts_of) = (article.id, ctx.viewer(), issue.clone());
+    let revisions = crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let facts = facts_of.facts(q::writes_in_issue(conn, guard.user_id(), facts_of.id)?);
+        let mut revisions = q::history(conn, id, 500)?;
+        revisions.retain(|r| {
+            let r = crate::policy::RevisionFacts { approved: r.state == q::STATE_APPROVED, author_id: r.author_id };
+            guard.can_read_revision(&facts, &r)
+        });
+        Ok(revisions)
+    })
+    .await?;
     let meta = Meta::new(
         ctx.ta("magazine-history-title", &[("title", article.title.clone())]),
         format!("{}/history", article.path()),

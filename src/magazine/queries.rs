@@ -367,6 +367,7 @@ pub fn writers_of(conn: &mut DbConn, article_ids: &[i64]) -> QueryResult<HashMap
 pub struct Revision {
     pub id: i64,
     pub base_id: Option<i64>,
+    pub author_id: i64,
     pub author: String,
     pub summary: String,
     /// An editor's note on a rejected edit.
@@ -379,7 +380,7 @@ pub struct Revision {
 
 /// An article's revisions, newest first, with what the history needs.
 pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Vec<Revision>> {
-    type Row = (i64, Option<i64>, String, String, i32, String, String, NaiveDateTime, String);
+    type Row = (i64, Option<i64>, i64, String, String, i32, String, String, NaiveDateTime, String);
     let rows: Vec<Row> = magazine_revisions::table
         .inner_join(users::table)
         .filter(magazine_revisions::article_id.eq(article_id))
@@ -388,6 +389,7 @@ pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Ve
         .select((
             magazine_revisions::id,
             magazine_revisions::base_id,
+            magazine_revisions::author_id,
             users::username,
             magazine_revisions::summary,
             magazine_revisions::size_delta,
@@ -399,9 +401,10 @@ pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Ve
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, base_id, author, summary, size_delta, body, state, created_at, review_note)| Revision {
+        .map(|(id, base_id, author_id, author, summary, size_delta, body, state, created_at, review_note)| Revision {
             id,
             base_id,
+            author_id,
             author,
             summary,
             review_note,
@@ -839,6 +842,10 @@ impl RevisionText {
 
     pub fn state_key(&self) -> &'static str {
         state_key(&self.state)
+    }
+
+    pub fn facts(&self) -> crate::policy::RevisionFacts {
+        crate::policy::RevisionFacts { approved: self.approved(), author_id: self.author_id }
     }
 }
 

@@ -50,9 +50,13 @@ pub async fn queue(ctx: Ctx, state: web::Data<AppState>, query: web::Query<Revie
     require_editor(&ctx, &state).await?;
     let waiting = crate::db::run(&state.pool, |conn| {
         let edits = q::pending_edits(conn, 100)?;
+        // Their articles in one query, not one each.
+        let ids: Vec<i64> = edits.iter().map(|e| e.article_id).collect();
+        let articles: std::collections::HashMap<i64, super::Article> =
+            q::articles_by_ids(conn, &ids)?.into_iter().map(|a| (a.id, a)).collect();
         let mut out = Vec::with_capacity(edits.len());
         for edit in edits {
-            let Some(article) = q::article_by_id(conn, edit.article_id)? else { continue };
+            let Some(article) = articles.get(&edit.article_id).cloned() else { continue };
             out.push(Waiting {
                 stale: edit.base_id != article.approved_revision_id,
                 article_title: article.title.clone(),

@@ -15,18 +15,22 @@ use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
 use crate::web::{AppState, CsrfForm, Ctx, Meta, PageCtx, redirect, render};
 
-/// A revision of this article the viewer may see: approved ones to every reader of the
-/// article, the others to their author and to editors.
+/// A revision of this article the viewer may see (the policy's `can_read_revision`).
 async fn visible_revision(
     ctx: &PageCtx,
     state: &AppState,
+    issue: &Issue,
     article: &Article,
-    rights: ArticleRights,
     id: i64,
 ) -> AppResult<Option<RevisionText>> {
-    let rev = crate::db::run(&state.pool, move |conn| Ok(q::revision(conn, id)?)).await?;
-    let me = ctx.user.as_ref().map(|u| u.id);
-    Ok(rev.filter(|r| r.article_id == article.id && (r.approved() || rights.manage || Some(r.author_id) == me)))
+    let (viewer, issue, article_id) = (ctx.viewer(), issue.clone(), article.id);
+    crate::db::run(&state.pool, move |conn| {
+        let Some(rev) = q::revision(conn, id)?.filter(|r| r.article_id == article_id) else { return Ok(None) };
+        let guard = Guard::load(conn, &viewer)?;
+        let writes = q::writes_in_issue(conn, guard.user_id(), issue.id)?;
+        Ok(guard.can_read_revision(&issue.facts(writes), &rev.facts()).then_some(rev))
+    })
+    .await
 }
 
 /// A revision number as typed in a link: None when it is not one.
@@ -87,20 +91,20 @@ pub async fn diff(
     let (issue, article, rights) = readable_article(&ctx, &state, &number_typed, slug).await?;
     let to_id = if query.to.trim().is_empty() { article.approved_revision_id } else { number(&query.to) };
     let to = match to_id {
-        Some(id) => visible_revision(&ctx, &state, &article, rights, id).await?,
+        Some(id) => visible_revision(&ctx, &state, &issue, &article, id).await?,
         None => None,
     };
     let mut missing = to.is_none();
     let from = match (query.from.trim(), &to) {
         ("0", _) => None,
         ("", Some(to)) => match to.base_id {
-            Some(id) => visible_revision(&ctx, &state, &article, rights, id).await?,
+            Some(id) => visible_revision(&ctx, &state, &issue, &article, id).await?,
             None => None,
         },
         ("", None) => None,
         (typed, _) => {
             let found = match number(typed) {
-                Some(id) => visible_revision(&ctx, &state, &article, rights, id).await?,
+                Some(id) => visible_revision(&ctx, &state, &issue, &article, id).await?,
                 None => None,
             };
             missing |= found.is_none();
@@ -182,7 +186,7 @@ pub async fn revision(
     let (number_typed, slug, id) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number_typed, slug).await?;
     let id = number(&id).ok_or(AppError::NotFound)?;
-    let rev = visible_revision(&ctx, &state, &article, rights, id).await?.ok_or(AppError::NotFound)?;
+    let rev = visible_revision(&ctx, &state, &issue, &article, id).await?.ok_or(AppError::NotFound)?;
     // Rendered with its author's media, as it was shown when it was saved.
     let html = content::preview_in(
         &state,
@@ -223,13 +227,13 @@ pub async fn rollback(
     form: CsrfForm<RollbackForm>,
 ) -> AppResult<HttpResponse> {
     let (number_typed, slug, id) = path.into_inner();
-    let (_, article, rights) = readable_article(&ctx, &state, &number_typed, slug).await?;
+    let (issue, article, rights) = readable_article(&ctx, &state, &number_typed, slug).await?;
     let user_id = ctx.require_user()?.id;
     if !rights.manage {
         return Err(AppError::Forbidden);
     }
     let id = number(&id).ok_or(AppError::NotFound)?;
-    let rev = visible_revision(&ctx, &state, &article, rights, id).await?.ok_or(AppError::NotFound)?;
+    let rev = visible_revision(&ctx, &state, &issue, &article, id).await?.ok_or(AppError::NotFound)?;
     if !rev.approved() {
         return Err(AppError::BadRequest("magazine-err-rollback-unapproved"));
     }
