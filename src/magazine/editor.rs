@@ -110,20 +110,40 @@ pub async fn new_issue_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<H
     require_editor(&ctx, &state).await?;
     let next = crate::db::run(&state.pool, |conn| Ok(q::next_number(conn)?)).await?;
     let form = IssueForm { number: next.to_string(), ..Default::default() };
-    render(&issue_page(&ctx, form, FieldErrors::default(), None, None, Vec::new(), Vec::new(), String::new()))
+    render(&issue_page(&ctx, form, FieldErrors::default(), None))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn issue_page<'a>(
+/// The issue form with its editor's note previewed (or the reason it cannot be).
+async fn preview_note<'a>(
     ctx: &'a PageCtx,
+    state: &AppState,
+    user_id: i64,
     form: IssueForm,
-    errors: FieldErrors,
-    preview: Option<SafeHtml>,
-    issue: Option<Issue>,
+    desk: Option<Desk>,
+) -> AppResult<HttpResponse> {
+    let shown_by = desk.as_ref().map(|d| d.issue.id);
+    let note = form.note.clone();
+    let mut page = issue_page(ctx, form, FieldErrors::default(), desk);
+    match content::preview_in(state, user_id, shown_by, &note, NOTE_MAX, "err-body-long").await {
+        Ok(p) => page.preview = Some(p),
+        Err(e) => page.errors = FieldErrors(vec![("note", e.get("body"))]),
+    }
+    render(&page)
+}
+
+/// An issue on an editor's desk: the issue with its sections and articles.
+pub(super) struct Desk {
+    issue: Issue,
     sections: Vec<Section>,
     articles: Vec<Article>,
-    notice: String,
-) -> IssueFormPage<'a> {
+}
+
+/// The issue form: a new issue's (`desk` None), or an issue's desk.
+fn issue_page<'a>(ctx: &'a PageCtx, form: IssueForm, errors: FieldErrors, desk: Option<Desk>) -> IssueFormPage<'a> {
+    let (issue, sections, articles) = match desk {
+        Some(d) => (Some(d.issue), d.sections, d.articles),
+        None => (None, Vec::new(), Vec::new()),
+    };
     let meta = match &issue {
         Some(i) => Meta::new(
             ctx.ta("magazine-edit-issue-title", &[("number", i.number.to_string())]),
@@ -137,12 +157,12 @@ fn issue_page<'a>(
         meta,
         form,
         errors,
-        preview,
+        preview: None,
         issue,
         sections,
         articles,
         stages: Stage::ALL,
-        notice,
+        notice: String::new(),
         typed_publish_at: None,
         stats: Default::default(),
     }
@@ -196,22 +216,16 @@ pub async fn create_issue(
     let user_id = require_editor(&ctx, &state).await?;
     let (form, attached) = upload.attach(&state, user_id, |f| &mut f.note).await;
     if let Some(key) = attached {
-        let page = issue_page(
-            &ctx,
-            form,
-            FieldErrors(vec![("files", key)]),
-            None,
-            None,
-            Vec::new(),
-            Vec::new(),
-            String::new(),
-        );
+        let page = issue_page(&ctx, form, FieldErrors(vec![("files", key)]), None);
         return crate::web::render_status(crate::media::upload::status_for(key), &page);
+    }
+    if form.action == "preview" {
+        return preview_note(&ctx, &state, user_id, form, None).await;
     }
     let input = match check_issue(&state, user_id, None, &form).await {
         Ok(i) => i,
         Err(errors) => {
-            return render_invalid(&issue_page(&ctx, form, errors, None, None, Vec::new(), Vec::new(), String::new()));
+            return render_invalid(&issue_page(&ctx, form, errors, None));
         }
     };
     let viewer = ctx.viewer();
@@ -223,29 +237,38 @@ pub async fn create_issue(
     .await?;
     match made {
         Some(_) => Ok(redirect(&format!("{}/edit", super::issue_path(number)))),
-        None => render_invalid(&issue_page(
-            &ctx,
-            form,
-            FieldErrors(vec![("number", "magazine-err-number-taken")]),
-            None,
-            None,
-            Vec::new(),
-            Vec::new(),
-            String::new(),
-        )),
+        None => {
+            render_invalid(&issue_page(&ctx, form, FieldErrors(vec![("number", "magazine-err-number-taken")]), None))
+        }
     }
 }
 
 /// The issue an editor works on, with its sections and articles.
-async fn editable_issue(
-    ctx: &PageCtx,
-    state: &web::Data<AppState>,
-    number: &str,
-) -> AppResult<(i64, super::pages::IssueView, Vec<Section>, Vec<Article>)> {
+async fn editable_issue(ctx: &PageCtx, state: &web::Data<AppState>, number: &str) -> AppResult<(i64, Desk)> {
     let user_id = require_editor(ctx, state).await?;
-    let mut view = readable_issue(ctx, state, number).await?;
-    let (sections, articles) = (std::mem::take(&mut view.sections), std::mem::take(&mut view.articles));
-    Ok((user_id, view, sections, articles))
+    let view = readable_issue(ctx, state, number).await?;
+    Ok((user_id, Desk { issue: view.issue, sections: view.sections, articles: view.articles }))
+}
+
+/// A change an editor makes to an issue: one unit of work through the write path, the viewer
+/// checked again as an editor and the issue held while it changes.
+async fn desk_write<T, F>(ctx: &PageCtx, state: &AppState, issue_id: i64, change: F) -> AppResult<T>
+where
+    F: FnOnce(&mut crate::db::Tx<'_>) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let viewer = ctx.viewer();
+    crate::db::run_write(&state.pool, move |tx| {
+        still_editor(tx, &viewer)?;
+        content::lock(tx, issue_id)?.ok_or(AppError::NotFound)?;
+        change(tx)
+    })
+    .await
+}
+
+/// The desk again with a problem under `field` (422), the issue's own values in the form.
+fn desk_problem(ctx: &PageCtx, desk: Desk, field: &'static str, key: &'static str) -> AppResult<HttpResponse> {
+    render_invalid(&issue_page(ctx, IssueForm::of(&desk.issue), FieldErrors(vec![(field, key)]), Some(desk)))
 }
 
 #[derive(Deserialize, Default)]
@@ -261,9 +284,8 @@ pub async fn edit_issue_form(
     path: web::Path<String>,
     query: web::Query<EditQuery>,
 ) -> AppResult<HttpResponse> {
-    let (_, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
-    let i = &view.issue;
-    let form = IssueForm::of(i);
+    let (_, desk) = editable_issue(&ctx, &state, &path).await?;
+    let form = IssueForm::of(&desk.issue);
     let notice = match query.msg.as_str() {
         "saved" => ctx.t("magazine-saved"),
         "stage" => ctx.t("magazine-stage-saved"),
@@ -273,10 +295,10 @@ pub async fn edit_issue_form(
         "article-deleted" => ctx.t("magazine-article-deleted"),
         _ => String::new(),
     };
-    let issue_id = i.id;
+    let issue_id = desk.issue.id;
     let stats = crate::db::run(&state.pool, move |conn| Ok(q::issue_stats(conn, issue_id)?)).await?;
-    let mut page = issue_page(&ctx, form, FieldErrors::default(), None, Some(view.issue), sections, articles, notice);
-    page.stats = stats;
+    let mut page = issue_page(&ctx, form, FieldErrors::default(), Some(desk));
+    (page.stats, page.notice) = (stats, notice);
     render(&page)
 }
 
@@ -287,44 +309,22 @@ pub async fn update_issue(
     path: web::Path<String>,
     upload: UploadForm<IssueForm>,
 ) -> AppResult<HttpResponse> {
-    let (user_id, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
+    let (user_id, desk) = editable_issue(&ctx, &state, &path).await?;
     let (mut form, attached) = upload.attach(&state, user_id, |f| &mut f.note).await;
-    form.number = view.issue.number.to_string();
+    form.number = desk.issue.number.to_string();
     if let Some(key) = attached {
-        let page = issue_page(
-            &ctx,
-            form,
-            FieldErrors(vec![("files", key)]),
-            None,
-            Some(view.issue),
-            sections,
-            articles,
-            String::new(),
-        );
+        let page = issue_page(&ctx, form, FieldErrors(vec![("files", key)]), Some(desk));
         return crate::web::render_status(crate::media::upload::status_for(key), &page);
     }
-    let input = match check_issue(&state, user_id, Some(view.issue.id), &form).await {
+    if form.action == "preview" {
+        return preview_note(&ctx, &state, user_id, form, Some(desk)).await;
+    }
+    let input = match check_issue(&state, user_id, Some(desk.issue.id), &form).await {
         Ok(i) => i,
-        Err(errors) => {
-            return render_invalid(&issue_page(
-                &ctx,
-                form,
-                errors,
-                None,
-                Some(view.issue),
-                sections,
-                articles,
-                String::new(),
-            ));
-        }
+        Err(errors) => return render_invalid(&issue_page(&ctx, form, errors, Some(desk))),
     };
-    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
-    crate::db::run_write(&state.pool, move |tx| {
-        still_editor(tx, &viewer)?;
-        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        Ok(q::update_issue(tx, id, &input)?)
-    })
-    .await?;
+    let (id, path) = (desk.issue.id, desk.issue.path());
+    desk_write(&ctx, &state, id, move |tx| Ok(q::update_issue(tx, id, &input)?)).await?;
     Ok(redirect(&format!("{path}/edit?msg=saved")))
 }
 
@@ -343,7 +343,7 @@ pub async fn set_stage(
     path: web::Path<String>,
     form: CsrfForm<StageForm>,
 ) -> AppResult<HttpResponse> {
-    let (_, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
+    let (_, desk) = editable_issue(&ctx, &state, &path).await?;
     let stage = Stage::parse(&form.0.stage);
     let publish_at = parse_local(&ctx, &form.0.publish_at);
     let problem = match (stage, publish_at) {
@@ -353,25 +353,14 @@ pub async fn set_stage(
         _ => None,
     };
     if let Some(key) = problem {
-        let mut page = issue_page(
-            &ctx,
-            IssueForm::of(&view.issue),
-            FieldErrors(vec![("stage", key)]),
-            None,
-            Some(view.issue),
-            sections,
-            articles,
-            String::new(),
-        );
+        let mut page = issue_page(&ctx, IssueForm::of(&desk.issue), FieldErrors(vec![("stage", key)]), Some(desk));
         // What the editor typed stays in the form.
         page.typed_publish_at = Some(form_publish_at(&form.0.publish_at));
         return render_invalid(&page);
     }
-    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
+    let (id, path) = (desk.issue.id, desk.issue.path());
     let stage = stage.unwrap_or(Stage::Draft);
-    crate::db::run_write(&state.pool, move |tx| {
-        still_editor(tx, &viewer)?;
-        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+    desk_write(&ctx, &state, id, move |tx| {
         let issue = q::issue_by_id(tx.conn(), id)?.ok_or(AppError::NotFound)?;
         Ok(q::set_stage(tx, &issue, stage, publish_at)?)
     })
@@ -401,19 +390,6 @@ pub struct SectionForm {
     pub title: String,
 }
 
-/// The desk again with a problem in the sections part (422), nothing changed.
-fn section_problem(
-    ctx: &PageCtx,
-    view: super::pages::IssueView,
-    sections: Vec<Section>,
-    articles: Vec<Article>,
-    key: &'static str,
-) -> AppResult<HttpResponse> {
-    let form = IssueForm::of(&view.issue);
-    let errors = FieldErrors(vec![("sections", key)]);
-    render_invalid(&issue_page(ctx, form, errors, None, Some(view.issue), sections, articles, String::new()))
-}
-
 /// `POST /magazine/{number}/sections`
 pub async fn add_section(
     ctx: Ctx,
@@ -421,19 +397,14 @@ pub async fn add_section(
     path: web::Path<String>,
     form: CsrfForm<SectionForm>,
 ) -> AppResult<HttpResponse> {
-    let (_, view, sections, articles) = editable_issue(&ctx, &state, &path).await?;
+    let (_, desk) = editable_issue(&ctx, &state, &path).await?;
     let mut errors = FieldErrors::default();
     let title = content::check_title(&form.0.title, &mut errors);
     if !errors.is_empty() {
-        return section_problem(&ctx, view, sections, articles, errors.get("title"));
+        return desk_problem(&ctx, desk, "sections", errors.get("title"));
     }
-    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
-    crate::db::run_write(&state.pool, move |tx| {
-        still_editor(tx, &viewer)?;
-        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        Ok(q::add_section(tx, id, &title)?)
-    })
-    .await?;
+    let (id, path) = (desk.issue.id, desk.issue.path());
+    desk_write(&ctx, &state, id, move |tx| Ok(q::add_section(tx, id, &title)?)).await?;
     Ok(redirect(&format!("{path}/edit?msg=section")))
 }
 
@@ -454,23 +425,21 @@ pub async fn change_section(
     form: CsrfForm<SectionChangeForm>,
 ) -> AppResult<HttpResponse> {
     let (number, section) = path.into_inner();
-    let (_, view, sections, articles) = editable_issue(&ctx, &state, &number).await?;
+    let (_, desk) = editable_issue(&ctx, &state, &number).await?;
     let section_id = crate::web::canonical_number(&section).ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     let title =
         if form.0.action == "rename" { content::check_title(&form.0.title, &mut errors) } else { String::new() };
     if !errors.is_empty() {
-        return section_problem(&ctx, view, sections, articles, errors.get("title"));
+        return desk_problem(&ctx, desk, "sections", errors.get("title"));
     }
     let action = form.0.action.clone();
     if !matches!(action.as_str(), "rename" | "up" | "down" | "delete") {
-        return section_problem(&ctx, view, sections, articles, "magazine-err-section-action");
+        return desk_problem(&ctx, desk, "sections", "magazine-err-section-action");
     }
     let msg = if action == "delete" { "section-deleted" } else { "section-changed" };
-    let (viewer, id, path) = (ctx.viewer(), view.issue.id, view.issue.path());
-    let done = crate::db::run_write(&state.pool, move |tx| {
-        still_editor(tx, &viewer)?;
-        content::lock(tx, id)?.ok_or(AppError::NotFound)?;
+    let (id, path) = (desk.issue.id, desk.issue.path());
+    let done = desk_write(&ctx, &state, id, move |tx| {
         let change = match action.as_str() {
             "rename" => q::SectionChange::Rename(&title),
             "up" => q::SectionChange::Up,
@@ -670,9 +639,9 @@ pub async fn new_article_form(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let (_, view, sections, _) = editable_issue(&ctx, &state, &path).await?;
+    let (_, desk) = editable_issue(&ctx, &state, &path).await?;
     let form = ArticleForm { mode: Mode::Closed.as_str().into(), ..Default::default() };
-    render(&article_page(&ctx, view.issue, None, form, FieldErrors::default(), sections, true))
+    render(&article_page(&ctx, desk.issue, None, form, FieldErrors::default(), desk.sections, true))
 }
 
 /// `POST /magazine/{number}/articles/new`
@@ -682,9 +651,8 @@ pub async fn create_article(
     path: web::Path<String>,
     upload: UploadForm<ArticleForm>,
 ) -> AppResult<HttpResponse> {
-    let (user_id, view, sections, _) = editable_issue(&ctx, &state, &path).await?;
+    let (user_id, Desk { issue, sections, .. }) = editable_issue(&ctx, &state, &path).await?;
     let (form, attached) = upload.attach(&state, user_id, |f| &mut f.body).await;
-    let issue = view.issue;
     if let Some(key) = attached {
         let page = article_page(&ctx, issue, None, form, FieldErrors(vec![("files", key)]), sections, true);
         return crate::web::render_status(crate::media::upload::status_for(key), &page);
@@ -717,10 +685,8 @@ pub async fn create_article(
             ));
         }
     };
-    let (viewer, issue_id) = (ctx.viewer(), issue.id);
-    let id = crate::db::run_write(&state.pool, move |tx| {
-        still_editor(tx, &viewer)?;
-        content::lock(tx, issue_id)?.ok_or(AppError::NotFound)?;
+    let issue_id = issue.id;
+    let id = desk_write(&ctx, &state, issue_id, move |tx| {
         let issue = q::issue_by_id(tx.conn(), issue_id)?.ok_or(AppError::NotFound)?;
         Ok(q::create_article(tx, &issue, user_id, &title, &body, &settings)?)
     })

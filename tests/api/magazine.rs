@@ -870,6 +870,15 @@ async fn editors_arrange_sections_and_remove_articles() {
     let (issue, articles) =
         make_issue(&ed, "8", "Eight", &[("First piece", "One.", "writer"), ("Second piece", "Two.", "writer")]).await;
     ed.post("/magazine/8/sections", &[("title", "Letters")]).await.assert_status(303);
+    // The editor's note previews before it is saved; nothing is saved by a preview.
+    let preview = ed
+        .post(
+            "/magazine/8/edit",
+            &[("title", "Eight"), ("theme", ""), ("note", "A **bold** note."), ("cover", ""), ("action", "preview")],
+        )
+        .await;
+    preview.assert_status(200).assert_contains("<strong>bold</strong>").assert_contains("A **bold** note.");
+    writer.get(&issue).await.assert_lacks("bold");
     let desk = ed.get("/magazine/8/edit").await;
     let ids: Vec<String> = desk
         .body
