@@ -114,8 +114,8 @@ pub async fn new_issue_form(ctx: Ctx, state: web::Data<AppState>) -> AppResult<H
 }
 
 /// The issue form with its editor's note previewed (or the reason it cannot be).
-async fn preview_note<'a>(
-    ctx: &'a PageCtx,
+async fn preview_note(
+    ctx: &PageCtx,
     state: &AppState,
     user_id: i64,
     form: IssueForm,
