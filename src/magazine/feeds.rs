@@ -75,12 +75,17 @@ pub async fn issues_feed(
     let format = format_of(&path)?;
     let (base, lang) = (ctx.base_url.clone(), ctx.lang);
     let items = crate::db::run(&state.pool, move |conn| {
-        let mut items = Vec::new();
-        for issue in q::published_issues(conn, ISSUES)? {
-            let contents = toc(&q::sections(conn, issue.id)?, &q::articles_of(conn, issue.id)?);
-            items.push(issue_item(&issue, &contents, &base, lang));
-        }
-        Ok(items)
+        // Three queries for the whole feed, whatever the number of issues.
+        let issues = q::published_issues(conn, ISSUES)?;
+        let ids: Vec<i64> = issues.iter().map(|i| i.id).collect();
+        let (mut sections, mut articles) = (q::sections_of(conn, &ids)?, q::articles_of_issues(conn, &ids)?);
+        Ok(issues
+            .iter()
+            .map(|issue| {
+                let (s, a) = (sections.remove(&issue.id), articles.remove(&issue.id));
+                issue_item(issue, &toc(&s.unwrap_or_default(), &a.unwrap_or_default()), &base, lang)
+            })
+            .collect::<Vec<_>>())
     })
     .await?;
     let mut meta = FeedMeta::new(&ctx, ctx.t("magazine-title"), ctx.t("magazine-intro"), "/magazine", "/magazine/feed");

@@ -141,12 +141,26 @@ pub fn next_number(conn: &mut DbConn) -> QueryResult<i32> {
 }
 
 pub fn sections(conn: &mut DbConn, issue_id: i64) -> QueryResult<Vec<Section>> {
-    let rows: Vec<(i64, String, i32)> = magazine_sections::table
-        .filter(magazine_sections::issue_id.eq(issue_id))
-        .order((magazine_sections::position, magazine_sections::id))
-        .select((magazine_sections::id, magazine_sections::title, magazine_sections::position))
+    Ok(sections_of(conn, &[issue_id])?.remove(&issue_id).unwrap_or_default())
+}
+
+/// The sections of several issues in one query, by issue, each in order.
+pub fn sections_of(conn: &mut DbConn, issue_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<Section>>> {
+    let rows: Vec<(i64, i64, String, i32)> = magazine_sections::table
+        .filter(magazine_sections::issue_id.eq_any(issue_ids))
+        .order((magazine_sections::issue_id, magazine_sections::position, magazine_sections::id))
+        .select((
+            magazine_sections::issue_id,
+            magazine_sections::id,
+            magazine_sections::title,
+            magazine_sections::position,
+        ))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, title, position)| Section { id, title, position }).collect())
+    let mut out: HashMap<i64, Vec<Section>> = HashMap::new();
+    for (issue_id, id, title, position) in rows {
+        out.entry(issue_id).or_default().push(Section { id, title, position });
+    }
+    Ok(out)
 }
 
 type ArticleRow = (
@@ -218,11 +232,20 @@ macro_rules! article_query {
 
 /// An issue's articles in reading order (the table of contents groups them by section).
 pub fn articles_of(conn: &mut DbConn, issue_id: i64) -> QueryResult<Vec<Article>> {
+    Ok(articles_of_issues(conn, &[issue_id])?.remove(&issue_id).unwrap_or_default())
+}
+
+/// The articles of several issues in one query, by issue, each in reading order.
+pub fn articles_of_issues(conn: &mut DbConn, issue_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<Article>>> {
     let rows: Vec<ArticleRow> = article_query!()
-        .filter(magazine_articles::issue_id.eq(issue_id))
-        .order((magazine_articles::position, magazine_articles::content_id))
+        .filter(magazine_articles::issue_id.eq_any(issue_ids))
+        .order((magazine_articles::issue_id, magazine_articles::position, magazine_articles::content_id))
         .load(conn)?;
-    Ok(rows.into_iter().map(article_of).collect())
+    let mut out: HashMap<i64, Vec<Article>> = HashMap::new();
+    for article in rows.into_iter().map(article_of) {
+        out.entry(article.issue_id).or_default().push(article);
+    }
+    Ok(out)
 }
 
 /// Articles by id, in that order (those still there).
