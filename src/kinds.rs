@@ -15,6 +15,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         &crate::media::kind::MEDIA,
         &crate::magazine::kind::ISSUE,
         &crate::magazine::kind::ARTICLE,
+        &crate::magazine::contributions::CONTRIBUTION,
     ])
 });
 

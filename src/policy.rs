@@ -645,6 +645,23 @@ impl Guard {
         self.can_read_issue(m) && (r.approved || self.can_edit_magazine() || self.is(r.author_id))
     }
 
+    /// Send an entry to a contribution area: a member who may read its issue (so a draft
+    /// issue's areas take entries from its editors and the writers invited to it only).
+    pub fn can_contribute(&self, m: &MagazineFacts) -> bool {
+        self.is_member() && self.can_read_issue(m)
+    }
+
+    /// An entry in a contribution area: an accepted one like its issue; one waiting, returned
+    /// or declined only to its author and the editors (the same rule as a revision's).
+    pub fn can_read_entry(&self, m: &MagazineFacts, e: &RevisionFacts) -> bool {
+        self.can_read_revision(m, e)
+    }
+
+    /// Vote in an article's poll or answer its question: a member, once the article is out.
+    pub fn can_take_part(&self, m: &MagazineFacts, article: &ContentFacts) -> bool {
+        self.is_member() && article.live && self.can_read_issue(m)
+    }
+
     pub fn can_administer(&self) -> bool {
         self.is_admin()
     }

@@ -266,7 +266,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
             comment_ids.push(created);
         }
         let forum_summary = seed_forums(conn, &made)?;
-        seed_magazine(conn, id_of("alice"), id_of("zhangmin"))?;
+        seed_magazine(conn, id_of("alice"), id_of("zhangmin"), &[id_of("jsmith"), id_of("lina")])?;
         Ok(format!(
             "demo content created: {} accounts, {} posts, {} comments, {forum_summary}, a magazine issue (and the next one in the making).\nEvery demo account's password is {DEMO_PASSWORD} (admin: siteadmin). Change them before going live.",
             PEOPLE.len(),
@@ -278,7 +278,7 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
 
 /// A published magazine issue in both languages (alice edits it; zhangmin writes for it, and
 /// one of its articles is open to every member), and the next issue in the making.
-fn seed_magazine(conn: &mut Tx<'_>, editor: i64, writer: i64) -> anyhow::Result<()> {
+fn seed_magazine(conn: &mut Tx<'_>, editor: i64, writer: i64, readers: &[i64]) -> anyhow::Result<()> {
     use crate::magazine::queries::{self as mq, ArticleSettings, IssueInput};
     use crate::magazine::{Mode, Stage};
     // (alice is an employee in PEOPLE.)
@@ -326,10 +326,12 @@ fn seed_magazine(conn: &mut Tx<'_>, editor: i64, writer: i64) -> anyhow::Result<
             settings(section(1), Mode::Open, Vec::new()),
         ),
     ];
+    let mut ids = Vec::new();
     for (title, body, s) in &articles {
-        mq::create_article(conn, &issue, editor, title, &crate::content::Body::render(*body), s)?;
+        ids.push(mq::create_article(conn, &issue, editor, title, &crate::content::Body::render(*body), s)?);
     }
     mq::set_stage(conn, &issue, Stage::Published, None)?;
+    seed_readers(conn, editor, ids.first().copied().unwrap_or(id), id, readers)?;
     let next = issue_input(2, "Security, plainly / 安全，说清楚", "Draft: what customers ask us about data", "");
     let next_id = mq::create_issue(conn, editor, &next)?.ok_or_else(|| anyhow::anyhow!("issue 2 exists"))?;
     let next = mq::issue_by_id(conn.conn(), next_id)?.ok_or_else(|| anyhow::anyhow!("issue missing"))?;
@@ -341,6 +343,69 @@ fn seed_magazine(conn: &mut Tx<'_>, editor: i64, writer: i64) -> anyhow::Result<
         &crate::content::Body::render("A draft: regions, backups and who can read what."),
         &settings(None, Mode::Closed, vec![writer]),
     )?;
+    Ok(())
+}
+
+/// What readers do with the first issue: a poll and a question in its first article, and a
+/// contribution area in the issue with two accepted entries (one in Chinese) and one waiting.
+fn seed_readers(conn: &mut Tx<'_>, editor: i64, article: i64, issue: i64, readers: &[i64]) -> anyhow::Result<()> {
+    use crate::magazine::contributions as c;
+    use crate::magazine::polls;
+    polls::create(
+        conn,
+        article,
+        polls::KIND_POLL,
+        "How many time zones does your team span? · 你的团队跨几个时区？",
+        &["One · 一个".to_string(), "Two or three · 两到三个".to_string(), "Four or more · 四个以上".to_string()],
+    )?;
+    polls::create(
+        conn,
+        article,
+        polls::KIND_QUESTION,
+        "Which meeting would you cancel first? · 你最想取消哪个会？",
+        &[],
+    )?;
+    let poll = crate::magazine::polls::of_article(conn.conn(), article, None)?;
+    if let Some(p) = poll.first() {
+        for (i, reader) in readers.iter().enumerate() {
+            if let Some(o) = p.options.get(i + 1) {
+                polls::vote(conn, p.id, *reader, o.id)?;
+            }
+        }
+    }
+    let area = c::create_area(
+        conn,
+        issue,
+        issue,
+        editor,
+        &c::AreaInput {
+            title: "Your desk, your way · 你的工作台".into(),
+            prompt: "Show us where you work: a photo and a sentence. 拍一张你的工作台，配一句话。".into(),
+            accepts: vec![crate::media::TYPE_IMAGE],
+            deadline: None,
+        },
+    )?;
+    let area = c::area(conn.conn(), area)?.ok_or_else(|| anyhow::anyhow!("area missing"))?;
+    let host = crate::content::find(conn.conn(), issue)?.ok_or_else(|| anyhow::anyhow!("issue missing"))?;
+    let entries = [
+        ("A standing desk by the window", "Two screens, one plant, no cables in sight.", true),
+        ("阳台上的办公桌", "早上七点，阳光正好，先回邮件再开会。", true),
+        ("Kitchen table office", "It works until lunch.", false),
+    ];
+    for (i, (title, body, accept)) in entries.iter().enumerate() {
+        let author = readers.get(i % readers.len().max(1)).copied().unwrap_or(editor);
+        let id = c::submit(conn, &area, &host, author, title, &crate::content::Body::render(*body))?;
+        if *accept {
+            let entry = c::entry(conn.conn(), id)?.ok_or_else(|| anyhow::anyhow!("entry missing"))?;
+            let decision = c::Decision {
+                state: c::STATE_ACCEPTED,
+                caption: String::new(),
+                position: i as i32,
+                note: String::new(),
+            };
+            c::decide(conn, &entry, c::STATE_PENDING, editor, &decision)?;
+        }
+    }
     Ok(())
 }
 

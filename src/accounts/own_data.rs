@@ -127,6 +127,8 @@ fn build_zip(
                 ("comment", _) => "comments",
                 ("reply", _) => "replies",
                 ("response", _) => "responses",
+                ("contribution", _) => "contributions",
+                ("article", _) => "articles",
                 _ => "other",
             };
             let tags: Vec<&str> = tag_rows.iter().filter(|(c, _)| *c == id).map(|(_, t)| t.as_str()).collect();
@@ -151,6 +153,13 @@ fn build_zip(
     }
     zip.start_file("profile.json", options)?;
     zip.write_all(serde_json::to_string_pretty(&profile(conn, base, user_id)?)?.as_bytes())?;
+    // What I answered to the magazine's questions (the questions' articles may be gone).
+    let answers: Vec<serde_json::Value> = crate::magazine::polls::answers_by(conn, user_id)?
+        .into_iter()
+        .map(|(question, body, at)| json!({ "question": question, "answer": body, "updated": at.and_utc().to_rfc3339() }))
+        .collect();
+    zip.start_file("magazine-answers.json", options)?;
+    zip.write_all(serde_json::to_string_pretty(&answers)?.as_bytes())?;
     zip.start_file("settings.json", options)?;
     zip.write_all(serde_json::to_string_pretty(&settings(conn, user_id)?)?.as_bytes())?;
     Ok(zip.finish()?.into_inner())

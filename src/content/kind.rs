@@ -82,6 +82,11 @@ pub trait ContentKind: Send + Sync {
     fn searchable(&self) -> bool {
         true
     }
+
+    /// Does it take reactions beyond "like" (`content::reactions`)?
+    fn reactions(&self) -> bool {
+        false
+    }
 }
 
 /// What a feed entry is made of: (id, kind, parent, title, html, excerpt, created, published,

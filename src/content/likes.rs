@@ -4,7 +4,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{contents, likes};
 use crate::db::{DbConn, Tx, ignore_duplicate};
-use crate::policy::Guard;
+use crate::error::{AppError, AppResult};
+use crate::policy::{Guard, Place, Viewer};
 
 /// Like or unlike. The count moves only when the like row really appeared or went away, so a
 /// repeated or concurrent request cannot count twice.
@@ -53,4 +54,33 @@ pub fn liked_among(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> QueryResult<
 /// Likes a user received on what the viewer may read of theirs.
 pub fn received(conn: &mut DbConn, guard: &Guard, user_id: i64) -> QueryResult<i64> {
     Ok(super::listing::author_counts(conn, guard, user_id)?.0)
+}
+
+/// A piece a member likes or reacts to, held for the change: it exists and is of a kind that
+/// takes it (`takes`), the viewer may read it and did not write it (`own`: the message then),
+/// and giving (not taking back, which a moderator reading a hidden piece may) needs a live piece.
+pub fn held_for_reaction(
+    tx: &mut Tx<'_>,
+    viewer: &Viewer,
+    id: i64,
+    on: bool,
+    takes: impl Fn(&str) -> bool,
+    own: &'static str,
+) -> AppResult<super::Content> {
+    // Held: a like checked against a piece being hidden at the same moment waits for it.
+    let c = super::lock(tx, id)?.ok_or(AppError::NotFound)?;
+    if !takes(&c.kind) {
+        return Err(AppError::NotFound);
+    }
+    let guard = Guard::fresh(tx, viewer)?;
+    if !guard.can_read(&c.facts(), Place::None) {
+        return Err(AppError::NotFound);
+    }
+    if guard.user_id() == Some(c.author_id) {
+        return Err(AppError::BadRequest(own));
+    }
+    if on && !guard.can_like(&c.facts()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(c)
 }

@@ -15,6 +15,7 @@ pub mod kind;
 pub mod likes;
 pub mod listing;
 pub mod markdown;
+pub mod reactions;
 pub mod revisions;
 pub mod slug;
 pub mod tags;

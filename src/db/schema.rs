@@ -568,7 +568,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    magazine_areas (id) {
+        id -> BigInt,
+        host_id -> BigInt,
+        issue_id -> BigInt,
+        title -> Text,
+        prompt -> Text,
+        accepts -> Text,
+        deadline -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_entries (content_id) {
+        content_id -> BigInt,
+        area_id -> BigInt,
+        state -> Text,
+        caption -> Text,
+        position -> Integer,
+        note -> Text,
+        reviewer_id -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_polls (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        kind -> Text,
+        question -> Text,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_poll_options (id) {
+        id -> BigInt,
+        poll_id -> BigInt,
+        label -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    magazine_votes (poll_id, user_id) {
+        poll_id -> BigInt,
+        user_id -> BigInt,
+        option_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_answers (poll_id, user_id) {
+        poll_id -> BigInt,
+        user_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_reactions (content_id, user_id, reaction) {
+        content_id -> BigInt,
+        user_id -> BigInt,
+        reaction -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(magazine_issues -> contents (content_id));
+diesel::joinable!(magazine_entries -> contents (content_id));
+diesel::joinable!(magazine_entries -> magazine_areas (area_id));
+diesel::joinable!(magazine_poll_options -> magazine_polls (poll_id));
+diesel::joinable!(magazine_answers -> users (user_id));
 diesel::joinable!(magazine_articles -> contents (content_id));
 diesel::joinable!(magazine_articles -> magazine_issues (issue_id));
 diesel::joinable!(magazine_sections -> magazine_issues (issue_id));
@@ -741,4 +821,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     magazine_articles,
     magazine_writers,
     magazine_revisions,
+    magazine_areas,
+    magazine_entries,
+    magazine_polls,
+    magazine_poll_options,
+    magazine_votes,
+    magazine_answers,
+    content_reactions,
 );

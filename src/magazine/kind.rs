@@ -52,4 +52,8 @@ impl ContentKind for ArticleKind {
     fn paths(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
         super::queries::paths(conn, ids)
     }
+
+    fn reactions(&self) -> bool {
+        true
+    }
 }

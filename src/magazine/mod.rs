@@ -10,15 +10,19 @@
 //! Who may read and write is the policy's (`Guard::can_read_issue`, `can_edit_article`,
 //! `can_edit_magazine`); this part gives it the facts.
 
+pub mod areas;
+pub mod contributions;
 pub mod diff;
 pub mod editor;
 pub mod epub;
 pub mod feeds;
 pub mod kind;
 pub mod pages;
+pub mod polls;
 pub mod queries;
 pub mod review;
 pub mod revisions;
+pub mod stats;
 
 use chrono::NaiveDateTime;
 

@@ -4,11 +4,14 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::areas::AreaBox;
+use super::polls::Poll;
 use super::queries::{self as q, Revision};
 use super::{Article, Issue, Section, parse_number};
 use crate::content::comments::{self, CommentForm, CommentView};
 use crate::content::listing;
 use crate::content::markdown::SafeHtml;
+use crate::content::reactions::ReactionView;
 use crate::error::{AppError, AppResult};
 use crate::policy::Guard;
 use crate::web::{AppState, Ctx, Meta, PageCtx, redirect, render, render_invalid};
@@ -120,6 +123,8 @@ struct IssuePage<'a> {
     ctx: &'a PageCtx,
     meta: Meta,
     view: IssueView,
+    /// Its contribution areas with their accepted entries.
+    areas: Vec<AreaBox>,
 }
 
 impl IssuePage<'_> {
@@ -145,7 +150,9 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
         meta = meta.noindex();
     }
     let key = listing::content_key(i.id);
-    let page = render(&IssuePage { ctx: &ctx, meta, view })?;
+    let issue_id = i.id;
+    let areas = crate::db::run(&state.pool, move |conn| Ok(super::areas::boxes_of(conn, issue_id)?)).await?;
+    let page = render(&IssuePage { ctx: &ctx, meta, view, areas })?;
     Ok(crate::web::cache::keep(page, [key]))
 }
 
@@ -216,6 +223,13 @@ struct ArticlePage<'a> {
     comment_form: CommentForm,
     comment_error: String,
     tags: Vec<crate::content::tags::TagView>,
+    areas: Vec<AreaBox>,
+    polls: Vec<Poll>,
+    reactions: Vec<ReactionView>,
+    /// A vote or answer that was not taken: the poll, the typed answer, why.
+    poll_problem: Option<(i64, String, &'static str)>,
+    /// The poll the viewer just answered.
+    answered: Option<i64>,
 }
 
 impl ArticlePage<'_> {
@@ -239,6 +253,40 @@ impl ArticlePage<'_> {
     fn can_comment(&self) -> bool {
         self.rights.comment
     }
+
+    /// The reason a vote or answer to this poll was not taken.
+    fn problem_for(&self, poll: &i64) -> Option<&'static str> {
+        self.poll_problem.as_ref().filter(|p| p.0 == *poll).map(|p| p.2)
+    }
+
+    fn just_answered(&self, p: &Poll) -> bool {
+        self.answered == Some(p.id)
+    }
+
+    /// The answer typed for this question (kept after a problem), else the viewer's own.
+    fn answer_text(&self, p: &Poll) -> String {
+        match &self.poll_problem {
+            Some((id, typed, _)) if *id == p.id => typed.clone(),
+            _ => p.my_answer.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// What a reader typed or did that the article's page shows again: a save combined with
+/// others, a comment or an answer that could not be taken (with why).
+#[derive(Default)]
+pub struct Typed {
+    pub merged: bool,
+    pub comment_form: CommentForm,
+    pub comment_error: String,
+    pub poll_problem: Option<(i64, String, &'static str)>,
+    pub answered: Option<i64>,
+}
+
+impl Typed {
+    fn comment(comment_form: CommentForm, comment_error: String) -> Self {
+        Typed { comment_form, comment_error, ..Default::default() }
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -248,6 +296,11 @@ pub struct ArticleQuery {
     pub pending: String,
     /// Back from a save combined with edits saved meanwhile.
     pub merged: String,
+    /// Back from a vote that was refused: which poll, and why (`polls::VOTE_PROBLEMS`).
+    pub poll: String,
+    pub problem: String,
+    /// Back from answering a question.
+    pub answered: String,
 }
 
 /// `GET /magazine/{number}/{slug}`
@@ -259,8 +312,37 @@ pub async fn article(
 ) -> AppResult<HttpResponse> {
     let (number, slug) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
-    let merged = !query.merged.is_empty() && ctx.user.is_some();
-    show_article(&ctx, &state, (issue, article, rights), merged, CommentForm::default(), String::new()).await
+    let logged_in = ctx.user.is_some();
+    let poll_problem = match (crate::web::canonical_number(&query.poll), logged_in) {
+        (Some(poll), true) => super::polls::VOTE_PROBLEMS
+            .iter()
+            .find(|p| **p == query.problem)
+            .map(|p| (poll, String::new(), super::polls::problem_key(p))),
+        _ => None,
+    };
+    let typed = Typed {
+        merged: !query.merged.is_empty() && logged_in,
+        poll_problem,
+        answered: crate::web::canonical_number(&query.answered).filter(|_| logged_in),
+        ..Default::default()
+    };
+    show_article(&ctx, &state, (issue, article, rights), typed).await
+}
+
+/// The article again after an answer that could not be taken, the answer kept.
+pub async fn show_answer_problem(
+    ctx: &PageCtx,
+    state: &web::Data<AppState>,
+    article_id: i64,
+    poll_id: i64,
+    typed: String,
+    key: &'static str,
+) -> AppResult<HttpResponse> {
+    let a =
+        crate::db::run(&state.pool, move |conn| q::article_by_id(conn, article_id)?.ok_or(AppError::NotFound)).await?;
+    let found = readable_article(ctx, state, &a.issue_number.to_string(), a.slug).await?;
+    let typed = Typed { poll_problem: Some((poll_id, typed, key)), ..Default::default() };
+    show_article(ctx, state, found, typed).await
 }
 
 /// An article's page, with its comments (and a comment that could not be saved, with why).
@@ -268,14 +350,13 @@ async fn show_article(
     ctx: &PageCtx,
     state: &web::Data<AppState>,
     (issue, article, rights): (Issue, Article, ArticleRights),
-    merged: bool,
-    comment_form: CommentForm,
-    comment_error: String,
+    typed: Typed,
 ) -> AppResult<HttpResponse> {
+    let Typed { merged, comment_form, comment_error, poll_problem, answered } = typed;
     let id = article.id;
     let me = ctx.user.as_ref().map(|u| u.id);
     let (viewer, edit_minutes) = (ctx.viewer(), state.settings.comment_edit_minutes);
-    let (writers, pending, comments, tags) = crate::db::run(&state.pool, move |conn| {
+    let (writers, pending, comments, tags, (areas, polls, reactions)) = crate::db::run(&state.pool, move |conn| {
         let pending = match me {
             Some(user_id) => q::pending_of(conn, id, user_id)?,
             None => None,
@@ -283,7 +364,12 @@ async fn show_article(
         let guard = Guard::load(conn, &viewer)?;
         let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
         let tags = crate::content::tags::for_contents(conn, &[id])?.remove(&id).unwrap_or_default();
-        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending, comments, tags))
+        let parts = (
+            super::areas::boxes_of(conn, id)?,
+            super::polls::of_article(conn, id, me)?,
+            crate::content::reactions::of(conn, id, me)?,
+        );
+        Ok((q::writers_of(conn, &[id])?.remove(&id).unwrap_or_default(), pending, comments, tags, parts))
     })
     .await?;
     let mut meta = Meta::new(article.title.clone(), article.path()).description(article.excerpt.clone());
@@ -298,7 +384,7 @@ async fn show_article(
         meta = meta.noindex();
     }
     let key = listing::content_key(id);
-    let invalid = !comment_error.is_empty();
+    let invalid = !comment_error.is_empty() || poll_problem.as_ref().is_some_and(|p| !p.1.is_empty());
     let page = ArticlePage {
         ctx,
         meta,
@@ -312,6 +398,11 @@ async fn show_article(
         comment_form,
         comment_error,
         tags,
+        areas,
+        polls,
+        reactions,
+        poll_problem,
+        answered,
     };
     if invalid {
         return render_invalid(&page);
@@ -334,16 +425,16 @@ pub async fn add_comment(
     // cannot be made.
     if !found.1.live || !found.1.comments_open || !found.2.comment {
         let form = upload.into_form();
-        return show_article(&ctx, &state, found, false, form, ctx.t("err-comments-closed")).await;
+        return show_article(&ctx, &state, found, Typed::comment(form, ctx.t("err-comments-closed"))).await;
     }
     let (form, attach_problem) = upload.attach(&state, user_id, |f| &mut f.body).await;
     let problem = attach_problem.or_else(|| comments::check_body(&form.body));
     if let Some(key) = problem {
-        return show_article(&ctx, &state, found, false, form, ctx.t(key)).await;
+        return show_article(&ctx, &state, found, Typed::comment(form, ctx.t(key))).await;
     }
     let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
         Ok(body) => body,
-        Err(key) => return show_article(&ctx, &state, found, false, form, ctx.t(key)).await,
+        Err(key) => return show_article(&ctx, &state, found, Typed::comment(form, ctx.t(key))).await,
     };
     let (article_id, parent, viewer) = (found.1.id, form.parent, ctx.viewer());
     let created = crate::db::run_write(&state.pool, move |tx| {
@@ -364,7 +455,7 @@ pub async fn add_comment(
     .await?;
     match created {
         Some(id) => Ok(redirect(&format!("{}#c{id}", found.1.path()))),
-        None => show_article(&ctx, &state, found, false, form, ctx.t("err-comments-closed")).await,
+        None => show_article(&ctx, &state, found, Typed::comment(form, ctx.t("err-comments-closed"))).await,
     }
 }
 

@@ -352,6 +352,23 @@ pub fn issue_stats(conn: &mut DbConn, issue_id: i64) -> QueryResult<HashMap<i64,
     Ok(out)
 }
 
+/// Reads and waiting edits of one article.
+pub fn article_stats(conn: &mut DbConn, article_id: i64) -> QueryResult<ArticleStats> {
+    use crate::db::schema::magazine_article_reads as reads;
+    let rows: Vec<(i32, i32)> =
+        reads::table.filter(reads::article_id.eq(article_id)).select((reads::views, reads::finished)).load(conn)?;
+    let pending: i64 = magazine_revisions::table
+        .filter(magazine_revisions::article_id.eq(article_id))
+        .filter(magazine_revisions::state.eq(STATE_PENDING))
+        .count()
+        .get_result(conn)?;
+    Ok(ArticleStats {
+        views: rows.iter().map(|r| i64::from(r.0)).sum(),
+        finished: rows.iter().map(|r| i64::from(r.1)).sum(),
+        pending,
+    })
+}
+
 /// The writers of an article (user ids).
 pub fn writer_ids(conn: &mut DbConn, article_id: i64) -> QueryResult<Vec<i64>> {
     magazine_writers::table

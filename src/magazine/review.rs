@@ -30,6 +30,8 @@ struct ReviewPage<'a> {
     ctx: &'a PageCtx,
     meta: Meta,
     waiting: Vec<Waiting>,
+    /// Contribution areas with entries waiting: the area, its host's title, how many.
+    entries: Vec<(super::contributions::Area, String, i64)>,
     notice: String,
 }
 
@@ -48,6 +50,15 @@ pub struct ReviewQuery {
 /// `GET /magazine/review`
 pub async fn queue(ctx: Ctx, state: web::Data<AppState>, query: web::Query<ReviewQuery>) -> AppResult<HttpResponse> {
     require_editor(&ctx, &state).await?;
+    let entries = crate::db::run(&state.pool, |conn| {
+        let mut out = Vec::new();
+        for (area, n) in super::contributions::waiting_areas(conn)? {
+            let title = super::areas::host(conn, area.host_id)?.map(|h| h.title()).unwrap_or_default();
+            out.push((area, title, n));
+        }
+        Ok(out)
+    })
+    .await?;
     let waiting = crate::db::run(&state.pool, |conn| {
         let edits = q::pending_edits(conn, 100)?;
         // Their articles in one query, not one each.
@@ -89,7 +100,7 @@ pub async fn queue(ctx: Ctx, state: web::Data<AppState>, query: web::Query<Revie
         _ => String::new(),
     };
     let meta = Meta::new(ctx.t("magazine-review-title"), "/magazine/review").noindex();
-    render(&ReviewPage { ctx: &ctx, meta, waiting, notice })
+    render(&ReviewPage { ctx: &ctx, meta, waiting, entries, notice })
 }
 
 #[derive(Deserialize, Default)]

@@ -36,6 +36,12 @@ pub const KIND_RESPONSE: &str = "response";
 pub const KIND_EDIT_ACCEPTED: &str = "edit_accepted";
 /// An editor did not accept a member's pending edit (`detail`: its title, then the note).
 pub const KIND_EDIT_REJECTED: &str = "edit_rejected";
+/// An editor accepted a member's entry into a contribution area (`detail`: its title).
+pub const KIND_ENTRY_ACCEPTED: &str = "entry_accepted";
+/// An editor returned an entry to its author to change (`detail`: its title, then the note).
+pub const KIND_ENTRY_RETURNED: &str = "entry_returned";
+/// An editor declined an entry (`detail`: its title, then the note).
+pub const KIND_ENTRY_DECLINED: &str = "entry_declined";
 /// A subscription was dropped because its owner may no longer read it (`detail` names it).
 pub const KIND_ACCESS_LOST: &str = "access_lost";
 
@@ -264,6 +270,9 @@ fn message_key(kind: &str) -> &'static str {
         KIND_RESPONSE => "notif-response",
         KIND_EDIT_ACCEPTED => "notif-edit-accepted",
         KIND_EDIT_REJECTED => "notif-edit-rejected",
+        KIND_ENTRY_ACCEPTED => "notif-entry-accepted",
+        KIND_ENTRY_RETURNED => "notif-entry-returned",
+        KIND_ENTRY_DECLINED => "notif-entry-declined",
         KIND_ACCESS_LOST => "notif-access-lost",
         _ => "notif-other",
     }

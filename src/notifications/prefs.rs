@@ -19,7 +19,7 @@ use super::*;
 use crate::db::schema::notification_prefs;
 
 /// The kinds a member chooses for, in the order the settings page lists them.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 15] = [
     KIND_REPLY,
     KIND_COMMENT,
     KIND_TOPIC_REPLY,
@@ -32,6 +32,9 @@ pub const KINDS: [&str; 12] = [
     KIND_NEW_TOPIC,
     KIND_EDIT_ACCEPTED,
     KIND_EDIT_REJECTED,
+    KIND_ENTRY_ACCEPTED,
+    KIND_ENTRY_RETURNED,
+    KIND_ENTRY_DECLINED,
 ];
 
 /// The `notification_prefs` row holding the digest choice.
@@ -266,6 +269,9 @@ pub fn kind_label(kind: &str) -> &'static str {
         KIND_NEW_TOPIC => "prefs-kind-new-topic",
         KIND_EDIT_ACCEPTED => "prefs-kind-edit-accepted",
         KIND_EDIT_REJECTED => "prefs-kind-edit-rejected",
+        KIND_ENTRY_ACCEPTED => "prefs-kind-entry-accepted",
+        KIND_ENTRY_RETURNED => "prefs-kind-entry-returned",
+        KIND_ENTRY_DECLINED => "prefs-kind-entry-declined",
         _ => "prefs-kind-all",
     }
 }

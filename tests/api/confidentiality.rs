@@ -155,6 +155,15 @@ const ROUTES: &[&str] = &[
     "{open_article}/edit?undo={pending_revision}",
     "/magazine/review",
     "/search?q={secret}&kind=article",
+    "/search?q={secret}&kind=contribution",
+    "/magazine/areas/new?host={draft_article_id}",
+    "/magazine/areas/{draft_area}",
+    "/magazine/areas/{draft_area}/edit",
+    "/magazine/areas/{open_area}",
+    "/magazine/areas/{open_area}?change={pending_entry}",
+    "/magazine/areas/{open_area}?change={declined_entry}",
+    "{open_article}/stats",
+    "/u/newbie",
 ];
 
 struct Fixture {
@@ -369,6 +378,72 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
         .await
         .assert_status(303);
     let pending_revision = crate::magazine::last_revision(app);
+    // Contribution areas: one in the draft issue; one in the published issue with an entry
+    // waiting, one returned and one declined (each carrying the secret), and a question whose
+    // answer carries it too.
+    let draft_article_id =
+        app.number("SELECT a.content_id AS n FROM magazine_articles a JOIN magazine_issues i ON i.content_id = a.issue_id WHERE i.number = 4").to_string();
+    let open_article_id =
+        app.number("SELECT a.content_id AS n FROM magazine_articles a JOIN magazine_issues i ON i.content_id = a.issue_id WHERE i.number = 5").to_string();
+    let area = |host: String, title: String| {
+        let editor = &editor;
+        async move {
+            let page = editor
+                .post(
+                    "/magazine/areas/new",
+                    &[("host", host.as_str()), ("title", &title), ("prompt", &title), ("deadline", "")],
+                )
+                .await;
+            page.assert_status(303);
+            page.location().rsplit('/').next().unwrap_or("").to_string()
+        }
+    };
+    let draft_area = area(draft_article_id.clone(), format!("Area {SECRET} {HIDDEN}")).await;
+    let open_area = area(open_article_id.clone(), "Readers' tips".to_string()).await;
+    let mut entries = Vec::new();
+    let (sender2, sender3) =
+        (app.user_browser("sender2", Role::Member).await, app.user_browser("sender3", Role::Member).await);
+    for (b, decision) in [(&newbie, ""), (&sender2, "return"), (&sender3, "decline")] {
+        b.upload(
+            &format!("/magazine/areas/{open_area}/entries"),
+            &[("title", &format!("Tip {SECRET} {HIDDEN}")), ("body", &format!("{SECRET} {HIDDEN} tip")), ("entry", "")],
+            &[],
+            &[],
+        )
+        .await
+        .assert_status(303);
+        let id = app.number("SELECT MAX(content_id) AS n FROM magazine_entries").to_string();
+        if !decision.is_empty() {
+            editor
+                .post(
+                    &format!("/magazine/entries/{id}"),
+                    &[
+                        ("decision", decision),
+                        ("seen", "pending"),
+                        ("caption", SECRET),
+                        ("position", "0"),
+                        ("note", &format!("{SECRET} {HIDDEN} note")),
+                    ],
+                )
+                .await
+                .assert_status(303);
+        }
+        entries.push(id);
+    }
+    editor
+        .post(&format!("{open_article}/polls"), &[("kind", "question"), ("question", "Any tips?"), ("options", "")])
+        .await
+        .assert_status(303);
+    let question = app.number("SELECT MAX(id) AS n FROM magazine_polls").to_string();
+    newbie
+        .post(&format!("/magazine/polls/{question}/answer"), &[("body", &format!("{SECRET} {HIDDEN} answer"))])
+        .await
+        .assert_status(303);
+    // The secret is there for who may see it (so the suite's visits below can fail).
+    newbie.get(&format!("/magazine/areas/{open_area}")).await.assert_contains(HIDDEN);
+    sender3.get(&format!("/magazine/areas/{open_area}")).await.assert_contains(HIDDEN);
+    editor.get(&format!("{open_article}/stats")).await.assert_contains(&format!("{SECRET} {HIDDEN} answer"));
+    editor.get(&format!("/magazine/areas/{draft_area}")).await.assert_contains(HIDDEN);
     app.settle().await;
     plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).expect("mail delivered");
 
@@ -394,6 +469,11 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("draft_revision", draft_revision),
             ("open_article", open_article),
             ("pending_revision", pending_revision),
+            ("draft_article_id", draft_article_id),
+            ("draft_area", draft_area),
+            ("open_area", open_area),
+            ("pending_entry", entries[0].clone()),
+            ("declined_entry", entries[2].clone()),
         ],
     };
     (fixture, carol)

@@ -6,12 +6,17 @@ use plaza::policy::Roles;
 
 use crate::helpers::{Browser, TestApp, spawn, spawn_with};
 
-fn editor_roles() -> Roles {
+pub(crate) fn editor_roles() -> Roles {
     Roles::from(Role::Employee).with(Role::Editor)
 }
 
 /// An issue made through the desk: (issue path, [article paths]).
-async fn make_issue(ed: &Browser, number: &str, title: &str, articles: &[(&str, &str, &str)]) -> (String, Vec<String>) {
+pub(crate) async fn make_issue(
+    ed: &Browser,
+    number: &str,
+    title: &str,
+    articles: &[(&str, &str, &str)],
+) -> (String, Vec<String>) {
     ed.post(
         "/magazine/new",
         &[

@@ -17,6 +17,7 @@ mod forums;
 mod helpers;
 mod i18n;
 mod magazine;
+mod magazine_readers;
 mod media;
 mod meili_fake;
 mod migrations;

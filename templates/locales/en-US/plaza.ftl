@@ -1128,3 +1128,154 @@ magazine-review-stale = The article changed since this edit was made from it: ac
 magazine-review-queue = Review edits
 magazine-err-decision = Choose to accept or to reject.
 magazine-review-note-shown = Editor’s note:
+
+## Contribution areas, polls, questions, reactions
+reactions = Reactions
+reaction-applause = Applause
+reaction-insightful = Insightful
+reaction-love = Love it
+reaction-surprised = Surprising
+err-reaction-unknown = That is not a reaction we know.
+err-reaction-own = You cannot react to your own piece.
+search-kind-contribution = Reader contribution
+noun-contribution = a contribution
+notif-entry-accepted = { $actor } accepted your contribution “{ $detail }” into the magazine
+notif-entry-returned = { $actor } returned your contribution “{ $detail }” with a note: change it and send it again
+notif-entry-declined = { $actor } declined your contribution “{ $detail }”
+prefs-kind-entry-accepted = My contributions accepted
+prefs-kind-entry-returned = My contributions returned to me (with the editor's note)
+prefs-kind-entry-declined = My contributions declined
+magazine-accepts = Accepts:
+magazine-accepts-image = pictures
+magazine-accepts-audio = sound
+magazine-accepts-video = video
+magazine-accepts-text = Accepts: text only
+magazine-accepts-hint = Entries may always have text. Leave every box empty for text only.
+magazine-area-new = Open a contribution area
+magazine-area-edit-title = Change “{ $title }”
+magazine-area-open = Open the area
+magazine-area-save = Save the area
+magazine-area-saved = The area is saved.
+magazine-area-change = Change the area
+magazine-area-see = See the entries
+magazine-area-prompt = What you ask readers for
+magazine-area-prompt-hint = Shown above the area. Markdown: links, emphasis, lists.
+magazine-area-title-example = Your photos of spring
+magazine-area-deadline-field = Deadline (optional)
+magazine-area-deadline-hint = In your time zone. Entries are refused after it; accepted ones stay.
+magazine-area-deadline = Open until { $date }
+magazine-area-closed = Closed on { $date }
+magazine-area-closed-text = This area no longer takes entries.
+magazine-areas = Contribution areas
+magazine-areas-none = No contribution areas in this article yet.
+magazine-entries-accepted = { $count ->
+    [0] No entries in the magazine yet
+    [one] { $count } entry in the magazine
+   *[other] { $count } entries in the magazine
+}
+magazine-entries-waiting = { $count ->
+    [0] Nothing waiting for an editor
+    [one] { $count } entry waiting for an editor
+   *[other] { $count } entries waiting for an editor
+}
+magazine-entries-returned = { $count ->
+    [one] { $count } returned to its author
+   *[other] { $count } returned to their authors
+}
+magazine-entries-declined = { $count ->
+    [one] { $count } declined
+   *[other] { $count } declined
+}
+magazine-entries-none = No entries were accepted.
+magazine-entries-none-open = No entries yet. Yours could be the first.
+magazine-entries-none-waiting = Every entry has been looked at.
+magazine-entries-mine = Your entries
+magazine-entries-arrange = Captions and order of the accepted entries
+magazine-entry-by = by
+magazine-entry-send = Send your entry
+magazine-entry-change-heading = Change your entry and send it again
+magazine-entry-title = Title of your entry
+magazine-entry-body = Your entry
+magazine-entry-hint = Write a few words and attach your pictures, sound or video (or pick them from your library). An editor reads every entry before it appears in the magazine.
+magazine-entry-submit = Send
+magazine-entry-resend = Send again
+magazine-entry-login = Log in to send an entry
+magazine-entry-not-invited = Only the people working on this issue can send entries before it is out.
+magazine-entry-sent = Thank you: your entry waits for an editor. You will be told what they decide.
+magazine-entry-decided = Done: its author is told.
+magazine-entry-stale = Someone decided about that entry meanwhile (or its author changed it): look at it again.
+magazine-entry-pending = Waiting for an editor
+magazine-entry-accepted = In the magazine
+magazine-entry-returned = Returned to you
+magazine-entry-declined = Declined
+magazine-entry-note = Editor’s note:
+magazine-entry-note-field = Note to its author (needed to return it)
+magazine-entry-change = Change it and send it again
+magazine-entry-caption = Caption
+magazine-entry-accept = Accept
+magazine-entry-save = Save caption and order
+magazine-entry-return = Return with the note
+magazine-entry-decline = Decline
+magazine-err-area-closed = This area closed at its deadline: entries are no longer taken. Your text is kept below.
+magazine-err-area-type = This area does not take that kind of file. See what it accepts above.
+magazine-err-area-text-only = This area takes text only: remove the attached files.
+magazine-err-entry-long = An entry can be at most 20,000 characters.
+magazine-err-entry-many = You have 10 entries waiting here already: wait for an editor before sending more.
+magazine-err-entry-decided = An editor decided about this entry meanwhile; it can no longer be changed.
+magazine-err-return-note = Say in the note what the author should change before returning an entry.
+magazine-err-prompt-long = The prompt can be at most 4,000 characters.
+magazine-err-deadline = Give the deadline as a date and time.
+magazine-stats-link = Readers
+magazine-stats-title = Readers of “{ $title }”
+magazine-stats-views = Views
+magazine-stats-read = Read to the end
+magazine-stats-comments = Comments
+magazine-stats-likes = Likes
+magazine-stats-waiting = Edits waiting
+magazine-stats-hint = Counted without scripts, cookies or storing who read: a view is a page that began to show the article, “read to the end” one that reached its last line. Reloads count again.
+magazine-polls = Polls and questions
+magazine-polls-none = No polls or questions yet.
+magazine-poll-add = Add a poll or a question
+magazine-poll-add-button = Add
+magazine-poll-kind = Kind
+magazine-poll-kind-poll = Poll: readers choose one answer and then see the results
+magazine-poll-kind-question = Question: readers write an answer that only editors read
+magazine-poll-question = Question
+magazine-poll-options = Choices (for a poll)
+magazine-poll-options-hint = One per line, 2 to 12.
+magazine-poll-close = Close
+magazine-poll-reopen = Open again
+magazine-poll-closed = Closed
+magazine-poll-your-vote = your vote
+magazine-vote = Vote
+magazine-vote-hint = One vote per member. You see the results once you have voted.
+magazine-vote-login = Log in to vote
+magazine-vote-count = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+magazine-answer-count = { $count ->
+    [0] No answers yet
+    [one] { $count } answer
+   *[other] { $count } answers
+}
+magazine-answer-field = Your answer
+magazine-answer-yours = Your answer (you may change it)
+magazine-answer-hint = Only the magazine's editors read the answers.
+magazine-answer-send = Send my answer
+magazine-answer-change = Change my answer
+magazine-answer-thanks = Thank you: the editors will read your answer.
+magazine-answer-login = Log in to answer
+magazine-err-answer-empty = Write an answer first.
+magazine-err-answer-long = An answer can be at most 4,000 characters.
+magazine-err-poll-question = Write the question.
+magazine-err-poll-question-long = A question can be at most 300 characters, on one line.
+magazine-err-poll-option-long = A choice can be at most 200 characters.
+magazine-err-poll-options = A poll needs 2 to 12 different choices, one per line.
+magazine-err-poll-closed = This poll is closed.
+magazine-err-poll-choose = Choose one of the answers first.
+magazine-err-poll-voted = You have voted in this poll already (one vote per member).
+profile-contributions = In the magazine
+magazine-review-entries = Contributions waiting
+magazine-review-edits = Edits waiting
+magazine-contributions-hint = Readers complete this article: send your entry to one of its areas below.

@@ -1,0 +1,322 @@
+//! Readers take part in the magazine: contribution areas (entries an editor accepts, returns or
+//! declines), polls and questions, reactions, and the figures editors read.
+
+use plaza::accounts::Role;
+
+use crate::helpers::{Browser, TestApp, spawn};
+use crate::magazine::{editor_roles, make_issue};
+use crate::media::{mp3, png, upload_one};
+
+fn article_id(app: &TestApp, slug_start: &str) -> String {
+    app.number(&format!("SELECT content_id AS n FROM magazine_articles WHERE slug LIKE '{slug_start}%'")).to_string()
+}
+
+fn newest_entry(app: &TestApp) -> String {
+    app.number("SELECT MAX(content_id) AS n FROM magazine_entries").to_string()
+}
+
+async fn open_area(ed: &Browser, host: &str, title: &str, accepts: &[&str], deadline: &str) -> String {
+    let mut fields = vec![
+        ("host", host),
+        ("title", title),
+        ("prompt", "Show us **spring** where you live."),
+        ("deadline", deadline),
+    ];
+    for a in accepts {
+        fields.push((a, "1"));
+    }
+    let page = ed.post("/magazine/areas/new", &fields).await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    page.location()
+}
+
+async fn send_entry(
+    b: &Browser,
+    area: &str,
+    title: &str,
+    body: &str,
+    files: &[(&str, &str, Vec<u8>, &str)],
+) -> crate::helpers::Page {
+    b.upload(&format!("{area}/entries"), &[("title", title), ("body", body), ("entry", "")], files, &[]).await
+}
+
+async fn decide(
+    ed: &Browser,
+    entry: &str,
+    decision: &str,
+    seen: &str,
+    caption: &str,
+    note: &str,
+) -> crate::helpers::Page {
+    ed.post(
+        &format!("/magazine/entries/{entry}"),
+        &[("decision", decision), ("seen", seen), ("caption", caption), ("position", "1"), ("note", note)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let writer = app.user_browser("writer", Role::Member).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    let visitor = app.new_browser();
+    let (_, articles) =
+        make_issue(&ed, "1", "Spring issue", &[("Spring photos", "The season in pictures.", "writer")]).await;
+    let id = article_id(&app, "spring");
+    // Only editors open areas.
+    carol.post("/magazine/areas/new", &[("host", &id), ("title", "Mine")]).await.assert_status(403);
+    let page = ed.post("/magazine/areas/new", &[("host", &id), ("title", " "), ("prompt", "Kept prompt")]).await;
+    page.assert_status(422).assert_contains("Kept prompt");
+    let area = open_area(&ed, &id, "Your photos of spring", &["accept_image"], "").await;
+
+    // A draft issue's area: its writers only.
+    carol.get(&area).await.assert_status(404);
+    send_entry(&carol, &area, "Too early", "Mine", &[]).await.assert_status(404);
+    visitor.get(&area).await.assert_status(404);
+    writer.get(&area).await.assert_status(200).assert_contains("Send your entry");
+
+    ed.post("/magazine/1/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    app.settle().await;
+    visitor
+        .get(&articles[0])
+        .await
+        .assert_contains("Your photos of spring")
+        .assert_contains("<strong>spring</strong>")
+        .assert_contains(&format!(r##"href="{area}#send""##));
+    visitor.get(&area).await.assert_status(200).assert_contains("Log in to send an entry");
+
+    // Carol's picture waits; nobody else sees it. (Attached without scripts, the file lands
+    // in her text first, for her to describe.)
+    let page = send_entry(
+        &carol,
+        &area,
+        "Blossom hunt",
+        "Cherry trees.",
+        &[("files", "tree.png", png(300, 200), "image/png")],
+    )
+    .await;
+    page.assert_status(200).assert_contains("Files attached below your text").assert_contains("Cherry trees.");
+    let tree = upload_one(&carol, "tree.png", png(300, 200), "image/png").await;
+    let body = format!("Cherry trees by the river.\n\n![A cherry tree](/media/{tree})");
+    send_entry(&carol, &area, "Blossom hunt", &body, &[]).await.assert_status(303);
+    let carols = newest_entry(&app);
+    carol.get(&area).await.assert_contains("Blossom hunt").assert_contains("Waiting for an editor");
+    app.settle().await;
+    for b in [&visitor, &bob] {
+        b.get(&area).await.assert_lacks("Blossom hunt");
+        b.get(&articles[0]).await.assert_lacks("Cherry trees");
+        b.get("/search?q=blossom").await.assert_lacks("</mark> hunt");
+    }
+    // Sound is not what this area asked for: refused, the text kept.
+    let birds = upload_one(&bob, "birds.mp3", mp3(), "audio/mpeg").await;
+    let body = format!("Listen to the birds.\n\n![birds](/media/{birds})");
+    let page = send_entry(&bob, &area, "Birdsong", &body, &[]).await;
+    page.assert_status(422).assert_contains("does not take that kind of file").assert_contains("Listen to the birds.");
+
+    // The editor's queue and decision.
+    ed.get("/magazine/review").await.assert_contains("Contributions waiting").assert_contains("Your photos of spring");
+    ed.get(&area).await.assert_contains("1 entry waiting for an editor").assert_contains("Cherry trees by the river.");
+    decide(&carol, &carols, "accept", "pending", "", "").await.assert_status(403);
+    decide(&ed, &carols, "accept", "pending", "Blossom at dawn", "")
+        .await
+        .assert_redirect(&format!("{area}?msg=decided"));
+    app.settle().await;
+    let page = visitor.get(&articles[0]).await;
+    page.assert_contains("Blossom at dawn").assert_contains(r#"href="/u/carol""#).assert_contains("<img");
+    visitor.get("/search?q=blossom").await.assert_contains("</mark> hunt").assert_contains(&format!("#e{carols}"));
+    visitor.get("/u/carol").await.assert_contains("In the magazine").assert_contains("Blossom hunt");
+    carol.get("/notifications").await.assert_contains("accepted your contribution").assert_contains("Blossom hunt");
+    // Deciding on what someone decided meanwhile changes nothing.
+    decide(&ed, &carols, "decline", "pending", "", "").await.assert_redirect(&format!("{area}?msg=stale"));
+    visitor.get(&articles[0]).await.assert_contains("Blossom at dawn");
+
+    // Bob's entry comes back with a note, is changed, then declined.
+    send_entry(&bob, &area, "Birdsong", "Birds at six.", &[]).await.assert_status(303);
+    let bobs = newest_entry(&app);
+    decide(&ed, &bobs, "return", "pending", "", "").await.assert_status(400);
+    decide(&ed, &bobs, "return", "pending", "", "Add a photo of the birds.").await.assert_status(303);
+    bob.get("/notifications")
+        .await
+        .assert_contains("returned your contribution")
+        .assert_contains("Add a photo of the birds.");
+    bob.get(&area).await.assert_contains("Returned to you").assert_contains("Add a photo of the birds.");
+    bob.get(&format!("{area}?change={bobs}")).await.assert_contains("Birds at six.").assert_contains("Send again");
+    carol.get(&format!("{area}?change={bobs}")).await.assert_lacks("Birds at six.");
+    let page = bob
+        .upload(
+            &format!("{area}/entries"),
+            &[("title", "Birdsong"), ("body", "Birds at six, with a robin."), ("entry", &bobs)],
+            &[],
+            &[],
+        )
+        .await;
+    page.assert_status(303);
+    ed.get(&area).await.assert_contains("with a robin");
+    carol
+        .upload(&format!("{area}/entries"), &[("title", "Mine now"), ("body", "x"), ("entry", &bobs)], &[], &[])
+        .await
+        .assert_status(404);
+    decide(&ed, &bobs, "decline", "pending", "", "Not this time.").await.assert_status(303);
+    bob.get("/notifications").await.assert_contains("declined your contribution");
+    app.settle().await;
+    for b in [&visitor, &carol] {
+        b.get(&area).await.assert_lacks("robin");
+        b.get(&articles[0]).await.assert_lacks("robin");
+        b.get("/search?q=robin").await.assert_lacks("Birdsong").assert_lacks("</mark>");
+    }
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM magazine_entries WHERE state = 'accepted'"), 1);
+
+    // After the deadline: refused with a message, the text kept; accepted entries stay.
+    let page = ed
+        .post(
+            &format!("{area}/edit"),
+            &[
+                ("title", "Your photos of spring"),
+                ("prompt", "Closed now."),
+                ("accept_image", "1"),
+                ("deadline", "2020-01-01T10:00"),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    let page = send_entry(&carol, &area, "Late bloom", "A late tulip.", &[]).await;
+    page.assert_status(422).assert_contains("closed at its deadline").assert_contains("A late tulip.");
+    visitor.get(&articles[0]).await.assert_contains("Blossom at dawn").assert_contains("Closed on");
+    ed.post(&format!("{area}/edit"), &[("title", "Your photos of spring"), ("deadline", "soon")])
+        .await
+        .assert_status(422)
+        .assert_contains("date and time");
+}
+
+#[tokio::test]
+async fn polls_questions_and_reactions_are_counted_once_per_member() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    let visitor = app.new_browser();
+    let (_, articles) = make_issue(&ed, "1", "Spring issue", &[("Plans", "What comes next.", "editor")]).await;
+    let article = &articles[0];
+    ed.post("/magazine/1/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    let polls = format!("{article}/polls");
+    carol.post(&polls, &[("kind", "poll"), ("question", "Q?"), ("options", "a\nb")]).await.assert_status(403);
+    let page = ed.post(&polls, &[("kind", "poll"), ("question", "Best feature?"), ("options", "Only one")]).await;
+    page.assert_status(422).assert_contains("2 to 12 different choices").assert_contains("Best feature?");
+    ed.post(&polls, &[("kind", "poll"), ("question", "Best feature?"), ("options", "Speed\nPrice\n\nSpeed")])
+        .await
+        .assert_status(303);
+    ed.post(&polls, &[("kind", "question"), ("question", "What should we write about?"), ("options", "")])
+        .await
+        .assert_status(303);
+    let poll = app.number("SELECT MIN(id) AS n FROM magazine_polls").to_string();
+    let question = app.number("SELECT MAX(id) AS n FROM magazine_polls").to_string();
+    let speed = app.number("SELECT MIN(id) AS n FROM magazine_poll_options").to_string();
+    assert_eq!(app.count("magazine_poll_options"), 2, "a repeated choice is kept once");
+
+    visitor
+        .get(article)
+        .await
+        .assert_contains("Best feature?")
+        .assert_contains("Log in to vote")
+        .assert_lacks("0 votes");
+    bob.get(article).await.assert_contains("Vote").assert_lacks("% ·");
+    carol.post(&format!("/magazine/polls/{poll}/vote"), &[("option", &speed)]).await.assert_status(303);
+    carol.get(article).await.assert_contains("1 vote").assert_contains("100% · 1").assert_contains("your vote");
+    let again = carol.post(&format!("/magazine/polls/{poll}/vote"), &[("option", &speed)]).await;
+    carol.get(&again.location()).await.assert_contains("voted in this poll already");
+    let none = bob.post(&format!("/magazine/polls/{poll}/vote"), &[("option", "")]).await;
+    bob.get(&none.location()).await.assert_contains("Choose one of the answers first");
+    // Another poll's choice is not one of this poll's.
+    bob.post(&format!("/magazine/polls/{question}/vote"), &[("option", &speed)]).await.assert_status(404);
+    assert_eq!(app.count("magazine_votes"), 1);
+
+    // Answers: kept on a problem, read by editors only.
+    let answer = format!("/magazine/polls/{question}/answer");
+    carol.post(&answer, &[("body", "  ")]).await.assert_status(422).assert_contains("Write an answer first");
+    let long = "长".repeat(4001);
+    carol.post(&answer, &[("body", &long)]).await.assert_status(422).assert_contains(&long);
+    carol.post(&answer, &[("body", "More about 春天 gardens")]).await.assert_status(303);
+    carol.post(&answer, &[("body", "More about 春天 gardens, please")]).await.assert_status(303);
+    carol.get(article).await.assert_contains("More about 春天 gardens, please").assert_contains("Change my answer");
+    app.settle().await;
+    for b in [&visitor, &bob] {
+        b.get(article).await.assert_lacks("春天 gardens");
+        b.get("/search?q=gardens").await.assert_lacks("春天 gardens");
+    }
+    let stats = ed.get(&format!("{article}/stats")).await;
+    stats.assert_status(200).assert_contains("More about 春天 gardens, please").assert_contains("1 answer");
+    stats.assert_contains("100% · 1");
+    bob.get(&format!("{article}/stats")).await.assert_status(403);
+
+    // Reactions: one of each per member; the author cannot react to their own.
+    let react = app.number("SELECT content_id AS n FROM magazine_articles").to_string();
+    let react = format!("/reactions/{react}");
+    carol.post(&react, &[("reaction", "applause"), ("value", "1")]).await.assert_status(303);
+    carol.post(&react, &[("reaction", "applause"), ("value", "1")]).await.assert_status(303);
+    bob.post(&react, &[("reaction", "applause"), ("value", "1")]).await.assert_status(303);
+    bob.post(&react, &[("reaction", "insightful"), ("value", "1")]).await.assert_status(303);
+    carol.post(&react, &[("reaction", "shrug"), ("value", "1")]).await.assert_status(400);
+    ed.post(&react, &[("reaction", "love"), ("value", "1")]).await.assert_status(400);
+    assert_eq!(app.count("content_reactions"), 3);
+    bob.post(&react, &[("reaction", "insightful"), ("value", "0")]).await.assert_status(303);
+    assert_eq!(app.count("content_reactions"), 2);
+    visitor.get(article).await.assert_contains("Applause</span> 2");
+    ed.get(&format!("{article}/stats")).await.assert_contains("Applause</dt><dd>2</dd>");
+
+    // Closed: no more votes or answers; everyone sees the results.
+    ed.post(&format!("/magazine/polls/{poll}/close"), &[("value", "1")]).await.assert_status(303);
+    let late = bob.post(&format!("/magazine/polls/{poll}/vote"), &[("option", &speed)]).await;
+    bob.get(&late.location()).await.assert_contains("This poll is closed");
+    visitor.get(article).await.assert_contains("100% · 1");
+    assert_eq!(app.count("magazine_votes"), 1);
+}
+
+#[tokio::test]
+async fn many_members_at_once_each_count_once() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let (_, articles) = make_issue(&ed, "1", "Busy issue", &[("Busy", "Everyone at once.", "editor")]).await;
+    ed.post("/magazine/1/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    let id = article_id(&app, "busy");
+    let area = open_area(&ed, &id, "Say hello", &[], "").await;
+    ed.post(
+        &format!("{}/polls", articles[0]),
+        &[("kind", "poll"), ("question", "Tea or coffee?"), ("options", "Tea\nCoffee")],
+    )
+    .await
+    .assert_status(303);
+    let poll = app.number("SELECT MIN(id) AS n FROM magazine_polls").to_string();
+    let tea = app.number("SELECT MIN(id) AS n FROM magazine_poll_options").to_string();
+    let mut members = Vec::new();
+    for i in 0..8 {
+        members.push(app.user_browser(&format!("member{i}"), Role::Member).await);
+    }
+    let react = format!("/reactions/{id}");
+    let work = members.iter().enumerate().map(|(i, m)| {
+        let (area, poll, tea, react) = (area.clone(), poll.clone(), tea.clone(), react.clone());
+        async move {
+            let vote = format!("/magazine/polls/{poll}/vote");
+            let (choice, love) = ([("option", tea.as_str())], [("reaction", "love"), ("value", "1")]);
+            let title = format!("Hello {i}");
+            let (a, b, c, d) = tokio::join!(
+                m.post(&vote, &choice),
+                m.post(&vote, &choice),
+                m.post(&react, &love),
+                send_entry(m, &area, &title, "Hi!", &[]),
+            );
+            [a.status.as_u16(), b.status.as_u16(), c.status.as_u16(), d.status.as_u16()]
+        }
+    });
+    for statuses in futures_util::future::join_all(work).await {
+        assert_eq!(statuses, [303; 4]);
+    }
+    assert_eq!(app.count("magazine_votes"), 8, "one vote per member");
+    assert_eq!(app.count("content_reactions"), 8);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM magazine_entries WHERE state = 'pending'"), 8);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM contents WHERE kind = 'contribution'"), 8);
+    ed.get(&articles[0]).await.assert_contains("8 votes").assert_contains("Love it</span> 8");
+    ed.get(&area).await.assert_contains("8 entries waiting for an editor");
+}
