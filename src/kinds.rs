@@ -16,6 +16,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         &crate::magazine::kind::ISSUE,
         &crate::magazine::kind::ARTICLE,
         &crate::magazine::contributions::CONTRIBUTION,
+        &crate::magazine::calls::CALL,
     ])
 });
 

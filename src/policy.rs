@@ -657,6 +657,12 @@ impl Guard {
         self.can_read_revision(m, e)
     }
 
+    /// Score the entries of a call for contributions: its judges (named members or staff) and
+    /// the editors.
+    pub fn can_judge(&self, judge: bool) -> bool {
+        self.is_member() && (judge || self.can_edit_magazine())
+    }
+
     /// Vote in an article's poll or answer its question: a member, once the article is out.
     pub fn can_take_part(&self, m: &MagazineFacts, article: &ContentFacts) -> bool {
         self.is_member() && article.live && self.can_read_issue(m)

@@ -376,7 +376,7 @@ fn seed_readers(conn: &mut Tx<'_>, editor: i64, article: i64, issue: i64, reader
     let area = c::create_area(
         conn,
         issue,
-        issue,
+        Some(issue),
         editor,
         &c::AreaInput {
             title: "Your desk, your way · 你的工作台".into(),

@@ -757,6 +757,8 @@ struct ProfilePage<'a> {
     forum: ForumActivity,
     /// Entries of theirs accepted into the magazine: (path, title, when).
     contributions: Vec<(String, String, chrono::NaiveDateTime)>,
+    /// Awards their entries won in calls for contributions: (award, call, call's path).
+    awards: Vec<(String, String, String)>,
     /// The profile picture's address, if one is set.
     avatar: Option<String>,
 }
@@ -782,56 +784,60 @@ pub async fn profile(
     let key = path.into_inner().to_lowercase();
     let before = q.cursor();
     let (viewer, kinds, cache) = (ctx.viewer(), state.kinds, state.cache.clone());
-    let (user, blog, (posts, next), comments, forum, contributions) = crate::db::run(&state.pool, move |conn| {
-        // Everything listed is what the viewer may read, counted the same way.
-        let guard = crate::policy::Guard::load(conn, &viewer)?;
-        let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
-        if super::own_data::is_deleted(&user.roles) {
-            return Err(AppError::NotFound);
-        }
-        // The same for every reader of the same audiences: kept until the person or what they
-        // wrote changes.
-        let shared_key = format!("profile|{}|{}", user.id, before.map(|c| c.encode()).unwrap_or_default());
-        let person = crate::content::listing::person_key(user.id);
-        let (blog, posts, comments, forum, contributions) =
-            cache.shared_for(conn, &guard, shared_key, &[&person], |conn| {
-                let blog = blog_queries::owned_blog(conn, user.id)?;
-                let filter = blog_queries::PostFilter { author_id: Some(user.id), before, ..Default::default() };
-                let posts = blog_queries::list_posts(conn, &guard, &filter, PROFILE_POSTS)?;
-                let recent = crate::content::comments::recent_by(conn, &guard, user.id, 10)?;
-                let paths = kinds.paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
-                let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
-                    .into_iter()
-                    .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
-                    .collect();
-                let boards = crate::forums::queries::readable_boards(conn, &guard)?;
-                let reply_rows = crate::forums::queries::replies_by(conn, &guard, user.id, 10)?;
-                let reply_paths = kinds.paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
-                let forum = ForumActivity {
-                    topics: crate::forums::queries::select_topics(
-                        conn,
-                        &guard,
-                        &boards,
-                        &crate::forums::queries::TopicSelect {
-                            author: Some(user.id),
-                            by_creation: true,
-                            ..crate::forums::queries::TopicSelect::across(&boards)
-                        },
-                        10,
-                    )?,
-                    replies: reply_rows
+    let (user, blog, (posts, next), comments, forum, (contributions, awards)) =
+        crate::db::run(&state.pool, move |conn| {
+            // Everything listed is what the viewer may read, counted the same way.
+            let guard = crate::policy::Guard::load(conn, &viewer)?;
+            let user = queries::find_by_key(conn, &key)?.ok_or(AppError::NotFound)?;
+            if super::own_data::is_deleted(&user.roles) {
+                return Err(AppError::NotFound);
+            }
+            // The same for every reader of the same audiences: kept until the person or what they
+            // wrote changes.
+            let shared_key = format!("profile|{}|{}", user.id, before.map(|c| c.encode()).unwrap_or_default());
+            let person = crate::content::listing::person_key(user.id);
+            let (blog, posts, comments, forum, contributions) =
+                cache.shared_for(conn, &guard, shared_key, &[&person], |conn| {
+                    let blog = blog_queries::owned_blog(conn, user.id)?;
+                    let filter = blog_queries::PostFilter { author_id: Some(user.id), before, ..Default::default() };
+                    let posts = blog_queries::list_posts(conn, &guard, &filter, PROFILE_POSTS)?;
+                    let recent = crate::content::comments::recent_by(conn, &guard, user.id, 10)?;
+                    let paths = kinds.paths_for(conn, &recent.iter().map(|c| c.0).collect::<Vec<_>>())?;
+                    let comments: Vec<(String, String, chrono::NaiveDateTime)> = recent
                         .into_iter()
-                        .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))
-                        .collect(),
-                    accepted: crate::forums::queries::accepted_count(conn, &guard, user.id)?,
-                    likes_received: crate::content::likes::received(conn, &guard, user.id)?,
-                };
-                let contributions = crate::magazine::contributions::published_by(conn, &guard, kinds, user.id, 10)?;
-                Ok((blog, posts, comments, forum, contributions))
-            })?;
-        Ok((user, blog, posts, comments, forum, contributions))
-    })
-    .await?;
+                        .filter_map(|(id, excerpt, at)| paths.get(&id).map(|p| (p.clone(), excerpt, at)))
+                        .collect();
+                    let boards = crate::forums::queries::readable_boards(conn, &guard)?;
+                    let reply_rows = crate::forums::queries::replies_by(conn, &guard, user.id, 10)?;
+                    let reply_paths = kinds.paths_for(conn, &reply_rows.iter().map(|r| r.0).collect::<Vec<_>>())?;
+                    let forum = ForumActivity {
+                        topics: crate::forums::queries::select_topics(
+                            conn,
+                            &guard,
+                            &boards,
+                            &crate::forums::queries::TopicSelect {
+                                author: Some(user.id),
+                                by_creation: true,
+                                ..crate::forums::queries::TopicSelect::across(&boards)
+                            },
+                            10,
+                        )?,
+                        replies: reply_rows
+                            .into_iter()
+                            .filter_map(|(id, ex, at, acc)| reply_paths.get(&id).map(|p| (p.clone(), ex, at, acc)))
+                            .collect(),
+                        accepted: crate::forums::queries::accepted_count(conn, &guard, user.id)?,
+                        likes_received: crate::content::likes::received(conn, &guard, user.id)?,
+                    };
+                    let contributions = (
+                        crate::magazine::contributions::published_by(conn, &guard, kinds, user.id, 10)?,
+                        crate::magazine::calls::awards_of(conn, user.id)?,
+                    );
+                    Ok((blog, posts, comments, forum, contributions))
+                })?;
+            Ok((user, blog, posts, comments, forum, contributions))
+        })
+        .await?;
     let person = AuthorView::from(&user);
     let path = person.url();
     let mut meta = Meta::new(person.name().to_string(), path.clone())
@@ -860,6 +866,7 @@ pub async fn profile(
         comments,
         forum,
         contributions,
+        awards,
     })?;
     Ok(crate::web::cache::keep(page, [crate::content::listing::person_key(user_id)]))
 }

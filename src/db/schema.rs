@@ -572,7 +572,7 @@ diesel::table! {
     magazine_areas (id) {
         id -> BigInt,
         host_id -> BigInt,
-        issue_id -> BigInt,
+        issue_id -> Nullable<BigInt>,
         title -> Text,
         prompt -> Text,
         accepts -> Text,
@@ -590,9 +590,37 @@ diesel::table! {
         caption -> Text,
         position -> Integer,
         note -> Text,
+        award -> Text,
         reviewer_id -> Nullable<BigInt>,
         reviewed_at -> Nullable<Timestamp>,
         submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_calls (content_id) {
+        content_id -> BigInt,
+        area_id -> BigInt,
+        prizes -> Text,
+        featured_issue_id -> Nullable<BigInt>,
+        announced_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    magazine_judges (call_id, user_id) {
+        call_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    magazine_scores (entry_id, judge_id) {
+        entry_id -> BigInt,
+        judge_id -> BigInt,
+        score -> Integer,
+        note -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -649,6 +677,8 @@ diesel::joinable!(magazine_entries -> contents (content_id));
 diesel::joinable!(magazine_entries -> magazine_areas (area_id));
 diesel::joinable!(magazine_poll_options -> magazine_polls (poll_id));
 diesel::joinable!(magazine_answers -> users (user_id));
+diesel::joinable!(magazine_judges -> users (user_id));
+diesel::joinable!(magazine_scores -> users (judge_id));
 diesel::joinable!(magazine_articles -> contents (content_id));
 diesel::joinable!(magazine_articles -> magazine_issues (issue_id));
 diesel::joinable!(magazine_sections -> magazine_issues (issue_id));
@@ -823,6 +853,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     magazine_revisions,
     magazine_areas,
     magazine_entries,
+    magazine_calls,
+    magazine_judges,
+    magazine_scores,
     magazine_polls,
     magazine_poll_options,
     magazine_votes,

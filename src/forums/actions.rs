@@ -174,7 +174,15 @@ pub async fn like(
     let id = path.into_inner();
     let (on, viewer, kinds) = (form.on(), ctx.viewer(), state.kinds);
     let back = crate::db::run_write(&state.pool, move |tx| {
-        let takes = |kind: &str| [super::KIND_TOPIC, super::KIND_REPLY, crate::magazine::KIND_ARTICLE].contains(&kind);
+        let takes = |kind: &str| {
+            [
+                super::KIND_TOPIC,
+                super::KIND_REPLY,
+                crate::magazine::KIND_ARTICLE,
+                crate::magazine::contributions::KIND_CONTRIBUTION,
+            ]
+            .contains(&kind)
+        };
         likes::held_for_reaction(tx, &viewer, id, on, takes, "err-like-own")?;
         likes::set_like(tx, id, user_id, on)?;
         Ok(kinds.path_of(tx, id)?.unwrap_or_else(|| "/forums".into()))

@@ -24,33 +24,80 @@ const PENDING_PER_MEMBER: usize = 10;
 /// Entries of one state an editor's lists show at once.
 const LIST_MAX: i64 = 200;
 
-/// Where an area is: an issue, or an article in it.
+/// Where an area is: an issue, an article in one, or a call for contributions.
 #[derive(Clone, Debug)]
-pub struct Host {
-    pub issue: Issue,
-    pub article: Option<Article>,
+pub enum Host {
+    Issue(Issue),
+    Article(Issue, Box<Article>),
+    Call(super::calls::Call),
 }
 
 impl Host {
     pub fn path(&self) -> String {
-        self.article.as_ref().map_or_else(|| self.issue.path(), Article::path)
+        match self {
+            Host::Issue(i) => i.path(),
+            Host::Article(_, a) => a.path(),
+            Host::Call(c) => c.path(),
+        }
     }
 
     pub fn title(&self) -> String {
-        self.article.as_ref().map_or_else(|| self.issue.title.clone(), |a| a.title.clone())
+        match self {
+            Host::Issue(i) => i.title.clone(),
+            Host::Article(_, a) => a.title.clone(),
+            Host::Call(c) => c.title.clone(),
+        }
     }
 
     pub fn id(&self) -> i64 {
-        self.article.as_ref().map_or(self.issue.id, |a| a.id)
+        match self {
+            Host::Issue(i) => i.id,
+            Host::Article(_, a) => a.id,
+            Host::Call(c) => c.id,
+        }
+    }
+
+    pub fn issue_id(&self) -> Option<i64> {
+        match self {
+            Host::Issue(i) | Host::Article(i, _) => Some(i.id),
+            Host::Call(_) => None,
+        }
+    }
+
+    pub fn live(&self) -> bool {
+        match self {
+            Host::Issue(i) | Host::Article(i, _) => i.live,
+            Host::Call(c) => c.live,
+        }
+    }
+
+    /// The stage of an issue not yet out (its pages say so).
+    pub fn not_out_key(&self) -> Option<&'static str> {
+        match self {
+            Host::Issue(i) | Host::Article(i, _) if !i.live => Some(i.stage_key()),
+            _ => None,
+        }
+    }
+
+    /// What the policy needs: an issue's state and whether the viewer writes in it; a call is
+    /// read like a published issue while it is live.
+    pub fn facts(&self, conn: &mut crate::db::DbConn, user_id: Option<i64>) -> diesel::QueryResult<MagazineFacts> {
+        Ok(match self {
+            Host::Issue(i) | Host::Article(i, _) => i.facts(q::writes_in_issue(conn, user_id, i.id)?),
+            Host::Call(c) => MagazineFacts { issue_live: c.live, writes_in_issue: false },
+        })
     }
 }
 
-/// The issue and article a content id names, if it is one that can hold an area.
+/// The issue, article or call a content id names, if it is one that can hold an area.
 pub fn host(conn: &mut crate::db::DbConn, id: i64) -> diesel::QueryResult<Option<Host>> {
     if let Some(article) = q::article_by_id(conn, id)? {
-        return Ok(q::issue_by_id(conn, article.issue_id)?.map(|issue| Host { issue, article: Some(article) }));
+        return Ok(q::issue_by_id(conn, article.issue_id)?.map(|issue| Host::Article(issue, Box::new(article))));
     }
-    Ok(q::issue_by_id(conn, id)?.map(|issue| Host { issue, article: None }))
+    if let Some(issue) = q::issue_by_id(conn, id)? {
+        return Ok(Some(Host::Issue(issue)));
+    }
+    Ok(super::calls::call(conn, id)?.map(Host::Call))
 }
 
 /// An area the viewer may see, its host and what the viewer may do there.
@@ -69,7 +116,7 @@ async fn readable_area(ctx: &PageCtx, state: &web::Data<AppState>, id: &str) -> 
         let guard = Guard::load(conn, &viewer)?;
         let area = c::area(conn, id)?.ok_or(AppError::NotFound)?;
         let host = host(conn, area.host_id)?.ok_or(AppError::NotFound)?;
-        let facts = host.issue.facts(q::writes_in_issue(conn, guard.user_id(), host.issue.id)?);
+        let facts = host.facts(conn, guard.user_id())?;
         if !guard.can_read_issue(&facts) {
             return Err(AppError::NotFound);
         }
@@ -168,7 +215,7 @@ async fn area_page(
     })
     .await?;
     let mut meta = Meta::new(area.title.clone(), area.path()).description(content::excerpt_of(&area.prompt));
-    if !host.issue.live {
+    if !host.live() {
         meta = meta.noindex();
     }
     let invalid = errors.has_problems();
@@ -286,7 +333,7 @@ pub async fn submit(
         let host_row = content::lock(tx, host_id)?.ok_or(AppError::NotFound)?;
         let guard = Guard::fresh(tx, &viewer)?;
         let host = host(tx.conn(), host_id)?.ok_or(AppError::NotFound)?;
-        let facts = host.issue.facts(q::writes_in_issue(tx.conn(), Some(user_id), host.issue.id)?);
+        let facts = host.facts(tx.conn(), Some(user_id))?;
         if !guard.can_contribute(&facts) {
             return Err(AppError::NotFound);
         }
@@ -390,7 +437,7 @@ pub struct AreaForm {
 }
 
 impl AreaForm {
-    fn of(ctx: &PageCtx, a: &Area) -> Self {
+    pub(super) fn of(ctx: &PageCtx, a: &Area) -> Self {
         let on = |t: &str| if a.accepts_type(t) { "1".to_string() } else { String::new() };
         AreaForm {
             title: a.title.clone(),
@@ -403,7 +450,7 @@ impl AreaForm {
         }
     }
 
-    fn check(&self, ctx: &PageCtx, errors: &mut FieldErrors) -> AreaInput {
+    pub(super) fn check(&self, ctx: &PageCtx, errors: &mut FieldErrors) -> AreaInput {
         let title = self.title.trim().to_string();
         if title.is_empty() {
             errors.add("title", "err-title-empty");
@@ -467,6 +514,10 @@ async fn editable_host(ctx: &PageCtx, state: &web::Data<AppState>, host_id: &str
     let user_id = require_editor(ctx, state).await?;
     let id = crate::web::canonical_number(host_id).ok_or(AppError::NotFound)?;
     let host = crate::db::run(&state.pool, move |conn| host(conn, id)?.ok_or(AppError::NotFound)).await?;
+    // A call has its one area, made with it.
+    if matches!(host, Host::Call(_)) {
+        return Err(AppError::NotFound);
+    }
     Ok((user_id, host))
 }
 
@@ -499,7 +550,7 @@ pub async fn create(
     if !errors.is_empty() {
         return render_invalid(&area_form(&ctx, host, None, form, errors));
     }
-    let (host_id, issue_id, viewer) = (host.id(), host.issue.id, ctx.viewer());
+    let (host_id, issue_id, viewer) = (host.id(), host.issue_id(), ctx.viewer());
     let id = crate::db::run_write(&state.pool, move |tx| {
         still_editor(tx, &viewer)?;
         content::lock(tx, host_id)?.ok_or(AppError::NotFound)?;

@@ -40,7 +40,8 @@ pub const BODY_MAX: usize = 20_000;
 pub struct Area {
     pub id: i64,
     pub host_id: i64,
-    pub issue_id: i64,
+    /// The issue it is in (none for a call's area).
+    pub issue_id: Option<i64>,
     pub title: String,
     pub prompt: String,
     pub accepts: String,
@@ -95,6 +96,9 @@ pub struct Entry {
     pub caption: String,
     pub position: i32,
     pub note: String,
+    /// A call's prize or mention for it (shown once the winners are announced).
+    pub award: String,
+    pub likes: i32,
     pub submitted_at: NaiveDateTime,
     pub reviewed_at: Option<NaiveDateTime>,
 }
@@ -128,7 +132,7 @@ impl Entry {
     }
 }
 
-type AreaRow = (i64, i64, i64, String, String, String, Option<NaiveDateTime>, NaiveDateTime);
+type AreaRow = (i64, i64, Option<i64>, String, String, String, Option<NaiveDateTime>, NaiveDateTime);
 
 fn area_of(r: AreaRow) -> Area {
     Area { id: r.0, host_id: r.1, issue_id: r.2, title: r.3, prompt: r.4, accepts: r.5, deadline: r.6, created_at: r.7 }
@@ -176,7 +180,13 @@ pub struct AreaInput {
     pub deadline: Option<NaiveDateTime>,
 }
 
-pub fn create_area(tx: &mut Tx<'_>, host_id: i64, issue_id: i64, by: i64, input: &AreaInput) -> QueryResult<i64> {
+pub fn create_area(
+    tx: &mut Tx<'_>,
+    host_id: i64,
+    issue_id: Option<i64>,
+    by: i64,
+    input: &AreaInput,
+) -> QueryResult<i64> {
     let id = diesel::insert_into(magazine_areas::table)
         .values((
             magazine_areas::host_id.eq(host_id),
@@ -221,6 +231,8 @@ type EntryRow = (
     String,
     i32,
     String,
+    String,
+    i32,
     NaiveDateTime,
     Option<NaiveDateTime>,
 );
@@ -237,8 +249,10 @@ fn entry_of(r: EntryRow) -> Entry {
         state: r.9,
         position: r.10,
         note: r.11,
-        submitted_at: r.12,
-        reviewed_at: r.13,
+        award: r.12,
+        likes: r.13,
+        submitted_at: r.14,
+        reviewed_at: r.15,
         caption: String::new(),
     }
 }
@@ -279,6 +293,8 @@ fn load_entries(
             magazine_entries::state,
             magazine_entries::position,
             magazine_entries::note,
+            magazine_entries::award,
+            contents::like_count,
             magazine_entries::submitted_at,
             magazine_entries::reviewed_at,
         ))
@@ -413,7 +429,8 @@ pub fn submit(
             placement: Placement {
                 parent_id: Some(host.id),
                 place_kind: PLACE,
-                place_id: Some(area.issue_id),
+                // The issue it is in, or the call.
+                place_id: area.issue_id.or(Some(host.id)),
                 audience_id: host.audience_id,
                 parent_live: host.live,
             },

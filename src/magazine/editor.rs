@@ -591,31 +591,46 @@ async fn check_settings(
         errors.add("mode", "magazine-err-mode");
         Mode::Closed
     });
-    let mut names: Vec<String> = form
-        .writers
+    let writers = people_named(
+        state,
+        &form.writers,
+        errors,
+        ("writers", "magazine-err-writers-many", "magazine-err-writers-unknown"),
+    )
+    .await?;
+    let tags = content::tags::parse_list(&form.tags).unwrap_or_else(|k| {
+        errors.add("tags", k);
+        Vec::new()
+    });
+    Ok(ArticleSettings { section_id, position, mode, writers, tags })
+}
+
+/// The members a list of usernames names (commas or spaces, `@` allowed), at most 20; a name
+/// that is not a member's is a problem under `field` (`many`, `unknown`: the catalog keys).
+pub(super) async fn people_named(
+    state: &AppState,
+    typed: &str,
+    errors: &mut FieldErrors,
+    (field, many, unknown): (&'static str, &'static str, &'static str),
+) -> AppResult<Vec<i64>> {
+    let mut names: Vec<String> = typed
         .split([',', '，', ' '])
         .map(|n| n.trim().trim_start_matches('@').to_lowercase())
         .filter(|n| !n.is_empty())
         .collect();
     names.sort();
     names.dedup();
-    let writers = if names.len() > 20 {
-        errors.add("writers", "magazine-err-writers-many");
-        Vec::new()
-    } else {
-        let wanted = names.clone();
-        // (A database that cannot answer is an error page, not "not a member".)
-        let found = crate::db::run(&state.pool, move |conn| Ok(q::members_named(conn, &wanted)?)).await?;
-        if found.len() < names.len() {
-            errors.add("writers", "magazine-err-writers-unknown");
-        }
-        found
-    };
-    let tags = content::tags::parse_list(&form.tags).unwrap_or_else(|k| {
-        errors.add("tags", k);
-        Vec::new()
-    });
-    Ok(ArticleSettings { section_id, position, mode, writers, tags })
+    if names.len() > 20 {
+        errors.add(field, many);
+        return Ok(Vec::new());
+    }
+    let wanted = names.clone();
+    // (A database that cannot answer is an error page, not "not a member".)
+    let found = crate::db::run(&state.pool, move |conn| Ok(q::members_named(conn, &wanted)?)).await?;
+    if found.len() < names.len() {
+        errors.add(field, unknown);
+    }
+    Ok(found)
 }
 
 fn check_text(form: &ArticleForm, errors: &mut FieldErrors) -> String {

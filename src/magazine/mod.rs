@@ -11,6 +11,8 @@
 //! `can_edit_magazine`); this part gives it the facts.
 
 pub mod areas;
+pub mod call_pages;
+pub mod calls;
 pub mod contributions;
 pub mod diff;
 pub mod editor;

@@ -125,6 +125,8 @@ struct IssuePage<'a> {
     view: IssueView,
     /// Its contribution areas with their accepted entries.
     areas: Vec<AreaBox>,
+    /// Calls whose winners it features, with the winning entries.
+    winners: Vec<(super::calls::Call, Vec<super::contributions::Entry>)>,
 }
 
 impl IssuePage<'_> {
@@ -151,8 +153,17 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
     }
     let key = listing::content_key(i.id);
     let issue_id = i.id;
-    let areas = crate::db::run(&state.pool, move |conn| Ok(super::areas::boxes_of(conn, issue_id)?)).await?;
-    let page = render(&IssuePage { ctx: &ctx, meta, view, areas })?;
+    let (areas, winners) = crate::db::run(&state.pool, move |conn| {
+        let mut winners = Vec::new();
+        for call in super::calls::featured_in(conn, issue_id)?.into_iter().filter(|c| c.live) {
+            let entries =
+                super::contributions::accepted_in(conn, &[call.area_id])?.remove(&call.area_id).unwrap_or_default();
+            winners.push((call, entries.into_iter().filter(|e| !e.award.is_empty()).collect()));
+        }
+        Ok((super::areas::boxes_of(conn, issue_id)?, winners))
+    })
+    .await?;
+    let page = render(&IssuePage { ctx: &ctx, meta, view, areas, winners })?;
     Ok(crate::web::cache::keep(page, [key]))
 }
 

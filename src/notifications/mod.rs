@@ -42,6 +42,8 @@ pub const KIND_ENTRY_ACCEPTED: &str = "entry_accepted";
 pub const KIND_ENTRY_RETURNED: &str = "entry_returned";
 /// An editor declined an entry (`detail`: its title, then the note).
 pub const KIND_ENTRY_DECLINED: &str = "entry_declined";
+/// A member's entry won an award in a call (`detail`: the call's title, then the award).
+pub const KIND_ENTRY_AWARDED: &str = "entry_awarded";
 /// A subscription was dropped because its owner may no longer read it (`detail` names it).
 pub const KIND_ACCESS_LOST: &str = "access_lost";
 
@@ -273,6 +275,7 @@ fn message_key(kind: &str) -> &'static str {
         KIND_ENTRY_ACCEPTED => "notif-entry-accepted",
         KIND_ENTRY_RETURNED => "notif-entry-returned",
         KIND_ENTRY_DECLINED => "notif-entry-declined",
+        KIND_ENTRY_AWARDED => "notif-entry-awarded",
         KIND_ACCESS_LOST => "notif-access-lost",
         _ => "notif-other",
     }

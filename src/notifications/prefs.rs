@@ -19,7 +19,7 @@ use super::*;
 use crate::db::schema::notification_prefs;
 
 /// The kinds a member chooses for, in the order the settings page lists them.
-pub const KINDS: [&str; 15] = [
+pub const KINDS: [&str; 16] = [
     KIND_REPLY,
     KIND_COMMENT,
     KIND_TOPIC_REPLY,
@@ -35,6 +35,7 @@ pub const KINDS: [&str; 15] = [
     KIND_ENTRY_ACCEPTED,
     KIND_ENTRY_RETURNED,
     KIND_ENTRY_DECLINED,
+    KIND_ENTRY_AWARDED,
 ];
 
 /// The `notification_prefs` row holding the digest choice.
@@ -272,6 +273,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         KIND_ENTRY_ACCEPTED => "prefs-kind-entry-accepted",
         KIND_ENTRY_RETURNED => "prefs-kind-entry-returned",
         KIND_ENTRY_DECLINED => "prefs-kind-entry-declined",
+        KIND_ENTRY_AWARDED => "prefs-kind-entry-awarded",
         _ => "prefs-kind-all",
     }
 }

@@ -164,6 +164,11 @@ const ROUTES: &[&str] = &[
     "/magazine/areas/{open_area}?change={declined_entry}",
     "{open_article}/stats",
     "/u/newbie",
+    "/magazine/calls",
+    "/magazine/calls/new",
+    "/magazine/calls/{call}",
+    "/magazine/calls/{call}/edit",
+    "/magazine/calls/{call}/judging",
 ];
 
 struct Fixture {
@@ -439,6 +444,66 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
         .post(&format!("/magazine/polls/{question}/answer"), &[("body", &format!("{SECRET} {HIDDEN} answer"))])
         .await
         .assert_status(303);
+    // A call: an accepted entry with a judge's note and an award not yet announced, and an entry
+    // waiting, each carrying the secret.
+    let judge = app.user_browser("judge1", Role::Member).await;
+    let page = editor
+        .post(
+            "/magazine/calls/new",
+            &[
+                ("title", "Open call"),
+                ("theme", "Anything"),
+                ("rules", ""),
+                ("prizes", ""),
+                ("judges", "judge1"),
+                ("deadline", ""),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    let call = page.location().rsplit('/').next().unwrap_or("").to_string();
+    let call_area = app.number("SELECT area_id AS n FROM magazine_calls").to_string();
+    newbie
+        .upload(
+            &format!("/magazine/areas/{call_area}/entries"),
+            &[("title", "Call entry"), ("body", "Public words."), ("entry", "")],
+            &[],
+            &[],
+        )
+        .await
+        .assert_status(303);
+    let call_entry = app.number("SELECT MAX(content_id) AS n FROM magazine_entries").to_string();
+    editor
+        .post(
+            &format!("/magazine/entries/{call_entry}"),
+            &[("decision", "accept"), ("seen", "pending"), ("caption", ""), ("position", "0"), ("note", "")],
+        )
+        .await
+        .assert_status(303);
+    judge
+        .post(
+            &format!("/magazine/calls/{call}/scores"),
+            &[("entry", &call_entry), ("score", "8"), ("note", &format!("{SECRET} {HIDDEN} score"))],
+        )
+        .await
+        .assert_status(303);
+    editor
+        .post(
+            &format!("/magazine/calls/{call}/awards"),
+            &[("entry", &call_entry), ("award", &format!("{SECRET} {HIDDEN}"))],
+        )
+        .await
+        .assert_status(303);
+    sender2
+        .upload(
+            &format!("/magazine/areas/{call_area}/entries"),
+            &[("title", &format!("Call {SECRET} {HIDDEN}")), ("body", "x"), ("entry", "")],
+            &[],
+            &[],
+        )
+        .await
+        .assert_status(303);
+    judge.get(&format!("/magazine/calls/{call}/judging")).await.assert_contains(HIDDEN);
     // The secret is there for who may see it (so the suite's visits below can fail).
     newbie.get(&format!("/magazine/areas/{open_area}")).await.assert_contains(HIDDEN);
     sender3.get(&format!("/magazine/areas/{open_area}")).await.assert_contains(HIDDEN);
@@ -474,6 +539,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("open_area", open_area),
             ("pending_entry", entries[0].clone()),
             ("declined_entry", entries[2].clone()),
+            ("call", call),
         ],
     };
     (fixture, carol)

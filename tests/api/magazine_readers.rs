@@ -320,3 +320,98 @@ async fn many_members_at_once_each_count_once() {
     ed.get(&articles[0]).await.assert_contains("8 votes").assert_contains("Love it</span> 8");
     ed.get(&area).await.assert_contains("8 entries waiting for an editor");
 }
+
+#[tokio::test]
+async fn a_call_collects_entries_judges_score_them_and_winners_are_announced() {
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let judy = app.user_browser("judy", Role::Member).await;
+    let carol = app.user_browser("carol", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    let visitor = app.new_browser();
+    let call_fields = |judges: &'static str| {
+        vec![
+            ("title", "Spring photo contest"),
+            ("theme", "Spring at work: your office, your team."),
+            ("rules", "One picture each. No **AI** pictures."),
+            ("prizes", "A camera"),
+            ("judges", judges),
+            ("accept_image", "1"),
+            ("deadline", ""),
+        ]
+    };
+    carol.post("/magazine/calls/new", &call_fields("judy")).await.assert_status(403);
+    let page = ed.post("/magazine/calls/new", &call_fields("judy, nobody")).await;
+    page.assert_status(422).assert_contains("not a member here").assert_contains("Spring at work");
+    let page = ed.post("/magazine/calls/new", &call_fields("@judy")).await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let call = page.location();
+    visitor.get("/magazine/calls").await.assert_contains("Open now").assert_contains("Spring photo contest");
+    visitor
+        .get(&call)
+        .await
+        .assert_status(200)
+        .assert_contains("A camera")
+        .assert_contains("<strong>AI</strong>")
+        .assert_contains(r#"href="/u/judy""#)
+        .assert_lacks("Score sheet");
+    app.settle().await;
+    visitor.get("/search?q=contest").await.assert_contains(&format!(r#"href="{call}""#));
+    let area = app.number("SELECT area_id AS n FROM magazine_calls").to_string();
+    let area = format!("/magazine/areas/{area}");
+    judy.get(&call).await.assert_contains("Score sheet");
+
+    // Entries come in and are accepted like any area's.
+    send_entry(&carol, &area, "Sunny desk", "Morning light on my desk.", &[]).await.assert_status(303);
+    let carols = newest_entry(&app);
+    send_entry(&bob, &area, "Team lunch", "Everyone outside.", &[]).await.assert_status(303);
+    let bobs = newest_entry(&app);
+    for e in [&carols, &bobs] {
+        decide(&ed, e, "accept", "pending", "", "").await.assert_status(303);
+    }
+    app.settle().await;
+    visitor.get(&call).await.assert_contains("Morning light on my desk.").assert_contains("Everyone outside.");
+    bob.post(&format!("/likes/{carols}"), &[("value", "1"), ("back", &call)]).await.assert_redirect(&call);
+    carol.post(&format!("/likes/{carols}"), &[("value", "1"), ("back", &call)]).await.assert_status(400);
+    visitor.get(&call).await.assert_contains("1 like");
+
+    // Judges score on the sheet; others may not.
+    let judging = format!("{call}/judging");
+    carol.get(&judging).await.assert_status(403);
+    carol
+        .post(&format!("{call}/scores"), &[("entry", &carols), ("score", "10"), ("note", "")])
+        .await
+        .assert_status(403);
+    let page =
+        judy.post(&format!("{call}/scores"), &[("entry", &carols), ("score", "11"), ("note", "Lovely light")]).await;
+    page.assert_status(422).assert_contains("from 1 to 10").assert_contains("Lovely light");
+    judy.post(&format!("{call}/scores"), &[("entry", &carols), ("score", "9"), ("note", "Lovely light")])
+        .await
+        .assert_status(303);
+    judy.post(&format!("{call}/scores"), &[("entry", &bobs), ("score", "6"), ("note", "")]).await.assert_status(303);
+    ed.post(&format!("{call}/scores"), &[("entry", &bobs), ("score", "7"), ("note", "")]).await.assert_status(303);
+    let sheet = judy.get(&judging).await;
+    sheet.assert_status(200).assert_contains("mean 9.0").assert_contains("mean 6.5").assert_contains("Lovely light");
+    assert!(sheet.body.find("Sunny desk") < sheet.body.find("Team lunch"), "ranked by mean score");
+    assert_eq!(app.count("magazine_scores"), 3);
+
+    // Awards show once announced: on the call, in the featured issue, on the winner's profile.
+    judy.post(&format!("{call}/awards"), &[("entry", &carols), ("award", "First prize")]).await.assert_status(403);
+    ed.post(&format!("{call}/awards"), &[("entry", &carols), ("award", "First prize")]).await.assert_status(303);
+    visitor.get(&call).await.assert_lacks("First prize");
+    make_issue(&ed, "1", "Spring issue", &[("Spring", "Hello.", "editor")]).await;
+    ed.post("/magazine/1/stage", &[("stage", "published"), ("publish_at", "")]).await.assert_status(303);
+    ed.post(&format!("{call}/announce"), &[("issue", "99"), ("value", "1")]).await.assert_status(400);
+    ed.post(&format!("{call}/announce"), &[("issue", "1"), ("value", "1")]).await.assert_redirect(&call);
+    app.settle().await;
+    visitor.get(&call).await.assert_contains("Winners").assert_contains("First prize");
+    visitor
+        .get("/magazine/1")
+        .await
+        .assert_contains("Winners of “Spring photo contest”")
+        .assert_contains("Morning light");
+    visitor.get("/u/carol").await.assert_contains("First prize").assert_contains("Spring photo contest");
+    visitor.get("/u/bob").await.assert_lacks("First prize");
+    carol.get("/notifications").await.assert_contains("won an award").assert_contains("First prize");
+    visitor.get("/magazine/calls").await.assert_contains("winners announced");
+}

@@ -3,5 +3,8 @@ DROP TABLE magazine_answers;
 DROP TABLE magazine_votes;
 DROP TABLE magazine_poll_options;
 DROP TABLE magazine_polls;
+DROP TABLE magazine_scores;
+DROP TABLE magazine_judges;
+DROP TABLE magazine_calls;
 DROP TABLE magazine_entries;
 DROP TABLE magazine_areas;
