@@ -406,6 +406,40 @@ fn seed_readers(conn: &mut Tx<'_>, editor: i64, article: i64, issue: i64, reader
             c::decide(conn, &entry, c::STATE_PENDING, editor, &decision)?;
         }
     }
+    // A contest: open, judged by a member, with an accepted entry.
+    let call = crate::magazine::calls::create(
+        conn,
+        editor,
+        &crate::magazine::calls::CallInput {
+            area: c::AreaInput {
+                title: "Photo contest: spring at work · 摄影比赛：工作中的春天".into(),
+                prompt: "Your team, your office, your first spring day back. 你的团队、你的办公室、春天的第一天。"
+                    .into(),
+                accepts: vec![crate::media::TYPE_IMAGE],
+                deadline: Some(crate::now() + chrono::Duration::days(30)),
+            },
+            rules: crate::content::Body::render(
+                "- One picture per member.\n- Your own photo, no AI.\n- 每人一张，须为本人拍摄。",
+            ),
+            prizes: "First prize: a year of Plaza Cloud Business. 一等奖：一年 Plaza Cloud 商业版。".into(),
+            judges: readers.iter().skip(1).copied().collect(),
+        },
+    )?;
+    let call = crate::magazine::calls::call(conn.conn(), call)?.ok_or_else(|| anyhow::anyhow!("call missing"))?;
+    let area = c::area(conn.conn(), call.area_id)?.ok_or_else(|| anyhow::anyhow!("area missing"))?;
+    let host = crate::content::find(conn.conn(), call.id)?.ok_or_else(|| anyhow::anyhow!("call missing"))?;
+    let author = readers.first().copied().unwrap_or(editor);
+    let id = c::submit(
+        conn,
+        &area,
+        &host,
+        author,
+        "Blossoms outside the office",
+        &crate::content::Body::render("Taken on the way in, 8 a.m."),
+    )?;
+    let entry = c::entry(conn.conn(), id)?.ok_or_else(|| anyhow::anyhow!("entry missing"))?;
+    let decision = c::Decision { state: c::STATE_ACCEPTED, caption: String::new(), position: 0, note: String::new() };
+    c::decide(conn, &entry, c::STATE_PENDING, editor, &decision)?;
     Ok(())
 }
 

@@ -322,6 +322,12 @@ pub fn check_title(typed: &str, errors: &mut crate::web::FieldErrors) -> String 
     title
 }
 
+/// Typed text with the control characters a form should not carry taken out (line breaks and
+/// tabs stay), trimmed.
+pub fn plain_input(typed: &str) -> String {
+    typed.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect::<String>().trim().to_string()
+}
+
 /// The excerpt of a Markdown text.
 pub fn excerpt_of(body_md: &str) -> String {
     markdown::excerpt(&markdown::plain_text(body_md), EXCERPT_CHARS)

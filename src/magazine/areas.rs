@@ -260,13 +260,14 @@ pub async fn show(
         "sent" => ctx.t("magazine-entry-sent"),
         "decided" => ctx.t("magazine-entry-decided"),
         "stale" => ctx.t("magazine-entry-stale"),
+        "note-needed" => ctx.t("magazine-err-return-note"),
         "saved" => ctx.t("magazine-area-saved"),
         _ => String::new(),
     };
     let mut form = EntryForm::default();
     if let (Some(id), Some(me)) = (crate::web::canonical_number(&query.change), ctx.user.as_ref().map(|u| u.id)) {
         let entry = crate::db::run(&state.pool, move |conn| Ok(c::entry(conn, id)?)).await?;
-        if let Some(e) = entry.filter(|e| e.author_id == me && e.changeable()) {
+        if let Some(e) = entry.filter(|e| e.author_id == me && e.changeable() && e.area_id == found.area.id) {
             form = EntryForm { title: e.title, body: e.body_md, entry: e.id.to_string() };
         }
     }
@@ -326,7 +327,10 @@ pub async fn submit(
         let key = if found.area.accepts.is_empty() { "magazine-err-area-text-only" } else { "magazine-err-area-type" };
         return area_page(&ctx, &state, found, form, FieldErrors(vec![("body", key)]), String::new()).await;
     }
-    let changing = crate::web::canonical_number(&form.entry);
+    let changing = match form.entry.trim() {
+        "" => None,
+        typed => Some(crate::web::canonical_number(typed).ok_or(AppError::NotFound)?),
+    };
     let (area, host_id, viewer) = (found.area.clone(), found.host.id(), ctx.viewer());
     let outcome = crate::db::run_write(&state.pool, move |tx| {
         // The host held: an issue taken back to draft meanwhile is seen here.
@@ -378,6 +382,15 @@ pub struct DecisionForm {
     pub note: String,
     /// The state the editor saw (a decision made meanwhile is not overwritten).
     pub seen: String,
+    /// The version the editor saw (`Entry::version`): one sent again meanwhile is not accepted
+    /// unread.
+    pub at: String,
+}
+
+enum Decided {
+    Done,
+    Stale,
+    NoteNeeded,
 }
 
 /// `POST /magazine/entries/{id}`: an editor's decision on an entry.
@@ -399,28 +412,43 @@ pub async fn decide(
         .into_iter()
         .find(|s| *s == form.seen)
         .ok_or(AppError::BadRequest("magazine-err-decision"))?;
-    let note = form.note.trim().chars().take(c::NOTE_MAX).collect::<String>();
+    let note = content::plain_input(&form.note).chars().take(c::NOTE_MAX).collect::<String>();
     let caption = form.caption.trim().chars().filter(|ch| !ch.is_control()).take(c::CAPTION_MAX).collect::<String>();
     let position = form.position.trim().parse::<i32>().unwrap_or(0).clamp(0, 10_000);
-    if new_state == c::STATE_RETURNED && note.is_empty() {
-        return Err(AppError::BadRequest("magazine-err-return-note"));
-    }
+    let at = form.at.trim().parse::<i64>().ok();
     let viewer = ctx.viewer();
     let (area_path, done) = crate::db::run_write(&state.pool, move |tx| {
         still_editor(tx, &viewer)?;
         let host_id = content::parents_of(tx.conn(), &[id])?.remove(&id).ok_or(AppError::NotFound)?;
         content::lock(tx, host_id)?.ok_or(AppError::NotFound)?;
         let entry = c::entry(tx.conn(), id)?.ok_or(AppError::NotFound)?;
+        if new_state == c::STATE_RETURNED && note.is_empty() {
+            tx.quiet();
+            return Ok((c::area_path(entry.area_id), Decided::NoteNeeded));
+        }
+        // The author may have sent it again since the editor read it (the host is held, so it
+        // cannot change from here on).
+        if at.is_some_and(|v| v != entry.version()) {
+            tx.quiet();
+            return Ok((c::area_path(entry.area_id), Decided::Stale));
+        }
         let decision = c::Decision { state: new_state, caption, position, note: note.clone() };
         let done = c::decide(tx, &entry, seen, reviewer, &decision)?;
         // Told when the state moved (a caption or order changed on an accepted one is not news).
         if done && seen != new_state {
-            c::tell_author(tx, &entry, new_state, host_id, reviewer, &note)?;
+            // An accepted entry is live: the notice leads to it; the others to its host.
+            let about = if new_state == c::STATE_ACCEPTED { entry.id } else { host_id };
+            c::tell_author(tx, &entry, new_state, about, reviewer, &note)?;
         }
-        Ok((c::area_path(entry.area_id), done))
+        Ok((c::area_path(entry.area_id), if done { Decided::Done } else { Decided::Stale }))
     })
     .await?;
-    Ok(redirect(&format!("{area_path}?msg={}", if done { "decided" } else { "stale" })))
+    let msg = match done {
+        Decided::Done => "decided",
+        Decided::Stale => "stale",
+        Decided::NoteNeeded => "note-needed",
+    };
+    Ok(redirect(&format!("{area_path}?msg={msg}#e{id}")))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -450,22 +478,21 @@ impl AreaForm {
         }
     }
 
-    pub(super) fn check(&self, ctx: &PageCtx, errors: &mut FieldErrors) -> AreaInput {
-        let title = self.title.trim().to_string();
-        if title.is_empty() {
-            errors.add("title", "err-title-empty");
-        } else if title.chars().count() > c::TITLE_MAX || title.chars().any(char::is_control) {
-            errors.add("title", "err-title-long");
-        }
-        if self.prompt.chars().count() > c::PROMPT_MAX {
+    /// The area as typed, checked (`new`: a deadline must not have passed already).
+    pub(super) fn check(&self, ctx: &PageCtx, new: bool, errors: &mut FieldErrors) -> AreaInput {
+        let title = content::check_title(&self.title, errors);
+        let prompt = content::plain_input(&self.prompt);
+        if prompt.chars().count() > c::PROMPT_MAX {
             errors.add("prompt", "magazine-err-prompt-long");
         }
         let deadline = if self.deadline.trim().is_empty() {
             None
         } else {
             let at = super::editor::parse_local(ctx, &self.deadline);
-            if at.is_none() {
-                errors.add("deadline", "magazine-err-deadline");
+            match at {
+                None => errors.add("deadline", "magazine-err-deadline"),
+                Some(at) if new && at <= crate::now() => errors.add("deadline", "magazine-err-deadline-past"),
+                Some(_) => {}
             }
             at
         };
@@ -479,7 +506,7 @@ impl AreaForm {
                 accepts.push(t);
             }
         }
-        AreaInput { title, prompt: self.prompt.trim().to_string(), accepts, deadline }
+        AreaInput { title, prompt, accepts, deadline }
     }
 }
 
@@ -546,7 +573,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let (user_id, host) = editable_host(&ctx, &state, &form.host).await?;
     let mut errors = FieldErrors::default();
-    let input = form.check(&ctx, &mut errors);
+    let input = form.check(&ctx, true, &mut errors);
     if !errors.is_empty() {
         return render_invalid(&area_form(&ctx, host, None, form, errors));
     }
@@ -578,7 +605,7 @@ pub async fn update(
     require_editor(&ctx, &state).await?;
     let found = readable_area(&ctx, &state, &path).await?;
     let mut errors = FieldErrors::default();
-    let input = form.check(&ctx, &mut errors);
+    let input = form.check(&ctx, false, &mut errors);
     if !errors.is_empty() {
         return render_invalid(&area_form(&ctx, found.host, Some(found.area), form, errors));
     }
@@ -603,25 +630,34 @@ pub struct AreaBox {
     pub entries: Vec<Entry>,
     pub open: bool,
     pub deadline: Option<NaiveDateTime>,
+    /// An entry of the viewer's that came back to them with a note.
+    pub returned_mine: Option<i64>,
 }
 
 /// The areas of a host with their accepted entries (the caller asked the policy about the
-/// issue), each entry checked again as the viewer's to read.
-pub fn boxes_of(conn: &mut crate::db::DbConn, host_id: i64) -> diesel::QueryResult<Vec<AreaBox>> {
+/// issue; entries a moderator hid are left out), and for a member the entry of theirs that came
+/// back to them, if any.
+pub fn boxes_of(conn: &mut crate::db::DbConn, host_id: i64, viewer: Option<i64>) -> diesel::QueryResult<Vec<AreaBox>> {
     let areas = c::areas_of(conn, &[host_id])?.remove(&host_id).unwrap_or_default();
     let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
     let mut entries = c::accepted_in(conn, &ids)?;
     let now = crate::now();
-    Ok(areas
-        .into_iter()
-        .map(|area| AreaBox {
+    let mut out = Vec::with_capacity(areas.len());
+    for area in areas {
+        let returned_mine = match viewer {
+            Some(me) => c::own_in(conn, area.id, me)?.into_iter().find(|e| e.state == c::STATE_RETURNED).map(|e| e.id),
+            None => None,
+        };
+        out.push(AreaBox {
             prompt: prompt_html(&area.prompt),
             entries: entries.remove(&area.id).unwrap_or_default(),
             open: area.open_at(now),
             deadline: area.deadline,
+            returned_mine,
             area,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The policy's facts about an entry.

@@ -189,7 +189,13 @@ impl CallForm {
         }
     }
 
-    async fn check(&self, ctx: &PageCtx, state: &AppState, errors: &mut FieldErrors) -> AppResult<Option<CallInput>> {
+    async fn check(
+        &self,
+        ctx: &PageCtx,
+        state: &AppState,
+        new: bool,
+        errors: &mut FieldErrors,
+    ) -> AppResult<Option<CallInput>> {
         let area = AreaForm {
             title: self.title.clone(),
             prompt: self.theme.clone(),
@@ -199,7 +205,7 @@ impl CallForm {
             deadline: self.deadline.clone(),
             host: String::new(),
         }
-        .check(ctx, errors);
+        .check(ctx, new, errors);
         if self.rules.chars().count() > RULES_MAX {
             errors.add("rules", "magazine-err-rules-long");
         } else if let Err(key) = content::markdown::check_nesting(&self.rules) {
@@ -221,7 +227,7 @@ impl CallForm {
         Ok(Some(CallInput {
             area,
             rules: content::Body::render(self.rules.trim()),
-            prizes: self.prizes.trim().to_string(),
+            prizes: content::plain_input(&self.prizes),
             judges,
         }))
     }
@@ -260,7 +266,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let user_id = require_editor(&ctx, &state).await?;
     let mut errors = FieldErrors::default();
-    let Some(input) = form.check(&ctx, &state, &mut errors).await? else {
+    let Some(input) = form.check(&ctx, &state, true, &mut errors).await? else {
         return render_invalid(&call_form(&ctx, None, form, errors));
     };
     let viewer = ctx.viewer();
@@ -292,7 +298,7 @@ pub async fn update(
     require_editor(&ctx, &state).await?;
     let found = readable_call(&ctx, &state, &path).await?;
     let mut errors = FieldErrors::default();
-    let Some(input) = form.check(&ctx, &state, &mut errors).await? else {
+    let Some(input) = form.check(&ctx, &state, false, &mut errors).await? else {
         return render_invalid(&call_form(&ctx, Some(found.view.call), form, errors));
     };
     let (call, viewer) = (found.view.call, ctx.viewer());
@@ -441,7 +447,7 @@ pub async fn add_score(
     let found = readable_call(&ctx, &state, &path).await?;
     let entry_id = crate::web::canonical_number(&form.entry).ok_or(AppError::NotFound)?;
     let score = form.score.trim().parse::<i32>().ok().filter(|s| (1..=10).contains(s));
-    let note = form.note.trim().to_string();
+    let note = content::plain_input(&form.note);
     let problem = match score {
         None => Some("magazine-err-score"),
         Some(_) if note.chars().count() > k::SCORE_NOTE_MAX => Some("magazine-err-score-note"),

@@ -130,6 +130,11 @@ impl Entry {
     pub fn html(&self) -> crate::content::SafeHtml {
         crate::content::SafeHtml::from_stored(self.body_html.clone())
     }
+
+    /// Which sending of it this is (an editor decides about the version they saw).
+    pub fn version(&self) -> i64 {
+        self.submitted_at.and_utc().timestamp_micros()
+    }
 }
 
 type AreaRow = (i64, i64, Option<i64>, String, String, String, Option<NaiveDateTime>, NaiveDateTime);
@@ -264,6 +269,8 @@ fn entry_query() -> magazine_entries::BoxedQuery<'static, crate::db::MultiBacken
 
 fn load_entries(
     conn: &mut DbConn,
+    // Leave out what a moderator hid (lists readers see).
+    shown_only: bool,
     filter: impl FnOnce(
         magazine_entries::BoxedQuery<'static, crate::db::MultiBackend>,
     ) -> magazine_entries::BoxedQuery<'static, crate::db::MultiBackend>,
@@ -275,11 +282,16 @@ fn load_entries(
     }
     let captions: HashMap<i64, String> = ids.iter().cloned().collect();
     let order: Vec<i64> = ids.iter().map(|r| r.0).collect();
-    let rows: Vec<EntryRow> = magazine_entries::table
+    let mut rows = magazine_entries::table
         .inner_join(contents::table.on(contents::id.eq(magazine_entries::content_id)))
         .inner_join(users::table.on(users::id.eq(contents::author_id)))
         .filter(magazine_entries::content_id.eq_any(&order))
         .filter(contents::deleted_at.is_null())
+        .into_boxed();
+    if shown_only {
+        rows = rows.filter(contents::hidden_at.is_null());
+    }
+    let rows: Vec<EntryRow> = rows
         .select((
             magazine_entries::content_id,
             magazine_entries::area_id,
@@ -314,8 +326,9 @@ fn load_entries(
 /// reads them: the caller asked the policy about the issue.)
 pub fn accepted_in(conn: &mut DbConn, area_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<Entry>>> {
     let area_ids = area_ids.to_vec();
+    // Hidden by a moderator: out of what readers see.
     let entries =
-        load_entries(conn, move |q| {
+        load_entries(conn, true, move |q| {
             q.filter(magazine_entries::area_id.eq_any(area_ids))
                 .filter(magazine_entries::state.eq(STATE_ACCEPTED))
                 .order((magazine_entries::area_id, magazine_entries::position, magazine_entries::content_id))
@@ -329,7 +342,7 @@ pub fn accepted_in(conn: &mut DbConn, area_ids: &[i64]) -> QueryResult<HashMap<i
 
 /// Every entry of an area in one state, oldest first (editors).
 pub fn in_state(conn: &mut DbConn, area_id: i64, state: &'static str, limit: i64) -> QueryResult<Vec<Entry>> {
-    load_entries(conn, move |q| {
+    load_entries(conn, false, move |q| {
         q.filter(magazine_entries::area_id.eq(area_id))
             .filter(magazine_entries::state.eq(state))
             .order(magazine_entries::submitted_at)
@@ -339,12 +352,11 @@ pub fn in_state(conn: &mut DbConn, area_id: i64, state: &'static str, limit: i64
 
 /// A member's own entries in an area, newest first.
 pub fn own_in(conn: &mut DbConn, area_id: i64, user_id: i64) -> QueryResult<Vec<Entry>> {
-    let mine: Vec<i64> = contents::table
+    let mine = contents::table
         .filter(contents::kind.eq(KIND_CONTRIBUTION))
         .filter(contents::author_id.eq(user_id))
-        .select(contents::id)
-        .load(conn)?;
-    load_entries(conn, move |q| {
+        .select(contents::id);
+    load_entries(conn, false, move |q| {
         q.filter(magazine_entries::area_id.eq(area_id))
             .filter(magazine_entries::content_id.eq_any(mine))
             .order(magazine_entries::submitted_at.desc())
@@ -352,7 +364,7 @@ pub fn own_in(conn: &mut DbConn, area_id: i64, user_id: i64) -> QueryResult<Vec<
 }
 
 pub fn entry(conn: &mut DbConn, id: i64) -> QueryResult<Option<Entry>> {
-    Ok(load_entries(conn, move |q| q.filter(magazine_entries::content_id.eq(id)))?.pop())
+    Ok(load_entries(conn, false, move |q| q.filter(magazine_entries::content_id.eq(id)))?.pop())
 }
 
 /// The areas with entries waiting for an editor, with how many, oldest area first.
@@ -365,8 +377,11 @@ pub fn waiting_areas(conn: &mut DbConn) -> QueryResult<Vec<(Area, i64)>> {
         .select((magazine_entries::area_id, diesel::dsl::count_star()))
         .load(conn)?;
     let ids: Vec<i64> = counts.iter().map(|c| c.0).collect();
+    // An area whose article was removed takes no decisions any more.
+    let hosts = contents::table.filter(contents::deleted_at.is_null()).select(contents::id);
     let areas: Vec<AreaRow> = magazine_areas::table
         .filter(magazine_areas::id.eq_any(&ids))
+        .filter(magazine_areas::host_id.eq_any(hosts))
         .order(magazine_areas::id)
         .select(area_columns!())
         .load(conn)?;
@@ -455,7 +470,12 @@ pub fn resubmit(tx: &mut Tx<'_>, entry_id: i64, title: &str, body: &Body) -> Que
     let done = diesel::update(
         magazine_entries::table.find(entry_id).filter(magazine_entries::state.eq_any([STATE_PENDING, STATE_RETURNED])),
     )
-    .set((magazine_entries::state.eq(STATE_PENDING), magazine_entries::submitted_at.eq(crate::now())))
+    .set((
+        magazine_entries::state.eq(STATE_PENDING),
+        magazine_entries::submitted_at.eq(crate::now()),
+        // The editor's note was about the version it replaces.
+        magazine_entries::note.eq(""),
+    ))
     .execute(tx.conn())?;
     if done == 1 {
         content::save_edit(tx, entry_id, title, body)?;
@@ -504,13 +524,13 @@ pub fn decide(tx: &mut Tx<'_>, entry: &Entry, seen_state: &str, reviewer_id: i64
     Ok(true)
 }
 
-/// Tell an entry's author what became of it (`kind`: accepted, returned, declined), linking to
-/// its host's page.
+/// Tell an entry's author what became of it (`state`: accepted, returned, declined), about
+/// `about` (the entry once accepted, else its host).
 pub fn tell_author(
     tx: &mut Tx<'_>,
     entry: &Entry,
     state: &str,
-    host_id: i64,
+    about: i64,
     reviewer_id: i64,
     note: &str,
 ) -> QueryResult<()> {
@@ -521,7 +541,7 @@ pub fn tell_author(
         _ => n::KIND_ENTRY_DECLINED,
     };
     let detail = n::detail(&[&entry.title], note);
-    n::notify_with(tx, entry.author_id, kind, Some(reviewer_id), host_id, &detail, &mut vec![reviewer_id])?;
+    n::notify_with(tx, entry.author_id, kind, Some(reviewer_id), about, &detail, &mut vec![reviewer_id])?;
     Ok(())
 }
 
@@ -565,9 +585,5 @@ impl crate::content::kind::ContentKind for ContributionKind {
 
     fn anchor_in_parent(&self, id: i64) -> Option<String> {
         Some(format!("#e{id}"))
-    }
-
-    fn reactions(&self) -> bool {
-        true
     }
 }

@@ -152,7 +152,7 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
         meta = meta.noindex();
     }
     let key = listing::content_key(i.id);
-    let issue_id = i.id;
+    let (issue_id, me) = (i.id, ctx.user.as_ref().map(|u| u.id));
     let (areas, winners) = crate::db::run(&state.pool, move |conn| {
         let mut winners = Vec::new();
         for call in super::calls::featured_in(conn, issue_id)?.into_iter().filter(|c| c.live) {
@@ -160,7 +160,7 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
                 super::contributions::accepted_in(conn, &[call.area_id])?.remove(&call.area_id).unwrap_or_default();
             winners.push((call, entries.into_iter().filter(|e| !e.award.is_empty()).collect()));
         }
-        Ok((super::areas::boxes_of(conn, issue_id)?, winners))
+        Ok((super::areas::boxes_of(conn, issue_id, me)?, winners))
     })
     .await?;
     let page = render(&IssuePage { ctx: &ctx, meta, view, areas, winners })?;
@@ -376,7 +376,7 @@ async fn show_article(
         let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
         let tags = crate::content::tags::for_contents(conn, &[id])?.remove(&id).unwrap_or_default();
         let parts = (
-            super::areas::boxes_of(conn, id)?,
+            super::areas::boxes_of(conn, id, me)?,
             super::polls::of_article(conn, id, me)?,
             crate::content::reactions::of(conn, id, me)?,
         );
@@ -479,6 +479,10 @@ struct HistoryPage<'a> {
     article: Article,
     revisions: Vec<Revision>,
     rights: ArticleRights,
+    /// The last revision shown, when older ones follow.
+    older: Option<i64>,
+    /// This page is not the newest.
+    newer: bool,
 }
 
 impl HistoryPage<'_> {
@@ -502,19 +506,23 @@ pub async fn history(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    query: web::Query<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     let (number, slug) = path.into_inner();
     let (issue, article, rights) = readable_article(&ctx, &state, &number, slug).await?;
+    let before = crate::web::canonical_number(&query.before);
     let (id, viewer, facts_of) = (article.id, ctx.viewer(), issue.clone());
-    let revisions = crate::db::run(&state.pool, move |conn| {
+    let (revisions, older) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let facts = facts_of.facts(q::writes_in_issue(conn, guard.user_id(), facts_of.id)?);
-        let mut revisions = q::history(conn, id, 500)?;
+        let mut revisions = q::history(conn, id, before, HISTORY_PAGE)?;
+        // A full page may have older ones after it.
+        let older = (revisions.len() as i64 == HISTORY_PAGE).then(|| revisions.last().map(|r| r.id)).flatten();
         revisions.retain(|r| {
             let r = crate::policy::RevisionFacts { approved: r.state == q::STATE_APPROVED, author_id: r.author_id };
             guard.can_read_revision(&facts, &r)
         });
-        Ok(revisions)
+        Ok((revisions, older))
     })
     .await?;
     let meta = Meta::new(
@@ -522,7 +530,18 @@ pub async fn history(
         format!("{}/history", article.path()),
     )
     .noindex();
-    render(&HistoryPage { ctx: &ctx, meta, issue, article, revisions, rights })
+    let newer = before.is_some();
+    render(&HistoryPage { ctx: &ctx, meta, issue, article, revisions, rights, older, newer })
+}
+
+/// Revisions on one page of an article's history.
+const HISTORY_PAGE: i64 = 100;
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct HistoryQuery {
+    /// Revisions older than this one.
+    pub before: String,
 }
 
 /// A transparent 1×1 GIF.

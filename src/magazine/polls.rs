@@ -269,30 +269,30 @@ pub struct PollForm {
 }
 
 impl PollForm {
-    /// The kind, question and choices, or the catalog key of what is wrong.
-    pub fn check(&self) -> Result<(&'static str, String, Vec<String>), &'static str> {
+    /// The kind, question and choices, or the field and catalog key of what is wrong.
+    pub fn check(&self) -> Result<(&'static str, String, Vec<String>), (&'static str, &'static str)> {
         let kind = match self.kind.as_str() {
             KIND_QUESTION => KIND_QUESTION,
             _ => KIND_POLL,
         };
         let question = self.question.trim().to_string();
         if question.is_empty() {
-            return Err("magazine-err-poll-question");
+            return Err(("question", "magazine-err-poll-question"));
         }
         if question.chars().count() > QUESTION_MAX || question.chars().any(char::is_control) {
-            return Err("magazine-err-poll-question-long");
+            return Err(("question", "magazine-err-poll-question-long"));
         }
         let mut options: Vec<String> = Vec::new();
-        for line in self.options.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for line in self.options.lines().map(content::plain_input).filter(|l| !l.is_empty()) {
             if line.chars().count() > OPTION_MAX {
-                return Err("magazine-err-poll-option-long");
+                return Err(("options", "magazine-err-poll-option-long"));
             }
-            if !options.iter().any(|o| o == line) {
-                options.push(line.to_string());
+            if !options.contains(&line) {
+                options.push(line);
             }
         }
         if kind == KIND_POLL && !(2..=OPTIONS_MAX).contains(&options.len()) {
-            return Err("magazine-err-poll-options");
+            return Err(("options", "magazine-err-poll-options"));
         }
         if kind == KIND_QUESTION {
             options.clear();
@@ -435,7 +435,7 @@ pub async fn take_answer(
 ) -> AppResult<HttpResponse> {
     let user_id = ctx.require_user()?.id;
     let poll_id = crate::web::canonical_number(&path).ok_or(AppError::NotFound)?;
-    let body = form.body.trim().to_string();
+    let body = content::plain_input(&form.body);
     let problem = if body.is_empty() {
         Some("magazine-err-answer-empty")
     } else if body.chars().count() > ANSWER_MAX {

@@ -418,12 +418,14 @@ pub struct Revision {
     pub created_at: NaiveDateTime,
 }
 
-/// An article's revisions, newest first, with what the history needs.
-pub fn history(conn: &mut DbConn, article_id: i64, limit: i64) -> QueryResult<Vec<Revision>> {
+/// An article's revisions, newest first (older than `before`, a revision id), with what the
+/// history needs.
+pub fn history(conn: &mut DbConn, article_id: i64, before: Option<i64>, limit: i64) -> QueryResult<Vec<Revision>> {
     type Row = (i64, Option<i64>, i64, String, String, i32, String, String, NaiveDateTime, String);
     let rows: Vec<Row> = magazine_revisions::table
         .inner_join(users::table)
         .filter(magazine_revisions::article_id.eq(article_id))
+        .filter(magazine_revisions::id.lt(before.unwrap_or(i64::MAX)))
         .order(magazine_revisions::id.desc())
         .limit(limit)
         .select((

@@ -58,7 +58,7 @@ pub async fn show(
     issue: Issue,
     article: Article,
     form: PollForm,
-    problem: Option<&'static str>,
+    problem: Option<(&'static str, &'static str)>,
 ) -> AppResult<HttpResponse> {
     let id = article.id;
     let (figures, likes, reactions, polls, areas) = crate::db::run(&state.pool, move |conn| {
@@ -71,7 +71,7 @@ pub async fn show(
             with_answers.push((p, answers));
         }
         let mut counts = super::contributions::state_counts_by_area(conn, id)?;
-        let areas = super::areas::boxes_of(conn, id)?
+        let areas = super::areas::boxes_of(conn, id, None)?
             .into_iter()
             .map(|b| {
                 let c = counts.remove(&b.area.id).unwrap_or_default();
@@ -84,7 +84,7 @@ pub async fn show(
     let title = ctx.ta("magazine-stats-title", &[("title", article.title.clone())]);
     let meta = Meta::new(title, format!("{}/stats", article.path())).noindex();
     let errors = match problem {
-        Some(key) => FieldErrors(vec![("question", key)]),
+        Some((field, key)) => FieldErrors(vec![(field, key)]),
         None => FieldErrors::default(),
     };
     let page = StatsPage { ctx, meta, issue, article, figures, likes, reactions, polls, areas, form, errors };

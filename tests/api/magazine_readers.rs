@@ -122,27 +122,55 @@ async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
     decide(&carol, &carols, "accept", "pending", "", "").await.assert_status(403);
     decide(&ed, &carols, "accept", "pending", "Blossom at dawn", "")
         .await
-        .assert_redirect(&format!("{area}?msg=decided"));
+        .assert_redirect(&format!("{area}?msg=decided#e{carols}"));
     app.settle().await;
     let page = visitor.get(&articles[0]).await;
     page.assert_contains("Blossom at dawn").assert_contains(r#"href="/u/carol""#).assert_contains("<img");
     visitor.get("/search?q=blossom").await.assert_contains("</mark> hunt").assert_contains(&format!("#e{carols}"));
     visitor.get("/u/carol").await.assert_contains("In the magazine").assert_contains("Blossom hunt");
-    carol.get("/notifications").await.assert_contains("accepted your contribution").assert_contains("Blossom hunt");
+    carol
+        .get("/notifications")
+        .await
+        .assert_contains("accepted your contribution")
+        .assert_contains("Blossom hunt")
+        .assert_contains(&format!("#e{carols}"));
+    // A moderator hides it: it leaves the article, the area and search.
+    let admin = app.user_browser("modern", Role::Admin).await;
+    admin.post(&format!("/content/{carols}/hide"), &[("hidden", "1")]).await.assert_status(303);
+    app.settle().await;
+    visitor.get(&articles[0]).await.assert_lacks("Blossom at dawn");
+    visitor.get(&area).await.assert_lacks("Blossom at dawn");
+    admin.post(&format!("/content/{carols}/hide"), &[("hidden", "0")]).await.assert_status(303);
+    app.settle().await;
     // Deciding on what someone decided meanwhile changes nothing.
-    decide(&ed, &carols, "decline", "pending", "", "").await.assert_redirect(&format!("{area}?msg=stale"));
+    decide(&ed, &carols, "decline", "pending", "", "").await.assert_redirect(&format!("{area}?msg=stale#e{carols}"));
     visitor.get(&articles[0]).await.assert_contains("Blossom at dawn");
 
     // Bob's entry comes back with a note, is changed, then declined.
     send_entry(&bob, &area, "Birdsong", "Birds at six.", &[]).await.assert_status(303);
     let bobs = newest_entry(&app);
-    decide(&ed, &bobs, "return", "pending", "", "").await.assert_status(400);
+    decide(&ed, &bobs, "return", "pending", "", "").await.assert_redirect(&format!("{area}?msg=note-needed#e{bobs}"));
+    ed.get(&format!("{area}?msg=note-needed")).await.assert_contains("Say in the note what the author should change");
     decide(&ed, &bobs, "return", "pending", "", "Add a photo of the birds.").await.assert_status(303);
     bob.get("/notifications")
         .await
         .assert_contains("returned your contribution")
         .assert_contains("Add a photo of the birds.");
     bob.get(&area).await.assert_contains("Returned to you").assert_contains("Add a photo of the birds.");
+    bob.get(&articles[0]).await.assert_contains(&format!("{area}?change={bobs}#send"));
+    // An editor who read the returned version cannot accept the one sent meanwhile unread.
+    let seen = app.number(&format!("SELECT content_id AS n FROM magazine_entries WHERE content_id = {bobs}"));
+    assert_eq!(seen.to_string(), bobs);
+    let page = ed.get(&area).await;
+    let at = page
+        .body
+        .split(&format!(r#"action="/magazine/entries/{bobs}""#))
+        .nth(1)
+        .and_then(|r| r.split(r#"name="at" value=""#).nth(1))
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("")
+        .to_string();
+    assert!(!at.is_empty(), "the decision form carries the version read");
     bob.get(&format!("{area}?change={bobs}")).await.assert_contains("Birds at six.").assert_contains("Send again");
     carol.get(&format!("{area}?change={bobs}")).await.assert_lacks("Birds at six.");
     let page = bob
@@ -154,7 +182,22 @@ async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
         )
         .await;
     page.assert_status(303);
-    ed.get(&area).await.assert_contains("with a robin");
+    let stale = ed
+        .post(
+            &format!("/magazine/entries/{bobs}"),
+            &[
+                ("decision", "accept"),
+                ("seen", "pending"),
+                ("at", &at),
+                ("caption", ""),
+                ("position", "1"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    stale.assert_redirect(&format!("{area}?msg=stale#e{bobs}"));
+    visitor.get(&articles[0]).await.assert_lacks("with a robin");
+    ed.get(&area).await.assert_contains("with a robin").assert_lacks("Add a photo of the birds.");
     carol
         .upload(&format!("{area}/entries"), &[("title", "Mine now"), ("body", "x"), ("entry", &bobs)], &[], &[])
         .await
@@ -189,6 +232,14 @@ async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
         .await
         .assert_status(422)
         .assert_contains("date and time");
+    // An entry still waiting when its article is removed leaves the review queue with it.
+    send_entry(&bob, &area, "Very late", "x", &[]).await.assert_status(422);
+    ed.post(&format!("{area}/edit"), &[("title", "Your photos of spring"), ("deadline", "")]).await.assert_status(303);
+    send_entry(&bob, &area, "Waiting", "Still waiting.", &[]).await.assert_status(303);
+    ed.get("/magazine/review").await.assert_contains("Your photos of spring");
+    ed.post(&format!("{}/delete", articles[0]), &[]).await.assert_status(303);
+    ed.get("/magazine/review").await.assert_lacks("Your photos of spring");
+    ed.get(&area).await.assert_status(404);
 }
 
 #[tokio::test]
@@ -205,7 +256,8 @@ async fn polls_questions_and_reactions_are_counted_once_per_member() {
     carol.post(&polls, &[("kind", "poll"), ("question", "Q?"), ("options", "a\nb")]).await.assert_status(403);
     let page = ed.post(&polls, &[("kind", "poll"), ("question", "Best feature?"), ("options", "Only one")]).await;
     page.assert_status(422).assert_contains("2 to 12 different choices").assert_contains("Best feature?");
-    ed.post(&polls, &[("kind", "poll"), ("question", "Best feature?"), ("options", "Speed\nPrice\n\nSpeed")])
+    page.assert_contains(r#"id="options-error""#);
+    ed.post(&polls, &[("kind", "poll"), ("question", "Best feature?"), ("options", "Speed\nPri\u{7}ce\n\nSpeed")])
         .await
         .assert_status(303);
     ed.post(&polls, &[("kind", "question"), ("question", "What should we write about?"), ("options", "")])
@@ -215,6 +267,7 @@ async fn polls_questions_and_reactions_are_counted_once_per_member() {
     let question = app.number("SELECT MAX(id) AS n FROM magazine_polls").to_string();
     let speed = app.number("SELECT MIN(id) AS n FROM magazine_poll_options").to_string();
     assert_eq!(app.count("magazine_poll_options"), 2, "a repeated choice is kept once");
+    ed.get(article).await.assert_contains(">Price<");
 
     visitor
         .get(article)
@@ -272,6 +325,12 @@ async fn polls_questions_and_reactions_are_counted_once_per_member() {
     bob.get(&late.location()).await.assert_contains("This poll is closed");
     visitor.get(article).await.assert_contains("100% · 1");
     assert_eq!(app.count("magazine_votes"), 1);
+    // An answer sent to a question closed meanwhile is shown back to be copied.
+    ed.post(&format!("/magazine/polls/{question}/close"), &[("value", "1")]).await.assert_status(303);
+    bob.post(&answer, &[("body", "Too late, 但是 kept")])
+        .await
+        .assert_status(422)
+        .assert_contains("Too late, 但是 kept");
 }
 
 #[tokio::test]
@@ -414,4 +473,32 @@ async fn a_call_collects_entries_judges_score_them_and_winners_are_announced() {
     visitor.get("/u/bob").await.assert_lacks("First prize");
     carol.get("/notifications").await.assert_contains("won an award").assert_contains("First prize");
     visitor.get("/magazine/calls").await.assert_contains("winners announced");
+}
+
+#[tokio::test]
+async fn a_long_history_comes_in_pages() {
+    use diesel::prelude::*;
+    let app = spawn().await;
+    let ed = app.user_browser("editor", editor_roles()).await;
+    let (_, articles) = make_issue(&ed, "1", "Long issue", &[("Long story", "Version 0.", "editor")]).await;
+    let id = article_id(&app, "long");
+    let author = app.number("SELECT id AS n FROM users WHERE username = 'editor'");
+    let mut conn = app.conn();
+    for i in 1..=130 {
+        diesel::sql_query(format!(
+            "INSERT INTO magazine_revisions (article_id, author_id, title, body_md, summary, size_delta, state, created_at) \
+             VALUES ({id}, {author}, 'Long story', 'Version {i}.', 'save number {i}', 1, 'approved', CURRENT_TIMESTAMP)"
+        ))
+        .execute(&mut conn)
+        .expect("revision");
+    }
+    drop(conn);
+    let history = format!("{}/history", articles[0]);
+    let first = ed.get(&history).await;
+    first.assert_contains(">save number 130<").assert_lacks(">save number 30<").assert_contains("Older revisions");
+    let older =
+        first.body.split(r#"history?before="#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string();
+    let second = ed.get(&format!("{history}?before={older}")).await;
+    second.assert_contains(">save number 30<").assert_contains("Newest revisions").assert_lacks(">save number 130<");
+    ed.get(&format!("{history}?before=x")).await.assert_status(200).assert_contains(">save number 130<");
 }
