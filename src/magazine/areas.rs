@@ -71,6 +71,12 @@ impl Host {
         }
     }
 
+    /// Whether the area takes entries now: before its deadline, and for a call not after its
+    /// winners are announced.
+    pub fn takes_entries(&self, area: &Area) -> bool {
+        area.open_at(crate::now()) && !matches!(self, Host::Call(c) if c.announced())
+    }
+
     /// The stage of an issue not yet out (its pages say so).
     pub fn not_out_key(&self) -> Option<&'static str> {
         match self {
@@ -223,7 +229,7 @@ async fn area_page(
         ctx,
         meta,
         prompt: prompt_html(&area.prompt),
-        open: area.open_at(crate::now()),
+        open: host.takes_entries(&area),
         area,
         host,
         accepted,
@@ -288,7 +294,7 @@ pub async fn submit(
     if !found.contribute {
         return Err(AppError::Forbidden);
     }
-    if !found.area.open_at(crate::now()) {
+    if !found.host.takes_entries(&found.area) {
         let form = upload.into_form();
         return area_page(
             &ctx,
@@ -341,8 +347,14 @@ pub async fn submit(
         if !guard.can_contribute(&facts) {
             return Err(AppError::NotFound);
         }
-        if !area.open_at(crate::now()) {
+        if !host.takes_entries(&area) {
             return Ok(Err("magazine-err-area-closed"));
+        }
+        // Who judges a contest does not enter it.
+        if let Host::Call(call) = &host
+            && super::calls::is_judge(tx.conn(), call.id, Some(user_id))?
+        {
+            return Ok(Err("magazine-err-judge-enters"));
         }
         match changing {
             Some(id) => {
@@ -448,7 +460,7 @@ pub async fn decide(
         Decided::Stale => "stale",
         Decided::NoteNeeded => "note-needed",
     };
-    Ok(redirect(&format!("{area_path}?msg={msg}#e{id}")))
+    Ok(redirect(&format!("{area_path}?msg={msg}#d{id}")))
 }
 
 #[derive(Deserialize, Default, Clone)]

@@ -114,6 +114,8 @@ struct CallPage<'a> {
     editor: bool,
     judge: bool,
     member: bool,
+    /// The issue that features the winners: (path, title).
+    featured: Option<(String, String)>,
 }
 
 impl CallPage<'_> {
@@ -141,19 +143,35 @@ impl CallPage<'_> {
 pub async fn show(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
     let Found { view, editor, judge } = readable_call(&ctx, &state, &path).await?;
     let (id, area_id, me) = (view.call.id, view.area.id, ctx.user.as_ref().map(|u| u.id));
-    let (judges, entries, liked) = crate::db::run(&state.pool, move |conn| {
+    let featured_id = view.call.featured_issue_id.filter(|_| view.call.announced());
+    let (judges, entries, liked, featured) = crate::db::run(&state.pool, move |conn| {
+        let featured = match featured_id {
+            Some(id) => super::queries::issue_by_id(conn, id)?.filter(|i| i.live).map(|i| (i.path(), i.title)),
+            None => None,
+        };
         let entries = c::accepted_in(conn, &[area_id])?.remove(&area_id).unwrap_or_default();
         let liked = match me {
             Some(me) => content::likes::liked_among(conn, me, &entries.iter().map(|e| e.id).collect::<Vec<_>>())?,
             None => Vec::new(),
         };
-        Ok((k::judges(conn, id)?, entries, liked))
+        Ok((k::judges(conn, id)?, entries, liked, featured))
     })
     .await?;
     let meta = Meta::new(view.call.title.clone(), view.call.path()).description(content::excerpt_of(&view.area.prompt));
     let theme = content::Body::render(view.area.prompt.clone()).html().clone();
-    let page =
-        CallPage { ctx: &ctx, meta, theme, view, judges, entries, liked, editor, judge, member: ctx.user.is_some() };
+    let page = CallPage {
+        ctx: &ctx,
+        meta,
+        theme,
+        view,
+        judges,
+        entries,
+        liked,
+        editor,
+        judge,
+        member: ctx.user.is_some(),
+        featured,
+    };
     Ok(crate::web::cache::keep(render(&page)?, [content::listing::content_key(id)]))
 }
 
@@ -446,9 +464,20 @@ pub async fn add_score(
     let user_id = ctx.require_user()?.id;
     let found = readable_call(&ctx, &state, &path).await?;
     let entry_id = crate::web::canonical_number(&form.entry).ok_or(AppError::NotFound)?;
-    let score = form.score.trim().parse::<i32>().ok().filter(|s| (1..=10).contains(s));
+    // Digits typed with a Chinese keyboard are digits too.
+    let typed: String = form
+        .score
+        .trim()
+        .chars()
+        .map(|ch| match ch {
+            '０'..='９' => char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch),
+            _ => ch,
+        })
+        .collect();
+    let score = typed.parse::<i32>().ok().filter(|s| (1..=10).contains(s));
     let note = content::plain_input(&form.note);
     let problem = match score {
+        _ if found.view.call.announced() => Some("magazine-err-score-announced"),
         None => Some("magazine-err-score"),
         Some(_) if note.chars().count() > k::SCORE_NOTE_MAX => Some("magazine-err-score-note"),
         Some(_) => None,
@@ -465,7 +494,10 @@ pub async fn add_score(
             return Err(AppError::Forbidden);
         }
         let entry = c::entry(tx.conn(), entry_id)?.filter(|e| e.area_id == area_id && e.accepted());
-        let Some(_) = entry else { return Err(AppError::NotFound) };
+        let Some(entry) = entry else { return Err(AppError::NotFound) };
+        if entry.author_id == user_id {
+            return Err(AppError::BadRequest("magazine-err-score-own"));
+        }
         tx.quiet();
         Ok(k::score(tx, entry_id, user_id, score.unwrap_or(1), &note)?)
     })

@@ -319,8 +319,15 @@ pub fn announce(tx: &mut Tx<'_>, call: &Call, issue: Option<i64>, on: bool, by: 
         tx.touch(*entry);
     }
     if on && call.announced_at.is_none() {
+        use crate::db::schema::notifications;
         use crate::notifications as n;
-        for (_, author, award) in winners {
+        // Told once, even when an announcement is taken back and made again.
+        let told: Vec<i64> = notifications::table
+            .filter(notifications::kind.eq(n::KIND_ENTRY_AWARDED))
+            .filter(notifications::content_id.eq(call.id))
+            .select(notifications::user_id)
+            .load(tx.conn())?;
+        for (_, author, award) in winners.into_iter().filter(|w| !told.contains(&w.1)) {
             let detail = n::detail(&[&call.title], &award);
             n::notify_with(tx, author, n::KIND_ENTRY_AWARDED, Some(by), call.id, &detail, &mut vec![by])?;
         }

@@ -122,7 +122,7 @@ async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
     decide(&carol, &carols, "accept", "pending", "", "").await.assert_status(403);
     decide(&ed, &carols, "accept", "pending", "Blossom at dawn", "")
         .await
-        .assert_redirect(&format!("{area}?msg=decided#e{carols}"));
+        .assert_redirect(&format!("{area}?msg=decided#d{carols}"));
     app.settle().await;
     let page = visitor.get(&articles[0]).await;
     page.assert_contains("Blossom at dawn").assert_contains(r#"href="/u/carol""#).assert_contains("<img");
@@ -143,13 +143,13 @@ async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
     admin.post(&format!("/content/{carols}/hide"), &[("hidden", "0")]).await.assert_status(303);
     app.settle().await;
     // Deciding on what someone decided meanwhile changes nothing.
-    decide(&ed, &carols, "decline", "pending", "", "").await.assert_redirect(&format!("{area}?msg=stale#e{carols}"));
+    decide(&ed, &carols, "decline", "pending", "", "").await.assert_redirect(&format!("{area}?msg=stale#d{carols}"));
     visitor.get(&articles[0]).await.assert_contains("Blossom at dawn");
 
     // Bob's entry comes back with a note, is changed, then declined.
     send_entry(&bob, &area, "Birdsong", "Birds at six.", &[]).await.assert_status(303);
     let bobs = newest_entry(&app);
-    decide(&ed, &bobs, "return", "pending", "", "").await.assert_redirect(&format!("{area}?msg=note-needed#e{bobs}"));
+    decide(&ed, &bobs, "return", "pending", "", "").await.assert_redirect(&format!("{area}?msg=note-needed#d{bobs}"));
     ed.get(&format!("{area}?msg=note-needed")).await.assert_contains("Say in the note what the author should change");
     decide(&ed, &bobs, "return", "pending", "", "Add a photo of the birds.").await.assert_status(303);
     bob.get("/notifications")
@@ -195,7 +195,7 @@ async fn entries_wait_for_an_editor_who_accepts_returns_or_declines_them() {
             ],
         )
         .await;
-    stale.assert_redirect(&format!("{area}?msg=stale#e{bobs}"));
+    stale.assert_redirect(&format!("{area}?msg=stale#d{bobs}"));
     visitor.get(&articles[0]).await.assert_lacks("with a robin");
     ed.get(&area).await.assert_contains("with a robin").assert_lacks("Add a photo of the birds.");
     carol
@@ -420,6 +420,8 @@ async fn a_call_collects_entries_judges_score_them_and_winners_are_announced() {
     let area = format!("/magazine/areas/{area}");
     judy.get(&call).await.assert_contains("Score sheet");
 
+    // Who judges does not enter.
+    send_entry(&judy, &area, "Mine", "My own.", &[]).await.assert_status(422).assert_contains("you cannot enter it");
     // Entries come in and are accepted like any area's.
     send_entry(&carol, &area, "Sunny desk", "Morning light on my desk.", &[]).await.assert_status(303);
     let carols = newest_entry(&app);
@@ -448,7 +450,7 @@ async fn a_call_collects_entries_judges_score_them_and_winners_are_announced() {
         .await
         .assert_status(303);
     judy.post(&format!("{call}/scores"), &[("entry", &bobs), ("score", "6"), ("note", "")]).await.assert_status(303);
-    ed.post(&format!("{call}/scores"), &[("entry", &bobs), ("score", "7"), ("note", "")]).await.assert_status(303);
+    ed.post(&format!("{call}/scores"), &[("entry", &bobs), ("score", "７"), ("note", "")]).await.assert_status(303);
     let sheet = judy.get(&judging).await;
     sheet.assert_status(200).assert_contains("mean 9.0").assert_contains("mean 6.5").assert_contains("Lovely light");
     assert!(sheet.body.find("Sunny desk") < sheet.body.find("Team lunch"), "ranked by mean score");
@@ -473,6 +475,18 @@ async fn a_call_collects_entries_judges_score_them_and_winners_are_announced() {
     visitor.get("/u/bob").await.assert_lacks("First prize");
     carol.get("/notifications").await.assert_contains("won an award").assert_contains("First prize");
     visitor.get("/magazine/calls").await.assert_contains("winners announced");
+    visitor.get(&call).await.assert_contains(r#"href="/magazine/1""#);
+    // Announced: no more entries or scores; taken back and made again, winners are told once.
+    send_entry(&bob, &area, "Too late", "After the winners.", &[])
+        .await
+        .assert_status(422)
+        .assert_contains("After the winners.");
+    let page = judy.post(&format!("{call}/scores"), &[("entry", &bobs), ("score", "10"), ("note", "")]).await;
+    page.assert_status(422).assert_contains("scores no longer change");
+    ed.post(&format!("{call}/announce"), &[("issue", ""), ("value", "0")]).await.assert_status(303);
+    ed.post(&format!("{call}/announce"), &[("issue", "1"), ("value", "1")]).await.assert_status(303);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'entry_awarded'"), 1);
+    assert_eq!(app.count("magazine_scores"), 3);
 }
 
 #[tokio::test]

@@ -1343,3 +1343,7 @@ magazine-area-returned-mine = An entry of yours came back with a note: change it
 magazine-history-pages = Pages of the history
 magazine-history-newest = Newest revisions
 magazine-history-older = Older revisions
+magazine-err-score-announced = The winners are announced: scores no longer change.
+magazine-err-score-own = You cannot score your own entry.
+magazine-err-judge-enters = You judge this contest, so you cannot enter it.
+magazine-call-featured-in = Featured in “{ $title }”

@@ -1259,3 +1259,7 @@ magazine-area-returned-mine = 你的投稿被退回并附有说明：修改后�
 magazine-history-pages = 历史记录分页
 magazine-history-newest = 最新修订
 magazine-history-older = 更早的修订
+magazine-err-score-announced = 获奖已公布，评分不能再修改。
+magazine-err-score-own = 不能给自己的投稿评分。
+magazine-err-judge-enters = 你是这次比赛的评委，不能参赛。
+magazine-call-featured-in = 刊登于“{ $title }”
