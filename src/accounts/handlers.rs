@@ -831,7 +831,7 @@ pub async fn profile(
                     };
                     let contributions = (
                         crate::magazine::contributions::published_by(conn, &guard, kinds, user.id, 10)?,
-                        crate::magazine::calls::awards_of(conn, user.id)?,
+                        crate::magazine::calls::awards_of(conn, &guard, user.id)?,
                     );
                     Ok((blog, posts, comments, forum, contributions))
                 })?;

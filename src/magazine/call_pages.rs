@@ -66,7 +66,7 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespon
     let viewer = ctx.viewer();
     let (calls, can_edit) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let calls: Vec<Call> = k::all(conn)?.into_iter().filter(|c| c.live || guard.can_edit_magazine()).collect();
+        let calls = k::all(conn, &guard)?;
         Ok((with_areas(conn, calls)?, guard.can_edit_magazine()))
     })
     .await?;

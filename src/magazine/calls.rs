@@ -18,7 +18,7 @@ use crate::accounts::AuthorView;
 use crate::content::{self, Body, NewContent, Placement};
 use crate::db::schema::{contents, magazine_calls, magazine_entries, magazine_judges, magazine_scores, users};
 use crate::db::{DbConn, Tx};
-use crate::policy::PUBLIC_AUDIENCE;
+use crate::policy::{Guard, PUBLIC_AUDIENCE};
 
 pub const KIND_CALL: &str = "magazine_call";
 pub const PRIZES_MAX: usize = 4000;
@@ -76,11 +76,20 @@ fn call_of(r: CallRow) -> Call {
     }
 }
 
-fn load(conn: &mut DbConn, ids: Option<&[i64]>, featured_in: Option<i64>) -> QueryResult<Vec<Call>> {
+/// Calls by id, or (with a guard) the ones the viewer may read, as the policy's list filter says.
+fn load(
+    conn: &mut DbConn,
+    guard: Option<&Guard>,
+    ids: Option<&[i64]>,
+    featured_in: Option<i64>,
+) -> QueryResult<Vec<Call>> {
     let mut q = magazine_calls::table
         .inner_join(contents::table.on(contents::id.eq(magazine_calls::content_id)))
         .filter(contents::deleted_at.is_null())
         .into_boxed();
+    if let Some(guard) = guard {
+        q = q.filter(guard.content_filter());
+    }
     if let Some(ids) = ids {
         q = q.filter(magazine_calls::content_id.eq_any(ids.to_vec()));
     }
@@ -105,18 +114,19 @@ fn load(conn: &mut DbConn, ids: Option<&[i64]>, featured_in: Option<i64>) -> Que
     Ok(rows.into_iter().map(call_of).collect())
 }
 
+/// One call (the caller asks the policy whether the viewer may read it).
 pub fn call(conn: &mut DbConn, id: i64) -> QueryResult<Option<Call>> {
-    Ok(load(conn, Some(&[id]), None)?.pop())
+    Ok(load(conn, None, Some(&[id]), None)?.pop())
 }
 
-/// Every call, newest first.
-pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Call>> {
-    load(conn, None, None)
+/// Every call the viewer may read, newest first.
+pub fn all(conn: &mut DbConn, guard: &Guard) -> QueryResult<Vec<Call>> {
+    load(conn, Some(guard), None, None)
 }
 
-/// The announced calls an issue features.
-pub fn featured_in(conn: &mut DbConn, issue_id: i64) -> QueryResult<Vec<Call>> {
-    load(conn, None, Some(issue_id))
+/// The announced calls an issue features, that the viewer may read.
+pub fn featured_in(conn: &mut DbConn, guard: &Guard, issue_id: i64) -> QueryResult<Vec<Call>> {
+    load(conn, Some(guard), None, Some(issue_id))
 }
 
 /// Site paths of calls.
@@ -335,13 +345,14 @@ pub fn announce(tx: &mut Tx<'_>, call: &Call, issue: Option<i64>, on: bool, by: 
     Ok(())
 }
 
-/// A member's awards in announced calls, newest first: (award, call title, call path).
-pub fn awards_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(String, String, String)>> {
+/// A member's awards in announced calls the viewer may read, newest first: (award, call title,
+/// call path).
+pub fn awards_of(conn: &mut DbConn, guard: &Guard, user_id: i64) -> QueryResult<Vec<(String, String, String)>> {
     let rows: Vec<(String, i64)> = magazine_entries::table
         .inner_join(contents::table.on(contents::id.eq(magazine_entries::content_id)))
         .inner_join(magazine_calls::table.on(magazine_calls::area_id.eq(magazine_entries::area_id)))
         .filter(contents::author_id.eq(user_id))
-        .filter(contents::live.eq(true))
+        .filter(guard.content_filter())
         .filter(magazine_entries::award.ne(""))
         .filter(magazine_calls::announced_at.is_not_null())
         .order(magazine_calls::announced_at.desc())
@@ -350,7 +361,7 @@ pub fn awards_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(String, St
     let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
     let titles: HashMap<i64, String> = contents::table
         .filter(contents::id.eq_any(&ids))
-        .filter(contents::live.eq(true))
+        .filter(guard.content_filter())
         .select((contents::id, contents::title))
         .load::<(i64, String)>(conn)?
         .into_iter()

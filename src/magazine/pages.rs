@@ -153,13 +153,21 @@ pub async fn issue(ctx: Ctx, state: web::Data<AppState>, path: web::Path<String>
     }
     let key = listing::content_key(i.id);
     let (issue_id, me) = (i.id, ctx.user.as_ref().map(|u| u.id));
+    let viewer = ctx.viewer();
     let (areas, winners) = crate::db::run(&state.pool, move |conn| {
-        let mut winners = Vec::new();
-        for call in super::calls::featured_in(conn, issue_id)?.into_iter().filter(|c| c.live) {
-            let entries =
-                super::contributions::accepted_in(conn, &[call.area_id])?.remove(&call.area_id).unwrap_or_default();
-            winners.push((call, entries.into_iter().filter(|e| !e.award.is_empty()).collect()));
-        }
+        let guard = Guard::load(conn, &viewer)?;
+        let calls = super::calls::featured_in(conn, &guard, issue_id)?;
+        // Their entries in one query.
+        let area_ids: Vec<i64> = calls.iter().map(|c| c.area_id).collect();
+        let mut entries = super::contributions::accepted_in(conn, &area_ids)?;
+        let winners = calls
+            .into_iter()
+            .map(|call| {
+                let won = entries.remove(&call.area_id).unwrap_or_default().into_iter().filter(|e| !e.award.is_empty());
+                let won = won.collect();
+                (call, won)
+            })
+            .collect();
         Ok((super::areas::boxes_of(conn, issue_id, me)?, winners))
     })
     .await?;
