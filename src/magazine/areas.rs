@@ -4,6 +4,8 @@
 //! read the issue sees the accepted entries on the host's page and the area's own page; what
 //! waits, came back or was declined is seen by its author and the editors only.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -653,23 +655,22 @@ pub fn boxes_of(conn: &mut crate::db::DbConn, host_id: i64, viewer: Option<i64>)
     let areas = c::areas_of(conn, &[host_id])?.remove(&host_id).unwrap_or_default();
     let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
     let mut entries = c::accepted_in(conn, &ids)?;
+    let returned = match viewer {
+        Some(me) => c::returned_to(conn, me, &ids)?,
+        None => HashMap::new(),
+    };
     let now = crate::now();
-    let mut out = Vec::with_capacity(areas.len());
-    for area in areas {
-        let returned_mine = match viewer {
-            Some(me) => c::own_in(conn, area.id, me)?.into_iter().find(|e| e.state == c::STATE_RETURNED).map(|e| e.id),
-            None => None,
-        };
-        out.push(AreaBox {
+    Ok(areas
+        .into_iter()
+        .map(|area| AreaBox {
             prompt: prompt_html(&area.prompt),
             entries: entries.remove(&area.id).unwrap_or_default(),
             open: area.open_at(now),
             deadline: area.deadline,
-            returned_mine,
+            returned_mine: returned.get(&area.id).copied(),
             area,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The policy's facts about an entry.

@@ -350,6 +350,19 @@ pub fn in_state(conn: &mut DbConn, area_id: i64, state: &'static str, limit: i64
     })
 }
 
+/// A member's entries that came back to them in these areas: area → entry.
+pub fn returned_to(conn: &mut DbConn, user_id: i64, area_ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = magazine_entries::table
+        .inner_join(contents::table.on(contents::id.eq(magazine_entries::content_id)))
+        .filter(magazine_entries::area_id.eq_any(area_ids))
+        .filter(magazine_entries::state.eq(STATE_RETURNED))
+        .filter(contents::author_id.eq(user_id))
+        .filter(contents::deleted_at.is_null())
+        .select((magazine_entries::area_id, magazine_entries::content_id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 /// A member's own entries in an area, newest first.
 pub fn own_in(conn: &mut DbConn, area_id: i64, user_id: i64) -> QueryResult<Vec<Entry>> {
     let mine = contents::table

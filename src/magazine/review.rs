@@ -51,12 +51,16 @@ pub struct ReviewQuery {
 pub async fn queue(ctx: Ctx, state: web::Data<AppState>, query: web::Query<ReviewQuery>) -> AppResult<HttpResponse> {
     require_editor(&ctx, &state).await?;
     let entries = crate::db::run(&state.pool, |conn| {
-        let mut out = Vec::new();
-        for (area, n) in super::contributions::waiting_areas(conn)? {
-            let title = super::areas::host(conn, area.host_id)?.map(|h| h.title()).unwrap_or_default();
-            out.push((area, title, n));
-        }
-        Ok(out)
+        let waiting = super::contributions::waiting_areas(conn)?;
+        // Their hosts' titles in one query.
+        let hosts = content::find_many(conn, &waiting.iter().map(|w| w.0.host_id).collect::<Vec<_>>())?;
+        Ok(waiting
+            .into_iter()
+            .map(|(area, n)| {
+                let title = hosts.get(&area.host_id).map(|h| h.title.clone()).unwrap_or_default();
+                (area, title, n)
+            })
+            .collect::<Vec<_>>())
     })
     .await?;
     let waiting = crate::db::run(&state.pool, |conn| {
