@@ -27,6 +27,9 @@ pub enum AppError {
     /// A member who has not confirmed their e-mail address tried to post.
     #[error("e-mail address not verified")]
     Unverified,
+    /// A silenced member tried to post.
+    #[error("silenced")]
+    Silenced,
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
 }
@@ -60,7 +63,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::Csrf | AppError::Unverified => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::Unverified | AppError::Silenced => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -77,6 +80,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(key) => key,
             AppError::PayloadTooLarge => "error-too-large",
             AppError::Unverified => "error-verify-email",
+            AppError::Silenced => "error-silenced",
             AppError::TooManyRequests(seconds, key) => {
                 let mut res = HttpResponse::TooManyRequests()
                     .insert_header(("Retry-After", seconds.max(&1).to_string()))

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod kinds;
 pub mod magazine;
 pub mod media;
+pub mod moderation;
 pub mod notifications;
 pub mod ops;
 pub mod policy;
@@ -388,6 +389,20 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         // the magazine (the issue's own pages before its articles' slugs)
         .route("/magazine", aweb::get().to(magazine::pages::index))
         .route("/magazine/feed.{ext}", aweb::get().to(magazine::feeds::issues_feed))
+        .route("/flag/{what}/{id}", aweb::get().to(moderation::flags::form))
+        .route("/flag/{what}/{id}", aweb::post().to(moderation::flags::submit))
+        .route("/mod", aweb::get().to(moderation::pages::queue_page))
+        .route("/mod/queue/{id}", aweb::post().to(moderation::pages::act))
+        .route("/mod/content/{id}", aweb::get().to(moderation::pages::content_page))
+        .route("/mod/content/{id}", aweb::post().to(moderation::pages::act_on_content))
+        .route("/mod/users/{id}", aweb::get().to(moderation::pages::member_page))
+        .route("/mod/users/{id}", aweb::post().to(moderation::pages::sanction_member))
+        .route("/mod/sanctions/{id}/lift", aweb::post().to(moderation::pages::lift))
+        .route("/mod/settings", aweb::get().to(moderation::pages::settings_page))
+        .route("/mod/settings", aweb::post().to(moderation::pages::save_settings))
+        .route("/mod/log", aweb::get().to(moderation::log::page))
+        .route("/appeal", aweb::get().to(moderation::appeal::page))
+        .route("/appeal", aweb::post().to(moderation::appeal::send))
         .route("/magazine/review", aweb::get().to(magazine::review::queue))
         .route("/magazine/reads/{id}/{at}", aweb::get().to(magazine::pages::read_beacon))
         .route("/magazine/review/{revision}", aweb::post().to(magazine::review::decide))

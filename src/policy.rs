@@ -532,6 +532,20 @@ impl Guard {
         !c.deleted && !c.draft && self.can_moderate() && self.in_audience(c.audience_id)
     }
 
+    /// Warn, silence or suspend a member (or lift it): moderators, never about themselves;
+    /// a moderator's own standing only an admin changes, an admin's nobody's.
+    pub fn can_sanction(&self, member_id: i64, member_roles: Roles) -> bool {
+        self.can_moderate()
+            && !self.is(member_id)
+            && !member_roles.is_admin()
+            && (!member_roles.can_moderate() || self.is_admin())
+    }
+
+    /// Delete any piece as a moderator (from the review queue): where they may read.
+    pub fn can_remove(&self, c: &ContentFacts) -> bool {
+        !c.deleted && self.can_moderate() && self.in_audience(c.audience_id)
+    }
+
     /// Pin or lock a topic.
     pub fn can_pin_or_lock(&self, topic: &ContentFacts) -> bool {
         self.can_moderate() && self.can_read(topic, Place::None)

@@ -165,9 +165,29 @@ pub async fn suspend(
         return Ok(back_to(&form.back, "self"));
     }
     let suspend = form.suspend == "1";
+    let (admin_id, lang, site_name) = (admin.id, ctx.lang, state.settings.site_name.clone());
     crate::db::run_write(&state.pool, move |tx| {
-        queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
-        Ok(queries::set_suspended(tx, user_id, suspend)?)
+        tx.lock("users", "id", user_id)?;
+        let user = queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
+        use crate::moderation::sanctions;
+        if suspend {
+            if user.suspended_at.is_none() {
+                let new = sanctions::New {
+                    kind: sanctions::SUSPEND,
+                    reason: "",
+                    note: "",
+                    ends_at: None,
+                    by: Some(admin_id),
+                    content: None,
+                };
+                sanctions::impose(tx, &user, &new, lang, &site_name)?;
+            }
+        } else {
+            for s in sanctions::of_member(tx, user_id)?.iter().filter(|s| s.kind == sanctions::SUSPEND) {
+                sanctions::lift(tx, s, Some(admin_id), "lift", "")?;
+            }
+        }
+        Ok(())
     })
     .await?;
     Ok(back_to(&form.back, if suspend { "suspended" } else { "reinstated" }))

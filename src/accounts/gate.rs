@@ -124,6 +124,9 @@ pub async fn middleware(
     }
     let user = req.extensions().get::<Arc<PageCtx>>().and_then(|c| c.user.clone());
     let refusal = match (req.method(), &user) {
+        (&Method::POST, Some(u)) if u.silenced && !allowed_unverified(&path) && path != "/appeal" => {
+            Some(AppError::Silenced)
+        }
         (&Method::POST, Some(u)) if state.settings.verify_email && !u.email_verified && !allowed_unverified(&path) => {
             Some(AppError::Unverified)
         }
@@ -175,6 +178,27 @@ pub async fn middleware(
         q.map(|pairs| KeptText::from_pairs(&pairs)).unwrap_or_default()
     };
     let ctx = req.extensions().get::<Arc<PageCtx>>().cloned();
+    if let (AppError::Silenced, Some(ctx), Some(u)) = (&refusal, ctx.clone(), &user) {
+        // Its own page: why, until when, the way to appeal, and the text.
+        let id = u.id;
+        let sanction = crate::db::run(&state.pool, move |conn| Ok(crate::moderation::sanctions::appealable(conn, id)?))
+            .await
+            .ok()
+            .flatten();
+        let page = SilencedPage {
+            meta: crate::web::Meta::new(ctx.t("silenced-title"), ctx.path.clone()).noindex(),
+            reason: sanction
+                .as_ref()
+                .map(|s| crate::moderation::sanctions::shown_reason(ctx.lang, &s.reason))
+                .unwrap_or_default(),
+            until: sanction.and_then(|s| s.ends_at),
+            ctx: &ctx,
+            kept: kept.0,
+        };
+        let body = page.render().map_err(AppError::from)?;
+        let res = HttpResponse::Forbidden().content_type("text/html; charset=utf-8").body(body);
+        return Ok(req.into_response(res));
+    }
     if let (AppError::Unverified, Some(ctx)) = (&refusal, ctx) {
         // Its own page: what to do, the button that sends the link again, and the text.
         let page = VerifyFirstPage {
@@ -188,6 +212,16 @@ pub async fn middleware(
     }
     req.extensions_mut().insert(kept);
     Ok(req.into_response(refusal.error_response()))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/silenced.html")]
+struct SilencedPage<'a> {
+    ctx: &'a PageCtx,
+    meta: crate::web::Meta,
+    reason: String,
+    until: Option<chrono::NaiveDateTime>,
+    kept: String,
 }
 
 #[derive(Template)]

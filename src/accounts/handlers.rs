@@ -66,6 +66,8 @@ struct LoginPage<'a> {
     login: String,
     next: String,
     error: String,
+    /// A suspended member's way to why, and to their appeal.
+    appeal: String,
 }
 
 #[derive(Deserialize)]
@@ -315,6 +317,7 @@ pub async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpRes
         login: String::new(),
         next: q.next.clone().unwrap_or_default(),
         error: String::new(),
+        appeal: String::new(),
     })
 }
 
@@ -358,7 +361,8 @@ enum LoginOutcome {
     /// Wait this many seconds before trying again.
     Slowed(i64),
     Wrong,
-    Suspended,
+    /// The suspension's end (None: permanent) and the appeal page's link token.
+    Suspended(Option<chrono::NaiveDateTime>, String),
 }
 
 /// Log in: find the account and ask the limits (one database hop), check the password with no
@@ -414,7 +418,13 @@ pub async fn login(
                 Some(u) if ok => {
                     ratelimit::clear_pair(tx, &account, &source)?;
                     if u.suspended_at.is_some() {
-                        return Ok(LoginOutcome::Suspended);
+                        // A suspension that has ended does not wait for the worker.
+                        crate::moderation::sanctions::lift_ended(tx, Some(u.id))?;
+                        let now_user = queries::find(tx, u.id)?.unwrap_or(u.clone());
+                        if now_user.suspended_at.is_some() {
+                            let token = super::tokens::issue(tx, u.id, super::tokens::Purpose::Appeal, &u.email)?;
+                            return Ok(LoginOutcome::Suspended(now_user.suspended_until, token));
+                        }
                     }
                     if let Some(previous) = &previous {
                         sessions::revoke(tx, previous)?;
@@ -429,6 +439,7 @@ pub async fn login(
         })
         .await?
     };
+    let mut appeal = String::new();
     let (error, status, retry) = match outcome {
         LoginOutcome::Ok(token, user_id) => {
             let mut res = logged_in(&state, token, &safe_next(Some(&form.next)));
@@ -436,7 +447,14 @@ pub async fn login(
             return Ok(res);
         }
         LoginOutcome::Wrong => (ctx.t("err-login-wrong"), StatusCode::UNPROCESSABLE_ENTITY, None),
-        LoginOutcome::Suspended => (ctx.t("err-login-suspended"), StatusCode::FORBIDDEN, None),
+        LoginOutcome::Suspended(until, token) => {
+            appeal = format!("/appeal?token={token}");
+            let message = match until {
+                Some(t) => ctx.ta("err-login-suspended-until", &[("until", ctx.datetime(t))]),
+                None => ctx.t("err-login-suspended"),
+            };
+            (message, StatusCode::FORBIDDEN, None)
+        }
         LoginOutcome::Slowed(seconds) => {
             (ctx.tn("err-login-slowed", seconds), StatusCode::TOO_MANY_REQUESTS, Some(seconds))
         }
@@ -447,6 +465,7 @@ pub async fn login(
         login: form.login,
         next: form.next,
         error,
+        appeal,
     };
     let mut res = HttpResponse::build(status);
     if let Some(s) = retry {
@@ -744,6 +763,8 @@ pub async fn change_password(
 #[derive(Template)]
 #[template(path = "accounts/profile.html")]
 struct ProfilePage<'a> {
+    /// The person's id (the moderators' link to their record).
+    user_id: i64,
     ctx: &'a PageCtx,
     meta: Meta,
     person: AuthorView,
@@ -861,6 +882,7 @@ pub async fn profile(
         joined: user.created_at,
         avatar: user.avatar_media_id.map(|id| format!("/media/{id}/thumb")),
         suspended: user.suspended_at.is_some(),
+        user_id: user.id,
         blog,
         posts,
         comments,

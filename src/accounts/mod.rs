@@ -48,6 +48,11 @@ pub struct User {
     pub username_skeleton: String,
     /// The media item shown as their picture.
     pub avatar_media_id: Option<i64>,
+    /// When a suspension with an end is over (None with `suspended_at` set: permanent).
+    pub suspended_until: Option<NaiveDateTime>,
+    /// Silenced: reads, does not post (`silenced_until`: when it is over).
+    pub silenced_at: Option<NaiveDateTime>,
+    pub silenced_until: Option<NaiveDateTime>,
 }
 
 impl User {
@@ -145,6 +150,8 @@ pub struct CurrentUser {
     pub time_zone: Option<String>,
     /// Has the person confirmed their e-mail address?
     pub email_verified: bool,
+    /// Silenced by a moderator: reads, does not post.
+    pub silenced: bool,
 }
 
 impl CurrentUser {

@@ -167,6 +167,11 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {
     users::table.find(id).first(conn).optional()
 }
 
+/// Several people at once.
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<User>> {
+    users::table.filter(users::id.eq_any(ids)).load(conn)
+}
+
 pub fn find_by_key(conn: &mut DbConn, username_key: &str) -> QueryResult<Option<User>> {
     users::table.filter(users::username_key.eq(username_key)).first(conn).optional()
 }
@@ -235,19 +240,6 @@ pub fn set_roles(tx: &mut Tx<'_>, user_id: i64, roles: Roles) -> QueryResult<()>
     }
     if before.iter().any(|r| !roles.has(r)) {
         crate::jobs::recheck_subscriptions(tx, crate::jobs::Recheck::User(user_id))?;
-    }
-    tx.touch_person(user_id);
-    // A name, badge or standing shows wherever they wrote.
-    tx.stale_everything();
-    Ok(())
-}
-
-/// Suspend (ending every session at once) or reinstate.
-pub fn set_suspended(tx: &mut Tx<'_>, user_id: i64, suspended: bool) -> QueryResult<()> {
-    let at = if suspended { Some(crate::now()) } else { None };
-    diesel::update(users::table.find(user_id)).set(users::suspended_at.eq(at)).execute(tx.conn())?;
-    if suspended {
-        super::sessions::revoke_all(tx, user_id)?;
     }
     tx.touch_person(user_id);
     // A name, badge or standing shows wherever they wrote.

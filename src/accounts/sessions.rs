@@ -44,6 +44,9 @@ type SessionRow = (
     Option<NaiveDateTime>,
     Option<String>,
     Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
 );
 
 /// The user behind a session token, if the session is live and the user not suspended.
@@ -65,17 +68,34 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
             users::suspended_at,
             users::time_zone,
             users::email_verified_at,
+            users::suspended_until,
+            users::silenced_at,
+            users::silenced_until,
         ))
         .first(conn)
         .optional()?;
-    let Some((session_id, last_seen, user_id, username, display_name, roles, locale, suspended, time_zone, verified)) =
-        row
+    let Some((
+        session_id,
+        last_seen,
+        user_id,
+        username,
+        display_name,
+        roles,
+        locale,
+        suspended,
+        time_zone,
+        verified,
+        suspended_until,
+        silenced,
+        silenced_until,
+    )) = row
     else {
         return Ok(None);
     };
-    if suspended.is_some() {
+    if suspended.is_some() && suspended_until.is_none_or(|t| t > now) {
         return Ok(None);
     }
+    let silenced = silenced.is_some() && silenced_until.is_none_or(|t| t > now);
     if now - last_seen > Duration::minutes(10) {
         crate::db::write(conn, |tx| {
             tx.quiet();
@@ -95,6 +115,7 @@ pub fn lookup(conn: &mut DbConn, token: &str, days: i64) -> QueryResult<Option<C
         locale,
         time_zone,
         email_verified: verified.is_some(),
+        silenced,
     }))
 }
 

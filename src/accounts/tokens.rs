@@ -18,6 +18,8 @@ pub enum Purpose {
     Verify,
     /// Confirm a new address (the token row holds it).
     EmailChange,
+    /// A suspended member's way to the page that tells them why and takes their appeal.
+    Appeal,
 }
 
 impl Purpose {
@@ -26,6 +28,7 @@ impl Purpose {
             Purpose::Reset => "reset",
             Purpose::Verify => "verify",
             Purpose::EmailChange => "email",
+            Purpose::Appeal => "appeal",
         }
     }
 
@@ -34,6 +37,7 @@ impl Purpose {
             Purpose::Reset => Duration::hours(1),
             Purpose::Verify => Duration::days(3),
             Purpose::EmailChange => Duration::hours(24),
+            Purpose::Appeal => Duration::days(30),
         }
     }
 }

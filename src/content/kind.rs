@@ -66,6 +66,12 @@ pub trait ContentKind: Send + Sync {
         Ok(())
     }
 
+    /// A moderator deleted a piece of this kind (after `visibility_changed`, when it was
+    /// visible): remove what only the kind keeps about it (a review's rating).
+    fn removed(&self, _tx: &mut Tx<'_>, _c: &Content) -> QueryResult<()> {
+        Ok(())
+    }
+
     /// Pieces of this kind changed in the unit of work (called before it commits): bring the
     /// counts the kind keeps about them in line (a blog's posts and newest date).
     fn sync_counts(&self, _tx: &mut Tx<'_>, _ids: &[i64]) -> QueryResult<()> {

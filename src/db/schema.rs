@@ -28,6 +28,9 @@ diesel::table! {
         email_verified_at -> Nullable<Timestamp>,
         username_skeleton -> Text,
         avatar_media_id -> Nullable<BigInt>,
+        suspended_until -> Nullable<Timestamp>,
+        silenced_at -> Nullable<Timestamp>,
+        silenced_until -> Nullable<Timestamp>,
     }
 }
 
@@ -672,6 +675,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    flags (id) {
+        id -> BigInt,
+        subject -> Text,
+        content_id -> Nullable<BigInt>,
+        user_id -> BigInt,
+        flagger_id -> BigInt,
+        reason -> Text,
+        note -> Text,
+        weight -> Integer,
+        created_at -> Timestamp,
+        outcome -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mod_queue (id) {
+        id -> BigInt,
+        subject -> Text,
+        open_key -> Nullable<Text>,
+        content_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        appeal_id -> Nullable<BigInt>,
+        reason -> Text,
+        content_kind -> Text,
+        board_id -> Nullable<BigInt>,
+        detail -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Text,
+    }
+}
+
+diesel::table! {
+    mod_actions (id) {
+        id -> BigInt,
+        moderator_id -> Nullable<BigInt>,
+        action -> Text,
+        content_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        content_kind -> Text,
+        audience_id -> Nullable<BigInt>,
+        place -> Text,
+        reason -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sanctions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        reason -> Text,
+        note -> Text,
+        ends_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        sanction_id -> BigInt,
+        user_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+        outcome -> Nullable<Text>,
+        answer -> Text,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(magazine_issues -> contents (content_id));
 diesel::joinable!(magazine_entries -> contents (content_id));
 diesel::joinable!(magazine_entries -> magazine_areas (area_id));
@@ -861,4 +944,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     magazine_votes,
     magazine_answers,
     content_reactions,
+    flags,
+    mod_queue,
+    mod_actions,
+    sanctions,
+    appeals,
 );

@@ -56,6 +56,10 @@ impl ContentKind for TopicKind {
             None => Ok(()),
         }
     }
+
+    fn removed(&self, tx: &mut Tx<'_>, c: &Content) -> QueryResult<()> {
+        super::reviews::remove_review(tx, c.id)
+    }
 }
 
 impl ContentKind for ReplyKind {

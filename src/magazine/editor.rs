@@ -374,7 +374,7 @@ fn form_publish_at(typed: &str) -> String {
     typed.trim().chars().filter(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 'T')).take(19).collect()
 }
 
-pub(super) fn parse_local(ctx: &PageCtx, s: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_local(ctx: &PageCtx, s: &str) -> Option<NaiveDateTime> {
     use chrono::TimeZone;
     // Browsers send minutes, or seconds when the editor typed them.
     let s = s.trim();

@@ -44,6 +44,14 @@ pub const KIND_ENTRY_RETURNED: &str = "entry_returned";
 pub const KIND_ENTRY_DECLINED: &str = "entry_declined";
 /// A member's entry won an award in a call (`detail`: the call's title, then the award).
 pub const KIND_ENTRY_AWARDED: &str = "entry_awarded";
+/// Flags hid a member's piece until a moderator looks (`detail`: its title).
+pub const KIND_MOD_HIDDEN: &str = "mod_hidden";
+/// A moderator showed a member's piece again (`detail`: its title).
+pub const KIND_MOD_RESTORED: &str = "mod_restored";
+/// A moderator warned the member (`detail`: the reason).
+pub const KIND_MOD_WARNED: &str = "mod_warned";
+/// A moderator silenced the member (`detail`: the reason).
+pub const KIND_MOD_SILENCED: &str = "mod_silenced";
 /// A subscription was dropped because its owner may no longer read it (`detail` names it).
 pub const KIND_ACCESS_LOST: &str = "access_lost";
 
@@ -277,6 +285,10 @@ fn message_key(kind: &str) -> &'static str {
         KIND_ENTRY_DECLINED => "notif-entry-declined",
         KIND_ENTRY_AWARDED => "notif-entry-awarded",
         KIND_ACCESS_LOST => "notif-access-lost",
+        KIND_MOD_HIDDEN => "notif-mod-hidden",
+        KIND_MOD_RESTORED => "notif-mod-restored",
+        KIND_MOD_WARNED => "notif-mod-warned",
+        KIND_MOD_SILENCED => "notif-mod-silenced",
         _ => "notif-other",
     }
 }

@@ -47,7 +47,7 @@ use crate::db::{DbConn, Tx};
 /// The query parameters any page reads. Others are dropped before a visitor's page is made.
 const PARAMS: &[&str] = &[
     "after", "author", "before", "blog", "board", "filter", "from", "kind", "msg", "next", "page", "place", "product",
-    "q", "quote", "role", "saved", "sort", "status", "tag", "tbefore", "to",
+    "q", "quote", "role", "saved", "sort", "status", "tag", "tbefore", "to", "token",
 ];
 const MAX_PARAMS: usize = 8;
 const MAX_VALUE: usize = 200;

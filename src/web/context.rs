@@ -34,6 +34,8 @@ pub struct PageCtx {
     /// The value forms put in their hidden `csrf_token` field.
     pub csrf_token: String,
     pub unread: i64,
+    /// Entries waiting in the review queue (moderators).
+    pub waiting: i64,
     pub site_name: String,
     pub base_url: String,
     /// Path and query of this request, for "come back here" links.
@@ -287,25 +289,30 @@ pub fn visitor_lang(req: &HttpRequest) -> Lang {
 /// groups, their audiences, and the unread count (counted as the notifications page lists them).
 async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx, Option<String>), AppError> {
     let session_token = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
-    let (user, unread, viewer) = match session_token.clone() {
+    let (user, (unread, waiting), viewer) = match session_token.clone() {
         Some(token) => {
             let days = state.settings.session_days;
             crate::db::run(&state.pool, move |conn| {
                 let user = sessions::lookup(conn, &token, days)?;
                 let viewer = user.as_ref().map(CurrentUser::viewer).unwrap_or_default();
-                let unread = match &user {
-                    Some(_) => {
+                let (unread, waiting) = match &user {
+                    Some(u) => {
                         // Loaded here once; the handler's policy questions reuse it.
                         let guard = crate::policy::Guard::load(conn, &viewer)?;
-                        crate::notifications::unread_count(conn, &guard)?
+                        let waiting = if u.roles.can_moderate() {
+                            crate::moderation::queue::waiting_count(conn, &guard)?
+                        } else {
+                            0
+                        };
+                        (crate::notifications::unread_count(conn, &guard)?, waiting)
                     }
-                    None => 0,
+                    None => (0, 0),
                 };
-                Ok((user, unread, viewer))
+                Ok((user, (unread, waiting), viewer))
             })
             .await?
         }
-        None => (None, 0, Viewer::visitor()),
+        None => (None, (0, 0), Viewer::visitor()),
     };
     let lang = visitor_lang(req);
     // A logged-in user's own setting (loaded with the session) wins over cookie and browser.
@@ -335,6 +342,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             user,
             csrf_token,
             unread,
+            waiting,
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
             path,
@@ -358,6 +366,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         user: None,
         csrf_token: String::new(),
         unread: 0,
+        waiting: 0,
         site_name: state.settings.site_name.clone(),
         base_url: state.settings.base_url.clone(),
         path: req.path().to_string(),

@@ -169,6 +169,19 @@ const ROUTES: &[&str] = &[
     "/magazine/calls/{call}",
     "/magazine/calls/{call}/edit",
     "/magazine/calls/{call}/judging",
+    "/mod",
+    "/mod?reason=other",
+    "/mod/log",
+    "/mod/log?action=suspend",
+    "/mod/content/{hidden_reply}",
+    "/mod/users/{ranter_id}",
+    "/mod/settings",
+    "/flag/content/{hidden_reply}",
+    "/flag/content/{public_topic}",
+    "/flag/user/ranter",
+    "/appeal",
+    "/u/ranter",
+    "/replies/{hidden_reply}",
 ];
 
 struct Fixture {
@@ -509,6 +522,50 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
     sender3.get(&format!("/magazine/areas/{open_area}")).await.assert_contains(HIDDEN);
     editor.get(&format!("{open_article}/stats")).await.assert_contains(&format!("{SECRET} {HIDDEN} answer"));
     editor.get(&format!("/magazine/areas/{draft_area}")).await.assert_contains(HIDDEN);
+    // Moderation: a public reply carrying the secret, flagged with the secret in the note,
+    // hidden by a moderator with the secret in the staff note; its author suspended with the
+    // secret as the reason, and appealing with it. A flag on a profile carries it too.
+    let ranter_id = app.create_user("ranter", Role::Member);
+    let ranter = app.new_browser();
+    ranter.login_ok("ranter").await;
+    let (_, hidden_reply) = reply(&ranter, &public_topic, &format!("Rant {SECRET} {HIDDEN}")).await;
+    colleague
+        .post(
+            &format!("/flag/content/{hidden_reply}"),
+            &[("reason", "other"), ("note", &format!("note {SECRET} {HIDDEN}"))],
+        )
+        .await
+        .assert_status(303);
+    colleague
+        .post("/flag/user/ranter", &[("reason", "other"), ("note", &format!("profile {SECRET} {HIDDEN}"))])
+        .await
+        .assert_status(303);
+    let queued = app.number(&format!("SELECT id AS n FROM mod_queue WHERE content_id = {hidden_reply}"));
+    admin
+        .post(
+            &format!("/mod/queue/{queued}"),
+            &[
+                ("action", "hide"),
+                ("note", &format!("staff {SECRET} {HIDDEN}")),
+                ("member", "suspend"),
+                ("message", &format!("reason {SECRET} {HIDDEN}")),
+                ("length", "7d"),
+                ("back", "/mod"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let mails = app.mails_to("ranter@example.com");
+    let mail = &mails.iter().rev().find(|(_, b)| b.contains("/appeal?token=")).expect("the suspension mail").1;
+    let token: String =
+        mail.split("/appeal?token=").nth(1).unwrap_or("").chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    app.new_browser()
+        .post("/appeal", &[("token", &token), ("body", &format!("appeal {SECRET} {HIDDEN}"))])
+        .await
+        .assert_status(303);
+    admin.get("/mod").await.assert_contains(HIDDEN);
+    admin.get(&format!("/mod/users/{ranter_id}")).await.assert_contains(HIDDEN);
+
     app.settle().await;
     plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).expect("mail delivered");
 
@@ -540,6 +597,8 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("pending_entry", entries[0].clone()),
             ("declined_entry", entries[2].clone()),
             ("call", call),
+            ("hidden_reply", hidden_reply),
+            ("ranter_id", ranter_id.to_string()),
         ],
     };
     (fixture, carol)
@@ -597,11 +656,16 @@ async fn private_content_reaches_no_visitor_and_no_member_anywhere() {
             "GET {pattern} is not in the confidentiality suite's ROUTES"
         );
     }
-    // The e-mail the customer and the demoted employee were sent.
+    // The e-mail the customer and the demoted employee were sent (the suspended member's own
+    // mail tells them the reason they were given).
     let mail_dir = app.settings.data_dir.join("mail");
     for entry in std::fs::read_dir(&mail_dir).map(|d| d.flatten().collect::<Vec<_>>()).unwrap_or_default() {
         // Quoted-printable bodies break long lines with a soft "=" at the end: join them.
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default().replace("=\r\n", "");
+        // The suspended member is told the reason they were given (and it carries the word).
+        if text.contains("To: ranter@example.com") {
+            continue;
+        }
         assert!(!text.contains(SECRET) && !text.contains(HIDDEN), "an e-mail carries the secret:\n{text}");
     }
 

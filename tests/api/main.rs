@@ -21,6 +21,7 @@ mod magazine_readers;
 mod media;
 mod meili_fake;
 mod migrations;
+mod moderation;
 mod notify;
 mod ops;
 mod own_data;

@@ -127,7 +127,7 @@ err-password-weak = That password is too easy to guess. Avoid common passwords, 
 err-password-mismatch = The two new passwords do not match.
 err-old-password = The current password is not correct.
 err-login-wrong = The username or password is not correct.
-err-login-suspended = This account is suspended. Contact the site's administrators.
+err-login-suspended = This account is suspended. It has no end date.
 err-login-locked = Too many failed attempts. Try again in { $minutes } minutes.
 err-display-name-long = The display name can have at most 50 characters.
 err-display-name-chars = The display name cannot contain control characters.
@@ -1347,3 +1347,240 @@ magazine-err-score-announced = The winners are announced: scores no longer chang
 magazine-err-score-own = You cannot score your own entry.
 magazine-err-judge-enters = You judge this contest, so you cannot enter it.
 magazine-call-featured-in = Featured in “{ $title }”
+
+## Moderation: flags, the review queue, sanctions, appeals, the log
+nav-mod = Review
+flag-link = Flag
+flag-title = Flag { $what }
+flag-intro = Tell the moderators what is wrong. The author is not told who flagged.
+flag-reason = Why?
+flag-note = Anything the moderators should know
+flag-note-hint = Optional, except for “Something else”. Up to 1,000 characters.
+flag-submit = Send to moderators
+flag-thanks = Thank you. The moderators will look at it.
+flag-back = Back
+flag-already = You flagged this on { $date }. Moderators will look at it.
+flag-own = This is yours: you cannot flag it.
+flag-login = Log in to flag.
+flag-twice = You flagged this already.
+flag-reason-required = Choose why you flag it.
+flag-note-required = Say what is wrong when you choose “Something else”.
+flag-note-too-long = Keep the note under 1,000 characters.
+flag-noun-content = a post
+flag-noun-profile = a profile
+mod-reason-spam = Spam or advertising
+mod-reason-abuse = Abusive or harassing
+mod-reason-off_topic = Off topic
+mod-reason-illegal = Illegal content
+mod-reason-other = Something else
+mod-queue-title = Review queue
+mod-queue-empty = Nothing is waiting for review.
+mod-queue-none = Nothing is waiting for review. Flagged, held and appealed items will appear here.
+mod-queue-none-match = Nothing waiting matches these filters.
+mod-waiting-count = { $count ->
+    [one] { $count } item waiting
+   *[other] { $count } items waiting
+}
+mod-matching = { $count ->
+    [one] { $count } matches the filters
+   *[other] { $count } match the filters
+}
+mod-oldest = oldest waiting for { $time }
+mod-waiting-for = waiting for { $time }
+mod-waited-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+mod-waited-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+mod-waited-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+mod-filters = Filter the queue
+mod-filter-kind = Kind
+mod-filter-reason = Reason
+mod-filter-board = Board
+mod-filter-age = Waiting
+mod-filter-any = Any
+mod-filter-apply = Filter
+mod-age-1h = over an hour
+mod-age-1d = over a day
+mod-age-7d = over a week
+mod-queue-flagged = Flagged
+mod-queue-held = Held for review
+mod-queue-watched = Watched word
+mod-queue-appeal = Appeal
+mod-queue-other = Waiting
+mod-kind-profile = Profile
+mod-kind-appeal = Appeal
+mod-kind-content = Content
+mod-state-hidden = Hidden
+mod-state-deleted = Deleted
+mod-state-suspended = Suspended
+mod-state-silenced = Silenced
+mod-history-link = Moderation history
+mod-appeal-of = Appeal against a { $what }
+mod-profile-of = Profile of { $name }
+mod-member-days = { $count ->
+    [one] joined { $count } day ago
+   *[other] joined { $count } days ago
+}
+mod-member-sanctions = { $count ->
+    [0] no past sanctions
+    [one] { $count } past sanction
+   *[other] { $count } past sanctions
+}
+mod-member-upheld = { $count ->
+    [0] no upheld flags
+    [one] { $count } upheld flag
+   *[other] { $count } upheld flags
+}
+mod-action = Decision
+mod-approve = Approve: it stays (or is shown again)
+mod-hide = Hide it
+mod-delete = Delete it
+mod-dismiss = Dismiss the flags
+mod-act-on-member-only = Act on the member only
+mod-appeal-lift = Lift the sanction
+mod-appeal-uphold = Uphold the sanction
+mod-appeal-answer = Answer to the member
+mod-public-reason = Reason shown in the public log
+mod-public-reason-none = (none)
+mod-also-member = Also warn, silence or suspend the member
+mod-member-action = Action on the member
+mod-member-none = None
+mod-sanction-warn = Warn
+mod-sanction-silence = Silence (can read, cannot post)
+mod-sanction-suspend = Suspend (cannot log in)
+mod-message = Reason the member reads
+mod-message-hint = Sent to them by e-mail and shown when they try to post or log in.
+mod-length = For how long
+mod-length-1d = One day
+mod-length-3d = Three days
+mod-length-7d = One week
+mod-length-30d = 30 days
+mod-length-until = Until the date below
+mod-length-forever = Permanently
+mod-until = Until
+mod-until-hint = Used with “Until the date below”, in your time zone.
+mod-note = Note for staff
+mod-note-hint = Only staff read it, in the log and on this page.
+mod-note-label = Staff note:
+mod-submit = Apply
+mod-done = Done. It is in the moderation log.
+mod-gone = Another moderator handled this already.
+mod-action-required = Choose a decision.
+mod-member-action-required = Choose what to do to the member.
+mod-message-required = Write the reason the member will read.
+mod-message-too-long = Keep the reason under 2,000 characters.
+mod-length-required = Choose for how long.
+mod-until-past = That end is in the past: choose a later date and time.
+mod-until-invalid = Give the end as a date and time.
+mod-no-reason = No reason was given.
+mod-content-title = Moderation of a piece
+mod-not-queued = Nothing about it is waiting in the queue. You can still act on it.
+mod-flags-all = Every flag
+mod-flags-none = No flags.
+mod-flags-about = Flags about this member
+mod-flag-upheld = upheld
+mod-flag-dismissed = dismissed
+mod-history = Moderation history
+mod-member-title = Moderation: { $name }
+mod-member-profile = Public profile
+mod-sanctions = Warnings, silences and suspensions
+mod-sanctions-none = None so far.
+mod-in-force = In force
+mod-lifted-on = lifted { $date }
+mod-lift = Lift
+mod-lifted = Lifted. The member can post again.
+mod-cannot-sanction = You cannot warn, silence or suspend this member (yourself, an administrator, or a moderator when you are not an administrator).
+mod-settings-title = Moderation settings
+mod-settings-saved = Saved.
+mod-threshold = Flags that hide a post until reviewed
+mod-threshold-hint = A member's flag counts 1; a staff member's flag hides at once. From 1 to 100.
+mod-threshold-invalid = Give a whole number from 1 to 100.
+mod-appeal-twice = You appealed against this already.
+sanction-reason-label = Reason:
+sanction-until = until { $until }
+sanction-permanent = with no end date
+modlog-title = Moderation log
+modlog-intro = What the moderators did, and why. Names and private notes are left out.
+modlog-none = Nothing yet.
+modlog-by-site = the site (flags)
+modlog-filter-action = Action
+modlog-filter-moderator = Moderator
+modlog-filter-member = Member
+modlog-hide = Hidden
+modlog-show = Shown again
+modlog-delete = Deleted
+modlog-approve = Approved
+modlog-dismiss = Flags dismissed
+modlog-warn = Warned
+modlog-silence = Silenced
+modlog-suspend = Suspended
+modlog-lift = Sanction lifted
+modlog-appeal_lifted = Appeal granted
+modlog-appeal_upheld = Appeal refused
+modlog-edit = Edited
+modlog-other = Other
+modlog-public-hide = Hidden: { $what }
+modlog-public-hide-in = Hidden: { $what } in { $place }
+modlog-public-approve = Reviewed and kept: { $what }
+modlog-public-approve-in = Reviewed and kept: { $what } in { $place }
+modlog-public-delete = Deleted: { $what }
+modlog-public-delete-in = Deleted: { $what } in { $place }
+modlog-public-edit = Edited by a moderator: { $what }
+modlog-public-edit-in = Edited by a moderator: { $what } in { $place }
+modlog-public-other = Moderated: { $what }
+modlog-public-other-in = Moderated: { $what } in { $place }
+modlog-public-warn = A member was warned
+modlog-public-silence = A member was silenced
+modlog-public-suspend = A member was suspended
+modlog-public-lift = A member's sanction was lifted
+modlog-public-appeal_upheld = A member's appeal was refused
+modlog-public-dismiss = Flags about a member were dismissed
+notif-mod-hidden = “{ $detail }” was hidden after members flagged it. A moderator will review it.
+notif-mod-restored = A moderator reviewed “{ $detail }” and it is shown again.
+notif-mod-warned = A moderator warned you: { $detail }
+notif-mod-silenced = A moderator silenced you: you can read but not post. { $detail }
+appeal-title = Your account
+appeal-suspended = Your account is suspended
+appeal-silenced = Your account is silenced: you can read but not post
+appeal-link-expired = This link no longer works. Log in (or try to) to get a new one.
+appeal-nothing = Your account is in good standing: there is nothing to appeal.
+appeal-body = Your appeal
+appeal-body-hint = Tell the moderators why the decision should change. You can appeal once.
+appeal-body-required = Write your appeal.
+appeal-body-too-long = Keep your appeal under 4,000 characters.
+appeal-submit = Send the appeal
+appeal-sent = Your appeal was sent. You will get the answer by e-mail.
+appeal-yours = Your appeal
+appeal-waiting = The moderators have not answered yet.
+appeal-answer-lifted = Your appeal was granted: the sanction is lifted.
+appeal-answer-upheld = Your appeal was refused: the sanction stays.
+silenced-title = You cannot post for now
+silenced-until = A moderator silenced your account until { $until }: you can read, but not post.
+silenced-permanent = A moderator silenced your account: you can read, but not post.
+silenced-appeal-link = Read more, or appeal
+error-silenced = Your account is silenced: you can read, but not post.
+err-login-suspended-until = This account is suspended until { $until }.
+login-suspended-why = Why, and how to appeal
+mail-warn-subject = A warning from the moderators of { $site }
+mail-warn-intro = Hello { $username }, a moderator of { $site } warned you.
+mail-silence-subject = Your account on { $site } is silenced
+mail-silence-intro = Hello { $username }, a moderator of { $site } silenced your account: you can read, but not post.
+mail-suspend-subject = Your account on { $site } is suspended
+mail-suspend-intro = Hello { $username }, a moderator of { $site } suspended your account: you cannot log in.
+mail-sanction-reason = Reason: { $reason }
+mail-sanction-until = It ends on { $until }.
+mail-sanction-permanent = It has no end date.
+mail-sanction-appeal = You can appeal once, on this page:
+mail-appeal-lifted-subject = Your appeal on { $site } was granted
+mail-appeal-lifted-intro = Hello { $username }, the moderators of { $site } granted your appeal: the sanction is lifted.
+mail-appeal-upheld-subject = Your appeal on { $site } was refused
+mail-appeal-upheld-intro = Hello { $username }, the moderators of { $site } looked at your appeal: the sanction stays.
+flag-profile-link = Report this profile
+mod-member-record = Moderation record

@@ -1,0 +1,358 @@
+//! Moderation: flags, the review queue and its actions, sanctions with appeals, the log.
+
+use plaza::accounts::Role;
+
+use crate::helpers::{PASSWORD, TestApp, reply, spawn, start_topic};
+
+/// A help board with a member's topic; returns the topic's path and id.
+async fn board_with_topic(app: &TestApp, author: &crate::helpers::Browser, title: &str) -> (String, String) {
+    app.create_board("help", "discussion", "everyone", "members");
+    start_topic(author, "help", title, "Buy cheap watches at example dot com, best prices").await
+}
+
+fn open_queue_id(app: &TestApp) -> String {
+    app.number("SELECT MAX(id) AS n FROM mod_queue WHERE resolved_at IS NULL").to_string()
+}
+
+#[tokio::test]
+async fn members_flag_once_never_their_own_and_enough_flags_hide_until_reviewed() {
+    let app = spawn().await;
+    let author = app.user_browser("spammy", Role::Member).await;
+    let (path, id) = board_with_topic(&app, &author, "Watches for sale").await;
+    let flaggers = [
+        app.user_browser("ann", Role::Member).await,
+        app.user_browser("bob", Role::Member).await,
+        app.user_browser("cyd", Role::Member).await,
+    ];
+
+    // The link is there for members, never on their own post, never for visitors.
+    flaggers[0].get(&path).await.assert_contains(&format!("/flag/content/{id}"));
+    author.get(&path).await.assert_lacks(&format!("/flag/content/{id}"));
+    app.get(&path).await.assert_lacks(&format!("/flag/content/{id}"));
+    author.get(&format!("/flag/content/{id}")).await.assert_contains("This is yours");
+    author
+        .post(&format!("/flag/content/{id}"), &[("reason", "spam"), ("note", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("This is yours");
+    assert_eq!(app.count("flags"), 0);
+
+    // Bad input: no reason; "something else" without a word. The note comes back.
+    let bad = flaggers[0].post(&format!("/flag/content/{id}"), &[("reason", ""), ("note", "my words")]).await;
+    bad.assert_status(422).assert_contains("Choose why you flag it.").assert_contains("my words");
+    flaggers[0]
+        .post(&format!("/flag/content/{id}"), &[("reason", "other"), ("note", " ")])
+        .await
+        .assert_status(422)
+        .assert_contains("Say what is wrong");
+
+    for (i, b) in flaggers.iter().take(2).enumerate() {
+        b.post(&format!("/flag/content/{id}"), &[("reason", "spam"), ("note", &format!("seen it {i}"))])
+            .await
+            .assert_redirect(&format!("/flag/content/{id}?done=1"));
+    }
+    // Twice: refused with a message, still one flag.
+    flaggers[0]
+        .post(&format!("/flag/content/{id}"), &[("reason", "abuse"), ("note", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("You flagged this already.");
+    assert_eq!(app.count("flags"), 2);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue WHERE resolved_at IS NULL"), 1);
+    app.get(&path).await.assert_status(200);
+
+    // The third flag reaches the threshold (3): hidden from everyone but moderators and author.
+    flaggers[2].post(&format!("/flag/content/{id}"), &[("reason", "spam"), ("note", "")]).await.assert_status(303);
+    app.get(&path).await.assert_status(404);
+    app.get("/forums/help").await.assert_lacks("Watches for sale");
+    author.get(&path).await.assert_status(200).assert_contains("Hidden");
+    author.get("/notifications").await.assert_contains("was hidden after members flagged it");
+    assert!(!author.get("/notifications").await.body.contains("ann"), "the author is not told who flagged");
+    app.get("/mod/log").await.assert_contains("Hidden: a topic in Board help (Spam or advertising)");
+}
+
+#[tokio::test]
+async fn the_queue_shows_flagged_items_and_moderators_approve_hide_or_delete_them() {
+    let app = spawn().await;
+    let author = app.user_browser("writer", Role::Member).await;
+    let (path, id) = board_with_topic(&app, &author, "A fair question").await;
+    let (_, reply_id) = reply(&author, &id, "A reply that someone dislikes").await;
+    let member = app.user_browser("reader", Role::Member).await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    member.get("/mod").await.assert_status(403);
+    app.get("/mod").await.assert_status(303);
+
+    member.post(&format!("/flag/content/{id}"), &[("reason", "off_topic"), ("note", "not about us")]).await;
+    member.post(&format!("/flag/content/{reply_id}"), &[("reason", "abuse"), ("note", "rude")]).await;
+
+    // The header counts what waits; the queue shows it in context, with the reasons.
+    let queue = moderator.get("/mod").await;
+    queue.assert_status(200).assert_contains("2 items waiting").assert_contains("A fair question");
+    queue.assert_contains("Off topic").assert_contains("not about us").assert_contains("Abusive or harassing");
+    queue.assert_contains("A reply that someone dislikes").assert_contains("writer");
+    moderator
+        .get("/")
+        .await
+        .assert_contains(r#"<a href="/mod" class="notif-link">Review <span class="count" aria-hidden="true">2</span>"#);
+    moderator
+        .get("/mod?reason=abuse")
+        .await
+        .assert_contains("A reply that someone dislikes")
+        .assert_lacks("not about us");
+    moderator.get("/mod?kind=topic").await.assert_contains("not about us").assert_lacks("someone dislikes");
+
+    // No decision: a message, the note kept.
+    let q_topic = app.number(&format!("SELECT id AS n FROM mod_queue WHERE content_id = {id}")).to_string();
+    let q_reply = app.number(&format!("SELECT id AS n FROM mod_queue WHERE content_id = {reply_id}")).to_string();
+    moderator
+        .post(&format!("/mod/queue/{q_topic}"), &[("action", ""), ("note", "thinking"), ("back", "/mod")])
+        .await
+        .assert_status(422)
+        .assert_contains("Choose a decision.")
+        .assert_contains("thinking");
+    // A member cannot act.
+    member.post(&format!("/mod/queue/{q_topic}"), &[("action", "delete"), ("back", "/mod")]).await.assert_status(403);
+
+    moderator
+        .post(&format!("/mod/queue/{q_topic}"), &[("action", "approve"), ("note", "fine"), ("back", "/mod")])
+        .await
+        .assert_redirect("/mod?msg=done");
+    app.get(&path).await.assert_status(200);
+    moderator
+        .post(
+            &format!("/mod/queue/{q_reply}"),
+            &[("action", "hide"), ("reason", "abuse"), ("note", "rude"), ("back", "/mod")],
+        )
+        .await
+        .assert_status(303);
+    app.get(&path).await.assert_lacks("A reply that someone dislikes");
+    assert_eq!(app.number(&format!("SELECT CAST(reply_count AS BIGINT) AS n FROM topics WHERE content_id = {id}")), 0);
+    // Acting on what another moderator handled: told so.
+    moderator
+        .post(&format!("/mod/queue/{q_reply}"), &[("action", "delete"), ("back", "/mod")])
+        .await
+        .assert_redirect("/mod?msg=gone");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue WHERE resolved_at IS NULL"), 0);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM flags WHERE outcome = 'dismissed'"), 1);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM flags WHERE outcome = 'upheld'"), 1);
+
+    // The piece's own page shows staff its history; the full log names the moderator and note.
+    moderator
+        .get(&format!("/mod/content/{reply_id}"))
+        .await
+        .assert_contains("Hidden")
+        .assert_contains("mona")
+        .assert_contains("rude");
+    member.get(&format!("/mod/content/{reply_id}")).await.assert_status(403);
+    moderator.get("/mod/log").await.assert_contains("mona").assert_contains("fine");
+    let public = app.get("/mod/log").await;
+    public
+        .assert_contains("Hidden: a reply in Board help (Abusive or harassing)")
+        .assert_lacks("mona")
+        .assert_lacks("rude");
+
+    // Deleting from a piece's page.
+    moderator
+        .post(&format!("/mod/content/{id}"), &[("action", "delete"), ("note", "")])
+        .await
+        .assert_redirect(&format!("/mod/content/{id}?msg=done"));
+    app.get(&path).await.assert_status(404);
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 0);
+}
+
+#[tokio::test]
+async fn suspensions_keep_members_out_with_the_reason_and_take_one_appeal() {
+    let app = spawn().await;
+    let troll = app.user_browser("troll", Role::Member).await;
+    let (_, id) = board_with_topic(&app, &troll, "Flame bait").await;
+    let member = app.user_browser("reader", Role::Member).await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    member.post(&format!("/flag/content/{id}"), &[("reason", "abuse"), ("note", "")]).await;
+    let q = open_queue_id(&app);
+
+    // Bad input: no reason for the member; an end in the past. Everything typed comes back.
+    let page = moderator
+        .post(
+            &format!("/mod/queue/{q}"),
+            &[
+                ("action", "hide"),
+                ("member", "suspend"),
+                ("message", ""),
+                ("length", "7d"),
+                ("note", "n1"),
+                ("back", "/mod"),
+            ],
+        )
+        .await;
+    page.assert_status(422).assert_contains("Write the reason the member will read.").assert_contains("n1");
+    moderator
+        .post(
+            &format!("/mod/queue/{q}"),
+            &[
+                ("action", "hide"),
+                ("member", "suspend"),
+                ("message", "Repeated insults"),
+                ("length", "until"),
+                ("until", "2001-01-01T10:00"),
+                ("back", "/mod"),
+            ],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("That end is in the past")
+        .assert_contains("Repeated insults");
+    assert_eq!(app.count("sanctions"), 0);
+
+    // A moderator cannot sanction themselves or an admin.
+    let admin_id = app.create_user("boss", Role::Admin);
+    moderator
+        .post(&format!("/mod/users/{admin_id}"), &[("member", "warn"), ("message", "no")])
+        .await
+        .assert_status(403);
+
+    moderator
+        .post(
+            &format!("/mod/queue/{q}"),
+            &[
+                ("action", "hide"),
+                ("member", "suspend"),
+                ("message", "Repeated insults"),
+                ("length", "7d"),
+                ("back", "/mod"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM sanctions WHERE kind = 'suspend'"), 1);
+    // Logged out at once; the login page says why and until when.
+    troll.get("/settings").await.assert_status(303);
+    let login = app.new_browser().login("troll", PASSWORD).await;
+    login.assert_status(403).assert_contains("This account is suspended until");
+    let mails = app.mails_to("troll@example.com");
+    let (subject, body) = mails.last().expect("a mail");
+    assert!(subject.contains("suspended"), "{subject}");
+    assert!(body.contains("Repeated insults") && body.contains("/appeal?token="), "{body}");
+
+    // The appeal page from the login page's link.
+    let link = login
+        .body
+        .split("href=\"/appeal?token=")
+        .nth(1)
+        .expect("appeal link")
+        .split('"')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let visitor = app.new_browser();
+    let appeal = visitor.get(&format!("/appeal?token={link}")).await;
+    appeal.assert_status(200).assert_contains("Your account is suspended").assert_contains("Repeated insults");
+    visitor
+        .post("/appeal", &[("token", &link), ("body", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("Write your appeal.");
+    visitor
+        .post("/appeal", &[("token", &link), ("body", "I was quoting someone else.")])
+        .await
+        .assert_redirect(&format!("/appeal?token={link}&msg=sent"));
+    visitor
+        .post("/appeal", &[("token", &link), ("body", "Again!")])
+        .await
+        .assert_status(422)
+        .assert_contains("You appealed against this already.")
+        .assert_contains("Again!");
+    assert_eq!(app.count("appeals"), 1);
+    visitor.get("/appeal?token=0000").await.assert_contains("This link no longer works.");
+
+    // The appeal is in the queue; granting it lifts the suspension and tells the member.
+    moderator.get("/mod").await.assert_contains("I was quoting someone else.").assert_contains("Appeal");
+    let q = open_queue_id(&app);
+    moderator
+        .post(&format!("/mod/queue/{q}"), &[("action", "lift"), ("answer", "Sorry, our mistake."), ("back", "/mod")])
+        .await
+        .assert_status(303);
+    let mails = app.mails_to("troll@example.com");
+    assert!(mails.last().is_some_and(|(s, b)| s.contains("granted") && b.contains("Sorry, our mistake.")));
+    let troll = app.new_browser();
+    troll.login_ok("troll").await;
+    troll.get("/settings").await.assert_status(200);
+    app.get("/mod/log").await.assert_contains("A member was suspended").assert_contains("sanction was lifted");
+}
+
+#[tokio::test]
+async fn silenced_members_read_but_cannot_post_and_their_text_is_kept() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let loud = app.user_browser("loud", Role::Member).await;
+    let uid = app.number("SELECT id AS n FROM users WHERE username = 'loud'");
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    moderator.get(&format!("/mod/users/{uid}")).await.assert_status(200).assert_contains("None so far.");
+    moderator
+        .post(&format!("/mod/users/{uid}"), &[("member", "silence"), ("message", "Cool down"), ("length", "1d")])
+        .await
+        .assert_redirect(&format!("/mod/users/{uid}?msg=done"));
+    loud.get("/forums/help").await.assert_status(200);
+    let refused = loud
+        .post(
+            "/forums/help/new",
+            &[("title", "Let me speak"), ("body", "My long careful text"), ("tags", ""), ("action", "save")],
+        )
+        .await;
+    refused.assert_status(403).assert_contains("Cool down").assert_contains("My long careful text");
+    assert_eq!(app.count("topics"), 0);
+    loud.get("/notifications").await.assert_contains("A moderator silenced you");
+    loud.get("/appeal").await.assert_contains("Your account is silenced");
+
+    // Lifted by hand: posting works again.
+    let sid = app.number("SELECT id AS n FROM sanctions").to_string();
+    moderator.post(&format!("/mod/sanctions/{sid}/lift"), &[("note", "ok")]).await.assert_status(303);
+    start_topic(&loud, "help", "Let me speak", "My long careful text").await;
+
+    // A silence that has ended lets them post without anyone lifting it.
+    moderator
+        .post(&format!("/mod/users/{uid}"), &[("member", "silence"), ("message", "Again"), ("length", "1d")])
+        .await
+        .assert_status(303);
+    {
+        use diesel::prelude::*;
+        let mut conn = app.conn();
+        diesel::sql_query("UPDATE users SET silenced_until = '2001-01-01 00:00:00' WHERE username = 'loud'")
+            .execute(&mut conn)
+            .expect("end the silence");
+    }
+    start_topic(&loud, "help", "Back again", "Hello").await;
+}
+
+#[tokio::test]
+async fn profiles_can_be_reported_and_the_threshold_is_an_admin_setting() {
+    let app = spawn().await;
+    let member = app.user_browser("ann", Role::Member).await;
+    app.create_user("bot123", Role::Member);
+    member.get("/u/bot123").await.assert_contains("/flag/user/bot123");
+    member.get("/u/ann").await.assert_lacks("/flag/user/ann");
+    member
+        .post("/flag/user/bot123", &[("reason", "spam"), ("note", "link farm")])
+        .await
+        .assert_redirect("/flag/user/bot123?done=1");
+    member.post("/flag/user/ann", &[("reason", "spam"), ("note", "")]).await.assert_status(422);
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    moderator.get("/mod?kind=profile").await.assert_contains("Profile of bot123").assert_contains("link farm");
+    let q = open_queue_id(&app);
+    moderator.post(&format!("/mod/queue/{q}"), &[("action", "dismiss"), ("back", "/mod")]).await.assert_status(303);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM flags WHERE outcome = 'dismissed'"), 1);
+
+    let admin = app.user_browser("boss", Role::Admin).await;
+    moderator.get("/mod/settings").await.assert_status(403);
+    admin
+        .post("/mod/settings", &[("threshold", "zero")])
+        .await
+        .assert_status(422)
+        .assert_contains("whole number")
+        .assert_contains("zero");
+    admin.post("/mod/settings", &[("threshold", "1")]).await.assert_redirect("/mod/settings?msg=saved");
+    app.create_board("help", "discussion", "everyone", "members");
+    let (path, id) = start_topic(&admin, "help", "Admin post", "text").await;
+    let (_, reply_id) = reply(&admin, &id, "one flag is enough now").await;
+    member.post(&format!("/flag/content/{reply_id}"), &[("reason", "spam"), ("note", "")]).await;
+    app.get(&path).await.assert_lacks("one flag is enough now");
+}
