@@ -30,6 +30,10 @@ pub enum AppError {
     /// A silenced member tried to post.
     #[error("silenced")]
     Silenced,
+    /// A post refused for what it says or how much (a watched word, a new member's limits):
+    /// 422 with a message (catalog key and its arguments); the text is kept.
+    #[error("refused: {0}")]
+    Refused(&'static str, Vec<(&'static str, String)>),
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
 }
@@ -67,6 +71,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Refused(..) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -81,6 +86,12 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => "error-too-large",
             AppError::Unverified => "error-verify-email",
             AppError::Silenced => "error-silenced",
+            AppError::Refused(key, args) => {
+                let mut res = HttpResponse::UnprocessableEntity().finish();
+                res.extensions_mut().insert(ErrorMessage(key));
+                res.extensions_mut().insert(ErrorArgs(args.clone()));
+                return res;
+            }
             AppError::TooManyRequests(seconds, key) => {
                 let mut res = HttpResponse::TooManyRequests()
                     .insert_header(("Retry-After", seconds.max(&1).to_string()))
@@ -104,6 +115,10 @@ impl ResponseError for AppError {
         res
     }
 }
+
+/// The arguments of an error's message (`AppError::Refused`).
+#[derive(Clone, Debug)]
+pub struct ErrorArgs(pub Vec<(&'static str, String)>);
 
 /// Marks the redirect to the login page of a request that needed a session (so the middleware can
 /// tell it from a handler's own redirect that merely leads to `/login`).

@@ -196,6 +196,8 @@ pub fn seed_demo(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<Strin
                     email_notifications: false,
                 },
             )?;
+            // The demo's people have been around: members, not new accounts.
+            crate::moderation::trust::set(conn, user.id, 2, false)?;
             made.push(user);
         }
         let id_of = |name: &str| made.iter().find(|u| u.username == name).map(|u| u.id).unwrap_or_default();

@@ -549,6 +549,8 @@ struct SettingsPage<'a> {
     new_email: String,
     /// The profile picture's address, if one is set.
     avatar: Option<String>,
+    /// Their trust level and what the next one asks for.
+    trust: crate::moderation::trust::Standing,
 }
 
 async fn settings_page<'a>(
@@ -559,9 +561,11 @@ async fn settings_page<'a>(
     notice: String,
 ) -> AppResult<SettingsPage<'a>> {
     let user_id = ctx.require_user()?.id;
-    let (user, session_count, groups) = crate::db::run(&state.pool, move |conn| {
-        let user = queries::find(conn, user_id)?.ok_or(AppError::NotFound)?;
-        Ok((user, sessions::count_for_user(conn, user_id)?, super::groups::of_user(conn, user_id)?))
+    let (user, session_count, groups, trust) = crate::db::run_write(&state.pool, move |tx| {
+        tx.quiet();
+        let user = queries::find(tx, user_id)?.ok_or(AppError::NotFound)?;
+        let trust = crate::moderation::trust::standing(tx, &user)?;
+        Ok((user, sessions::count_for_user(tx, user_id)?, super::groups::of_user(tx, user_id)?, trust))
     })
     .await?;
     let (email, email_verified) = (user.email.clone(), user.email_verified_at.is_some());
@@ -589,6 +593,7 @@ async fn settings_page<'a>(
         verify_required: state.settings.verify_email,
         new_email: String::new(),
         avatar,
+        trust,
     })
 }
 

@@ -53,6 +53,10 @@ pub struct User {
     /// Silenced: reads, does not post (`silenced_until`: when it is over).
     pub silenced_at: Option<NaiveDateTime>,
     pub silenced_until: Option<NaiveDateTime>,
+    /// 0 new … 4 leader (`moderation::trust`).
+    pub trust_level: i32,
+    /// Set by staff: not recomputed.
+    pub trust_locked: bool,
 }
 
 impl User {
@@ -80,6 +84,8 @@ pub struct NewUser<'a> {
     pub updated_at: NaiveDateTime,
     pub email_verified_at: Option<NaiveDateTime>,
     pub username_skeleton: &'a str,
+    /// New accounts start at trust level 0.
+    pub trust_level: i32,
 }
 
 /// How a person is shown next to what they wrote: name, profile link and badge.

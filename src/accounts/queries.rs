@@ -75,6 +75,7 @@ pub fn create(tx: &mut Tx<'_>, input: CreateUser<'_>) -> Result<User, UserWriteE
         updated_at: now,
         email_verified_at: input.email_verified.then_some(now),
         username_skeleton: &username_skeleton,
+        trust_level: 0,
     };
     let id: i64 =
         diesel::insert_into(users::table).values(&row).returning(users::id).get_result(tx.conn()).map_err(|e| {

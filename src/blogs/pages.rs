@@ -386,7 +386,9 @@ pub async fn add_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
     }
-    let body = match crate::media::prepare_body(&state, user_id, form.body.clone()).await {
+    let screened = crate::moderation::screen::screen(&state, user_id, "off", "", &form.body).await?;
+    let held = screened.hold.clone();
+    let body = match crate::media::prepare_body(&state, user_id, screened.body.clone()).await {
         Ok(body) => body,
         Err(key) => return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await,
     };
@@ -398,7 +400,11 @@ pub async fn add_comment(
         if !guard.can_comment(&subject.facts(), subject.comments_open) {
             return Ok(None);
         }
-        Ok(Some(comments::create(tx, &subject, parent, user_id, &body)?))
+        let id = comments::create(tx, &subject, parent, user_id, &body)?;
+        if let Some(h) = &held {
+            crate::moderation::screen::hold(tx, id, h)?;
+        }
+        Ok(Some(id))
     })
     .await?;
     match created {

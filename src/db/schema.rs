@@ -31,6 +31,8 @@ diesel::table! {
         suspended_until -> Nullable<Timestamp>,
         silenced_at -> Nullable<Timestamp>,
         silenced_until -> Nullable<Timestamp>,
+        trust_level -> Integer,
+        trust_locked -> Bool,
     }
 }
 
@@ -264,6 +266,7 @@ diesel::table! {
         updated_at -> Timestamp,
         read_audience_id -> BigInt,
         post_audience_id -> BigInt,
+        premoderation -> Text,
     }
 }
 
@@ -755,6 +758,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_reads (user_id, topic_id) {
+        user_id -> BigInt,
+        topic_id -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    watched_words (id) {
+        id -> BigInt,
+        pattern -> Text,
+        is_regex -> Bool,
+        action -> Text,
+        replacement -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(magazine_issues -> contents (content_id));
 diesel::joinable!(magazine_entries -> contents (content_id));
 diesel::joinable!(magazine_entries -> magazine_areas (area_id));
@@ -949,4 +972,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mod_actions,
     sanctions,
     appeals,
+    member_reads,
+    watched_words,
 );

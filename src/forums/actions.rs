@@ -48,7 +48,9 @@ pub async fn add_reply(
         let forms = TopicForms::reply(form.body, ctx.t(key));
         return render_topic(&ctx, &state, t, last_page, forms).await;
     }
-    let body = match super::compose::prepared_body(&state, user_id, &form.body).await {
+    let screened = crate::moderation::screen::screen(&state, user_id, &t.board.premoderation, "", &form.body).await?;
+    let held = screened.hold.clone();
+    let body = match super::compose::prepared_body(&state, user_id, &screened.body).await {
         Ok(body) => body,
         Err(key) => {
             let forms = TopicForms::reply(form.body, ctx.t(key));
@@ -68,6 +70,9 @@ pub async fn add_reply(
             return Err(AppError::Forbidden);
         }
         let (id, position) = q::create_reply(tx, &t, &author, &body)?;
+        if let Some(h) = &held {
+            crate::moderation::screen::hold(tx, id, h)?;
+        }
         Ok(Ok(super::reply_path(&t.path(), id, position)))
     })
     .await?;

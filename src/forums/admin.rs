@@ -26,6 +26,8 @@ pub struct BoardForm {
     pub post_access: String,
     pub post_named: Vec<String>,
     pub position: String,
+    /// Whose posts wait for a moderator: off, new, all.
+    pub premoderation: String,
 }
 
 impl BoardForm {
@@ -44,6 +46,7 @@ impl BoardForm {
                 "post_access" => f.post_access = v,
                 "post_named" => f.post_named.push(v),
                 "position" => f.position = v,
+                "premoderation" => f.premoderation = v,
                 _ => {}
             }
         }
@@ -64,6 +67,7 @@ impl BoardForm {
             post_access,
             post_named,
             position: b.position.to_string(),
+            premoderation: b.premoderation.clone(),
         }
     }
 
@@ -243,6 +247,7 @@ fn blank() -> PageState {
             kind: super::BOARD_DISCUSSION.into(),
             view_access: "everyone".into(),
             post_access: "members".into(),
+            premoderation: crate::moderation::screen::PREMOD_OFF.into(),
             ..Default::default()
         },
         errors: FieldErrors::default(),
@@ -416,17 +421,28 @@ async fn save_board(
             return render_invalid(&page(ctx, state, PageState { form, errors, editing, ..blank() }).await?);
         }
     };
+    let premoderation = match form.premoderation.as_str() {
+        "" => crate::moderation::screen::PREMOD_OFF.to_string(),
+        p if crate::moderation::screen::PREMODS.contains(&p) => p.to_string(),
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.add("premoderation", "err-board-premoderation");
+            return render_invalid(&page(ctx, state, PageState { form, errors, editing, ..blank() }).await?);
+        }
+    };
     let id = editing.as_ref().map(|b| b.id);
     let saved = crate::db::run_write(&state.pool, move |tx| {
         if q::board_by_slug(tx, &input.slug)?.is_some_and(|b| Some(b.id) != id) {
             return Ok(false);
         }
-        match id {
-            Some(id) => q::update_board(tx, id, &input)?,
-            None => {
-                q::create_board(tx, &input)?;
+        let id = match id {
+            Some(id) => {
+                q::update_board(tx, id, &input)?;
+                id
             }
-        }
+            None => q::create_board(tx, &input)?,
+        };
+        q::set_premoderation(tx, id, &premoderation)?;
         Ok(true)
     })
     .await?;

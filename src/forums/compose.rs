@@ -176,6 +176,13 @@ pub async fn create_topic(
         let status = crate::media::upload::status_for(key);
         return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
+    // Watched words, a new member's limits and the board's pre-moderation (replacements are
+    // made in the typed text, which the form shows again if something else is wrong).
+    let screened =
+        crate::moderation::screen::screen(&state, author_id, &board.premoderation, &form.title, &form.body).await?;
+    let mut form = form;
+    form.title = screened.title.clone();
+    form.body = screened.body.clone();
     let checked = check_topic(&state, author_id, &form, true).await;
     // Reviews also need a product of this board and a rating from 1 to 5.
     let mut review: Option<(i64, i32)> = None;
@@ -193,10 +200,18 @@ pub async fn create_topic(
             review = Some((p.id, r));
         }
     }
-    let input = match checked {
+    let mut input = match checked {
         Ok(i) if errors.is_empty() => i,
         _ => return render_invalid(&page(form, errors, None)),
     };
+    for tag in &screened.tags {
+        if let Ok(t) = tags::TagName::parse(tag)
+            && !input.tags.iter().any(|have| have.slug == t.slug)
+        {
+            input.tags.push(t);
+        }
+    }
+    let held = screened.hold.clone();
     let (b, user_id, viewer) = (board.clone(), ctx.require_user()?.id, ctx.viewer());
     let kinds = state.kinds;
     let outcome = crate::db::run_write(&state.pool, move |tx| {
@@ -220,6 +235,9 @@ pub async fn create_topic(
             None if b.is_ideas() => q::create_topic(tx, &b, &author, &input, super::ideas::attach_idea)?,
             None => q::create_topic(tx, &b, &author, &input, |_, _| Ok(()))?,
         };
+        if let Some(h) = &held {
+            crate::moderation::screen::hold(tx, id, h)?;
+        }
         Ok(Ok(q::topic(tx, id)?.ok_or(AppError::NotFound)?.path()))
     })
     .await?;
@@ -317,6 +335,11 @@ pub async fn edit_topic(
         let status = crate::media::upload::status_for(key);
         return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
+    // Watched words apply to edits too (pre-moderation does not: the topic is out already).
+    let screened = crate::moderation::screen::screen(&state, author_id, "off", &form.title, &form.body).await?;
+    let mut form = form;
+    form.title = screened.title.clone();
+    form.body = screened.body.clone();
     let checked = check_topic(&state, author_id, &form, false).await;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     // A review's author may change the rating too.
@@ -329,10 +352,18 @@ pub async fn edit_topic(
     } else {
         None
     };
-    let input = match checked {
+    let mut input = match checked {
         Ok(i) if errors.is_empty() => i,
         _ => return render_invalid(&page(form, errors, None)),
     };
+    for tag in &screened.tags {
+        if let Ok(t) = tags::TagName::parse(tag)
+            && !input.tags.iter().any(|have| have.slug == t.slug)
+        {
+            input.tags.push(t);
+        }
+    }
+    let held = screened.hold.clone();
     let viewer = ctx.viewer();
     let path = crate::db::run_write(&state.pool, move |tx| {
         let old = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
@@ -341,6 +372,11 @@ pub async fn edit_topic(
             return Err(AppError::Forbidden);
         }
         q::edit(tx, &old, user_id, Some(&input.title), &input.body)?;
+        if let Some(h) = &held
+            && !old.is_hidden()
+        {
+            crate::moderation::screen::hold(tx, id, h)?;
+        }
         if let Some(rating) = rating {
             super::reviews::change_rating(tx, id, rating)?;
         }

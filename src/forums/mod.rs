@@ -70,6 +70,8 @@ pub struct Board {
     pub read_audience_id: i64,
     /// Who may start topics on it.
     pub post_audience_id: i64,
+    /// Whose posts wait for a moderator: off, new (trust level 0), all (every member's).
+    pub premoderation: String,
 }
 
 impl Board {

@@ -109,6 +109,9 @@ pub async fn render_topic(
         };
         if guard.user_id() != Some(t2.content.author_id) {
             views.count(id);
+            if let Some(u) = guard.user_id() {
+                views.member_read(u, id);
+            }
         }
         let panel = match panels::for_board(&t2.board.kind) {
             Some(p) => p.render(conn, &page_ctx, &guard, &t2, &panel_form)?,

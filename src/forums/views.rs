@@ -21,6 +21,8 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
 pub struct ViewCounts {
     pending: Arc<Mutex<HashMap<i64, i64>>>,
     reads: Arc<Mutex<HashMap<(i64, bool), i64>>>,
+    /// Topics members read (member, topic), for their trust level.
+    member_reads: Arc<Mutex<std::collections::HashSet<(i64, i64)>>>,
 }
 
 /// Different articles counted between two writes at most (addresses made up by the thousand
@@ -94,6 +96,30 @@ impl ViewCounts {
         written
     }
 
+    /// A member read a topic (kept once per member and topic).
+    pub fn member_read(&self, user_id: i64, topic_id: i64) {
+        if let Ok(mut p) = self.member_reads.lock()
+            && p.len() < READS_MAX
+        {
+            p.insert((user_id, topic_id));
+        }
+    }
+
+    fn flush_member_reads(&self, conn: &mut DbConn) -> QueryResult<()> {
+        let mut taken: Vec<(i64, i64)> = match self.member_reads.lock() {
+            Ok(mut p) => p.drain().collect(),
+            Err(_) => return Ok(()),
+        };
+        if taken.is_empty() {
+            return Ok(());
+        }
+        taken.sort_unstable();
+        crate::db::write(conn, |tx| {
+            tx.quiet();
+            crate::moderation::trust::record_reads(tx, &taken)
+        })
+    }
+
     pub fn count(&self, topic_id: i64) {
         if let Ok(mut p) = self.pending.lock() {
             *p.entry(topic_id).or_default() += 1;
@@ -105,6 +131,9 @@ impl ViewCounts {
     pub fn flush(&self, conn: &mut DbConn) -> QueryResult<i64> {
         if let Err(e) = self.flush_reads(conn) {
             tracing::warn!(error = %e, "article reads not written yet");
+        }
+        if let Err(e) = self.flush_member_reads(conn) {
+            tracing::warn!(error = %e, "members' reads not written");
         }
         let taken: Vec<(i64, i64)> = match self.pending.lock() {
             Ok(mut p) => p.drain().collect(),

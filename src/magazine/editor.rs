@@ -879,8 +879,17 @@ async fn save_article(
         if !guard.can_edit_article(&issue.facts(writes), &article.facts(writer)) {
             return Err(AppError::Forbidden);
         }
-        let approved =
-            guard.can_edit_magazine() || writer || guard.is_staff() || q::approved_count(tx.conn(), user_id)? >= trust;
+        // Trusted: editors, the article's writers, staff, members with enough accepted edits,
+        // and regulars (trust level 3 and up).
+        let regular = match crate::accounts::queries::find(tx, user_id)? {
+            Some(u) => crate::moderation::trust::current(tx, &u)? >= 3,
+            None => false,
+        };
+        let approved = guard.can_edit_magazine()
+            || writer
+            || guard.is_staff()
+            || regular
+            || q::approved_count(tx.conn(), user_id)? >= trust;
         let edit =
             q::Edit { author_id: user_id, base_id: base, title: &title, body: &body, summary: &summary, approved };
         let saved = q::save_revision(tx, &article, &edit)?;

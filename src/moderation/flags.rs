@@ -70,7 +70,12 @@ pub fn add(tx: &mut Tx<'_>, guard: &Guard, new: &NewFlag<'_>) -> QueryResult<Res
         return Ok(Err("flag-own"));
     }
     let threshold = super::flag_threshold(tx)?;
-    let weight = if guard.is_staff() || guard.can_moderate() { threshold } else { 1 };
+    let weight = if guard.is_staff() || guard.can_moderate() {
+        threshold
+    } else {
+        let me = crate::accounts::queries::find(tx, flagger)?.ok_or(diesel::result::Error::NotFound)?;
+        super::trust::flag_weight(super::trust::current(tx, &me)?)
+    };
     let key = new.subject.key();
     let inserted = crate::db::ignore_duplicate(tx, |conn| {
         diesel::insert_into(flags::table)
@@ -397,6 +402,10 @@ pub async fn submit(
                 Subject::Content(id) => crate::content::find(tx, id)?,
                 _ => None,
             };
+            // Hidden (or deleted) meanwhile by the flags sent before this one: gone for them.
+            if content.as_ref().is_some_and(|c| !guard.can_read(&c.facts(), Place::None)) {
+                return Err(AppError::NotFound);
+            }
             if check_only {
                 return Ok((t, Err(None)));
             }

@@ -57,7 +57,7 @@ impl LogLine {
     pub fn about_member(&self) -> bool {
         matches!(
             self.row.action.as_str(),
-            "warn" | "silence" | "suspend" | "lift" | "appeal_lifted" | "appeal_upheld" | "dismiss"
+            "warn" | "silence" | "suspend" | "lift" | "appeal_lifted" | "appeal_upheld" | "dismiss" | "trust"
         )
     }
 
@@ -74,6 +74,7 @@ impl LogLine {
             "lift" | "appeal_lifted" => "modlog-public-lift",
             "appeal_upheld" => "modlog-public-appeal_upheld",
             "dismiss" => "modlog-public-dismiss",
+            "trust" => "modlog-public-trust",
             _ => "modlog-public-other",
         }
     }
@@ -114,6 +115,7 @@ pub fn action_key(action: &str) -> &'static str {
         "appeal_lifted" => "modlog-appeal_lifted",
         "appeal_upheld" => "modlog-appeal_upheld",
         "edit" => "modlog-edit",
+        "trust" => "modlog-trust",
         _ => "modlog-other",
     }
 }

@@ -15,6 +15,9 @@ pub mod log;
 pub mod pages;
 pub mod queue;
 pub mod sanctions;
+pub mod screen;
+pub mod trust;
+pub mod words;
 
 use diesel::prelude::*;
 

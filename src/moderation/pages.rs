@@ -47,6 +47,8 @@ pub struct MemberView {
     pub user: User,
     pub sanctions: i64,
     pub upheld: i64,
+    /// Their trust level now.
+    pub level: i32,
 }
 
 impl MemberView {
@@ -64,6 +66,10 @@ impl MemberView {
 
     pub fn role_key(&self) -> &'static str {
         self.user.roles().headline().label_key()
+    }
+
+    pub fn level_key(&self) -> &'static str {
+        super::trust::NAMES[self.level.clamp(0, 4) as usize]
     }
 }
 
@@ -314,6 +320,7 @@ pub fn views(conn: &mut DbConn, items: Vec<Item>) -> Result<Vec<ItemView>, AppEr
                     user: m.0.clone(),
                     sanctions: m.1,
                     upheld: m.2,
+                    level: m.3,
                 }),
                 flags: flags_of.remove(&item.subject).unwrap_or_default(),
                 appeal: item.appeal_id.and_then(|id| appeals.get(&id).cloned()),
@@ -327,17 +334,20 @@ pub fn views(conn: &mut DbConn, items: Vec<Item>) -> Result<Vec<ItemView>, AppEr
 }
 
 /// Members with their sanctions so far and flags upheld against them.
-fn members(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, (User, i64, i64)>, AppError> {
+/// A member with their sanctions so far, flags upheld against them and trust level.
+type Record = (User, i64, i64, i32);
+
+fn members(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Record>, AppError> {
     let users = crate::accounts::queries::find_many(conn, ids)?;
     let counts = sanctions::counts(conn, ids)?;
     let upheld = flags::upheld_against(conn, ids)?;
-    Ok(users
-        .into_iter()
-        .map(|u| {
-            let id = u.id;
-            (id, (u, counts.get(&id).copied().unwrap_or(0), upheld.get(&id).copied().unwrap_or(0)))
-        })
-        .collect())
+    let mut out = HashMap::new();
+    for u in users {
+        let id = u.id;
+        let level = super::trust::current(conn, &u)?;
+        out.insert(id, (u, counts.get(&id).copied().unwrap_or(0), upheld.get(&id).copied().unwrap_or(0), level));
+    }
+    Ok(out)
 }
 
 /// Where each piece lives (a board's or blog's name).
@@ -788,12 +798,12 @@ async fn render_member(
     let viewer = ctx.viewer();
     let (member, list, flags, history, can) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let (user, n, upheld) = members(conn, &[id])?.remove(&id).ok_or(AppError::NotFound)?;
+        let (user, n, upheld, level) = members(conn, &[id])?.remove(&id).ok_or(AppError::NotFound)?;
         let list = sanctions::of_member(conn, id)?;
         let flags = flags::against(conn, &guard, id)?;
         let history = log::of_member(conn, &guard, id)?;
         let can = guard.can_sanction(user.id, user.roles());
-        Ok((MemberView { user, sanctions: n, upheld }, list, flags, history, can))
+        Ok((MemberView { user, sanctions: n, upheld, level }, list, flags, history, can))
     })
     .await?;
     let has_refusal = refused.is_some();
@@ -883,22 +893,151 @@ pub async fn lift(
     Ok(redirect(&format!("/mod/users/{member}?msg=lifted")))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TrustForm {
+    /// 0 to 4, or "auto" (back to the rules).
+    pub level: String,
+}
+
+/// `POST /mod/users/{id}/trust`: set a member's level by hand (locked), or give it back to
+/// the rules.
+pub async fn set_trust(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<TrustForm>,
+) -> AppResult<HttpResponse> {
+    require_moderator(&ctx)?;
+    let id = path.into_inner();
+    let chosen = match form.level.as_str() {
+        "auto" => None,
+        l => Some(
+            l.parse::<i32>().ok().filter(|l| (0..=4).contains(l)).ok_or(AppError::BadRequest("error-bad-request"))?,
+        ),
+    };
+    let viewer = ctx.viewer();
+    crate::db::run_write(&state.pool, move |tx| {
+        tx.lock("users", "id", id)?;
+        let guard = Guard::fresh(tx, &viewer)?;
+        let member = crate::accounts::queries::find(tx, id)?.ok_or(AppError::NotFound)?;
+        if !guard.can_sanction(member.id, member.roles()) {
+            return Err(AppError::Forbidden);
+        }
+        match chosen {
+            Some(level) => super::trust::set(tx, id, level, true)?,
+            None => {
+                super::trust::set(tx, id, member.trust_level.min(2), false)?;
+                let fresh = crate::accounts::queries::find(tx, id)?.ok_or(AppError::NotFound)?;
+                super::trust::refresh(tx, &fresh)?;
+            }
+        }
+        let note = match chosen {
+            Some(l) => format!("{l} (locked)"),
+            None => "auto".to_string(),
+        };
+        super::record(
+            tx,
+            Entry {
+                moderator_id: guard.user_id(),
+                action: "trust",
+                content: None,
+                user_id: Some(id),
+                reason: "",
+                note: &note,
+            },
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(redirect(&format!("/mod/users/{id}?msg=done")))
+}
+
 // ------------------------------------------------------------------ settings
+
+/// The numbers of the settings page, by field name: the flag threshold, each level's
+/// requirements (`l1_days`…), level 0's limits.
+const LEVEL_FIELDS: [&str; 5] = ["days", "read", "posts", "likes", "max_upheld"];
+const LIMIT_FIELDS: [&str; 3] = ["links", "pictures", "per_hour"];
 
 #[derive(Template)]
 #[template(path = "moderation/settings.html")]
 struct SettingsPage<'a> {
     ctx: &'a PageCtx,
     meta: Meta,
-    threshold: String,
-    errors: FieldErrors,
+    /// (field name, value as typed) for every number on the page.
+    values: Vec<(String, String)>,
+    errors: Vec<String>,
     notice: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SettingsForm {
-    pub threshold: String,
+impl SettingsPage<'_> {
+    fn value(&self, name: &str) -> String {
+        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    fn wrong(&self, name: &str) -> bool {
+        self.errors.iter().any(|e| e == name)
+    }
+
+    fn levels(&self) -> Vec<(usize, &'static str)> {
+        vec![(1, "trust-1"), (2, "trust-2"), (3, "trust-3")]
+    }
+
+    fn level_fields(&self) -> Vec<(&'static str, &'static str)> {
+        LEVEL_FIELDS.iter().map(|f| (*f, level_field_key(f))).collect()
+    }
+
+    fn limit_fields(&self) -> Vec<(&'static str, &'static str)> {
+        LIMIT_FIELDS.iter().map(|f| (*f, limit_field_key(f))).collect()
+    }
+}
+
+fn level_field_key(f: &str) -> &'static str {
+    match f {
+        "days" => "trust-req-days",
+        "read" => "trust-req-read",
+        "posts" => "trust-req-posts",
+        "likes" => "trust-req-likes",
+        _ => "trust-req-max-upheld",
+    }
+}
+
+fn limit_field_key(f: &str) -> &'static str {
+    match f {
+        "links" => "trust-limit-links",
+        "pictures" => "trust-limit-pictures",
+        _ => "trust-limit-per-hour",
+    }
+}
+
+/// Every number of the settings page as the site has it now.
+async fn current_settings(state: &AppState) -> AppResult<Vec<(String, String)>> {
+    crate::db::run(&state.pool, |conn| {
+        Ok(settings_values(
+            super::flag_threshold(conn)?,
+            &super::trust::requirements(conn)?,
+            &super::trust::limits(conn)?,
+        ))
+    })
+    .await
+}
+
+fn settings_values(
+    threshold: i64,
+    reqs: &[super::trust::Requirement; 3],
+    limits: &super::trust::NewLimits,
+) -> Vec<(String, String)> {
+    let mut v = vec![("threshold".to_string(), threshold.to_string())];
+    for (i, r) in reqs.iter().enumerate() {
+        for (f, n) in LEVEL_FIELDS.iter().zip([r.days, r.read, r.posts, r.likes, r.max_upheld]) {
+            v.push((format!("l{}_{f}", i + 1), n.to_string()));
+        }
+    }
+    for (f, n) in LIMIT_FIELDS.iter().zip([limits.links, limits.pictures, limits.per_hour]) {
+        v.push((format!("new_{f}"), n.to_string()));
+    }
+    v
 }
 
 /// `GET /mod/settings` (admins)
@@ -908,13 +1047,13 @@ pub async fn settings_page(
     query: web::Query<MsgQuery>,
 ) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
-    let threshold = crate::db::run(&state.pool, |conn| Ok(super::flag_threshold(conn)?)).await?;
+    let values = current_settings(&state).await?;
     let notice = if query.msg == "saved" { ctx.t("mod-settings-saved") } else { String::new() };
     render(&SettingsPage {
         meta: Meta::new(ctx.t("mod-settings-title"), "/mod/settings").noindex(),
         ctx: &ctx,
-        threshold: threshold.to_string(),
-        errors: FieldErrors::default(),
+        values,
+        errors: Vec::new(),
         notice,
     })
 }
@@ -923,23 +1062,62 @@ pub async fn settings_page(
 pub async fn save_settings(
     ctx: Ctx,
     state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<SettingsForm>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
-    let typed = form.threshold.trim().to_string();
-    let Some(n) = typed.parse::<i64>().ok().filter(|n| (1..=100).contains(n)) else {
-        let mut errors = FieldErrors::default();
-        errors.add("threshold", "mod-threshold-invalid");
+    // A field the form did not send keeps its value.
+    let current = current_settings(&state).await?;
+    let typed = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .or_else(|| current.iter().find(|(k, _)| k == name))
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    let mut number = |name: String, range: std::ops::RangeInclusive<i64>| -> i64 {
+        let v = typed(&name);
+        let n = v.parse::<i64>().ok().filter(|n| range.contains(n));
+        if n.is_none() {
+            errors.push(name.clone());
+        }
+        values.push((name, v));
+        n.unwrap_or(0)
+    };
+    let threshold = number("threshold".into(), 1..=100);
+    let mut reqs = super::trust::DEFAULTS;
+    for (i, r) in reqs.iter_mut().enumerate() {
+        let mut n = LEVEL_FIELDS.iter().map(|f| number(format!("l{}_{f}", i + 1), 0..=100_000));
+        *r = super::trust::Requirement {
+            days: n.next().unwrap_or(0),
+            read: n.next().unwrap_or(0),
+            posts: n.next().unwrap_or(0),
+            likes: n.next().unwrap_or(0),
+            max_upheld: n.next().unwrap_or(0),
+        };
+    }
+    let mut l = LIMIT_FIELDS.iter().map(|f| number(format!("new_{f}"), 0..=10_000));
+    let limits = super::trust::NewLimits {
+        links: l.next().unwrap_or(0),
+        pictures: l.next().unwrap_or(0),
+        per_hour: l.next().unwrap_or(0),
+    };
+    drop(l);
+    if !errors.is_empty() {
         return render_invalid(&SettingsPage {
             meta: Meta::new(ctx.t("mod-settings-title"), "/mod/settings").noindex(),
             ctx: &ctx,
-            threshold: typed,
+            values,
             errors,
             notice: String::new(),
         });
-    };
+    }
     crate::db::run_write(&state.pool, move |tx| {
-        crate::db::set_setting(tx, super::FLAG_THRESHOLD_KEY, Some(&n.to_string()))?;
+        tx.quiet();
+        crate::db::set_setting(tx, super::FLAG_THRESHOLD_KEY, Some(&threshold.to_string()))?;
+        super::trust::save_requirements(tx, &reqs)?;
+        super::trust::save_limits(tx, &limits)?;
         Ok(())
     })
     .await?;

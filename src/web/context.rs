@@ -389,6 +389,10 @@ struct ErrorPage<'a> {
 }
 
 fn error_page(ctx: &PageCtx, status: StatusCode, message_key: &str, kept: String) -> HttpResponse {
+    error_page_with(ctx, status, ctx.t(message_key), kept)
+}
+
+fn error_page_with(ctx: &PageCtx, status: StatusCode, message: String, kept: String) -> HttpResponse {
     let title_key = match status.as_u16() {
         404 => "error-title-404",
         401 => "error-title-401",
@@ -402,7 +406,7 @@ fn error_page(ctx: &PageCtx, status: StatusCode, message_key: &str, kept: String
         ctx,
         meta: Meta::new(ctx.t(title_key), ctx.path.clone()).noindex(),
         status: status.as_u16(),
-        message: ctx.t(message_key),
+        message,
         kept,
     };
     let body = page.render().unwrap_or_else(|e| {
@@ -503,7 +507,11 @@ pub async fn middleware(
                     .into_iter()
                     .filter_map(|h| Some((h.clone(), res.headers().get(&h)?.clone())))
                     .collect();
-                let mut page = error_page(&ctx, status, key, kept);
+                let message = match res.response().extensions().get::<crate::error::ErrorArgs>() {
+                    Some(args) => ctx.ta(key, &args.0),
+                    None => ctx.t(key),
+                };
+                let mut page = error_page_with(&ctx, status, message, kept);
                 for (h, v) in kept_headers {
                     page.headers_mut().insert(h, v);
                 }

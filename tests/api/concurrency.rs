@@ -453,3 +453,54 @@ async fn posts_tagged_retagged_and_deleted_at_once_keep_every_count_exact() {
     app.get("/tags/other").await.assert_contains("6 posts");
     app.get("/blogs").await.assert_contains("2 posts");
 }
+
+/// Eight members flag one reply at once, each twice, then two moderators act on it at once: at
+/// most one flag each, one queue entry, hidden once by the threshold, decided once, logged once.
+#[tokio::test]
+async fn many_flags_and_two_moderators_at_once() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let author = app.user_browser("writer", Role::Member).await;
+    let (_, topic) = crate::helpers::start_topic(&author, "help", "A topic", "Text").await;
+    let (_, reply) = crate::helpers::reply(&author, &topic, "A reply many dislike").await;
+    let flaggers = members(&app, "flagger", 8).await;
+    let path = format!("/flag/content/{reply}");
+    let pages = join_all(flaggers.iter().flat_map(|b| {
+        let path = path.clone();
+        [0, 1].map(move |_| {
+            let path = path.clone();
+            async move { b.post(&path, &[("reason", "spam"), ("note", "")]).await.status.as_u16() }
+        })
+    }))
+    .await;
+    // The third flag hides it (the threshold is 3); later ones find nothing to flag, and a
+    // member's second flag is refused.
+    assert_eq!(pages.iter().filter(|s| **s == 303).count(), 3, "{pages:?}");
+    assert!(pages.iter().all(|s| [303, 404, 422].contains(s)), "{pages:?}");
+    assert_eq!(app.count("flags"), 3);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue"), 1);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_actions WHERE action = 'hide'"), 1);
+    assert_eq!(
+        app.number(&format!("SELECT CAST(reply_count AS BIGINT) AS n FROM topics WHERE content_id = {topic}")),
+        0
+    );
+
+    let q = app.number("SELECT id AS n FROM mod_queue").to_string();
+    let mods = [app.user_browser("mona", Role::Moderator).await, app.user_browser("moe", Role::Moderator).await];
+    let q_path = format!("/mod/queue/{q}");
+    let decided = join_all(mods.iter().zip(["approve", "delete"]).map(|(b, action)| {
+        let q_path = q_path.clone();
+        async move { b.post(&q_path, &[("action", action), ("back", "/mod")]).await.location() }
+    }))
+    .await;
+    assert_eq!(decided.iter().filter(|l| l.ends_with("msg=done")).count(), 1, "{decided:?}");
+    assert_eq!(decided.iter().filter(|l| l.ends_with("msg=gone")).count(), 1, "{decided:?}");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_actions WHERE action IN ('approve', 'delete')"), 1);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM flags WHERE outcome IS NULL"), 0);
+    // The count follows what was decided: shown again (1) or deleted (0).
+    let shown = app.number(&format!("SELECT COUNT(*) AS n FROM contents WHERE id = {reply} AND live = TRUE"));
+    assert_eq!(
+        app.number(&format!("SELECT CAST(reply_count AS BIGINT) AS n FROM topics WHERE content_id = {topic}")),
+        shown
+    );
+}

@@ -182,6 +182,12 @@ const ROUTES: &[&str] = &[
     "/appeal",
     "/u/ranter",
     "/replies/{hidden_reply}",
+    "{held_topic_path}",
+    "/topics/{held_topic}",
+    "/replies/{held_reply}",
+    "/flag/content/{held_topic}",
+    "/mod/content/{held_topic}",
+    "/mod/words",
 ];
 
 struct Fixture {
@@ -565,6 +571,29 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
         .assert_status(303);
     admin.get("/mod").await.assert_contains(HIDDEN);
     admin.get(&format!("/mod/users/{ranter_id}")).await.assert_contains(HIDDEN);
+    // Held content: a new member's topic on a board that pre-moderates new members, and a
+    // reply held by a watched word.
+    {
+        let mut conn = app.conn();
+        let help = board_id(app, "help");
+        plaza::db::write(&mut conn, |tx| plaza::forums::queries::set_premoderation(tx, help, "new")).expect("premod");
+    }
+    let newcomer_id = app.create_user("newcomer", Role::Member);
+    app.set_trust(newcomer_id, 0);
+    let newcomer = app.new_browser();
+    newcomer.login_ok("newcomer").await;
+    let (held_topic_path, held_topic) =
+        start_topic(&newcomer, "help", "Held question", &format!("held {SECRET} {HIDDEN}")).await;
+    admin
+        .post("/mod/words", &[("pattern", "heldword"), ("kind", "word"), ("action", "hold"), ("replacement", "")])
+        .await
+        .assert_status(303);
+    app.create_user("speaker", Role::Member);
+    let speaker = app.new_browser();
+    speaker.login_ok("speaker").await;
+    let (_, held_reply) = reply(&speaker, &public_topic, &format!("heldword {SECRET} {HIDDEN}")).await;
+    newcomer.get(&held_topic_path).await.assert_contains(HIDDEN);
+    admin.get("/mod?reason=watched").await.assert_contains(HIDDEN);
 
     app.settle().await;
     plaza::jobs::mail::deliver_due(&mut app.conn(), &app.settings).expect("mail delivered");
@@ -598,6 +627,9 @@ async fn fixture(app: &TestApp) -> (Fixture, Browser) {
             ("declined_entry", entries[2].clone()),
             ("call", call),
             ("hidden_reply", hidden_reply),
+            ("held_topic", held_topic),
+            ("held_topic_path", held_topic_path),
+            ("held_reply", held_reply),
             ("ranter_id", ranter_id.to_string()),
         ],
     };

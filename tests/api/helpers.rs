@@ -434,7 +434,7 @@ impl TestApp {
         let hash = plaza::accounts::password::hash(PASSWORD).expect("hash");
         let u = Username::parse(username).expect("username");
         let e = Email::parse(&format!("{username}@example.com")).expect("email");
-        plaza::db::write(&mut conn, |tx| {
+        let id = plaza::db::write(&mut conn, |tx| {
             plaza::accounts::queries::create(
                 tx,
                 plaza::accounts::queries::CreateUser {
@@ -449,7 +449,18 @@ impl TestApp {
             .map(|u| u.id)
             .map_err(|e| anyhow::anyhow!("{e:?}"))
         })
-        .expect("create user")
+        .expect("create user");
+        drop(conn);
+        // A member who has been around (trust level 1), not a brand-new account: tests of new
+        // accounts' limits and pre-moderation set level 0 themselves (`set_trust`).
+        self.set_trust(id, 1);
+        id
+    }
+
+    /// Set a member's trust level (not locked: the rules may raise it).
+    pub fn set_trust(&self, user_id: i64, level: i32) {
+        let mut conn = self.conn();
+        plaza::db::write(&mut conn, |tx| plaza::moderation::trust::set(tx, user_id, level, false)).expect("trust");
     }
 
     /// A user with a role, logged in in a new browser.

@@ -356,3 +356,199 @@ async fn profiles_can_be_reported_and_the_threshold_is_an_admin_setting() {
     member.post(&format!("/flag/content/{reply_id}"), &[("reason", "spam"), ("note", "")]).await;
     app.get(&path).await.assert_lacks("one flag is enough now");
 }
+
+#[tokio::test]
+async fn new_members_posts_wait_on_premoderated_boards_and_have_limits() {
+    let app = spawn().await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let board = app.number("SELECT id AS n FROM boards WHERE slug = 'help'");
+    // The board's form offers pre-moderation; a made-up value is refused with the form kept.
+    let fields = |premod: &'static str| {
+        vec![
+            ("name", "Help"),
+            ("slug", "help"),
+            ("kind", "discussion"),
+            ("view_access", "everyone"),
+            ("post_access", "members"),
+            ("position", "0"),
+            ("premoderation", premod),
+        ]
+    };
+    admin
+        .post(&format!("/admin/forums/boards/{board}"), &fields("sometimes"))
+        .await
+        .assert_status(422)
+        .assert_contains("Choose whose posts wait for approval.");
+    admin.post(&format!("/admin/forums/boards/{board}"), &fields("new")).await.assert_status(303);
+    admin.get(&format!("/admin/forums/boards/{board}")).await.assert_contains(r#"<option value="new" selected>"#);
+
+    let newbie = app.user_browser("newbie", Role::Member).await;
+    let newbie_id = app.number("SELECT id AS n FROM users WHERE username = 'newbie'");
+    app.set_trust(newbie_id, 0);
+    let regular = app.user_browser("oldhand", Role::Member).await;
+    newbie.get("/settings").await.assert_contains("Your trust level: New (0).").assert_contains("topics read");
+
+    // Held: the author sees it, nobody else, and it waits in the queue.
+    let (path, id) = start_topic(&newbie, "help", "First question", "Hello everyone").await;
+    newbie.get(&path).await.assert_status(200).assert_contains("Hidden: only its author and the moderators see it");
+    app.get(&path).await.assert_status(404);
+    app.get("/forums/help").await.assert_lacks("First question");
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    moderator.get("/mod?reason=held").await.assert_contains("First question").assert_contains("Held for review");
+    // Members above level 0 are not held.
+    let (other, _) = start_topic(&regular, "help", "Not held", "text").await;
+    app.get(&other).await.assert_status(200);
+    let q = app.number(&format!("SELECT id AS n FROM mod_queue WHERE content_id = {id}"));
+    moderator.post(&format!("/mod/queue/{q}"), &[("action", "approve"), ("back", "/mod")]).await.assert_status(303);
+    app.get(&path).await.assert_status(200).assert_contains("Hello everyone");
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 2);
+
+    // "Every member's": a regular's reply waits too; staff never.
+    admin.post(&format!("/admin/forums/boards/{board}"), &fields("all")).await.assert_status(303);
+    reply(&regular, &id, "A reply by a regular").await;
+    reply(&admin, &id, "A reply by the admin").await;
+    app.get(&path).await.assert_lacks("A reply by a regular").assert_contains("A reply by the admin");
+
+    // A new member's limits: too many links, said with the text kept; nothing made.
+    let before = app.count("contents");
+    let links = "see https://a.example and https://b.example and https://c.example";
+    newbie
+        .post(&format!("/topics/{id}/replies"), &[("body", links)])
+        .await
+        .assert_status(422)
+        .assert_contains("at most 2 links")
+        .assert_contains("https://c.example");
+    assert_eq!(app.count("contents"), before);
+}
+
+#[tokio::test]
+async fn watched_words_block_hold_replace_and_tag_in_english_and_chinese() {
+    let app = spawn().await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    moderator.get("/mod/words").await.assert_status(403);
+    // Bad patterns are refused with what was typed kept.
+    admin
+        .post("/mod/words", &[("pattern", r"(a)\1"), ("kind", "regex"), ("action", "block"), ("replacement", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("cannot run in time linear")
+        .assert_contains(r"(a)\1");
+    admin
+        .post("/mod/words", &[("pattern", "  "), ("kind", "word"), ("action", "block"), ("replacement", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("Give a word, a phrase or a pattern.");
+    for (pattern, kind, action, replacement) in [
+        ("casino", "word", "block", ""),
+        ("赌场", "word", "block", ""),
+        ("data leak", "word", "hold", ""),
+        ("退款", "word", "tag", "refunds"),
+        ("darn", "word", "replace", "d**n"),
+        ("(a+)+$", "regex", "hold", ""),
+    ] {
+        admin
+            .post(
+                "/mod/words",
+                &[("pattern", pattern), ("kind", kind), ("action", action), ("replacement", replacement)],
+            )
+            .await
+            .assert_redirect("/mod/words?msg=added");
+    }
+    admin
+        .post("/mod/words", &[("pattern", "casino"), ("kind", "word"), ("action", "hold"), ("replacement", "")])
+        .await
+        .assert_status(422)
+        .assert_contains("This is watched already.");
+    admin.get("/mod/words").await.assert_contains("data leak").assert_contains("赌场");
+
+    app.create_board("help", "discussion", "everyone", "members");
+    let member = app.user_browser("ann", Role::Member).await;
+    let before = app.count("contents");
+    member
+        .post(
+            "/forums/help/new",
+            &[("title", "Best Casino deals"), ("body", "My careful words"), ("tags", ""), ("action", "save")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("“Casino”")
+        .assert_contains("My careful words");
+    member
+        .post("/forums/help/new", &[("title", "问题"), ("body", "附近有赌场吗"), ("tags", ""), ("action", "save")])
+        .await
+        .assert_status(422)
+        .assert_contains("“赌场”");
+    assert_eq!(app.count("contents"), before);
+    // "art" is not in "start", nor 赌场 in an unrelated word.
+    let (path, id) = start_topic(&member, "help", "Start here", "我要退款. Darn it.").await;
+    let page = app.get(&path).await;
+    page.assert_status(200).assert_contains("d**n it").assert_lacks("Darn it").assert_contains("/tags/refunds");
+    // Held: a phrase, and a pattern that would hang a backtracking engine.
+    reply(&member, &id, "There was a Data  Leak yesterday").await;
+    reply(&member, &id, &format!("{}!", "a".repeat(5000))).await;
+    app.get(&path).await.assert_lacks("Leak yesterday");
+    let queue = moderator.get("/mod?reason=watched").await;
+    queue.assert_contains("Watched word").assert_contains("“Data  Leak”");
+    // Staff are not checked.
+    start_topic(&admin, "help", "Casino night for the team", "fun").await;
+    // Removing a word stops it.
+    let id = app.number("SELECT id AS n FROM watched_words WHERE pattern = 'casino'");
+    admin.post(&format!("/mod/words/{id}/delete"), &[]).await.assert_redirect("/mod/words?msg=removed");
+    start_topic(&member, "help", "Casino again", "fine now").await;
+}
+
+#[tokio::test]
+async fn trust_levels_are_earned_shown_and_set_by_staff_and_weigh_flags() {
+    let app = spawn().await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    let member = app.user_browser("ann", Role::Member).await;
+    let ann = app.number("SELECT id AS n FROM users WHERE username = 'ann'");
+    app.set_trust(ann, 0);
+    // Thresholds are the admins': level 1 after reading one topic, nothing else.
+    let mut fields: Vec<(String, String)> = vec![("threshold".into(), "3".into())];
+    for (level, values) in [(1, [0, 1, 0, 0, 5]), (2, [15, 30, 3, 1, 2]), (3, [50, 100, 10, 10, 0])] {
+        for (f, v) in ["days", "read", "posts", "likes", "max_upheld"].iter().zip(values) {
+            fields.push((format!("l{level}_{f}"), v.to_string()));
+        }
+    }
+    for (f, v) in [("links", "2"), ("pictures", "1"), ("per_hour", "10")] {
+        fields.push((format!("new_{f}"), v.into()));
+    }
+    let mut bad = fields.clone();
+    bad[1].1 = "-4".into();
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    admin
+        .post("/mod/settings", &bad)
+        .await
+        .assert_status(422)
+        .assert_contains("Some numbers are not right")
+        .assert_contains("-4");
+    let good: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    admin.post("/mod/settings", &good).await.assert_redirect("/mod/settings?msg=saved");
+
+    app.create_board("help", "discussion", "everyone", "members");
+    let (path, topic) = start_topic(&admin, "help", "Read me", "text").await;
+    member
+        .get("/settings")
+        .await
+        .assert_contains("Your trust level: New (0).")
+        .assert_contains("1 topics read (you: 0)");
+    member.get(&path).await.assert_status(200);
+    app.settle().await;
+    assert_eq!(app.count("member_reads"), 1);
+    member.get("/settings").await.assert_contains("Your trust level: Basic (1).");
+
+    // Staff set a level by hand; it is locked and shown.
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    moderator.post(&format!("/mod/users/{ann}/trust"), &[("level", "3")]).await.assert_status(303);
+    member.get("/settings").await.assert_contains("Regular (3)").assert_contains("Staff set it by hand.");
+    moderator.get(&format!("/mod/users/{ann}")).await.assert_contains("Regular (3) (set by staff)");
+    moderator.post(&format!("/mod/users/{ann}/trust"), &[("level", "9")]).await.assert_status(400);
+    member.post(&format!("/mod/users/{ann}/trust"), &[("level", "4")]).await.assert_status(403);
+    // A regular's flag weighs the whole threshold of 3.
+    let (_, reply_id) = reply(&admin, &topic, "A reply to flag").await;
+    member.post(&format!("/flag/content/{reply_id}"), &[("reason", "spam"), ("note", "")]).await.assert_status(303);
+    app.get(&path).await.assert_lacks("A reply to flag");
+}

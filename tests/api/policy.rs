@@ -187,23 +187,30 @@ async fn moderators_hide_content_and_show_it_again() {
         .assert_lacks("Spam reply goes")
         .assert_contains("1 reply")
         .assert_contains("This reply was hidden by a moderator.");
-    moderator.get(&path).await.assert_contains("Spam reply goes").assert_contains("Hidden by a moderator");
+    moderator
+        .get(&path)
+        .await
+        .assert_contains("Spam reply goes")
+        .assert_contains("Hidden: only its author and the moderators see it");
     // Its author still sees it, marked.
-    bob.get(&path).await.assert_contains("Spam reply goes").assert_contains("Hidden by a moderator");
+    bob.get(&path)
+        .await
+        .assert_contains("Spam reply goes")
+        .assert_contains("Hidden: only its author and the moderators see it");
     assert_consistent(&app);
     // A topic hidden: gone for everyone but moderators, from the board, feeds and search.
     moderator.post(&format!("/content/{topic}/hide"), &[("hidden", "1")]).await.assert_status(303);
     app.get(&path).await.assert_status(404);
     bob.get(&path).await.assert_status(404);
     // Its author is told rather than shown a 404.
-    mia.get(&path).await.assert_status(200).assert_contains("Hidden by a moderator");
+    mia.get(&path).await.assert_status(200).assert_contains("Hidden: only its author and the moderators see it");
     mia.get("/forums/help").await.assert_lacks("Spammy title");
     // A moderator reading the hidden topic reads its replies too.
     moderator.get(&path).await.assert_contains("First reply stays");
     app.get("/forums/help").await.assert_lacks("Spammy title");
     app.get("/forums/help/feed.atom").await.assert_lacks("Spammy title");
     app.get("/search?q=spammy").await.assert_lacks("Spammy");
-    moderator.get(&path).await.assert_status(200).assert_contains("Hidden by a moderator");
+    moderator.get(&path).await.assert_status(200).assert_contains("Hidden: only its author and the moderators see it");
     assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards"), 0);
     assert_consistent(&app);
     // Shown again: everything comes back.
@@ -222,7 +229,10 @@ async fn moderators_hide_content_and_show_it_again() {
     let comment = app.ids("comments", "content_id")[0];
     moderator.post(&format!("/content/{comment}/hide"), &[("hidden", "1")]).await.assert_status(303);
     app.get(&post).await.assert_lacks("Rude comment").assert_contains("No comments yet");
-    mia.get(&post).await.assert_contains("Rude comment").assert_contains("Hidden by a moderator");
+    mia.get(&post)
+        .await
+        .assert_contains("Rude comment")
+        .assert_contains("Hidden: only its author and the moderators see it");
     assert_consistent(&app);
     moderator.post(&format!("/content/{post_id}/hide"), &[("hidden", "1")]).await.assert_status(303);
     app.get(&post).await.assert_status(404);
@@ -342,8 +352,16 @@ async fn a_hidden_official_response_can_be_shown_again() {
     app.get(&path).await.assert_lacks("We fixed the sync.");
     mia.get(&path).await.assert_lacks("We fixed the sync.");
     // Moderators and its author still see it, marked, and may show it again.
-    moderator.get(&path).await.assert_contains("We fixed the sync.").assert_contains("Hidden by a moderator");
-    staff.get(&path).await.assert_contains("We fixed the sync.").assert_contains("Hidden by a moderator");
+    moderator
+        .get(&path)
+        .await
+        .assert_contains("We fixed the sync.")
+        .assert_contains("Hidden: only its author and the moderators see it");
+    staff
+        .get(&path)
+        .await
+        .assert_contains("We fixed the sync.")
+        .assert_contains("Hidden: only its author and the moderators see it");
     moderator.post(&format!("/content/{response}/hide"), &[("hidden", "0")]).await.assert_status(303);
     app.get(&path).await.assert_contains("We fixed the sync.");
 }

@@ -139,6 +139,12 @@ pub fn update_board(tx: &mut Tx<'_>, id: i64, b: &BoardInput) -> QueryResult<()>
     Ok(())
 }
 
+/// Whose posts on a board wait for a moderator (`moderation::screen::PREMODS`).
+pub fn set_premoderation(tx: &mut Tx<'_>, id: i64, premoderation: &str) -> QueryResult<()> {
+    diesel::update(boards::table.find(id)).set(boards::premoderation.eq(premoderation)).execute(tx.conn())?;
+    Ok(())
+}
+
 pub fn create_group(tx: &mut Tx<'_>, name: &str, position: i32) -> QueryResult<i64> {
     diesel::insert_into(board_groups::table)
         .values((
