@@ -141,6 +141,7 @@ impl Application {
             views: views.clone(),
             cache: page_cache_handle.clone(),
             media: media_service,
+            statement: Default::default(),
         });
         let pool_threads = settings_pool_size + 2;
         let server = HttpServer::new(move || {
@@ -401,6 +402,14 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/mod/settings", aweb::get().to(moderation::pages::settings_page))
         .route("/mod/settings", aweb::post().to(moderation::pages::save_settings))
         .route("/mod/log", aweb::get().to(moderation::log::page))
+        .route("/admin/statement", aweb::get().to(moderation::statement::admin))
+        .route("/admin/statement", aweb::post().to(moderation::statement::publish))
+        .route("/admin/statement/withdraw", aweb::post().to(moderation::statement::withdraw))
+        .route("/admin/statement/boards/{id}", aweb::post().to(moderation::statement::board_mode))
+        .route("/statement/dismiss", aweb::post().to(moderation::statement::dismiss))
+        .route("/alerts", aweb::get().to(moderation::alerts::list))
+        .route("/alerts", aweb::post().to(moderation::alerts::add))
+        .route("/alerts/{id}/delete", aweb::post().to(moderation::alerts::remove))
         .route("/mod/words", aweb::get().to(moderation::words::list))
         .route("/mod/words", aweb::post().to(moderation::words::add))
         .route("/mod/words/{id}/delete", aweb::post().to(moderation::words::remove))

@@ -717,6 +717,15 @@ pub fn set_grants(tx: &mut crate::db::Tx<'_>, audience_id: i64, grants: &[Princi
 }
 
 /// An audience's grants, as an admin form shows them.
+/// The audiences anyone may read (granted to everyone).
+pub fn public_audiences(conn: &mut DbConn) -> QueryResult<HashSet<i64>> {
+    let ids: Vec<i64> = audience_grants::table
+        .filter(audience_grants::principal.eq(EVERYONE))
+        .select(audience_grants::audience_id)
+        .load(conn)?;
+    Ok(ids.into_iter().collect())
+}
+
 pub fn grants_of(conn: &mut DbConn, audience_id: i64) -> QueryResult<Vec<Principal>> {
     Ok(grant_names(conn, audience_id)?.iter().filter_map(|p| Principal::parse(p)).collect())
 }

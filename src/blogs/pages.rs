@@ -386,7 +386,9 @@ pub async fn add_comment(
     if let Some(key) = comments::check_body(&form.body) {
         return render_post(&ctx, &state, post, rights, form, ctx.t(key)).await;
     }
-    let screened = crate::moderation::screen::screen(&state, user_id, "off", "", &form.body).await?;
+    let screened =
+        crate::moderation::screen::screen(&state, user_id, &crate::moderation::screen::Rules::none(), "", &form.body)
+            .await?;
     let held = screened.hold.clone();
     let body = match crate::media::prepare_body(&state, user_id, screened.body.clone()).await {
         Ok(body) => body,

@@ -267,6 +267,9 @@ diesel::table! {
         read_audience_id -> BigInt,
         post_audience_id -> BigInt,
         premoderation -> Text,
+        slow_mode_seconds -> Integer,
+        read_only -> Bool,
+        mode_until -> Nullable<Timestamp>,
     }
 }
 
@@ -778,6 +781,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    keyword_alerts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        word -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    statements (id) {
+        id -> BigInt,
+        text_en -> Text,
+        text_zh -> Text,
+        link -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(magazine_issues -> contents (content_id));
 diesel::joinable!(magazine_entries -> contents (content_id));
 diesel::joinable!(magazine_entries -> magazine_areas (area_id));
@@ -974,4 +998,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     appeals,
     member_reads,
     watched_words,
+    keyword_alerts,
+    statements,
 );

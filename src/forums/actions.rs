@@ -48,7 +48,14 @@ pub async fn add_reply(
         let forms = TopicForms::reply(form.body, ctx.t(key));
         return render_topic(&ctx, &state, t, last_page, forms).await;
     }
-    let screened = crate::moderation::screen::screen(&state, user_id, &t.board.premoderation, "", &form.body).await?;
+    let screened = crate::moderation::screen::screen(
+        &state,
+        user_id,
+        &crate::moderation::screen::Rules::of_board(&t.board),
+        "",
+        &form.body,
+    )
+    .await?;
     let held = screened.hold.clone();
     let body = match super::compose::prepared_body(&state, user_id, &screened.body).await {
         Ok(body) => body,

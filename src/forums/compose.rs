@@ -178,8 +178,14 @@ pub async fn create_topic(
     }
     // Watched words, a new member's limits and the board's pre-moderation (replacements are
     // made in the typed text, which the form shows again if something else is wrong).
-    let screened =
-        crate::moderation::screen::screen(&state, author_id, &board.premoderation, &form.title, &form.body).await?;
+    let screened = crate::moderation::screen::screen(
+        &state,
+        author_id,
+        &crate::moderation::screen::Rules::of_board(&board),
+        &form.title,
+        &form.body,
+    )
+    .await?;
     let mut form = form;
     form.title = screened.title.clone();
     form.body = screened.body.clone();
@@ -336,7 +342,14 @@ pub async fn edit_topic(
         return crate::web::render_status(status, &page(form, FieldErrors(vec![("files", key)]), None));
     }
     // Watched words apply to edits too (pre-moderation does not: the topic is out already).
-    let screened = crate::moderation::screen::screen(&state, author_id, "off", &form.title, &form.body).await?;
+    let screened = crate::moderation::screen::screen(
+        &state,
+        author_id,
+        &crate::moderation::screen::Rules::for_edit(),
+        &form.title,
+        &form.body,
+    )
+    .await?;
     let mut form = form;
     form.title = screened.title.clone();
     form.body = screened.body.clone();

@@ -72,6 +72,12 @@ pub struct Board {
     pub post_audience_id: i64,
     /// Whose posts wait for a moderator: off, new (trust level 0), all (every member's).
     pub premoderation: String,
+    /// Slow mode: a member posts here at most once per this many seconds (0: off).
+    pub slow_mode_seconds: i32,
+    /// Only staff post here.
+    pub read_only: bool,
+    /// When slow mode or read-only ends (None: when changed back).
+    pub mode_until: Option<NaiveDateTime>,
 }
 
 impl Board {

@@ -289,6 +289,9 @@ pub fn spawn_worker(pool: Pool, settings: Settings, stop: Stop) -> Option<JoinHa
                     busy = true;
                 }
                 crate::moderation::sanctions::lift_due(&mut conn)?;
+                if crate::moderation::alerts::scan(&mut conn)? > 0 {
+                    busy = true;
+                }
                 if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) && !stop.requested() {
                     last_housekeeping = Some(Instant::now());
                     let report = crate::ops::housekeeping::run(&mut conn)?;

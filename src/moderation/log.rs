@@ -75,6 +75,9 @@ impl LogLine {
             "appeal_upheld" => "modlog-public-appeal_upheld",
             "dismiss" => "modlog-public-dismiss",
             "trust" => "modlog-public-trust",
+            "statement" => "modlog-public-statement",
+            "statement_withdrawn" => "modlog-public-statement_withdrawn",
+            "board_mode" => "modlog-public-board_mode",
             _ => "modlog-public-other",
         }
     }
@@ -116,6 +119,9 @@ pub fn action_key(action: &str) -> &'static str {
         "appeal_upheld" => "modlog-appeal_upheld",
         "edit" => "modlog-edit",
         "trust" => "modlog-trust",
+        "statement" => "modlog-statement",
+        "statement_withdrawn" => "modlog-statement_withdrawn",
+        "board_mode" => "modlog-board_mode",
         _ => "modlog-other",
     }
 }

@@ -9,6 +9,7 @@
 //! `content::delete` with the kind's hooks), so a hidden piece leaves lists, counts, feeds,
 //! search and notifications the way any hidden piece does.
 
+pub mod alerts;
 pub mod appeal;
 pub mod flags;
 pub mod log;
@@ -16,6 +17,7 @@ pub mod pages;
 pub mod queue;
 pub mod sanctions;
 pub mod screen;
+pub mod statement;
 pub mod trust;
 pub mod words;
 

@@ -33,21 +33,75 @@ pub const PREMOD_NEW: &str = "new";
 pub const PREMOD_ALL: &str = "all";
 pub const PREMODS: [&str; 3] = [PREMOD_OFF, PREMOD_NEW, PREMOD_ALL];
 
+/// The rules of the place a post goes to: a board's pre-moderation and mode, or none.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    pub premoderation: String,
+    pub board_id: Option<i64>,
+    /// In force now (a mode whose end has passed is off).
+    pub slow_seconds: i32,
+    pub read_only: bool,
+    pub until: Option<chrono::NaiveDateTime>,
+}
+
+impl Rules {
+    /// No rules of a place (blog comments): only watched words and new members' limits.
+    pub fn none() -> Rules {
+        Rules { premoderation: PREMOD_OFF.into(), ..Default::default() }
+    }
+
+    pub fn of_board(b: &crate::forums::Board) -> Rules {
+        let in_force = b.mode_until.is_none_or(|t| t > crate::now());
+        Rules {
+            premoderation: b.premoderation.clone(),
+            board_id: Some(b.id),
+            slow_seconds: if in_force { b.slow_mode_seconds } else { 0 },
+            read_only: in_force && b.read_only,
+            until: b.mode_until,
+        }
+    }
+
+    /// The same board for an edit: its words are checked, nothing held or slowed.
+    pub fn for_edit() -> Rules {
+        Rules::none()
+    }
+}
+
 /// Screen a post (`title` may be empty). `Err(AppError::Refused)`: a blocked word or a limit,
 /// said to the author with their text kept.
 pub async fn screen(
     state: &AppState,
     author_id: i64,
-    premoderation: &str,
+    rules: &Rules,
     title: &str,
     body: &str,
 ) -> Result<Screened, AppError> {
-    let (premoderation, title, body) = (premoderation.to_string(), title.to_string(), body.to_string());
+    let (rules, title, body) = (rules.clone(), title.to_string(), body.to_string());
     crate::db::run(&state.pool, move |conn| {
         let author = crate::accounts::queries::find(conn, author_id)?.ok_or(AppError::Forbidden)?;
         let roles = author.roles();
         if roles.is_staff() || roles.can_moderate() {
             return Ok(Screened { title, body, ..Default::default() });
+        }
+        if rules.read_only {
+            let until = rules.until.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+            return Err(match until {
+                Some(until) => AppError::Refused("board-read-only-until", vec![("until", until)]),
+                None => AppError::Refused("board-read-only", vec![]),
+            });
+        }
+        if let (Some(board), true) = (rules.board_id, rules.slow_seconds > 0) {
+            let since = crate::now() - chrono::Duration::seconds(i64::from(rules.slow_seconds));
+            let recent: i64 = contents::table
+                .filter(contents::author_id.eq(author_id))
+                .filter(contents::place_kind.eq(crate::content::PLACE_BOARD))
+                .filter(contents::place_id.eq(board))
+                .filter(contents::created_at.gt(since))
+                .count()
+                .get_result(conn)?;
+            if recent > 0 {
+                return Err(AppError::Refused("board-slow", vec![("seconds", rules.slow_seconds.to_string())]));
+            }
         }
         let watched = words::load(conn)?;
         let checked = words::check(&watched, &[&title, &body]);
@@ -79,7 +133,7 @@ pub async fn screen(
         }
         let hold = match checked.held {
             Some(word) => Some(Hold { reason: QUEUE_WATCHED, detail: word }),
-            None if premoderation == PREMOD_ALL || (premoderation == PREMOD_NEW && level == 0) => {
+            None if rules.premoderation == PREMOD_ALL || (rules.premoderation == PREMOD_NEW && level == 0) => {
                 Some(Hold { reason: QUEUE_HELD, detail: String::new() })
             }
             None => None,

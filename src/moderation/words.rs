@@ -295,16 +295,12 @@ pub async fn add(ctx: Ctx, state: web::Data<AppState>, CsrfForm(form): CsrfForm<
     Ok(redirect("/mod/words?msg=added"))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct RemoveForm {}
-
 /// `POST /mod/words/{id}/delete`
 pub async fn remove(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    _form: CsrfForm<RemoveForm>,
+    _form: CsrfForm<crate::accounts::handlers::EmptyForm>,
 ) -> AppResult<HttpResponse> {
     ctx.require_admin()?;
     let id = path.into_inner();

@@ -127,7 +127,8 @@ pub(super) fn queue(
         link: format!("{BASE_URL_TOKEN}{path}"),
     };
     let mail = compose(lang, item.message.clone(), "", std::slice::from_ref(&item));
-    let digest = r.prefs.digest();
+    // A keyword alert is an early warning: never held for a digest.
+    let digest = if kind == super::KIND_KEYWORD { Digest::Immediate } else { r.prefs.digest() };
     crate::jobs::mail::enqueue_copy(
         tx,
         &crate::jobs::mail::Copy {

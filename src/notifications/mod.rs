@@ -52,6 +52,8 @@ pub const KIND_MOD_RESTORED: &str = "mod_restored";
 pub const KIND_MOD_WARNED: &str = "mod_warned";
 /// A moderator silenced the member (`detail`: the reason).
 pub const KIND_MOD_SILENCED: &str = "mod_silenced";
+/// A new public piece contains a word a staff member watches (`detail`: the word).
+pub const KIND_KEYWORD: &str = "keyword";
 /// A subscription was dropped because its owner may no longer read it (`detail` names it).
 pub const KIND_ACCESS_LOST: &str = "access_lost";
 
@@ -286,6 +288,7 @@ fn message_key(kind: &str) -> &'static str {
         KIND_ENTRY_AWARDED => "notif-entry-awarded",
         KIND_ACCESS_LOST => "notif-access-lost",
         KIND_MOD_HIDDEN => "notif-mod-hidden",
+        KIND_KEYWORD => "notif-keyword",
         KIND_MOD_RESTORED => "notif-mod-restored",
         KIND_MOD_WARNED => "notif-mod-warned",
         KIND_MOD_SILENCED => "notif-mod-silenced",

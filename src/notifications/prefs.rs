@@ -19,7 +19,7 @@ use super::*;
 use crate::db::schema::notification_prefs;
 
 /// The kinds a member chooses for, in the order the settings page lists them.
-pub const KINDS: [&str; 16] = [
+pub const KINDS: [&str; 17] = [
     KIND_REPLY,
     KIND_COMMENT,
     KIND_TOPIC_REPLY,
@@ -36,6 +36,7 @@ pub const KINDS: [&str; 16] = [
     KIND_ENTRY_RETURNED,
     KIND_ENTRY_DECLINED,
     KIND_ENTRY_AWARDED,
+    KIND_KEYWORD,
 ];
 
 /// The `notification_prefs` row holding the digest choice.
@@ -135,7 +136,12 @@ impl Prefs {
             // Not a choice: a member is always told that they lost a subscription.
             return default;
         }
-        match self.set.iter().find(|(k, _)| k == kind).and_then(|(_, v)| Channel::parse(v)) {
+        let chosen = self.set.iter().find(|(k, _)| k == kind).and_then(|(_, v)| Channel::parse(v));
+        if kind == KIND_KEYWORD && chosen.is_none() {
+            // Keyword alerts are e-mailed unless the member chose otherwise for them.
+            return Channel::Email;
+        }
+        match chosen {
             // The settings box is the master switch: unticked, no kind is e-mailed.
             Some(Channel::Email) if !self.default_email => Channel::Site,
             Some(chosen) => chosen,
@@ -274,6 +280,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         KIND_ENTRY_RETURNED => "prefs-kind-entry-returned",
         KIND_ENTRY_DECLINED => "prefs-kind-entry-declined",
         KIND_ENTRY_AWARDED => "prefs-kind-entry-awarded",
+        KIND_KEYWORD => "prefs-kind-keyword",
         _ => "prefs-kind-all",
     }
 }

@@ -425,7 +425,13 @@ fn key_of(req: &ServiceRequest) -> Option<(String, String)> {
     kept.sort();
     let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept.iter()).finish();
     let lang = super::context::visitor_lang(req.request());
-    Some((format!("{}|{path}?{query}", lang.code()), query))
+    // A reader who dismissed the crisis statement sees pages without its banner.
+    let dismissed = req
+        .cookie(crate::moderation::statement::DISMISS_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_default();
+    Some((format!("{}|{dismissed}|{path}?{query}", lang.code()), query))
 }
 
 fn has_session(req: &ServiceRequest) -> bool {

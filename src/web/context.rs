@@ -36,6 +36,8 @@ pub struct PageCtx {
     pub unread: i64,
     /// Entries waiting in the review queue (moderators).
     pub waiting: i64,
+    /// The crisis statement's banner, unless this reader dismissed it.
+    pub statement: Option<std::sync::Arc<crate::moderation::statement::Statement>>,
     pub site_name: String,
     pub base_url: String,
     /// Path and query of this request, for "come back here" links.
@@ -314,6 +316,16 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
         }
         None => (None, (0, 0), Viewer::visitor()),
     };
+    // The crisis statement, unless this reader dismissed it.
+    let statement = match state.statement.peek() {
+        Some(s) => s,
+        None => {
+            let current = state.statement.clone();
+            crate::db::run(&state.pool, move |conn| Ok(current.get(conn)?)).await.unwrap_or(None)
+        }
+    };
+    let dismissed = req.cookie(crate::moderation::statement::DISMISS_COOKIE).map(|c| c.value().to_string());
+    let statement = statement.filter(|s| dismissed.as_deref() != Some(s.id.to_string().as_str()));
     let lang = visitor_lang(req);
     // A logged-in user's own setting (loaded with the session) wins over cookie and browser.
     let lang = user.as_ref().and_then(|u| u.locale.as_deref()).and_then(Lang::from_code).unwrap_or(lang);
@@ -343,6 +355,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             csrf_token,
             unread,
             waiting,
+            statement,
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
             path,
@@ -367,6 +380,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         csrf_token: String::new(),
         unread: 0,
         waiting: 0,
+        statement: None,
         site_name: state.settings.site_name.clone(),
         base_url: state.settings.base_url.clone(),
         path: req.path().to_string(),

@@ -37,6 +37,8 @@ pub struct AppState {
     pub cache: std::sync::Arc<cache::PageCache>,
     /// Media storage and limits.
     pub media: std::sync::Arc<crate::media::Media>,
+    /// The crisis statement in force, as this process last read it.
+    pub statement: std::sync::Arc<crate::moderation::statement::Current>,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).

@@ -188,6 +188,8 @@ const ROUTES: &[&str] = &[
     "/flag/content/{held_topic}",
     "/mod/content/{held_topic}",
     "/mod/words",
+    "/alerts",
+    "/admin/statement",
 ];
 
 struct Fixture {

@@ -372,6 +372,7 @@ impl TestApp {
             let mut conn = pool.get().expect("connection");
             plaza::jobs::run_all(&mut conn).expect("jobs ran");
             views.flush(&mut conn).expect("views written");
+            plaza::moderation::alerts::scan(&mut conn).expect("keyword alerts");
         })
         .await
         .expect("jobs");

@@ -552,3 +552,133 @@ async fn trust_levels_are_earned_shown_and_set_by_staff_and_weigh_flags() {
     member.post(&format!("/flag/content/{reply_id}"), &[("reason", "spam"), ("note", "")]).await.assert_status(303);
     app.get(&path).await.assert_lacks("A reply to flag");
 }
+
+#[tokio::test]
+async fn staff_are_alerted_of_public_posts_naming_their_words_at_once() {
+    let app = spawn().await;
+    let staff = app.user_browser("prteam", Role::Employee).await;
+    let member = app.user_browser("ann", Role::Member).await;
+    member.get("/alerts").await.assert_status(403);
+    member.post("/alerts", &[("word", "refund")]).await.assert_status(403);
+    staff.post("/alerts", &[("word", "  ")]).await.assert_status(422).assert_contains("Give a word");
+    staff.post("/alerts", &[("word", "Refund")]).await.assert_redirect("/alerts?msg=added");
+    staff.post("/alerts", &[("word", "refund")]).await.assert_status(422).assert_contains("You watch this already.");
+    staff.post("/alerts", &[("word", "退款")]).await.assert_redirect("/alerts?msg=added");
+    staff.get("/alerts").await.assert_contains("refund").assert_contains("退款");
+    app.settle().await; // the worker's first round starts from now
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("staff-room", "discussion", "employees", "employees");
+    start_topic(&member, "help", "Asking for a REFUND", "It broke").await;
+    start_topic(&member, "help", "Please", "我要退款").await;
+    start_topic(&member, "help", "Refunded?", "refunding is not the word").await;
+    start_topic(&staff, "staff-room", "Internal refund policy", "not public").await;
+    app.settle().await;
+    let notes = staff.get("/notifications").await;
+    notes.assert_contains("names “refund”").assert_contains("names “退款”").assert_lacks("Internal refund policy");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'keyword'"), 2);
+    let mails = app.mails_to("prteam@example.com");
+    assert_eq!(mails.iter().filter(|(s, _)| s.contains("refund") || s.contains("退款")).count(), 2, "{mails:?}");
+    // Read once: a second round tells nobody again.
+    app.settle().await;
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'keyword'"), 2);
+}
+
+#[tokio::test]
+async fn a_crisis_statement_shows_on_every_page_in_the_readers_language_until_dismissed_or_withdrawn() {
+    let app = spawn().await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    let member = app.user_browser("ann", Role::Member).await;
+    member.get("/admin/statement").await.assert_status(403);
+    // Bad input: no English text; a link that is neither a page here nor a web address.
+    admin
+        .post("/admin/statement", &[("text_en", ""), ("text_zh", "中文"), ("link", "javascript:alert(1)")])
+        .await
+        .assert_status(422)
+        .assert_contains("Write the statement in English")
+        .assert_contains("Give a page of this site")
+        .assert_contains("中文");
+    admin
+        .post(
+            "/admin/statement",
+            &[
+                ("text_en", "We are aware of the outage and are working on it."),
+                ("text_zh", "我们已知悉服务中断，正在处理。"),
+                ("link", "/blog/outage"),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/statement?msg=published");
+    let visitor = app.new_browser();
+    visitor.get("/").await.assert_contains("We are aware of the outage").assert_contains(r#"href="/blog/outage""#);
+    visitor.get("/forums").await.assert_contains("We are aware of the outage");
+    let chinese = app.new_browser();
+    chinese
+        .get_with("/", &[("Accept-Language", "zh-CN")])
+        .await
+        .assert_contains("我们已知悉服务中断")
+        .assert_lacks("We are aware of the outage");
+    member.get("/settings").await.assert_contains("We are aware of the outage");
+    // Dismissed: gone for this reader (cached pages too), still there for others.
+    let id = app.number("SELECT id AS n FROM statements").to_string();
+    visitor.post("/statement/dismiss", &[("id", &id), ("back", "/forums")]).await.assert_redirect("/forums");
+    visitor.get("/").await.assert_lacks("We are aware of the outage");
+    app.new_browser().get("/").await.assert_contains("We are aware of the outage");
+    // A new statement shows again to who dismissed the old one; withdrawn, it is gone.
+    admin
+        .post("/admin/statement", &[("text_en", "Service is restored."), ("text_zh", ""), ("link", "")])
+        .await
+        .assert_status(303);
+    visitor.get("/").await.assert_contains("Service is restored.").assert_lacks("We are aware");
+    chinese.get_with("/", &[("Accept-Language", "zh-CN")]).await.assert_contains("Service is restored.");
+    admin.post("/admin/statement/withdraw", &[]).await.assert_redirect("/admin/statement?msg=withdrawn");
+    app.new_browser().get("/").await.assert_lacks("Service is restored.");
+    app.get("/mod/log").await.assert_contains("The site published a statement").assert_contains("withdrew");
+}
+
+#[tokio::test]
+async fn boards_go_read_only_or_slow_for_a_time() {
+    let app = spawn().await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    let board = app.create_board("help", "discussion", "everyone", "members");
+    let member = app.user_browser("ann", Role::Member).await;
+    let (_, topic) = start_topic(&member, "help", "A topic", "text").await;
+    admin
+        .post(
+            &format!("/admin/statement/boards/{board}"),
+            &[("mode", "read_only"), ("seconds", "60"), ("length", "24h")],
+        )
+        .await
+        .assert_redirect("/admin/statement?msg=board");
+    member
+        .post(&format!("/topics/{topic}/replies"), &[("body", "My considered reply")])
+        .await
+        .assert_status(422)
+        .assert_contains("read-only until")
+        .assert_contains("My considered reply");
+    reply(&admin, &topic, "Staff still post").await;
+    // Slow mode: one post a minute.
+    admin
+        .post(&format!("/admin/statement/boards/{board}"), &[("mode", "slow"), ("seconds", "5"), ("length", "1h")])
+        .await
+        .assert_status(422)
+        .assert_contains("from 10 to 86400");
+    admin
+        .post(&format!("/admin/statement/boards/{board}"), &[("mode", "slow"), ("seconds", "60"), ("length", "1h")])
+        .await
+        .assert_status(303);
+    let bob = app.user_browser("bob", Role::Member).await;
+    reply(&bob, &topic, "One reply").await;
+    bob.post(&format!("/topics/{topic}/replies"), &[("body", "Another right away")])
+        .await
+        .assert_status(422)
+        .assert_contains("one post every 60 seconds");
+    // Once its time is over the board is normal again.
+    {
+        use diesel::prelude::*;
+        diesel::sql_query("UPDATE boards SET mode_until = '2001-01-01 00:00:00'")
+            .execute(&mut app.conn())
+            .expect("end");
+    }
+    reply(&bob, &topic, "Another, later").await;
+    admin.get("/admin/statement").await.assert_contains("Normal");
+}
