@@ -18,6 +18,9 @@ pub struct Settings {
     pub site_name: String,
     /// How long after posting a comment its author may still edit it.
     pub comment_edit_minutes: i64,
+    /// The fewest seconds between showing a sign-up or posting form and sending it (a person
+    /// reads and types; a script does not); 0 turns the check off (`PLAZA_FORM_MIN_SECONDS`).
+    pub form_min_seconds: i64,
     /// How long a login lasts without activity.
     pub session_days: i64,
     pub db_pool_size: u32,
@@ -100,6 +103,7 @@ struct FileSettings {
     base_url: Option<String>,
     site_name: Option<String>,
     comment_edit_minutes: Option<i64>,
+    form_min_seconds: Option<i64>,
     session_days: Option<i64>,
     db_pool_size: Option<u32>,
     page_cache_mb: Option<u64>,
@@ -135,6 +139,7 @@ impl Settings {
             data_dir,
             site_name: "Plaza".to_string(),
             comment_edit_minutes: 30,
+            form_min_seconds: 3,
             session_days: 30,
             db_pool_size: 8,
             page_cache_mb: 64,
@@ -209,6 +214,9 @@ impl Settings {
         }
         if let Some(m) = parse_env(&env, "PLAZA_COMMENT_EDIT_MINUTES")?.or(file.comment_edit_minutes) {
             s.comment_edit_minutes = in_range("PLAZA_COMMENT_EDIT_MINUTES", m, 0..=10_080)?;
+        }
+        if let Some(m) = parse_env(&env, "PLAZA_FORM_MIN_SECONDS")?.or(file.form_min_seconds) {
+            s.form_min_seconds = in_range("PLAZA_FORM_MIN_SECONDS", m, 0..=600)?;
         }
         if let Some(d) = parse_env(&env, "PLAZA_SESSION_DAYS")?.or(file.session_days) {
             s.session_days = in_range("PLAZA_SESSION_DAYS", d, 1..=3650)?;

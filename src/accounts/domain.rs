@@ -254,3 +254,40 @@ mod tests {
         assert_eq!(NewPassword::parse(&"x1".repeat(200), "a", "").err(), Some("err-password-long"));
     }
 }
+
+/// Throwaway mail services (`disposable_domains.txt`).
+static DISPOSABLE: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("disposable_domains.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
+
+/// Is this address at a throwaway mail service (or a subdomain of one)?
+pub fn is_disposable(email: &str) -> bool {
+    let Some((_, domain)) = email.trim().rsplit_once('@') else { return false };
+    let domain = domain.trim_end_matches('.').to_lowercase();
+    let mut rest = domain.as_str();
+    loop {
+        if DISPOSABLE.contains(rest) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod disposable_tests {
+    #[test]
+    fn throwaway_services_and_their_subdomains() {
+        assert!(super::is_disposable("x@mailinator.com"));
+        assert!(super::is_disposable("x@Inbox.MAILINATOR.com"));
+        assert!(!super::is_disposable("x@example.com"));
+        assert!(!super::is_disposable("x@notmailinator.com"));
+        assert!(!super::is_disposable("nonsense"));
+    }
+}

@@ -87,7 +87,7 @@ fn allowed_unverified(path: &str) -> bool {
 }
 
 /// New content: topics, replies, posts, comments (previews are sent to the same addresses).
-fn is_posting(path: &str) -> bool {
+pub fn is_posting(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(
         parts.as_slice(),

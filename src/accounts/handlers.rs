@@ -256,6 +256,9 @@ pub async fn register(
         Ok(v) => v,
         Err(errors) => return register_invalid(&ctx, form, errors),
     };
+    if super::domain::is_disposable(email.as_str()) {
+        return register_invalid(&ctx, form, FieldErrors(vec![("email", "err-email-disposable")]));
+    }
     let ip = client_ip(&state, &req);
     crate::db::run_write(&state.pool, move |tx| Ok(ratelimit::hit(tx, ratelimit::REGISTER_PER_ADDRESS, &ip)?))
         .await?

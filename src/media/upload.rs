@@ -187,6 +187,9 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
             if !header_ok && !csrf_valid(&expected, token) {
                 return Err(AppError::Csrf);
             }
+            if crate::web::spam::guarded(req.path()) {
+                crate::web::spam::check(&state.csrf_secret, state.settings.form_min_seconds, &got.fields)?;
+            }
             let encoded =
                 serde_urlencoded::to_string(&got.fields).map_err(|_| AppError::BadRequest("error-bad-request"))?;
             let form =

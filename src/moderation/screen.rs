@@ -131,6 +131,25 @@ pub async fn screen(
                 return Err(AppError::Refused("trust-too-many-posts", vec![("count", limits.per_hour.to_string())]));
             }
         }
+        // The same text posted again elsewhere (several boards, several posts' comments).
+        let same = normalized(&body);
+        if same.chars().count() >= 20 {
+            let day_ago = crate::now() - chrono::Duration::hours(24);
+            let recent: Vec<(String, String, Option<i64>)> = contents::table
+                .filter(contents::author_id.eq(author_id))
+                .filter(contents::created_at.gt(day_ago))
+                .filter(contents::deleted_at.is_null())
+                .order(contents::id.desc())
+                .limit(50)
+                .select((contents::body_md, contents::place_kind, contents::place_id))
+                .load(conn)?;
+            let elsewhere = |kind: &str, place: Option<i64>| {
+                rules.board_id.is_none() || kind != crate::content::PLACE_BOARD || place != rules.board_id
+            };
+            if recent.iter().any(|(b, kind, place)| elsewhere(kind, *place) && normalized(b) == same) {
+                return Err(AppError::Refused("spam-duplicate", Vec::new()));
+            }
+        }
         let hold = match checked.held {
             Some(word) => Some(Hold { reason: QUEUE_WATCHED, detail: word }),
             None if rules.premoderation == PREMOD_ALL || (rules.premoderation == PREMOD_NEW && level == 0) => {
@@ -141,6 +160,11 @@ pub async fn screen(
         Ok(Screened { title, body, hold, tags: checked.tags })
     })
     .await
+}
+
+/// A text as duplicates are compared: lower case, spaces collapsed.
+fn normalized(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// Links in a Markdown text (addresses written out or linked).

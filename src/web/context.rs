@@ -36,6 +36,8 @@ pub struct PageCtx {
     pub unread: i64,
     /// Entries waiting in the review queue (moderators).
     pub waiting: i64,
+    /// The signed moment this page was made, for sign-up and posting forms (`web::spam`).
+    pub form_stamp: String,
     /// The crisis statement's banner, unless this reader dismissed it.
     pub statement: Option<std::sync::Arc<crate::moderation::statement::Statement>>,
     pub site_name: String,
@@ -356,6 +358,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             unread,
             waiting,
             statement,
+            form_stamp: super::spam::stamp(&state.csrf_secret),
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
             path,
@@ -381,6 +384,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         unread: 0,
         waiting: 0,
         statement: None,
+        form_stamp: String::new(),
         site_name: state.settings.site_name.clone(),
         base_url: state.settings.base_url.clone(),
         path: req.path().to_string(),

@@ -34,6 +34,8 @@ impl KeptText {
         "next",
         "back",
         "value",
+        "form_at",
+        "website",
     ];
 
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
@@ -93,6 +95,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let expected = req.extensions().get::<Arc<PageCtx>>().map(|c| c.csrf_token.clone()).unwrap_or_default();
             if !csrf_valid(&expected, token) {
                 return Err(AppError::Csrf);
+            }
+            // Sign-up and posting forms: the honeypot and the time it took (`spam`).
+            if super::spam::guarded(req.path())
+                && let Some(state) = req.app_data::<web::Data<super::AppState>>()
+            {
+                super::spam::check(&state.csrf_secret, state.settings.form_min_seconds, &pairs)?;
             }
             // NUL is never meaningful in text, and PostgreSQL refuses it: drop it, keep the rest.
             if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {

@@ -9,6 +9,7 @@ pub mod context;
 pub mod form;
 pub mod i18n;
 pub mod pages;
+pub mod spam;
 pub mod tag_pages;
 
 use actix_web::HttpResponse;

@@ -332,6 +332,8 @@ async fn spawn_inner(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db = fresh_database();
     let mut settings = db.settings.clone();
     settings.db_pool_size = 4;
+    // Tests post forms at once; the minimum fill time has tests of its own (`spam`).
+    settings.form_min_seconds = 0;
     adjust(&mut settings);
     let app = plaza::Application::build(settings.clone()).expect("build app");
     let addr = format!("http://127.0.0.1:{}", app.port());

@@ -682,3 +682,93 @@ async fn boards_go_read_only_or_slow_for_a_time() {
     reply(&bob, &topic, "Another, later").await;
     admin.get("/admin/statement").await.assert_contains("Normal");
 }
+
+/// The `form_at` stamp of the first form on a page.
+fn stamp_of(body: &str) -> String {
+    body.split(r#"name="form_at" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn sign_up_and_posting_forms_trap_scripts_and_throwaway_addresses() {
+    let app = crate::helpers::spawn_with(|s| s.form_min_seconds = 2).await;
+    let visitor = app.new_browser();
+    let form = visitor.get("/register").await;
+    let stamp = stamp_of(&form.body);
+    assert!(!stamp.is_empty(), "the sign-up form carries its stamp");
+    form.assert_contains(r#"name="website""#);
+    let fields = |stamp: &str, website: &str, email: &str| {
+        vec![
+            ("username".to_string(), "newperson".to_string()),
+            ("email".to_string(), email.to_string()),
+            ("password".to_string(), "a long enough passphrase 42".to_string()),
+            ("form_at".to_string(), stamp.to_string()),
+            ("website".to_string(), website.to_string()),
+        ]
+    };
+    let post = |f: Vec<(String, String)>| {
+        let visitor = &visitor;
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            visitor.post("/register", &f).await
+        }
+    };
+    // Sent at once, without a stamp, with a forged one, with the honeypot filled: refused, the
+    // text kept.
+    post(fields(&stamp, "", "new@example.com")).await.assert_status(422).assert_contains("That was very quick");
+    post(fields("", "", "new@example.com")).await.assert_status(422).assert_contains("too old");
+    post(fields("1.abcdef", "", "new@example.com")).await.assert_status(422).assert_contains("too old");
+    post(fields(&stamp, "http://spam.example", "new@example.com"))
+        .await
+        .assert_status(422)
+        .assert_contains("could not be sent")
+        .assert_contains("newperson");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM users WHERE username = 'newperson'"), 0);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    post(fields(&stamp, "", "new@mailinator.com")).await.assert_status(422).assert_contains("throwaway");
+    post(fields(&stamp, "", "new@example.com")).await.assert_status(200);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM users WHERE username = 'newperson'"), 1);
+
+    // Posting forms too: the topic form and the reply form carry the stamp.
+    app.create_board("help", "discussion", "everyone", "members");
+    let member = app.user_browser("ann", Role::Member).await;
+    let new_topic = member.get("/forums/help/new").await;
+    let stamp = stamp_of(&new_topic.body);
+    assert!(!stamp.is_empty());
+    member
+        .post(
+            "/forums/help/new",
+            &[("title", "Quick"), ("body", "Too fast"), ("tags", ""), ("action", "save"), ("form_at", &stamp)],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("That was very quick");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let made = member
+        .post(
+            "/forums/help/new",
+            &[("title", "Patient"), ("body", "Typed slowly"), ("tags", ""), ("action", "save"), ("form_at", &stamp)],
+        )
+        .await;
+    made.assert_status(303);
+    let topic_page = member.get(&made.location()).await;
+    assert!(!stamp_of(&topic_page.body).is_empty(), "the reply form carries its stamp");
+}
+
+#[tokio::test]
+async fn the_same_text_posted_in_several_places_is_refused() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("lounge", "discussion", "everyone", "members");
+    let member = app.user_browser("ann", Role::Member).await;
+    let text = "Visit my shop for the best deals on everything you need";
+    start_topic(&member, "help", "Deals", text).await;
+    member
+        .post("/forums/lounge/new", &[("title", "Deals again"), ("body", text), ("tags", ""), ("action", "save")])
+        .await
+        .assert_status(422)
+        .assert_contains("You posted the same text")
+        .assert_contains("best deals");
+    // Short answers ("Thanks!") and different texts are fine.
+    start_topic(&member, "lounge", "Thanks", "Thanks!").await;
+    start_topic(&member, "lounge", "Other", "A different text about something else entirely").await;
+}

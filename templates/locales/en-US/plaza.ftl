@@ -1724,3 +1724,11 @@ modlog-public-statement = The site published a statement
 modlog-public-statement_withdrawn = The site withdrew its statement
 modlog-public-board_mode = A board's mode changed
 nav-statement = Statement
+
+## Spam defences
+spam-trap-label = Leave this field empty
+spam-honeypot = This form could not be sent. If you are a person, send it again without filling in hidden fields: your text is below.
+spam-no-stamp = This form is too old or did not come from this site's page. Open the page again and send it from there: your text is below.
+spam-too-fast = That was very quick: this form waits { $seconds } seconds before it can be sent. Go back and send it again: your text is below.
+spam-duplicate = You posted the same text a moment ago in another place. Post it once, or change it: your text is below.
+err-email-disposable = Addresses from throwaway mail services cannot be used here. Give an address you keep.

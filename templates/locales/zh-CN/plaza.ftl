@@ -1614,3 +1614,11 @@ modlog-public-statement = 网站发布了一条声明
 modlog-public-statement_withdrawn = 网站撤回了声明
 modlog-public-board_mode = 一个版块的模式已更改
 nav-statement = 声明
+
+## 反垃圾
+spam-trap-label = 请留空此项
+spam-honeypot = 无法发送此表单。如果你是真人，请不要填写隐藏项，重新发送；你写的内容在下面。
+spam-no-stamp = 此表单已过期，或并非来自本站页面。请重新打开页面并从那里发送；你写的内容在下面。
+spam-too-fast = 太快了：此表单需要等待 { $seconds } 秒后才能发送。请返回并重新发送；你写的内容在下面。
+spam-duplicate = 你刚刚在另一个地方发过相同的内容。请只发一次，或修改内容；你写的内容在下面。
+err-email-disposable = 不能使用一次性邮箱的地址。请填写你长期使用的地址。
