@@ -520,6 +520,13 @@ pub async fn act(
             }
             (None, Some(cid)) => {
                 let c = crate::content::find(tx, cid)?.ok_or(AppError::NotFound)?;
+                if c.is_deleted() {
+                    // Deleted by its author (or another moderator) meanwhile: nothing left to
+                    // decide, the entry closes.
+                    flags::decide(tx, Subject::Content(cid), "dismissed")?;
+                    queue::resolve(tx, Subject::Content(cid), Some(me), "gone")?;
+                    return Ok(false);
+                }
                 act_on_piece(tx, &guard, &c, &form, sanctioning.as_ref(), lang, &site_name)?;
             }
             (None, None) => {

@@ -772,3 +772,21 @@ async fn the_same_text_posted_in_several_places_is_refused() {
     start_topic(&member, "lounge", "Thanks", "Thanks!").await;
     start_topic(&member, "lounge", "Other", "A different text about something else entirely").await;
 }
+
+#[tokio::test]
+async fn a_flagged_piece_its_author_deletes_leaves_the_queue_when_a_moderator_acts() {
+    let app = spawn().await;
+    let author = app.user_browser("writer", Role::Member).await;
+    let (_, id) = board_with_topic(&app, &author, "Soon gone").await;
+    let member = app.user_browser("reader", Role::Member).await;
+    member.post(&format!("/flag/content/{id}"), &[("reason", "spam"), ("note", "")]).await.assert_status(303);
+    author.post(&format!("/topics/{id}/delete"), &[]).await.assert_status(303);
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    let q = open_queue_id(&app);
+    moderator
+        .post(&format!("/mod/queue/{q}"), &[("action", "hide"), ("back", "/mod")])
+        .await
+        .assert_redirect("/mod?msg=gone");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue WHERE resolved_at IS NULL"), 0);
+    moderator.get("/mod").await.assert_contains("Nothing is waiting for review.");
+}
