@@ -680,7 +680,10 @@ async fn boards_go_read_only_or_slow_for_a_time() {
             .expect("end");
     }
     reply(&bob, &topic, "Another, later").await;
-    admin.get("/admin/statement").await.assert_contains("Normal");
+    admin
+        .get("/admin/statement")
+        .await
+        .assert_contains(r#"<strong>Board help</strong> <span class="meta">Normal</span>"#);
 }
 
 /// The `form_at` stamp of the first form on a page.
