@@ -6,6 +6,7 @@ pub mod gate;
 pub mod group_pages;
 pub mod groups;
 pub mod handlers;
+pub mod mutes;
 pub mod own_data;
 pub mod password;
 pub mod queries;
@@ -115,6 +116,11 @@ impl AuthorView {
     /// Moderators who are not staff carry the moderator badge instead (one badge each).
     pub fn is_moderator(&self) -> bool {
         self.roles.has(Role::Moderator) && !self.roles.is_staff()
+    }
+
+    /// Moderators and admins: every member can be reached by them (they cannot be muted).
+    pub fn can_moderate(&self) -> bool {
+        self.roles.can_moderate()
     }
 
     /// The role a profile names.

@@ -19,7 +19,7 @@ use serde_json::json;
 use crate::content::kind::Registry;
 use crate::db::schema::{
     account_tokens, blogs, boards, content_tags, contents, group_members, login_failures, mail_outbox, member_groups,
-    notification_prefs, notifications, sessions, subscriptions, tag_follows, tags, topics, users,
+    member_mutes, notification_prefs, notifications, sessions, subscriptions, tag_follows, tags, topics, users,
 };
 use crate::db::{DbConn, Tx};
 use crate::error::{AppError, AppResult};
@@ -204,6 +204,11 @@ fn settings(conn: &mut DbConn, user_id: i64) -> QueryResult<serde_json::Value> {
         .filter(subscriptions::user_id.eq(user_id))
         .select((subscriptions::target_kind, subscriptions::target_id))
         .load(conn)?;
+    let muted: Vec<(String, String)> = member_mutes::table
+        .inner_join(users::table.on(users::id.eq(member_mutes::other_id)))
+        .filter(member_mutes::user_id.eq(user_id))
+        .select((users::username, member_mutes::level))
+        .load(conn)?;
     Ok(json!({
         "language": locale,
         "email_notifications": email_notifications,
@@ -211,6 +216,7 @@ fn settings(conn: &mut DbConn, user_id: i64) -> QueryResult<serde_json::Value> {
         "email_digest": prefs.digest().code(),
         "followed_tags": followed_tags,
         "following": follows.iter().map(|(k, id)| json!({"kind": k, "id": id})).collect::<Vec<_>>(),
+        "muted_members": muted.iter().map(|(u, level)| json!({"username": u, "level": level})).collect::<Vec<_>>(),
     }))
 }
 
@@ -340,6 +346,7 @@ pub fn erase(tx: &mut Tx<'_>, user_id: i64) -> QueryResult<bool> {
     diesel::delete(notification_prefs::table.filter(notification_prefs::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(subscriptions::table.filter(subscriptions::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(tag_follows::table.filter(tag_follows::user_id.eq(user_id))).execute(tx.conn())?;
+    diesel::delete(member_mutes::table.filter(member_mutes::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(group_members::table.filter(group_members::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(tx.conn())?;
     diesel::delete(mail_outbox::table.filter(mail_outbox::user_id.eq(Some(user_id)))).execute(tx.conn())?;

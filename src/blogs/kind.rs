@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::QueryResult;
 
-use crate::content::kind::ContentKind;
+use crate::content::kind::{ContentKind, ModeratorEdit};
 use crate::db::{DbConn, Tx};
 
 pub struct PostKind;
@@ -14,6 +14,10 @@ pub static POST: PostKind = PostKind;
 impl ContentKind for PostKind {
     fn kind(&self) -> &'static str {
         super::KIND_POST
+    }
+
+    fn moderator_edit(&self) -> Option<ModeratorEdit> {
+        Some(ModeratorEdit { titled: true, max_chars: crate::content::BODY_MAX })
     }
 
     fn label_key(&self) -> &'static str {

@@ -6,7 +6,7 @@ use crate::web::Lang;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::kind::ContentKind;
+use super::kind::{ContentKind, ModeratorEdit};
 use super::{Content, Placement, SafeHtml};
 use crate::accounts::AuthorView;
 use crate::db::schema::{comments, contents, users};
@@ -25,6 +25,10 @@ pub static COMMENT: CommentKind = CommentKind;
 impl ContentKind for CommentKind {
     fn kind(&self) -> &'static str {
         KIND_COMMENT
+    }
+
+    fn moderator_edit(&self) -> Option<ModeratorEdit> {
+        Some(ModeratorEdit { titled: false, max_chars: MAX_CHARS })
     }
 
     fn label_key(&self) -> &'static str {
@@ -70,6 +74,8 @@ pub struct CommentView {
     pub deleted: bool,
     /// Hidden by a moderator, shown to moderators and its author with a mark.
     pub hidden: bool,
+    /// Hidden until a moderator approves it.
+    pub held: bool,
     /// Deleted (a placeholder while it has replies).
     pub is_deleted: bool,
     pub can_edit: bool,
@@ -106,6 +112,7 @@ pub fn list_for(conn: &mut DbConn, subject_id: i64, guard: &Guard, edit_minutes:
             edited_at: c.edited_at,
             deleted: !shown,
             hidden,
+            held: c.held,
             is_deleted: c.is_deleted(),
             can_edit: shown && guard.can_edit_comment(&facts, now - c.created_at < Duration::minutes(edit_minutes)),
             can_delete: shown && guard.can_delete(&facts),

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::Content;
 use super::feeds::FeedItem;
+use super::{Body, Content};
 use crate::db::schema::{contents, users};
 use crate::db::{DbConn, Tx};
 use crate::web::Lang;
@@ -93,6 +93,33 @@ pub trait ContentKind: Send + Sync {
     fn reactions(&self) -> bool {
         false
     }
+
+    /// How a moderator edits a piece of this kind from the review queue: its text (and title),
+    /// or not at all here (`None`: it has its own editors, like the magazine's).
+    fn moderator_edit(&self) -> Option<ModeratorEdit> {
+        None
+    }
+
+    /// Save a moderator's edit: the version before is kept, the piece marked as edited. A
+    /// kind whose title names something else (a topic's slug) keeps that in line.
+    fn save_moderator_edit(
+        &self,
+        tx: &mut Tx<'_>,
+        old: &Content,
+        editor_id: i64,
+        title: &str,
+        body: &Body,
+    ) -> QueryResult<()> {
+        super::revisions::record(tx, old, editor_id)?;
+        super::save_edit(tx, old.id, title, body)
+    }
+}
+
+/// What a moderator may change of a piece, and how long its text may be.
+#[derive(Clone, Copy, Debug)]
+pub struct ModeratorEdit {
+    pub titled: bool,
+    pub max_chars: usize,
 }
 
 /// What a feed entry is made of: (id, kind, parent, title, html, excerpt, created, published,

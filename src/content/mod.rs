@@ -74,6 +74,9 @@ pub struct Content {
     pub counted_audience: Option<i64>,
     pub counted_likes: i32,
     pub counted_accepted: bool,
+    /// Hidden until a moderator approves it (pre-moderation, a watched word): its author is
+    /// told it waits, not that it was hidden. Any moderator decision clears it.
+    pub held: bool,
 }
 
 impl Content {
@@ -413,9 +416,21 @@ pub fn delete(tx: &mut Tx<'_>, id: i64) -> QueryResult<bool> {
     Ok(true)
 }
 
+/// Mark a hidden piece as waiting for a moderator's approval (`Content::held`).
+pub fn set_held(tx: &mut Tx<'_>, id: i64) -> QueryResult<()> {
+    diesel::update(contents::table.find(id).filter(contents::hidden_at.is_not_null()))
+        .set(contents::held.eq(true))
+        .execute(tx.conn())?;
+    tx.touch(id);
+    Ok(())
+}
+
 /// Hide from everyone but moderators, or show again. Returns false when nothing changed.
 pub fn set_hidden(tx: &mut Tx<'_>, id: i64, hidden: bool) -> QueryResult<bool> {
     let target = contents::table.find(id).filter(contents::deleted_at.is_null());
+    // A moderator decided: whatever it is now, it no longer waits (hiding a held piece keeps
+    // it hidden and changes only this).
+    diesel::update(target.filter(contents::held.eq(true))).set(contents::held.eq(false)).execute(tx.conn())?;
     let changed = if hidden {
         diesel::update(target.filter(contents::hidden_at.is_null()))
             .set(contents::hidden_at.eq(Some(crate::now())))

@@ -139,6 +139,7 @@ diesel::table! {
         counted_audience -> Nullable<BigInt>,
         counted_likes -> Integer,
         counted_accepted -> Bool,
+        held -> Bool,
     }
 }
 
@@ -802,6 +803,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_mutes (user_id, other_id) {
+        user_id -> BigInt,
+        other_id -> BigInt,
+        level -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(magazine_issues -> contents (content_id));
 diesel::joinable!(magazine_entries -> contents (content_id));
 diesel::joinable!(magazine_entries -> magazine_areas (area_id));
@@ -1000,4 +1010,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     watched_words,
     keyword_alerts,
     statements,
+    member_mutes,
 );

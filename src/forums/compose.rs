@@ -14,7 +14,7 @@ use crate::media::upload::UploadForm;
 use crate::policy::{Guard, Place};
 use crate::web::{AppState, Ctx, FieldErrors, Meta, PageCtx, redirect, render, render_invalid};
 
-const BODY_MAX: usize = 50_000;
+pub const BODY_MAX: usize = 50_000;
 
 // ---------------------------------------------------------------- new topic
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::queries;
-use crate::content::Content;
-use crate::content::kind::ContentKind;
+use crate::content::kind::{ContentKind, ModeratorEdit};
+use crate::content::{Body, Content};
 use crate::db::schema::{boards, replies, topics};
 use crate::db::{DbConn, Tx};
 use crate::web::Lang;
@@ -30,6 +30,21 @@ pub fn topic_paths(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, S
 impl ContentKind for TopicKind {
     fn kind(&self) -> &'static str {
         super::KIND_TOPIC
+    }
+
+    fn moderator_edit(&self) -> Option<ModeratorEdit> {
+        Some(ModeratorEdit { titled: true, max_chars: super::compose::BODY_MAX })
+    }
+
+    fn save_moderator_edit(
+        &self,
+        tx: &mut Tx<'_>,
+        old: &Content,
+        editor_id: i64,
+        title: &str,
+        body: &Body,
+    ) -> QueryResult<()> {
+        super::queries::edit(tx, old, editor_id, Some(title), body)
     }
 
     fn label_key(&self) -> &'static str {
@@ -65,6 +80,10 @@ impl ContentKind for TopicKind {
 impl ContentKind for ReplyKind {
     fn kind(&self) -> &'static str {
         super::KIND_REPLY
+    }
+
+    fn moderator_edit(&self) -> Option<ModeratorEdit> {
+        Some(ModeratorEdit { titled: false, max_chars: super::compose::BODY_MAX })
     }
 
     fn accepted_among(&self, conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {

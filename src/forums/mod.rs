@@ -206,6 +206,8 @@ pub struct ReplyView {
     pub deleted: bool,
     /// Hidden by a moderator (shown to moderators and its author with a mark).
     pub hidden: bool,
+    /// Hidden until a moderator approves it.
+    pub held: bool,
     /// Deleted (its place stays).
     pub is_deleted: bool,
     pub is_staff: bool,

@@ -41,6 +41,17 @@ impl ReviewPage<'_> {
     }
 }
 
+/// What waits for the magazine's editors, for the moderators' queue: (edits, entries).
+pub fn waiting_counts(conn: &mut crate::db::DbConn) -> diesel::QueryResult<(i64, i64)> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::magazine_revisions;
+    let edits: i64 =
+        magazine_revisions::table.filter(magazine_revisions::state.eq(q::STATE_PENDING)).count().get_result(conn)?;
+    let entries = super::contributions::waiting_areas(conn)?.iter().map(|(_, n)| n).sum();
+    Ok((edits, entries))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ReviewQuery {

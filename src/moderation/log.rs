@@ -68,6 +68,7 @@ impl LogLine {
             "show" | "approve" => "modlog-public-approve",
             "delete" => "modlog-public-delete",
             "edit" => "modlog-public-edit",
+            "move" => "modlog-public-move",
             "warn" => "modlog-public-warn",
             "silence" => "modlog-public-silence",
             "suspend" => "modlog-public-suspend",
@@ -89,6 +90,7 @@ impl LogLine {
             "show" | "approve" => "modlog-public-approve-in",
             "delete" => "modlog-public-delete-in",
             "edit" => "modlog-public-edit-in",
+            "move" => "modlog-public-move-in",
             _ => "modlog-public-other-in",
         }
     }
@@ -118,6 +120,7 @@ pub fn action_key(action: &str) -> &'static str {
         "appeal_lifted" => "modlog-appeal_lifted",
         "appeal_upheld" => "modlog-appeal_upheld",
         "edit" => "modlog-edit",
+        "move" => "modlog-move",
         "trust" => "modlog-trust",
         "statement" => "modlog-statement",
         "statement_withdrawn" => "modlog-statement_withdrawn",

@@ -11,6 +11,7 @@
 
 pub mod alerts;
 pub mod appeal;
+pub mod edit;
 pub mod flags;
 pub mod log;
 pub mod pages;
@@ -18,6 +19,7 @@ pub mod queue;
 pub mod sanctions;
 pub mod screen;
 pub mod statement;
+pub mod topics;
 pub mod trust;
 pub mod words;
 
@@ -82,7 +84,7 @@ pub struct Entry<'a> {
 }
 
 /// The log's actions, and the catalog keys naming them.
-pub const ACTIONS: [&str; 12] = [
+pub const ACTIONS: [&str; 13] = [
     "hide",
     "show",
     "delete",
@@ -95,6 +97,7 @@ pub const ACTIONS: [&str; 12] = [
     "appeal_lifted",
     "appeal_upheld",
     "edit",
+    "move",
 ];
 
 /// Record an action in the log (same unit of work as the action).

@@ -33,6 +33,12 @@ pub struct PieceView {
 }
 
 impl PieceView {
+    /// May a moderator edit its text here (its kind says so, and it is still there)?
+    pub fn editable(&self) -> bool {
+        !self.content.is_deleted()
+            && crate::kinds::registry().get(&self.content.kind).and_then(|k| k.moderator_edit()).is_some()
+    }
+
     pub fn html(&self) -> SafeHtml {
         self.content.html()
     }
@@ -204,7 +210,7 @@ fn member_action(ctx: &PageCtx, f: &ActionForm, errors: &mut FieldErrors) -> Opt
     Some(Sanctioning { kind, message, ends_at })
 }
 
-fn require_moderator(ctx: &PageCtx) -> Result<i64, AppError> {
+pub(super) fn require_moderator(ctx: &PageCtx) -> Result<i64, AppError> {
     let user = ctx.require_user()?;
     if user.roles.can_moderate() { Ok(user.id) } else { Err(AppError::Forbidden) }
 }
@@ -264,6 +270,8 @@ struct QueuePage<'a> {
     back: String,
     reasons: Vec<(&'static str, String)>,
     queue_reasons: Vec<(&'static str, String)>,
+    /// For the magazine's editors: its edits and contributions waiting, (edits, entries).
+    magazine: Option<(i64, i64)>,
 }
 
 impl QueuePage<'_> {
@@ -405,7 +413,7 @@ async fn render_queue(
     let viewer = ctx.viewer();
     let filter = query.filter();
     let page = query.page.unwrap_or(1).max(1);
-    let (mut items, total, (waiting, oldest), kinds, boards) = crate::db::run(&state.pool, move |conn| {
+    let (mut items, total, (waiting, oldest), kinds, boards, magazine) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let (items, total) = queue::open(conn, &guard, &filter, page, PER_PAGE)?;
         let items = views(conn, items)?;
@@ -413,7 +421,12 @@ async fn render_queue(
         let kinds = queue::kinds_waiting(conn, &guard)?;
         let boards: Vec<(i64, String)> =
             crate::forums::queries::readable_boards(conn, &guard)?.into_iter().map(|b| (b.id, b.name)).collect();
-        Ok((items, total, waiting, kinds, boards))
+        let magazine = if guard.can_edit_magazine() {
+            Some(crate::magazine::review::waiting_counts(conn)?).filter(|(e, n)| e + n > 0)
+        } else {
+            None
+        };
+        Ok((items, total, waiting, kinds, boards, magazine))
     })
     .await?;
     let has_refusal = refused.is_some();
@@ -457,6 +470,7 @@ async fn render_queue(
         back,
         reasons: FLAG_REASONS.iter().map(|r| (*r, ctx.t(super::reason_key(r)))).collect(),
         queue_reasons: super::QUEUE_REASONS.iter().map(|r| (*r, ctx.t(queue_reason_key(r)))).collect(),
+        magazine,
     };
     if has_refusal { render_invalid(&page) } else { render(&page) }
 }
@@ -719,7 +733,11 @@ async fn render_content(
         view.errors = errors;
         view.typed = typed;
     }
-    let notice = if msg == "done" { ctx.t("mod-done") } else { String::new() };
+    let notice = match msg {
+        "done" => ctx.t("mod-done"),
+        "edited" => ctx.t("mod-edited"),
+        _ => String::new(),
+    };
     let page = ContentPage {
         meta: Meta::new(ctx.t("mod-content-title"), format!("/mod/content/{id}")).noindex(),
         ctx,

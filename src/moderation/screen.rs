@@ -178,6 +178,7 @@ fn count_links(md: &str) -> i64 {
 pub fn hold(tx: &mut Tx<'_>, content_id: i64, hold: &Hold) -> diesel::QueryResult<()> {
     let Some(c) = crate::content::find(tx, content_id)? else { return Ok(()) };
     super::set_hidden(tx, &c, true)?;
+    crate::content::set_held(tx, content_id)?;
     super::queue::enqueue(
         tx,
         &super::queue::NewItem {

@@ -22,6 +22,11 @@ use crate::db::schema::{contents, group_members, notifications, users};
 use crate::db::{DbConn, Tx};
 use crate::policy::{Guard, Roles, Viewer};
 
+/// What a muted member's actions no longer tell: what members do to each other. What staff,
+/// editors and the keyword alerts send is never muted.
+pub const MUTABLE: [&str; 7] =
+    [KIND_COMMENT, KIND_REPLY, KIND_TOPIC_REPLY, KIND_FOLLOWED_REPLY, KIND_NEW_TOPIC, KIND_QUOTE, KIND_MENTION];
+
 pub const KIND_COMMENT: &str = "comment";
 pub const KIND_REPLY: &str = "reply";
 pub const KIND_TOPIC_REPLY: &str = "topic_reply";
@@ -48,6 +53,8 @@ pub const KIND_ENTRY_AWARDED: &str = "entry_awarded";
 pub const KIND_MOD_HIDDEN: &str = "mod_hidden";
 /// A moderator showed a member's piece again (`detail`: its title).
 pub const KIND_MOD_RESTORED: &str = "mod_restored";
+/// A moderator edited the member's piece (`detail`: its title or excerpt).
+pub const KIND_MOD_EDITED: &str = "mod_edited";
 /// A moderator warned the member (`detail`: the reason).
 pub const KIND_MOD_WARNED: &str = "mod_warned";
 /// A moderator silenced the member (`detail`: the reason).
@@ -65,6 +72,8 @@ pub struct Recipient {
     pub locale: Option<String>,
     /// What they want to hear about, and how.
     pub prefs: prefs::Prefs,
+    /// The members they mute: what those do tells them nothing (`accounts::mutes`).
+    pub muted: Vec<i64>,
 }
 
 /// Load recipients (active accounts only), with their roles and groups, in two queries.
@@ -82,12 +91,14 @@ pub fn recipients(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Recipient>>
         .select((group_members::user_id, group_members::group_id))
         .load(conn)?;
     let mut chosen = prefs::load_many(conn, ids)?;
+    let mutes = crate::accounts::mutes::muting(conn, ids)?;
     Ok(rows
         .into_iter()
         .map(|(id, roles, email, locale, default_email)| {
             let groups = memberships.iter().filter(|(u, _)| *u == id).map(|(_, g)| *g).collect();
             let prefs = prefs::Prefs { default_email, set: chosen.remove(&id).unwrap_or_default() };
-            Recipient { viewer: Viewer::member(id, Roles::parse(&roles), groups), email, locale, prefs }
+            let muted = mutes.iter().filter(|(u, _)| *u == id).map(|(_, other)| *other).collect();
+            Recipient { viewer: Viewer::member(id, Roles::parse(&roles), groups), email, locale, prefs, muted }
         })
         .collect())
 }
@@ -165,6 +176,9 @@ pub fn create(
     detail: &str,
 ) -> QueryResult<()> {
     let Some(user_id) = r.viewer.user_id else { return Ok(()) };
+    if actor_id.is_some_and(|a| r.muted.contains(&a)) && MUTABLE.contains(&kind) {
+        return Ok(());
+    }
     let channel = r.prefs.channel(kind);
     if channel == prefs::Channel::Off {
         return Ok(());
@@ -290,6 +304,7 @@ fn message_key(kind: &str) -> &'static str {
         KIND_MOD_HIDDEN => "notif-mod-hidden",
         KIND_KEYWORD => "notif-keyword",
         KIND_MOD_RESTORED => "notif-mod-restored",
+        KIND_MOD_EDITED => "notif-mod-edited",
         KIND_MOD_WARNED => "notif-mod-warned",
         KIND_MOD_SILENCED => "notif-mod-silenced",
         _ => "notif-other",

@@ -36,6 +36,8 @@ pub struct PageCtx {
     pub unread: i64,
     /// Entries waiting in the review queue (moderators).
     pub waiting: i64,
+    /// The members this reader mutes or ignores (`accounts::mutes`).
+    pub muted: crate::accounts::mutes::Muted,
     /// The signed moment this page was made, for sign-up and posting forms (`web::spam`).
     pub form_stamp: String,
     /// The crisis statement's banner, unless this reader dismissed it.
@@ -133,6 +135,16 @@ impl PageCtx {
 
     pub fn can_moderate(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.roles.can_moderate())
+    }
+
+    /// "mute", "ignore" or "": how this reader treats a member.
+    pub fn mute_level(&self, username: &str) -> &'static str {
+        self.muted.level(username)
+    }
+
+    /// This reader ignores the author: their post is shown collapsed.
+    pub fn ignores(&self, author: &crate::accounts::AuthorView) -> bool {
+        !author.deleted && self.muted.ignores(&author.username)
     }
 
     /// The current user, or a redirect to the login page that comes back here.
@@ -293,13 +305,13 @@ pub fn visitor_lang(req: &HttpRequest) -> Lang {
 /// groups, their audiences, and the unread count (counted as the notifications page lists them).
 async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx, Option<String>), AppError> {
     let session_token = req.cookie(sessions::COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
-    let (user, (unread, waiting), viewer) = match session_token.clone() {
+    let (user, (unread, waiting, muted), viewer) = match session_token.clone() {
         Some(token) => {
             let days = state.settings.session_days;
             crate::db::run(&state.pool, move |conn| {
                 let user = sessions::lookup(conn, &token, days)?;
                 let viewer = user.as_ref().map(CurrentUser::viewer).unwrap_or_default();
-                let (unread, waiting) = match &user {
+                let (unread, waiting, muted) = match &user {
                     Some(u) => {
                         // Loaded here once; the handler's policy questions reuse it.
                         let guard = crate::policy::Guard::load(conn, &viewer)?;
@@ -308,15 +320,16 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
                         } else {
                             0
                         };
-                        (crate::notifications::unread_count(conn, &guard)?, waiting)
+                        let muted = crate::accounts::mutes::of(conn, u.id)?;
+                        (crate::notifications::unread_count(conn, &guard)?, waiting, muted)
                     }
-                    None => (0, 0),
+                    None => (0, 0, Default::default()),
                 };
-                Ok((user, (unread, waiting), viewer))
+                Ok((user, (unread, waiting, muted), viewer))
             })
             .await?
         }
-        None => (None, (0, 0), Viewer::visitor()),
+        None => (None, (0, 0, Default::default()), Viewer::visitor()),
     };
     // The crisis statement, unless this reader dismissed it.
     let statement = match state.statement.peek() {
@@ -357,6 +370,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             csrf_token,
             unread,
             waiting,
+            muted,
             statement,
             form_stamp: super::spam::stamp(&state.csrf_secret),
             site_name: state.settings.site_name.clone(),
@@ -383,6 +397,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         csrf_token: String::new(),
         unread: 0,
         waiting: 0,
+        muted: Default::default(),
         statement: None,
         form_stamp: String::new(),
         site_name: state.settings.site_name.clone(),

@@ -504,3 +504,20 @@ async fn many_flags_and_two_moderators_at_once() {
         shown
     );
 }
+
+#[tokio::test]
+async fn members_mute_one_another_at_once() {
+    let app = spawn().await;
+    let many = members(&app, "muter", 6).await;
+    app.user_browser("target", Role::Member).await;
+    // Each member mutes, ignores and mutes again the same person, all at once: one row each,
+    // at the level of their last acknowledged request.
+    let codes = join_all(many.iter().flat_map(|b| {
+        ["mute", "ignore", "mute", "ignore"]
+            .map(move |level| async move { b.post("/u/target/mute", &[("level", level)]).await.status.as_u16() })
+    }))
+    .await;
+    assert!(codes.iter().all(|c| *c == 303), "{codes:?}");
+    assert_eq!(app.count("member_mutes"), 6);
+    assert_eq!(app.number("SELECT COUNT(DISTINCT user_id) AS n FROM member_mutes"), 6);
+}

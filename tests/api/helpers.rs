@@ -84,6 +84,10 @@ impl Browser {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // The server closes a connection idle for 5 s (actix-web's keep-alive): a request
+            // sent on one just then fails with "IncompleteMessage" on a loaded machine. Drop
+            // idle connections well before that.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .expect("client");
         Browser { addr: addr.to_string(), client, token: Mutex::new(None) }

@@ -596,6 +596,9 @@ async fn open_articles_take_new_members_edits_for_review() {
     newcomer.get(article).await.assert_contains("See your version").assert_lacks("xylophone");
     ed.get(&format!("{article}/diff?to={pending}")).await.assert_contains("<ins> Tip two: buy a xylophone.</ins>");
 
+    // The moderators' queue tells its editors (an admin is both) what the magazine has waiting.
+    let boss = app.user_browser("boss", plaza::accounts::Role::Admin).await;
+    boss.get("/mod").await.assert_contains("The magazine waits for an editor: 1 edit · 0 contributions");
     // The review queue: only editors; accepting puts the edit before readers.
     newcomer.get("/magazine/review").await.assert_status(403);
     let queue = ed.get("/magazine/review").await;
@@ -685,6 +688,7 @@ async fn open_articles_take_new_members_edits_for_review() {
     .assert_redirect(article);
     visitor.get(article).await.assert_contains("tune it weekly.").assert_lacks("weekly!!!");
     ed.get("/magazine/review").await.assert_contains("No edit is waiting");
+    boss.get("/mod").await.assert_lacks("The magazine waits for an editor");
     let history = ed.get(&format!("{article}/history")).await;
     history
         .assert_contains("tip three, tidied")

@@ -22,6 +22,7 @@ mod media;
 mod meili_fake;
 mod migrations;
 mod moderation;
+mod mutes;
 mod notify;
 mod ops;
 mod own_data;

@@ -391,7 +391,14 @@ async fn new_members_posts_wait_on_premoderated_boards_and_have_limits() {
 
     // Held: the author sees it, nobody else, and it waits in the queue.
     let (path, id) = start_topic(&newbie, "help", "First question", "Hello everyone").await;
-    newbie.get(&path).await.assert_status(200).assert_contains("Hidden: only its author and the moderators see it");
+    // It says it waits for approval, not that a moderator hid it.
+    newbie
+        .get(&path)
+        .await
+        .assert_status(200)
+        .assert_contains("Waiting for approval")
+        .assert_contains("A moderator looks at it before it is published")
+        .assert_lacks("Hidden: only its author");
     app.get(&path).await.assert_status(404);
     app.get("/forums/help").await.assert_lacks("First question");
     let moderator = app.user_browser("mona", Role::Moderator).await;
@@ -409,6 +416,14 @@ async fn new_members_posts_wait_on_premoderated_boards_and_have_limits() {
     reply(&regular, &id, "A reply by a regular").await;
     reply(&admin, &id, "A reply by the admin").await;
     app.get(&path).await.assert_lacks("A reply by a regular").assert_contains("A reply by the admin");
+    regular.get(&path).await.assert_contains("A reply by a regular").assert_contains("Waiting for approval");
+    // A moderator who hides it decides: it is hidden now, no longer waiting.
+    let held_reply = app.number("SELECT MAX(id) AS n FROM contents WHERE kind = 'reply' AND held");
+    moderator
+        .post(&format!("/mod/content/{held_reply}"), &[("action", "hide"), ("reason", "spam")])
+        .await
+        .assert_status(303);
+    regular.get(&path).await.assert_lacks("Waiting for approval").assert_contains("Hidden: only its author");
 
     // A new member's limits: too many links, said with the text kept; nothing made.
     let before = app.count("contents");
@@ -792,4 +807,132 @@ async fn a_flagged_piece_its_author_deletes_leaves_the_queue_when_a_moderator_ac
         .assert_redirect("/mod?msg=gone");
     assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue WHERE resolved_at IS NULL"), 0);
     moderator.get("/mod").await.assert_contains("Nothing is waiting for review.");
+}
+
+#[tokio::test]
+async fn a_moderator_edits_a_flagged_text_keeping_the_old_version_and_telling_the_author() {
+    let app = spawn().await;
+    let author = app.user_browser("writer", Role::Member).await;
+    let (topic_path, topic) = board_with_topic(&app, &author, "Watches and more").await;
+    let (_, reply_id) = reply(&author, &topic, "Good advice. Call me on 555-0199 for deals.").await;
+    let member = app.user_browser("reader", Role::Member).await;
+    member.post(&format!("/flag/content/{reply_id}"), &[("reason", "spam"), ("note", "")]).await.assert_status(303);
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    let edit = format!("/mod/content/{reply_id}/edit");
+
+    // The queue links to the editor; members cannot open it.
+    moderator.get("/mod").await.assert_contains(&format!("href=\"{edit}\""));
+    member.get(&edit).await.assert_status(403).assert_lacks("555-0199");
+    author.post(&edit, &[("body", "mine")]).await.assert_status(403);
+    app.get(&edit).await.assert_status(303);
+
+    // Bad input: nothing left, or nothing changed; what was typed comes back.
+    let form = moderator.get(&edit).await;
+    form.assert_status(200).assert_contains("Call me on 555-0199");
+    moderator
+        .post(&edit, &[("body", "  "), ("note", "my staff note")])
+        .await
+        .assert_status(422)
+        .assert_contains("Write some text first")
+        .assert_contains("my staff note");
+    moderator
+        .post(&edit, &[("body", "Good advice. Call me on 555-0199 for deals.")])
+        .await
+        .assert_status(422)
+        .assert_contains("Nothing was changed.");
+
+    moderator
+        .post(&edit, &[("body", "Good advice."), ("reason", "spam"), ("note", "phone number removed")])
+        .await
+        .assert_redirect(&format!("/mod/content/{reply_id}?msg=edited"));
+    app.get(&topic_path).await.assert_contains("Good advice.").assert_lacks("555-0199");
+    // The version before is in the history; the log says what happened, publicly without names.
+    moderator.get(&format!("/history/{reply_id}")).await.assert_contains("555-0199");
+    app.get("/mod/log").await.assert_contains("Edited by a moderator").assert_lacks("phone number removed");
+    moderator.get(&format!("/mod/content/{reply_id}")).await.assert_contains("phone number removed");
+    author.get("/notifications").await.assert_contains("A moderator edited");
+    // Still waiting for a decision.
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue WHERE resolved_at IS NULL"), 1);
+
+    // A topic's title too (its address follows, as when its author renames it).
+    let topic_edit = format!("/mod/content/{topic}/edit");
+    moderator.get(&topic_edit).await.assert_contains("name=\"title\"");
+    moderator
+        .post(&topic_edit, &[("title", ""), ("body", "Text")])
+        .await
+        .assert_status(422)
+        .assert_contains("A title is needed.");
+    moderator.post(&topic_edit, &[("title", "Watches"), ("body", "Buy watches")]).await.assert_status(303);
+    app.get(&format!("/topics/{topic}")).await.assert_redirect(&format!("/forums/help/{topic}-watches"));
+}
+
+#[tokio::test]
+async fn a_moderator_moves_a_topic_and_everything_follows_it_including_who_may_read_it() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let support = app.create_board("support", "discussion", "everyone", "members");
+    let staff_room = app.create_board("staff-room", "discussion", "employees", "members");
+    let ideas = app.create_board("ideas", "ideas", "everyone", "members");
+    let author = app.user_browser("asker", Role::Member).await;
+    let page = author
+        .post(
+            "/forums/help/new",
+            &[
+                ("title", "Where is my invoice"),
+                ("body", "I cannot find it zebrafish"),
+                ("tags", "billing"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    let old_path = page.location();
+    let id = app.number("SELECT MAX(id) AS n FROM contents WHERE kind = 'topic'").to_string();
+    reply(&author, &id, "Still looking zebrafish").await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    let move_path = format!("/mod/content/{id}/move");
+
+    // Only boards of the same kind are offered; members cannot move.
+    let form = moderator.get(&move_path).await;
+    form.assert_status(200)
+        .assert_contains(&format!("<option value=\"{support}\">"))
+        .assert_lacks(&format!("<option value=\"{ideas}\">"));
+    author.get(&move_path).await.assert_status(403);
+    author.post(&move_path, &[("board", &support.to_string())]).await.assert_status(403);
+    moderator
+        .post(&move_path, &[("board", &ideas.to_string()), ("note", "typed note")])
+        .await
+        .assert_status(422)
+        .assert_contains("Choose one of the boards listed")
+        .assert_contains("typed note");
+    moderator.post(&move_path, &[("board", "")]).await.assert_status(422);
+
+    let moved = moderator.post(&move_path, &[("board", &support.to_string()), ("note", "belongs in support")]).await;
+    moved.assert_redirect(&format!("/forums/support/{id}-where-is-my-invoice"));
+    // The old address leads to the new; both boards' counts and lists follow.
+    app.get(&old_path).await.assert_status(301);
+    app.get("/forums/help").await.assert_lacks("Where is my invoice");
+    app.get("/forums/support").await.assert_contains("Where is my invoice");
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 0);
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 0);
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'support'"), 1);
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'support'"), 2);
+    app.get("/mod/log").await.assert_contains("Moved by a moderator: a topic, now in Board support");
+    moderator
+        .get(&format!("/mod/content/{id}"))
+        .await
+        .assert_contains("Board help → Board support: belongs in support");
+
+    // Moved where only employees read: gone for everyone else, everywhere.
+    let admin = app.user_browser("boss", Role::Admin).await;
+    admin.post(&move_path, &[("board", &staff_room.to_string())]).await.assert_status(303);
+    let new_path = format!("/forums/staff-room/{id}-where-is-my-invoice");
+    for reader in [&app.new_browser(), &author] {
+        reader.get(&new_path).await.assert_status(404);
+        reader.get("/forums/support").await.assert_lacks("Where is my invoice");
+        reader.get("/tags/billing").await.assert_lacks("Where is my invoice");
+        reader.get("/search?q=zebrafish").await.assert_lacks("Where is my invoice").assert_lacks("Still looking");
+        reader.get("/forums/support/feed.atom").await.assert_lacks("zebrafish");
+    }
+    admin.get(&new_path).await.assert_status(200).assert_contains("Still looking zebrafish");
 }

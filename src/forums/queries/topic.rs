@@ -144,6 +144,7 @@ fn load_replies(conn: &mut DbConn, t: &TopicFull, which: Replies, guard: &Guard)
                 edited_at: c.edited_at,
                 deleted: !shown,
                 hidden: c.is_hidden(),
+                held: c.held,
                 is_deleted: c.is_deleted(),
                 is_staff,
                 like_count: c.like_count,

@@ -193,6 +193,32 @@ pub fn topic_visibility(tx: &mut Tx<'_>, t: &TopicFull, visible: bool) -> QueryR
     crate::forums::reviews::review_visibility(tx, topic_id, visible)
 }
 
+/// Move a topic (locked by the caller) to another board of the same kind: its place and
+/// audience follow, and its replies' with it (lists, counts, search and the page cache through
+/// the unit of work), both boards' counts, and its followers are checked against who may read
+/// the new board.
+pub fn move_topic(tx: &mut Tx<'_>, t: &TopicFull, to: &Board) -> QueryResult<()> {
+    let id = t.topic.content_id;
+    if t.topic.visible {
+        topic_visibility(tx, t, false)?;
+    }
+    diesel::update(topics::table.find(id)).set(topics::board_id.eq(to.id)).execute(tx.conn())?;
+    let family: Vec<i64> = contents::table
+        .filter(contents::id.eq(id).or(contents::parent_id.eq(id)))
+        .select(contents::id)
+        .load(tx.conn())?;
+    diesel::update(contents::table.filter(contents::id.eq_any(&family)))
+        .set((contents::place_id.eq(Some(to.id)), contents::audience_id.eq(to.read_audience_id)))
+        .execute(tx.conn())?;
+    tx.touch_all(&family);
+    tx.stale(content::listing::place_key(content::PLACE_BOARD, t.board.id));
+    if t.topic.visible {
+        let moved = super::topic(tx, id)?.ok_or(diesel::result::Error::NotFound)?;
+        topic_visibility(tx, &moved, true)?;
+    }
+    crate::jobs::recheck_subscriptions(tx, crate::jobs::Recheck::Board(to.id))
+}
+
 /// Delete a topic (it leaves every list; its replies stop being live with it). Returns false
 /// when it was deleted already: a second delete changes nothing.
 pub fn delete_topic(tx: &mut Tx<'_>, t: &TopicFull) -> QueryResult<bool> {

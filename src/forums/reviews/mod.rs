@@ -12,7 +12,7 @@ use crate::web::Lang;
 use super::queries::TopicFull;
 use super::{Board, topic_path};
 use crate::accounts::AuthorView;
-use crate::content::kind::ContentKind;
+use crate::content::kind::{ContentKind, ModeratorEdit};
 use crate::content::{self, Placement, SafeHtml};
 use crate::db::schema::{contents, products, reviews, topics, users};
 use crate::db::{DbConn, Tx};
@@ -32,6 +32,10 @@ pub static RESPONSE: ResponseKind = ResponseKind;
 impl ContentKind for ResponseKind {
     fn kind(&self) -> &'static str {
         KIND_RESPONSE
+    }
+
+    fn moderator_edit(&self) -> Option<ModeratorEdit> {
+        Some(ModeratorEdit { titled: false, max_chars: crate::forums::compose::BODY_MAX })
     }
 
     fn label_key(&self) -> &'static str {

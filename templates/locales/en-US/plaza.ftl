@@ -1732,3 +1732,61 @@ spam-no-stamp = This form is too old or did not come from this site's page. Open
 spam-too-fast = That was very quick: this form waits { $seconds } seconds before it can be sent. Go back and send it again: your text is below.
 spam-duplicate = You posted the same text a moment ago in another place. Post it once, or change it: your text is below.
 err-email-disposable = Addresses from throwaway mail services cannot be used here. Give an address you keep.
+
+## Muting and ignoring members
+muted-title = Muted and ignored members
+muted-intro = Only you see this list: the members in it are not told.
+muted-explain-mute = Muted: their @mentions, quotes, replies and comments do not notify you.
+muted-explain-ignore = Ignored: that, and their replies and comments are folded away on every page (you can still open each one).
+muted-none = You have not muted or ignored anyone. To do so, open a member's profile.
+muted-since = since { $date }
+mute-label = Your view of this member
+mute-level-none = Normal
+mute-level-mute = Muted
+mute-level-ignore = Ignored
+mute-save = Save
+mute-private = Only you see this.
+mute-stop-mute = Unmute
+mute-stop-ignore = Stop ignoring
+mute-error-level = Choose Normal, Muted or Ignored.
+mute-error-self = You cannot mute or ignore yourself.
+mute-error-staff = Moderators and admins cannot be muted or ignored: they must be able to reach every member. If one of them troubles you, write to another admin.
+mute-error-limit = You already mute or ignore { $limit } members, the most one account can. Unmute someone first.
+ignored-post = Reply by { $name }, whom you ignore. Show it
+ignored-comment = Comment by { $name }, whom you ignore. Show it
+
+## A moderator edits a piece
+mod-edit-link = Edit the text
+mod-edit-title = Edit as moderator
+mod-edit-intro = Change only what must go (a link, a phone number, an insult). The version before is kept in the piece's history, the edit is in the moderation log, and the author is told. If the piece waits in the review queue, it stays there until you approve or hide it.
+mod-edit-body = Text
+mod-edit-save = Save the edit
+mod-edit-too-long = This text is longer than this kind of post allows.
+mod-edit-unchanged = Nothing was changed. Change the text, or go back.
+mod-edit-elsewhere = This kind of piece is edited in its own editor (the magazine's), not here.
+mod-edited = Edited. The author is told; approve or hide the piece when you are done.
+notif-mod-edited = A moderator edited “{ $detail }”. Its earlier version is in its history.
+content-held = Waiting for approval
+content-held-explain = A moderator looks at it before it is published: until then only its author and the moderators see it.
+mod-magazine-waiting = The magazine waits for an editor:
+mod-magazine-edits = { $count ->
+    [one] { $count } edit
+   *[other] { $count } edits
+}
+mod-magazine-entries = { $count ->
+    [one] { $count } contribution
+   *[other] { $count } contributions
+}
+mod-magazine-review = Review them
+modlog-move = Moved
+modlog-public-move = Moved by a moderator: { $what }
+modlog-public-move-in = Moved by a moderator: { $what }, now in { $place }
+mod-move-link = Move to another board
+mod-move-title = Move a topic
+mod-move-intro = The topic and its replies go to the board you choose; its old address leads to the new one, and its followers who cannot read the new board stop following it.
+mod-move-board = Move to
+mod-move-choose = Choose one of the boards listed: a board of the same kind that you can read.
+mod-move-none = There is no other board of this kind to move it to.
+mod-move-submit = Move the topic
+mod-move-reviews = A review belongs to its product, on its board: reviews cannot be moved.
+mod-move-from = Now in { $board }.
