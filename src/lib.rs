@@ -402,6 +402,8 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/mod/content/{id}/edit", aweb::post().to(moderation::edit::save))
         .route("/mod/content/{id}/move", aweb::get().to(moderation::topics::move_form))
         .route("/mod/content/{id}/move", aweb::post().to(moderation::topics::move_topic))
+        .route("/mod/content/{id}/merge", aweb::get().to(moderation::topics::merge_form))
+        .route("/mod/content/{id}/merge", aweb::post().to(moderation::topics::merge))
         .route("/mod/users/{id}", aweb::get().to(moderation::pages::member_page))
         .route("/mod/users/{id}", aweb::post().to(moderation::pages::sanction_member))
         .route("/mod/sanctions/{id}/lift", aweb::post().to(moderation::pages::lift))

@@ -541,9 +541,17 @@ impl Guard {
             && (!member_roles.can_moderate() || self.is_admin())
     }
 
-    /// Delete any piece as a moderator (from the review queue): where they may read.
+    /// Delete any piece as a moderator (from the review queue): where they may read, once it
+    /// is published (a draft is its author's alone).
     pub fn can_remove(&self, c: &ContentFacts) -> bool {
-        !c.deleted && self.can_moderate() && self.in_audience(c.audience_id)
+        !c.deleted && !c.draft && self.can_moderate() && self.in_audience(c.audience_id)
+    }
+
+    /// Change the words of someone else's piece as a moderator: members' pieces; what staff and
+    /// moderators wrote (the company's own voice) only an admin edits.
+    pub fn can_edit_as_moderator(&self, c: &ContentFacts, author_roles: Roles) -> bool {
+        self.can_remove(c)
+            && (self.is(c.author_id) || self.is_admin() || !(author_roles.is_staff() || author_roles.can_moderate()))
     }
 
     /// Pin or lock a topic.

@@ -43,22 +43,31 @@ impl Muted {
     }
 }
 
-/// The reader's mutes (loaded with the session, once per request).
+/// The reader's mutes (loaded with the session, once per request). Moderators and admins are
+/// left out: one muted before being made a moderator reaches the member again.
 pub fn of(conn: &mut DbConn, user_id: i64) -> QueryResult<Muted> {
-    let rows: Vec<(String, String)> = member_mutes::table
+    let rows: Vec<(String, String, String)> = member_mutes::table
         .inner_join(users::table.on(users::id.eq(member_mutes::other_id)))
         .filter(member_mutes::user_id.eq(user_id))
-        .select((users::username, member_mutes::level))
+        .select((users::username, users::roles, member_mutes::level))
         .load(conn)?;
-    Ok(Muted(rows.into_iter().map(|(u, level)| (u, level == IGNORE)).collect()))
+    Ok(Muted(
+        rows.into_iter()
+            .filter(|(_, roles, _)| !Roles::parse(roles).can_moderate())
+            .map(|(u, _, level)| (u, level == IGNORE))
+            .collect(),
+    ))
 }
 
 /// The mutes these people chose, as (who, whom): what the muted do tells them nothing.
+/// A member who became a moderator since is not muted any more (see `of`).
 pub fn muting(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
-    member_mutes::table
+    let rows: Vec<(i64, i64, String)> = member_mutes::table
+        .inner_join(users::table.on(users::id.eq(member_mutes::other_id)))
         .filter(member_mutes::user_id.eq_any(ids))
-        .select((member_mutes::user_id, member_mutes::other_id))
-        .load(conn)
+        .select((member_mutes::user_id, member_mutes::other_id, users::roles))
+        .load(conn)?;
+    Ok(rows.into_iter().filter(|(_, _, roles)| !Roles::parse(roles).can_moderate()).map(|(u, o, _)| (u, o)).collect())
 }
 
 #[derive(Deserialize, Default)]

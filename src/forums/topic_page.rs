@@ -172,7 +172,15 @@ pub async fn topic(
     query: web::Query<TopicQuery>,
 ) -> AppResult<HttpResponse> {
     let (board_slug, segment) = path.into_inner();
-    let t = visible_topic(&ctx, &state, topic_id(&segment)?).await?;
+    let id = topic_id(&segment)?;
+    let t = match visible_topic(&ctx, &state, id).await {
+        // A topic merged into another is a reply there now: its address leads to it.
+        Err(AppError::NotFound) => {
+            let to = merged_away(&ctx, &state, id).await?;
+            return Ok(HttpResponse::MovedPermanently().insert_header(("Location", to)).finish());
+        }
+        other => other?,
+    };
     let page = crate::web::PageQuery { page: query.page.clone() }.number();
     // Old slugs, a changed title or a moved board: one canonical address.
     let canonical = t.path();
@@ -215,8 +223,23 @@ pub fn quote_markdown(author: &str, reply_id: i64, body: &str) -> String {
 
 /// `/topics/{id}`: a topic's permanent address (feed entry ids).
 pub async fn topic_permalink(ctx: Ctx, state: web::Data<AppState>, path: web::Path<i64>) -> AppResult<HttpResponse> {
-    let t = visible_topic(&ctx, &state, path.into_inner()).await?;
-    Ok(HttpResponse::MovedPermanently().insert_header(("Location", t.path())).finish())
+    let id = path.into_inner();
+    let to = match visible_topic(&ctx, &state, id).await {
+        Ok(t) => t.path(),
+        Err(AppError::NotFound) => merged_away(&ctx, &state, id).await?,
+        Err(e) => return Err(e),
+    };
+    Ok(HttpResponse::MovedPermanently().insert_header(("Location", to)).finish())
+}
+
+/// A topic merged into another is a reply there now: where it is, if the viewer may read it.
+async fn merged_away(ctx: &PageCtx, state: &AppState, id: i64) -> AppResult<String> {
+    let (viewer, here) = (ctx.viewer(), ctx.path.clone());
+    crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        reply_location(conn, &guard, id, &here)
+    })
+    .await
 }
 
 /// `/replies/{id}`: a reply's permanent address; leads to its page and anchor.
@@ -225,13 +248,18 @@ pub async fn reply_permalink(ctx: Ctx, state: web::Data<AppState>, path: web::Pa
     let (viewer, here) = (ctx.viewer(), ctx.path.clone());
     let to = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let (topic_id, position, c) = q::reply(conn, id)?.ok_or(AppError::NotFound)?;
-        let t = super::access::readable_topic(conn, &guard, topic_id, &here)?;
-        if !guard.can_read(&c.facts(), Place::None) {
-            return Err(AppError::NotFound);
-        }
-        Ok(super::reply_path(&t.path(), id, position))
+        reply_location(conn, &guard, id, &here)
     })
     .await?;
     Ok(redirect(&to))
+}
+
+/// Where a reply the viewer may read is shown (its topic's page and anchor), or 404.
+fn reply_location(conn: &mut crate::db::DbConn, guard: &Guard, id: i64, here: &str) -> AppResult<String> {
+    let (topic_id, position, c) = q::reply(conn, id)?.ok_or(AppError::NotFound)?;
+    let t = super::access::readable_topic(conn, guard, topic_id, here)?;
+    if !guard.can_read(&c.facts(), Place::None) {
+        return Err(AppError::NotFound);
+    }
+    Ok(super::reply_path(&t.path(), id, position))
 }

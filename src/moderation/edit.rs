@@ -47,14 +47,18 @@ async fn editable(ctx: &PageCtx, state: &AppState, id: i64) -> AppResult<(Conten
     crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let c = crate::content::find(conn, id)?.ok_or(AppError::NotFound)?;
-        check(&guard, &c)
+        check(conn, &guard, &c)
     })
     .await
 }
 
-fn check(guard: &Guard, c: &Content) -> Result<(Content, ModeratorEdit), AppError> {
+fn check(conn: &mut crate::db::DbConn, guard: &Guard, c: &Content) -> Result<(Content, ModeratorEdit), AppError> {
     if c.is_deleted() || !guard.in_audience(c.audience_id) || !guard.can_remove(&c.facts()) {
         return Err(AppError::NotFound);
+    }
+    let author = crate::accounts::queries::find(conn, c.author_id)?.ok_or(AppError::NotFound)?;
+    if !guard.can_edit_as_moderator(&c.facts(), author.roles()) {
+        return Err(AppError::Refused("mod-edit-staff", Vec::new()));
     }
     let how = crate::kinds::registry()
         .get(&c.kind)
@@ -103,7 +107,7 @@ pub async fn save(
         errors.add("body", k);
     }
     if form.note.chars().count() > 2000 {
-        errors.add("note", "mod-note-long");
+        errors.add("note", "mod-message-too-long");
     }
     if errors.is_empty() && title == c.title && form.body == c.body_md {
         errors.add("body", "mod-edit-unchanged");
@@ -124,9 +128,10 @@ pub async fn save(
         let guard = Guard::fresh(tx, &viewer)?;
         let me = guard.user_id().ok_or(AppError::Forbidden)?;
         let old = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        let (old, _) = check(&guard, &old)?;
+        let (old, _) = check(tx.conn(), &guard, &old)?;
         let kind = crate::kinds::registry().get(&old.kind).ok_or(AppError::NotFound)?;
         kind.save_moderator_edit(tx, &old, me, &title, &body)?;
+        let new = crate::content::find(tx, id)?.ok_or(AppError::NotFound)?;
         let reason = if FLAG_REASONS.contains(&form.reason.as_str()) { form.reason.as_str() } else { "" };
         super::record(
             tx,
@@ -144,7 +149,7 @@ pub async fn save(
                 tx,
                 old.author_id,
                 crate::notifications::KIND_MOD_EDITED,
-                &super::flags::shown_title(&old),
+                &super::flags::shown_title(&new),
             )?;
         }
         Ok(())

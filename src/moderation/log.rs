@@ -69,6 +69,7 @@ impl LogLine {
             "delete" => "modlog-public-delete",
             "edit" => "modlog-public-edit",
             "move" => "modlog-public-move",
+            "merge" => "modlog-public-merge",
             "warn" => "modlog-public-warn",
             "silence" => "modlog-public-silence",
             "suspend" => "modlog-public-suspend",
@@ -91,6 +92,7 @@ impl LogLine {
             "delete" => "modlog-public-delete-in",
             "edit" => "modlog-public-edit-in",
             "move" => "modlog-public-move-in",
+            "merge" => "modlog-public-merge-in",
             _ => "modlog-public-other-in",
         }
     }
@@ -121,6 +123,7 @@ pub fn action_key(action: &str) -> &'static str {
         "appeal_upheld" => "modlog-appeal_upheld",
         "edit" => "modlog-edit",
         "move" => "modlog-move",
+        "merge" => "modlog-merge",
         "trust" => "modlog-trust",
         "statement" => "modlog-statement",
         "statement_withdrawn" => "modlog-statement_withdrawn",

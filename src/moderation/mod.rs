@@ -84,7 +84,7 @@ pub struct Entry<'a> {
 }
 
 /// The log's actions, and the catalog keys naming them.
-pub const ACTIONS: [&str; 13] = [
+pub const ACTIONS: [&str; 14] = [
     "hide",
     "show",
     "delete",
@@ -98,6 +98,7 @@ pub const ACTIONS: [&str; 13] = [
     "appeal_upheld",
     "edit",
     "move",
+    "merge",
 ];
 
 /// Record an action in the log (same unit of work as the action).

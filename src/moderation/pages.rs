@@ -605,7 +605,13 @@ fn act_on_piece(
     let outcome = match form.action.as_str() {
         "approve" => {
             if super::set_hidden(tx, c, false)? {
-                flags::tell_author(tx, c.author_id, crate::notifications::KIND_MOD_RESTORED, &flags::shown_title(c))?;
+                // A held piece is published for the first time; a hidden one is shown again.
+                let told = if c.held {
+                    crate::notifications::KIND_MOD_APPROVED
+                } else {
+                    crate::notifications::KIND_MOD_RESTORED
+                };
+                flags::tell_author(tx, c.author_id, told, &flags::shown_title(c))?;
             }
             "dismissed"
         }
@@ -667,6 +673,9 @@ struct ContentPage<'a> {
     open: Option<Item>,
     flags: Vec<(Flag, String)>,
     history: Vec<LogLine>,
+    /// The piece's earlier versions, newest first (every kind keeps them; not every kind shows
+    /// a history page).
+    versions: Vec<crate::content::revisions::Revision>,
     reasons: Vec<(&'static str, String)>,
     notice: String,
     back: String,
@@ -697,10 +706,11 @@ async fn render_content(
     refused: Option<(FieldErrors, ActionForm)>,
 ) -> AppResult<HttpResponse> {
     let viewer = ctx.viewer();
-    let (view, open, flags, history) = crate::db::run(&state.pool, move |conn| {
+    let (view, open, flags, history, versions) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let c = crate::content::find(conn, id)?.ok_or(AppError::NotFound)?;
-        if !guard.in_audience(c.audience_id) {
+        // A draft is its author's alone: nothing to moderate yet.
+        if !guard.in_audience(c.audience_id) || c.facts().draft {
             return Err(AppError::NotFound);
         }
         let open = queue::open_for(conn, Subject::Content(id))?;
@@ -723,7 +733,8 @@ async fn render_content(
         let view = views(conn, vec![item])?.pop().ok_or(AppError::NotFound)?;
         let flags = flags::on_subjects(conn, &[Subject::Content(id).key()], false)?;
         let history = log::of_content(conn, &guard, id)?;
-        Ok((view, open, flags, history))
+        let versions = crate::content::revisions::history(conn, id)?;
+        Ok((view, open, flags, history, versions))
     })
     .await?;
     let mut view = view;
@@ -745,6 +756,7 @@ async fn render_content(
         open,
         flags,
         history,
+        versions,
         reasons: FLAG_REASONS.iter().map(|r| (*r, ctx.t(super::reason_key(r)))).collect(),
         notice,
         back: format!("/mod/content/{id}"),

@@ -1,6 +1,8 @@
 //! A moderator moves a topic to another board of the same kind (`/mod/content/{id}/move`): a
 //! question asked in the wrong place goes where it is answered. Its address changes and the old
-//! one leads to the new (the topic page's canonical redirect); the log records it.
+//! one leads to the new (the topic page's canonical redirect); the log records it. Or merges it
+//! into another topic (`/mod/content/{id}/merge`): the same question asked twice becomes one
+//! topic, the second one's posts appended as replies.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -17,6 +19,24 @@ use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Meta, PageCtx, redirect, 
 /// to its product, which belongs to its board: reviews do not move.
 fn movable(kind: &str) -> bool {
     kind != "reviews"
+}
+
+/// Board kinds whose topics may be merged: a topic there is only its posts (a review's rating
+/// and an idea's votes and status would have nowhere to go).
+fn mergeable(kind: &str) -> bool {
+    matches!(kind, "discussion" | "questions")
+}
+
+/// The topic a moderator names: its number, or its address (`/forums/help/12-title`,
+/// `/topics/12`, with or without the site and a `?page=` or `#r3`).
+pub fn topic_ref(typed: &str) -> Option<i64> {
+    let typed = typed.trim();
+    let path = typed.split(['?', '#']).next().unwrap_or("");
+    path.rsplit('/').find(|s| !s.is_empty()).and_then(|last| {
+        let digits: String = last.chars().take_while(char::is_ascii_digit).collect();
+        let rest = &last[digits.len()..];
+        (!digits.is_empty() && (rest.is_empty() || rest.starts_with('-'))).then(|| digits.parse().ok()).flatten()
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -148,4 +168,150 @@ pub async fn move_topic(
     })
     .await?;
     Ok(redirect(&to))
+}
+
+// ------------------------------------------------------------------ merge
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    /// The topic to merge into: its number or its address.
+    pub into: String,
+    pub reason: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "moderation/merge.html")]
+struct MergePage<'a> {
+    ctx: &'a PageCtx,
+    meta: Meta,
+    topic: TopicFull,
+    form: MergeForm,
+    errors: FieldErrors,
+    reasons: Vec<(&'static str, String)>,
+}
+
+/// The topic a moderator may merge away.
+async fn mergeable_topic(ctx: &PageCtx, state: &AppState, id: i64) -> AppResult<TopicFull> {
+    super::pages::require_moderator(ctx)?;
+    let viewer = ctx.viewer();
+    crate::db::run(&state.pool, move |conn| {
+        let guard = Guard::load(conn, &viewer)?;
+        let t = q::topic(conn, id)?.ok_or(AppError::NotFound)?;
+        if !guard.in_audience(t.content.audience_id) || !guard.can_remove(&t.content.facts()) {
+            return Err(AppError::NotFound);
+        }
+        if !mergeable(&t.board.kind) {
+            return Err(AppError::Refused("mod-merge-kind", Vec::new()));
+        }
+        Ok(t)
+    })
+    .await
+}
+
+fn merge_page<'a>(ctx: &'a PageCtx, topic: TopicFull, form: MergeForm, errors: FieldErrors) -> MergePage<'a> {
+    MergePage {
+        meta: Meta::new(ctx.t("mod-merge-title"), format!("/mod/content/{}/merge", topic.topic.content_id)).noindex(),
+        ctx,
+        topic,
+        form,
+        errors,
+        reasons: FLAG_REASONS.iter().map(|r| (*r, ctx.t(super::reason_key(r)))).collect(),
+    }
+}
+
+/// `GET /mod/content/{id}/merge`
+pub async fn merge_form(ctx: Ctx, state: web::Data<AppState>, path: web::Path<i64>) -> AppResult<HttpResponse> {
+    let topic = mergeable_topic(&ctx, &state, path.into_inner()).await?;
+    render(&merge_page(&ctx, topic, MergeForm::default(), FieldErrors::default()))
+}
+
+/// `POST /mod/content/{id}/merge`: one unit of work (both topics held, lower id first; the
+/// posts, counts, tags, followers; the log line).
+pub async fn merge(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<MergeForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let topic = mergeable_topic(&ctx, &state, id).await?;
+    let mut errors = FieldErrors::default();
+    let into = topic_ref(&form.into);
+    match into {
+        None => errors.add("into", "mod-merge-which"),
+        Some(i) if i == id => errors.add("into", "mod-merge-itself"),
+        _ => {}
+    }
+    if form.note.chars().count() > 2000 {
+        errors.add("note", "mod-message-too-long");
+    }
+    let Some(into) = into.filter(|_| errors.is_empty()) else {
+        return render_invalid(&merge_page(&ctx, topic, form, errors));
+    };
+    let viewer = ctx.viewer();
+    let typed = MergeForm { into: form.into.clone(), reason: form.reason.clone(), note: form.note.clone() };
+    let outcome = crate::db::run_write(&state.pool, move |tx| {
+        let guard = Guard::fresh(tx, &viewer)?;
+        let me = guard.user_id().ok_or(AppError::Forbidden)?;
+        // Both held, lower id first: two merges of the same pair the other way round queue.
+        let (first, second) = if id < into { (id, into) } else { (into, id) };
+        let a = q::lock_topic(tx, first)?;
+        let b = q::lock_topic(tx, second)?;
+        let (src, dst) = if first == id { (a, b) } else { (b, a) };
+        let src = src.ok_or(AppError::NotFound)?;
+        let Some(dst) = dst.filter(|d| {
+            guard.in_audience(d.content.audience_id) && guard.can_read(&d.content.facts(), crate::policy::Place::None)
+        }) else {
+            return Ok(Err("mod-merge-which"));
+        };
+        if !guard.in_audience(src.content.audience_id) || !guard.can_remove(&src.content.facts()) {
+            return Err(AppError::NotFound);
+        }
+        if dst.board.kind != src.board.kind || !mergeable(&dst.board.kind) {
+            return Ok(Err("mod-merge-same-kind"));
+        }
+        q::merge_topics(tx, &src, &dst, me)?;
+        let reason = if FLAG_REASONS.contains(&form.reason.as_str()) { form.reason.as_str() } else { "" };
+        let summary = format!("“{}” (#{}) → “{}” (#{})", src.content.title, id, dst.content.title, into);
+        let note = if form.note.trim().is_empty() { summary } else { format!("{summary}: {}", form.note.trim()) };
+        super::record(
+            tx,
+            Entry {
+                moderator_id: Some(me),
+                action: "merge",
+                content: Some(&dst.content),
+                user_id: Some(src.content.author_id),
+                reason,
+                note: &note,
+            },
+        )?;
+        Ok(Ok(format!("/replies/{id}")))
+    })
+    .await?;
+    match outcome {
+        Ok(to) => Ok(redirect(&to)),
+        Err(key) => {
+            let mut errors = FieldErrors::default();
+            errors.add("into", key);
+            render_invalid(&merge_page(&ctx, topic, typed, errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::topic_ref;
+
+    #[test]
+    fn a_topic_is_named_by_its_number_or_its_address() {
+        assert_eq!(topic_ref("12"), Some(12));
+        assert_eq!(topic_ref(" /forums/help/12-where-is-it "), Some(12));
+        assert_eq!(topic_ref("http://plaza.test/forums/help/12-where-is-it?page=2#r3"), Some(12));
+        assert_eq!(topic_ref("/topics/7"), Some(7));
+        assert_eq!(topic_ref("/forums/help/"), None);
+        assert_eq!(topic_ref("12abc"), None);
+        assert_eq!(topic_ref(""), None);
+    }
 }

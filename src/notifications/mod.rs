@@ -53,6 +53,8 @@ pub const KIND_ENTRY_AWARDED: &str = "entry_awarded";
 pub const KIND_MOD_HIDDEN: &str = "mod_hidden";
 /// A moderator showed a member's piece again (`detail`: its title).
 pub const KIND_MOD_RESTORED: &str = "mod_restored";
+/// A moderator approved the member's held piece: it is published (`detail`: its title).
+pub const KIND_MOD_APPROVED: &str = "mod_approved";
 /// A moderator edited the member's piece (`detail`: its title or excerpt).
 pub const KIND_MOD_EDITED: &str = "mod_edited";
 /// A moderator warned the member (`detail`: the reason).
@@ -305,6 +307,7 @@ fn message_key(kind: &str) -> &'static str {
         KIND_KEYWORD => "notif-keyword",
         KIND_MOD_RESTORED => "notif-mod-restored",
         KIND_MOD_EDITED => "notif-mod-edited",
+        KIND_MOD_APPROVED => "notif-mod-approved",
         KIND_MOD_WARNED => "notif-mod-warned",
         KIND_MOD_SILENCED => "notif-mod-silenced",
         _ => "notif-other",

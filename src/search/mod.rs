@@ -236,6 +236,13 @@ pub fn sync_content(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
     enqueue(tx, &keys)
 }
 
+/// A piece changed kind (a topic merged into another is a reply now): its old document goes
+/// now, its new one is made when the unit of work ends (`sync_content`).
+pub fn kind_changed(tx: &mut Tx<'_>, id: i64) -> QueryResult<()> {
+    let keys = sql::remove_content_only(tx, &[id])?;
+    enqueue(tx, &keys)
+}
+
 /// Bring the index in line with these people (profile edits, suspension).
 pub fn sync_people(tx: &mut Tx<'_>, ids: &[i64]) -> QueryResult<()> {
     if ids.is_empty() {

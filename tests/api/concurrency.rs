@@ -521,3 +521,30 @@ async fn members_mute_one_another_at_once() {
     assert_eq!(app.count("member_mutes"), 6);
     assert_eq!(app.number("SELECT COUNT(DISTINCT user_id) AS n FROM member_mutes"), 6);
 }
+
+#[tokio::test]
+async fn two_moderators_merge_two_topics_into_each_other_at_once() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    let author = app.user_browser("writer", Role::Member).await;
+    let (_, a) = crate::helpers::start_topic(&author, "help", "Topic A", "Text A").await;
+    crate::helpers::reply(&author, &a, "Reply A").await;
+    let (_, b) = crate::helpers::start_topic(&author, "help", "Topic B", "Text B").await;
+    crate::helpers::reply(&author, &b, "Reply B").await;
+    let mods = [app.user_browser("mona", Role::Moderator).await, app.user_browser("moe", Role::Moderator).await];
+    let codes = join_all(mods.iter().zip([(a.clone(), b.clone()), (b.clone(), a.clone())]).map(
+        |(m, (from, into))| async move {
+            m.post(&format!("/mod/content/{from}/merge"), &[("into", into.as_str())]).await.status.as_u16()
+        },
+    ))
+    .await;
+    // One merge happens; the other finds its topic gone or its target merged away.
+    assert_eq!(codes.iter().filter(|c| **c == 303).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| [303, 404, 422].contains(c)), "{codes:?}");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM topics"), 1);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM replies"), 3);
+    assert_eq!(app.number("SELECT CAST(reply_count AS BIGINT) AS n FROM topics"), 3);
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 4);
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 1);
+    assert_eq!(app.number("SELECT COUNT(DISTINCT position) AS n FROM replies"), 3);
+}

@@ -192,6 +192,8 @@ const ROUTES: &[&str] = &[
     "/mod/content/{hidden_reply}/edit",
     "/mod/content/{held_topic}/move",
     "/mod/content/{internal_topic}/move",
+    "/mod/content/{internal_topic}/merge",
+    "/mod/content/{held_topic}/merge",
     "/mod/words",
     "/alerts",
     "/admin/statement",

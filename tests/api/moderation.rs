@@ -409,6 +409,12 @@ async fn new_members_posts_wait_on_premoderated_boards_and_have_limits() {
     let q = app.number(&format!("SELECT id AS n FROM mod_queue WHERE content_id = {id}"));
     moderator.post(&format!("/mod/queue/{q}"), &[("action", "approve"), ("back", "/mod")]).await.assert_status(303);
     app.get(&path).await.assert_status(200).assert_contains("Hello everyone");
+    // Told it is published (it was never shown before, so not "shown again").
+    newbie
+        .get("/notifications")
+        .await
+        .assert_contains("approved “First question”: it is published")
+        .assert_lacks("shown again");
     assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 2);
 
     // "Every member's": a regular's reply waits too; staff never.
@@ -935,4 +941,140 @@ async fn a_moderator_moves_a_topic_and_everything_follows_it_including_who_may_r
         reader.get("/forums/support/feed.atom").await.assert_lacks("zebrafish");
     }
     admin.get(&new_path).await.assert_status(200).assert_contains("Still looking zebrafish");
+}
+
+#[tokio::test]
+async fn a_moderator_merges_a_topic_into_another_and_its_posts_tags_and_followers_follow() {
+    let app = spawn().await;
+    app.create_board("help", "discussion", "everyone", "members");
+    app.create_board("ideas", "ideas", "everyone", "members");
+    let ann = app.user_browser("ann", Role::Member).await;
+    let bea = app.user_browser("bea", Role::Member).await;
+    let topic = |title: &'static str, body: &'static str, tags: &'static str| {
+        let b = if tags == "export" { &ann } else { &bea };
+        async move {
+            let page = b
+                .post("/forums/help/new", &[("title", title), ("body", body), ("tags", tags), ("action", "save")])
+                .await;
+            page.assert_status(303);
+            page.location()
+        }
+    };
+    let dst_path = topic("How to export", "Where is the export button?", "export").await;
+    let dst = app.number("SELECT MAX(id) AS n FROM contents WHERE kind = 'topic'").to_string();
+    reply(&bea, &dst, "In the menu.").await;
+    reply(&ann, &dst, "Thanks!").await;
+    let src_path = topic("Exporting data?", "Can I export my data quokka?", "data").await;
+    let src = app.number("SELECT MAX(id) AS n FROM contents WHERE kind = 'topic'").to_string();
+    reply(&ann, &src, "Same question here.").await;
+    let (_, idea) = start_topic(&ann, "ideas", "Export to PDF", "Please").await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    let merge = format!("/mod/content/{src}/merge");
+
+    // Members cannot; bad input says what is wrong and keeps what was typed.
+    ann.get(&merge).await.assert_status(403);
+    ann.post(&merge, &[("into", &dst)]).await.assert_status(403);
+    moderator.post(&merge, &[("into", ""), ("note", "dup")]).await.assert_status(422).assert_contains("Name a topic");
+    moderator.post(&merge, &[("into", &src)]).await.assert_status(422).assert_contains("cannot be merged into itself");
+    moderator.post(&merge, &[("into", "999999")]).await.assert_status(422).assert_contains("Name a topic you can read");
+    moderator
+        .post(&merge, &[("into", &idea), ("note", "kept note")])
+        .await
+        .assert_status(422)
+        .assert_contains("same kind of board")
+        .assert_contains("kept note");
+    moderator
+        .get(&format!("/mod/content/{idea}/merge"))
+        .await
+        .assert_status(422)
+        .assert_contains("lose its rating or its votes");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM topics"), 3);
+
+    // Merged, named by its address.
+    let done = moderator
+        .post(&merge, &[("into", &format!("http://plaza.test{dst_path}?page=1")), ("note", "duplicate")])
+        .await;
+    done.assert_redirect(&format!("/replies/{src}"));
+    let page = app.get(&dst_path).await;
+    page.assert_contains("Can I export my data quokka?")
+        .assert_contains("Same question here.")
+        .assert_contains("4 replies");
+    page.assert_contains(&format!("id=\"r{src}\""));
+    // The old address leads to the post, now a reply.
+    app.get(&src_path).await.assert_status(301).assert_redirect(&format!("{dst_path}#r{src}"));
+    app.get(&format!("/topics/{src}")).await.assert_redirect(&format!("{dst_path}#r{src}"));
+    app.get(&format!("/replies/{src}")).await.assert_redirect(&format!("{dst_path}#r{src}"));
+    assert_eq!(app.number("SELECT CAST(topic_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 1);
+    assert_eq!(app.number("SELECT CAST(post_count AS BIGINT) AS n FROM boards WHERE slug = 'help'"), 5);
+    assert_eq!(app.number(&format!("SELECT CAST(reply_count AS BIGINT) AS n FROM topics WHERE content_id = {dst}")), 4);
+    app.get("/forums/help").await.assert_lacks("Exporting data?").assert_contains("How to export");
+    // Tags join the target; search finds the post as a reply.
+    app.get("/tags/data").await.assert_contains("How to export");
+    let found = app.get("/search?q=quokka").await;
+    found.assert_contains(&format!("#r{src}")).assert_contains("Forum reply");
+    assert_eq!(app.number(&format!("SELECT COUNT(*) AS n FROM search_docs WHERE ref_id = {src}")), 1);
+    // Its old title is in its history; the log says what happened.
+    moderator.get(&format!("/history/{src}")).await.assert_contains("Exporting data?");
+    app.get("/mod/log").await.assert_contains("Merged by a moderator into").assert_lacks("duplicate");
+    // The source's followers follow the target.
+    let carl = app.user_browser("carl", Role::Member).await;
+    reply(&carl, &dst, "One more answer").await;
+    app.settle().await;
+    bea.get("/notifications").await.assert_contains("carl replied");
+}
+
+#[tokio::test]
+async fn moderators_leave_drafts_and_staff_words_alone_and_see_earlier_versions_of_any_kind() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    let admin = app.user_browser("boss", Role::Admin).await;
+    // A draft is its author's alone: no moderation page, no edit (QA found a moderator could
+    // read and rewrite one, and the public log then told everyone it existed).
+    crate::helpers::editor(
+        &alice,
+        "/write",
+        &[("title", "Secret plan"), ("body", "Not yet wombat."), ("status", "draft")],
+    )
+    .await
+    .assert_status(303);
+    let draft = app.number("SELECT MAX(id) AS n FROM contents WHERE kind = 'post'").to_string();
+    moderator.get(&format!("/mod/content/{draft}")).await.assert_status(404).assert_lacks("wombat");
+    moderator.get(&format!("/mod/content/{draft}/edit")).await.assert_status(404).assert_lacks("wombat");
+    moderator.post(&format!("/mod/content/{draft}/edit"), &[("title", "x"), ("body", "mine")]).await.assert_status(404);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM revisions"), 0);
+
+    // Staff's published words: only an admin edits them.
+    let (_, post) = crate::helpers::publish_id(&alice, "alice", "Official news", "The company says so.", "").await;
+    moderator
+        .post(&format!("/mod/content/{post}/edit"), &[("title", "Official news"), ("body", "Changed")])
+        .await
+        .assert_status(422)
+        .assert_contains("only an admin edits");
+    admin
+        .post(
+            &format!("/mod/content/{post}/edit"),
+            &[("title", "Official news"), ("body", "The company says so, corrected.")],
+        )
+        .await
+        .assert_status(303);
+    // Posts have no public history page: the moderation page shows the earlier version.
+    admin
+        .get(&format!("/mod/content/{post}"))
+        .await
+        .assert_contains("Earlier versions")
+        .assert_contains("The company says so.</pre>");
+    alice.get("/notifications").await.assert_contains("A moderator edited your post “Official news”.");
+
+    // A member muted before becoming a moderator reaches them again.
+    app.create_board("help", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let later = app.user_browser("later", Role::Member).await;
+    mia.post("/u/later/mute", &[("level", "ignore")]).await.assert_status(303);
+    let later_id = app.number("SELECT id AS n FROM users WHERE username = 'later'");
+    admin.post(&format!("/admin/users/{later_id}/role"), &[("role", "moderator")]).await.assert_status(303);
+    let (path, topic) = start_topic(&mia, "help", "A question", "Hello").await;
+    reply(&later, &topic, "Moderator here, @mia").await;
+    mia.get("/notifications").await.assert_contains("later mentioned you");
+    mia.get(&path).await.assert_lacks("whom you ignore");
 }

@@ -101,3 +101,19 @@ async fn muting_refuses_oneself_staff_unknown_levels_and_visitors() {
     assert_eq!(app.count("member_mutes"), 1);
     assert_eq!(app.number("SELECT COUNT(*) AS n FROM member_mutes WHERE level = 'ignore'"), 1);
 }
+
+#[tokio::test]
+async fn an_accepted_answer_by_an_ignored_member_is_folded_at_the_top_too() {
+    let app = spawn().await;
+    app.create_board("qa", "questions", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let troll = app.user_browser("troll", Role::Member).await;
+    let (path, id) = start_topic(&mia, "qa", "How do I sync?", "Please help").await;
+    let (_, answer) = reply(&troll, &id, "Press the sync button").await;
+    mia.post(&format!("/topics/{id}/accept"), &[("reply", &answer)]).await.assert_status(303);
+    mia.post("/u/troll/mute", &[("level", "ignore")]).await.assert_status(303);
+    let page = mia.get(&path).await;
+    // Folded in the accepted-answer box and in the list: its text only inside <details>.
+    assert_eq!(page.body.matches("Reply by troll, whom you ignore").count(), 2, "{}", page.body);
+    app.get(&path).await.assert_lacks("whom you ignore");
+}

@@ -219,6 +219,111 @@ pub fn move_topic(tx: &mut Tx<'_>, t: &TopicFull, to: &Board) -> QueryResult<()>
     crate::jobs::recheck_subscriptions(tx, crate::jobs::Recheck::Board(to.id))
 }
 
+/// Merge topic `src` into `dst` (both locked by the caller): the source's opening post becomes
+/// a reply of the target and its replies follow, after the target's own (positions appended,
+/// never reused); its tags join the target's, its followers follow the target, and the source
+/// topic is gone (its address leads to the post, now a reply). The boards' and the target's
+/// counts follow. Returns the ids that moved, the opening post first.
+///
+/// A reply's `parent_id` changes here, and only here: `content::lock` reads it before holding
+/// anything, so a change of a moved reply that started meanwhile waits on the source topic's
+/// row (held here) and then finds the reply under its new topic.
+pub fn merge_topics(tx: &mut Tx<'_>, src: &TopicFull, dst: &TopicFull, editor_id: i64) -> QueryResult<Vec<i64>> {
+    let (src_id, dst_id) = (src.topic.content_id, dst.topic.content_id);
+    if src.topic.visible {
+        topic_visibility(tx, src, false)?;
+    }
+    // Tags: the target keeps its own and gains the source's (up to the limit).
+    let tags = content::tags::for_contents(tx, &[src_id, dst_id])?;
+    let mut names: Vec<TagName> = Vec::new();
+    for t in tags.get(&dst_id).into_iter().chain(tags.get(&src_id)).flatten() {
+        if let Ok(n) = TagName::parse(&t.name)
+            && !names.iter().any(|have| have.slug == n.slug)
+            && names.len() < content::tags::MAX_TAGS
+        {
+            names.push(n);
+        }
+    }
+    content::tags::set_for(tx, dst_id, &names)?;
+    content::tags::set_for(tx, src_id, &[])?;
+    // The opening post keeps its title in its history; as a reply it has none.
+    content::revisions::record(tx, &src.content, editor_id)?;
+    let mut moved: Vec<(i64, bool)> = vec![(src_id, src.author.roles.is_staff())];
+    let replies_of: Vec<(i64, bool)> = replies::table
+        .filter(replies::topic_id.eq(src_id))
+        .order(replies::position.asc())
+        .select((replies::content_id, replies::is_staff))
+        .load(tx.conn())?;
+    moved.extend(replies_of);
+    let ids: Vec<i64> = moved.iter().map(|m| m.0).collect();
+    diesel::update(contents::table.filter(contents::id.eq_any(&ids)))
+        .set((
+            contents::parent_id.eq(Some(dst_id)),
+            contents::place_id.eq(Some(dst.board.id)),
+            contents::audience_id.eq(dst.board.read_audience_id),
+        ))
+        .execute(tx.conn())?;
+    diesel::update(contents::table.find(src_id))
+        .set((contents::kind.eq(KIND_REPLY), contents::title.eq("")))
+        .execute(tx.conn())?;
+    crate::search::kind_changed(tx, src_id)?;
+    diesel::delete(replies::table.filter(replies::topic_id.eq(src_id))).execute(tx.conn())?;
+    let mut position: i32 = topics::table.find(dst_id).select(topics::last_position).first(tx.conn())?;
+    for (id, is_staff) in &moved {
+        position += 1;
+        diesel::insert_into(replies::table)
+            .values((
+                replies::content_id.eq(id),
+                replies::topic_id.eq(dst_id),
+                replies::position.eq(position),
+                replies::is_staff.eq(is_staff),
+            ))
+            .execute(tx.conn())?;
+    }
+    // Followers of the source follow the target.
+    let followers: Vec<i64> = crate::db::schema::subscriptions::table
+        .filter(crate::db::schema::subscriptions::target_kind.eq(subscriptions::TARGET_TOPIC))
+        .filter(crate::db::schema::subscriptions::target_id.eq(src_id))
+        .select(crate::db::schema::subscriptions::user_id)
+        .load(tx.conn())?;
+    for user in followers {
+        subscriptions::subscribe(tx, user, subscriptions::TARGET_TOPIC, dst_id)?;
+        subscriptions::unsubscribe(tx, user, subscriptions::TARGET_TOPIC, src_id)?;
+    }
+    diesel::delete(topics::table.find(src_id)).execute(tx.conn())?;
+    content::refresh_live(tx, &ids)?;
+    // The target's counts, from its rows: what is there (not deleted, not hidden).
+    let shown: Vec<(i64, NaiveDateTime)> = replies::table
+        .inner_join(contents::table.on(contents::id.eq(replies::content_id)))
+        .filter(replies::topic_id.eq(dst_id))
+        .filter(contents::deleted_at.is_null())
+        .filter(contents::hidden_at.is_null())
+        .order((contents::created_at.desc(), contents::id.desc()))
+        .select((contents::id, contents::created_at))
+        .load(tx.conn())?;
+    let count = i32::try_from(shown.len()).unwrap_or(i32::MAX);
+    let last = shown.first().copied();
+    let activity = last.map_or(dst.topic.last_activity_at, |l| l.1.max(dst.topic.last_activity_at));
+    diesel::update(topics::table.find(dst_id))
+        .set((
+            topics::last_position.eq(position),
+            topics::reply_count.eq(count),
+            topics::last_reply_id.eq(last.map(|l| l.0)),
+            topics::last_activity_at.eq(activity),
+        ))
+        .execute(tx.conn())?;
+    if dst.topic.visible {
+        diesel::update(boards::table.find(dst.board.id))
+            .set(boards::post_count.eq(boards::post_count + (count - dst.topic.reply_count)))
+            .execute(tx.conn())?;
+    }
+    tx.touch_all(&ids);
+    tx.touch(dst_id);
+    tx.stale(content::listing::place_key(content::PLACE_BOARD, src.board.id));
+    crate::jobs::recheck_subscriptions(tx, crate::jobs::Recheck::Board(dst.board.id))?;
+    Ok(ids)
+}
+
 /// Delete a topic (it leaves every list; its replies stop being live with it). Returns false
 /// when it was deleted already: a second delete changes nothing.
 pub fn delete_topic(tx: &mut Tx<'_>, t: &TopicFull) -> QueryResult<bool> {
