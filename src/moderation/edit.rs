@@ -47,13 +47,16 @@ async fn editable(ctx: &PageCtx, state: &AppState, id: i64) -> AppResult<(Conten
     crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let c = crate::content::find(conn, id)?.ok_or(AppError::NotFound)?;
-        check(conn, &guard, &c)
+        let how = check(conn, &guard, &c)?;
+        Ok((c, how))
     })
     .await
 }
 
-fn check(conn: &mut crate::db::DbConn, guard: &Guard, c: &Content) -> Result<(Content, ModeratorEdit), AppError> {
-    if c.is_deleted() || !guard.in_audience(c.audience_id) || !guard.can_remove(&c.facts()) {
+/// What a moderator may change of this piece, or why not (the policy: published, readable by
+/// them, not the words of staff unless they are an admin; the kind: whether it is edited here).
+fn check(conn: &mut crate::db::DbConn, guard: &Guard, c: &Content) -> Result<ModeratorEdit, AppError> {
+    if !guard.can_remove(&c.facts()) {
         return Err(AppError::NotFound);
     }
     let author = crate::accounts::queries::find(conn, c.author_id)?.ok_or(AppError::NotFound)?;
@@ -64,7 +67,7 @@ fn check(conn: &mut crate::db::DbConn, guard: &Guard, c: &Content) -> Result<(Co
         .get(&c.kind)
         .and_then(|k| k.moderator_edit())
         .ok_or(AppError::Refused("mod-edit-elsewhere", Vec::new()))?;
-    Ok((c.clone(), how))
+    Ok(how)
 }
 
 fn page<'a>(ctx: &'a PageCtx, c: &Content, how: ModeratorEdit, form: EditForm, errors: FieldErrors) -> EditPage<'a> {
@@ -106,9 +109,7 @@ pub async fn save(
     } else if let Err(k) = crate::content::markdown::check_nesting(&form.body) {
         errors.add("body", k);
     }
-    if form.note.chars().count() > 2000 {
-        errors.add("note", "mod-message-too-long");
-    }
+    super::check_note(&form.note, &mut errors);
     if errors.is_empty() && title == c.title && form.body == c.body_md {
         errors.add("body", "mod-edit-unchanged");
     }
@@ -128,11 +129,11 @@ pub async fn save(
         let guard = Guard::fresh(tx, &viewer)?;
         let me = guard.user_id().ok_or(AppError::Forbidden)?;
         let old = crate::content::lock(tx, id)?.ok_or(AppError::NotFound)?;
-        let (old, _) = check(tx.conn(), &guard, &old)?;
+        check(tx.conn(), &guard, &old)?;
         let kind = crate::kinds::registry().get(&old.kind).ok_or(AppError::NotFound)?;
         kind.save_moderator_edit(tx, &old, me, &title, &body)?;
         let new = crate::content::find(tx, id)?.ok_or(AppError::NotFound)?;
-        let reason = if FLAG_REASONS.contains(&form.reason.as_str()) { form.reason.as_str() } else { "" };
+        let reason = super::public_reason(&form.reason);
         super::record(
             tx,
             Entry {

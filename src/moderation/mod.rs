@@ -50,6 +50,21 @@ impl Subject {
 /// Why a member flags something, in the order the form offers them.
 pub const FLAG_REASONS: [&str; 5] = ["spam", "abuse", "off_topic", "illegal", "other"];
 
+/// The public reason a moderator's form gave, if it is one of the flag reasons ("" otherwise).
+pub fn public_reason(typed: &str) -> &str {
+    if FLAG_REASONS.contains(&typed) { typed } else { "" }
+}
+
+/// How long a moderator's note or message to a member may be.
+pub const NOTE_MAX: usize = 2000;
+
+/// A staff note longer than `NOTE_MAX` is refused (with the form kept).
+pub fn check_note(note: &str, errors: &mut crate::web::FieldErrors) {
+    if note.chars().count() > NOTE_MAX {
+        errors.add("note", "mod-message-too-long");
+    }
+}
+
 /// Catalog key of a flag reason (or of a public reason a moderator gave).
 pub fn reason_key(reason: &str) -> &'static str {
     match reason {

@@ -177,7 +177,7 @@ fn member_action(ctx: &PageCtx, f: &ActionForm, errors: &mut FieldErrors) -> Opt
     let message = crate::content::plain_input(f.message.trim()).trim().to_string();
     if message.is_empty() {
         errors.add("message", "mod-message-required");
-    } else if message.chars().count() > 2000 {
+    } else if message.chars().count() > super::NOTE_MAX {
         errors.add("message", "mod-message-too-long");
     }
     let now = crate::now();
@@ -600,7 +600,7 @@ fn act_on_piece(
     if !guard.can_remove(&c.facts()) {
         return Err(AppError::NotFound);
     }
-    let reason = if FLAG_REASONS.contains(&form.reason.as_str()) { form.reason.as_str() } else { "" };
+    let reason = super::public_reason(&form.reason);
     let subject = Subject::Content(c.id);
     let outcome = match form.action.as_str() {
         "approve" => {

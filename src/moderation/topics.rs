@@ -72,7 +72,7 @@ async fn movable_topic(ctx: &PageCtx, state: &AppState, id: i64) -> AppResult<(T
     crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let c = crate::content::find(conn, id)?.ok_or(AppError::NotFound)?;
-        if c.kind != KIND_TOPIC || !guard.in_audience(c.audience_id) || !guard.can_remove(&c.facts()) {
+        if c.kind != KIND_TOPIC || !guard.can_remove(&c.facts()) {
             return Err(AppError::NotFound);
         }
         let t = q::topic(conn, id)?.ok_or(AppError::NotFound)?;
@@ -126,9 +126,7 @@ pub async fn move_topic(
     if target.is_none() {
         errors.add("board", "mod-move-choose");
     }
-    if form.note.chars().count() > 2000 {
-        errors.add("note", "mod-message-too-long");
-    }
+    super::check_note(&form.note, &mut errors);
     let Some(target) = target.filter(|_| errors.is_empty()) else {
         return render_invalid(&page(&ctx, topic, boards, form, errors));
     };
@@ -137,17 +135,17 @@ pub async fn move_topic(
         let guard = Guard::fresh(tx, &viewer)?;
         let me = guard.user_id().ok_or(AppError::Forbidden)?;
         let t = q::lock_topic(tx, id)?.ok_or(AppError::NotFound)?;
-        if !guard.in_audience(t.content.audience_id) || !guard.can_remove(&t.content.facts()) {
+        if !guard.can_remove(&t.content.facts()) {
             return Err(AppError::NotFound);
         }
         // The board as it is now: still there, still of the kind, still readable.
         let board = q::board(tx, target.id)?.ok_or(AppError::Refused("mod-move-choose", Vec::new()))?;
-        if board.kind != t.board.kind || board.id == t.board.id || !guard.in_audience(board.read_audience_id) {
+        if board.kind != t.board.kind || board.id == t.board.id || !guard.can_read_board(&board.facts()) {
             return Err(AppError::Refused("mod-move-choose", Vec::new()));
         }
         q::move_topic(tx, &t, &board)?;
         let moved = q::topic(tx, id)?.ok_or(AppError::NotFound)?;
-        let reason = if FLAG_REASONS.contains(&form.reason.as_str()) { form.reason.as_str() } else { "" };
+        let reason = super::public_reason(&form.reason);
         let note = if form.note.trim().is_empty() {
             format!("{} → {}", t.board.name, board.name)
         } else {
@@ -172,7 +170,7 @@ pub async fn move_topic(
 
 // ------------------------------------------------------------------ merge
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct MergeForm {
     /// The topic to merge into: its number or its address.
@@ -199,7 +197,7 @@ async fn mergeable_topic(ctx: &PageCtx, state: &AppState, id: i64) -> AppResult<
     crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let t = q::topic(conn, id)?.ok_or(AppError::NotFound)?;
-        if !guard.in_audience(t.content.audience_id) || !guard.can_remove(&t.content.facts()) {
+        if !guard.can_remove(&t.content.facts()) {
             return Err(AppError::NotFound);
         }
         if !mergeable(&t.board.kind) {
@@ -244,14 +242,12 @@ pub async fn merge(
         Some(i) if i == id => errors.add("into", "mod-merge-itself"),
         _ => {}
     }
-    if form.note.chars().count() > 2000 {
-        errors.add("note", "mod-message-too-long");
-    }
+    super::check_note(&form.note, &mut errors);
     let Some(into) = into.filter(|_| errors.is_empty()) else {
         return render_invalid(&merge_page(&ctx, topic, form, errors));
     };
     let viewer = ctx.viewer();
-    let typed = MergeForm { into: form.into.clone(), reason: form.reason.clone(), note: form.note.clone() };
+    let typed = form.clone();
     let outcome = crate::db::run_write(&state.pool, move |tx| {
         let guard = Guard::fresh(tx, &viewer)?;
         let me = guard.user_id().ok_or(AppError::Forbidden)?;
@@ -261,19 +257,17 @@ pub async fn merge(
         let b = q::lock_topic(tx, second)?;
         let (src, dst) = if first == id { (a, b) } else { (b, a) };
         let src = src.ok_or(AppError::NotFound)?;
-        let Some(dst) = dst.filter(|d| {
-            guard.in_audience(d.content.audience_id) && guard.can_read(&d.content.facts(), crate::policy::Place::None)
-        }) else {
+        let Some(dst) = dst.filter(|d| guard.can_read(&d.content.facts(), crate::policy::Place::None)) else {
             return Ok(Err("mod-merge-which"));
         };
-        if !guard.in_audience(src.content.audience_id) || !guard.can_remove(&src.content.facts()) {
+        if !guard.can_remove(&src.content.facts()) {
             return Err(AppError::NotFound);
         }
         if dst.board.kind != src.board.kind || !mergeable(&dst.board.kind) {
             return Ok(Err("mod-merge-same-kind"));
         }
         q::merge_topics(tx, &src, &dst, me)?;
-        let reason = if FLAG_REASONS.contains(&form.reason.as_str()) { form.reason.as_str() } else { "" };
+        let reason = super::public_reason(&form.reason);
         let summary = format!("“{}” (#{}) → “{}” (#{})", src.content.title, id, dst.content.title, into);
         let note = if form.note.trim().is_empty() { summary } else { format!("{summary}: {}", form.note.trim()) };
         super::record(

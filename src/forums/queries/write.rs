@@ -288,8 +288,13 @@ pub fn merge_topics(tx: &mut Tx<'_>, src: &TopicFull, dst: &TopicFull, editor_id
         .load(tx.conn())?;
     for user in followers {
         subscriptions::subscribe(tx, user, subscriptions::TARGET_TOPIC, dst_id)?;
-        subscriptions::unsubscribe(tx, user, subscriptions::TARGET_TOPIC, src_id)?;
     }
+    diesel::delete(
+        crate::db::schema::subscriptions::table
+            .filter(crate::db::schema::subscriptions::target_kind.eq(subscriptions::TARGET_TOPIC))
+            .filter(crate::db::schema::subscriptions::target_id.eq(src_id)),
+    )
+    .execute(tx.conn())?;
     diesel::delete(topics::table.find(src_id)).execute(tx.conn())?;
     content::refresh_live(tx, &ids)?;
     // The target's counts, from its rows: what is there (not deleted, not hidden).
