@@ -40,6 +40,12 @@ impl Purpose {
             Purpose::Appeal => Duration::days(30),
         }
     }
+
+    /// Only the newest link works. Not so for the appeal: every suspended sign-in makes one,
+    /// and the member may open the one from an earlier try (or another device) later.
+    fn newest_only(self) -> bool {
+        self != Purpose::Appeal
+    }
 }
 
 #[derive(Queryable, Clone, Debug)]
@@ -65,17 +71,12 @@ pub enum State {
 }
 
 /// Make a link for `purpose`; earlier unused links of the same purpose stop working (only the
-/// newest mail counts). Returns the token for the URL.
+/// newest mail counts), except appeal links. Returns the token for the URL.
 pub fn issue(tx: &mut Tx<'_>, user_id: i64, purpose: Purpose, email: &str) -> QueryResult<String> {
     let now = crate::now();
-    diesel::update(
-        account_tokens::table
-            .filter(account_tokens::user_id.eq(user_id))
-            .filter(account_tokens::purpose.eq(purpose.as_str()))
-            .filter(account_tokens::used_at.is_null()),
-    )
-    .set(account_tokens::expires_at.eq(now))
-    .execute(tx.conn())?;
+    if purpose.newest_only() {
+        expire_all(tx, user_id, purpose)?;
+    }
     let token = crate::web::random_token();
     diesel::insert_into(account_tokens::table)
         .values((
@@ -130,7 +131,8 @@ pub fn consume(tx: &mut Tx<'_>, purpose: Purpose, token: &str) -> QueryResult<St
     Ok(if taken == 1 { State::Valid(t) } else { State::Used })
 }
 
-/// After a password is set: every other reset link of the account stops working.
+/// Every unused link of the account for `purpose` stops working (before a new one is made, and
+/// after a password is set).
 pub fn expire_all(tx: &mut Tx<'_>, user_id: i64, purpose: Purpose) -> QueryResult<()> {
     diesel::update(
         account_tokens::table

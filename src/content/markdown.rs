@@ -46,11 +46,10 @@ fn options() -> Options {
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["input", "del", "s", "sup", "section", "audio", "video", "source"])
+    b.add_tags(["del", "s", "sup", "section", "audio", "video", "source"])
         .add_tag_attributes("audio", ["controls", "preload", "title"])
         .add_tag_attributes("video", ["controls", "preload", "title", "poster", "width", "height"])
         .add_tag_attributes("source", ["src", "type"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("div", ["class", "id"])
         .add_tag_attributes("sup", ["class", "id"])
@@ -61,9 +60,6 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("nofollow ugc noopener noreferrer"))
         .attribute_filter(|element, attribute, value| match (element, attribute) {
-            // Task-list checkboxes only, and never editable.
-            ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed("checkbox")),
-            ("input", "disabled") => Some(Cow::Borrowed("")),
             // Fenced-code language hints only.
             ("code", "class") => value
                 .strip_prefix("language-")
@@ -378,6 +374,12 @@ pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
                 outside_image = false;
                 events.push(Event::End(TagEnd::Link));
             }
+            // A task list's box as a character, not a form control: a disabled checkbox has no
+            // label a screen reader could give (axe: "Form elements must have labels"), a ballot
+            // box is read as what it is.
+            (Event::TaskListMarker(done), None) => {
+                events.push(Event::Text(if done { "\u{2611} " } else { "\u{2610} " }.into()))
+            }
             (Event::Text(t) | Event::Code(t), Some((_, _, alt))) => alt.push_str(&t),
             (Event::SoftBreak | Event::HardBreak, Some((_, _, alt))) => alt.push(' '),
             (_, Some(_)) => {}
@@ -506,7 +508,8 @@ mod tests {
         assert!(h.contains("<table>"), "{h}");
         assert!(h.contains(r#"<th class="align-center">"#), "{h}");
         assert!(!h.contains("style="), "{h}");
-        assert!(h.contains(r#"type="checkbox""#) && h.contains("checked") && h.contains("disabled"), "{h}");
+        assert!(h.contains("<li>\u{2611} done</li>") && h.contains("<li>\u{2610} todo</li>"), "{h}");
+        assert!(!h.contains("<input"), "{h}");
         assert!(h.contains("<del>old</del>"), "{h}");
         assert!(
             h.contains("footnote-definition") && h.contains(r##"href="#fn-1""##) && h.contains(r#"id="fn-1""#),

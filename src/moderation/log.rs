@@ -128,6 +128,8 @@ pub fn action_key(action: &str) -> &'static str {
         "statement" => "modlog-statement",
         "statement_withdrawn" => "modlog-statement_withdrawn",
         "board_mode" => "modlog-board_mode",
+        "word_added" => "modlog-word_added",
+        "word_removed" => "modlog-word_removed",
         _ => "modlog-other",
     }
 }
@@ -137,9 +139,13 @@ pub const PER_PAGE: i64 = 50;
 /// The page-cache key of the public log.
 pub const KEY: &str = "modlog";
 
-/// Lines the reader may know about: about members, or about content in an audience they read.
-fn visible<'a>(guard: &Guard) -> mod_actions::BoxedQuery<'a, crate::db::MultiBackend> {
-    let q = mod_actions::table.into_boxed();
+/// Lines the reader may know about: about members, or about content in an audience they read;
+/// the watched-word list's own lines for staff only.
+fn visible<'a>(guard: &Guard, staff: bool) -> mod_actions::BoxedQuery<'a, crate::db::MultiBackend> {
+    let mut q = mod_actions::table.into_boxed();
+    if !staff {
+        q = q.filter(mod_actions::action.ne_all(super::STAFF_ONLY));
+    }
     match guard.audience_ids() {
         None => q,
         Some(ids) => q.filter(mod_actions::audience_id.is_null().or(mod_actions::audience_id.eq_any(ids.to_vec()))),
@@ -180,8 +186,11 @@ pub fn of_content(conn: &mut DbConn, guard: &Guard, content_id: i64) -> QueryRes
 
 /// A member's lines, newest first (staff): those about content the moderator may read.
 pub fn of_member(conn: &mut DbConn, guard: &Guard, user_id: i64) -> QueryResult<Vec<LogLine>> {
-    let rows: Vec<Row> =
-        visible(guard).filter(mod_actions::user_id.eq(user_id)).order(mod_actions::id.desc()).limit(100).load(conn)?;
+    let rows: Vec<Row> = visible(guard, true)
+        .filter(mod_actions::user_id.eq(user_id))
+        .order(mod_actions::id.desc())
+        .limit(100)
+        .load(conn)?;
     lines(conn, guard, rows, true)
 }
 
@@ -230,7 +239,7 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, query: web::Query<LogQue
     let before = crate::web::canonical_number(&query.before);
     let (lines, more) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let mut q = visible(&guard);
+        let mut q = visible(&guard, staff);
         if super::ACTIONS.contains(&action.as_str()) {
             q = q.filter(mod_actions::action.eq(action));
         }

@@ -99,7 +99,7 @@ pub struct Entry<'a> {
 }
 
 /// The log's actions, and the catalog keys naming them.
-pub const ACTIONS: [&str; 14] = [
+pub const ACTIONS: [&str; 20] = [
     "hide",
     "show",
     "delete",
@@ -114,7 +114,16 @@ pub const ACTIONS: [&str; 14] = [
     "edit",
     "move",
     "merge",
+    "trust",
+    "statement",
+    "statement_withdrawn",
+    "board_mode",
+    "word_added",
+    "word_removed",
 ];
+
+/// Actions only staff see in the log (the public log would teach spammers the watched words).
+pub const STAFF_ONLY: [&str; 2] = ["word_added", "word_removed"];
 
 /// Record an action in the log (same unit of work as the action).
 pub fn record(tx: &mut Tx<'_>, e: Entry<'_>) -> QueryResult<()> {

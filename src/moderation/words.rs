@@ -273,7 +273,7 @@ pub async fn add(ctx: Ctx, state: web::Data<AppState>, CsrfForm(form): CsrfForm<
     }
     let (p, action, r) = (pattern.clone(), form.action.clone(), replacement.clone());
     let added = crate::db::run_write(&state.pool, move |tx| {
-        Ok(crate::db::ignore_duplicate(tx, |conn| {
+        let added = crate::db::ignore_duplicate(tx, |conn| {
             diesel::insert_into(watched_words::table)
                 .values((
                     watched_words::pattern.eq(&p),
@@ -284,7 +284,12 @@ pub async fn add(ctx: Ctx, state: web::Data<AppState>, CsrfForm(form): CsrfForm<
                     watched_words::created_at.eq(crate::now()),
                 ))
                 .execute(conn)
-        })?)
+        })?;
+        if added == 1 {
+            let note = format!("{p} ({action}{}{r})", if r.is_empty() { "" } else { ": " });
+            super::record(tx, staff_entry(admin, "word_added", &note))?;
+        }
+        Ok(added)
     })
     .await?;
     if added == 0 {
@@ -295,6 +300,11 @@ pub async fn add(ctx: Ctx, state: web::Data<AppState>, CsrfForm(form): CsrfForm<
     Ok(redirect("/mod/words?msg=added"))
 }
 
+/// A staff-only log line about the list itself (the public log never names a watched word).
+fn staff_entry<'a>(admin: i64, action: &'a str, note: &'a str) -> super::Entry<'a> {
+    super::Entry { moderator_id: Some(admin), action, content: None, user_id: None, reason: "", note }
+}
+
 /// `POST /mod/words/{id}/delete`
 pub async fn remove(
     ctx: Ctx,
@@ -302,11 +312,17 @@ pub async fn remove(
     path: web::Path<i64>,
     _form: CsrfForm<crate::accounts::handlers::EmptyForm>,
 ) -> AppResult<HttpResponse> {
-    ctx.require_admin()?;
+    let admin = ctx.require_admin()?.id;
     let id = path.into_inner();
     crate::db::run_write(&state.pool, move |tx| {
         tx.quiet();
-        Ok(diesel::delete(watched_words::table.find(id)).execute(tx.conn())?)
+        let pattern: Option<String> =
+            watched_words::table.find(id).select(watched_words::pattern).first(tx.conn()).optional()?;
+        if let Some(p) = pattern {
+            diesel::delete(watched_words::table.find(id)).execute(tx.conn())?;
+            super::record(tx, staff_entry(admin, "word_removed", &p))?;
+        }
+        Ok(())
     })
     .await?;
     Ok(redirect("/mod/words?msg=removed"))

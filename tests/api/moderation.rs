@@ -246,6 +246,14 @@ async fn suspensions_keep_members_out_with_the_reason_and_take_one_appeal() {
     let visitor = app.new_browser();
     let appeal = visitor.get(&format!("/appeal?token={link}")).await;
     appeal.assert_status(200).assert_contains("Your account is suspended").assert_contains("Repeated insults");
+    // The mail's link, made before the sign-in's, still works: every try must not kill the last.
+    let mailed: String = body.split("/appeal?token=").nth(1).unwrap_or("").chars().take(64).collect();
+    assert_ne!(mailed, link);
+    visitor
+        .get(&format!("/appeal?token={mailed}"))
+        .await
+        .assert_status(200)
+        .assert_contains("Your account is suspended");
     visitor
         .post("/appeal", &[("token", &link), ("body", "")])
         .await
@@ -518,6 +526,17 @@ async fn watched_words_block_hold_replace_and_tag_in_english_and_chinese() {
     let id = app.number("SELECT id AS n FROM watched_words WHERE pattern = 'casino'");
     admin.post(&format!("/mod/words/{id}/delete"), &[]).await.assert_redirect("/mod/words?msg=removed");
     start_topic(&member, "help", "Casino again", "fine now").await;
+    // Staff see the list's changes in the log; the public log never names a watched word.
+    moderator
+        .get("/mod/log?action=word_removed")
+        .await
+        .assert_contains("Watched word removed")
+        .assert_contains("casino")
+        .assert_lacks("赌场");
+    moderator.get("/mod/log?action=word_added").await.assert_contains("退款 (tag: refunds)");
+    for reader in [app.get("/mod/log").await, member.get("/mod/log").await] {
+        reader.assert_status(200).assert_lacks("Watched word").assert_lacks("赌场").assert_lacks("退款");
+    }
 }
 
 #[tokio::test]
