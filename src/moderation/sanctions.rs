@@ -178,6 +178,23 @@ pub fn lift(tx: &mut Tx<'_>, s: &Sanction, by: Option<i64>, action: &str, note: 
     }
     sync_member(tx, s.user_id)?;
     super::record(tx, Entry { moderator_id: by, action, content: None, user_id: Some(s.user_id), reason: "", note })?;
+    // An appeal waiting against it has nothing left to decide: it leaves the queue as granted.
+    let waiting: Option<i64> = appeals::table
+        .filter(appeals::sanction_id.eq(s.id))
+        .filter(appeals::outcome.is_null())
+        .select(appeals::id)
+        .first(tx.conn())
+        .optional()?;
+    if let Some(appeal) = waiting {
+        diesel::update(appeals::table.find(appeal))
+            .set((
+                appeals::outcome.eq(Some("lifted")),
+                appeals::answered_by.eq(by),
+                appeals::answered_at.eq(Some(crate::now())),
+            ))
+            .execute(tx.conn())?;
+        super::queue::resolve(tx, Subject::Appeal(appeal), by, "lifted")?;
+    }
     Ok(true)
 }
 

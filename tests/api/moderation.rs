@@ -15,6 +15,40 @@ fn open_queue_id(app: &TestApp) -> String {
 }
 
 #[tokio::test]
+async fn lifting_a_suspension_closes_the_appeal_waiting_against_it() {
+    let app = spawn().await;
+    let moderator = app.user_browser("mona", Role::Moderator).await;
+    let troll = app.create_user("troll", Role::Member);
+    moderator
+        .post(
+            &format!("/mod/users/{troll}"),
+            &[("member", "suspend"), ("message", "Repeated insults"), ("length", "7d"), ("note", "")],
+        )
+        .await
+        .assert_status(303);
+    let login = app.new_browser().login("troll", PASSWORD).await;
+    let link = login.body.split("href=\"/appeal?token=").nth(1).expect("appeal link").split('"').next().unwrap_or("");
+    app.new_browser()
+        .post("/appeal", &[("token", link), ("body", "Please look again at my posts.")])
+        .await
+        .assert_status(303);
+    let q = open_queue_id(&app);
+    moderator.get("/mod").await.assert_contains("Please look again at my posts.");
+    let sanction = app.number("SELECT MAX(id) AS n FROM sanctions");
+    moderator.post(&format!("/mod/sanctions/{sanction}/lift"), &[("note", "")]).await.assert_status(303);
+    // The appeal left the queue, granted; refusing it afterwards changes nothing.
+    moderator.get("/mod").await.assert_lacks("Please look again at my posts.");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_queue WHERE resolved_at IS NULL"), 0);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM appeals WHERE outcome = 'lifted'"), 1);
+    moderator.post(&format!("/mod/queue/{q}"), &[("action", "uphold"), ("answer", "No."), ("back", "/mod")]).await;
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM mod_actions WHERE action = 'appeal_upheld'"), 0);
+    app.get("/mod/log").await.assert_lacks("appeal was refused");
+    // Staff are told their log carries names and notes, and when their filters match nothing.
+    moderator.get("/mod/log").await.assert_contains("with names and staff notes");
+    moderator.get("/mod/log?member=nobody").await.assert_contains("Nothing in the log matches these filters.");
+}
+
+#[tokio::test]
 async fn members_flag_once_never_their_own_and_enough_flags_hide_until_reviewed() {
     let app = spawn().await;
     let author = app.user_browser("spammy", Role::Member).await;
