@@ -145,8 +145,9 @@ def login(name, locale="en-US"):
     s.headers["Accept-Language"] = locale
     if name:
         r = submit(s, "/login", r"^/login", {"login": name, "password": PASSWORD})
-        if "plaza_session" not in str(s.cookies.keys()) and not s.cookies:
-            sys.exit(f"could not log in as {name}: {r.status_code}")
+        # A sign-in that worked leaves the login page (a redirect, followed); one that failed stays.
+        if r.status_code != 200 or urllib.parse.urlsplit(r.url).path == "/login":
+            sys.exit(f"could not log in as {name}: {r.status_code} at {r.url}")
     return s
 
 
