@@ -11,12 +11,15 @@ Setup, once per machine (nothing here is committed or needed by `cargo test`):
 Usage:
   bench/check_pages.py --binary target/debug/plaza [--tools /tmp/qa-tools] [--only REGEX]
                        [--per-pattern 2] [--max-pages 120] [--keep DIR] [--no-axe] [--no-vnu]
+                       [--no-overflow] [--screenshots DIR [--shot-widths 320,390,1280]
+                       [--shot-schemes light,dark]]
 
 It builds a fresh SQLite site (`plaza seed-demo`) in a temporary directory, serves it on
 127.0.0.1:8099 and crawls it from `/` as each reader (same-site links only, at most
 --per-pattern pages per address shape, numbers and slugs folded). Every HTML page is saved and
 checked by vnu (errors only); every page is loaded in Chromium and checked by axe-core (WCAG 2.1
-A/AA rules). --only keeps the pages whose path matches REGEX. Prints each problem with its page
+A/AA rules) at 1280 px, and again at 320 px, where a page wider than the screen (sideways
+scrolling; a table that scrolls inside its own box is allowed) is a problem. --only keeps the pages whose path matches REGEX. Prints each problem with its page
 and reader; exits 1 if there is any.
 """
 import argparse
@@ -45,38 +48,83 @@ AXE_JS = r"""
 const { chromium } = require('playwright-core');
 const fs = require('fs');
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// What sticks out past the right edge of a page narrower than it: the outermost elements that do,
+// unless a box of theirs scrolls or clips (a table scrolling in its own box is allowed).
+function overflow() {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const b = el.getBoundingClientRect();
+    if (b.width === 0 || b.right <= width + 1 || clipped(el)) continue;
+    const parent = el.parentElement.getBoundingClientRect();
+    if (el.parentElement !== document.body && parent.right > width + 1 && !clipped(el.parentElement)) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.classList.length ? '.' + [...el.classList].join('.') : '');
+    out.push(`${name} to ${Math.round(b.right)}px`);
+    if (out.length === 4) break;
+  }
+  // Text that runs past its box (a long word or address) is no element's own width.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n && out.length < 4; n = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const b = range.getBoundingClientRect();
+    const own = getComputedStyle(n.parentElement).overflowX !== 'visible';
+    if (b.right > width + 1 && !own && !clipped(n.parentElement))
+      out.push(`text "${n.textContent.trim().slice(0, 40)}" in ${n.parentElement.tagName.toLowerCase()} to ${Math.round(b.right)}px`);
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, width, elements: out };
+}
+
 (async () => {
   const jobs = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const passes = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const out = [];
-  const shots = process.argv[4];
   for (const reader of jobs) {
-    const context = await browser.newContext({ locale: reader.locale, bypassCSP: true,
-      extraHTTPHeaders: { 'Accept-Language': reader.locale } });
-    if (reader.cookies.length) await context.addCookies(reader.cookies);
-    const page = await context.newPage();
-    for (const url of reader.urls) {
-      try {
-        await page.goto(url, { waitUntil: 'load' });
-        if (shots) {
-          const name = reader.name + url.replace(/^[a-z]+:\/\/[^/]*/, '').replace(/[^A-Za-z0-9]+/g, '_').slice(0, 80);
-          await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+    for (const pass of passes) {
+      const context = await browser.newContext({ locale: reader.locale, bypassCSP: true,
+        viewport: { width: pass.width, height: 900 }, colorScheme: pass.scheme,
+        extraHTTPHeaders: { 'Accept-Language': reader.locale } });
+      if (reader.cookies.length) await context.addCookies(reader.cookies);
+      const page = await context.newPage();
+      for (const url of reader.urls) {
+        try {
+          await page.goto(url, { waitUntil: 'load' });
+          if (pass.shots) {
+            const name = reader.name + url.replace(/^[a-z]+:\/\/[^/]*/, '').replace(/[^A-Za-z0-9]+/g, '_').slice(0, 80);
+            await page.screenshot({ path: `${pass.shots}/${pass.width}-${pass.scheme}-${name}.png`, fullPage: true });
+          }
+          if (pass.overflow) {
+            const o = await page.evaluate(overflow);
+            if (o) out.push({ reader: reader.name, url, id: `overflow-${pass.width}px`, impact: 'layout',
+              help: `the page is ${o.scrollWidth}px wide on a ${o.width}px screen`, nodes: o.elements });
+          }
+          if (pass.axe) {
+            await page.addScriptTag({ content: axeSource });
+            const r = await page.evaluate(() => axe.run(document,
+              { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+            for (const v of r.violations)
+              out.push({ reader: reader.name, url, id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) });
+          }
+        } catch (e) {
+          out.push({ reader: reader.name, url, id: 'load-error', help: String(e), nodes: [] });
         }
-        await page.addScriptTag({ content: axeSource });
-        const r = await page.evaluate(() => axe.run(document,
-          { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-        for (const v of r.violations)
-          out.push({ reader: reader.name, url, id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) });
-      } catch (e) {
-        out.push({ reader: reader.name, url, id: 'load-error', help: String(e), nodes: [] });
       }
+      await context.close();
     }
-    await context.close();
   }
   await browser.close();
-  fs.writeFileSync(process.argv[3], JSON.stringify(out));
+  fs.writeFileSync(process.argv[4], JSON.stringify(out));
 })();
 """
 
@@ -245,7 +293,10 @@ def main():
     ap.add_argument("--keep")
     ap.add_argument("--no-axe", action="store_true")
     ap.add_argument("--no-vnu", action="store_true")
-    ap.add_argument("--screenshots", help="a directory for a full-page PNG of every page axe loads")
+    ap.add_argument("--no-overflow", action="store_true")
+    ap.add_argument("--screenshots", help="a directory for full-page PNGs of every page")
+    ap.add_argument("--shot-widths", default="1280", help="widths to take screenshots at, e.g. 320,390,1280")
+    ap.add_argument("--shot-schemes", default="light", help="colour schemes for screenshots: light,dark")
     args = ap.parse_args()
     only = re.compile(args.only) if args.only else None
     work = args.keep or tempfile.mkdtemp(prefix="plaza-check-")
@@ -303,21 +354,43 @@ def main():
                 print(f"vnu  {d[1]:10} {d[2]}  line {m.get('lastLine')}: {m['message']}")
                 problems += 1
             print(f"vnu: {len(docs)} documents, {problems} errors", file=sys.stderr)
+        # Chromium passes: axe at 1280 px (light), the overflow check at 320 px, and screenshots.
+        passes = []
         if not args.no_axe:
+            passes.append({"width": 1280, "scheme": "light", "axe": True})
+        if not args.no_overflow:
+            passes.append({"width": 320, "scheme": "light", "overflow": True})
+        if args.screenshots:
+            os.makedirs(args.screenshots, exist_ok=True)
+            for width in [int(w) for w in args.shot_widths.split(",")]:
+                for scheme in args.shot_schemes.split(","):
+                    same = [p for p in passes if p["width"] == width and p["scheme"] == scheme]
+                    if same:
+                        same[0]["shots"] = args.screenshots
+                    else:
+                        passes.append({"width": width, "scheme": scheme, "shots": args.screenshots})
+        if passes:
             with open(os.path.join(work, "axe-jobs.json"), "w") as f:
                 json.dump(jobs, f)
+            with open(os.path.join(work, "passes.json"), "w") as f:
+                json.dump(passes, f)
             with open(os.path.join(work, "axe.js"), "w") as f:
                 f.write(AXE_JS)
             subprocess.run(["node", os.path.join(work, "axe.js"), os.path.join(work, "axe-jobs.json"),
-                            os.path.join(work, "axe-out.json")] + ([args.screenshots] if args.screenshots else []),
+                            os.path.join(work, "passes.json"), os.path.join(work, "axe-out.json")],
                            env=dict(os.environ, NODE_PATH=os.path.join(args.tools, "node_modules")), check=True)
             with open(os.path.join(work, "axe-out.json")) as f:
                 found = json.load(f)
             for v in found:
-                print(f"axe  {v['reader']:10} {v['url'].replace(BASE, '')}  {v['id']} ({v.get('impact')}): "
+                tool = "wide" if v["id"].startswith("overflow") else "axe "
+                print(f"{tool} {v['reader']:10} {v['url'].replace(BASE, '')}  {v['id']} ({v.get('impact')}): "
                       f"{v['help']} {v['nodes']}")
             runs = sum(len(j["urls"]) for j in jobs)
-            print(f"axe: {runs} runs, {len(found)} violations", file=sys.stderr)
+            wide = sum(1 for v in found if v["id"].startswith("overflow"))
+            if not args.no_axe:
+                print(f"axe: {runs} runs, {len(found) - wide} violations", file=sys.stderr)
+            if not args.no_overflow:
+                print(f"overflow at 320 px: {runs} pages, {wide} too wide", file=sys.stderr)
             problems += len(found)
         return 1 if problems else 0
     finally:

@@ -209,11 +209,12 @@ fn run() -> anyhow::Result<()> {
             let stats = plaza::rerender::all(&mut conn, &|what, n| eprint!("\r{what}: {n}      "))?;
             eprintln!();
             println!(
-                "rendered again: {} pieces of content, {} profiles, {} status notes ({} changed) in {:.1} s",
+                "rendered again: {} pieces of content, {} profiles, {} status notes ({} changed, {} excerpts made again) in {:.1} s",
                 stats.contents,
                 stats.profiles,
                 stats.notes,
                 stats.changed,
+                stats.excerpts,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

@@ -4,8 +4,9 @@
 
 use diesel::prelude::*;
 
+use crate::content;
 use crate::content::markdown;
-use crate::db::schema::{contents, idea_status_changes, users};
+use crate::db::schema::{contents, idea_status_changes, posts, users};
 use crate::db::{DbConn, Tx};
 
 const BATCH: i64 = 500;
@@ -17,6 +18,8 @@ pub struct Stats {
     pub notes: u64,
     /// Rows whose stored HTML was different.
     pub changed: u64,
+    /// Pieces whose stored excerpt was different (made by an older rule).
+    pub excerpts: u64,
 }
 
 /// (id, author (for the media a text shows; 0: none), Markdown, stored HTML)
@@ -122,5 +125,41 @@ pub fn all(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<St
                 .execute(tx.conn())
         },
     )?;
-    Ok(Stats { contents: contents_read, profiles, notes, changed: a + b + c })
+    let excerpts = excerpts(conn, progress)?;
+    Ok(Stats { contents: contents_read, profiles, notes, changed: a + b + c, excerpts })
+}
+
+/// Make every stored excerpt again from its source (a post's own excerpt, else the body), so
+/// lists and descriptions follow the current rule. Pieces stored without one (media) keep none.
+fn excerpts(conn: &mut DbConn, progress: &dyn Fn(&str, u64)) -> anyhow::Result<u64> {
+    let (mut read, mut changed, mut after) = (0u64, 0u64, 0i64);
+    loop {
+        let rows: Vec<(i64, String, String, Option<String>)> = contents::table
+            .left_join(posts::table)
+            .filter(contents::id.gt(after))
+            .order(contents::id.asc())
+            .limit(BATCH)
+            .select((contents::id, contents::body_md, contents::excerpt, posts::excerpt_md.nullable()))
+            .load(conn)?;
+        let Some(last) = rows.last().map(|r| r.0) else { break };
+        changed += crate::db::write(conn, |tx| -> QueryResult<u64> {
+            let mut n = 0;
+            for (id, body_md, stored, own) in &rows {
+                let source = own.as_deref().filter(|o| !o.trim().is_empty()).unwrap_or(body_md);
+                let fresh = content::excerpt_of(source);
+                if stored.is_empty() || fresh == *stored {
+                    continue;
+                }
+                n += diesel::update(contents::table.find(id).filter(contents::excerpt.eq(stored)))
+                    .set(contents::excerpt.eq(&fresh))
+                    .execute(tx.conn())? as u64;
+                tx.touch(*id);
+            }
+            Ok(n)
+        })?;
+        read += rows.len() as u64;
+        after = last;
+        progress("excerpts", read);
+    }
+    Ok(changed)
 }

@@ -143,3 +143,43 @@ for (const box of document.querySelectorAll(".attach[data-attach-for]")) {
     });
   }
 }
+
+// The header's menu on a phone: opened in place (without the jump to #site-menu) and said so.
+{
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("site-menu");
+  const close = menu && menu.querySelector(".menu-close");
+  if (toggle && menu) {
+    toggle.setAttribute("aria-controls", "site-menu");
+    toggle.setAttribute("aria-expanded", "false");
+    const set = (open) => {
+      menu.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    };
+    toggle.addEventListener("click", (event) => {
+      event.preventDefault();
+      set(!menu.classList.contains("open"));
+    });
+    if (close) {
+      close.addEventListener("click", (event) => {
+        event.preventDefault();
+        set(false);
+        toggle.focus();
+      });
+    }
+  }
+}
+
+// The account menu closes on a click elsewhere or on Escape, as menus do.
+document.addEventListener("click", (event) => {
+  for (const open of document.querySelectorAll("details.account-menu[open]")) {
+    if (!open.contains(event.target)) open.removeAttribute("open");
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const open of document.querySelectorAll("details.account-menu[open]")) {
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  }
+});

@@ -320,6 +320,17 @@ pub fn conditional(
     public: bool,
 ) -> HttpResponse {
     let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
+    // Never earlier than when this body was first served: the items' dates miss changes that
+    // leave no date (an item removed or hidden, a board renamed), and a reader asking "modified
+    // since?" must not be told "no" about them.
+    let last_modified = match req.app_data::<actix_web::web::Data<crate::web::AppState>>() {
+        Some(state) => {
+            let key = format!("{} {}?{}", if public { "feed" } else { "feed~" }, req.path(), req.query_string());
+            let first = state.cache.served.first_served(&key, &etag, crate::now());
+            Some(last_modified.map_or(first, |t| t.max(first)))
+        }
+        None => last_modified,
+    };
     let last_modified = last_modified.map(|t| utc(t).format("%a, %d %b %Y %H:%M:%S GMT").to_string());
     let headers = req.headers();
     let not_modified = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {

@@ -427,7 +427,9 @@ pub fn sanitize(raw: &str) -> SafeHtml {
     SafeHtml(SANITIZER.clean(raw).to_string())
 }
 
-/// The text of a Markdown document without markup (for excerpts, descriptions, feeds' summaries).
+/// The text of a Markdown document without markup (for excerpts, descriptions, feeds' summaries and
+/// search). Blocks stay apart: paragraphs, headings, list items and table cells are separated by a
+/// space and a table's rows by " · ", so "| Plan | Price |" never reads "PlanPrice".
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::new();
     let mut in_footnote = false;
@@ -437,12 +439,40 @@ pub fn plain_text(markdown: &str) -> String {
             Event::End(TagEnd::FootnoteDefinition) => in_footnote = false,
             _ if in_footnote => {}
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => out.push(' '),
+            Event::TaskListMarker(done) => out.push_str(if done { "☑ " } else { "☐ " }),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => out.push_str(" · "),
+            Event::End(TagEnd::Table) => {
+                let kept = out.trim_end().trim_end_matches('·').len();
+                out.truncate(kept);
+                out.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Item
+                | Tag::CodeBlock(_)
+                | Tag::TableCell
+                | Tag::BlockQuote(_),
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => out.push(' '),
             _ => {}
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A letter or digit of a script that separates words with spaces (a cut inside a run of them
+/// would split a word; Chinese is cut between any two characters).
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() && !crate::search::text::is_cjk(c)
 }
 
 /// A short excerpt of plain text: at most `max` characters, cut at a word boundary for
@@ -455,15 +485,21 @@ pub fn excerpt(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let last = cut.chars().last().unwrap_or(' ');
     let next = text.chars().nth(max).unwrap_or(' ');
-    let cut = if last.is_ascii_alphanumeric() && next.is_ascii_alphanumeric() {
-        match cut.rfind(' ') {
-            Some(i) if i > max / 2 => cut[..i].to_string(),
+    let cut = if in_word(last) && in_word(next) {
+        // Back to where the word began: a space, or a Chinese character right before it.
+        let start = cut
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !in_word(c))
+            .map(|(i, c)| if c.is_whitespace() { i } else { i + c.len_utf8() });
+        match start {
+            Some(i) if cut[..i].chars().count() > max / 2 => cut[..i].to_string(),
             _ => cut,
         }
     } else {
         cut
     };
-    format!("{}…", cut.trim_end_matches(|c: char| c.is_whitespace() || ",.;:，。；：".contains(c)))
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_whitespace() || ",.;:·-–—，。；：、".contains(c)))
 }
 
 /// Every link target in a Markdown document (for citations).
@@ -590,5 +626,26 @@ mod tests {
         assert_eq!(excerpt("hello world again", 13), "hello world…");
         assert_eq!(excerpt("企业员工博客为消费者提供技术支持", 6), "企业员工博客…");
         assert_eq!(excerpt("short", 10), "short");
+    }
+
+    #[test]
+    fn plain_text_keeps_blocks_apart() {
+        let table = "Intro\n\n| Plan | Storage | Price |\n|---|---|---|\n| Team | 1 TB | $8 |\n| Business | 5 TB | $15 |\n\nAfter";
+        assert_eq!(plain_text(table), "Intro Plan Storage Price · Team 1 TB $8 · Business 5 TB $15 After");
+        assert_eq!(plain_text("- one\n- two\n\n> quoted\n\n---\n\n```\ncode\n```"), "one two quoted code");
+        assert_eq!(plain_text("# 标题\n\n正文第一段"), "标题 正文第一段");
+        assert_eq!(plain_text("- [x] done\n- [ ] open"), "☑ done ☐ open");
+    }
+
+    #[test]
+    fn excerpts_cut_between_words() {
+        // Accented words are words too: never "Zürich's caf…".
+        assert_eq!(excerpt("Meet us in Zürich café tomorrow", 17), "Meet us in Zürich…");
+        assert_eq!(excerpt("Straße Straße Straße", 16), "Straße Straße…");
+        // A Latin word run into Chinese text is cut where it begins.
+        assert_eq!(excerpt("我们的支持Plaza服务", 7), "我们的支持…");
+        // Chinese is cut between characters; trailing punctuation goes before the ellipsis.
+        assert_eq!(excerpt("我们很高兴，今天发布新版本", 6), "我们很高兴…");
+        assert_eq!(excerpt("Plan Storage · Team 1 TB", 14), "Plan Storage…");
     }
 }

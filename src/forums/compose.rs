@@ -129,7 +129,7 @@ pub async fn new_topic_form(
     let board = startable_board(&ctx, &state, path.into_inner()).await?;
     let products = board_products(&state, &board).await?;
     render(&TopicEditorPage {
-        meta: Meta::new(ctx.t("topic-new-title"), format!("{}/new", board.path())).noindex(),
+        meta: Meta::new(ctx.t(board.start_key()), format!("{}/new", board.path())).noindex(),
         action_url: format!("{}/new", board.path()),
         back: board.path(),
         ctx: &ctx,
@@ -156,7 +156,7 @@ pub async fn create_topic(
     let page = |form: TopicForm, errors: FieldErrors, preview: Option<SafeHtml>| TopicEditorPage {
         products: products.clone(),
         existing_review: None,
-        meta: Meta::new(ctx.t("topic-new-title"), format!("{}/new", board.path())).noindex(),
+        meta: Meta::new(ctx.t(board.start_key()), format!("{}/new", board.path())).noindex(),
         action_url: format!("{}/new", board.path()),
         back: board.path(),
         ctx: &ctx,
@@ -293,7 +293,7 @@ pub async fn edit_topic_form(ctx: Ctx, state: web::Data<AppState>, path: web::Pa
         ..Default::default()
     };
     render(&TopicEditorPage {
-        meta: Meta::new(ctx.t("topic-edit-title"), format!("/topics/{}/edit", t.topic.content_id)).noindex(),
+        meta: Meta::new(ctx.t(t.board.edit_key()), format!("/topics/{}/edit", t.topic.content_id)).noindex(),
         action_url: format!("/topics/{}/edit", t.topic.content_id),
         back: t.path(),
         ctx: &ctx,
@@ -319,7 +319,7 @@ pub async fn edit_topic(
     let (form, attach_problem) = upload.attach(&state, author_id, |f| &mut f.body).await;
     let id = t.topic.content_id;
     let page = |form: TopicForm, errors: FieldErrors, preview: Option<SafeHtml>| TopicEditorPage {
-        meta: Meta::new(ctx.t("topic-edit-title"), format!("/topics/{id}/edit")).noindex(),
+        meta: Meta::new(ctx.t(t.board.edit_key()), format!("/topics/{id}/edit")).noindex(),
         action_url: format!("/topics/{id}/edit"),
         back: t.path(),
         ctx: &ctx,

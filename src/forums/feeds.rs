@@ -1,4 +1,4 @@
-//! Forum feeds: each board's new topics, each topic's replies.
+//! Forum feeds: each board's new topics, each topic's opening post and replies.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -57,7 +57,10 @@ pub async fn topic_feed(
     let (t2, viewer, kinds, lang, base) = (t.clone(), ctx.viewer(), state.kinds, ctx.lang, ctx.base_url.clone());
     let items = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
-        let ids = q::latest_reply_ids(conn, &guard, t2.topic.content_id, 30)?;
+        // The newest replies, then the opening post (a reader subscribing learns what the
+        // topic is about; the feed "starts at the start").
+        let mut ids = q::latest_reply_ids(conn, &guard, t2.topic.content_id, 29)?;
+        ids.push(t2.topic.content_id);
         Ok(kinds.feed_items(conn, &ids, lang, &base)?)
     })
     .await?;

@@ -119,6 +119,16 @@ impl Board {
             _ => "topic-start",
         }
     }
+
+    /// Catalog key of the title of the form that edits a topic of this board's kind.
+    pub fn edit_key(&self) -> &'static str {
+        match self.kind.as_str() {
+            BOARD_QUESTIONS => "topic-edit-questions",
+            BOARD_REVIEWS => "topic-edit-reviews",
+            BOARD_IDEAS => "topic-edit-ideas",
+            _ => "topic-edit-title",
+        }
+    }
 }
 
 pub fn kind_key(kind: &str) -> &'static str {
@@ -166,6 +176,22 @@ pub struct TopicCard {
     pub answered: bool,
     pub board_kind: String,
     pub tags: Vec<TagView>,
+    /// A review's rating and product (review boards' topics).
+    pub review: Option<ReviewMark>,
+}
+
+/// What a review list shows of a review: its stars and what it reviews.
+#[derive(Clone, Debug)]
+pub struct ReviewMark {
+    pub rating: i32,
+    pub product: String,
+    pub product_path: String,
+}
+
+impl ReviewMark {
+    pub fn stars(&self) -> String {
+        reviews::stars(self.rating)
+    }
 }
 
 impl TopicCard {

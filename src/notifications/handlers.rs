@@ -33,7 +33,7 @@ pub async fn index(ctx: Ctx, state: web::Data<AppState>, q: web::Query<PageQuery
     .await?;
     render(&NotificationsPage {
         meta: Meta::new(ctx.t("notifications-title"), "/notifications").noindex(),
-        pager: Pager::new("/notifications?", page, total, super::PAGE_SIZE),
+        pager: Pager::within("/notifications?", page, total, super::PAGE_SIZE)?,
         ctx: &ctx,
         items,
     })

@@ -112,16 +112,17 @@ pub(super) fn queue(
         None => None,
     };
     let actor = actor.map(|(u, d)| if d.is_empty() { u } else { d }).unwrap_or_default();
-    let (excerpt, content_kind, path) = match content_id {
+    let (excerpt, content_kind, path, title) = match content_id {
         Some(c) => {
             let (excerpt, kind): (String, String) =
                 contents::table.find(c).select((contents::excerpt, contents::kind)).first(tx.conn())?;
-            (excerpt, kind, format!("/content/{c}"))
+            let title = super::titles(tx.conn(), &[c])?.remove(&c).unwrap_or_default();
+            (excerpt, kind, format!("/content/{c}"), title)
         }
-        None => (String::new(), String::new(), "/notifications".into()),
+        None => (String::new(), String::new(), "/notifications".into(), String::new()),
     };
     let item = Item {
-        message: message(lang, kind, &actor, detail, &content_kind),
+        message: message(lang, kind, &actor, detail, &content_kind, &title),
         note: super::detail_note(detail).to_string(),
         excerpt,
         link: format!("{BASE_URL_TOKEN}{path}"),

@@ -13,6 +13,8 @@ pub mod mentions;
 pub mod prefs;
 pub mod subscriptions;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -233,13 +235,15 @@ pub struct NotificationView {
     pub unread: bool,
     /// The kind of content it is about ("reply"), or "".
     pub content_kind: String,
+    /// The title of what it is about: the post a comment is on, the topic a reply is in; or "".
+    pub title: String,
 }
 
 impl NotificationView {
     /// What happened, in a sentence.
     pub fn message(&self, lang: &crate::web::Lang) -> String {
         let actor = self.actor.as_ref().map_or("—", |a| a.name());
-        message(*lang, &self.kind, actor, &self.detail, &self.content_kind)
+        message(*lang, &self.kind, actor, &self.detail, &self.content_kind, &self.title)
     }
 
     /// The note that came with it (an editor's reason, a status change's words), or "".
@@ -254,7 +258,14 @@ impl NotificationView {
 
 /// What happened, in a sentence, on the page and in the e-mail: who did it (`actor`), and what
 /// it is about, named by its content kind ("in a reply").
-pub fn message(lang: crate::web::Lang, kind: &str, actor: &str, detail: &str, content_kind: &str) -> String {
+pub fn message(
+    lang: crate::web::Lang,
+    kind: &str,
+    actor: &str,
+    detail: &str,
+    content_kind: &str,
+    title: &str,
+) -> String {
     let noun = crate::kinds::registry().noun_key(content_kind);
     let what = if noun.is_empty() { String::new() } else { lang.t(noun) };
     let detail = detail.split_once('\n').map_or(detail, |(first, _)| first);
@@ -264,7 +275,65 @@ pub fn message(lang: crate::web::Lang, kind: &str, actor: &str, detail: &str, co
         (_, Some(first), _) => first,
         _ => detail,
     };
-    lang.ta(message_key(kind), &[("actor", actor.to_string()), ("detail", detail.to_string()), ("what", what)])
+    let key = message_key(kind);
+    // Said with the title of what it is about when there is one: "… commented on your post “X”".
+    let key = match titled_key(key) {
+        Some(titled) if !title.trim().is_empty() => titled,
+        _ => key,
+    };
+    lang.ta(
+        key,
+        &[("actor", actor.to_string()), ("detail", detail.to_string()), ("what", what), ("title", title.to_string())],
+    )
+}
+
+/// The sentence that names the title, for the events about a piece with one.
+fn titled_key(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "notif-comment" => "notif-comment-on",
+        "notif-reply" => "notif-reply-on",
+        "notif-topic-reply" => "notif-topic-reply-on",
+        "notif-followed-reply" => "notif-followed-reply-on",
+        "notif-new-topic" => "notif-new-topic-on",
+        "notif-quote" => "notif-quote-on",
+        "notif-mention" => "notif-mention-on",
+        "notif-accepted" => "notif-accepted-on",
+        "notif-response" => "notif-response-on",
+        _ => return None,
+    })
+}
+
+/// The title each piece is known by: its own, else its parent's (a comment's post, a reply's
+/// topic), else its grandparent's (a reply to a comment).
+pub fn titles(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let mut out = HashMap::new();
+    // (asked for, looking at now)
+    let mut pending: Vec<(i64, i64)> = ids.iter().map(|&id| (id, id)).collect();
+    for _ in 0..3 {
+        if pending.is_empty() {
+            break;
+        }
+        let look: Vec<i64> = pending.iter().map(|p| p.1).collect();
+        let rows: HashMap<i64, (String, Option<i64>)> = contents::table
+            .filter(contents::id.eq_any(&look))
+            .select((contents::id, contents::title, contents::parent_id))
+            .load::<(i64, String, Option<i64>)>(conn)?
+            .into_iter()
+            .map(|(id, title, parent)| (id, (title, parent)))
+            .collect();
+        let mut next = Vec::new();
+        for (asked, at) in pending {
+            match rows.get(&at) {
+                Some((title, _)) if !title.trim().is_empty() => {
+                    out.insert(asked, title.clone());
+                }
+                Some((_, Some(parent))) => next.push((asked, *parent)),
+                _ => {}
+            }
+        }
+        pending = next;
+    }
+    Ok(out)
 }
 
 /// Between the names of a thing in each language (English first) in a `detail`.
@@ -368,6 +437,7 @@ pub fn list(
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.4).collect();
     let paths = kinds.paths_for(conn, &ids)?;
+    let mut titles = titles(conn, &ids)?;
     let views = rows
         .into_iter()
         .map(|(id, kind, read_at, created_at, content_id, detail, username, display_name, roles, excerpt, ckind)| {
@@ -383,6 +453,7 @@ pub fn list(
                 created_at,
                 unread: read_at.is_none(),
                 content_kind: ckind.unwrap_or_default(),
+                title: content_id.and_then(|c| titles.remove(&c)).unwrap_or_default(),
             }
         })
         .collect();

@@ -296,6 +296,10 @@ pub async fn page(ctx: Ctx, state: web::Data<AppState>, params: web::Query<Searc
     let (total, total_is_estimate, fell_back) =
         answer.as_ref().map_or((0, false, false), |a| (a.results.total, a.results.total_is_estimate, a.fell_back));
     let pages = ((total.min(COUNT_CAP) + PER_PAGE - 1) / PER_PAGE).max(1);
+    if parsed.page > pages && !total_is_estimate {
+        // Past the last page of results: nothing to keep (a crawler would keep an empty page).
+        return Err(AppError::NotFound);
+    }
     let sort = if parsed.request.sort == Sort::Newest { "newest" } else { "" };
     let status = if parsed.errors.is_empty() {
         actix_web::http::StatusCode::OK
@@ -443,7 +447,7 @@ pub async fn opensearch(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
 "#,
         short = esc(&name),
         desc = esc(&ctx.ta("search-opensearch-description", &[("site", state.settings.site_name.clone())])),
-        icon = esc(&ctx.absolute("/favicon.svg")),
+        icon = esc(&ctx.absolute(&crate::web::assets::url("favicon.svg"))),
         search = esc(&ctx.absolute("/search")),
         base = esc(ctx.absolute("").trim_end_matches('/')),
     );

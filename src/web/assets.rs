@@ -30,6 +30,8 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/plaza.js"),
     },
     Asset { name: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
+    // The header's notifications icon on a phone (a CSS mask: it takes the text's colour).
+    Asset { name: "bell.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/bell.svg") },
 ];
 
 /// An asset ready to serve: its hashed name and its bodies.

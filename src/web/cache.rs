@@ -37,6 +37,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpResponse, web};
+use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -137,12 +138,43 @@ pub struct PageCache {
     making: Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
     pub hits: AtomicU64,
     pub misses: AtomicU64,
+    /// When each kept page (and each feed, `content::feeds::conditional`) was first served.
+    pub served: Served,
 }
 
 #[derive(Default)]
 struct Seen {
     last: i64,
     recent: HashSet<i64>,
+}
+
+/// When this process first served each body (by key and ETag): the floor of its Last-Modified,
+/// so that Last-Modified follows every change, also those no date in it shows (an item removed
+/// or hidden, a board renamed). A body that changed is dated at least a second after the one
+/// before it (HTTP dates are whole seconds: a change in the same second must not look old);
+/// one that did not keeps its date. Bounded: forgetting only makes a date later (a reader
+/// fetches once more), never earlier.
+#[derive(Default)]
+pub struct Served(Mutex<HashMap<String, (String, NaiveDateTime)>>);
+
+impl Served {
+    const MAX: usize = 8192;
+
+    pub fn first_served(&self, key: &str, etag: &str, now: NaiveDateTime) -> NaiveDateTime {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let before = match map.get(key) {
+            Some((tag, at)) if tag == etag => return *at,
+            Some((_, at)) => Some(*at),
+            None => None,
+        };
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        let whole = now.with_nanosecond(0).unwrap_or(now);
+        let at = before.map_or(whole, |b| whole.max(b + chrono::Duration::seconds(1)));
+        map.insert(key.to_string(), (etag.to_string(), at));
+        at
+    }
 }
 
 /// How far back ids are read again: units of work in flight at once commit within this many.
@@ -163,6 +195,7 @@ impl PageCache {
             making: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            served: Served::default(),
         }
     }
 
@@ -616,16 +649,18 @@ pub async fn middleware(
         return Ok(ServiceResponse::new(http_req, head.set_body(bytes).map_into_boxed_body()));
     }
     let (gzip, brotli) = compress(&bytes).map_err(actix_web::error::ErrorInternalServerError)?;
-    let now = chrono::Utc::now();
-    // When it was made: every change to what it shows makes it again, so nothing it shows is
-    // newer (a feed's newest entry is not: an older entry may have been edited since).
-    let modified = now;
+    let etag = etag_of(&bytes);
+    // When it was first made as it is: every change to what it shows makes it again, so nothing
+    // it shows is newer (a feed's newest entry is not: an older entry may have been edited
+    // since); made again unchanged, it keeps its date.
+    let modified =
+        cache.served.first_served(&key, etag.to_str().unwrap_or(""), chrono::Utc::now().naive_utc()).and_utc();
     let last_modified = HeaderValue::from_str(&modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
         .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
     let entry = Arc::new(Entry {
         status: head.status(),
         headers: kept_headers(head.headers()),
-        etag: etag_of(&bytes),
+        etag,
         identity: bytes,
         gzip,
         brotli,

@@ -359,6 +359,16 @@ impl Pager {
         }
     }
 
+    /// Like `new`, for a list whose pages are addresses worth keeping: a page past the last one
+    /// is not found (404), not an empty page a crawler would keep.
+    pub fn within(base: &str, page: i64, total: i64, per_page: i64) -> crate::error::AppResult<Self> {
+        let pager = Pager::new(base, page, total, per_page);
+        if page > pager.pages {
+            return Err(crate::error::AppError::NotFound);
+        }
+        Ok(pager)
+    }
+
     pub fn is_needed(&self) -> bool {
         self.prev.is_some() || self.next.is_some()
     }

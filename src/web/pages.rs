@@ -189,9 +189,17 @@ pub async fn sitemap_part(
             crate::db::run(&state.pool, |conn| {
                 let visitor = Guard::load(conn, &crate::policy::Viewer::visitor())?;
                 let boards = crate::forums::queries::readable_boards(conn, &visitor)?;
-                let mut out: Vec<(String, Option<chrono::NaiveDateTime>)> =
-                    vec![("/".into(), None), ("/blogs".into(), None), ("/tags".into(), None), ("/forums".into(), None)];
-                out.extend(blog_queries::all_blogs(conn)?.iter().map(|b| (b.path(), b.last_post_at)));
+                let blogs = blog_queries::all_blogs(conn)?;
+                // The directories change with what they list: a new post, a reply in a board.
+                let newest_post = blogs.iter().filter_map(|b| b.last_post_at).max();
+                let newest_reply = boards.iter().filter_map(|b| b.last_activity_at).max();
+                let mut out: Vec<(String, Option<chrono::NaiveDateTime>)> = vec![
+                    ("/".into(), newest_post.max(newest_reply)),
+                    ("/blogs".into(), newest_post),
+                    ("/tags".into(), None),
+                    ("/forums".into(), newest_reply),
+                ];
+                out.extend(blogs.iter().map(|b| (b.path(), b.last_post_at)));
                 let tag_limit = SITEMAP_MAX - out.len() as i64 - boards.len() as i64;
                 out.extend(tags::with_counts(conn, &visitor, tag_limit)?.iter().map(|t| (t.tag.url(), None)));
                 out.extend(boards.iter().map(|b| (b.path(), b.last_activity_at)));
@@ -237,7 +245,8 @@ pub async fn sitemap_part(
         xml.push_str(&crate::web::escape_html(&state.settings.absolute(path)));
         xml.push_str("</loc>");
         if let Some(t) = lastmod {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", t.format("%Y-%m-%d")));
+            // To the second (W3C Datetime), so a reply today moves it.
+            xml.push_str(&format!("<lastmod>{}</lastmod>", t.format("%Y-%m-%dT%H:%M:%S+00:00")));
         }
         xml.push_str("</url>\n");
     }

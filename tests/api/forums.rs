@@ -304,7 +304,7 @@ async fn edits_keep_history_and_deletes_are_permissioned() {
     app.get(&new_path).await.assert_status(404);
     app.get("/forums/general").await.assert_lacks("Better title");
     app.get("/forums").await.assert_lacks("Better title");
-    app.get("/forums").await.assert_contains("<td class=\"num\">0</td>");
+    app.get("/forums").await.assert_contains("data-label=\"Topics\">0</td>");
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod forgery;
 mod forums;
 mod helpers;
 mod i18n;
+mod look;
 mod magazine;
 mod magazine_readers;
 mod media;

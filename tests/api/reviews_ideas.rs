@@ -2,12 +2,17 @@ use plaza::accounts::Role;
 
 use crate::helpers::{reply, spawn, start_topic};
 
-fn add_product(app: &crate::helpers::TestApp, board_id: i64, name: &str, slug: &str) {
+pub(crate) fn add_product(app: &crate::helpers::TestApp, board_id: i64, name: &str, slug: &str) {
     plaza::db::write(&mut app.conn(), |tx| plaza::forums::reviews::create_product(tx, board_id, name, slug, ""))
         .unwrap();
 }
 
-async fn review(b: &crate::helpers::Browser, product: &str, rating: &str, title: &str) -> crate::helpers::Page {
+pub(crate) async fn review(
+    b: &crate::helpers::Browser,
+    product: &str,
+    rating: &str,
+    title: &str,
+) -> crate::helpers::Page {
     b.post(
         "/forums/reviews/new",
         &[

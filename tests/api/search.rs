@@ -385,7 +385,8 @@ async fn bad_input_gets_a_clear_page_never_an_error() {
         .assert_status(200)
         .assert_contains("No one here has the user name");
     get(format!("{}&tag=nothing-here", q("edge"))).await.assert_status(200).assert_contains("There is no tag");
-    get(format!("{}&page=99999", q("edge"))).await.assert_status(200);
+    // Past the last page of results: not found, not an empty page to keep.
+    get(format!("{}&page=99999", q("edge"))).await.assert_status(404);
     get(format!("{}&place=board-999999", q("edge"))).await.assert_status(400);
 }
 

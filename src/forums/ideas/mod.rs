@@ -40,6 +40,20 @@ impl IdeaStatus {
             _ => self.name_en.clone(),
         }
     }
+
+    /// The colour family a status is shown in (`status-{tone}` in the stylesheet): the
+    /// built-in ones each their own, added ones by whether they close an idea.
+    pub fn tone(&self) -> &'static str {
+        match self.slug.as_str() {
+            "new" => "new",
+            "under-review" => "review",
+            "planned" => "planned",
+            ADOPTED => "done",
+            "declined" => "declined",
+            _ if self.is_closed => "closed",
+            _ => "open",
+        }
+    }
 }
 
 pub const ADOPTED: &str = "adopted";

@@ -10,7 +10,7 @@ use crate::accounts::AuthorView;
 use crate::content;
 use crate::db::DbConn;
 use crate::db::schema::{content_tags, contents, topics, users};
-use crate::forums::{Board, TopicCard, topic_path};
+use crate::forums::{Board, ReviewMark, TopicCard, topic_path};
 use crate::policy::Guard;
 
 // ---------------------------------------------------------------- topic lists
@@ -51,6 +51,26 @@ fn cards(conn: &mut DbConn, rows: Vec<CardRow>, boards: &[Board]) -> QueryResult
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut tags = content::tags::for_contents(conn, &ids)?;
     let info: HashMap<i64, &Board> = boards.iter().map(|b| (b.id, b)).collect();
+    // Reviews show their stars and product: one more query when the list has any.
+    let reviewed: Vec<i64> = rows
+        .iter()
+        .filter(|r| info.get(&r.4).is_some_and(|b| b.kind == crate::forums::BOARD_REVIEWS))
+        .map(|r| r.0)
+        .collect();
+    let mut marks: HashMap<i64, ReviewMark> = HashMap::new();
+    if !reviewed.is_empty() {
+        use crate::db::schema::{products, reviews};
+        let found: Vec<(i64, i32, i64, String, String)> = reviews::table
+            .inner_join(products::table)
+            .filter(reviews::topic_id.eq_any(&reviewed))
+            .select((reviews::topic_id, reviews::rating, products::board_id, products::name, products::slug))
+            .load(conn)?;
+        for (topic, rating, board, product, slug) in found {
+            let product_path =
+                info.get(&board).map(|b| format!("{}/products/{}", b.path(), crate::web::path_segment(&slug)));
+            marks.insert(topic, ReviewMark { rating, product, product_path: product_path.unwrap_or_default() });
+        }
+    }
     Ok(rows
         .into_iter()
         .map(
@@ -94,6 +114,7 @@ fn cards(conn: &mut DbConn, rows: Vec<CardRow>, boards: &[Board]) -> QueryResult
                     answered: accepted.is_some(),
                     board_kind: board_kind.to_string(),
                     tags: tags.remove(&id).unwrap_or_default(),
+                    review: marks.remove(&id),
                 }
             },
         )

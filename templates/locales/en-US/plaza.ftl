@@ -13,6 +13,9 @@ nav-admin = Admin
 nav-settings = Settings
 nav-logout = Log out
 nav-login = Log in
+nav-menu = Menu
+nav-menu-close = Close menu
+nav-profile = Your profile
 nav-register = Sign up
 unread-count = { $count ->
     [one] { $count } unread notification
@@ -358,7 +361,6 @@ duration-hours-minutes = { $hours } h { $minutes } min
 duration-days-hours = { $days } d { $hours } h
 topic-start = Start a topic
 topic-login-to-start = Log in to take part
-topic-new-title = New topic
 topic-edit-title = Edit topic
 topic-submit = Post topic
 topic-pinned = Pinned
@@ -1813,3 +1815,19 @@ mod-edit-staff = What staff and moderators write only an admin edits.
 mod-versions = Earlier versions
 mod-version-until = The text until { $date }
 mod-version-replaced-by = replaced by { $name }
+
+## Notifications that name what they are about
+notif-comment-on = { $actor } commented on your post “{ $title }”
+notif-reply-on = { $actor } replied to your comment on “{ $title }”
+notif-topic-reply-on = { $actor } replied to your topic “{ $title }”
+notif-followed-reply-on = { $actor } replied in a topic you follow: “{ $title }”
+notif-new-topic-on = { $actor } started a topic in a board you follow: “{ $title }”
+notif-quote-on = { $actor } quoted you in { $what } in “{ $title }”
+notif-mention-on = { $actor } mentioned you in { $what } in “{ $title }”
+notif-accepted-on = { $actor } accepted your answer in “{ $title }”
+notif-response-on = { $actor } responded officially to your review “{ $title }”
+topic-edit-questions = Edit your question
+topic-edit-reviews = Edit your review
+topic-edit-ideas = Edit your idea
+idea-sort = Sort
+idea-status-filter = Status

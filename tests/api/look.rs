@@ -1,0 +1,265 @@
+//! How pages read: excerpts and descriptions, the header, each board kind's page (issue 14).
+
+use plaza::accounts::Role;
+
+use crate::helpers::{publish, spawn};
+use crate::reviews_ideas::{add_product, review};
+
+const PRICES: &str = "Our plans, side by side.\n\n| Plan | Storage | Price |\n|---|---|---|\n| Team | 1 TB | $8 |\n| Business | 5 TB | $15 |\n\nAsk us about larger plans.";
+
+#[tokio::test]
+async fn excerpts_and_descriptions_keep_blocks_apart() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let post = publish(&alice, "alice", "Prices", PRICES, "").await;
+    let expected =
+        "Our plans, side by side. Plan Storage Price · Team 1 TB $8 · Business 5 TB $15 Ask us about larger plans.";
+    // The blog's list, the post's description and its feed's summary read the same text.
+    app.get("/blogs/alice").await.assert_contains(expected).assert_lacks("PlanStorage");
+    app.get(&post).await.assert_contains(&format!(r#"<meta name="description" content="{expected}">"#));
+    app.get("/blogs/alice/feed.atom").await.assert_contains(expected);
+    // A search snippet too: cells are words, not "TB$15".
+    app.settle().await;
+    app.get("/search?q=Business").await.assert_contains("Business</mark> 5 TB $15").assert_lacks("TB$15");
+
+    // A long text is cut between words, with an ellipsis.
+    let long = "Zürich ".repeat(60);
+    let post = publish(&alice, "alice", "Long", &long, "").await;
+    let page = app.get(&post).await;
+    let description =
+        page.body.split(r#"<meta name="description" content=""#).nth(1).unwrap().split('"').next().unwrap();
+    assert!(description.ends_with("Zürich…"), "{description}");
+    // Chinese is cut between characters.
+    let post = publish(&alice, "alice", "长文", &"企业博客为客户提供技术支持。".repeat(30), "").await;
+    let page = app.get(&post).await;
+    let description =
+        page.body.split(r#"<meta name="description" content=""#).nth(1).unwrap().split('"').next().unwrap();
+    assert!(description.ends_with('…') && description.chars().count() <= 201, "{description}");
+}
+
+#[tokio::test]
+async fn rerender_makes_old_excerpts_again() {
+    use diesel::prelude::*;
+    use plaza::db::schema::contents;
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let post = publish(&alice, "alice", "Prices", PRICES, "").await;
+    let id: i64 = app.ids("posts", "content_id")[0];
+    // An excerpt stored by the older rule, which ran table cells together.
+    plaza::db::write(&mut app.conn(), |tx| {
+        diesel::update(contents::table.find(id))
+            .set(
+                contents::excerpt.eq(
+                    "Our plans, side by side. PlanStoragePriceTeam1 TB$8Business5 TB$15 Ask us about larger plans.",
+                ),
+            )
+            .execute(tx.conn())
+    })
+    .unwrap();
+    app.get(&post).await.assert_contains("PlanStoragePrice");
+    let stats = plaza::rerender::all(&mut app.conn(), &|_, _| {}).expect("rerender");
+    assert_eq!(stats.excerpts, 1);
+    app.get(&post).await.assert_lacks("PlanStoragePrice").assert_contains("Plan Storage Price · Team");
+    assert_eq!(plaza::rerender::all(&mut app.conn(), &|_, _| {}).expect("again").excerpts, 0);
+}
+
+#[tokio::test]
+async fn the_header_folds_account_links_into_one_menu() {
+    let app = spawn().await;
+    // A visitor: the menu's parts and a way in, nothing of an account.
+    let home = app.get("/").await;
+    home.assert_contains(r##"href="#site-menu""##).assert_contains(r#"id="site-menu""#).assert_lacks("account-menu");
+    // A member: notifications stay in the row; profile, following, settings and log out are in the menu.
+    let mia = app.user_browser("mia", Role::Member).await;
+    let page = mia.get("/").await;
+    let menu = page
+        .body
+        .split(r#"<details class="account-menu">"#)
+        .nth(1)
+        .expect("account menu")
+        .split("</details>")
+        .next()
+        .unwrap();
+    for link in ["/u/mia", "/following", "/settings", "/logout"] {
+        assert!(menu.contains(link), "{link} in {menu}");
+    }
+    assert!(!menu.contains("/admin/users"), "{menu}");
+    page.assert_contains(r#"<a href="/notifications" class="notif-link">"#);
+    // An admin also finds the admin pages there.
+    let boss = app.user_browser("boss", Role::Admin).await;
+    let page = boss.get("/").await;
+    let menu = page.body.split(r#"<details class="account-menu">"#).nth(1).unwrap().split("</details>").next().unwrap();
+    assert!(menu.contains("/admin/users") && menu.contains("/admin/forums"), "{menu}");
+}
+
+#[tokio::test]
+async fn a_products_rating_summary_comes_before_its_reviews() {
+    let app = spawn().await;
+    let board = app.create_board("reviews", "reviews", "everyone", "members");
+    add_product(&app, board, "Plaza Cloud", "plaza-cloud");
+    let mia = app.user_browser("mia", Role::Member).await;
+    review(&mia, "plaza-cloud", "4", "Solid").await.assert_status(303);
+    let page = app.get("/forums/reviews/products/plaza-cloud").await;
+    let summary = page.body.find(r#"id="h-rating""#).expect("summary");
+    let reviews = page.body.find(r#"id="h-reviews""#).expect("reviews");
+    assert!(summary < reviews, "a phone reads the summary first");
+}
+
+#[tokio::test]
+async fn sitemaps_and_feeds_are_never_not_modified_while_stale() {
+    let app = spawn().await;
+    app.create_board("general", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let (path, id) = crate::helpers::start_topic(&mia, "general", "Going away soon", "Body.").await;
+    crate::helpers::start_topic(&mia, "general", "Staying", "Body.").await;
+    let part = app.get("/sitemap-topics-0.xml").await;
+    part.assert_status(200).assert_contains(&path);
+    let since = part.header("last-modified");
+    // The directories say when they last changed: /forums follows forum activity.
+    let pages = app.get("/sitemap-pages.xml").await;
+    assert!(pages.body.contains("/forums</loc><lastmod>"), "{}", pages.body);
+    // Asked again unchanged: not modified.
+    app.browser.get_with("/sitemap-topics-0.xml", &[("If-Modified-Since", &since)]).await.assert_status(304);
+    let feed = app.get("/forums/general/feed.atom").await;
+    let feed_since = feed.header("last-modified");
+    // Deleting a topic leaves no newer date on the others, yet the files changed.
+    mia.post(&format!("/topics/{id}/delete"), &[]).await.assert_status(303);
+    app.browser
+        .get_with("/sitemap-topics-0.xml", &[("If-Modified-Since", &since)])
+        .await
+        .assert_status(200)
+        .assert_lacks(&path);
+    app.browser
+        .get_with("/forums/general/feed.atom", &[("If-Modified-Since", &feed_since)])
+        .await
+        .assert_status(200)
+        .assert_lacks("Going away soon");
+}
+
+#[tokio::test]
+async fn pages_past_the_end_are_not_found() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let post = publish(&alice, "alice", "Findable words", "Plaza findable text.", "").await;
+    app.settle().await;
+    app.get("/search?q=findable").await.assert_status(200).assert_contains(&post);
+    app.get("/search?q=findable&page=999").await.assert_status(404);
+    alice.get("/notifications?page=999").await.assert_status(404);
+    alice.get("/notifications").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn a_topics_feed_starts_with_its_opening_post() {
+    let app = spawn().await;
+    app.create_board("general", "discussion", "everyone", "members");
+    let mia = app.user_browser("mia", Role::Member).await;
+    let bob = app.user_browser("bob", Role::Member).await;
+    let (_, id) = crate::helpers::start_topic(&mia, "general", "Sync stalls", "The opening words of the topic.").await;
+    crate::helpers::reply(&bob, &id, "A first reply.").await;
+    let feed = app.get(&format!("/topics/{id}/feed.atom")).await;
+    feed.assert_status(200).assert_contains("The opening words of the topic.").assert_contains("A first reply.");
+    // Newest first, so the opening post is the last entry, as the oldest.
+    let opening = feed.body.find("The opening words").unwrap();
+    let reply = feed.body.find("A first reply.").unwrap();
+    assert!(reply < opening, "{}", feed.body);
+    assert_eq!(feed.body.matches("<entry>").count(), 2);
+    // RSS too.
+    app.get(&format!("/topics/{id}/feed.rss")).await.assert_contains("The opening words of the topic.");
+}
+
+#[tokio::test]
+async fn the_opensearch_icon_and_the_header_icon_exist() {
+    let app = spawn().await;
+    let xml = app.get("/opensearch.xml").await;
+    let icon = xml.body.split("<Image").nth(1).unwrap().split('>').nth(1).unwrap().split('<').next().unwrap();
+    let icon = icon.strip_prefix(crate::helpers::BASE_URL).expect("a site address");
+    app.get(icon).await.assert_status(200).assert_contains("<svg");
+    // The stylesheet's mask for the notifications icon resolves next to it.
+    app.get("/static/bell.svg").await.assert_status(200).assert_contains("<svg");
+}
+
+#[tokio::test]
+async fn notifications_say_what_they_are_about() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let carl = app.user_browser("carl", Role::Member).await;
+    alice
+        .post("/settings", &[("display_name", ""), ("bio", ""), ("locale", "en"), ("email_notifications", "on")])
+        .await
+        .assert_status(303);
+    let post = publish(&alice, "alice", "Introducing Plaza Cloud 3.0", "Big news.", "").await;
+    let id = crate::helpers::post_id(&alice.get(&post).await.body);
+    carl.post(&format!("/posts/{id}/comments"), &[("body", "Congratulations on the launch!")]).await.assert_status(303);
+    alice
+        .get("/notifications")
+        .await
+        .assert_contains("carl commented on your post “Introducing Plaza Cloud 3.0”")
+        .assert_contains("Congratulations on the launch!");
+    // In the forums: a reply names its topic, in both languages.
+    app.create_board("general", "discussion", "everyone", "members");
+    let (_, id) = crate::helpers::start_topic(&alice, "general", "同步延迟", "正文。").await;
+    crate::helpers::reply(&carl, &id, "我也遇到了").await;
+    alice.get("/notifications").await.assert_contains("carl replied to your topic “同步延迟”");
+    alice.post("/lang", &[("lang", "zh-CN"), ("next", "/")]).await;
+    alice.get("/notifications").await.assert_contains("carl 回复了你的主题“同步延迟”");
+    // And the e-mail copy says it too.
+    let mails = app.mails_to("alice@example.com");
+    assert!(
+        mails.iter().any(|(subject, _)| subject.contains("commented on your post “Introducing Plaza Cloud 3.0”")),
+        "{mails:?}"
+    );
+}
+
+#[tokio::test]
+async fn each_board_kind_looks_like_what_it_is() {
+    let app = spawn().await;
+    let reviews = app.create_board("reviews", "reviews", "everyone", "members");
+    app.create_board("help", "questions", "everyone", "members");
+    app.create_board("news", "discussion", "everyone", "members");
+    app.create_board("ideas", "ideas", "everyone", "members");
+    add_product(&app, reviews, "Plaza Cloud", "plaza-cloud");
+    let mia = app.user_browser("mia", Role::Member).await;
+    review(&mia, "plaza-cloud", "4", "Solid sync").await.assert_status(303);
+    // A review list shows the stars and the product.
+    app.get("/forums/reviews")
+        .await
+        .assert_contains(r#"aria-label="Rated 4 out of 5">★★★★☆</span>"#)
+        .assert_contains(r#"<a href="/forums/reviews/products/plaza-cloud">Plaza Cloud</a>"#);
+    // Unanswered / Answered belong to questions only.
+    app.get("/forums/help").await.assert_contains("?filter=unanswered");
+    app.get("/forums/news").await.assert_lacks("?filter=unanswered");
+    app.get("/forums/reviews").await.assert_lacks("?filter=unanswered");
+    // Forms are titled by what they make.
+    mia.get("/forums/help/new")
+        .await
+        .assert_contains("<h1>Ask a question</h1>")
+        .assert_contains("<title>Ask a question");
+    mia.get("/forums/ideas/new").await.assert_contains("<h1>Suggest an idea</h1>");
+    mia.get("/forums/reviews/new").await.assert_contains("<h1>Write a review</h1>");
+    mia.get("/forums/news/new").await.assert_contains("<h1>Start a topic</h1>");
+    // Idea statuses each in their own colour; the sort is apart from the status filters.
+    let (_, _) = crate::helpers::start_topic(&mia, "ideas", "Dark mode for the app", "Please.").await;
+    let ideas = app.get("/forums/ideas").await;
+    ideas
+        .assert_contains(r#"class="badge status-pill status-new">New</span>"#)
+        .assert_contains(r#"class="status-pill status-planned""#)
+        .assert_contains(r#"aria-label="Sort""#)
+        .assert_contains(r#"aria-label="Status""#);
+}
+
+#[tokio::test]
+async fn an_accepted_staff_answer_carries_two_badges_not_three() {
+    let app = spawn().await;
+    app.create_board("help", "questions", "everyone", "members");
+    let asker = app.user_browser("asker", Role::Member).await;
+    let staff = app.user_browser("agent", Role::Employee).await;
+    let (path, id) = crate::helpers::start_topic(&asker, "help", "How do I reset?", "Lost it.").await;
+    let (_, answer) = crate::helpers::reply(&staff, &id, "Use the reset link.").await;
+    app.get(&path).await.assert_contains("Staff answer");
+    asker.post(&format!("/topics/{id}/accept"), &[("reply", &answer)]).await.assert_redirect(&path);
+    let page = app.get(&path).await;
+    let post = page.body.split(&format!(r#"id="r{answer}""#)).nth(1).unwrap_or(&page.body).to_string();
+    let head = post.split("</p>").next().unwrap();
+    assert!(head.contains("Accepted answer") && head.contains(">Staff<"), "{head}");
+    assert!(!head.contains("Staff answer"), "{head}");
+}
