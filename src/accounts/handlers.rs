@@ -792,6 +792,13 @@ struct ProfilePage<'a> {
     avatar: Option<String>,
 }
 
+impl ProfilePage<'_> {
+    /// The reader is looking at their own profile (invited to begin, not told it is empty).
+    fn is_own(&self) -> bool {
+        self.ctx.user.as_ref().is_some_and(|u| u.username == self.person.username)
+    }
+}
+
 /// What a person did in the forums, limited to boards the viewer may read.
 #[derive(Default, Clone)]
 pub struct ForumActivity {

@@ -41,11 +41,15 @@ pub async fn directory(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRe
             .description(ctx.t("directory-intro"))
             .feed(ctx.t("feed-all-posts"), "/feed"),
         ctx: &ctx,
-        sections: vec![
+        // A blog with nothing published yet is its owner's business, not the directory's.
+        sections: [
             ("blog-kind-enterprise", enterprise),
             ("directory-staff", staff),
             ("directory-community", community),
-        ],
+        ]
+        .into_iter()
+        .map(|(key, list)| (key, list.into_iter().filter(|s| s.post_count > 0).collect()))
+        .collect(),
     })?;
     Ok(crate::web::cache::keep(page, [crate::content::listing::LISTS.to_string()]))
 }
@@ -141,7 +145,8 @@ async fn show_blog(ctx: &PageCtx, state: &web::Data<AppState>, which: Which, q: 
     };
     let meta = Meta::new(blog.title.clone(), canonical)
         .description(if blog.description.is_empty() { ctx.t(blog.kind_key()) } else { blog.description.clone() })
-        .feed(blog.title.clone(), &blog.feed_base());
+        .feed(blog.title.clone(), &blog.feed_base())
+        .trail(ctx, vec![(ctx.t("nav-blogs"), "/blogs".into()), (blog.title.clone(), path.clone())]);
     let blog_id = blog.id;
     let page = render(&BlogPage {
         can_write,
@@ -305,6 +310,11 @@ async fn render_post(
     if !post.content.live {
         meta = meta.noindex();
     }
+    meta = meta.article(&post.card.title, post.card.date(), post.content.edited_at).trail(
+        ctx,
+        vec![(post.blog.title.clone(), post.blog.path()), (post.card.title.clone(), post.card.path.clone())],
+    );
+    meta.structured.push(blog_posting(ctx, &post, &meta));
     let page = PostTemplate {
         rights,
         ctx,
@@ -416,4 +426,33 @@ pub async fn add_comment(
             render_post(&ctx, &state, post, rights, form, ctx.t("err-comments-closed")).await
         }
     }
+}
+
+/// A post as schema.org's `BlogPosting`: who wrote it, the company as its publisher, its dates.
+fn blog_posting(ctx: &PageCtx, post: &crate::blogs::PostPage, meta: &Meta) -> serde_json::Value {
+    use crate::web::structured::{date, person, publisher};
+    let url = ctx.absolute(&post.card.path);
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.card.title,
+        "description": post.card.excerpt,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": date(&post.card.date()),
+        "dateModified": date(&post.content.edited_at.unwrap_or(post.card.date())),
+        "author": person(ctx, &post.card.author),
+        "publisher": publisher(ctx),
+        "inLanguage": meta.content_lang.unwrap_or("en"),
+        "commentCount": post.content.comment_count,
+        "isPartOf": { "@type": "Blog", "name": post.blog.title, "url": ctx.absolute(&post.blog.path()) },
+    });
+    if !meta.og_image.is_empty() {
+        v["image"] = serde_json::Value::from(meta.og_image.clone());
+    }
+    if !post.card.tags.is_empty() {
+        let tags: Vec<&str> = post.card.tags.iter().map(|t| t.name.as_str()).collect();
+        v["keywords"] = serde_json::Value::from(tags.join(", "));
+    }
+    v
 }

@@ -215,7 +215,9 @@ pub async fn board(
     } else {
         board.description.clone()
     });
-    meta = meta.feed(board.name.clone(), &format!("{}/feed", board.path()));
+    meta = meta
+        .feed(board.name.clone(), &format!("{}/feed", board.path()))
+        .trail(&ctx, vec![(ctx.t("forums-title"), "/forums".into()), (board.name.clone(), board.path())]);
     if after.is_some() || filter != TopicFilter::All || !tag_slug.is_empty() || !public {
         meta = meta.noindex();
     }

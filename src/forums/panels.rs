@@ -29,6 +29,9 @@ pub struct Panel {
     pub head: Rendered,
     /// Under the topic's first post.
     pub after_body: Rendered,
+    /// What the page is, for search engines, when the kind says more than a discussion
+    /// (`QAPage`, `Review`); else the topic page describes a `DiscussionForumPosting`.
+    pub structured: Option<serde_json::Value>,
 }
 
 pub trait TopicPanel: Sync {
@@ -41,6 +44,7 @@ pub trait TopicPanel: Sync {
         ctx: &PageCtx,
         guard: &Guard,
         t: &TopicFull,
+        replies: &[super::ReplyView],
         form: &PanelForm,
     ) -> AppResult<Panel>;
 }
@@ -49,4 +53,41 @@ pub trait TopicPanel: Sync {
 pub fn for_board(kind: &str) -> Option<&'static dyn TopicPanel> {
     let all: [&'static dyn TopicPanel; 3] = [&super::questions::PANEL, &super::reviews::PANEL, &super::ideas::PANEL];
     all.into_iter().find(|p| p.board_kind() == kind)
+}
+
+/// A topic's post as schema.org sees one: its title, text, author, dates and address. Kinds
+/// add to it (a question's answers, a review's rating).
+pub fn posting(ctx: &PageCtx, t: &TopicFull) -> serde_json::Map<String, serde_json::Value> {
+    use crate::web::structured::{date, person, text};
+    let published = t.content.published_at.unwrap_or(t.content.created_at);
+    let url = ctx.absolute(&t.path());
+    let v = serde_json::json!({
+        "headline": t.content.title,
+        "name": t.content.title,
+        "text": text(&crate::content::markdown::plain_text(&t.content.body_md)),
+        "url": url,
+        "author": person(ctx, &t.author),
+        "datePublished": date(&published),
+        "dateCreated": date(&t.content.created_at),
+        "dateModified": date(&t.content.edited_at.unwrap_or(published)),
+        "inLanguage": crate::content::text_lang(&t.content.title),
+    });
+    match v {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// A reply as schema.org sees one (a `Comment`, or an `Answer` on a question).
+pub fn reply_item(ctx: &PageCtx, t: &TopicFull, r: &super::ReplyView, kind: &str) -> serde_json::Value {
+    use crate::web::structured::{date, person, text};
+    serde_json::json!({
+        "@type": kind,
+        "text": text(&crate::content::markdown::plain_text(&r.body_md)),
+        "author": person(ctx, &r.author),
+        "datePublished": date(&r.created_at),
+        "dateCreated": date(&r.created_at),
+        "url": ctx.absolute(&format!("{}#r{}", t.path(), r.id)),
+        "upvoteCount": r.like_count,
+    })
 }

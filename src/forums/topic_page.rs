@@ -114,7 +114,7 @@ pub async fn render_topic(
             }
         }
         let panel = match panels::for_board(&t2.board.kind) {
-            Some(p) => p.render(conn, &page_ctx, &guard, &t2, &panel_form)?,
+            Some(p) => p.render(conn, &page_ctx, &guard, &t2, &replies, &panel_form)?,
             None => Panel::default(),
         };
         let facts = t2.facts();
@@ -142,6 +142,18 @@ pub async fn render_topic(
     if !public {
         meta = meta.noindex();
     }
+    let published = t.content.published_at.unwrap_or(t.content.created_at);
+    meta = meta.article(&t.content.title, published, t.content.edited_at).trail(
+        ctx,
+        vec![
+            (ctx.t("forums-title"), "/forums".into()),
+            (t.board.name.clone(), t.board.path()),
+            (t.content.title.clone(), path.clone()),
+        ],
+    );
+    let mut panel = panel;
+    let described = panel.structured.take().unwrap_or_else(|| discussion(ctx, &t, &replies));
+    meta.structured.push(described);
     let page_view = TopicPage {
         answered: t.topic.accepted_reply_id.is_some(),
         pager: Pager::new(&format!("{path}?"), page, i64::from(t.topic.last_position), super::REPLIES_PER_PAGE),
@@ -262,4 +274,24 @@ fn reply_location(conn: &mut crate::db::DbConn, guard: &Guard, id: i64, here: &s
         return Err(AppError::NotFound);
     }
     Ok(super::reply_path(&t.path(), id, position))
+}
+
+/// A discussion topic as schema.org's `DiscussionForumPosting`, with the replies on this page.
+fn discussion(ctx: &PageCtx, t: &TopicFull, replies: &[ReplyView]) -> serde_json::Value {
+    let mut posting = super::panels::posting(ctx, t);
+    posting.insert("@context".into(), "https://schema.org".into());
+    posting.insert("@type".into(), "DiscussionForumPosting".into());
+    posting.insert(
+        "interactionStatistic".into(),
+        serde_json::json!([
+            { "@type": "InteractionCounter", "interactionType": "https://schema.org/CommentAction", "userInteractionCount": t.topic.reply_count },
+            { "@type": "InteractionCounter", "interactionType": "https://schema.org/LikeAction", "userInteractionCount": t.content.like_count },
+        ]),
+    );
+    let comments: Vec<serde_json::Value> =
+        replies.iter().filter(|r| !r.deleted).map(|r| super::panels::reply_item(ctx, t, r, "Comment")).collect();
+    if !comments.is_empty() {
+        posting.insert("comment".into(), comments.into());
+    }
+    posting.into()
 }

@@ -396,6 +396,41 @@ async fn show_article(
     if let Some(src) = issue.cover_src() {
         meta.og_image = ctx.absolute(&src);
     }
+    let published = issue.published_at.unwrap_or(article.updated_at);
+    meta = meta.article(&article.title, published, Some(article.updated_at)).trail(
+        ctx,
+        vec![
+            (ctx.t("nav-magazine"), "/magazine".into()),
+            (issue.title.clone(), issue.path()),
+            (article.title.clone(), article.path()),
+        ],
+    );
+    {
+        use crate::web::structured::{date, person, publisher};
+        let url = ctx.absolute(&article.path());
+        let mut v = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": article.title,
+            "description": article.excerpt,
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": date(&published),
+            "dateModified": date(&article.updated_at.max(published)),
+            "author": if writers.is_empty() {
+                vec![publisher(ctx)]
+            } else {
+                writers.iter().map(|w| person(ctx, w)).collect::<Vec<_>>()
+            },
+            "publisher": publisher(ctx),
+            "inLanguage": crate::content::text_lang(&article.title),
+            "isPartOf": { "@type": "PublicationIssue", "issueNumber": issue.number, "name": issue.title, "url": ctx.absolute(&issue.path()) },
+        });
+        if !meta.og_image.is_empty() {
+            v["image"] = meta.og_image.clone().into();
+        }
+        meta.structured.push(v);
+    }
     if article.live {
         let title = ctx.ta("feed-comments-on", &[("title", article.title.clone())]);
         meta = meta.feed(title, &format!("{}/comments", article.path()));

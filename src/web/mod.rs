@@ -10,10 +10,12 @@ pub mod form;
 pub mod i18n;
 pub mod pages;
 pub mod spam;
+pub mod structured;
 pub mod tag_pages;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use chrono::NaiveDateTime;
 use rand::RngCore;
 
 pub use context::{Ctx, PageCtx};
@@ -122,6 +124,16 @@ pub struct Meta {
     /// Feeds to advertise with `<link rel="alternate">`: (title, path of Atom, path of RSS).
     pub feeds: Vec<Feed>,
     pub noindex: bool,
+    /// The language of the page's content ("en", "zh-CN"), when it has one of its own: its
+    /// `og:locale`, whatever the reader's interface language.
+    pub content_lang: Option<&'static str>,
+    /// An article's first publication and last change (`article:published_time`, `…modified_time`).
+    pub published: Option<NaiveDateTime>,
+    pub modified: Option<NaiveDateTime>,
+    /// What the page describes, as schema.org objects (`web::structured`).
+    pub structured: Vec<serde_json::Value>,
+    /// Where the page sits: (name, path) from the home page down to the page itself.
+    pub breadcrumbs: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug)]
@@ -149,6 +161,47 @@ impl Meta {
     pub fn noindex(mut self) -> Self {
         self.noindex = true;
         self
+    }
+
+    /// An article: its language (read from its text), when it was published and last changed.
+    pub fn article(mut self, text: &str, published: NaiveDateTime, modified: Option<NaiveDateTime>) -> Self {
+        self.og_type = "article";
+        self.content_lang = Some(crate::content::text_lang(text));
+        self.published = Some(published);
+        self.modified = modified.filter(|m| *m > published);
+        self
+    }
+
+    /// The trail to this page, after the home page: (name, path) pairs.
+    pub fn trail(mut self, ctx: &PageCtx, trail: Vec<(String, String)>) -> Self {
+        self.breadcrumbs = std::iter::once((ctx.site_name.clone(), "/".to_string())).chain(trail).collect();
+        self
+    }
+
+    /// `og:locale`: the content's language if it has one, else the interface's.
+    pub fn og_locale(&self, ui: &Lang) -> &'static str {
+        match self.content_lang {
+            Some("zh-CN") => "zh_CN",
+            Some(_) => "en_US",
+            None => ui.og_locale(),
+        }
+    }
+
+    /// The page's structured data, ready for the head (escaped for a script element).
+    pub fn json_ld(&self, ctx: &PageCtx) -> Rendered {
+        let mut out = String::new();
+        for v in &self.structured {
+            out.push_str(&structured::script(v));
+        }
+        if self.breadcrumbs.len() > 1 {
+            out.push_str(&structured::script(&structured::breadcrumbs(ctx, &self.breadcrumbs)));
+        }
+        Rendered(out)
+    }
+
+    /// `summary_large_image` when there is a picture to show, else `summary`.
+    pub fn twitter_card(&self) -> &'static str {
+        if self.og_image.is_empty() { "summary" } else { "summary_large_image" }
     }
 }
 

@@ -49,6 +49,11 @@ async fn granting_employee_creates_a_staff_blog_and_badge() {
     admin.get("/admin/users?msg=role").await.assert_contains("The role has been changed.");
     app.get("/blogs/newhire").await.assert_status(200).assert_contains("Staff blog");
     app.get("/u/newhire").await.assert_contains("badge-staff");
+    // The directory lists it once it has something published.
+    app.get("/blogs").await.assert_lacks("/blogs/newhire\"");
+    let newhire = app.new_browser();
+    newhire.login_ok("newhire").await;
+    crate::helpers::publish(&newhire, "newhire", "Hello", "Hi.", "").await;
     app.get("/blogs").await.assert_contains("/blogs/newhire");
     // Unknown roles are refused.
     admin.post(&format!("/admin/users/{id}/role"), &[("role", "emperor"), ("back", "")]).await.assert_status(400);
@@ -62,8 +67,12 @@ async fn admins_grant_community_blogs_and_cannot_demote_themselves() {
     admin.login_ok("boss").await;
     let id = app.create_user("opinion", Role::Member);
     admin.post(&format!("/admin/users/{id}/community-blog"), &[("back", "")]).await.assert_status(303);
-    let blogs = app.get("/blogs").await;
-    blogs.assert_contains("/blogs/opinion");
+    // Listed in the directory once something is published there.
+    app.get("/blogs").await.assert_lacks("/blogs/opinion\"");
+    let opinion = app.new_browser();
+    opinion.login_ok("opinion").await;
+    crate::helpers::publish(&opinion, "opinion", "My view", "Here it is.", "").await;
+    app.get("/blogs").await.assert_contains("/blogs/opinion");
     app.get("/blogs/opinion").await.assert_contains("Community blog");
     admin
         .post(&format!("/admin/users/{boss_id}/role"), &[("role", "member"), ("back", "")])

@@ -263,3 +263,133 @@ async fn an_accepted_staff_answer_carries_two_badges_not_three() {
     assert!(head.contains("Accepted answer") && head.contains(">Staff<"), "{head}");
     assert!(!head.contains("Staff answer"), "{head}");
 }
+
+/// The JSON-LD objects of a page, parsed (each `<script type="application/ld+json">`).
+fn json_ld(body: &str) -> Vec<serde_json::Value> {
+    body.split(r#"<script type="application/ld+json">"#)
+        .skip(1)
+        .map(|s| serde_json::from_str(s.split("</script>").next().unwrap()).expect("valid JSON"))
+        .collect()
+}
+
+fn of_type<'a>(all: &'a [serde_json::Value], t: &str) -> &'a serde_json::Value {
+    all.iter().find(|v| v["@type"] == t).unwrap_or_else(|| panic!("no {t} in {all:?}"))
+}
+
+/// What search engines require of each type (Google's structured data rules): present and
+/// not empty.
+fn require(v: &serde_json::Value, paths: &[&str]) {
+    for path in paths {
+        let mut at = v;
+        for part in path.split('.') {
+            at = &at[part];
+        }
+        let empty = at.is_null() || at.as_str() == Some("") || at.as_array().is_some_and(|a| a.is_empty());
+        assert!(!empty, "{path} missing in {v:#}");
+    }
+}
+
+fn breadcrumbs_end_at(all: &[serde_json::Value], last: &str) {
+    let trail = of_type(all, "BreadcrumbList");
+    assert_eq!(trail["@context"], "https://schema.org");
+    let items = trail["itemListElement"].as_array().unwrap();
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(item["position"], i + 1);
+        require(item, &["name", "item"]);
+    }
+    assert!(items.last().unwrap()["item"].as_str().unwrap().ends_with(last), "{trail:#}");
+}
+
+#[tokio::test]
+async fn content_pages_describe_themselves_to_search_engines() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let post = publish(&alice, "alice", "企业博客上线了", "欢迎来到我们的企业博客。", "news").await;
+    // A blog post: BlogPosting with its author, the company as publisher, its dates.
+    let page = app.get(&post).await;
+    let all = json_ld(&page.body);
+    let posting = of_type(&all, "BlogPosting");
+    assert_eq!(posting["@context"], "https://schema.org");
+    require(
+        posting,
+        &["headline", "author.name", "author.url", "datePublished", "dateModified", "publisher.name", "url"],
+    );
+    assert_eq!(posting["inLanguage"], "zh-CN");
+    breadcrumbs_end_at(&all, &post);
+    // og:locale follows the content, not the English interface; the dates and the card are there.
+    page.assert_contains(r#"<meta property="og:locale" content="zh_CN">"#)
+        .assert_contains(r#"<meta property="article:published_time" content=""#)
+        .assert_contains(r#"<meta name="twitter:card" content="summary">"#);
+
+    // A discussion: DiscussionForumPosting with its replies as comments.
+    app.create_board("general", "discussion", "everyone", "members");
+    let bob = app.user_browser("bob", Role::Member).await;
+    let (path, id) = crate::helpers::start_topic(&bob, "general", "Sync stalls at night", "Every night at 2.").await;
+    crate::helpers::reply(&alice, &id, "We are looking into it.").await;
+    let all = json_ld(&app.get(&path).await.body);
+    let topic = of_type(&all, "DiscussionForumPosting");
+    require(topic, &["headline", "text", "author.name", "datePublished", "url", "comment"]);
+    require(&topic["comment"][0], &["text", "author.name", "datePublished"]);
+    breadcrumbs_end_at(&all, &path);
+
+    // A question: QAPage whose Question has its accepted answer.
+    app.create_board("help", "questions", "everyone", "members");
+    let (qpath, qid) = crate::helpers::start_topic(&bob, "help", "How do I reset my password?", "Lost it.").await;
+    let (_, answer) = crate::helpers::reply(&alice, &qid, "Use the reset link on the sign-in page.").await;
+    let all = json_ld(&app.get(&qpath).await.body);
+    let question = &of_type(&all, "QAPage")["mainEntity"];
+    assert_eq!(question["@type"], "Question");
+    require(question, &["name", "text", "author.name", "dateCreated", "answerCount", "suggestedAnswer"]);
+    bob.post(&format!("/topics/{qid}/accept"), &[("reply", &answer)]).await.assert_status(303);
+    let all = json_ld(&app.get(&qpath).await.body);
+    let question = &of_type(&all, "QAPage")["mainEntity"];
+    require(
+        question,
+        &["acceptedAnswer.text", "acceptedAnswer.author.name", "acceptedAnswer.url", "acceptedAnswer.dateCreated"],
+    );
+    assert!(question["acceptedAnswer"]["text"].as_str().unwrap().contains("reset link"));
+
+    // A product: Product with AggregateRating and its reviews; a review page: Review.
+    let board = app.create_board("reviews", "reviews", "everyone", "members");
+    add_product(&app, board, "Plaza Cloud", "plaza-cloud");
+    review(&bob, "plaza-cloud", "4", "Solid sync").await.assert_status(303);
+    let all = json_ld(&app.get("/forums/reviews/products/plaza-cloud").await.body);
+    let product = of_type(&all, "Product");
+    require(product, &["name", "aggregateRating.ratingValue", "aggregateRating.reviewCount", "review"]);
+    require(&product["review"][0], &["author.name", "reviewRating.ratingValue", "datePublished"]);
+    breadcrumbs_end_at(&all, "/forums/reviews/products/plaza-cloud");
+    let list = app.get("/forums/reviews").await;
+    let review_path =
+        list.body.split(r#"<a class="topic-title" href=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let all = json_ld(&app.get(&review_path).await.body);
+    let r = of_type(&all, "Review");
+    require(r, &["itemReviewed.name", "reviewRating.ratingValue", "author.name", "datePublished", "reviewBody"]);
+    assert_eq!(r["reviewRating"]["ratingValue"], 4);
+}
+
+#[tokio::test]
+async fn empty_places_are_quiet_for_visitors_and_inviting_for_owners() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    // A staff blog with nothing published: not in the directory, quiet on its page.
+    alice.get("/blogs/alice").await.assert_status(200).assert_contains("Your first post is one click away");
+    app.get("/blogs").await.assert_lacks("/blogs/alice\"");
+    let visitor = app.get("/blogs/alice").await;
+    visitor.assert_lacks("No links yet").assert_lacks("Your first post").assert_lacks("Blogroll");
+    // A profile with nothing: no "0 accepted answers · 0 likes received", no empty sections.
+    let profile = app.get("/u/alice").await;
+    profile
+        .assert_lacks("0 accepted answers")
+        .assert_lacks("0 likes")
+        .assert_lacks("No forum topics yet")
+        .assert_contains("has not posted anything public yet");
+    alice.get("/u/alice").await.assert_contains("This is your profile");
+    // Once there is something, it shows, and the directory lists the blog.
+    publish(&alice, "alice", "Hello", "First words.", "").await;
+    app.get("/blogs").await.assert_contains("/blogs/alice\"");
+    app.get("/u/alice").await.assert_contains("Hello").assert_lacks("has not posted anything");
+    // A topic without replies has no loud "No replies" heading.
+    app.create_board("general", "discussion", "everyone", "members");
+    let (path, _) = crate::helpers::start_topic(&alice, "general", "Quiet topic", "Body.").await;
+    app.get(&path).await.assert_lacks(">No replies</h2>");
+}

@@ -51,6 +51,7 @@ impl TopicPanel for IdeasPanel {
         ctx: &PageCtx,
         guard: &Guard,
         t: &TopicFull,
+        _: &[crate::forums::ReplyView],
         form: &PanelForm,
     ) -> AppResult<Panel> {
         let id = t.topic.content_id;
@@ -67,6 +68,7 @@ impl TopicPanel for IdeasPanel {
         };
         let closed = status.is_closed || row.merged_into_id.is_some();
         Ok(Panel {
+            structured: None,
             head: Rendered::default(),
             after_body: Rendered::of(&IdeaBox {
                 ctx,

@@ -60,9 +60,19 @@ pub async fn product(
     .await?;
     let my_review = mine.and_then(|id| reviews.iter().find(|r| r.topic_id == id).map(|r| r.path.clone()));
     let path = product.path(&board);
-    let meta = Meta::new(ctx.ta("product-title", &[("name", product.name.clone())]), path.clone()).description(
-        ctx.ta("product-summary", &[("average", product.average()), ("count", product.review_count.to_string())]),
-    );
+    let mut meta = Meta::new(ctx.ta("product-title", &[("name", product.name.clone())]), path.clone())
+        .description(
+            ctx.ta("product-summary", &[("average", product.average()), ("count", product.review_count.to_string())]),
+        )
+        .trail(
+            &ctx,
+            vec![
+                (ctx.t("forums-title"), "/forums".into()),
+                (board.name.clone(), board.path()),
+                (product.name.clone(), path.clone()),
+            ],
+        );
+    meta.structured.push(product_data(&ctx, &product, &path, &reviews));
     let key = crate::content::listing::place_key(crate::content::PLACE_BOARD, board.id);
     let page = render(&ProductPage {
         can_review,
@@ -210,4 +220,45 @@ pub async fn add_product(
         return crate::forums::admin::render_board_with_product_errors(&ctx, &state, board, form, errors).await;
     }
     Ok(redirect(&format!("/admin/forums/boards/{board_id}?saved=1")))
+}
+
+/// A product as schema.org's `Product`: its average rating over every review, and the reviews
+/// shown (at most ten).
+fn product_data(ctx: &PageCtx, product: &Product, path: &str, reviews: &[ReviewCard]) -> serde_json::Value {
+    use crate::web::structured::{date, person};
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "url": ctx.absolute(path),
+    });
+    if !product.description.is_empty() {
+        v["description"] = product.description.clone().into();
+    }
+    if product.review_count > 0 {
+        v["aggregateRating"] = serde_json::json!({
+            "@type": "AggregateRating",
+            "ratingValue": product.average(),
+            "reviewCount": product.review_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        });
+        let shown: Vec<serde_json::Value> = reviews
+            .iter()
+            .take(10)
+            .map(|r| {
+                serde_json::json!({
+                    "@type": "Review",
+                    "name": r.title,
+                    "reviewBody": r.excerpt,
+                    "url": ctx.absolute(&r.path),
+                    "author": person(ctx, &r.author),
+                    "datePublished": date(&r.created_at),
+                    "reviewRating": { "@type": "Rating", "ratingValue": r.rating, "bestRating": 5, "worstRating": 1 },
+                })
+            })
+            .collect();
+        v["review"] = shown.into();
+    }
+    v
 }

@@ -53,6 +53,7 @@ impl TopicPanel for ReviewsPanel {
         ctx: &PageCtx,
         guard: &Guard,
         t: &TopicFull,
+        _: &[crate::forums::ReplyView],
         form: &PanelForm,
     ) -> AppResult<Panel> {
         let Some(r) = review_of(conn, t.topic.content_id)? else { return Ok(Panel::default()) };
@@ -61,7 +62,21 @@ impl TopicPanel for ReviewsPanel {
             Some(id) => response(conn, guard, id)?,
             None => None,
         };
+        // A review page is schema.org's Review of a Product, with its rating.
+        let mut review = crate::forums::panels::posting(ctx, t);
+        review.insert("@context".into(), "https://schema.org".into());
+        review.insert("@type".into(), "Review".into());
+        review.insert("reviewBody".into(), review.get("text").cloned().unwrap_or_default());
+        review.insert(
+            "reviewRating".into(),
+            serde_json::json!({ "@type": "Rating", "ratingValue": r.rating, "bestRating": 5, "worstRating": 1 }),
+        );
+        review.insert(
+            "itemReviewed".into(),
+            serde_json::json!({ "@type": "Product", "name": product.name, "url": ctx.absolute(&product.path(&t.board)) }),
+        );
         Ok(Panel {
+            structured: Some(review.into()),
             head: Rendered::of(&ReviewHead {
                 ctx,
                 product_path: product.path(&t.board),
