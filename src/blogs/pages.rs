@@ -230,6 +230,8 @@ struct PostTemplate<'a> {
     comment_error: String,
     /// The post's episode: its file and rendered transcript.
     episode: Option<(super::podcast::EpisodeFile, SafeHtml)>,
+    /// The blog's newest other posts.
+    more: Vec<PostCard>,
 }
 
 impl PostTemplate<'_> {
@@ -281,7 +283,8 @@ async fn render_post(
     let viewer = ctx.viewer();
     let edit_minutes = state.settings.comment_edit_minutes;
     let id = post.card.id;
-    let (comments, cited_by, episode) = crate::db::run(&state.pool, move |conn| {
+    let blog_id = post.blog.id;
+    let (comments, cited_by, episode, more) = crate::db::run(&state.pool, move |conn| {
         let guard = Guard::load(conn, &viewer)?;
         let comments = comments::list_for(conn, id, &guard, edit_minutes)?;
         let episode = super::podcast::episode(conn, id)?.map(|(file, _, html)| (file, html));
@@ -291,7 +294,11 @@ async fn render_post(
         } else {
             queries::list_posts(conn, &guard, &PostFilter { ids: Some(citing), ..Default::default() }, 50)?.0
         };
-        Ok((comments, cited_by, episode))
+        // The blog's newest other posts, for the page's side.
+        let filter = PostFilter { blog_id: Some(blog_id), ..Default::default() };
+        let more: Vec<PostCard> =
+            queries::list_posts(conn, &guard, &filter, 6)?.0.into_iter().filter(|p| p.id != id).take(5).collect();
+        Ok((comments, cited_by, episode, more))
     })
     .await?;
     let mut meta = Meta::new(post.card.title.clone(), post.card.path.clone()).description(post.card.excerpt.clone());
@@ -325,6 +332,7 @@ async fn render_post(
         comment_form,
         comment_error: comment_error.clone(),
         episode,
+        more,
     };
     if comment_error.is_empty() { render(&page) } else { render_invalid(&page) }
 }

@@ -76,11 +76,23 @@ impl ManageConnection for Manager {
                 // busy_timeout first: connections opened concurrently otherwise fail with "database is locked".
                 // Writers queue for the write lock (`db::write` takes it at BEGIN IMMEDIATE); the timeout
                 // only bounds how long one waits behind the others.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; \
-                     PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
+                // Switching a new file to WAL takes its lock without always waiting through the
+                // busy handler (SQLite answers "locked" at once to avoid a deadlock when several
+                // processes open a new database together): try again for a while.
+                let mut tries = 0;
+                loop {
+                    match conn.batch_execute(
+                        "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; \
+                         PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+                    ) {
+                        Ok(()) => break,
+                        Err(e) if tries < 100 && e.to_string().contains("locked") => {
+                            tries += 1;
+                            std::thread::sleep(std::time::Duration::from_millis(50));
+                        }
+                        Err(e) => return Err(r2d2::Error::QueryError(e)),
+                    }
+                }
                 if let Some(log) = slow::instrumentation() {
                     conn.set_instrumentation(log);
                 }
