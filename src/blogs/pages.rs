@@ -343,8 +343,10 @@ async fn show_post(ctx: &PageCtx, state: &web::Data<AppState>, blog: Blog, slug:
         SlugLookup::Found(post) => {
             let (post, rights) = readable_post(state, ctx, *post).await?;
             let key = crate::content::listing::content_key(post.card.id);
+            // Its side lists the blog's other posts: any change in the blog makes it stale.
+            let blog_key = crate::content::listing::place_key(crate::content::PLACE_BLOG, post.blog.id);
             let page = render_post(ctx, state, post, rights, CommentForm::default(), String::new()).await?;
-            Ok(crate::web::cache::keep(page, [key]))
+            Ok(crate::web::cache::keep(page, [key, blog_key]))
         }
         SlugLookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header(("Location", to)).finish()),
         SlugLookup::Missing => Err(AppError::NotFound),

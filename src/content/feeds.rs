@@ -325,7 +325,15 @@ pub fn conditional(
     // since?" must not be told "no" about them.
     let last_modified = match req.app_data::<actix_web::web::Data<crate::web::AppState>>() {
         Some(state) => {
-            let key = format!("{} {}?{}", if public { "feed" } else { "feed~" }, req.path(), req.query_string());
+            // What a logged-in reader gets is theirs: dated per reader (by their cookies), or
+            // readers taking turns would each make the body "new" and push its date forward.
+            let reader = if public {
+                String::new()
+            } else {
+                let cookies = req.headers().get(header::COOKIE).map(|c| c.as_bytes()).unwrap_or_default();
+                hex::encode(&Sha256::digest(cookies)[..8])
+            };
+            let key = format!("feed{reader} {}?{}", req.path(), req.query_string());
             let first = state.cache.served.first_served(&key, &etag, crate::now());
             Some(last_modified.map_or(first, |t| t.max(first)))
         }

@@ -393,3 +393,18 @@ async fn empty_places_are_quiet_for_visitors_and_inviting_for_owners() {
     let (path, _) = crate::helpers::start_topic(&alice, "general", "Quiet topic", "Body.").await;
     app.get(&path).await.assert_lacks(">No replies</h2>");
 }
+
+#[tokio::test]
+async fn a_posts_side_follows_its_blogs_other_posts() {
+    let app = spawn().await;
+    let alice = app.user_browser("alice", Role::Employee).await;
+    let first = publish(&alice, "alice", "Side A", "First.", "").await;
+    publish(&alice, "alice", "Secret B title", "Second.", "").await;
+    app.get(&first).await.assert_contains("Secret B title");
+    app.get(&first).await.assert_contains("Secret B title");
+    // Withdrawn: the visitor's kept copy of the other post's page forgets it at once.
+    let id = app.ids("posts", "content_id")[1];
+    plaza::db::write(&mut app.conn(), |tx| plaza::content::delete(tx, id)).unwrap();
+    app.settle().await;
+    app.get(&first).await.assert_lacks("Secret B title");
+}
