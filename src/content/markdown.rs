@@ -472,7 +472,7 @@ pub fn plain_text(markdown: &str) -> String {
 /// A letter or digit of a script that separates words with spaces (a cut inside a run of them
 /// would split a word; Chinese is cut between any two characters).
 fn in_word(c: char) -> bool {
-    c.is_alphanumeric() && !crate::search::text::is_cjk(c)
+    c.is_alphanumeric() && !super::is_cjk(c)
 }
 
 /// A short excerpt of plain text: at most `max` characters, cut at a word boundary for

@@ -66,8 +66,7 @@ fn cards(conn: &mut DbConn, rows: Vec<CardRow>, boards: &[Board]) -> QueryResult
             .select((reviews::topic_id, reviews::rating, products::board_id, products::name, products::slug))
             .load(conn)?;
         for (topic, rating, board, product, slug) in found {
-            let product_path =
-                info.get(&board).map(|b| format!("{}/products/{}", b.path(), crate::web::path_segment(&slug)));
+            let product_path = info.get(&board).map(|b| crate::forums::reviews::product_path(b, &slug));
             marks.insert(topic, ReviewMark { rating, product, product_path: product_path.unwrap_or_default() });
         }
     }

@@ -79,7 +79,7 @@ pub struct Product {
 
 impl Product {
     pub fn path(&self, board: &Board) -> String {
-        format!("{}/products/{}", board.path(), path_segment(&self.slug))
+        product_path(board, &self.slug)
     }
 
     /// Average rating with one decimal, e.g. "4.3".
@@ -240,6 +240,11 @@ impl ReviewCard {
     pub fn stars(&self) -> String {
         stars(self.rating)
     }
+}
+
+/// A product's address on its board.
+pub fn product_path(board: &Board, slug: &str) -> String {
+    format!("{}/products/{}", board.path(), path_segment(slug))
 }
 
 pub fn stars(rating: i32) -> String {
