@@ -142,6 +142,7 @@ impl Application {
             cache: page_cache_handle.clone(),
             media: media_service,
             statement: Default::default(),
+            brand: Default::default(),
         });
         let pool_threads = settings_pool_size + 2;
         let server = HttpServer::new(move || {
@@ -410,6 +411,9 @@ fn routes(cfg: &mut aweb::ServiceConfig) {
         .route("/mod/settings", aweb::get().to(moderation::pages::settings_page))
         .route("/mod/settings", aweb::post().to(moderation::pages::save_settings))
         .route("/mod/log", aweb::get().to(moderation::log::page))
+        .route("/admin/site", aweb::get().to(web::brand::admin))
+        .route("/admin/site", aweb::post().to(web::brand::save))
+        .route("/look/{file}", aweb::get().to(web::brand::css))
         .route("/admin/statement", aweb::get().to(moderation::statement::admin))
         .route("/admin/statement", aweb::post().to(moderation::statement::publish))
         .route("/admin/statement/withdraw", aweb::post().to(moderation::statement::withdraw))

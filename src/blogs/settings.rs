@@ -199,8 +199,8 @@ pub async fn save_blog_settings(
             errors.add("podcast_email", "err-email-invalid");
         }
     }
-    if let Some((_, key)) = refused.first() {
-        errors.add("cover", key);
+    if let Some(r) = refused.first() {
+        errors.add("cover", r.key);
     }
     // New cover art, made into what podcast apps accept (refused with the reason otherwise).
     let mut new_cover = None;

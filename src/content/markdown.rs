@@ -482,9 +482,14 @@ pub fn excerpt(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let cut: String = text.chars().take(max).collect();
+    // At most `max` characters, and never inside what reads as one character (an emoji family
+    // joined by ZWJ, a flag, a letter with combining accents).
+    use unicode_segmentation::UnicodeSegmentation;
+    let end = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let end = text.grapheme_indices(true).map(|(i, _)| i).take_while(|&i| i <= end).last().unwrap_or(0);
+    let cut = text[..end].to_string();
     let last = cut.chars().last().unwrap_or(' ');
-    let next = text.chars().nth(max).unwrap_or(' ');
+    let next = text[end..].chars().next().unwrap_or(' ');
     let cut = if in_word(last) && in_word(next) {
         // Back to where the word began: a space, or a Chinese character right before it.
         let start = cut
@@ -646,6 +651,12 @@ mod tests {
         assert_eq!(excerpt("我们的支持Plaza服务", 7), "我们的支持…");
         // Chinese is cut between characters; trailing punctuation goes before the ellipsis.
         assert_eq!(excerpt("我们很高兴，今天发布新版本", 6), "我们很高兴…");
+        // An emoji family (five code points) or a flag is kept whole or left out.
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(excerpt(&format!("ok {family}{family} done"), 6), "ok…");
+        assert_eq!(excerpt(&format!("{family}{family}{family} x"), 7), format!("{family}…"));
+        assert_eq!(excerpt("🇨🇳🇨🇳🇨🇳 flags", 3), "🇨🇳…");
+        assert_eq!(excerpt("Cafe\u{301}s cafe\u{301}s", 4), "Caf…");
         assert_eq!(excerpt("Plan Storage · Team 1 TB", 14), "Plan Storage…");
     }
 }

@@ -130,6 +130,7 @@ async fn fetch_inner(
         let name = current.path_segments().and_then(|mut s| s.next_back()).unwrap_or("picture");
         let name = percent_decoded(name);
         return Ok(Received {
+            field: String::new(),
             file_name: clean_name(&name),
             tmp: tmp.into_temp_path(),
             size,

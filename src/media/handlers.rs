@@ -144,8 +144,8 @@ pub async fn upload(
     let user = ctx.require_user()?;
     let mut uploaded = Vec::new();
     let mut problems: Vec<(String, String)> =
-        form.refused.iter().map(|(name, key)| (name.clone(), ctx.t(key))).collect();
-    let mut too_big = form.refused.iter().any(|r| r.1 == "media-err-too-big");
+        form.refused.iter().map(|r| (r.file_name.clone(), ctx.t(r.key))).collect();
+    let mut too_big = form.refused.iter().any(|r| r.key == "media-err-too-big");
     if form.files.is_empty() && form.refused.is_empty() {
         problems.push((String::new(), ctx.t("media-err-none")));
     }
@@ -431,8 +431,8 @@ pub async fn set_avatar(
     use actix_web::http::StatusCode;
     let user_id = ctx.require_user()?.id;
     let problem = |status, key| crate::accounts::handlers::settings_problem(&ctx, &state, status, "avatar", key);
-    if let Some((_, key)) = form.refused.first() {
-        return problem(super::upload::status_for(key), key).await;
+    if let Some(r) = form.refused.first() {
+        return problem(super::upload::status_for(r.key), r.key).await;
     }
     let Some(file) = form.files.into_iter().next() else {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "media-err-none").await;

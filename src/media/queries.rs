@@ -366,7 +366,8 @@ pub fn shown_to(conn: &mut DbConn, guard: &Guard, id: i64) -> QueryResult<(bool,
         users::table.filter(users::avatar_media_id.eq(id)).select(users::id).first(conn).optional()?;
     let cover: Option<i64> =
         podcasts::table.filter(podcasts::cover_media_id.eq(id)).select(podcasts::blog_id).first(conn).optional()?;
-    if avatar.is_some() || cover.is_some() {
+    // The site's logo and favicon (`web::brand`) are on every page.
+    if avatar.is_some() || cover.is_some() || crate::web::brand::shows_media(conn, id)? {
         return Ok((false, true));
     }
     in_magazine(conn, guard, id)

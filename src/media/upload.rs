@@ -20,9 +20,11 @@ pub const MAX_FILES: usize = 10;
 /// Text one form may carry, all fields together.
 const MAX_TEXT: usize = 1024 * 1024;
 
-/// One received file: its cleaned name, where it waits, its size and hash, its first bytes.
+/// One received file: the form field it came in, its cleaned name, where it waits, its size and
+/// hash, its first bytes.
 #[derive(Debug)]
 pub struct Received {
+    pub field: String,
     pub file_name: String,
     pub tmp: tempfile::TempPath,
     pub size: u64,
@@ -36,7 +38,15 @@ pub struct Received {
 pub struct Parts {
     pub fields: Vec<(String, String)>,
     pub files: Vec<Received>,
-    pub refused: Vec<(String, &'static str)>,
+    pub refused: Vec<Refusal>,
+}
+
+/// A file refused while it was received: its field, its name, the catalog key saying why.
+#[derive(Debug)]
+pub struct Refusal {
+    pub field: String,
+    pub file_name: String,
+    pub key: &'static str,
 }
 
 /// A file name as people read it: no path, no control characters, at most 120 characters; an
@@ -124,15 +134,15 @@ pub async fn receive(
                 if raw_name.is_empty() && size == 0 {
                     continue;
                 }
-                if let Some(key) = not_media {
-                    out.refused.push((file_name, key));
-                } else if too_big {
-                    out.refused.push((file_name, "media-err-too-big"));
-                } else if out.files.len() >= MAX_FILES {
-                    out.refused.push((file_name, "media-err-too-many"));
+                let refused = not_media
+                    .or(too_big.then_some("media-err-too-big"))
+                    .or((out.files.len() >= MAX_FILES).then_some("media-err-too-many"));
+                if let Some(key) = refused {
+                    out.refused.push(Refusal { field: name, file_name, key });
                 } else {
                     tmp.flush().map_err(AppError::internal)?;
                     out.files.push(Received {
+                        field: name,
                         file_name,
                         tmp: tmp.into_temp_path(),
                         size,
@@ -152,7 +162,7 @@ pub async fn receive(
 pub struct UploadForm<T> {
     pub form: T,
     pub files: Vec<Received>,
-    pub refused: Vec<(String, &'static str)>,
+    pub refused: Vec<Refusal>,
 }
 
 impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
@@ -226,7 +236,7 @@ impl<T> UploadForm<T> {
         body: impl FnOnce(&mut T) -> &mut String,
     ) -> (T, Option<&'static str>) {
         let UploadForm { mut form, files, refused } = self;
-        let mut problem = refused.first().map(|r| r.1);
+        let mut problem = refused.first().map(|r| r.key);
         if files.is_empty() {
             return (form, problem);
         }

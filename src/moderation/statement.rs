@@ -6,8 +6,7 @@
 //! Every request reads the statement from a copy each process keeps for a few seconds, so the
 //! banner costs no query per page; publishing or withdrawing also empties the page caches.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -23,7 +22,6 @@ use crate::web::{AppState, CsrfForm, Ctx, FieldErrors, Lang, Meta, PageCtx, redi
 
 /// The cookie naming the statement a reader dismissed.
 pub const DISMISS_COOKIE: &str = "plaza_statement";
-const KEEP: Duration = Duration::from_secs(5);
 
 #[derive(Queryable, Clone, Debug)]
 pub struct Statement {
@@ -55,39 +53,11 @@ impl Statement {
 }
 
 /// The statement in force, as this process last read it.
-#[derive(Default)]
-pub struct Current {
-    kept: Mutex<Option<(Instant, Option<Arc<Statement>>)>>,
-}
+pub type Current = crate::web::kept::Kept<Option<Arc<Statement>>>;
 
-impl Current {
-    /// The kept copy while it is fresh (`None`: read it again with `get`).
-    pub fn peek(&self) -> Option<Option<Arc<Statement>>> {
-        let kept = self.kept.lock().ok()?;
-        let (at, s) = kept.as_ref()?;
-        (at.elapsed() < KEEP).then(|| s.clone())
-    }
-
-    pub fn get(&self, conn: &mut DbConn) -> QueryResult<Option<Arc<Statement>>> {
-        if let Ok(kept) = self.kept.lock()
-            && let Some((at, s)) = kept.as_ref()
-            && at.elapsed() < KEEP
-        {
-            return Ok(s.clone());
-        }
-        let s = current(conn)?.map(Arc::new);
-        if let Ok(mut kept) = self.kept.lock() {
-            *kept = Some((Instant::now(), s.clone()));
-        }
-        Ok(s)
-    }
-
-    /// Forget the copy (this process published or withdrew).
-    pub fn forget(&self) {
-        if let Ok(mut kept) = self.kept.lock() {
-            *kept = None;
-        }
-    }
+/// The statement in force, shared (what `Current` keeps).
+pub fn shared(conn: &mut DbConn) -> QueryResult<Option<Arc<Statement>>> {
+    Ok(current(conn)?.map(Arc::new))
 }
 
 pub fn current(conn: &mut DbConn) -> QueryResult<Option<Statement>> {

@@ -42,6 +42,8 @@ pub struct PageCtx {
     pub form_stamp: String,
     /// The crisis statement's banner, unless this reader dismissed it.
     pub statement: Option<std::sync::Arc<crate::moderation::statement::Statement>>,
+    /// The site's look (logo, favicon, accent, footer, home sections).
+    pub look: std::sync::Arc<super::brand::Look>,
     pub site_name: String,
     pub base_url: String,
     /// Path and query of this request, for "come back here" links.
@@ -331,12 +333,17 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
         }
         None => (None, (0, 0, Default::default()), Viewer::visitor()),
     };
-    // The crisis statement, unless this reader dismissed it.
-    let statement = match state.statement.peek() {
-        Some(s) => s,
-        None => {
-            let current = state.statement.clone();
-            crate::db::run(&state.pool, move |conn| Ok(current.get(conn)?)).await.unwrap_or(None)
+    // The crisis statement (unless this reader dismissed it) and the site's look: each process
+    // keeps a copy for a few seconds.
+    let (statement, look) = match (state.statement.peek(), state.brand.peek()) {
+        (Some(s), Some(l)) => (s, l),
+        _ => {
+            let (current, brand) = (state.statement.clone(), state.brand.clone());
+            crate::db::run(&state.pool, move |conn| {
+                Ok((current.get(conn, crate::moderation::statement::shared)?, brand.get(conn, super::brand::load)?))
+            })
+            .await
+            .unwrap_or_default()
         }
     };
     let dismissed = req.cookie(crate::moderation::statement::DISMISS_COOKIE).map(|c| c.value().to_string());
@@ -372,6 +379,7 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
             waiting,
             muted,
             statement,
+            look,
             form_stamp: super::spam::stamp(&state.csrf_secret),
             site_name: state.settings.site_name.clone(),
             base_url: state.settings.base_url.clone(),
@@ -399,6 +407,7 @@ fn fallback_ctx(state: &AppState, req: &HttpRequest) -> PageCtx {
         waiting: 0,
         muted: Default::default(),
         statement: None,
+        look: Default::default(),
         form_stamp: String::new(),
         site_name: state.settings.site_name.clone(),
         base_url: state.settings.base_url.clone(),

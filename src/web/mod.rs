@@ -2,12 +2,14 @@
 //! page metadata, rendering helpers and the site-wide pages (home, sitemap, robots, errors).
 
 pub mod assets;
+pub mod brand;
 pub mod cache;
 pub mod client;
 pub mod compress;
 pub mod context;
 pub mod form;
 pub mod i18n;
+pub mod kept;
 pub mod pages;
 pub mod spam;
 pub mod structured;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub media: std::sync::Arc<crate::media::Media>,
     /// The crisis statement in force, as this process last read it.
     pub statement: std::sync::Arc<crate::moderation::statement::Current>,
+    /// The site's look (`brand`), as this process last read it.
+    pub brand: std::sync::Arc<brand::Current>,
 }
 
 /// A random 256-bit token, hex-encoded (sessions, CSRF nonces).

@@ -25,6 +25,19 @@ struct HomePage<'a> {
     community: Vec<PostCard>,
     tags: Vec<TagCount>,
     topics: Vec<crate::forums::TopicCard>,
+    /// The newest issue of the magazine.
+    issue: Option<crate::magazine::Issue>,
+}
+
+impl HomePage<'_> {
+    /// The sections of the main column, in the order the site chose (`/admin/site`).
+    fn main(&self) -> Vec<&'static str> {
+        self.ctx.look.sections(super::brand::Column::Main)
+    }
+
+    fn side(&self) -> Vec<&'static str> {
+        self.ctx.look.sections(super::brand::Column::Side)
+    }
 }
 
 pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -49,13 +62,14 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
                     use crate::forums::queries::{TopicSelect, select_topics};
                     select_topics(conn, &guard, &boards, &TopicSelect::across(&boards), 6)?
                 },
+                crate::magazine::queries::published_issues(conn, 1)?.pop(),
             ))
         })?;
         Ok(shared)
     })
     .await?;
     // (A brand-new site never gets here: `accounts::gate` sends every request to set-up.)
-    let (enterprise, company, staff, community, tags, topics) = loaded;
+    let (enterprise, company, staff, community, tags, topics, issue) = loaded;
     let meta = Meta::new(String::new(), "/")
         .description(if enterprise.description.is_empty() {
             ctx.t("home-tagline")
@@ -64,7 +78,7 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespons
         })
         .feed(ctx.t("feed-all-posts"), "/feed")
         .feed(enterprise.title.clone(), &enterprise.feed_base());
-    let page = render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags, topics })?;
+    let page = render(&HomePage { ctx: &ctx, meta, enterprise, company, staff, community, tags, topics, issue })?;
     Ok(keep(page, [LISTS.to_string()]))
 }
 

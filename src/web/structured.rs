@@ -21,13 +21,17 @@ pub fn person(ctx: &PageCtx, a: &AuthorView) -> Value {
     json!({ "@type": "Person", "name": a.name(), "url": ctx.absolute(&a.url()) })
 }
 
-/// The company that runs the site: the publisher of what is published here.
+/// The company that runs the site: the publisher of what is published here, with its logo
+/// (`/admin/site`; Plaza's icon until it has one).
 pub fn publisher(ctx: &PageCtx) -> Value {
     json!({
         "@type": "Organization",
         "name": ctx.site_name,
         "url": ctx.absolute("/"),
-        "logo": { "@type": "ImageObject", "url": ctx.absolute(&ctx.asset("favicon.svg")) },
+        "logo": {
+            "@type": "ImageObject",
+            "url": ctx.absolute(&ctx.look.logo_image().unwrap_or_else(|| ctx.asset("favicon.svg"))),
+        },
     })
 }
 

@@ -197,6 +197,8 @@ const ROUTES: &[&str] = &[
     "/mod/words",
     "/alerts",
     "/admin/statement",
+    "/admin/site",
+    "/look/site.css",
 ];
 
 struct Fixture {

@@ -529,6 +529,17 @@ impl TestApp {
         diesel::sql_query(sql).get_result::<N>(&mut conn).unwrap_or_else(|e| panic!("{sql}: {e}")).n
     }
 
+    /// One text from a query written for both backends (`SELECT … AS t`, or a single column).
+    pub fn text(&self, sql: &str) -> String {
+        #[derive(QueryableByName)]
+        struct T {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            value: String,
+        }
+        let mut conn = self.conn();
+        diesel::sql_query(sql).get_result::<T>(&mut conn).unwrap_or_else(|e| panic!("{sql}: {e}")).value
+    }
+
     /// The mails queued for an address, oldest first: (subject, body).
     pub fn mails_to(&self, address: &str) -> Vec<(String, String)> {
         use plaza::db::schema::mail_outbox;

@@ -408,3 +408,182 @@ async fn a_posts_side_follows_its_blogs_other_posts() {
     app.settle().await;
     app.get(&first).await.assert_lacks("Secret B title");
 }
+
+/// The `content` of the first `<meta property="{property}">` of a page.
+fn meta_property<'a>(body: &'a str, property: &str) -> Option<&'a str> {
+    body.split(&format!(r#"<meta property="{property}" content=""#)).nth(1).and_then(|s| s.split('"').next())
+}
+
+/// The site's look as a test sets it: every text field, and pictures.
+async fn save_look(
+    b: &crate::helpers::Browser,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, Vec<u8>, &str)],
+) -> crate::helpers::Page {
+    let mut all: Vec<(&str, &str)> = vec![
+        ("accent", ""),
+        ("accent_dark", ""),
+        ("footer_en", ""),
+        ("footer_zh", ""),
+        ("sections", "company\nforums"),
+    ];
+    for (k, v) in fields {
+        all.retain(|(f, _)| f != k);
+        all.push((k, v));
+    }
+    b.upload("/admin/site", &all, files, &[]).await
+}
+
+#[tokio::test]
+async fn admins_give_the_site_the_companys_look() {
+    let app = spawn().await;
+    let admin = app.user_browser("siteadmin", Role::Admin).await;
+    let member = app.user_browser("carl", Role::Member).await;
+    member.get("/admin/site").await.assert_status(403);
+    app.get("/admin/site").await.assert_redirect("/login?next=%2Fadmin%2Fsite");
+    // Plaza's own look: no stylesheet of the site's, Plaza's favicon.
+    let home = app.get("/").await;
+    home.assert_lacks("/look/").assert_contains("favicon").assert_lacks("class=\"logo\"");
+    admin.get("/admin/site").await.assert_status(200).assert_contains("own blue is used");
+
+    let logo = crate::media::png(240, 60);
+    let icon = crate::media::png(64, 64);
+    let saved = save_look(
+        &admin,
+        &[
+            ("accent", "#0B6B4F"),
+            ("footer_en", "Plaza Inc., 1 Harbour Street · [Terms](/blog)"),
+            ("footer_zh", "普拉扎公司，港口街 1 号"),
+            ("sections", "forums\ncompany, tags"),
+        ],
+        &[("logo", "logo.png", logo, "image/png"), ("favicon", "icon.png", icon, "image/png")],
+    )
+    .await;
+    saved.assert_redirect("/admin/site?saved=1");
+    let look = app.text("SELECT value FROM site_settings WHERE key = 'site_look'");
+    let stored: serde_json::Value = serde_json::from_str(&look).unwrap();
+    let (logo_id, icon_id) = (stored["logo"].as_i64().unwrap(), stored["favicon"].as_i64().unwrap());
+    assert_eq!(stored["accent"], "#0b6b4f");
+
+    // Every page carries it, for visitors (whose pages are kept) and members alike.
+    for page in [app.get("/").await, app.get("/blogs").await, member.get("/forums").await] {
+        page.assert_status(200)
+            .assert_contains(&format!(r#"<img class="logo" src="/media/{logo_id}/thumb" alt="">"#))
+            .assert_contains(&format!(r#"<link rel="icon" href="/media/{icon_id}/thumb""#))
+            .assert_contains(r#"<link rel="stylesheet" href="/look/"#)
+            .assert_contains("Plaza Inc., 1 Harbour Street · <a href=\"/blog\"");
+        // A page without a picture of its own is previewed with the logo.
+        assert_eq!(
+            meta_property(&page.body, "og:image").unwrap(),
+            format!("{}/media/{logo_id}/large", crate::helpers::BASE_URL),
+            "{}",
+            page.body.len()
+        );
+    }
+    // The logo and favicon are everyone's to see.
+    app.get(&format!("/media/{logo_id}/thumb")).await.assert_status(200);
+    app.get(&format!("/media/{icon_id}/thumb")).await.assert_status(200);
+    // The stylesheet: the accent on light pages, a lighter shade on dark ones, kept for a year.
+    let home = app.get("/").await;
+    let href =
+        home.body.split(r#"<link rel="stylesheet" href=""#).nth(2).unwrap().split('"').next().unwrap().to_string();
+    let css = app.get(&href).await;
+    css.assert_status(200).assert_contains("--accent:#0b6b4f;--accent-text:#ffffff;");
+    assert!(css.header("content-type").starts_with("text/css"));
+    assert!(css.header("cache-control").contains("immutable"), "{} {href}", css.header("cache-control"));
+    let dark = css.body.split("prefers-color-scheme: dark").nth(1).unwrap();
+    assert!(!dark.contains("#0b6b4f") && dark.contains("--accent:#"), "{}", css.body);
+    // The home page's sections in the order chosen; the ones left out are gone.
+    let forums = home.body.find(r#"id="h-forums""#).unwrap();
+    let company = home.body.find(r#"id="h-company""#).unwrap();
+    assert!(home.body.find(r#"id="h-tags""#).is_some());
+    home.assert_lacks(r#"id="h-staff""#).assert_lacks(r#"id="h-community""#).assert_lacks(r#"id="h-follow""#);
+    // Forums and tags are the side column's: the main column starts with the company's news.
+    assert!(company < forums, "main column first");
+    // The Chinese footer for readers of Chinese.
+    let zh = app.new_browser();
+    zh.post("/lang", &[("lang", "zh-CN"), ("next", "/")]).await;
+    zh.get("/").await.assert_contains("普拉扎公司，港口街 1 号").assert_lacks("1 Harbour Street");
+
+    // The admin page shows what is in force, and removing the logo brings the name back.
+    admin
+        .get("/admin/site")
+        .await
+        .assert_contains("Light pages: #0b6b4f")
+        .assert_contains(&format!(r#"src="/media/{logo_id}/thumb""#))
+        .assert_contains("forums\ncompany\ntags</textarea>");
+    save_look(&admin, &[("accent", "#0b6b4f"), ("remove_logo", "on"), ("sections", "company")], &[])
+        .await
+        .assert_redirect("/admin/site?saved=1");
+    let home = app.get("/").await;
+    home.assert_lacks("class=\"logo\"")
+        .assert_contains(r#"<a class="brand" href="/">"#)
+        .assert_lacks(r#"id="h-forums""#);
+    assert!(meta_property(&home.body, "og:image").is_none());
+    // The old logo is no longer shown to everyone (it is its uploader's library item again).
+    app.get(&format!("/media/{logo_id}/thumb")).await.assert_status(404);
+}
+
+#[tokio::test]
+async fn bad_looks_are_refused_and_the_form_is_kept() {
+    let app = spawn().await;
+    let admin = app.user_browser("siteadmin", Role::Admin).await;
+    let typed = [("footer_en", "Our address: 9 Quay Road"), ("sections", "company\ntags")];
+    let with = |extra: (&'static str, &'static str)| {
+        let mut f = typed.to_vec();
+        f.push(extra);
+        f
+    };
+    // Not a colour.
+    save_look(&admin, &with(("accent", "banana")), &[])
+        .await
+        .assert_status(422)
+        .assert_contains("“banana” is not a colour")
+        .assert_contains("Our address: 9 Quay Road</textarea>")
+        .assert_contains(r#"value="banana""#);
+    // A colour too pale to read on a light page, with the nearest shade that passes.
+    let pale = save_look(&admin, &with(("accent", "#ffd400")), &[]).await;
+    pale.assert_status(422)
+        .assert_contains("hard to read on the light page")
+        .assert_contains("Our address: 9 Quay Road");
+    let shade = pale.body.split("The nearest darker shade that passes is ").nth(1).unwrap()[..7].to_string();
+    // A dark accent too dark for dark pages; and a dark one alone.
+    save_look(&admin, &with(("accent_dark", "#202020")), &[]).await.assert_status(422);
+    let mut both = with(("accent", "#0b6b4f"));
+    both.push(("accent_dark", "#202020"));
+    save_look(&admin, &both, &[]).await.assert_status(422).assert_contains("hard to read on a dark page");
+    // An unknown section, or one twice.
+    save_look(&admin, &[("footer_en", "Our address: 9 Quay Road"), ("sections", "company\nweather")], &[])
+        .await
+        .assert_status(422)
+        .assert_contains("There is no section called “weather”")
+        .assert_contains("company\nweather</textarea>")
+        .assert_contains("Our address: 9 Quay Road");
+    save_look(&admin, &[("sections", "tags tags")], &[]).await.assert_status(422).assert_contains("named twice");
+    // A logo that is not a picture (a text, and a sound), refused before anything is stored.
+    let media_before = app.count("media");
+    for (bytes, mime) in [(b"just some words".to_vec(), "image/png"), (crate::media::mp3(), "audio/mpeg")] {
+        save_look(&admin, &typed, &[("logo", "logo.png", bytes, mime)])
+            .await
+            .assert_status(422)
+            .assert_contains("choose the pictures again")
+            .assert_contains("Our address: 9 Quay Road</textarea>");
+    }
+    // A good logo with a bad colour: nothing stored, the logo to choose again.
+    save_look(&admin, &with(("accent", "banana")), &[("logo", "logo.png", crate::media::png(120, 40), "image/png")])
+        .await
+        .assert_status(422)
+        .assert_contains("choose the pictures again");
+    assert_eq!(app.count("media"), media_before);
+    // Nothing was saved by any of them.
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM site_settings WHERE key = 'site_look'"), 0);
+    app.get("/").await.assert_lacks("/look/");
+    // The suggested shade passes.
+    save_look(&admin, &with(("accent", Box::leak(shade.into_boxed_str()))), &[])
+        .await
+        .assert_redirect("/admin/site?saved=1");
+    app.get("/")
+        .await
+        .assert_contains(r#"<link rel="stylesheet" href="/look/"#)
+        .assert_contains("Our address: 9 Quay Road");
+}

@@ -94,6 +94,7 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         b.get("/magazine/1/feed.atom").await.assert_status(404);
     }
     writer.get("/magazine/1/feed.atom").await.assert_status(404);
+    app.get("/").await.assert_lacks("Spring issue").assert_lacks("From the magazine");
     carol.get(&format!("{}/edit", articles[0])).await.assert_status(404);
     writer.get(&issue).await.assert_status(200).assert_contains("Garden robots").assert_contains("not out yet");
     writer.get(&format!("{}/edit", articles[0])).await.assert_status(200);
@@ -112,6 +113,8 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
         .assert_contains("Garden robots")
         .assert_contains("春天的照片");
     visitor.get(&issue).await.assert_status(200).assert_contains("Welcome.");
+    // The home page (kept for visitors) shows the new issue.
+    app.get("/").await.assert_contains("From the magazine").assert_contains("No. 1: Spring issue");
     visitor
         .get(&articles[0])
         .await
