@@ -184,7 +184,8 @@ def submit(s, page, action, fields):
     data.update(fields)
     url = urllib.parse.urljoin(BASE + page, form["action"])
     if "multipart" in form["enctype"]:
-        return s.post(url, files={k: (None, v) for k, v in data.items()})
+        # A tuple is a file: (name, bytes, type).
+        return s.post(url, files={k: (v if isinstance(v, tuple) else (None, v)) for k, v in data.items()})
     return s.post(url, data=data)
 
 
@@ -240,6 +241,19 @@ def first(pattern, text, what):
     return m.group(1)
 
 
+def png(width, height, rgb):
+    """A plain picture (the site's logo and favicon in the scene), made without any library."""
+    import struct
+    import zlib
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    row = b"\x00" + bytes(rgb) * width
+    raw = zlib.compress(row * height)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
 def set_scene(readers):
     """Moderation in use: a flag, a suspension, a statement, words, an alert, an ignored reply."""
     admin, jsmith, lina, alice = readers["admin"], readers["member"], readers["member-zh"], readers["employee"]
@@ -265,11 +279,21 @@ def set_scene(readers):
            {"member": "suspend", "message": "Repeated advertising after two warnings.", "length": "7d"})
     submit(admin, "/admin/statement", r"^/admin/statement$",
            {"text_en": "We know about the sign-in outage and are fixing it.", "text_zh": "我们已知登录故障，正在修复。"})
+    r = submit(admin, "/admin/site", r"^/admin/site$", {
+        "logo": ("logo.png", png(160, 40, (181, 23, 111)), "image/png"),
+        "favicon": ("icon.png", png(64, 64, (181, 23, 111)), "image/png"),
+        "accent": "#b5176f",
+        "footer_en": "ACME Ltd · 1 Harbour Street, Shanghai · [Terms](/blog) · [Privacy](/blog)",
+        "footer_zh": "ACME 有限公司 · 上海港口街 1 号 · [条款](/blog)",
+        "sections": "company\nmagazine\nforums\nstaff\ncommunity\ntags\nfollow",
+    })
+    if "saved=1" not in r.url:
+        sys.exit(f"the site's look was not saved: {r.status_code} {r.url}")
     submit(admin, "/mod/words", r"^/mod/words$", {"pattern": "退款", "kind": "word", "action": "hold"})
     submit(alice, "/alerts", r"^/alerts$", {"word": "refund"})
     return [topic, "/mod", "/mod/log", f"/mod/content/{content}", f"/mod/content/{content}/edit",
             f"/mod/content/{content}/move", f"/mod/content/{content}/merge", f"/mod/users/{tom}",
-            "/mod/words", "/mod/settings", "/admin/statement", "/alerts", "/settings/muted", "/appeal"]
+            "/mod/words", "/mod/settings", "/admin/statement", "/admin/site", "/alerts", "/settings/muted", "/appeal"]
 
 
 def suspended_page(locale):

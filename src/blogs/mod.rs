@@ -120,7 +120,7 @@ impl PostCard {
 
     /// The language the post is written in, for the `lang` attribute.
     pub fn lang(&self) -> &'static str {
-        crate::content::text_lang(&self.title)
+        crate::content::piece_lang(&self.title, &self.excerpt)
     }
 
     pub fn comments(&self) -> i64 {

@@ -457,8 +457,11 @@ fn blog_posting(ctx: &PageCtx, post: &crate::blogs::PostPage, meta: &Meta) -> se
         "commentCount": post.content.comment_count,
         "isPartOf": { "@type": "Blog", "name": post.blog.title, "url": ctx.absolute(&post.blog.path()) },
     });
+    // Its cover, else the company's logo (search engines want a picture for an article).
     if !meta.og_image.is_empty() {
         v["image"] = serde_json::Value::from(meta.og_image.clone());
+    } else if let Some(logo) = ctx.look.logo_image() {
+        v["image"] = serde_json::Value::from(ctx.absolute(&logo));
     }
     if !post.card.tags.is_empty() {
         let tags: Vec<&str> = post.card.tags.iter().map(|t| t.name.as_str()).collect();

@@ -427,6 +427,25 @@ pub fn sanitize(raw: &str) -> SafeHtml {
     SafeHtml(SANITIZER.clean(raw).to_string())
 }
 
+/// What the site's own short texts (its footer) may hold: paragraphs and lists, emphasis, code
+/// and links; the links are the company's, so they are followed (no `nofollow ugc`).
+static SITE_TEXT: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.add_tags(["p", "br", "a", "strong", "em", "code", "ul", "ol", "li", "del"])
+        .add_tag_attributes("a", ["href"])
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener"));
+    b
+});
+
+/// A short text of the site's own (the footer) from Markdown: headings, tables, pictures and
+/// raw HTML become plain text.
+pub fn render_site_text(markdown: &str) -> SafeHtml {
+    let mut raw = String::new();
+    html::push_html(&mut raw, Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH));
+    SafeHtml(SITE_TEXT.clean(&raw).to_string())
+}
+
 /// The text of a Markdown document without markup (for excerpts, descriptions, feeds' summaries and
 /// search). Blocks stay apart: paragraphs, headings, list items and table cells are separated by a
 /// space and a table's rows by " · ", so "| Plan | Price |" never reads "PlanPrice".
@@ -623,6 +642,18 @@ mod tests {
     fn links_get_nofollow() {
         let h = render("[a](https://example.com)").into_string();
         assert!(h.contains("nofollow ugc"), "{h}");
+    }
+
+    #[test]
+    fn the_sites_own_text_keeps_links_and_little_else() {
+        let html = render_site_text(
+            "# ACME\n\n1 Harbour St · [Terms](/terms) · [x](javascript:alert(1)) ![p](/media/1) <b onclick=x>b</b>",
+        );
+        let html = html.as_str();
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains(r#"<a href="/terms" rel="noopener">Terms</a>"#), "{html}");
+        assert!(!html.contains("javascript") && !html.contains("<img") && !html.contains("onclick"), "{html}");
+        assert!(html.contains("ACME") && html.contains("1 Harbour St"), "{html}");
     }
 
     #[test]

@@ -531,7 +531,32 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2a6df}')
 }
 
-/// "zh-CN" when a text is written in Chinese (any Han character), else "en".
+/// "zh-CN" when a text is mostly written in Chinese, else "en": a Han character counts as much
+/// as a word of any other script, so an English text naming a Chinese product stays English
+/// and a Chinese one naming "Plaza Cloud 3.0" stays Chinese.
 pub fn text_lang(text: &str) -> &'static str {
-    if text.chars().any(is_cjk) { "zh-CN" } else { "en" }
+    let han = text.chars().filter(|c| is_cjk(*c)).count();
+    let words = text.split(|c: char| !c.is_alphabetic() || is_cjk(c)).filter(|w| !w.is_empty()).count();
+    if han > 0 && han >= words { "zh-CN" } else { "en" }
+}
+
+/// The language of a piece from its title and the start of its text.
+pub fn piece_lang(title: &str, excerpt: &str) -> &'static str {
+    text_lang(&format!("{title} {excerpt}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{piece_lang, text_lang};
+
+    #[test]
+    fn a_texts_language_is_what_most_of_it_is_written_in() {
+        assert_eq!(text_lang("Introducing Plaza Cloud 3.0"), "en");
+        assert_eq!(text_lang("深度评测：Plaza Cloud 3.0 使用一个月"), "zh-CN");
+        assert_eq!(text_lang("企业博客"), "zh-CN");
+        assert_eq!(text_lang(""), "en");
+        // An English post about a Chinese term stays English once its text is read too.
+        assert_eq!(piece_lang("企业博客 launch", "We opened the blog to every employee in March this year."), "en");
+        assert_eq!(piece_lang("Plaza", "我们的企业博客上线了，欢迎大家来看看。"), "zh-CN");
+    }
 }

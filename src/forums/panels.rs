@@ -70,7 +70,7 @@ pub fn posting(ctx: &PageCtx, t: &TopicFull) -> serde_json::Map<String, serde_js
         "datePublished": date(&published),
         "dateCreated": date(&t.content.created_at),
         "dateModified": date(&t.content.edited_at.unwrap_or(published)),
-        "inLanguage": crate::content::text_lang(&t.content.title),
+        "inLanguage": crate::content::piece_lang(&t.content.title, &t.content.excerpt),
     });
     match v {
         serde_json::Value::Object(map) => map,

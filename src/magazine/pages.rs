@@ -423,7 +423,7 @@ async fn show_article(
                 writers.iter().map(|w| person(ctx, w)).collect::<Vec<_>>()
             },
             "publisher": publisher(ctx),
-            "inLanguage": crate::content::text_lang(&article.title),
+            "inLanguage": crate::content::piece_lang(&article.title, &article.excerpt),
             "isPartOf": { "@type": "PublicationIssue", "issueNumber": issue.number, "name": issue.title, "url": ctx.absolute(&issue.path()) },
         });
         if !meta.og_image.is_empty() {

@@ -283,8 +283,21 @@ pub fn message(
     };
     lang.ta(
         key,
-        &[("actor", actor.to_string()), ("detail", detail.to_string()), ("what", what), ("title", title.to_string())],
+        &[("actor", actor.to_string()), ("detail", detail.to_string()), ("what", what), ("title", inner_quotes(title))],
     )
+}
+
+/// A title quoted inside the sentence: its own double quotes become single ones (“A ‘B’ C”,
+/// never “A “B” C”), as both languages write a quote within a quote.
+fn inner_quotes(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| match c {
+            '“' => '‘',
+            '”' => '’',
+            c => c,
+        })
+        .collect()
 }
 
 /// The sentence that names the title, for the events about a piece with one.

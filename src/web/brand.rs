@@ -85,8 +85,8 @@ impl Look {
     pub fn of(brand: Brand) -> Look {
         let css = stylesheet(&brand).map(|css| (hex::encode(&Sha256::digest(css.as_bytes())[..8]), css));
         Look {
-            footer_en: crate::content::markdown::render(&brand.footer_en),
-            footer_zh: crate::content::markdown::render(&brand.footer_zh),
+            footer_en: crate::content::markdown::render_site_text(&brand.footer_en),
+            footer_zh: crate::content::markdown::render_site_text(&brand.footer_zh),
             css,
             brand,
         }
@@ -173,8 +173,15 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Arc<Look>> {
 
 /// Is this media item the site's logo or favicon (shown to everyone)?
 pub fn shows_media(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
-    let look = load(conn)?;
-    Ok(look.brand.logo == Some(id) || look.brand.favicon == Some(id))
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Pictures {
+        logo: Option<i64>,
+        favicon: Option<i64>,
+    }
+    let Some(json) = crate::db::setting(conn, SETTING)? else { return Ok(false) };
+    let p: Pictures = serde_json::from_str(&json).unwrap_or_default();
+    Ok(p.logo == Some(id) || p.favicon == Some(id))
 }
 
 // ------------------------------------------------------------------ colours
@@ -242,6 +249,8 @@ pub struct Palette {
     pub accent: Rgb,
     pub text: Rgb,
     pub soft: Rgb,
+    /// The lowest contrast it has with anything it is shown on or with (what was checked).
+    pub worst: f64,
 }
 
 impl Palette {
@@ -250,7 +259,7 @@ impl Palette {
         let soft = WHITE.toward(&accent, 0.1);
         let worst = LIGHT_PAGE.iter().chain([&soft]).map(|bg| accent.contrast(bg)).fold(f64::MAX, f64::min);
         // White on the accent: as good as the accent on white.
-        if worst >= AA { Ok(Palette { accent, text: WHITE, soft }) } else { Err(worst) }
+        if worst >= AA { Ok(Palette { accent, text: WHITE, soft, worst }) } else { Err(worst) }
     }
 
     /// The accent on dark pages, or the lowest contrast it has with what it is shown on (its
@@ -264,14 +273,14 @@ impl Palette {
             .map(|bg| accent.contrast(bg))
             .chain([accent.contrast(&text)])
             .fold(f64::MAX, f64::min);
-        if worst >= AA { Ok(Palette { accent, text, soft }) } else { Err(worst) }
+        if worst >= AA { Ok(Palette { accent, text, soft, worst }) } else { Err(worst) }
     }
 
     /// The nearest shade of `accent` that passes on light pages (darker).
     pub fn nearest_light(accent: Rgb) -> Palette {
-        (0..=20)
-            .find_map(|i| Palette::light(accent.toward(&Rgb(0, 0, 0), f64::from(i) / 20.0)).ok())
-            .unwrap_or(Palette { accent: Rgb(0, 0, 0), text: WHITE, soft: WHITE.toward(&Rgb(0, 0, 0), 0.1) })
+        (0..=20).find_map(|i| Palette::light(accent.toward(&Rgb(0, 0, 0), f64::from(i) / 20.0)).ok()).unwrap_or(
+            Palette { accent: Rgb(0, 0, 0), text: WHITE, soft: WHITE.toward(&Rgb(0, 0, 0), 0.1), worst: 19.0 },
+        )
     }
 
     /// The nearest shade of `accent` that passes on dark pages (lighter): how a dark accent is
@@ -281,6 +290,7 @@ impl Palette {
             accent: WHITE,
             text: DARK_INK,
             soft: DARK_PAGE[1].toward(&WHITE, 0.16),
+            worst: 12.0,
         })
     }
 
@@ -314,11 +324,12 @@ fn stylesheet(brand: &Brand) -> Option<String> {
 /// `GET /look/{version}.css`: the site's accent. Its address carries its version, so it is kept
 /// for a year; an older version's address answers with the current one, briefly kept.
 pub async fn css(state: web::Data<AppState>, file: web::Path<String>) -> AppResult<HttpResponse> {
-    let look = match state.brand.peek() {
+    let epoch = state.cache.epoch();
+    let look = match state.brand.peek(epoch) {
         Some(l) => l,
         None => {
             let current = state.brand.clone();
-            crate::db::run(&state.pool, move |conn| Ok(current.get(conn, load)?)).await?
+            crate::db::run(&state.pool, move |conn| Ok(current.get(conn, epoch, load)?)).await?
         }
     };
     let (version, body) = look.css.clone().unwrap_or_default();
@@ -396,10 +407,8 @@ impl SitePage<'_> {
         palettes(&self.look.brand)
     }
 
-    fn ratio(&self, p: &Palette, dark: bool) -> String {
-        let pages = if dark { DARK_PAGE } else { LIGHT_PAGE };
-        let worst = pages.iter().map(|bg| p.accent.contrast(bg)).fold(f64::MAX, f64::min);
-        format!("{worst:.1}:1")
+    fn ratio(&self, p: &Palette) -> String {
+        format!("{:.1}:1", p.worst)
     }
 
     fn sections(&self) -> &'static [(&'static str, Column, &'static str)] {
@@ -461,19 +470,37 @@ pub async fn admin(ctx: Ctx, state: web::Data<AppState>, q: web::Query<SiteQuery
 pub fn parse_sections(text: &str) -> Result<Vec<String>, (&'static str, String)> {
     let mut out: Vec<String> = Vec::new();
     for name in text.split(|c: char| c == ',' || c == '，' || c.is_whitespace()).filter(|s| !s.is_empty()) {
-        let name = name.to_lowercase();
-        if !SECTIONS.iter().any(|s| s.0 == name) {
-            return Err(("site-sections-unknown", name));
+        let lower = name.to_lowercase();
+        if !SECTIONS.iter().any(|s| s.0 == lower) {
+            return Err(("site-sections-unknown", shown(name)));
         }
-        if out.contains(&name) {
-            return Err(("site-sections-twice", name));
+        if out.contains(&lower) {
+            return Err(("site-sections-twice", shown(name)));
         }
-        out.push(name);
+        out.push(lower);
     }
     if out.is_empty() {
         return Err(("site-sections-empty", String::new()));
     }
     Ok(out)
+}
+
+/// What a message quotes of a refused value: at most 40 characters, the invisible ones that
+/// hide or reorder text written out (`company\u{200b}` looks like `company`).
+fn shown(value: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let mut out: String = value
+        .chars()
+        .take(40)
+        .map(|c| if invisible(c) { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() })
+        .collect();
+    if value.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 /// A field refused: its catalog key and what the message names.
@@ -486,7 +513,7 @@ fn check_accent(text: &str, dark: bool) -> Result<String, Refused> {
     if text.is_empty() {
         return Ok(String::new());
     }
-    let Some(c) = Rgb::parse(text) else { return Err(("site-accent-not-colour", vec![("value", text.to_string())])) };
+    let Some(c) = Rgb::parse(text) else { return Err(("site-accent-not-colour", vec![("value", shown(text))])) };
     let checked = if dark { Palette::dark(c) } else { Palette::light(c) };
     match checked {
         Ok(_) => Ok(c.hex()),
@@ -531,14 +558,15 @@ pub async fn save(ctx: Ctx, state: web::Data<AppState>, upload: UploadForm<SiteF
         errors.add("accent_dark", "site-accent-dark-alone");
     }
     for (field, text) in [("footer_en", &form.footer_en), ("footer_zh", &form.footer_zh)] {
-        if text.chars().count() > FOOTER_MAX {
+        // Counted as the text area counts it (a line break is one character).
+        if text.replace("\r\n", "\n").chars().count() > FOOTER_MAX {
             errors.add(field, "site-footer-long");
         } else if let Err(key) = crate::content::markdown::check_nesting(text) {
             errors.add(field, key);
         }
     }
-    brand.footer_en = crate::content::plain_input(form.footer_en.trim()).trim().to_string();
-    brand.footer_zh = crate::content::plain_input(form.footer_zh.trim()).trim().to_string();
+    brand.footer_en = crate::content::plain_input(&form.footer_en.replace("\r\n", "\n")).trim().to_string();
+    brand.footer_zh = crate::content::plain_input(&form.footer_zh.replace("\r\n", "\n")).trim().to_string();
     match parse_sections(&form.sections) {
         Ok(s) => brand.sections = if s == DEFAULT_SECTIONS { Vec::new() } else { s },
         Err((key, name)) => {
@@ -546,15 +574,20 @@ pub async fn save(ctx: Ctx, state: web::Data<AppState>, upload: UploadForm<SiteF
             args.push(("sections", "name", name));
         }
     }
+    // The pictures: one for each of the two fields (anything else is not this form's), checked
+    // to be pictures before anything is stored, stored only when the rest of the form is right.
+    let field_of = |name: &str| ["logo", "favicon"].into_iter().find(|f| *f == name);
     for r in &refused {
-        let field = if r.field == "favicon" { "favicon" } else { "logo" };
-        errors.add(field, r.key);
+        if let Some(field) = field_of(&r.field) {
+            errors.add(field, r.key);
+        }
     }
-    // The pictures: checked to be pictures before anything is stored, stored only when the rest
-    // of the form is right.
-    let mut pictures = Vec::new();
+    let mut pictures: Vec<(&'static str, crate::media::upload::Received)> = Vec::new();
     for file in files {
-        let field = if file.field == "favicon" { "favicon" } else { "logo" };
+        let Some(field) = field_of(&file.field) else { continue };
+        if pictures.iter().any(|(f, _)| *f == field) {
+            continue;
+        }
         match crate::media::sniff::sniff(&file.head) {
             Ok(crate::media::sniff::Sniffed::Image(_)) => pictures.push((field, file)),
             _ => errors.add(field, "site-picture-not-image"),
@@ -562,6 +595,13 @@ pub async fn save(ctx: Ctx, state: web::Data<AppState>, upload: UploadForm<SiteF
     }
     if errors.has_problems() {
         return page(&ctx, current, form, errors, args, chose_files);
+    }
+    // A new picture wins over "remove" ticked with it.
+    if form.remove_logo.is_some() && !pictures.iter().any(|(f, _)| *f == "logo") {
+        brand.logo = None;
+    }
+    if form.remove_favicon.is_some() && !pictures.iter().any(|(f, _)| *f == "favicon") {
+        brand.favicon = None;
     }
     for (field, file) in pictures {
         match crate::media::ingest(&state.pool, &state.media, admin, file).await {
@@ -572,12 +612,6 @@ pub async fn save(ctx: Ctx, state: web::Data<AppState>, upload: UploadForm<SiteF
     }
     if errors.has_problems() {
         return page(&ctx, current, form, errors, args, chose_files);
-    }
-    if form.remove_logo.is_some() {
-        brand.logo = None;
-    }
-    if form.remove_favicon.is_some() {
-        brand.favicon = None;
     }
     let json = serde_json::to_string(&brand).map_err(crate::error::AppError::internal)?;
     crate::db::run_write(&state.pool, move |tx| {

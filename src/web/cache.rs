@@ -230,6 +230,12 @@ impl PageCache {
         self.changes.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// How many times everything was made stale: what per-process copies of site-wide values
+    /// (`web::kept`) are read again after.
+    pub fn epoch(&self) -> u64 {
+        self.everything.load(Ordering::SeqCst)
+    }
+
     /// Apply the changes other units of work recorded that this process has not applied yet.
     pub fn catch_up(&self, conn: &mut DbConn) -> QueryResult<usize> {
         let Ok(mut seen) = self.seen.lock() else { return Ok(0) };

@@ -335,15 +335,22 @@ async fn load(state: &web::Data<AppState>, req: &HttpRequest) -> Result<(PageCtx
     };
     // The crisis statement (unless this reader dismissed it) and the site's look: each process
     // keeps a copy for a few seconds.
-    let (statement, look) = match (state.statement.peek(), state.brand.peek()) {
+    let epoch = state.cache.epoch();
+    let (statement, look) = match (state.statement.peek(epoch), state.brand.peek(epoch)) {
         (Some(s), Some(l)) => (s, l),
         _ => {
             let (current, brand) = (state.statement.clone(), state.brand.clone());
             crate::db::run(&state.pool, move |conn| {
-                Ok((current.get(conn, crate::moderation::statement::shared)?, brand.get(conn, super::brand::load)?))
+                Ok((
+                    current.get(conn, epoch, crate::moderation::statement::shared)?,
+                    brand.get(conn, epoch, super::brand::load)?,
+                ))
             })
             .await
-            .unwrap_or_default()
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "the statement and the site's look could not be read");
+                Default::default()
+            })
         }
     };
     let dismissed = req.cookie(crate::moderation::statement::DISMISS_COOKIE).map(|c| c.value().to_string());

@@ -167,10 +167,11 @@ impl Meta {
         self
     }
 
-    /// An article: its language (read from its text), when it was published and last changed.
-    pub fn article(mut self, text: &str, published: NaiveDateTime, modified: Option<NaiveDateTime>) -> Self {
+    /// An article: its language (read from its title and description), when it was published
+    /// and last changed.
+    pub fn article(mut self, title: &str, published: NaiveDateTime, modified: Option<NaiveDateTime>) -> Self {
         self.og_type = "article";
-        self.content_lang = Some(crate::content::text_lang(text));
+        self.content_lang = Some(crate::content::piece_lang(title, &self.description));
         self.published = Some(published);
         self.modified = modified.filter(|m| *m > published);
         self

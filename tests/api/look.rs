@@ -202,6 +202,10 @@ async fn notifications_say_what_they_are_about() {
     alice.get("/notifications").await.assert_contains("carl replied to your topic “同步延迟”");
     alice.post("/lang", &[("lang", "zh-CN"), ("next", "/")]).await;
     alice.get("/notifications").await.assert_contains("carl 回复了你的主题“同步延迟”");
+    // A title with quotes of its own is not quoted in quotes of the same kind.
+    let (_, id) = crate::helpers::start_topic(&alice, "general", "关于“离线同步”的问题", "正文。").await;
+    crate::helpers::reply(&carl, &id, "同样的问题").await;
+    alice.get("/notifications").await.assert_contains("carl 回复了你的主题“关于‘离线同步’的问题”");
     // And the e-mail copy says it too.
     let mails = app.mails_to("alice@example.com");
     assert!(
@@ -391,7 +395,8 @@ async fn empty_places_are_quiet_for_visitors_and_inviting_for_owners() {
     // A topic without replies has no loud "No replies" heading.
     app.create_board("general", "discussion", "everyone", "members");
     let (path, _) = crate::helpers::start_topic(&alice, "general", "Quiet topic", "Body.").await;
-    app.get(&path).await.assert_lacks(">No replies</h2>");
+    // Nor "0 likes" or "0 views" for its first visitor.
+    app.get(&path).await.assert_lacks(">No replies</h2>").assert_lacks("0 likes").assert_lacks("0 views");
 }
 
 #[tokio::test]
@@ -471,7 +476,7 @@ async fn admins_give_the_site_the_companys_look() {
             .assert_contains(&format!(r#"<img class="logo" src="/media/{logo_id}/thumb" alt="">"#))
             .assert_contains(&format!(r#"<link rel="icon" href="/media/{icon_id}/thumb""#))
             .assert_contains(r#"<link rel="stylesheet" href="/look/"#)
-            .assert_contains("Plaza Inc., 1 Harbour Street · <a href=\"/blog\"");
+            .assert_contains("Plaza Inc., 1 Harbour Street · <a href=\"/blog\" rel=\"noopener\">Terms</a>");
         // A page without a picture of its own is previewed with the logo.
         assert_eq!(
             meta_property(&page.body, "og:image").unwrap(),
@@ -522,6 +527,9 @@ async fn admins_give_the_site_the_companys_look() {
     assert!(meta_property(&home.body, "og:image").is_none());
     // The old logo is no longer shown to everyone (it is its uploader's library item again).
     app.get(&format!("/media/{logo_id}/thumb")).await.assert_status(404);
+    // Side sections alone take the whole width (no empty main column).
+    save_look(&admin, &[("sections", "tags\nforums")], &[]).await.assert_redirect("/admin/site?saved=1");
+    app.get("/").await.assert_contains(r#"<div class="home-grid single">"#).assert_contains(r#"id="h-tags""#);
 }
 
 #[tokio::test]
@@ -560,6 +568,11 @@ async fn bad_looks_are_refused_and_the_form_is_kept() {
         .assert_contains("company\nweather</textarea>")
         .assert_contains("Our address: 9 Quay Road");
     save_look(&admin, &[("sections", "tags tags")], &[]).await.assert_status(422).assert_contains("named twice");
+    // A name with an invisible character is quoted with it written out (it looks like a known one).
+    save_look(&admin, &[("sections", "company\u{200b}")], &[])
+        .await
+        .assert_status(422)
+        .assert_contains("There is no section called “company\\u{200b}”");
     // A logo that is not a picture (a text, and a sound), refused before anything is stored.
     let media_before = app.count("media");
     for (bytes, mime) in [(b"just some words".to_vec(), "image/png"), (crate::media::mp3(), "audio/mpeg")] {
@@ -578,12 +591,32 @@ async fn bad_looks_are_refused_and_the_form_is_kept() {
     // Nothing was saved by any of them.
     assert_eq!(app.number("SELECT COUNT(*) AS n FROM site_settings WHERE key = 'site_look'"), 0);
     app.get("/").await.assert_lacks("/look/");
-    // The suggested shade passes.
-    save_look(&admin, &with(("accent", Box::leak(shade.into_boxed_str()))), &[])
-        .await
-        .assert_redirect("/admin/site?saved=1");
+    // The suggested shade passes; a file sent in a field the form does not have is not stored.
+    save_look(
+        &admin,
+        &with(("accent", Box::leak(shade.into_boxed_str()))),
+        &[("avatar", "me.png", crate::media::png(64, 64), "image/png")],
+    )
+    .await
+    .assert_redirect("/admin/site?saved=1");
+    assert_eq!(app.count("media"), media_before);
     app.get("/")
         .await
         .assert_contains(r#"<link rel="stylesheet" href="/look/"#)
         .assert_contains("Our address: 9 Quay Road");
+}
+
+#[tokio::test]
+async fn another_process_shows_the_new_look_as_soon_as_it_hears_of_it() {
+    let app = spawn().await;
+    let admin = app.user_browser("siteadmin", Role::Admin).await;
+    let (other, other_cache) = app.second_server().await;
+    // The other process has read the look (Plaza's own) and keeps a visitor's page.
+    other.get("/tags").await.assert_status(200).assert_lacks("9 Quay Road");
+    save_look(&admin, &[("footer_en", "Our address: 9 Quay Road")], &[]).await.assert_redirect("/admin/site?saved=1");
+    // It hears of the change (its follower does this twice a second): the page it makes next,
+    // and keeps, is made with the new look, not from its copy of the old one.
+    other_cache.catch_up(&mut app.conn()).unwrap();
+    other.get("/tags").await.assert_contains("9 Quay Road");
+    other.get("/tags").await.assert_contains("9 Quay Road");
 }
