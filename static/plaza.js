@@ -21,7 +21,8 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   const author = source.dataset.quoteAuthor;
   const quoted = text.split("\n").map((line) => `> ${line}`).join("\n");
-  const block = `> **@${author}** [wrote](/replies/${link.dataset.quote}):\n>\n${quoted}\n\n`;
+  const wrote = link.dataset.quoteWrote || "wrote";
+  const block = `> **@${author}** [${wrote}](/replies/${link.dataset.quote}):\n>\n${quoted}\n\n`;
   box.value = box.value ? `${box.value}\n${block}` : block;
   box.focus();
   box.scrollIntoView({ block: "center" });

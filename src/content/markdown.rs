@@ -57,6 +57,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("td", ["class"])
         .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding", "class"])
         .add_tag_attributes("th", ["class"])
+        .add_tag_attributes("span", ["class"])
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("nofollow ugc noopener noreferrer"))
         .attribute_filter(|element, attribute, value| match (element, attribute) {
@@ -88,6 +89,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             )
             .then(|| Cow::Owned(value.to_string())),
             ("img", "class") => (value == "media").then_some(Cow::Borrowed("media")),
+            // A task list's box (its item needs no bullet beside it).
+            ("span", "class") => (value == "task-box").then_some(Cow::Borrowed("task-box")),
             // Pictures come from this site only (raw HTML cannot make readers' browsers ask
             // another site for one).
             ("img", "src") => {
@@ -377,9 +380,14 @@ pub fn render_with(markdown: &str, embeds: &Embeds) -> (SafeHtml, Vec<String>) {
             // A task list's box as a character, not a form control: a disabled checkbox has no
             // label a screen reader could give (axe: "Form elements must have labels"), a ballot
             // box is read as what it is.
-            (Event::TaskListMarker(done), None) => {
-                events.push(Event::Text(if done { "\u{2611} " } else { "\u{2610} " }.into()))
-            }
+            (Event::TaskListMarker(done), None) => events.push(Event::InlineHtml(
+                if done {
+                    "<span class=\"task-box\">\u{2611}</span> "
+                } else {
+                    "<span class=\"task-box\">\u{2610}</span> "
+                }
+                .into(),
+            )),
             (Event::Text(t) | Event::Code(t), Some((_, _, alt))) => alt.push_str(&t),
             (Event::SoftBreak | Event::HardBreak, Some((_, _, alt))) => alt.push(' '),
             (_, Some(_)) => {}
@@ -568,7 +576,11 @@ mod tests {
         assert!(h.contains("<table>"), "{h}");
         assert!(h.contains(r#"<th class="align-center">"#), "{h}");
         assert!(!h.contains("style="), "{h}");
-        assert!(h.contains("<li>\u{2611} done</li>") && h.contains("<li>\u{2610} todo</li>"), "{h}");
+        assert!(
+            h.contains("<li><span class=\"task-box\">\u{2611}</span> done</li>")
+                && h.contains("<li><span class=\"task-box\">\u{2610}</span> todo</li>"),
+            "{h}"
+        );
         assert!(!h.contains("<input"), "{h}");
         assert!(h.contains("<del>old</del>"), "{h}");
         assert!(

@@ -208,14 +208,14 @@ pub async fn topic(
     // and only one the viewer may read).
     let reply_body = match query.quote {
         Some(rid) => {
-            let (topic_id, viewer) = (t.topic.content_id, ctx.viewer());
+            let (topic_id, viewer, lang) = (t.topic.content_id, ctx.viewer(), ctx.lang);
             crate::db::run(&state.pool, move |conn| {
                 let guard = Guard::load(conn, &viewer)?;
                 Ok(match q::reply(conn, rid)? {
                     Some((tid, _, c)) if tid == topic_id && guard.can_read(&c.facts(), Place::None) => {
                         let author =
                             crate::accounts::queries::find(conn, c.author_id)?.map(|u| u.username).unwrap_or_default();
-                        quote_markdown(&author, rid, &c.body_md)
+                        quote_markdown(&author, &lang.t("reply-quote-wrote"), rid, &c.body_md)
                     }
                     _ => String::new(),
                 })
@@ -227,10 +227,11 @@ pub async fn topic(
     render_topic(&ctx, &state, t, page, TopicForms { reply_body, ..Default::default() }).await
 }
 
-/// A Markdown quote of a reply with a link back to it (which is how the quoted person is found).
-pub fn quote_markdown(author: &str, reply_id: i64, body: &str) -> String {
+/// A Markdown quote of a reply with a link back to it (which is how the quoted person is found),
+/// "wrote" in the quoter's language.
+pub fn quote_markdown(author: &str, wrote: &str, reply_id: i64, body: &str) -> String {
     let quoted: String = body.lines().map(|l| format!("> {l}\n")).collect();
-    format!("> **@{author}** [wrote](/replies/{reply_id}):\n>\n{quoted}\n")
+    format!("> **@{author}** [{wrote}](/replies/{reply_id}):\n>\n{quoted}\n")
 }
 
 /// `/topics/{id}`: a topic's permanent address (feed entry ids).

@@ -242,8 +242,8 @@ async fn markdown_features_render() {
     let path = publish(&alice, "alice", "Markdown tour", body, "").await;
     let page = app.get(&path).await;
     page.assert_contains("<table>")
-        .assert_contains("<li>\u{2611} done</li>")
-        .assert_contains("<li>\u{2610} todo</li>")
+        .assert_contains("<li><span class=\"task-box\">\u{2611}</span> done</li>")
+        .assert_contains("<li><span class=\"task-box\">\u{2610}</span> todo</li>")
         .assert_lacks("type=\"checkbox\"")
         .assert_contains("<del>gone</del>")
         .assert_contains("footnote-definition")

@@ -228,6 +228,10 @@ async fn quotes_mentions_and_replies_notify() {
     // "Quote" without JavaScript pre-fills the reply box with the quoted reply.
     let quoting = carl.get(&format!("{path}?quote={bob_reply}")).await;
     quoting.assert_contains(&format!("[wrote](/replies/{bob_reply})")).assert_contains("&#62; Bob&#39;s wise words");
+    // In the quoter's language.
+    let zh = app.user_browser("lin", Role::Member).await;
+    zh.post("/lang", &[("lang", "zh-CN"), ("next", "/")]).await;
+    zh.get(&format!("{path}?quote={bob_reply}")).await.assert_contains(&format!("[写道](/replies/{bob_reply})"));
     let body = format!(
         "> **@bob** [wrote](/replies/{bob_reply}):\n>\n> Bob's wise words\n\nAgreed, and @mia should see this. @nobody_here too."
     );

@@ -223,7 +223,9 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     app.settle().await;
     assert_eq!(app.count("magazine_article_reads"), 1);
     let desk = ed.get("/magazine/1/edit").await;
-    desk.assert_contains(r#"<td class="num">3</td><td class="num">33%</td><td class="num">1</td>"#);
+    desk.assert_contains(r#"data-label="Views">3</td>"#)
+        .assert_contains(r#"data-label="Read to the end">33%</td>"#)
+        .assert_contains(r#"data-label="Comments">1</td>"#);
     // An empty comment: told, nothing saved.
     let empty = carol.post(&format!("{}/comments", articles[0]), &[("body", "  ")]).await;
     empty.assert_status(422).assert_contains("Garden robots");

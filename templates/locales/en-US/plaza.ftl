@@ -390,6 +390,7 @@ like-count = { $count ->
 like = Like
 unlike = Unlike
 reply-quote = Quote
+reply-quote-wrote = wrote
 reply-your-reply = Your reply
 reply-submit = Post reply
 reply-login = Log in to reply
@@ -1422,6 +1423,7 @@ mod-history-link = Moderation history
 mod-appeal-of = Appeal against a { $what }
 mod-profile-of = Profile of { $name }
 mod-member-days = { $count ->
+    [0] joined today
     [one] joined { $count } day ago
    *[other] joined { $count } days ago
 }

@@ -358,6 +358,7 @@ like-count = { $count } 个赞
 like = 赞
 unlike = 取消赞
 reply-quote = 引用
+reply-quote-wrote = 写道
 reply-your-reply = 你的回复
 reply-submit = 发表回复
 reply-login = 登录后回复
@@ -1190,7 +1191,7 @@ magazine-err-poll-choose = 请先选择一个答案。
 magazine-err-poll-voted = 你已经投过票了（每位会员一票）。
 profile-contributions = 刊登在杂志上的投稿
 magazine-review-entries = 等待审阅的投稿
-magazine-review-edits = 等待审阅的修改
+magazine-review-edits = 等待审核的修改
 magazine-contributions-hint = 这篇文章由读者一起完成：欢迎向下方的投稿区投稿。
 
 ## 征稿与比赛
@@ -1322,7 +1323,10 @@ mod-state-silenced = 已禁言
 mod-history-link = 审核记录
 mod-appeal-of = 对{ $what }的申诉
 mod-profile-of = { $name } 的个人资料
-mod-member-days = { $count } 天前加入
+mod-member-days = { $count ->
+    [0] 今天加入
+   *[other] { $count } 天前加入
+}
 mod-member-sanctions = 以往处罚 { $count } 次
 mod-member-upheld = 成立的举报 { $count } 次
 mod-action = 决定
