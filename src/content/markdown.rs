@@ -456,10 +456,13 @@ pub fn render_site_text(markdown: &str) -> SafeHtml {
 
 /// The text of a Markdown document without markup (for excerpts, descriptions, feeds' summaries and
 /// search). Blocks stay apart: paragraphs, headings, list items and table cells are separated by a
-/// space and a table's rows by " · ", so "| Plan | Price |" never reads "PlanPrice".
+/// space and a table's rows by " · ", so "| Plan | Price |" never reads "PlanPrice"; a heading
+/// ends with a colon unless it has its own punctuation ("What changed: They moved…").
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::new();
     let mut in_footnote = false;
+    // Where the last heading's colon was put (start, end), to take it back at the very end.
+    let mut colon: Option<(usize, usize)> = None;
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Start(Tag::FootnoteDefinition(_)) => in_footnote = true,
@@ -474,6 +477,17 @@ pub fn plain_text(markdown: &str) -> String {
                 out.push(' ');
             }
             Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
+            Event::End(TagEnd::Heading(_)) => {
+                let end = out.trim_end().len();
+                if let Some(c) = out[..end].chars().last()
+                    && c.is_alphanumeric()
+                {
+                    out.truncate(end);
+                    out.push_str(if super::is_cjk(c) { "：" } else { ":" });
+                    colon = Some((end, out.len()));
+                }
+                out.push(' ');
+            }
             Event::Start(
                 Tag::Paragraph
                 | Tag::Heading { .. }
@@ -483,17 +497,19 @@ pub fn plain_text(markdown: &str) -> String {
                 | Tag::BlockQuote(_),
             )
             | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::CodeBlock
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_),
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableCell | TagEnd::BlockQuote(_),
             ) => out.push(' '),
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    // A heading with nothing after it ends the text as it was written.
+    if let Some((start, end)) = colon
+        && out.trim_end().len() == end
+    {
+        out.truncate(start);
+    }
+    // (No space after a full-width colon: "交接清单：今天完成了什么".)
+    out.split_whitespace().collect::<Vec<_>>().join(" ").replace("： ", "：")
 }
 
 /// A letter or digit of a script that separates words with spaces (a cut inside a run of them
@@ -670,7 +686,8 @@ mod tests {
 
     #[test]
     fn excerpts() {
-        assert_eq!(plain_text("# Title\n\nSome *bold* `code`."), "Title Some bold code.");
+        assert_eq!(plain_text("# Title\n\nSome *bold* `code`."), "Title: Some bold code.");
+        assert_eq!(plain_text("## What changed?\n\nA fix.\n\n## The end"), "What changed? A fix. The end");
         assert_eq!(excerpt("hello world again", 13), "hello world…");
         assert_eq!(excerpt("企业员工博客为消费者提供技术支持", 6), "企业员工博客…");
         assert_eq!(excerpt("short", 10), "short");
@@ -681,7 +698,7 @@ mod tests {
         let table = "Intro\n\n| Plan | Storage | Price |\n|---|---|---|\n| Team | 1 TB | $8 |\n| Business | 5 TB | $15 |\n\nAfter";
         assert_eq!(plain_text(table), "Intro Plan Storage Price · Team 1 TB $8 · Business 5 TB $15 After");
         assert_eq!(plain_text("- one\n- two\n\n> quoted\n\n---\n\n```\ncode\n```"), "one two quoted code");
-        assert_eq!(plain_text("# 标题\n\n正文第一段"), "标题 正文第一段");
+        assert_eq!(plain_text("# 标题\n\n正文第一段"), "标题：正文第一段");
         assert_eq!(plain_text("- [x] done\n- [ ] open"), "☑ done ☐ open");
     }
 
