@@ -31,6 +31,18 @@ impl AppealPage<'_> {
     fn reason(&self, s: &Sanction) -> String {
         sanctions::shown_reason(self.ctx.lang, &s.reason)
     }
+
+    /// What the sanction is and until when, as sentences of the reader's language (Chinese ones
+    /// follow each other without a space).
+    fn lead(&self, s: &Sanction) -> String {
+        let what = self.ctx.t(if s.kind == "suspend" { "appeal-suspended" } else { "appeal-silenced" });
+        let until = match s.ends_at {
+            Some(e) => self.ctx.t1("mail-sanction-until", "until", self.ctx.datetime(e)),
+            None => self.ctx.t("appeal-permanent"),
+        };
+        let gap = if self.ctx.lang == crate::web::Lang::Zh { "" } else { " " };
+        format!("{what}{gap}{until}")
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -343,7 +343,11 @@ async fn silenced_members_read_but_cannot_post_and_their_text_is_kept() {
     refused.assert_status(403).assert_contains("Cool down").assert_contains("My long careful text");
     assert_eq!(app.count("topics"), 0);
     loud.get("/notifications").await.assert_contains("A moderator silenced you");
-    loud.get("/appeal").await.assert_contains("Your account is silenced");
+    loud.get("/appeal").await.assert_contains("you can read but not post. It ends on ");
+    // In Chinese the two sentences follow each other without a space.
+    loud.post("/lang", &[("lang", "zh-CN"), ("next", "/appeal")]).await;
+    loud.get("/appeal").await.assert_contains("不能发帖。结束时间：");
+    loud.post("/lang", &[("lang", "en"), ("next", "/appeal")]).await;
 
     // Lifted by hand: posting works again.
     let sid = app.number("SELECT id AS n FROM sanctions").to_string();
