@@ -433,6 +433,17 @@ pub struct LibraryItem {
     pub avatar: bool,
     /// The cover art of a podcast.
     pub cover: bool,
+    /// The cover of a magazine issue.
+    pub issue_cover: bool,
+    /// The site's logo or favicon (the catalog key saying which).
+    pub site_look: Option<&'static str>,
+}
+
+impl LibraryItem {
+    /// Is it shown anywhere (so that it cannot be deleted)?
+    pub fn in_use(&self) -> bool {
+        !self.used_in.is_empty() || self.avatar || self.cover || self.issue_cover || self.site_look.is_some()
+    }
 }
 
 pub const LIBRARY_PAGE: i64 = 30;
@@ -475,6 +486,14 @@ pub fn library(
         .filter(podcasts::cover_media_id.eq_any(&ids))
         .select(podcasts::cover_media_id.assume_not_null())
         .load(conn)?;
+    let issue_covers: Vec<i64> = {
+        use crate::db::schema::magazine_issues;
+        magazine_issues::table
+            .filter(magazine_issues::cover_media_id.eq_any(&ids))
+            .select(magazine_issues::cover_media_id.assume_not_null())
+            .load(conn)?
+    };
+    let (logo, favicon) = crate::web::brand::pictures(conn)?;
     let file_ids: Vec<i64> = rows.iter().map(|r| r.4.id).collect();
     let renditions = renditions_of(conn, &file_ids)?;
     Ok(rows
@@ -500,6 +519,14 @@ pub fn library(
                 used_in,
                 avatar: avatars.contains(&id),
                 cover: covers.contains(&id),
+                issue_cover: issue_covers.contains(&id),
+                site_look: if logo == Some(id) {
+                    Some("media-site-logo")
+                } else if favicon == Some(id) {
+                    Some("media-site-favicon")
+                } else {
+                    None
+                },
             }
         })
         .collect())
@@ -532,6 +559,9 @@ pub fn delete_unused(tx: &mut Tx<'_>, id: i64) -> QueryResult<Result<(), &'stati
     };
     if used.is_some() || avatar.is_some() || cover.is_some() || issue_cover.is_some() {
         return Ok(Err("media-err-in-use"));
+    }
+    if crate::web::brand::shows_media(tx.conn(), id)? {
+        return Ok(Err("media-err-site-look"));
     }
     let file_id: Option<i64> = media::table.find(id).select(media::file_id).first(tx.conn()).optional()?;
     let Some(file_id) = file_id else { return Ok(Ok(())) };

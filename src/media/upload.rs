@@ -178,13 +178,17 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
                 return Ok(UploadForm { form, files: Vec::new(), refused: Vec::new() });
             }
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::internal("no state"))?;
-            let (expected, member, path) = match req.extensions().get::<Arc<PageCtx>>() {
-                Some(c) => (c.csrf_token.clone(), c.user.is_some(), c.path.clone()),
-                None => (String::new(), false, String::from("/")),
+            let (expected, member, admin, path) = match req.extensions().get::<Arc<PageCtx>>() {
+                Some(c) => (c.csrf_token.clone(), c.user.is_some(), c.is_admin(), c.path.clone()),
+                None => (String::new(), false, false, String::from("/")),
             };
-            // Files are taken from members only: nobody else gets a byte written to disk.
+            // Files are taken from members only, and admins' pages' files from admins only:
+            // nobody else gets a byte written to disk.
             if !member {
                 return Err(AppError::LoginRequired(path));
+            }
+            if req.path().starts_with("/admin/") && !admin {
+                return Err(AppError::Forbidden);
             }
             let header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             let header_ok = csrf_valid(&expected, header);

@@ -171,17 +171,32 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Arc<Look>> {
     Ok(Arc::new(Look::of(brand)))
 }
 
-/// Is this media item the site's logo or favicon (shown to everyone)?
-pub fn shows_media(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+/// The media items the look shows: (logo, favicon).
+pub fn pictures(conn: &mut DbConn) -> QueryResult<(Option<i64>, Option<i64>)> {
     #[derive(Deserialize, Default)]
     #[serde(default)]
     struct Pictures {
         logo: Option<i64>,
         favicon: Option<i64>,
     }
-    let Some(json) = crate::db::setting(conn, SETTING)? else { return Ok(false) };
+    let Some(json) = crate::db::setting(conn, SETTING)? else { return Ok((None, None)) };
     let p: Pictures = serde_json::from_str(&json).unwrap_or_default();
-    Ok(p.logo == Some(id) || p.favicon == Some(id))
+    Ok((p.logo, p.favicon))
+}
+
+/// What this media item is to the site's look: the catalog key of "the site's logo" or "the
+/// site's favicon", or `None`.
+pub fn media_role(conn: &mut DbConn, id: i64) -> QueryResult<Option<&'static str>> {
+    Ok(match pictures(conn)? {
+        (Some(logo), _) if logo == id => Some("media-site-logo"),
+        (_, Some(favicon)) if favicon == id => Some("media-site-favicon"),
+        _ => None,
+    })
+}
+
+/// Is this media item the site's logo or favicon (shown to everyone)?
+pub fn shows_media(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    Ok(media_role(conn, id)?.is_some())
 }
 
 // ------------------------------------------------------------------ colours

@@ -533,6 +533,61 @@ async fn admins_give_the_site_the_companys_look() {
 }
 
 #[tokio::test]
+async fn the_logo_and_favicon_cannot_be_deleted_while_the_site_shows_them() {
+    let app = spawn().await;
+    let admin = app.user_browser("siteadmin", Role::Admin).await;
+    let logo = crate::media::png(240, 60);
+    let icon = crate::media::png(64, 64);
+    save_look(&admin, &[], &[("logo", "logo.png", logo, "image/png"), ("favicon", "icon.png", icon, "image/png")])
+        .await
+        .assert_redirect("/admin/site?saved=1");
+    let look = app.text("SELECT value FROM site_settings WHERE key = 'site_look'");
+    let stored: serde_json::Value = serde_json::from_str(&look).unwrap();
+    let (logo_id, icon_id) = (stored["logo"].as_i64().unwrap(), stored["favicon"].as_i64().unwrap());
+    // The library says what they are and offers no delete button.
+    let library = admin.get("/media").await;
+    library.assert_contains("the site&#39;s logo").assert_contains("the site&#39;s favicon");
+    library.assert_lacks(&format!("/media/{logo_id}/delete")).assert_lacks(&format!("/media/{icon_id}/delete"));
+    // A delete sent anyway (a stale page) is refused with the reason, and nothing is lost.
+    for id in [logo_id, icon_id] {
+        admin
+            .post(&format!("/media/{id}/delete"), &[])
+            .await
+            .assert_status(409)
+            .assert_contains("is the site&#39;s logo or favicon, so it cannot be deleted");
+        app.get(&format!("/media/{id}/thumb")).await.assert_status(200);
+    }
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM media"), 2);
+    // Once the site shows another, it is the admin's to delete.
+    save_look(&admin, &[("remove_logo", "on")], &[]).await.assert_redirect("/admin/site?saved=1");
+    admin.post(&format!("/media/{logo_id}/delete"), &[]).await.assert_redirect("/media?msg=deleted");
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM media"), 1);
+    app.get("/").await.assert_status(200).assert_lacks("class=\"logo\"");
+}
+
+#[tokio::test]
+async fn a_members_files_for_the_admins_page_are_refused_before_they_are_read() {
+    let app = spawn().await;
+    let member = app.user_browser("carl", Role::Member).await;
+    let token = member.token().await;
+    // A body that stops in the middle of a file: a server that read it would say it is broken
+    // (400); one that refuses at once says 403 without reading a byte of it.
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"l.png\"\r\n\
+                Content-Type: image/png\r\n\r\n\u{89}PNG half a picture";
+    let res = member
+        .client
+        .post(format!("{}/admin/site", member.addr))
+        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .header("X-CSRF-Token", token)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM media"), 0);
+}
+
+#[tokio::test]
 async fn bad_looks_are_refused_and_the_form_is_kept() {
     let app = spawn().await;
     let admin = app.user_browser("siteadmin", Role::Admin).await;

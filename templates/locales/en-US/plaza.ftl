@@ -933,6 +933,10 @@ media-err-fetch-type = The address does not lead to a picture (JPEG, PNG, GIF or
 media-err-fetch-many = At most 10 pictures from other sites can be brought into one text. Upload the others.
 media-err-fetch-port = Pictures are fetched from the usual web ports only (80, 443, 8080 and 8443).
 media-cover = a podcast cover
+media-issue-cover = a magazine issue's cover
+media-site-logo = the site's logo
+media-site-favicon = the site's favicon
+media-err-site-look = This picture is the site's logo or favicon, so it cannot be deleted. Choose another under “The site's look” (/admin/site) first.
 media-upload-failed-js = not uploaded: your session may have ended. Copy your text, reload the page and try again.
 
 ## The magazine
@@ -1549,8 +1553,9 @@ notif-mod-restored = A moderator reviewed “{ $detail }” and it is shown agai
 notif-mod-warned = A moderator warned you: { $detail }
 notif-mod-silenced = A moderator silenced you: you can read but not post. { $detail }
 appeal-title = Your account
-appeal-suspended = Your account is suspended
-appeal-silenced = Your account is silenced: you can read but not post
+appeal-suspended = Your account is suspended.
+appeal-permanent = It has no end date.
+appeal-silenced = Your account is silenced: you can read but not post.
 appeal-link-expired = This link no longer works. Log in (or try to) to get a new one.
 appeal-nothing = Your account is in good standing: there is nothing to appeal.
 appeal-body = Your appeal

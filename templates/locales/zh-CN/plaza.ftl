@@ -864,6 +864,10 @@ media-err-fetch-type = 该网址指向的不是图片（JPEG、PNG、GIF 或 Web
 media-err-fetch-many = 一篇文本最多可以引入 10 张其他网站的图片。其余的请上传。
 media-err-fetch-port = 只从常用的网页端口（80、443、8080 和 8443）获取图片。
 media-cover = 播客封面
+media-issue-cover = 杂志某期的封面
+media-site-logo = 站点标志
+media-site-favicon = 站点图标
+media-err-site-look = 这张图片是站点的标志或图标，无法删除。请先在“站点外观”（/admin/site）中换一张。
 media-upload-failed-js = 未上传：登录可能已过期。请先复制你的文字，刷新页面后重试。
 
 ## 杂志
@@ -1441,8 +1445,9 @@ notif-mod-restored = 版主审核了“{ $detail }”，它已重新显示。
 notif-mod-warned = 版主警告了你：{ $detail }
 notif-mod-silenced = 版主对你禁言：你可以阅读但不能发帖。{ $detail }
 appeal-title = 你的账户
-appeal-suspended = 你的账户已被停用
-appeal-silenced = 你的账户已被禁言：可以阅读，不能发帖
+appeal-suspended = 你的账户已被停用。
+appeal-permanent = 没有截止日期。
+appeal-silenced = 你的账户已被禁言：可以阅读，不能发帖。
 appeal-link-expired = 此链接已失效。请登录（或尝试登录）以获取新链接。
 appeal-nothing = 你的账户状态正常，没有需要申诉的处罚。
 appeal-body = 你的申诉
