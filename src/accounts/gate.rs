@@ -108,7 +108,7 @@ pub async fn middleware(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let path = req.path().to_string();
+    let path = crate::web::routed_path(req.match_info()).to_string();
     if !before_setup(&path) {
         match gate.setup_done(&state.pool).await {
             Ok(true) => {}

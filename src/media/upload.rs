@@ -187,7 +187,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
             if !member {
                 return Err(AppError::LoginRequired(path));
             }
-            if req.path().starts_with("/admin/") && !admin {
+            if crate::web::routed_path(req.match_info()).starts_with("/admin/") && !admin {
                 return Err(AppError::Forbidden);
             }
             let header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -201,7 +201,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for UploadForm<T> {
             if !header_ok && !csrf_valid(&expected, token) {
                 return Err(AppError::Csrf);
             }
-            if crate::web::spam::guarded(req.path()) {
+            if crate::web::spam::guarded(crate::web::routed_path(req.match_info())) {
                 crate::web::spam::check(&state.csrf_secret, state.settings.form_min_seconds, &got.fields)?;
             }
             let encoded =

@@ -438,10 +438,11 @@ pub fn spawn_follower(
 /// served in ranges, each with its own ETag), probes.
 fn key_of(req: &ServiceRequest) -> Option<(String, String)> {
     let path = req.path();
+    let routed = super::routed_path(req.match_info());
     if path.len() > MAX_PATH
-        || path.starts_with("/static/")
-        || path.starts_with("/media/")
-        || crate::ops::is_probe(path)
+        || routed.starts_with("/static/")
+        || routed.starts_with("/media/")
+        || crate::ops::is_probe(routed)
     {
         return None;
     }

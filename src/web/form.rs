@@ -97,7 +97,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 return Err(AppError::Csrf);
             }
             // Sign-up and posting forms: the honeypot and the time it took (`spam`).
-            if super::spam::guarded(req.path())
+            if super::spam::guarded(super::routed_path(req.match_info()))
                 && let Some(state) = req.app_data::<web::Data<super::AppState>>()
             {
                 super::spam::check(&state.csrf_secret, state.settings.form_min_seconds, &pairs)?;

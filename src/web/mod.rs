@@ -224,6 +224,13 @@ pub fn render_invalid<T: askama::Template>(page: &T) -> AppResult<HttpResponse> 
     render_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
+/// The address as the router reads it, letters decoded (`/%61dmin/site` is routed to
+/// `/admin/site`). A check of which page a request is for reads this, not the raw path, or an
+/// encoded letter walks around it.
+pub fn routed_path(info: &actix_web::dev::Path<actix_web::dev::Url>) -> &str {
+    info.as_str()
+}
+
 /// 303 See Other: where a successful form post sends the browser.
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header(("Location", to.to_string())).finish()

@@ -375,6 +375,8 @@ async fn settings_change_profile_and_password() {
         .await;
     held.assert_status(429).assert_contains("Too many password changes");
     third.login("ivan", "a brand new secret").await.assert_status(303);
+    // An address with an encoded letter is the same form, under the same limit.
+    third.post("/settings/%70assword", &[("old_password", "x")]).await.assert_status(429);
 }
 
 #[tokio::test]

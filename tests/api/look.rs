@@ -574,16 +574,19 @@ async fn a_members_files_for_the_admins_page_are_refused_before_they_are_read() 
     // (400); one that refuses at once says 403 without reading a byte of it.
     let body = "--XyZ\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"l.png\"\r\n\
                 Content-Type: image/png\r\n\r\n\u{89}PNG half a picture";
-    let res = member
-        .client
-        .post(format!("{}/admin/site", member.addr))
-        .header("Content-Type", "multipart/form-data; boundary=XyZ")
-        .header("X-CSRF-Token", token)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 403);
+    // The same address with a letter written encoded is the same page (the router decodes it).
+    for path in ["/admin/site", "/%61dmin/site"] {
+        let res = member
+            .client
+            .post(format!("{}{path}", member.addr))
+            .header("Content-Type", "multipart/form-data; boundary=XyZ")
+            .header("X-CSRF-Token", &token)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 403, "{path}");
+    }
     assert_eq!(app.number("SELECT COUNT(*) AS n FROM media"), 0);
 }
 

@@ -823,6 +823,12 @@ async fn sign_up_and_posting_forms_trap_scripts_and_throwaway_addresses() {
         .await
         .assert_status(422)
         .assert_contains("That was very quick");
+    // Written with an encoded letter, the address is the same form with the same trap.
+    member
+        .post("/forums/help/%6Eew", &[("title", "Sly"), ("body", "Too fast"), ("tags", ""), ("action", "save")])
+        .await
+        .assert_status(422)
+        .assert_contains("too old");
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     let made = member
         .post(
