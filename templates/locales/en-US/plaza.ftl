@@ -936,7 +936,7 @@ media-cover = a podcast cover
 media-issue-cover = a magazine issue's cover
 media-site-logo = the site's logo
 media-site-favicon = the site's favicon
-media-err-site-look = This picture is the site's logo or favicon, so it cannot be deleted. Choose another under “The site's look” (/admin/site) first.
+media-err-site-look = This picture is the site's logo or favicon, so it cannot be deleted. Choose another or remove it under “The site's look” (/admin/site) first.
 media-upload-failed-js = not uploaded: your session may have ended. Copy your text, reload the page and try again.
 
 ## The magazine

@@ -864,10 +864,10 @@ media-err-fetch-type = 该网址指向的不是图片（JPEG、PNG、GIF 或 Web
 media-err-fetch-many = 一篇文本最多可以引入 10 张其他网站的图片。其余的请上传。
 media-err-fetch-port = 只从常用的网页端口（80、443、8080 和 8443）获取图片。
 media-cover = 播客封面
-media-issue-cover = 杂志某期的封面
+media-issue-cover = 某期杂志的封面
 media-site-logo = 站点标志
-media-site-favicon = 站点图标
-media-err-site-look = 这张图片是站点的标志或图标，无法删除。请先在“站点外观”（/admin/site）中换一张。
+media-site-favicon = 网站图标
+media-err-site-look = 这张图片是站点的标志或网站图标，无法删除。请先在“站点外观”（/admin/site）中换一张或移除它。
 media-upload-failed-js = 未上传：登录可能已过期。请先复制你的文字，刷新页面后重试。
 
 ## 杂志
