@@ -83,7 +83,10 @@ fn allowed_unverified(path: &str) -> bool {
         || path.starts_with("/password/")
         || path.starts_with("/notifications")
         || path == "/lang"
-        || path.ends_with("/follow")
+        || matches!(
+            path.trim_matches('/').split('/').collect::<Vec<_>>().as_slice(),
+            ["tags" | "forums" | "topics", _, "follow"]
+        )
 }
 
 /// New content: topics, replies, posts, comments (previews are sent to the same addresses).
@@ -95,6 +98,7 @@ pub fn is_posting(path: &str) -> bool {
             | ["forums", _, "new"]
             | ["topics", _, "replies"]
             | ["posts", _, "comments"]
+            | ["magazine", _, _, "comments"]
             | ["topics", _, "response"]
     )
 }

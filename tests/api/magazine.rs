@@ -191,6 +191,13 @@ async fn an_issue_is_made_in_private_and_goes_live_at_once() {
     .assert_contains("#bad tag!!");
     // Readers comment; the writers hear of it; the comments have their feed.
     visitor.get(&articles[0]).await.assert_contains("Log in to comment");
+    // A script that fills the hidden field is refused as on every other posting form, the text kept.
+    carol
+        .post(&format!("{}/comments", articles[0]), &[("body", "Cheap pills"), ("website", "http://spam.example")])
+        .await
+        .assert_status(422)
+        .assert_contains("could not be sent")
+        .assert_contains("Cheap pills");
     let commented = carol.post(&format!("{}/comments", articles[0]), &[("body", "Which robot prunes best?")]).await;
     commented.assert_status(303);
     assert!(commented.location().starts_with(&format!("{}#c", articles[0])));
