@@ -493,7 +493,7 @@ pub fn library(
             .select(magazine_issues::cover_media_id.assume_not_null())
             .load(conn)?
     };
-    let (logo, favicon) = crate::web::brand::pictures(conn)?;
+    let site_pictures = crate::web::brand::pictures(conn)?;
     let file_ids: Vec<i64> = rows.iter().map(|r| r.4.id).collect();
     let renditions = renditions_of(conn, &file_ids)?;
     Ok(rows
@@ -520,13 +520,7 @@ pub fn library(
                 avatar: avatars.contains(&id),
                 cover: covers.contains(&id),
                 issue_cover: issue_covers.contains(&id),
-                site_look: if logo == Some(id) {
-                    Some("media-site-logo")
-                } else if favicon == Some(id) {
-                    Some("media-site-favicon")
-                } else {
-                    None
-                },
+                site_look: site_pictures.role(id),
             }
         })
         .collect())

@@ -171,32 +171,37 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Arc<Look>> {
     Ok(Arc::new(Look::of(brand)))
 }
 
-/// The media items the look shows: (logo, favicon).
-pub fn pictures(conn: &mut DbConn) -> QueryResult<(Option<i64>, Option<i64>)> {
-    #[derive(Deserialize, Default)]
-    #[serde(default)]
-    struct Pictures {
-        logo: Option<i64>,
-        favicon: Option<i64>,
-    }
-    let Some(json) = crate::db::setting(conn, SETTING)? else { return Ok((None, None)) };
-    let p: Pictures = serde_json::from_str(&json).unwrap_or_default();
-    Ok((p.logo, p.favicon))
+/// The media items the look shows.
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(default)]
+pub struct Pictures {
+    pub logo: Option<i64>,
+    pub favicon: Option<i64>,
 }
 
-/// What this media item is to the site's look: the catalog key of "the site's logo" or "the
-/// site's favicon", or `None`.
-pub fn media_role(conn: &mut DbConn, id: i64) -> QueryResult<Option<&'static str>> {
-    Ok(match pictures(conn)? {
-        (Some(logo), _) if logo == id => Some("media-site-logo"),
-        (_, Some(favicon)) if favicon == id => Some("media-site-favicon"),
-        _ => None,
-    })
+impl Pictures {
+    /// What this media item is to the site's look: the catalog key of "the site's logo" or
+    /// "the site's favicon", or `None`.
+    pub fn role(&self, id: i64) -> Option<&'static str> {
+        if self.logo == Some(id) {
+            Some("media-site-logo")
+        } else if self.favicon == Some(id) {
+            Some("media-site-favicon")
+        } else {
+            None
+        }
+    }
+}
+
+/// The media items the look shows, read from the stored look alone.
+pub fn pictures(conn: &mut DbConn) -> QueryResult<Pictures> {
+    let Some(json) = crate::db::setting(conn, SETTING)? else { return Ok(Pictures::default()) };
+    Ok(serde_json::from_str(&json).unwrap_or_default())
 }
 
 /// Is this media item the site's logo or favicon (shown to everyone)?
 pub fn shows_media(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
-    Ok(media_role(conn, id)?.is_some())
+    Ok(pictures(conn)?.role(id).is_some())
 }
 
 // ------------------------------------------------------------------ colours
@@ -447,6 +452,7 @@ fn page(
     errors: FieldErrors,
     args: Vec<Arg>,
     files_dropped: bool,
+    notice: String,
 ) -> AppResult<HttpResponse> {
     let invalid = errors.has_problems();
     let page = SitePage {
@@ -457,7 +463,7 @@ fn page(
         errors,
         problem_arg: args,
         files_dropped,
-        notice: String::new(),
+        notice,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }
@@ -467,17 +473,8 @@ pub async fn admin(ctx: Ctx, state: web::Data<AppState>, q: web::Query<SiteQuery
     ctx.require_admin()?;
     let look = crate::db::run(&state.pool, |conn| Ok(load(conn)?)).await?;
     let form = SiteForm::of(&look.brand);
-    let page = SitePage {
-        meta: Meta::new(ctx.t("site-look-title"), "/admin/site").noindex(),
-        ctx: &ctx,
-        look,
-        form,
-        errors: FieldErrors::default(),
-        problem_arg: Vec::new(),
-        files_dropped: false,
-        notice: if q.saved.is_some() { ctx.t("site-look-saved") } else { String::new() },
-    };
-    render(&page)
+    let notice = if q.saved.is_some() { ctx.t("site-look-saved") } else { String::new() };
+    page(&ctx, look, form, FieldErrors::default(), Vec::new(), false, notice)
 }
 
 /// The sections an admin wrote (one per line, or separated by commas or spaces), checked: every
@@ -609,7 +606,7 @@ pub async fn save(ctx: Ctx, state: web::Data<AppState>, upload: UploadForm<SiteF
         }
     }
     if errors.has_problems() {
-        return page(&ctx, current, form, errors, args, chose_files);
+        return page(&ctx, current, form, errors, args, chose_files, String::new());
     }
     // A new picture wins over "remove" ticked with it.
     if form.remove_logo.is_some() && !pictures.iter().any(|(f, _)| *f == "logo") {
@@ -626,7 +623,7 @@ pub async fn save(ctx: Ctx, state: web::Data<AppState>, upload: UploadForm<SiteF
         }
     }
     if errors.has_problems() {
-        return page(&ctx, current, form, errors, args, chose_files);
+        return page(&ctx, current, form, errors, args, chose_files, String::new());
     }
     let json = serde_json::to_string(&brand).map_err(crate::error::AppError::internal)?;
     crate::db::run_write(&state.pool, move |tx| {
